@@ -44,6 +44,7 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
   if (rest.front() == '-') {
     negative = true;
     rest.remove_prefix(1);
+    if (rest.empty()) return BadDuration(text, "expected a number after '-'");
   }
   if (rest == "0") return absl::ZeroDuration();
   absl::Duration total = absl::ZeroDuration();
@@ -75,6 +76,8 @@ absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text) {
 
 std::string FormatDuration(absl::Duration d) {
   if (d == absl::ZeroDuration()) return "0s";
+  if (d == absl::InfiniteDuration()) return "inf";
+  if (d == -absl::InfiniteDuration()) return "-inf";
   std::string out;
   if (d < absl::ZeroDuration()) {
     out = "-";
@@ -87,6 +90,8 @@ std::string FormatDuration(absl::Duration d) {
   }
   const int64_t ms = absl::ToInt64Milliseconds(d);
   if (ms > 0) absl::StrAppend(&out, ms, "ms");
+  // Under a millisecond nothing was written (not even after a "-"): it rounds to zero.
+  if (out.empty() || out == "-") return "0s";
   return out;
 }
 

@@ -17,7 +17,10 @@ namespace fanfare {
 // InvalidArgument with a message naming the problem and the accepted forms.
 absl::StatusOr<absl::Duration> ParseDuration(absl::string_view text);
 
+// Call it qualified (fanfare::FormatDuration): absl has a FormatDuration too, found by ADL.
 // The inverse of ParseDuration for whole milliseconds: "2d", "1h30m", "1m30s", "250ms", "0s".
+// Less than a millisecond is dropped; infinite durations are "inf" and "-inf" (which do not
+// parse back).
 std::string FormatDuration(absl::Duration d);
 
 }  // namespace fanfare

@@ -4,8 +4,11 @@
 // 2.5, "s", 's', [1, 2], {"k": v}), field and index access (a.b, a["b"], a[0]), arithmetic
 // (+ - * / %), comparison (== != < <= > >=), logic (&& || !), membership (`in`), the
 // conditional (c ? a : b), and functions: size, has, now, duration, timestamp, int,
-// double, string, min, max, abs, contains/startsWith/endsWith, lower/upper, join, and the
-// list macros exists, all, map and filter.
+// double, string, min, max, abs, round, contains/startsWith/endsWith, lower/upper, join,
+// the timestamp parts (t.hour("Europe/Paris"), year, month, day, minute, second,
+// dayOfWeek), and the list macros exists, all, map and filter. The function set is fixed:
+// an unknown function or a wrong number of arguments is a parse error, as is a constant
+// that cannot be read (duration("6x")).
 //
 // Evaluation is total: it always terminates (no loops beyond bounded list macros, depth and
 // size limits) and never crashes; any failure is an error Value with a message.
@@ -42,6 +45,10 @@ inline constexpr int kMaxNestingDepth = 64;                  // parse-tree depth
 inline constexpr size_t kMaxValueSize = 1024 * 1024;         // bytes of any string built
 inline constexpr size_t kMaxListSize = 100'000;              // elements of any list built
 inline constexpr size_t kMaxMacroIterations = 1'000'000;     // per evaluation, all macros
+// Per evaluation: one unit per node evaluated, per list element or map entry built or
+// compared, and per string byte built. Bounds time and memory where the limits above do not
+// (a macro that concatenates big lists on every iteration).
+inline constexpr size_t kMaxEvaluationWork = 4'000'000;
 
 // The variables an expression can see, plus the time `now()` returns.
 class Activation {
@@ -51,6 +58,8 @@ class Activation {
   void Set(std::string name, Value value);
   // nullptr if `name` is not bound.
   const Value* Find(absl::string_view name) const;
+  // The bound names, sorted (for "did you mean" suggestions).
+  std::vector<std::string> names() const;
 
   void set_now(absl::Time now) { now_ = now; }
   absl::Time now() const { return now_; }
@@ -61,7 +70,10 @@ class Activation {
 };
 
 // A variable path an expression reads, as far as it is static: `steps.copy.output.text`
-// gives {"steps", "copy", "output", "text"}; `params[x]` gives {"params"}.
+// gives {"steps", "copy", "output", "text"}; a constant string index counts as a field, so
+// `steps["copy"].output` gives {"steps", "copy", "output"}; a dynamic or int index ends the
+// path, so `params[x]` gives {"params"} (and x is a reference of its own). has(a.b) reads
+// {"a", "b"}. Paths start at variables only: `size(x).y` gives {"x"}.
 struct Reference {
   std::vector<std::string> path;
   // Byte offset of the reference's first character in the expression's source.
@@ -101,9 +113,11 @@ class Expression {
 // A string with embedded `{{ expr }}` parts. Immutable; safe to render from many threads.
 class Template {
  public:
-  // Parses `text`. A string without `{{` is a template of literal text. Errors (an
-  // unterminated `{{`, an expression that does not parse) are InvalidArgument with
-  // ParseErrorOffset() relative to the start of `text`.
+  // Parses `text`. A string without `{{` is a template of literal text. An expression ends
+  // at the first `}}` that is not inside one of its strings or map literals, so
+  // `{{ {"a": {"b": 1}} }}` and `{{ "}}" }}` work, and `{{ "{{" }}` writes a literal `{{`.
+  // Errors (an unterminated `{{`, an expression that does not parse) are InvalidArgument
+  // with ParseErrorOffset() relative to the start of `text`.
   static absl::StatusOr<Template> Parse(absl::string_view text);
 
   // True if `text` contains at least one `{{`.
@@ -111,7 +125,9 @@ class Template {
 
   // Renders: the typed value for a single-expression template, else a String of the
   // literal parts and each expression's ToText(). If any expression yields an error, the
-  // result is that error (its message prefixed with the failing expression's source).
+  // result is that error, its message prefixed with the failing expression's source:
+  // `{{ params.name }}: no key "name" in params (keys: budget, product)`. Text over
+  // kMaxValueSize is an error too.
   Value Render(const Activation& vars) const;
 
   // True if the template is exactly one `{{ expr }}`.

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -34,6 +35,24 @@ class Value {
 
   // Null.
   Value() = default;
+
+  // Assignment is safe when `other` lives inside *this, as in `v = v.list()[0]`. A
+  // moved-from Value is null.
+  Value(const Value&) = default;
+  Value(Value&& other) noexcept : storage_(std::move(other.storage_)) {
+    other.storage_ = std::monostate();
+  }
+  Value& operator=(const Value& other) {
+    Storage copy(other.storage_);
+    storage_ = std::move(copy);
+    return *this;
+  }
+  Value& operator=(Value&& other) noexcept {
+    Storage moved(std::move(other.storage_));
+    other.storage_ = std::monostate();
+    storage_ = std::move(moved);
+    return *this;
+  }
 
   static Value Null() { return Value(); }
   static Value Bool(bool b);

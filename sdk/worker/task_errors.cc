@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "google/protobuf/util/time_util.h"
+#include "engine/base/proto_time.h"
 
 namespace fanfare {
 namespace {
@@ -69,8 +69,7 @@ absl::Status Throttled(absl::string_view message, absl::Duration retry_after,
   failure.set_type(v1::ERROR_TYPE_THROTTLED);
   failure.set_message(std::string(message));
   failure.set_code(std::string(code));
-  *failure.mutable_retry_after() = google::protobuf::util::TimeUtil::NanosecondsToDuration(
-      absl::ToInt64Nanoseconds(retry_after));
+  *failure.mutable_retry_after() = ToProtoDuration(retry_after);
   return WithFailure(std::move(failure));
 }
 

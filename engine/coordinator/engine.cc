@@ -1,0 +1,253 @@
+// The engine cycle: due timers and leases, dispatch, flush, commit, effects.
+#include "engine/coordinator/engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "engine/coordinator/keys.h"
+#include "engine/coordinator/run_codec.h"
+#include "fanfare/internal/records.pb.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+// Task ids are reserved in the store this many at a time, so that ids stay unique across
+// restarts without a write per id.
+constexpr uint64_t kTaskIdBlock = 1 << 16;
+
+std::string RunKey(absl::string_view ns, absl::string_view run_id) {
+  return absl::StrCat(ns, "/", run_id);
+}
+
+}  // namespace
+
+Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      scheduler_(*clock, random_, *this, options.scheduler),
+      batch_(std::make_unique<store::Batch>(*store)) {}
+
+Engine::~Engine() = default;
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(store::Store* store, const Clock* clock,
+                                                     EngineOptions options) {
+  std::unique_ptr<Engine> engine(new Engine(store, clock, options));
+  if (absl::Status status = engine->Recover(); !status.ok()) return status;
+  return engine;
+}
+
+uint64_t Engine::AllocateTaskId() {
+  if (next_task_id_ >= task_id_limit_) {
+    task_id_limit_ = next_task_id_ + kTaskIdBlock;
+    batch_->Put(store::Cf::kMeta, keys::Meta("task_id_limit"), absl::StrCat(task_id_limit_));
+  }
+  return next_task_id_++;
+}
+
+void Engine::Register(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  instance.task_id = AllocateTaskId();
+  tasks_[instance.task_id] = TaskRef{&run, &instance};
+}
+
+void Engine::Forget(const scheduler::StepInstance& instance) { tasks_.erase(instance.task_id); }
+
+void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  dispatcher_.Enqueue(run.ns(), instance.queue, instance.task_id);
+}
+
+void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
+  for (const auto& [id, session] : dispatcher_.sessions()) {
+    if (session->worker_id() != instance.worker_id || !session->running().contains(instance.task_id)) {
+      continue;
+    }
+    v1::TaskRef* ref = session->outbox().add_cancels();
+    ref->set_task_id(instance.task_id);
+    ref->set_attempt(instance.attempt);
+    session->Stopped(instance.task_id);
+  }
+}
+
+void Engine::AfterCommit(absl::AnyInvocable<void() &&> effect) {
+  effects_.push_back(std::move(effect));
+}
+
+absl::Time Engine::NextDue() {
+  // Drop stale heads so that the answer is a real deadline.
+  auto live_head = [&](DueHeap& heap, bool lease) {
+    while (!heap.empty()) {
+      auto [at, task_id] = heap.top();
+      auto it = tasks_.find(task_id);
+      const bool live = it != tasks_.end() &&
+                        (lease ? it->second.instance->lease_deadline
+                               : it->second.instance->timer_at) == at;
+      if (live) return at;
+      heap.pop();
+    }
+    return absl::InfiniteFuture();
+  };
+  absl::Time due = std::min(live_head(lease_heap_, true), live_head(timer_heap_, false));
+  for (const auto& [id, session] : dispatcher_.sessions()) {
+    due = std::min(due, session->poll_deadline);
+  }
+  return due;
+}
+
+void Engine::FireDue() {
+  const absl::Time now = clock_->Now();
+  while (!lease_heap_.empty() && lease_heap_.top().first <= now) {
+    const auto [at, task_id] = lease_heap_.top();
+    lease_heap_.pop();
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end() || it->second.instance->lease_deadline != at) continue;
+    scheduler_.LeaseExpired(*it->second.run, *it->second.instance);
+  }
+  while (!timer_heap_.empty() && timer_heap_.top().first <= now) {
+    const auto [at, task_id] = timer_heap_.top();
+    timer_heap_.pop();
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end() || it->second.instance->timer_at != at ||
+        it->second.instance->timer_kind == scheduler::TimerKind::kNone ||
+        it->second.run->record().status() == v1::RUN_STATUS_PAUSED) {
+      continue;  // stale, or held until the run resumes
+    }
+    scheduler_.TimerFired(*it->second.run, *it->second.instance);
+  }
+}
+
+void Engine::Dispatch() {
+  dispatcher_.Match(
+      [&](uint64_t task_id) {
+        dispatch::Dispatcher::Candidate candidate;
+        auto it = tasks_.find(task_id);
+        // Paused runs' tasks leave the queue; ResumeRun queues them again.
+        if (it == tasks_.end() || !it->second.instance->queued() ||
+            it->second.run->record().status() == v1::RUN_STATUS_PAUSED) {
+          return candidate;
+        }
+        candidate.valid = true;
+        candidate.action = it->second.instance->action;
+        return candidate;
+      },
+      [&](uint64_t task_id, dispatch::WorkerSession& session) {
+        return AssignTask(task_id, session);
+      });
+}
+
+void Engine::SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
+                       const scheduler::RunState& run,
+                       const scheduler::StepInstance& instance) {
+  if (stored == wanted) return;
+  if (!stored.empty()) batch_->Delete(cf, stored);
+  if (!wanted.empty()) {
+    internal::InstanceRef ref;
+    ref.set_namespace_(run.ns());
+    ref.set_run_id(run.run_id());
+    ref.set_step_key(instance.key);
+    batch_->Put(cf, wanted, ref.SerializeAsString());
+  }
+  stored = std::move(wanted);
+}
+
+void Engine::FlushRun(scheduler::RunState& run) {
+  scheduler::RunState::Changes changes = run.TakeChanges();
+  const std::string& ns = run.ns();
+  const std::string& run_id = run.run_id();
+  for (scheduler::StepInstance* instance : changes.instances) {
+    batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, instance->key),
+                EncodeStep(*instance).SerializeAsString());
+    auto& stored = instance->stored;
+    SyncIndex(store::Cf::kReady, stored.ready,
+              instance->queued() ? keys::Ready(ns, instance->queue, instance->ready_at,
+                                               instance->task_id)
+                                 : "",
+              run, *instance);
+    const std::string lease_before = stored.lease;
+    SyncIndex(store::Cf::kLeases, stored.lease,
+              instance->leased() ? keys::Lease(instance->lease_deadline, instance->task_id) : "",
+              run, *instance);
+    if (stored.lease != lease_before && instance->leased()) {
+      lease_heap_.emplace(instance->lease_deadline, instance->task_id);
+    }
+    const std::string timer_before = stored.timer;
+    const bool timed = instance->timer_kind != scheduler::TimerKind::kNone;
+    SyncIndex(store::Cf::kTimers, stored.timer,
+              timed ? keys::Timer(instance->timer_at, instance->task_id) : "", run, *instance);
+    if (stored.timer != timer_before && timed) {
+      timer_heap_.emplace(instance->timer_at, instance->task_id);
+    }
+  }
+  for (const std::string& key : changes.deleted_keys) {
+    batch_->Delete(store::Cf::kSteps, keys::Step(ns, run_id, key));
+  }
+  for (const v1::HistoryEvent& event : changes.events) {
+    batch_->Put(store::Cf::kHistory, keys::History(ns, run_id, event.seq()),
+                event.SerializeAsString());
+  }
+  if (changes.record_dirty) {
+    batch_->Put(store::Cf::kRuns, keys::Run(ns, run_id), EncodeRun(run).SerializeAsString());
+    if (run.terminal()) batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id));
+  }
+  // Watchers see the events once they are durable.
+  auto watchers = watchers_.find(RunKey(ns, run_id));
+  if (watchers != watchers_.end() && !changes.events.empty()) {
+    AfterCommit([list = watchers->second, events = std::move(changes.events),
+                 finished = run.terminal()]() mutable {
+      for (const auto& watcher : list) {
+        watcher->OnEvents(events);
+        if (finished) watcher->OnFinished();
+      }
+    });
+  }
+}
+
+void Engine::Flush() {
+  // Flushing can change nothing further, but a run may be listed once per cycle only;
+  // swap first so that the list is empty for the next cycle.
+  std::vector<scheduler::RunState*> changed;
+  changed.swap(changed_runs_);
+  for (scheduler::RunState* run : changed) FlushRun(*run);
+  FlushSessions();
+}
+
+void Engine::Evict() {
+  for (auto it = runs_.begin(); it != runs_.end();) {
+    scheduler::RunState& run = *it->second;
+    if (!run.terminal()) {
+      ++it;
+      continue;
+    }
+    for (const auto& instance : run.instances()) tasks_.erase(instance->task_id);
+    watchers_.erase(it->first);
+    runs_.erase(it++);
+  }
+}
+
+absl::Status Engine::FinishCycle() {
+  FireDue();
+  Dispatch();
+  Flush();
+  if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
+  batch_->Clear();
+  std::vector<absl::AnyInvocable<void() &&>> effects;
+  effects.swap(effects_);
+  for (auto& effect : effects) std::move(effect)();
+  Evict();
+  return absl::OkStatus();
+}
+
+bool Engine::Quiescent() const {
+  for (const auto& [key, run] : runs_) {
+    for (const auto& instance : run->instances()) {
+      if (instance->leased() || instance->queued()) return false;
+      if (instance->state == v1::STEP_STATE_WAITING &&
+          (instance->waiting.kind() == v1::WaitingReason::KIND_APPROVAL ||
+           instance->waiting.kind() == v1::WaitingReason::KIND_SIGNAL)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace fanfare::coordinator

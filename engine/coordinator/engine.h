@@ -1,0 +1,200 @@
+// Engine: the coordinator's state machine, driven one cycle at a time by a single thread.
+//
+// Everything that changes state happens on the engine thread, in cycles:
+//
+//   1. run the operations posted since the last cycle (RPCs, worker messages),
+//   2. fire the timers and expire the leases that are due,
+//   3. match queued tasks with workers that have credit (leasing them),
+//   4. flush every change of the cycle into ONE store batch and commit it (fsync),
+//   5. only then run the cycle's effects: RPC replies, task deliveries, acks, watch events.
+//
+// Step 4 is the group commit: however many transitions a cycle holds, they cost one fsync,
+// and nothing any of them caused is visible outside before it is durable. Memory may run
+// ahead of the store by at most one cycle, and only inside the engine; if a commit fails the
+// process stops (the store is the truth, and the next start recovers from it).
+//
+// Thread safety: none. Engine is driven by Coordinator's thread (or directly by tests).
+#ifndef FANFARE_ENGINE_COORDINATOR_ENGINE_H_
+#define FANFARE_ENGINE_COORDINATOR_ENGINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/random/random.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/base/clock.h"
+#include "engine/coordinator/run_watcher.h"
+#include "engine/dispatch/dispatcher.h"
+#include "engine/scheduler/scheduler.h"
+#include "engine/store/store.h"
+#include "fanfare/v1/coordinator.pb.h"
+#include "fanfare/v1/worker.pb.h"
+
+namespace fanfare::coordinator {
+
+struct EngineOptions {
+  scheduler::SchedulerOptions scheduler;
+  // How often workers are asked to heartbeat their running attempts.
+  absl::Duration heartbeat_interval = absl::Seconds(10);
+  // Longest long-poll wait a worker may ask for.
+  absl::Duration max_poll_wait = absl::Seconds(60);
+};
+
+// A reply to run once the operation's effects are durable.
+template <typename T>
+using Reply = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
+
+class Engine : private scheduler::SchedulerHost {
+ public:
+  // Recovers every active run from `store` and rebuilds the queues, leases and timers.
+  static absl::StatusOr<std::unique_ptr<Engine>> Open(store::Store* store, const Clock* clock,
+                                                      EngineOptions options);
+  ~Engine() override;
+
+  // --- Campaigns and runs (engine_runs.cc). Each replies after its effects are durable.
+  void ApplyCampaign(v1::ApplyCampaignRequest request, Reply<v1::ApplyCampaignResponse> reply);
+  void StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> reply);
+  void GetRun(const v1::GetRunRequest& request, Reply<v1::Run> reply);
+  void CancelRun(const v1::CancelRunRequest& request, Reply<v1::Run> reply);
+  // Pause holds new dispatch and timers (running attempts finish); resume releases them.
+  // Both are idempotent and recorded with who did it (engine_control.cc).
+  void PauseRun(const v1::PauseRunRequest& request, Reply<v1::Run> reply);
+  void ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply);
+  void RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply);
+  void DecideStep(const v1::DecideStepRequest& request, bool approve, Reply<v1::Run> reply);
+  void SignalRun(const v1::SignalRunRequest& request, Reply<v1::Run> reply);
+  // Registers `watcher` for the run's events; see RunWatcher.
+  void Watch(const std::string& ns, const std::string& run_id,
+             std::shared_ptr<RunWatcher> watcher);
+  void GetDispatchState(const v1::GetDispatchStateRequest& request,
+                        Reply<v1::DispatchState> reply);
+
+  // --- Workers (engine_workers.cc).
+  // Opens a stream session. The welcome (or an error) goes to `sink`.
+  void Connect(const std::string& session_id, v1::WorkerHello hello,
+               std::shared_ptr<dispatch::SessionSink> sink);
+  // A message on a stream session after its hello.
+  void OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message);
+  void Disconnect(const std::string& session_id);
+  // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
+  void Poll(const std::string& session_id, v1::PollTasksRequest request,
+            std::shared_ptr<dispatch::SessionSink> sink);
+  void ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome,
+                     Reply<v1::OutcomeAck> reply);
+  void Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply);
+
+  // --- The cycle (engine.cc).
+  // Fires due timers and leases, dispatches, flushes and commits, then runs the effects.
+  // Call after posting operations. Returns the commit's status; an error is fatal to the
+  // process (Coordinator aborts on it).
+  absl::Status FinishCycle();
+
+  // The earliest timer or lease deadline, or InfiniteFuture.
+  absl::Time NextDue();
+  // True when no attempt is leased, no task is queued and no run waits for a person: the
+  // moment a rehearsal may jump its clock to NextDue().
+  bool Quiescent() const;
+
+  // Runs in memory: the active working set.
+  size_t active_runs() const { return runs_.size(); }
+
+ private:
+  struct TaskRef {
+    scheduler::RunState* run = nullptr;
+    scheduler::StepInstance* instance = nullptr;
+  };
+  using Due = std::pair<absl::Time, uint64_t>;  // time, task id
+  using DueHeap = std::priority_queue<Due, std::vector<Due>, std::greater<Due>>;
+
+  Engine(store::Store* store, const Clock* clock, EngineOptions options);
+
+  // SchedulerHost.
+  void Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance) override;
+  void CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) override;
+  void Register(scheduler::RunState& run, scheduler::StepInstance& instance) override;
+  void Forget(const scheduler::StepInstance& instance) override;
+
+  // Recovery (recovery.cc).
+  absl::Status Recover();
+  absl::Status LoadRun(const std::string& ns, const std::string& run_id);
+  absl::Status RebuildIndexes();
+
+  // Cycle pieces (engine.cc).
+  void FireDue();
+  void Dispatch();
+  void Flush();
+  void FlushRun(scheduler::RunState& run);
+  void SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
+                 const scheduler::RunState& run, const scheduler::StepInstance& instance);
+  void Evict();
+  uint64_t AllocateTaskId();
+  // Runs `effect` after this cycle's commit.
+  void AfterCommit(absl::AnyInvocable<void() &&> effect);
+  template <typename T>
+  void ReplyAfterCommit(Reply<T> reply, absl::StatusOr<T> result);
+
+  // Runs (engine_runs.cc).
+  scheduler::RunState* FindActive(const std::string& ns, const std::string& run_id);
+  absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> LoadCampaign(
+      const std::string& ns, const std::string& name, int64_t version);
+  absl::StatusOr<v1::Run> ReadStoredRun(const std::string& ns, const std::string& run_id) const;
+  absl::StatusOr<v1::StartRunResponse> ExistingRun(const v1::StartRunRequest& request,
+                                                   const std::string& fingerprint);
+  scheduler::RunState& AddRun(std::unique_ptr<scheduler::RunState> run);
+  // The active run, or the error to answer with: NotFound, or FailedPrecondition naming how
+  // the run ended.
+  absl::StatusOr<scheduler::RunState*> ActiveOrError(const std::string& ns,
+                                                     const std::string& run_id);
+
+  // Workers (engine_workers.cc).
+  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
+  bool ExtendLease(const v1::TaskRef& ref);
+  bool AssignTask(uint64_t task_id, dispatch::WorkerSession& session);
+  void FlushSessions();
+
+  store::Store* store_;
+  const Clock* clock_;
+  EngineOptions options_;
+  absl::BitGen random_;
+  scheduler::Scheduler scheduler_;
+  dispatch::Dispatcher dispatcher_;
+
+  // Active runs by "ns/run_id", and every instance of them by task id.
+  absl::flat_hash_map<std::string, std::unique_ptr<scheduler::RunState>> runs_;
+  absl::flat_hash_map<uint64_t, TaskRef> tasks_;
+  // Runs changed since the last flush.
+  std::vector<scheduler::RunState*> changed_runs_;
+  // Lazily-deleted heaps: an entry counts only if the instance still has that deadline.
+  DueHeap lease_heap_;
+  DueHeap timer_heap_;
+  // Compiled campaign versions, by "ns/name/version".
+  absl::flat_hash_map<std::string, std::shared_ptr<const scheduler::CompiledCampaign>> campaigns_;
+  // Watchers by "ns/run_id".
+  absl::flat_hash_map<std::string, std::vector<std::shared_ptr<RunWatcher>>> watchers_;
+
+  uint64_t next_task_id_ = 1;
+  uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store
+  int64_t poll_counter_ = 0;
+
+  std::unique_ptr<store::Batch> batch_;
+  std::vector<absl::AnyInvocable<void() &&>> effects_;
+};
+
+template <typename T>
+void Engine::ReplyAfterCommit(Reply<T> reply, absl::StatusOr<T> result) {
+  AfterCommit([reply = std::move(reply), result = std::move(result)]() mutable {
+    std::move(reply)(std::move(result));
+  });
+}
+
+}  // namespace fanfare::coordinator
+
+#endif  // FANFARE_ENGINE_COORDINATOR_ENGINE_H_

@@ -1,0 +1,62 @@
+// Run control: pause, resume, retry.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "engine/coordinator/engine.h"
+#include "engine/coordinator/run_codec.h"
+
+namespace fanfare::coordinator {
+
+absl::StatusOr<scheduler::RunState*> Engine::ActiveOrError(const std::string& ns_in,
+                                                           const std::string& run_id) {
+  const std::string ns = ns_in.empty() ? "default" : ns_in;
+  if (scheduler::RunState* run = FindActive(ns, run_id)) return run;
+  absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, run_id);
+  if (!stored.ok()) return stored.status();
+  return absl::FailedPreconditionError(
+      absl::StrCat("run '", run_id, "' has ended (",
+                   absl::StripPrefix(v1::RunStatus_Name(stored->status()), "RUN_STATUS_"), ")"));
+}
+
+void Engine::PauseRun(const v1::PauseRunRequest& request, Reply<v1::Run> reply) {
+  absl::StatusOr<scheduler::RunState*> run = ActiveOrError(request.namespace_(), request.run_id());
+  if (!run.ok()) {
+    ReplyAfterCommit<v1::Run>(std::move(reply), run.status());
+    return;
+  }
+  if ((*run)->record().status() != v1::RUN_STATUS_PAUSED) {
+    (*run)->mutable_record().set_status(v1::RUN_STATUS_PAUSED);
+    v1::HistoryEvent& event = (*run)->AddEvent(v1::EVENT_TYPE_RUN_PAUSED, clock_->Now(), nullptr);
+    event.set_actor(request.identity());
+    event.set_message(request.reason());
+  }
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(**run));
+}
+
+void Engine::ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply) {
+  absl::StatusOr<scheduler::RunState*> run = ActiveOrError(request.namespace_(), request.run_id());
+  if (!run.ok()) {
+    ReplyAfterCommit<v1::Run>(std::move(reply), run.status());
+    return;
+  }
+  scheduler::RunState& state = **run;
+  if (state.record().status() == v1::RUN_STATUS_PAUSED) {
+    state.mutable_record().set_status(v1::RUN_STATUS_RUNNING);
+    state.AddEvent(v1::EVENT_TYPE_RUN_RESUMED, clock_->Now(), nullptr).set_actor(request.identity());
+    // What was held while paused goes back to the queues and the timer heap; timers that
+    // came due meanwhile fire in this cycle.
+    for (const auto& instance : state.instances()) {
+      if (instance->queued()) dispatcher_.Enqueue(state.ns(), instance->queue, instance->task_id);
+      if (instance->timer_kind != scheduler::TimerKind::kNone) {
+        timer_heap_.emplace(instance->timer_at, instance->task_id);
+      }
+    }
+  }
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(state));
+}
+
+void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) {
+  ReplyAfterCommit<v1::Run>(std::move(reply),
+                            absl::UnimplementedError("RetryRun is not implemented yet"));
+}
+
+}  // namespace fanfare::coordinator

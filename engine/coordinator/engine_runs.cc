@@ -1,0 +1,390 @@
+// Campaigns and runs: apply, start, get, cancel, decide, signal, watch.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "engine/base/proto_time.h"
+#include "engine/base/sha256.h"
+#include "engine/base/suggest.h"
+#include "engine/coordinator/engine.h"
+#include "engine/coordinator/keys.h"
+#include "engine/coordinator/run_codec.h"
+#include "engine/definition/loader.h"
+#include "engine/definition/params.h"
+#include "engine/expr/proto_value.h"
+#include "engine/store/key_codec.h"
+#include "fanfare/internal/records.pb.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+constexpr char kDefaultNamespace[] = "default";
+
+std::string RunKey(absl::string_view ns, absl::string_view run_id) {
+  return absl::StrCat(ns, "/", run_id);
+}
+
+const std::string& NamespaceOr(const std::string& ns) {
+  static const std::string* const kDefault = new std::string(kDefaultNamespace);
+  return ns.empty() ? *kDefault : ns;
+}
+
+// Deterministic bytes of a message, so that equal messages have equal digests.
+std::string Canonical(const google::protobuf::Message& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+// Identifies what a StartRun asked for, so that a repeat can be told from a conflict.
+internal::StartFingerprint Fingerprint(const v1::StartRunRequest& request) {
+  v1::StartRunRequest essential;
+  *essential.mutable_params() = request.params();
+  *essential.mutable_labels() = request.labels();
+  internal::StartFingerprint fingerprint;
+  fingerprint.set_campaign(request.campaign());
+  fingerprint.set_campaign_version(request.campaign_version());
+  fingerprint.set_digest(Sha256Hex(Canonical(essential)));
+  return fingerprint;
+}
+
+}  // namespace
+
+scheduler::RunState* Engine::FindActive(const std::string& ns, const std::string& run_id) {
+  auto it = runs_.find(RunKey(ns, run_id));
+  return it == runs_.end() ? nullptr : it->second.get();
+}
+
+scheduler::RunState& Engine::AddRun(std::unique_ptr<scheduler::RunState> run) {
+  scheduler::RunState& ref = *run;
+  ref.set_change_list(&changed_runs_);
+  for (const auto& instance : ref.instances()) tasks_[instance->task_id] = TaskRef{&ref, instance.get()};
+  runs_[RunKey(ref.ns(), ref.run_id())] = std::move(run);
+  return ref;
+}
+
+absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> Engine::LoadCampaign(
+    const std::string& ns, const std::string& name, int64_t version) {
+  if (version == 0) {
+    // The latest version: the last key under the campaign's prefix.
+    int64_t latest = 0;
+    absl::Status scan = store_->ScanPrefix(
+        store::Cf::kSpecs, keys::SpecPrefix(ns, name), [&](absl::string_view key, absl::string_view) {
+          store::KeyReader reader(key);
+          std::string ignored;
+          reader.String(&ignored) && reader.String(&ignored) && reader.I64(&latest);
+          return true;
+        });
+    if (!scan.ok()) return scan;
+    if (latest == 0) {
+      return absl::NotFoundError(absl::StrCat("campaign '", name, "' not found in namespace '", ns,
+                                              "'; apply it first (fanfare apply FILE)"));
+    }
+    version = latest;
+  }
+  const std::string cache_key = absl::StrCat(ns, "/", name, "/", version);
+  if (auto it = campaigns_.find(cache_key); it != campaigns_.end()) return it->second;
+  absl::StatusOr<std::optional<std::string>> bytes =
+      store_->Get(store::Cf::kSpecs, keys::Spec(ns, name, version));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("campaign '", name, "' has no version ", version, " in namespace '", ns, "'"));
+  }
+  v1::Campaign campaign;
+  if (!campaign.ParseFromString(**bytes)) {
+    return absl::DataLossError(absl::StrCat("stored campaign ", name, " v", version, " is corrupt"));
+  }
+  absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> compiled =
+      scheduler::CompiledCampaign::Compile(std::move(campaign));
+  if (compiled.ok()) campaigns_[cache_key] = *compiled;
+  return compiled;
+}
+
+void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
+                           Reply<v1::ApplyCampaignResponse> reply) {
+  v1::CampaignSpec& spec = *request.mutable_spec();
+  spec.mutable_metadata()->set_namespace_(NamespaceOr(spec.metadata().namespace_()));
+  definition::LoadResult checked = definition::CheckCampaign(
+      spec, request.source_name().empty() ? "campaign" : request.source_name());
+  if (!checked.status.ok()) {
+    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), checked.status);
+    return;
+  }
+  const std::string& ns = spec.metadata().namespace_();
+  const std::string& name = spec.metadata().name();
+  v1::Campaign campaign;
+  campaign.set_digest(Sha256Hex(Canonical(spec)));
+  v1::ApplyCampaignResponse response;
+  absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> latest =
+      LoadCampaign(ns, name, 0);
+  if (latest.ok() && (*latest)->campaign().digest() == campaign.digest()) {
+    *response.mutable_campaign() = (*latest)->campaign();
+    response.set_changed(false);
+    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), std::move(response));
+    return;
+  }
+  if (!latest.ok() && !absl::IsNotFound(latest.status())) {
+    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), latest.status());
+    return;
+  }
+  campaign.set_version(latest.ok() ? (*latest)->version() + 1 : 1);
+  *campaign.mutable_applied_at() = ToProtoTime(clock_->Now());
+  *campaign.mutable_spec() = std::move(spec);
+  campaign.set_latest_version(campaign.version());
+  if (!request.dry_run()) {
+    batch_->Put(store::Cf::kSpecs, keys::Spec(ns, name, campaign.version()),
+                campaign.SerializeAsString());
+  }
+  *response.mutable_campaign() = std::move(campaign);
+  response.set_changed(true);
+  ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), std::move(response));
+}
+
+absl::StatusOr<v1::StartRunResponse> Engine::ExistingRun(const v1::StartRunRequest& request,
+                                                         const std::string& stored) {
+  internal::StartFingerprint previous;
+  previous.ParseFromString(stored);
+  const internal::StartFingerprint asked = Fingerprint(request);
+  if (previous.campaign() != asked.campaign() || previous.digest() != asked.digest() ||
+      (asked.campaign_version() != 0 && previous.campaign_version() != asked.campaign_version())) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "run '", request.run_id(), "' already exists with a different campaign, params or "
+        "labels; pick another run id, or omit it to have one generated"));
+  }
+  v1::StartRunResponse response;
+  response.set_created(false);
+  if (scheduler::RunState* run = FindActive(NamespaceOr(request.namespace_()), request.run_id())) {
+    *response.mutable_run() = PublicRun(*run);
+    return response;
+  }
+  absl::StatusOr<v1::Run> stored_run = ReadStoredRun(NamespaceOr(request.namespace_()), request.run_id());
+  if (!stored_run.ok()) return stored_run.status();
+  *response.mutable_run() = *std::move(stored_run);
+  return response;
+}
+
+void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> reply) {
+  const std::string ns = NamespaceOr(request.namespace_());
+  request.set_namespace_(ns);
+  if (request.run_id().empty()) {
+    request.set_run_id(absl::StrCat(request.campaign(), "-",
+                                    absl::Hex(absl::Uniform<uint64_t>(random_), absl::kZeroPad16)));
+  }
+  const std::string fingerprint_key = keys::StartFingerprint(ns, request.run_id());
+  absl::StatusOr<std::optional<std::string>> existing =
+      store_->Get(store::Cf::kIdempotency, fingerprint_key);
+  if (!existing.ok() || existing->has_value()) {
+    ReplyAfterCommit<v1::StartRunResponse>(
+        std::move(reply), existing.ok() ? ExistingRun(request, **existing) : existing.status());
+    return;
+  }
+  if (FindActive(ns, request.run_id()) != nullptr) {
+    // Started earlier in this very cycle: its fingerprint is not in the store yet.
+    ReplyAfterCommit<v1::StartRunResponse>(
+        std::move(reply), ExistingRun(request, Fingerprint(request).SerializeAsString()));
+    return;
+  }
+  absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> campaign =
+      LoadCampaign(ns, request.campaign(), request.campaign_version());
+  absl::StatusOr<google::protobuf::Struct> params =
+      campaign.ok() ? definition::ResolveParams((*campaign)->spec(), request.params())
+                    : absl::StatusOr<google::protobuf::Struct>(campaign.status());
+  if (!params.ok()) {
+    ReplyAfterCommit<v1::StartRunResponse>(std::move(reply), params.status());
+    return;
+  }
+  const absl::Time now = clock_->Now();
+  v1::Run record;
+  record.set_namespace_(ns);
+  record.set_run_id(request.run_id());
+  record.set_campaign(request.campaign());
+  record.set_campaign_version((*campaign)->version());
+  *record.mutable_params() = *params;
+  record.set_status(v1::RUN_STATUS_SCHEDULED);
+  *record.mutable_labels() = request.labels();
+  record.set_priority(request.priority());
+  *record.mutable_created_at() = ToProtoTime(now);
+  *record.mutable_start_at() = ToProtoTime(now);
+  record.set_started_by(request.identity());
+  scheduler::RunState& run = AddRun(std::make_unique<scheduler::RunState>(
+      std::move(record), *campaign, definition::ParamsValue((*campaign)->spec(), *params)));
+  batch_->Put(store::Cf::kIdempotency, fingerprint_key, Fingerprint(request).SerializeAsString());
+  batch_->Put(store::Cf::kRunIndex, keys::RunIndex(ns, now, run.run_id()), "");
+  batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run.run_id()), "");
+  scheduler_.Start(run);
+  v1::StartRunResponse response;
+  *response.mutable_run() = PublicRun(run);
+  response.set_created(true);
+  ReplyAfterCommit<v1::StartRunResponse>(std::move(reply), std::move(response));
+}
+
+absl::StatusOr<v1::Run> Engine::ReadStoredRun(const std::string& ns,
+                                              const std::string& run_id) const {
+  absl::StatusOr<std::optional<std::string>> bytes = store_->Get(store::Cf::kRuns, keys::Run(ns, run_id));
+  if (!bytes.ok()) return bytes.status();
+  if (!bytes->has_value()) {
+    return absl::NotFoundError(absl::StrCat("run '", run_id, "' not found in namespace '", ns, "'"));
+  }
+  internal::RunRecord record;
+  if (!record.ParseFromString(**bytes)) {
+    return absl::DataLossError(absl::StrCat("stored run ", run_id, " is corrupt"));
+  }
+  v1::Run run = record.run();
+  absl::Status scan = store_->ScanPrefix(
+      store::Cf::kSteps, keys::StepPrefix(ns, run_id), [&](absl::string_view, absl::string_view value) {
+        internal::StepRecord step;
+        if (step.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          v1::StepInstance& view = *run.add_steps();
+          view = step.instance();
+          view.set_idempotency_key(absl::StrCat(ns, "/", run_id, "/", view.key()));
+          view.clear_worker_id();
+        }
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  return run;
+}
+
+void Engine::GetRun(const v1::GetRunRequest& request, Reply<v1::Run> reply) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  if (scheduler::RunState* run = FindActive(ns, request.run_id())) {
+    ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
+    return;
+  }
+  ReplyAfterCommit<v1::Run>(std::move(reply), ReadStoredRun(ns, request.run_id()));
+}
+
+void Engine::CancelRun(const v1::CancelRunRequest& request, Reply<v1::Run> reply) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  scheduler::RunState* run = FindActive(ns, request.run_id());
+  if (run == nullptr) {
+    absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, request.run_id());
+    if (stored.ok() && stored->status() != v1::RUN_STATUS_CANCELED) {
+      stored = absl::FailedPreconditionError(absl::StrCat(
+          "run '", request.run_id(), "' already ended as ",
+          absl::StripPrefix(v1::RunStatus_Name(stored->status()), "RUN_STATUS_")));
+    }
+    ReplyAfterCommit<v1::Run>(std::move(reply), std::move(stored));
+    return;
+  }
+  scheduler_.Cancel(*run, request.reason(), request.identity());
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
+}
+
+void Engine::DecideStep(const v1::DecideStepRequest& request, bool approve,
+                        Reply<v1::Run> reply) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  scheduler::RunState* run = FindActive(ns, request.run_id());
+  if (run == nullptr) {
+    absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, request.run_id());
+    ReplyAfterCommit<v1::Run>(
+        std::move(reply),
+        stored.ok() ? absl::FailedPreconditionError(absl::StrCat("run '", request.run_id(),
+                                                                 "' has ended"))
+                    : stored.status());
+    return;
+  }
+  scheduler::StepInstance* instance = run->Find(request.step_key());
+  if (instance == nullptr) {
+    std::vector<std::string> approvals;
+    for (const auto& i : run->instances()) {
+      if (i->def->kind == scheduler::StepDef::Kind::kApproval) approvals.push_back(i->key);
+    }
+    ReplyAfterCommit<v1::Run>(
+        std::move(reply),
+        absl::NotFoundError(absl::StrCat("run '", request.run_id(), "' has no step '",
+                                         request.step_key(), "'",
+                                         DidYouMean(request.step_key(), approvals),
+                                         approvals.empty() ? "" : "; approval steps: ",
+                                         absl::StrJoin(approvals, ", "))));
+    return;
+  }
+  absl::Status decided =
+      scheduler_.Decide(*run, *instance, approve, request.identity(), request.comment());
+  ReplyAfterCommit<v1::Run>(std::move(reply),
+                            decided.ok() ? absl::StatusOr<v1::Run>(PublicRun(*run)) : decided);
+}
+
+void Engine::SignalRun(const v1::SignalRunRequest& request, Reply<v1::Run> reply) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  scheduler::RunState* run = FindActive(ns, request.run_id());
+  if (run == nullptr) {
+    absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, request.run_id());
+    ReplyAfterCommit<v1::Run>(
+        std::move(reply),
+        stored.ok() ? absl::FailedPreconditionError(absl::StrCat("run '", request.run_id(),
+                                                                 "' has ended"))
+                    : stored.status());
+    return;
+  }
+  const int delivered = scheduler_.Signal(*run, request.signal(),
+                                          expr::FromProto(request.payload()), request.identity());
+  if (delivered == 0) {
+    ReplyAfterCommit<v1::Run>(
+        std::move(reply), absl::FailedPreconditionError(absl::StrCat(
+                              "no step of run '", request.run_id(), "' is waiting for signal '",
+                              request.signal(), "'")));
+    return;
+  }
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
+}
+
+void Engine::Watch(const std::string& ns_in, const std::string& run_id,
+                   std::shared_ptr<RunWatcher> watcher) {
+  const std::string& ns = NamespaceOr(ns_in);
+  if (scheduler::RunState* run = FindActive(ns, run_id)) {
+    watchers_[RunKey(ns, run_id)].push_back(watcher);
+    watcher->OnRegistered(run->next_event_seq() - run->pending_events(), true);
+    return;
+  }
+  absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, run_id);
+  if (!stored.ok()) {
+    watcher->OnRegistered(stored.status(), false);
+    return;
+  }
+  watcher->OnRegistered(stored->last_event_seq() + 1, false);
+}
+
+void Engine::GetDispatchState(const v1::GetDispatchStateRequest& request,
+                              Reply<v1::DispatchState> reply) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  v1::DispatchState state;
+  for (const auto& [id, session] : dispatcher_.sessions()) {
+    if (session->ns() != ns) continue;
+    v1::DispatchState::Worker& worker = *state.add_workers();
+    worker.set_worker_id(session->worker_id());
+    worker.set_identity(session->hello().identity());
+    *worker.mutable_queues() = session->hello().queues();
+    worker.set_free_slots(session->credit());
+    worker.set_running_tasks(static_cast<int32_t>(session->running().size()));
+    *worker.mutable_connected_at() = ToProtoTime(session->connected_at());
+    worker.set_transport(session->transport() == dispatch::Transport::kStream ? "stream" : "poll");
+  }
+  std::map<std::string, v1::DispatchState::Queue> queues;
+  for (const auto& [key, run] : runs_) {
+    if (run->ns() != ns) continue;
+    for (const auto& instance : run->instances()) {
+      if (instance->queue.empty() || instance->terminal()) continue;
+      v1::DispatchState::Queue& queue = queues[instance->queue];
+      queue.set_namespace_(ns);
+      queue.set_queue(instance->queue);
+      if (instance->queued()) queue.set_ready(queue.ready() + 1);
+      if (instance->leased()) queue.set_running(queue.running() + 1);
+      if (instance->waiting.kind() == v1::WaitingReason::KIND_RATE_LIMIT) {
+        queue.set_throttled(queue.throttled() + 1);
+      }
+    }
+  }
+  for (auto& [name, queue] : queues) *state.add_queues() = std::move(queue);
+  ReplyAfterCommit<v1::DispatchState>(std::move(reply), std::move(state));
+}
+
+}  // namespace fanfare::coordinator

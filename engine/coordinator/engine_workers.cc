@@ -1,0 +1,177 @@
+// Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "engine/base/proto_time.h"
+#include "engine/coordinator/engine.h"
+#include "engine/expr/proto_value.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+// Longer failure messages (a network's whole error body, say) are cut to this.
+constexpr size_t kMaxErrorMessage = 2048;
+
+v1::OutcomeAck Ack(const v1::TaskOutcome& outcome, v1::OutcomeAck::Status status,
+                   std::string message = "") {
+  v1::OutcomeAck ack;
+  ack.set_task_id(outcome.task_id());
+  ack.set_attempt(outcome.attempt());
+  ack.set_status(status);
+  ack.set_message(std::move(message));
+  return ack;
+}
+
+std::string StateName(v1::StepState state) {
+  return std::string(absl::StripPrefix(v1::StepState_Name(state), "STEP_STATE_"));
+}
+
+}  // namespace
+
+void Engine::Connect(const std::string& session_id, v1::WorkerHello hello,
+                     std::shared_ptr<dispatch::SessionSink> sink) {
+  auto session = std::make_unique<dispatch::WorkerSession>(
+      session_id, std::move(hello), dispatch::Transport::kStream, std::move(sink), clock_->Now());
+  v1::WorkerWelcome& welcome = *session->outbox().mutable_welcome();
+  welcome.set_worker_id(session->worker_id());
+  *welcome.mutable_heartbeat_interval() = ToProtoDuration(options_.heartbeat_interval);
+  dispatcher_.AddSession(std::move(session));
+}
+
+void Engine::OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message) {
+  dispatch::WorkerSession* session = dispatcher_.FindSession(session_id);
+  if (session == nullptr) return;  // disconnected meanwhile
+  for (const v1::TaskOutcome& outcome : message.outcomes()) {
+    *session->outbox().add_acks() = ApplyOutcome(outcome);
+  }
+  for (const v1::TaskRef& ref : message.heartbeats()) {
+    if (!ExtendLease(ref)) *session->outbox().add_lost_leases() = ref;
+  }
+  if (message.credit() > 0) session->Grant(message.credit());
+  if (message.drain()) session->set_draining();
+}
+
+void Engine::Disconnect(const std::string& session_id) {
+  // Attempts the worker held keep their leases: they expire at their deadlines unless the
+  // worker reconnects and reports or heartbeats them first.
+  dispatcher_.RemoveSession(session_id);
+}
+
+void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
+                  std::shared_ptr<dispatch::SessionSink> sink) {
+  v1::WorkerHello hello;
+  hello.set_worker_id(request.worker_id());
+  hello.set_namespace_(request.namespace_().empty() ? "default" : request.namespace_());
+  *hello.mutable_queues() = request.queues();
+  *hello.mutable_actions() = request.actions();
+  hello.set_max_concurrency(std::max(1, request.max_tasks()));
+  auto session = std::make_unique<dispatch::WorkerSession>(
+      session_id, std::move(hello), dispatch::Transport::kPoll, std::move(sink), clock_->Now());
+  session->Grant(session->hello().max_concurrency());
+  const absl::Duration wait = request.has_wait() ? FromProtoDuration(request.wait())
+                                                 : absl::Seconds(30);
+  session->poll_deadline = clock_->Now() + std::clamp(wait, absl::ZeroDuration(),
+                                                      options_.max_poll_wait);
+  dispatcher_.AddSession(std::move(session));
+}
+
+void Engine::FlushSessions() {
+  const absl::Time now = clock_->Now();
+  std::vector<std::string> finished_polls;
+  for (const auto& [id, session] : dispatcher_.sessions()) {
+    const bool poll = session->transport() == dispatch::Transport::kPoll;
+    const bool answer = poll ? session->outbox().tasks_size() > 0 || now >= session->poll_deadline
+                             : session->has_outbox();
+    if (!answer) continue;
+    AfterCommit([sink = session->sink(), message = session->TakeOutbox()]() mutable {
+      sink->Deliver(std::move(message));
+    });
+    if (poll) finished_polls.push_back(id);
+  }
+  for (const std::string& id : finished_polls) dispatcher_.RemoveSession(id);
+}
+
+bool Engine::AssignTask(uint64_t task_id, dispatch::WorkerSession& session) {
+  auto it = tasks_.find(task_id);
+  if (it == tasks_.end() || !it->second.instance->queued()) return false;
+  v1::Task task = scheduler_.Lease(*it->second.run, *it->second.instance, session.worker_id());
+  session.Started(task_id);
+  *session.outbox().add_tasks() = std::move(task);
+  return true;
+}
+
+v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
+  if (!outcome.has_success() && !outcome.has_failure()) {
+    return Ack(outcome, v1::OutcomeAck::STATUS_INVALID,
+               "the outcome has neither `success` nor `failure`");
+  }
+  auto it = tasks_.find(outcome.task_id());
+  if (it == tasks_.end()) {
+    return Ack(outcome, v1::OutcomeAck::STATUS_UNKNOWN_TASK,
+               absl::StrCat("no active task ", outcome.task_id(), "; its run may have ended"));
+  }
+  scheduler::RunState& run = *it->second.run;
+  scheduler::StepInstance& instance = *it->second.instance;
+  for (const auto& [id, session] : dispatcher_.sessions()) {
+    if (session->running().contains(outcome.task_id())) session->Stopped(outcome.task_id());
+  }
+  const bool current = instance.leased() && instance.attempt == outcome.attempt();
+  // A late success of a lost non-idempotent attempt settles its unknown outcome.
+  const bool settles = !instance.leased() && instance.state == v1::STEP_STATE_UNKNOWN &&
+                       instance.attempt == outcome.attempt() && outcome.has_success();
+  if (current || settles) {
+    if (outcome.has_success()) {
+      scheduler_.Succeed(run, instance, expr::FromProto(outcome.success().output()),
+                         outcome.success().output().ByteSizeLong());
+    } else {
+      v1::TaskFailure failure = outcome.failure();
+      if (failure.type() == v1::ERROR_TYPE_UNSPECIFIED) failure.set_type(v1::ERROR_TYPE_INTERNAL);
+      if (failure.message().size() > kMaxErrorMessage) {
+        failure.mutable_message()->resize(kMaxErrorMessage);
+        failure.mutable_message()->append("…");
+      }
+      scheduler_.Fail(run, instance, failure);
+    }
+    return Ack(outcome, v1::OutcomeAck::STATUS_ACCEPTED,
+               settles ? "settled the unknown outcome of this attempt" : "");
+  }
+  if (instance.terminal() && instance.attempt == outcome.attempt()) {
+    return Ack(outcome, v1::OutcomeAck::STATUS_DUPLICATE, "already recorded");
+  }
+  if (outcome.attempt() > instance.attempt || outcome.attempt() < 1) {
+    return Ack(outcome, v1::OutcomeAck::STATUS_INVALID,
+               absl::StrCat("attempt ", outcome.attempt(), " of task ", outcome.task_id(),
+                            " was never delivered"));
+  }
+  return Ack(outcome, v1::OutcomeAck::STATUS_STALE,
+             absl::StrCat("attempt ", outcome.attempt(), " is no longer current: step ",
+                          instance.key, " is ", StateName(instance.state), " at attempt ",
+                          instance.attempt));
+}
+
+void Engine::ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome,
+                           Reply<v1::OutcomeAck> reply) {
+  ReplyAfterCommit<v1::OutcomeAck>(std::move(reply), ApplyOutcome(outcome));
+}
+
+bool Engine::ExtendLease(const v1::TaskRef& ref) {
+  auto it = tasks_.find(ref.task_id());
+  if (it == tasks_.end()) return false;
+  scheduler::StepInstance& instance = *it->second.instance;
+  if (!instance.leased() || instance.attempt != ref.attempt()) return false;
+  scheduler_.ExtendLease(instance);
+  it->second.run->Touch(instance);
+  return true;
+}
+
+void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {
+  v1::HeartbeatResponse response;
+  for (const v1::TaskRef& ref : request.tasks()) {
+    if (!ExtendLease(ref)) *response.add_lost() = ref;
+  }
+  *response.mutable_lease_deadline() = ToProtoTime(clock_->Now() + options_.scheduler.lease_ttl);
+  ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), std::move(response));
+}
+
+}  // namespace fanfare::coordinator

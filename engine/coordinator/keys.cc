@@ -1,0 +1,64 @@
+#include "engine/coordinator/keys.h"
+
+#include "engine/store/key_codec.h"
+
+namespace fanfare::coordinator::keys {
+
+using store::KeyWriter;
+
+std::string Spec(absl::string_view ns, absl::string_view name, int64_t version) {
+  return KeyWriter().String(ns).String(name).I64(version).Take();
+}
+
+std::string SpecPrefix(absl::string_view ns, absl::string_view name) {
+  return KeyWriter().String(ns).String(name).Take();
+}
+
+std::string NamespacePrefix(absl::string_view ns) { return KeyWriter().String(ns).Take(); }
+
+std::string Run(absl::string_view ns, absl::string_view run_id) {
+  return KeyWriter().String(ns).String(run_id).Take();
+}
+
+std::string RunIndex(absl::string_view ns, absl::Time created_at, absl::string_view run_id) {
+  return KeyWriter().String(ns).TimeDescending(created_at).String(run_id).Take();
+}
+
+std::string ActiveRun(absl::string_view ns, absl::string_view run_id) { return Run(ns, run_id); }
+
+std::string Step(absl::string_view ns, absl::string_view run_id, absl::string_view step_key) {
+  return KeyWriter().String(ns).String(run_id).String(step_key).Take();
+}
+
+std::string StepPrefix(absl::string_view ns, absl::string_view run_id) {
+  return Run(ns, run_id);
+}
+
+std::string Ready(absl::string_view ns, absl::string_view queue, absl::Time ready_at,
+                  uint64_t task_id) {
+  return KeyWriter().String(ns).String(queue).Time(ready_at).U64(task_id).Take();
+}
+
+std::string Lease(absl::Time deadline, uint64_t task_id) {
+  return KeyWriter().Time(deadline).U64(task_id).Take();
+}
+
+std::string Timer(absl::Time due, uint64_t task_id) {
+  return KeyWriter().Time(due).U64(task_id).Take();
+}
+
+std::string History(absl::string_view ns, absl::string_view run_id, int64_t seq) {
+  return KeyWriter().String(ns).String(run_id).I64(seq).Take();
+}
+
+std::string HistoryPrefix(absl::string_view ns, absl::string_view run_id) {
+  return Run(ns, run_id);
+}
+
+std::string StartFingerprint(absl::string_view ns, absl::string_view run_id) {
+  return KeyWriter().String("start").String(ns).String(run_id).Take();
+}
+
+std::string Meta(absl::string_view name) { return KeyWriter().String(name).Take(); }
+
+}  // namespace fanfare::coordinator::keys

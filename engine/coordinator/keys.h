@@ -1,0 +1,55 @@
+// The layout of every key the coordinator stores, one function per kind of key.
+//
+//   specs        ns, name, version                → fanfare.v1.Campaign
+//   runs         ns, run_id                       → internal.RunRecord
+//   run_index    ns, created_at (newest first), run_id → ""
+//   active_runs  ns, run_id                       → ""
+//   steps        ns, run_id, step_key             → internal.StepRecord
+//   ready        ns, queue, ready_at, task_id     → internal.InstanceRef
+//   leases       lease_deadline, task_id          → internal.InstanceRef
+//   timers       due, task_id                     → internal.InstanceRef
+//   history      ns, run_id, seq                  → fanfare.v1.HistoryEvent
+//   idempotency  "start", ns, run_id              → internal.StartFingerprint
+//   meta         name                             → value
+//
+// Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
+// prefix functions select exactly the keys of one namespace, campaign or run.
+#ifndef FANFARE_ENGINE_COORDINATOR_KEYS_H_
+#define FANFARE_ENGINE_COORDINATOR_KEYS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace fanfare::coordinator::keys {
+
+// Bumped when a layout or record changes incompatibly; stored under meta "schema".
+inline constexpr int kSchemaVersion = 1;
+
+std::string Spec(absl::string_view ns, absl::string_view name, int64_t version);
+std::string SpecPrefix(absl::string_view ns, absl::string_view name);
+std::string NamespacePrefix(absl::string_view ns);
+
+std::string Run(absl::string_view ns, absl::string_view run_id);
+std::string RunIndex(absl::string_view ns, absl::Time created_at, absl::string_view run_id);
+std::string ActiveRun(absl::string_view ns, absl::string_view run_id);
+
+std::string Step(absl::string_view ns, absl::string_view run_id, absl::string_view step_key);
+std::string StepPrefix(absl::string_view ns, absl::string_view run_id);
+
+std::string Ready(absl::string_view ns, absl::string_view queue, absl::Time ready_at,
+                  uint64_t task_id);
+std::string Lease(absl::Time deadline, uint64_t task_id);
+std::string Timer(absl::Time due, uint64_t task_id);
+
+std::string History(absl::string_view ns, absl::string_view run_id, int64_t seq);
+std::string HistoryPrefix(absl::string_view ns, absl::string_view run_id);
+
+std::string StartFingerprint(absl::string_view ns, absl::string_view run_id);
+std::string Meta(absl::string_view name);
+
+}  // namespace fanfare::coordinator::keys
+
+#endif  // FANFARE_ENGINE_COORDINATOR_KEYS_H_

@@ -1,0 +1,218 @@
+#include "engine/coordinator/queries.h"
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/coordinator/keys.h"
+#include "engine/store/key_codec.h"
+#include "fanfare/internal/records.pb.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+// A listing with filters reads at most this many records per call, so that one call stays
+// cheap; the page may then be short, with a token to go on.
+constexpr int kMaxScanned = 10'000;
+
+const std::string& NamespaceOr(const std::string& ns) {
+  static const std::string* const kDefault = new std::string("default");
+  return ns.empty() ? *kDefault : ns;
+}
+
+int PageSize(int requested) { return requested <= 0 ? kDefaultPageSize : requested; }
+
+std::string EncodeToken(absl::string_view key) { return absl::WebSafeBase64Escape(key); }
+
+// The key a listing resumes at: the token's key, which must lie under `prefix`.
+absl::StatusOr<std::string> StartKey(const std::string& token, const std::string& prefix) {
+  if (token.empty()) return prefix;
+  std::string key;
+  if (!absl::WebSafeBase64Unescape(token, &key) || !absl::StartsWith(key, prefix)) {
+    return absl::InvalidArgumentError("page_token: not a token from this listing");
+  }
+  return key;
+}
+
+bool Matches(const v1::Run& run, const v1::ListRunsRequest& request) {
+  if (request.status() != v1::RUN_STATUS_UNSPECIFIED && run.status() != request.status()) return false;
+  if (!request.campaign().empty() && run.campaign() != request.campaign()) return false;
+  for (const auto& [key, value] : request.labels()) {
+    auto it = run.labels().find(key);
+    if (it == run.labels().end() || it->second != value) return false;
+  }
+  return true;
+}
+
+// Iterates `cf` from `start` while keys keep `prefix`; `fn(key, value)` returns false to
+// stop. Returns the key it stopped at (empty if the prefix ran out).
+template <typename Fn>
+absl::StatusOr<std::string> Walk(const store::Store& store, store::Cf cf,
+                                 const std::string& prefix, const std::string& start, Fn fn) {
+  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(cf);
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    absl::string_view key(it->key().data(), it->key().size());
+    if (!absl::StartsWith(key, prefix)) break;
+    if (!fn(key, absl::string_view(it->value().data(), it->value().size()))) {
+      return std::string(key);
+    }
+  }
+  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  return std::string();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Campaign> GetCampaign(const store::Store& store,
+                                         const v1::GetCampaignRequest& request) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  std::vector<v1::Campaign> versions;
+  absl::Status scan = store.ScanPrefix(store::Cf::kSpecs, keys::SpecPrefix(ns, request.name()),
+                                       [&](absl::string_view, absl::string_view value) {
+                                         versions.emplace_back().ParseFromArray(
+                                             value.data(), static_cast<int>(value.size()));
+                                         return true;
+                                       });
+  if (!scan.ok()) return scan;
+  if (versions.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("campaign '", request.name(), "' not found in namespace '", ns, "'"));
+  }
+  const int64_t latest = versions.back().version();
+  auto it = request.version() == 0
+                ? versions.end() - 1
+                : std::find_if(versions.begin(), versions.end(), [&](const v1::Campaign& c) {
+                    return c.version() == request.version();
+                  });
+  if (it == versions.end()) {
+    return absl::NotFoundError(absl::StrCat("campaign '", request.name(), "' has no version ",
+                                            request.version(), "; the latest is ", latest));
+  }
+  v1::Campaign campaign = std::move(*it);
+  campaign.set_latest_version(latest);
+  return campaign;
+}
+
+absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const store::Store& store,
+                                                        const v1::ListCampaignsRequest& request) {
+  const std::string prefix = keys::NamespacePrefix(NamespaceOr(request.namespace_()));
+  absl::StatusOr<std::string> start = StartKey(request.page_token(), prefix);
+  if (!start.ok()) return start.status();
+  v1::ListCampaignsResponse response;
+  const int page_size = PageSize(request.page_size());
+  // Versions of one campaign are adjacent; keep the last of each run of names.
+  absl::StatusOr<std::string> stopped = Walk(
+      store, store::Cf::kSpecs, prefix, *start, [&](absl::string_view key, absl::string_view value) {
+        v1::Campaign campaign;
+        campaign.ParseFromArray(value.data(), static_cast<int>(value.size()));
+        const int n = response.campaigns_size();
+        if (n > 0 && response.campaigns(n - 1).spec().metadata().name() ==
+                         campaign.spec().metadata().name()) {
+          *response.mutable_campaigns(n - 1) = std::move(campaign);
+          return true;
+        }
+        if (n == page_size) return false;
+        *response.add_campaigns() = std::move(campaign);
+        return true;
+      });
+  if (!stopped.ok()) return stopped.status();
+  for (v1::Campaign& campaign : *response.mutable_campaigns()) {
+    campaign.set_latest_version(campaign.version());
+  }
+  if (!stopped->empty()) response.set_next_page_token(EncodeToken(*stopped));
+  return response;
+}
+
+absl::StatusOr<v1::ListRunsResponse> ListRuns(const store::Store& store,
+                                              const v1::ListRunsRequest& request) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  const std::string prefix = keys::NamespacePrefix(ns);
+  absl::StatusOr<std::string> start = StartKey(request.page_token(), prefix);
+  if (!start.ok()) return start.status();
+  v1::ListRunsResponse response;
+  const int page_size = PageSize(request.page_size());
+  int scanned = 0;
+  absl::Status read_error;
+  absl::StatusOr<std::string> stopped = Walk(
+      store, store::Cf::kRunIndex, prefix, *start, [&](absl::string_view key, absl::string_view) {
+        if (response.runs_size() == page_size || ++scanned > kMaxScanned) return false;
+        store::KeyReader reader(key);
+        std::string key_ns, run_id;
+        absl::Time created;
+        if (!reader.String(&key_ns) || !reader.TimeDescending(&created) || !reader.String(&run_id)) {
+          return true;
+        }
+        absl::StatusOr<std::optional<std::string>> bytes =
+            store.Get(store::Cf::kRuns, keys::Run(ns, run_id));
+        if (!bytes.ok()) {
+          read_error = bytes.status();
+          return false;
+        }
+        internal::RunRecord record;
+        if (bytes->has_value() && record.ParseFromString(**bytes) &&
+            Matches(record.run(), request)) {
+          *response.add_runs() = std::move(*record.mutable_run());
+        }
+        return true;
+      });
+  if (!read_error.ok()) return read_error;
+  if (!stopped.ok()) return stopped.status();
+  if (!stopped->empty()) response.set_next_page_token(EncodeToken(*stopped));
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::HistoryEvent>> ReadHistory(const store::Store& store,
+                                                          const std::string& ns,
+                                                          const std::string& run_id,
+                                                          int64_t from_seq, int64_t to_seq,
+                                                          size_t limit) {
+  std::vector<v1::HistoryEvent> events;
+  absl::StatusOr<std::string> stopped =
+      Walk(store, store::Cf::kHistory, keys::HistoryPrefix(ns, run_id),
+           keys::History(ns, run_id, std::max<int64_t>(from_seq, 1)),
+           [&](absl::string_view, absl::string_view value) {
+             if (events.size() == limit) return false;
+             v1::HistoryEvent event;
+             event.ParseFromArray(value.data(), static_cast<int>(value.size()));
+             if (event.seq() >= to_seq) return false;
+             events.push_back(std::move(event));
+             return true;
+           });
+  if (!stopped.ok()) return stopped.status();
+  return events;
+}
+
+absl::StatusOr<v1::GetHistoryResponse> GetHistory(const store::Store& store,
+                                                  const v1::GetHistoryRequest& request) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  int64_t from = request.from_seq();
+  if (!request.page_token().empty()) {
+    std::string decoded;
+    if (!absl::WebSafeBase64Unescape(request.page_token(), &decoded) ||
+        !absl::SimpleAtoi(decoded, &from)) {
+      return absl::InvalidArgumentError("page_token: not a token from GetHistory");
+    }
+  }
+  absl::StatusOr<std::optional<std::string>> run = store.Get(store::Cf::kRuns, keys::Run(ns, request.run_id()));
+  if (!run.ok()) return run.status();
+  if (!run->has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("run '", request.run_id(), "' not found in namespace '", ns, "'"));
+  }
+  const size_t page_size = PageSize(request.page_size());
+  absl::StatusOr<std::vector<v1::HistoryEvent>> events =
+      ReadHistory(store, ns, request.run_id(), from, INT64_MAX, page_size + 1);
+  if (!events.ok()) return events.status();
+  v1::GetHistoryResponse response;
+  for (size_t i = 0; i < events->size() && i < page_size; ++i) {
+    *response.add_events() = std::move((*events)[i]);
+  }
+  if (events->size() > page_size) {
+    response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(events->back().seq())));
+  }
+  return response;
+}
+
+}  // namespace fanfare::coordinator

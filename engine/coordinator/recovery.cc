@@ -1,0 +1,133 @@
+// Start-up: every active run is loaded from the store, and the dispatch queues, leases and
+// timers are rebuilt from their index column families.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/coordinator/engine.h"
+#include "engine/coordinator/keys.h"
+#include "engine/coordinator/run_codec.h"
+#include "engine/store/key_codec.h"
+#include "fanfare/internal/records.pb.h"
+
+namespace fanfare::coordinator {
+
+absl::Status Engine::Recover() {
+  absl::StatusOr<std::optional<std::string>> schema =
+      store_->Get(store::Cf::kMeta, keys::Meta("schema"));
+  if (!schema.ok()) return schema.status();
+  if (!schema->has_value()) {
+    batch_->Put(store::Cf::kMeta, keys::Meta("schema"), absl::StrCat(keys::kSchemaVersion));
+  } else if (**schema != absl::StrCat(keys::kSchemaVersion)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the data directory holds schema version ", **schema, "; this fanfared reads version ",
+        keys::kSchemaVersion));
+  }
+  absl::StatusOr<std::optional<std::string>> limit =
+      store_->Get(store::Cf::kMeta, keys::Meta("task_id_limit"));
+  if (!limit.ok()) return limit.status();
+  if (limit->has_value() && !absl::SimpleAtoi(**limit, &next_task_id_)) {
+    return absl::DataLossError("meta task_id_limit is corrupt");
+  }
+  next_task_id_ = std::max<uint64_t>(next_task_id_, 1);
+  task_id_limit_ = next_task_id_;  // reserve a fresh block before the first new id
+
+  std::vector<std::pair<std::string, std::string>> active;
+  absl::Status scan = store_->ScanPrefix(
+      store::Cf::kActiveRuns, "", [&](absl::string_view key, absl::string_view) {
+        store::KeyReader reader(key);
+        std::string ns, run_id;
+        if (reader.String(&ns) && reader.String(&run_id)) active.emplace_back(ns, run_id);
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  for (const auto& [ns, run_id] : active) {
+    if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
+  }
+  if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
+  if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
+  batch_->Clear();
+  return absl::OkStatus();
+}
+
+absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id) {
+  absl::StatusOr<std::optional<std::string>> bytes = store_->Get(store::Cf::kRuns, keys::Run(ns, run_id));
+  if (!bytes.ok()) return bytes.status();
+  internal::RunRecord record;
+  if (!bytes->has_value() || !record.ParseFromString(**bytes)) {
+    return absl::DataLossError(absl::StrCat("active run ", ns, "/", run_id, " has no valid record"));
+  }
+  std::vector<internal::StepRecord> steps;
+  absl::Status scan = store_->ScanPrefix(
+      store::Cf::kSteps, keys::StepPrefix(ns, run_id), [&](absl::string_view, absl::string_view value) {
+        steps.emplace_back().ParseFromArray(value.data(), static_cast<int>(value.size()));
+        return true;
+      });
+  if (!scan.ok()) return scan;
+  absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> campaign =
+      LoadCampaign(ns, record.run().campaign(), record.run().campaign_version());
+  if (!campaign.ok()) return campaign.status();
+  absl::StatusOr<std::unique_ptr<scheduler::RunState>> run =
+      DecodeRun(record, *campaign, std::move(steps));
+  if (!run.ok()) return run.status();
+  AddRun(*std::move(run));
+  return absl::OkStatus();
+}
+
+absl::Status Engine::RebuildIndexes() {
+  // Each index key must point at an instance that still wants it; anything else is left
+  // over from an older layout or a bug, and is removed.
+  auto rebuild = [&](store::Cf cf, auto wants, auto adopt) {
+    return store_->ScanPrefix(cf, "", [&](absl::string_view key, absl::string_view value) {
+      internal::InstanceRef ref;
+      scheduler::StepInstance* instance = nullptr;
+      if (ref.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        if (scheduler::RunState* run = FindActive(ref.namespace_(), ref.run_id())) {
+          instance = run->Find(ref.step_key());
+        }
+      }
+      if (instance != nullptr && wants(*instance)) {
+        adopt(*instance, std::string(key));
+      } else {
+        batch_->Delete(cf, key);
+      }
+      return true;
+    });
+  };
+  absl::Status status = rebuild(
+      store::Cf::kReady, [](const scheduler::StepInstance& i) { return i.queued(); },
+      [&](scheduler::StepInstance& i, std::string key) {
+        i.stored.ready = std::move(key);
+        dispatcher_.Enqueue(tasks_.at(i.task_id).run->ns(), i.queue, i.task_id);
+      });
+  if (!status.ok()) return status;
+  status = rebuild(
+      store::Cf::kLeases, [](const scheduler::StepInstance& i) { return i.leased(); },
+      [&](scheduler::StepInstance& i, std::string key) {
+        i.stored.lease = std::move(key);
+        lease_heap_.emplace(i.lease_deadline, i.task_id);
+      });
+  if (!status.ok()) return status;
+  status = rebuild(
+      store::Cf::kTimers,
+      [](const scheduler::StepInstance& i) { return i.timer_kind != scheduler::TimerKind::kNone; },
+      [&](scheduler::StepInstance& i, std::string key) {
+        i.stored.timer = std::move(key);
+        timer_heap_.emplace(i.timer_at, i.task_id);
+      });
+  if (!status.ok()) return status;
+  // Instances whose index entry is missing are rewritten (Touch) and queued by the flush.
+  for (const auto& [key, run] : runs_) {
+    for (const auto& instance : run->instances()) {
+      const bool missing = (instance->queued() && instance->stored.ready.empty()) ||
+                           (instance->leased() && instance->stored.lease.empty()) ||
+                           (instance->timer_kind != scheduler::TimerKind::kNone &&
+                            instance->stored.timer.empty());
+      if (!missing) continue;
+      if (instance->queued()) dispatcher_.Enqueue(run->ns(), instance->queue, instance->task_id);
+      run->Touch(*instance);
+    }
+  }
+  Flush();
+  return absl::OkStatus();
+}
+
+}  // namespace fanfare::coordinator

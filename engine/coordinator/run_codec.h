@@ -1,0 +1,34 @@
+// Conversions between a run in memory (scheduler::RunState) and its stored records, and the
+// public views GetRun returns.
+#ifndef FANFARE_ENGINE_COORDINATOR_RUN_CODEC_H_
+#define FANFARE_ENGINE_COORDINATOR_RUN_CODEC_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/scheduler/run_state.h"
+#include "fanfare/internal/records.pb.h"
+#include "fanfare/v1/run.pb.h"
+
+namespace fanfare::coordinator {
+
+internal::RunRecord EncodeRun(const scheduler::RunState& run);
+internal::StepRecord EncodeStep(const scheduler::StepInstance& instance);
+
+// The public view of one instance.
+v1::StepInstance PublicInstance(const scheduler::StepInstance& instance,
+                                const scheduler::RunState& run);
+// The public view of a run, with every instance.
+v1::Run PublicRun(const scheduler::RunState& run);
+
+// Rebuilds a run from its records. DataLoss if a record names a step the campaign version
+// does not have (the store does not match the spec it says it was run with).
+absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
+    const internal::RunRecord& record,
+    std::shared_ptr<const scheduler::CompiledCampaign> campaign,
+    std::vector<internal::StepRecord> steps);
+
+}  // namespace fanfare::coordinator
+
+#endif  // FANFARE_ENGINE_COORDINATOR_RUN_CODEC_H_

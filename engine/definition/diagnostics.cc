@@ -1,0 +1,68 @@
+#include "engine/definition/diagnostics.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace fanfare::definition {
+
+void SourceMap::Set(std::string path, SourcePosition position) {
+  positions_[std::move(path)] = position;
+}
+
+SourcePosition SourceMap::Find(absl::string_view path) const {
+  while (!path.empty()) {
+    if (auto it = positions_.find(path); it != positions_.end()) return it->second;
+    // Strip the last component: "a.b[2]" → "a.b", "a.b" → "a".
+    const size_t cut = path.find_last_of(".[");
+    if (cut == absl::string_view::npos) break;
+    path = path.substr(0, cut);
+  }
+  return {};
+}
+
+std::string Diagnostic::ToString() const {
+  std::string out = file;
+  if (position.known()) absl::StrAppend(&out, ":", position.line, ":", position.column);
+  if (!out.empty()) out += ": ";
+  if (!step_id.empty()) absl::StrAppend(&out, "step '", step_id, "': ");
+  else if (!path.empty()) absl::StrAppend(&out, path, ": ");
+  out += message;
+  return out;
+}
+
+Diagnostics::Diagnostics(std::string file, const SourceMap* source_map)
+    : file_(std::move(file)), source_map_(source_map) {}
+
+SourcePosition Diagnostics::PositionOf(absl::string_view path) const {
+  return source_map_ == nullptr ? SourcePosition{} : source_map_->Find(path);
+}
+
+void Diagnostics::Add(absl::string_view path, absl::string_view step_id, std::string message) {
+  AddAt(PositionOf(path), path, step_id, std::move(message));
+}
+
+void Diagnostics::AddAt(SourcePosition position, absl::string_view path,
+                        absl::string_view step_id, std::string message) {
+  diagnostics_.push_back(Diagnostic{file_, position, std::string(step_id), std::string(path),
+                                    std::move(message)});
+}
+
+absl::Status Diagnostics::ToStatus() const {
+  if (diagnostics_.empty()) return absl::OkStatus();
+  std::vector<Diagnostic> sorted = diagnostics_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.position.line, a.position.column) <
+           std::tie(b.position.line, b.position.column);
+  });
+  std::vector<std::string> lines;
+  lines.reserve(sorted.size());
+  for (const Diagnostic& d : sorted) lines.push_back(d.ToString());
+  return absl::InvalidArgumentError(absl::StrCat(
+      sorted.size(), sorted.size() == 1 ? " error" : " errors", " in ",
+      file_.empty() ? "campaign" : file_, ":\n", absl::StrJoin(lines, "\n")));
+}
+
+}  // namespace fanfare::definition

@@ -1,0 +1,19 @@
+#include "engine/definition/item_key.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace fanfare::definition {
+
+std::string ItemKey(const expr::Value& item, size_t index) {
+  if (item.is_string()) return item.string_value();
+  if (item.is_int()) return absl::StrCat(item.int_value());
+  if (item.is_double() && item.double_value() == static_cast<double>(static_cast<int64_t>(item.double_value()))) {
+    return absl::StrCat(static_cast<int64_t>(item.double_value()));
+  }
+  if (const expr::Value* id = item.Find("id"); id != nullptr && id->is_string()) {
+    return id->string_value();
+  }
+  return absl::StrCat(index);
+}
+
+}  // namespace fanfare::definition

@@ -1,0 +1,101 @@
+#include "engine/dispatch/dispatcher.h"
+
+#include <algorithm>
+
+namespace fanfare::dispatch {
+
+std::unique_ptr<WorkerSession> Dispatcher::AddSession(std::unique_ptr<WorkerSession> session) {
+  std::unique_ptr<WorkerSession>& slot = sessions_[session->session_id()];
+  std::unique_ptr<WorkerSession> previous = std::move(slot);
+  slot = std::move(session);
+  return previous;
+}
+
+std::unique_ptr<WorkerSession> Dispatcher::RemoveSession(absl::string_view session_id) {
+  auto it = sessions_.find(session_id);
+  if (it == sessions_.end()) return nullptr;
+  std::unique_ptr<WorkerSession> session = std::move(it->second);
+  sessions_.erase(it);
+  return session;
+}
+
+WorkerSession* Dispatcher::FindSession(absl::string_view session_id) {
+  auto it = sessions_.find(session_id);
+  return it == sessions_.end() ? nullptr : it->second.get();
+}
+
+void Dispatcher::Enqueue(const std::string& ns, const std::string& queue, uint64_t task_id) {
+  queues_[QueueKey(ns, queue)].tasks.push_back(task_id);
+}
+
+std::vector<WorkerSession*> Dispatcher::SessionsFor(const QueueKey& key) const {
+  std::vector<WorkerSession*> out;
+  for (const auto& [id, session] : sessions_) {
+    if (session->ns() != key.first || !session->CanTake()) continue;
+    const auto& queues = session->hello().queues();
+    if (std::find(queues.begin(), queues.end(), key.second) != queues.end()) {
+      out.push_back(session.get());
+    }
+  }
+  // A stable order, so that round-robin positions mean something from call to call.
+  std::sort(out.begin(), out.end(), [](const WorkerSession* a, const WorkerSession* b) {
+    return a->session_id() < b->session_id();
+  });
+  return out;
+}
+
+int Dispatcher::MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, Assign assign) {
+  std::vector<WorkerSession*> sessions = SessionsFor(key);
+  int assigned = 0;
+  while (!queue.tasks.empty() && !sessions.empty()) {
+    const uint64_t task_id = queue.tasks.front();
+    const Candidate candidate = inspect(task_id);
+    if (!candidate.valid) {
+      queue.tasks.pop_front();
+      continue;
+    }
+    // The next session in turn that serves this action.
+    WorkerSession* chosen = nullptr;
+    for (size_t i = 0; i < sessions.size() && chosen == nullptr; ++i) {
+      WorkerSession* s = sessions[(queue.next_session + i) % sessions.size()];
+      if (s->Serves(key.second, candidate.action)) {
+        chosen = s;
+        queue.next_session = (queue.next_session + i + 1) % sessions.size();
+      }
+    }
+    if (chosen == nullptr) break;  // nobody with credit serves the task at the front
+    queue.tasks.pop_front();
+    if (assign(task_id, *chosen)) ++assigned;
+    if (!chosen->CanTake()) {
+      sessions.erase(std::find(sessions.begin(), sessions.end(), chosen));
+    }
+  }
+  return assigned;
+}
+
+int Dispatcher::Match(Inspect inspect, Assign assign) {
+  int assigned = 0;
+  for (auto it = queues_.begin(); it != queues_.end();) {
+    assigned += MatchQueue(it->first, it->second, inspect, assign);
+    if (it->second.tasks.empty()) {
+      it = queues_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return assigned;
+}
+
+std::vector<std::pair<std::pair<std::string, std::string>, size_t>> Dispatcher::Depths() const {
+  std::vector<std::pair<std::pair<std::string, std::string>, size_t>> out;
+  for (const auto& [key, queue] : queues_) out.emplace_back(key, queue.tasks.size());
+  return out;
+}
+
+size_t Dispatcher::queued() const {
+  size_t total = 0;
+  for (const auto& [key, queue] : queues_) total += queue.tasks.size();
+  return total;
+}
+
+}  // namespace fanfare::dispatch

@@ -1,0 +1,35 @@
+// fanfared: the Fanfare coordinator. See docs/operations.md; `fanfared --help` lists flags.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "engine/base/signals.h"
+#include "engine/service/fanfared.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:7600",
+          "host:port to serve gRPC on; port 0 picks a free port. Loopback by default");
+ABSL_FLAG(std::string, data_dir, ".fanfare/data", "directory of the RocksDB state");
+ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(30),
+          "how long a worker may go without reporting or heartbeating an attempt");
+ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache, in MiB");
+ABSL_FLAG(int, write_buffer_mb, 64, "RocksDB memtable memory across column families, in MiB");
+
+int main(int argc, char** argv) {
+  fanfare::BlockShutdownSignals();
+  absl::SetProgramUsageMessage(
+      "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
+      "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR]");
+  absl::ParseCommandLine(argc, argv);
+  fanfare::FanfaredOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
+  options.block_cache_mb = absl::GetFlag(FLAGS_block_cache_mb);
+  options.write_buffer_mb = absl::GetFlag(FLAGS_write_buffer_mb);
+  if (absl::Status status = fanfare::RunFanfared(options); !status.ok()) {
+    std::fprintf(stderr, "fanfared: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  return 0;
+}

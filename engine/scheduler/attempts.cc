@@ -1,0 +1,256 @@
+// Attempts: leasing to workers, outcomes, retries with backoff, lost leases, timers.
+#include <algorithm>
+#include <cmath>
+
+#include "absl/random/distributions.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "engine/base/durations.h"
+#include "engine/scheduler/scheduler.h"
+#include "engine/base/proto_time.h"
+
+namespace fanfare::scheduler {
+namespace {
+
+
+
+// "rejected_input" for ERROR_TYPE_REJECTED_INPUT: the name retry.non_retryable_errors uses.
+std::string TypeName(v1::ErrorType type) {
+  return absl::AsciiStrToLower(absl::StripPrefix(v1::ErrorType_Name(type), "ERROR_TYPE_"));
+}
+
+bool NeverRetried(v1::ErrorType type) {
+  switch (type) {
+    case v1::ERROR_TYPE_REJECTED_INPUT:
+    case v1::ERROR_TYPE_AUTH_EXPIRED:
+    case v1::ERROR_TYPE_DUPLICATE:
+    case v1::ERROR_TYPE_INVALID:
+    case v1::ERROR_TYPE_BUDGET_EXCEEDED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::string& worker_id) {
+  const absl::Time now = clock_.Now();
+  const TimeoutSettings& timeouts = instance.def->timeouts;
+  ClearTimer(instance);
+  ++instance.attempt;
+  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) ++instance.reconcile_attempts;
+  if (instance.state == v1::STEP_STATE_READY) instance.state = v1::STEP_STATE_RUNNING;
+  instance.started_at = now;
+  instance.worker_id = worker_id;
+  instance.waiting.Clear();
+  instance.attempt_deadline = now + timeouts.start_to_close;
+  ExtendLease(instance);
+  run.Touch(instance);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_STARTED, now, &instance);
+  event.set_actor(worker_id);
+  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) event.set_message("reconcile");
+
+  v1::Task task;
+  task.set_task_id(instance.task_id);
+  task.set_attempt(instance.attempt);
+  task.set_idempotency_key(absl::StrCat(run.ns(), "/", run.run_id(), "/", instance.key));
+  task.set_namespace_(run.ns());
+  task.set_run_id(run.run_id());
+  task.set_step_key(instance.key);
+  task.set_action(instance.action);
+  task.set_account(instance.account);
+  *task.mutable_input() = instance.input;
+  *task.mutable_lease_deadline() = ToProtoTime(instance.lease_deadline);
+  *task.mutable_deadline() = ToProtoTime(instance.attempt_deadline);
+  if (timeouts.heartbeat != absl::InfiniteDuration()) {
+    *task.mutable_heartbeat_timeout() =
+        ToProtoDuration(timeouts.heartbeat);
+  }
+  task.set_purpose(instance.purpose);
+  return task;
+}
+
+void Scheduler::ExtendLease(StepInstance& instance) {
+  const absl::Duration heartbeat = instance.def->timeouts.heartbeat;
+  const absl::Duration ttl =
+      heartbeat == absl::InfiniteDuration() ? options_.lease_ttl : heartbeat;
+  instance.lease_deadline = std::min(instance.attempt_deadline, clock_.Now() + ttl);
+}
+
+void Scheduler::ClearLease(StepInstance& instance) {
+  instance.lease_deadline = absl::InfiniteFuture();
+  instance.attempt_deadline = absl::InfiniteFuture();
+}
+
+void Scheduler::SetTimer(RunState& run, StepInstance& instance, TimerKind kind, absl::Time at) {
+  instance.timer_kind = kind;
+  instance.timer_at = at;
+  run.Touch(instance);
+}
+
+void Scheduler::ClearTimer(StepInstance& instance) {
+  instance.timer_kind = TimerKind::kNone;
+  instance.timer_at = absl::InfiniteFuture();
+}
+
+void Scheduler::MakeReady(RunState& run, StepInstance& instance) {
+  const absl::Time now = clock_.Now();
+  instance.state = v1::STEP_STATE_READY;
+  instance.purpose = v1::TASK_PURPOSE_EXECUTE;
+  instance.ready_at = now;
+  instance.waiting.Clear();
+  ClearTimer(instance);
+  const absl::Duration limit = instance.def->timeouts.schedule_to_start;
+  if (limit != absl::InfiniteDuration()) {
+    SetTimer(run, instance, TimerKind::kScheduleToStart, now + limit);
+  }
+  run.Touch(instance);
+  host_.Enqueue(run, instance);
+}
+
+void Scheduler::QueueForReconcile(RunState& run, StepInstance& instance) {
+  instance.state = v1::STEP_STATE_UNKNOWN;
+  instance.purpose = v1::TASK_PURPOSE_RECONCILE;
+  instance.ready_at = clock_.Now();
+  run.Touch(instance);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_UNKNOWN, clock_.Now(), &instance);
+  event.set_message(absl::StrCat(instance.action, " is not idempotent and the outcome of attempt ",
+                                 instance.attempt, " is unknown; reconciling with the network"));
+  host_.Enqueue(run, instance);
+}
+
+void Scheduler::Succeed(RunState& run, StepInstance& instance, expr::Value output,
+                        size_t output_bytes) {
+  if (output_bytes > options_.max_output_bytes) {
+    v1::TaskFailure failure;
+    failure.set_type(v1::ERROR_TYPE_INVALID);
+    failure.set_message(absl::StrCat("the output is ", output_bytes / 1024, " KiB; the limit is ",
+                                     options_.max_output_bytes / 1024,
+                                     " KiB: return ids and figures, not whole objects"));
+    Fail(run, instance, failure);
+    return;
+  }
+  instance.output = std::move(output);
+  instance.purpose = v1::TASK_PURPOSE_EXECUTE;
+  instance.last_error.Clear();
+  Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
+}
+
+bool Scheduler::IsRetryable(const StepInstance& instance, const v1::TaskFailure& failure) const {
+  if (NeverRetried(failure.type())) return false;
+  const std::vector<std::string>& listed = instance.def->retry.non_retryable;
+  const auto in_list = [&](const std::string& name) {
+    return !name.empty() && std::find(listed.begin(), listed.end(), name) != listed.end();
+  };
+  return !in_list(TypeName(failure.type())) && !in_list(failure.custom_type());
+}
+
+absl::Duration Scheduler::Backoff(const StepInstance& instance) const {
+  const RetrySettings& retry = instance.def->retry;
+  const int failures = std::max(1, instance.attempt - instance.reconcile_attempts);
+  const double base = absl::ToDoubleSeconds(retry.initial_backoff) *
+                      std::pow(retry.multiplier, failures - 1);
+  const double capped = std::min(base, absl::ToDoubleSeconds(retry.max_backoff));
+  absl::BitGenRef random = random_;
+  const double spread = retry.jitter * (2 * absl::Uniform<double>(random, 0.0, 1.0) - 1);
+  return std::min(absl::Seconds(capped * (1 + spread)), retry.max_backoff);
+}
+
+void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure) {
+  const absl::Time now = clock_.Now();
+  ClearLease(instance);
+  instance.last_error.set_type(failure.type());
+  instance.last_error.set_code(failure.code());
+  instance.last_error.set_message(failure.message());
+  run.Touch(instance);
+  bool reconciling = instance.purpose == v1::TASK_PURPOSE_RECONCILE;
+  if (reconciling && failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN) {
+    // The network has no trace of the action: it did not happen and may be executed again.
+    instance.purpose = v1::TASK_PURPOSE_EXECUTE;
+    instance.state = v1::STEP_STATE_RUNNING;
+    reconciling = false;
+  } else if (!reconciling && failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN &&
+             !instance.idempotent) {
+    run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance)
+        .mutable_error()->CopyFrom(instance.last_error);
+    QueueForReconcile(run, instance);
+    return;
+  }
+  const int executions = instance.attempt - instance.reconcile_attempts;
+  const bool retry = IsRetryable(instance, failure) &&
+                     (reconciling || executions < instance.def->retry.max_attempts);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance);
+  *event.mutable_error() = instance.last_error;
+  event.mutable_detail()->mutable_struct_value()->mutable_fields()->operator[]("will_retry")
+      .set_bool_value(retry);
+  if (!retry) {
+    Finish(run, instance, v1::STEP_STATE_FAILED);
+    return;
+  }
+  absl::Duration delay = Backoff(instance);
+  const bool throttled = failure.type() == v1::ERROR_TYPE_THROTTLED;
+  if (throttled && failure.has_retry_after()) {
+    delay = std::max(delay, FromProtoDuration(failure.retry_after()));
+  }
+  if (!reconciling) instance.state = v1::STEP_STATE_WAITING;
+  instance.waiting.set_kind(throttled ? v1::WaitingReason::KIND_RATE_LIMIT
+                                      : v1::WaitingReason::KIND_BACKOFF);
+  *instance.waiting.mutable_until() = ToProtoTime(now + delay);
+  instance.waiting.set_detail(absl::StrCat("retry in ", fanfare::FormatDuration(delay),
+                                           " after: ", failure.message()));
+  SetTimer(run, instance, TimerKind::kBackoff, now + delay);
+}
+
+void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
+  const absl::Time now = clock_.Now();
+  v1::TaskFailure failure;
+  failure.set_type(v1::ERROR_TYPE_TIMEOUT);
+  failure.set_message(
+      now >= instance.attempt_deadline
+          ? absl::StrCat("attempt ", instance.attempt, " exceeded start_to_close (",
+                         fanfare::FormatDuration(instance.def->timeouts.start_to_close), ")")
+          : absl::StrCat("lease lost: worker '", instance.worker_id,
+                         "' stopped reporting on attempt ", instance.attempt));
+  host_.CancelAttempt(run, instance);
+  if (!instance.idempotent && instance.purpose == v1::TASK_PURPOSE_EXECUTE) {
+    ClearLease(instance);
+    instance.last_error.set_type(v1::ERROR_TYPE_OUTCOME_UNKNOWN);
+    instance.last_error.set_message(failure.message());
+    QueueForReconcile(run, instance);
+    return;
+  }
+  Fail(run, instance, failure);
+}
+
+void Scheduler::TimerFired(RunState& run, StepInstance& instance) {
+  const TimerKind kind = instance.timer_kind;
+  ClearTimer(instance);
+  run.Touch(instance);
+  switch (kind) {
+    case TimerKind::kBackoff:
+      if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) {
+        instance.ready_at = clock_.Now();
+        host_.Enqueue(run, instance);
+      } else {
+        MakeReady(run, instance);
+      }
+      return;
+    case TimerKind::kScheduleToStart:
+      if (instance.queued()) {
+        FailInstance(run, instance, v1::ERROR_TYPE_TIMEOUT,
+                     absl::StrCat("no worker for '", instance.queue, "' picked it up within "
+                                  "schedule_to_start (",
+                                  fanfare::FormatDuration(instance.def->timeouts.schedule_to_start),
+                                  "); is a worker serving ", instance.queue, " running?"));
+      }
+      return;
+    default:
+      BuiltinTimerFired(run, instance, kind);
+      return;
+  }
+}
+
+}  // namespace fanfare::scheduler

@@ -1,0 +1,245 @@
+// The built-in step kinds, carried out by the coordinator itself: wait, approval, signal and
+// repeat.
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "engine/base/durations.h"
+#include "engine/scheduler/scheduler.h"
+#include "engine/base/proto_time.h"
+
+namespace fanfare::scheduler {
+namespace {
+
+
+
+// A timestamp value, or an RFC 3339 string.
+bool ReadTime(const expr::Value& value, absl::Time* out) {
+  if (value.is_timestamp()) {
+    *out = value.timestamp_value();
+    return true;
+  }
+  std::string error;
+  return value.is_string() &&
+         absl::ParseTime(absl::RFC3339_full, value.string_value(), out, &error);
+}
+
+}  // namespace
+
+void Scheduler::PrepareBuiltin(RunState& run, StepInstance& instance,
+                               const expr::Activation& vars) {
+  const StepDef& def = *instance.def;
+  const absl::Time now = clock_.Now();
+  instance.started_at = now;
+  switch (def.kind) {
+    case StepDef::Kind::kWait: {
+      absl::Time until = now + def.wait_duration;
+      if (def.wait_until.has_value()) {
+        const expr::Value value = def.wait_until->Render(vars);
+        if (!ReadTime(value, &until)) {
+          FailInstance(run, instance, v1::ERROR_TYPE_INVALID,
+                       absl::StrCat("wait.until must be a time, got ",
+                                    value.is_error() ? value.error_message() : value.DebugString()));
+          return;
+        }
+      }
+      if (until <= now) {
+        Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
+        return;
+      }
+      instance.state = v1::STEP_STATE_WAITING;
+      instance.waiting.set_kind(v1::WaitingReason::KIND_TIMER);
+      *instance.waiting.mutable_until() = ToProtoTime(until);
+      SetTimer(run, instance, TimerKind::kWait, until);
+      break;
+    }
+    case StepDef::Kind::kApproval:
+    case StepDef::Kind::kSignal: {
+      const bool approval = def.kind == StepDef::Kind::kApproval;
+      instance.state = v1::STEP_STATE_WAITING;
+      instance.waiting.set_kind(approval ? v1::WaitingReason::KIND_APPROVAL
+                                         : v1::WaitingReason::KIND_SIGNAL);
+      if (approval && def.approval_message.has_value()) {
+        instance.waiting.set_detail(def.approval_message->Render(vars).ToText());
+      } else if (!approval) {
+        instance.waiting.set_detail(absl::StrCat("waiting for signal '", def.signal_name, "'"));
+      }
+      if (def.decision_timeout != absl::InfiniteDuration()) {
+        *instance.waiting.mutable_until() = ToProtoTime(now + def.decision_timeout);
+        SetTimer(run, instance, TimerKind::kDecisionTimeout, now + def.decision_timeout);
+      }
+      break;
+    }
+    case StepDef::Kind::kRepeat:
+      instance.state = v1::STEP_STATE_RUNNING;
+      run.Touch(instance);
+      StartIteration(run, instance);
+      return;
+    case StepDef::Kind::kAction:
+      return;
+  }
+  run.Touch(instance);
+  run.AddEvent(v1::EVENT_TYPE_STEP_WAITING, now, &instance).set_message(instance.waiting.detail());
+}
+
+void Scheduler::BuiltinTimerFired(RunState& run, StepInstance& instance, TimerKind kind) {
+  const StepDef& def = *instance.def;
+  switch (kind) {
+    case TimerKind::kWait:
+      Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
+      return;
+    case TimerKind::kNextIteration:
+      StartIteration(run, instance);
+      return;
+    case TimerKind::kDecisionTimeout: {
+      const std::string waited = fanfare::FormatDuration(def.decision_timeout);
+      if (def.kind == StepDef::Kind::kApproval && def.skip_on_timeout) {
+        instance.waiting.set_detail(absl::StrCat("no decision within ", waited, "; skipped"));
+        Finish(run, instance, v1::STEP_STATE_SKIPPED);
+        return;
+      }
+      FailInstance(run, instance, v1::ERROR_TYPE_TIMEOUT,
+                   def.kind == StepDef::Kind::kApproval
+                       ? absl::StrCat("no decision within ", waited)
+                       : absl::StrCat("signal '", def.signal_name, "' did not arrive within ",
+                                      waited));
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+absl::Status Scheduler::Decide(RunState& run, StepInstance& instance, bool approve,
+                               const std::string& identity, const std::string& comment) {
+  const StepDef& def = *instance.def;
+  if (def.kind != StepDef::Kind::kApproval) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("step ", instance.key, " is not an approval step"));
+  }
+  if (instance.state != v1::STEP_STATE_WAITING) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "step ", instance.key, " is not waiting for a decision (it is ",
+        absl::StripPrefix(v1::StepState_Name(instance.state), "STEP_STATE_"), ")"));
+  }
+  const auto& approvers = def.proto->approval().approvers();
+  if (!approvers.empty() && std::find(approvers.begin(), approvers.end(), identity) == approvers.end()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "'", identity, "' may not decide ", instance.key, "; approvers are ",
+        absl::StrJoin(approvers, ", ")));
+  }
+  instance.decided_by = identity;
+  v1::HistoryEvent& event = run.AddEvent(
+      approve ? v1::EVENT_TYPE_STEP_APPROVED : v1::EVENT_TYPE_STEP_REJECTED, clock_.Now(),
+      &instance);
+  event.set_actor(identity);
+  event.set_message(comment);
+  expr::Value::Map decision = {{"approved", expr::Value::Bool(approve)},
+                               {"by", expr::Value::String(identity)},
+                               {"comment", expr::Value::String(comment)}};
+  instance.output = expr::Value::MakeMap(std::move(decision));
+  if (approve) {
+    Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
+  } else {
+    FailInstance(run, instance, v1::ERROR_TYPE_REJECTED_INPUT,
+                 absl::StrCat("rejected by ", identity, comment.empty() ? "" : ": ", comment));
+  }
+  return absl::OkStatus();
+}
+
+int Scheduler::Signal(RunState& run, const std::string& name, const expr::Value& payload,
+                      const std::string& identity) {
+  std::vector<StepInstance*> waiting;
+  for (const auto& instance : run.instances()) {
+    if (instance->state == v1::STEP_STATE_WAITING &&
+        instance->def->kind == StepDef::Kind::kSignal && instance->def->signal_name == name) {
+      waiting.push_back(instance.get());
+    }
+  }
+  for (StepInstance* instance : waiting) {
+    if (instance->terminal()) continue;
+    instance->decided_by = identity;
+    instance->output = payload;
+    run.AddEvent(v1::EVENT_TYPE_SIGNAL_RECEIVED, clock_.Now(), instance).set_actor(identity);
+    Finish(run, *instance, v1::STEP_STATE_SUCCEEDED);
+  }
+  return static_cast<int>(waiting.size());
+}
+
+void Scheduler::StartIteration(RunState& run, StepInstance& repeat) {
+  const StepDef& def = *repeat.def;
+  const int iteration = run.iteration(def.index) + 1;
+  run.set_iteration(def.index, iteration);
+  repeat.state = v1::STEP_STATE_RUNNING;
+  repeat.waiting.Clear();
+  run.Touch(repeat);
+  run.AddEvent(v1::EVENT_TYPE_ITERATION_STARTED, clock_.Now(), &repeat)
+      .set_message(absl::StrCat("iteration ", iteration));
+  StartScope(run, *def.body, iteration);
+}
+
+void Scheduler::IterationDone(RunState& run, const Scope& block, int iteration) {
+  const Scope& top = run.campaign().root();
+  const StepDef& def = top.steps[block.owner];
+  StepInstance* repeat = run.Find(InstanceKey(top, def, "", false, 0));
+  if (repeat == nullptr || repeat->state != v1::STEP_STATE_RUNNING ||
+      run.iteration(def.index) != iteration) {
+    return;  // already handled
+  }
+  const expr::Activation vars = MakeActivation(run, block, iteration, nullptr);
+  bool done = def.max_iterations > 0 && iteration >= def.max_iterations;
+  if (def.until.has_value()) {
+    const expr::Value until = def.until->Evaluate(vars);
+    if (until.is_error() || !until.is_bool()) {
+      FailInstance(run, *repeat, v1::ERROR_TYPE_INVALID,
+                   absl::StrCat("until: ", until.is_error() ? until.error_message()
+                                                           : "must be true or false"));
+      return;
+    }
+    done = done || until.bool_value();
+  }
+  const expr::Value* steps = vars.Find("steps");
+  repeat->output = expr::Value::MakeMap(
+      {{"iterations", expr::Value::Int(iteration)},
+       {"last", steps != nullptr ? *steps : expr::Value::MakeMap({})}});
+  CompactIterations(run, *repeat);
+  if (done) {
+    Finish(run, *repeat, v1::STEP_STATE_SUCCEEDED);
+    return;
+  }
+  if (def.every <= absl::ZeroDuration()) {
+    StartIteration(run, *repeat);
+    return;
+  }
+  const absl::Time next = clock_.Now() + def.every;
+  repeat->state = v1::STEP_STATE_WAITING;
+  repeat->waiting.set_kind(v1::WaitingReason::KIND_NEXT_ITERATION);
+  *repeat->waiting.mutable_until() = ToProtoTime(next);
+  repeat->waiting.set_detail(absl::StrCat("iteration ", iteration + 1, " at ",
+                                          absl::FormatTime(absl::RFC3339_sec, next, absl::UTCTimeZone())));
+  SetTimer(run, *repeat, TimerKind::kNextIteration, next);
+}
+
+void Scheduler::CompactIterations(RunState& run, StepInstance& repeat) {
+  const int index = repeat.def->index;
+  const int current = run.iteration(index);
+  const int first_kept = run.first_kept_iteration(index);
+  const int new_first = current - options_.keep_iterations + 1;
+  if (new_first <= first_kept) return;
+  absl::flat_hash_set<const StepInstance*> doomed;
+  for (const auto& instance : run.instances()) {
+    if (instance->scope == repeat.def->body.get() && instance->iteration < new_first) {
+      doomed.insert(instance.get());
+    }
+  }
+  for (const StepInstance* instance : doomed) host_.Forget(*instance);
+  run.RemoveInstances(doomed);
+  run.set_first_kept_iteration(index, new_first);
+  run.AddEvent(v1::EVENT_TYPE_ITERATIONS_COMPACTED, clock_.Now(), &repeat)
+      .set_message(absl::StrCat("iterations ", first_kept, "-", new_first - 1,
+                                " compacted; their outcome is in the repeat step's output"));
+}
+
+}  // namespace fanfare::scheduler

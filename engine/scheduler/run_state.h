@@ -1,0 +1,132 @@
+// RunState: everything the coordinator holds in memory about one active run.
+//
+// A RunState owns the run's record, its step instances, the grouping of instances by step
+// and iteration, and the changes not yet written: dirty instances and new history events.
+// The Scheduler mutates it; the coordinator flushes the changes into a store batch once per
+// engine cycle. Not thread-safe: one engine thread owns every RunState.
+#ifndef FANFARE_ENGINE_SCHEDULER_RUN_STATE_H_
+#define FANFARE_ENGINE_SCHEDULER_RUN_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/time/time.h"
+#include "engine/expr/value.h"
+#include "engine/scheduler/compiled_campaign.h"
+#include "engine/scheduler/step_instance.h"
+#include "fanfare/v1/run.pb.h"
+
+namespace fanfare::scheduler {
+
+// The instances of one step in one iteration (iteration 0 outside repeat blocks).
+struct StepGroup {
+  // True once the step's needs were met and its instances were created.
+  bool expanded = false;
+  std::vector<StepInstance*> instances;
+};
+
+class RunState {
+ public:
+  RunState(v1::Run record, std::shared_ptr<const CompiledCampaign> campaign, expr::Value params);
+
+  RunState(const RunState&) = delete;
+  RunState& operator=(const RunState&) = delete;
+
+  const v1::Run& record() const { return record_; }
+  // Mutating the record marks it dirty.
+  v1::Run& mutable_record();
+  const CompiledCampaign& campaign() const { return *campaign_; }
+  const std::shared_ptr<const CompiledCampaign>& campaign_ptr() const { return campaign_; }
+  const expr::Value& params() const { return params_; }
+  const std::string& run_id() const { return record_.run_id(); }
+  const std::string& ns() const { return record_.namespace_(); }
+  bool terminal() const;
+
+  // Creates an instance (owned by this run) in the group of (scope, def, iteration).
+  // REQUIRES: no instance with the same key exists.
+  StepInstance& AddInstance(const Scope& scope, const StepDef& def, int iteration,
+                            std::string key);
+  StepInstance* Find(absl::string_view key);
+  const std::vector<std::unique_ptr<StepInstance>>& instances() const { return instances_; }
+  // Drops instances (compacted repeat iterations). They must be written as deleted.
+  void RemoveInstances(const absl::flat_hash_set<const StepInstance*>& doomed);
+
+  StepGroup& Group(const Scope& scope, int step_index, int iteration);
+  const StepGroup* FindGroup(const Scope& scope, int step_index, int iteration) const;
+
+  // The current iteration of repeat step `repeat_index` (0 before the first).
+  int iteration(int repeat_index) const;
+  void set_iteration(int repeat_index, int iteration);
+  // Iterations older than this were compacted away.
+  int first_kept_iteration(int repeat_index) const;
+  void set_first_kept_iteration(int repeat_index, int iteration);
+
+  // Marks an instance as changed since the last flush.
+  void Touch(StepInstance& instance);
+  // Appends a history event, numbering it. Returns it for callers to fill in details.
+  v1::HistoryEvent& AddEvent(v1::EventType type, absl::Time now, const StepInstance* instance);
+
+  // Changes since the last flush; TakeChanges() hands them over and clears them.
+  struct Changes {
+    bool record_dirty = false;
+    std::vector<StepInstance*> instances;
+    std::vector<std::string> deleted_keys;
+    std::vector<v1::HistoryEvent> events;
+  };
+  bool has_changes() const;
+  // History events added since the last flush.
+  size_t pending_events() const { return events_.size(); }
+  Changes TakeChanges();
+
+  // Count of instances per state name, for the record's step_counts.
+  absl::flat_hash_map<std::string, int32_t> CountStates() const;
+
+  // `list` (owned by the caller) receives this run the first time it changes after each
+  // TakeChanges(), so that a flush visits only changed runs.
+  void set_change_list(std::vector<RunState*>* list) { change_list_ = list; }
+
+  int64_t next_event_seq() const { return next_event_seq_; }
+  void set_next_event_seq(int64_t seq) { next_event_seq_ = seq; }
+
+ private:
+  struct GroupKey {
+    const Scope* scope;
+    int step_index;
+    int iteration;
+    bool operator==(const GroupKey& o) const {
+      return scope == o.scope && step_index == o.step_index && iteration == o.iteration;
+    }
+    template <typename H>
+    friend H AbslHashValue(H h, const GroupKey& k) {
+      return H::combine(std::move(h), k.scope, k.step_index, k.iteration);
+    }
+  };
+
+  v1::Run record_;
+  std::shared_ptr<const CompiledCampaign> campaign_;
+  expr::Value params_;
+  std::vector<std::unique_ptr<StepInstance>> instances_;
+  absl::flat_hash_map<std::string, StepInstance*> by_key_;
+  absl::flat_hash_map<GroupKey, StepGroup> groups_;
+  absl::flat_hash_map<int, int> iterations_;
+  absl::flat_hash_map<int, int> first_kept_;
+  int64_t next_event_seq_ = 1;
+
+  void MarkChanged();
+
+  std::vector<RunState*>* change_list_ = nullptr;
+  bool changed_ = false;
+  bool record_dirty_ = false;
+  absl::flat_hash_set<StepInstance*> dirty_set_;
+  std::vector<StepInstance*> dirty_;
+  std::vector<std::string> deleted_;
+  std::vector<v1::HistoryEvent> events_;
+};
+
+}  // namespace fanfare::scheduler
+
+#endif  // FANFARE_ENGINE_SCHEDULER_RUN_STATE_H_

@@ -1,0 +1,147 @@
+// Scheduler: the rules by which a run's step instances move through their states.
+//
+// The Scheduler is plain code over a RunState and an injected Clock: it decides what becomes
+// ready when something finishes, expands for_each steps, evaluates `when`, applies retry
+// policies and timeouts, runs the built-in kinds (wait, approval, signal, repeat) and decides
+// when a run is over. It does no I/O: what it needs from the outside (queueing an instance
+// for workers, telling a worker to stop, new task ids) it asks of its SchedulerHost, and
+// every change it makes is left in the RunState for the coordinator to write.
+//
+// Semantics (docs/campaign-language.md is the user-facing account):
+//  - A step becomes eligible when each of its needs is terminal. If a need was skipped or
+//    failed with continue_on_failure, a step without `when` is skipped too (skips
+//    propagate); a step with `when` decides for itself.
+//  - `when` false skips the instance; an error in it fails the instance (not retried).
+//  - A failed step fails the run unless it has continue_on_failure; the run's other
+//    unfinished instances are then cancelled and workers holding them are told to stop.
+//  - A lost attempt (lease or start_to_close expired) of an idempotent action is retried per
+//    the retry policy; of a non-idempotent action it becomes UNKNOWN and is reconciled.
+//
+// Thread safety: none; one engine thread drives a Scheduler and its RunStates.
+#ifndef FANFARE_ENGINE_SCHEDULER_SCHEDULER_H_
+#define FANFARE_ENGINE_SCHEDULER_SCHEDULER_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/random/bit_gen_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "engine/base/clock.h"
+#include "engine/expr/expression.h"
+#include "engine/scheduler/run_state.h"
+#include "fanfare/v1/worker.pb.h"
+
+namespace fanfare::scheduler {
+
+// What the scheduler needs from the coordinator.
+class SchedulerHost {
+ public:
+  virtual ~SchedulerHost() = default;
+  // `instance` is now queued (READY, or UNKNOWN awaiting reconcile): offer it to workers.
+  virtual void Enqueue(RunState& run, StepInstance& instance) = 0;
+  // The leased attempt of `instance` must stop: tell the worker holding it.
+  virtual void CancelAttempt(RunState& run, const StepInstance& instance) = 0;
+  // A new instance was created: give it a task id never used before
+  // (instance.task_id) and remember it.
+  virtual void Register(RunState& run, StepInstance& instance) = 0;
+  // The instance is about to be dropped (a compacted repeat iteration): forget it.
+  virtual void Forget(const StepInstance& instance) = 0;
+};
+
+struct SchedulerOptions {
+  // Lease of an attempt whose step sets no heartbeat timeout; workers' heartbeats extend it.
+  absl::Duration lease_ttl = absl::Seconds(30);
+  // Largest serialized output a step may return.
+  size_t max_output_bytes = 256 * 1024;
+  // Repeat iterations kept in full; older ones are compacted into the repeat's output.
+  int keep_iterations = 3;
+};
+
+class Scheduler {
+ public:
+  Scheduler(const Clock& clock, absl::BitGenRef random, SchedulerHost& host,
+            SchedulerOptions options = {});
+
+  // Starts a run whose record is SCHEDULED or RUNNING: its root steps become eligible.
+  void Start(RunState& run);
+
+  // Leases a queued instance's next attempt to `worker_id` and returns the task to send.
+  // REQUIRES: instance.queued().
+  v1::Task Lease(RunState& run, StepInstance& instance, const std::string& worker_id);
+  // Extends the current lease after a heartbeat. REQUIRES: instance.leased().
+  void ExtendLease(StepInstance& instance);
+
+  // Outcomes of the current attempt. REQUIRES: instance.leased() (the caller fences).
+  // `output_bytes` is the serialized size of `output`, checked against max_output_bytes.
+  void Succeed(RunState& run, StepInstance& instance, expr::Value output, size_t output_bytes);
+  void Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure);
+  // The lease or the attempt deadline passed. REQUIRES: instance.leased().
+  void LeaseExpired(RunState& run, StepInstance& instance);
+  // instance.timer_at passed. REQUIRES: instance.timer_kind != kNone.
+  void TimerFired(RunState& run, StepInstance& instance);
+
+  // Approves or rejects a WAITING approval instance. FailedPrecondition if it is not
+  // waiting for a decision; PermissionDenied if `identity` is not among its approvers.
+  absl::Status Decide(RunState& run, StepInstance& instance, bool approve,
+                      const std::string& identity, const std::string& comment);
+  // Delivers a signal to the run's WAITING signal instances of that name. Returns how many
+  // received it.
+  int Signal(RunState& run, const std::string& name, const expr::Value& payload,
+             const std::string& identity);
+
+  // Ends the run as CANCELED. Idempotent; a terminal run is left as it is.
+  void Cancel(RunState& run, const std::string& reason, const std::string& identity);
+
+  // The variables an instance's expressions see.
+  expr::Activation MakeActivation(const RunState& run, const Scope& scope, int iteration,
+                                  const StepInstance* instance) const;
+
+ private:
+  // Eligibility and expansion (scheduler.cc).
+  void StartScope(RunState& run, const Scope& scope, int iteration);
+  void TryStart(RunState& run, const Scope& scope, int step_index, int iteration);
+  void Expand(RunState& run, const Scope& scope, const StepDef& def, int iteration,
+              bool propagate_skip);
+  void Prepare(RunState& run, StepInstance& instance);
+  bool PrepareAction(RunState& run, StepInstance& instance, const expr::Activation& vars);
+  void Finish(RunState& run, StepInstance& instance, v1::StepState state);
+  void AfterGroupChange(RunState& run, const Scope& scope, int step_index, int iteration);
+  void ScopeDone(RunState& run, const Scope& scope, int iteration);
+  void EndRun(RunState& run, v1::RunStatus status, const v1::StepError& error,
+              const std::string& identity);
+  void FailInstance(RunState& run, StepInstance& instance, v1::ErrorType type,
+                    std::string message);
+  // Cancels the unfinished instances of one scope iteration, or of the whole run if `scope`
+  // is null, telling workers holding their attempts to stop. Does not propagate.
+  void CancelUnfinished(RunState& run, const Scope* scope, int iteration);
+
+  // Attempts (attempts.cc).
+  void ClearLease(StepInstance& instance);
+  bool IsRetryable(const StepInstance& instance, const v1::TaskFailure& failure) const;
+  absl::Duration Backoff(const StepInstance& instance) const;
+  void SetTimer(RunState& run, StepInstance& instance, TimerKind kind, absl::Time at);
+  void ClearTimer(StepInstance& instance);
+  void QueueForReconcile(RunState& run, StepInstance& instance);
+  void MakeReady(RunState& run, StepInstance& instance);
+
+  // Built-in kinds (builtins.cc).
+  void PrepareBuiltin(RunState& run, StepInstance& instance, const expr::Activation& vars);
+  void BuiltinTimerFired(RunState& run, StepInstance& instance, TimerKind kind);
+  void StartIteration(RunState& run, StepInstance& repeat);
+  void IterationDone(RunState& run, const Scope& block, int iteration);
+  void CompactIterations(RunState& run, StepInstance& repeat);
+
+  const Clock& clock_;
+  absl::BitGenRef random_;
+  SchedulerHost& host_;
+  SchedulerOptions options_;
+};
+
+// How a finished group of instances counts for its dependents.
+enum class GroupOutcome { kPending, kSucceeded, kSkipped, kFailedTolerated, kFailed, kCanceled };
+GroupOutcome OutcomeOf(const StepGroup& group, const StepDef& def);
+
+}  // namespace fanfare::scheduler
+
+#endif  // FANFARE_ENGINE_SCHEDULER_SCHEDULER_H_

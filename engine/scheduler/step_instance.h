@@ -1,0 +1,101 @@
+// StepInstance: the runtime state of one instance of a step in one run.
+#ifndef FANFARE_ENGINE_SCHEDULER_STEP_INSTANCE_H_
+#define FANFARE_ENGINE_SCHEDULER_STEP_INSTANCE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/time/time.h"
+#include "engine/expr/value.h"
+#include "engine/scheduler/compiled_campaign.h"
+#include "fanfare/v1/run.pb.h"
+#include "fanfare/v1/worker.pb.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace fanfare::scheduler {
+
+// What an instance's timer is for. An instance has at most one timer at a time.
+enum class TimerKind : int {
+  kNone = 0,
+  kBackoff = 1,          // retry after a failed attempt
+  kWait = 2,             // a wait step's end
+  kDecisionTimeout = 3,  // an approval or signal giving up
+  kScheduleToStart = 4,  // a READY instance not picked up in time
+  kNextIteration = 5,    // a repeat block's next iteration
+};
+
+// The key of an instance: "publish", "publish[facebook]", "optimize/measure[x]#3".
+std::string InstanceKey(const Scope& scope, const StepDef& def, absl::string_view item_key,
+                        bool fans_out, int iteration);
+
+bool IsTerminal(v1::StepState state);
+
+// One instance. Owned by its RunState; mutated only by the Scheduler (which marks it dirty).
+struct StepInstance {
+  std::string key;
+  const Scope* scope = nullptr;
+  const StepDef* def = nullptr;
+  // Repeat iteration (1-based) for instances in a repeat block, else 0.
+  int iteration = 0;
+  // For for_each instances: the item, its key and its position.
+  expr::Value item;
+  std::string item_key;
+  int item_index = -1;
+
+  v1::StepState state = v1::STEP_STATE_PENDING;
+  // Attempts made so far; the current attempt's number while RUNNING.
+  int attempt = 0;
+  uint64_t task_id = 0;
+  // EXECUTE, or RECONCILE while settling an UNKNOWN outcome.
+  v1::TaskPurpose purpose = v1::TASK_PURPOSE_EXECUTE;
+
+  // Resolved when the instance first becomes ready.
+  std::string queue;
+  std::string action;
+  std::string account;
+  // The rendered `with`, as sent to workers.
+  google::protobuf::Struct input;
+  bool idempotent = true;
+  // Attempts that were reconciles (settling an UNKNOWN outcome); they do not count against
+  // the retry policy's max_attempts.
+  int reconcile_attempts = 0;
+
+  absl::Time ready_at = absl::InfinitePast();
+  absl::Time started_at = absl::InfinitePast();
+  absl::Time ended_at = absl::InfinitePast();
+  // While an attempt is leased: when the lease runs out unless extended by a heartbeat,
+  // and when the attempt must be finished (start_to_close).
+  absl::Time lease_deadline = absl::InfiniteFuture();
+  absl::Time attempt_deadline = absl::InfiniteFuture();
+  absl::Time timer_at = absl::InfiniteFuture();
+  TimerKind timer_kind = TimerKind::kNone;
+  std::string worker_id;
+
+  expr::Value output;
+  v1::StepError last_error;
+  v1::WaitingReason waiting;
+  // Who decided an approval, or sent a signal.
+  std::string decided_by;
+
+  // The coordinator's bookkeeping, not the scheduler's: the index keys (ready, lease,
+  // timer) this instance has in the store, empty when absent, so that each flush writes only
+  // what changed.
+  struct StoredIndexKeys {
+    std::string ready;
+    std::string lease;
+    std::string timer;
+  };
+  StoredIndexKeys stored;
+
+  bool leased() const { return lease_deadline != absl::InfiniteFuture(); }
+  bool terminal() const { return IsTerminal(state); }
+  // Waiting in a dispatch queue: READY, or UNKNOWN and not yet leased for reconciling.
+  bool queued() const {
+    return (state == v1::STEP_STATE_READY || state == v1::STEP_STATE_UNKNOWN) && !leased() &&
+           !queue.empty();
+  }
+};
+
+}  // namespace fanfare::scheduler
+
+#endif  // FANFARE_ENGINE_SCHEDULER_STEP_INSTANCE_H_

@@ -1,0 +1,270 @@
+#include "engine/service/request_checks.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "engine/definition/action_catalog.h"
+
+namespace fanfare::service {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+bool IsResourceName(absl::string_view name) {
+  if (name.empty() || name.size() > 63 || !absl::ascii_islower(name[0]) || name.back() == '-') {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+  });
+}
+
+bool IsPrintable(absl::string_view text) {
+  return std::none_of(text.begin(), text.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; });
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text) {
+  if (text.size() > kMaxTextLength) {
+    return Invalid(field, absl::StrCat("at most ", kMaxTextLength, " characters"));
+  }
+  if (!IsPrintable(text)) return Invalid(field, "must not hold control characters");
+  return absl::OkStatus();
+}
+
+absl::Status CheckCampaignName(absl::string_view name) {
+  if (!IsResourceName(name)) {
+    return Invalid("campaign", "lowercase letters, digits and '-', starting with a letter, at "
+                               "most 63 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStepKey(absl::string_view key) {
+  if (key.empty() || key.size() > 256 || !IsPrintable(key)) {
+    return Invalid("step_key", "a step instance key such as approve_copy or publish[x]");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLabels(const google::protobuf::Map<std::string, std::string>& labels) {
+  if (labels.size() > kMaxLabels) return Invalid("labels", absl::StrCat("at most ", kMaxLabels));
+  for (const auto& [key, value] : labels) {
+    if (key.empty() || key.size() > 63 || !IsPrintable(key)) {
+      return Invalid("labels", absl::StrCat("bad label key '", key, "'"));
+    }
+    if (absl::Status s = CheckText(absl::StrCat("labels.", key), value); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTaskRef(absl::string_view field, uint64_t task_id, int attempt) {
+  if (task_id == 0) return Invalid(field, "task_id is required");
+  if (attempt < 1) return Invalid(field, "attempt must be 1 or more");
+  return absl::OkStatus();
+}
+
+absl::Status CheckQueues(const google::protobuf::RepeatedPtrField<std::string>& queues,
+                         const google::protobuf::RepeatedPtrField<std::string>& actions) {
+  if (queues.empty() || queues.size() > 64) return Invalid("queues", "name 1 to 64 queues");
+  for (const std::string& queue : queues) {
+    if (!definition::IsLowerIdentifier(queue)) {
+      return Invalid("queues", absl::StrCat("'", queue, "' is not a queue name (e.g. facebook)"));
+    }
+  }
+  for (const std::string& action : actions) {
+    if (absl::Status s = definition::ParseActionName(action).status(); !s.ok()) {
+      return Invalid("actions", s.message());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckWorkerId(absl::string_view worker_id) {
+  if (worker_id.size() > kMaxIdLength || !IsPrintable(worker_id)) {
+    return Invalid("worker_id", absl::StrCat("at most ", kMaxIdLength, " printable characters"));
+  }
+  return absl::OkStatus();
+}
+
+template <typename... Checks>
+absl::Status All(Checks... statuses) {
+  for (const absl::Status& s : {statuses...}) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckNamespace(absl::string_view ns) {
+  if (!ns.empty() && !IsResourceName(ns)) {
+    return Invalid("namespace", "lowercase letters, digits and '-', at most 63 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRunId(absl::string_view run_id, bool required) {
+  if (run_id.empty()) return required ? Invalid("run_id", "is required") : absl::OkStatus();
+  const bool ok = run_id.size() <= kMaxIdLength &&
+                  std::all_of(run_id.begin(), run_id.end(), [](char c) {
+                    return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+                  });
+  return ok ? absl::OkStatus()
+            : Invalid("run_id", "letters, digits, '-', '_' and '.', at most 128 characters");
+}
+
+absl::Status CheckPageSize(int page_size) {
+  if (page_size < 0 || page_size > kMaxPageSize) {
+    return Invalid("page_size", absl::StrCat("between 0 and ", kMaxPageSize));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Check(const v1::ApplyCampaignRequest& request) {
+  if (!request.has_spec()) return Invalid("spec", "is required");
+  if (request.spec().ByteSizeLong() > 4 * kMaxValueBytes) {
+    return Invalid("spec", "at most 1 MiB");
+  }
+  return All(CheckNamespace(request.spec().metadata().namespace_()),
+             CheckText("source_name", request.source_name()));
+}
+
+absl::Status Check(const v1::GetCampaignRequest& request) {
+  if (request.version() < 0) return Invalid("version", "0 for the latest, or a version number");
+  return All(CheckNamespace(request.namespace_()), CheckCampaignName(request.name()));
+}
+
+absl::Status Check(const v1::ListCampaignsRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckPageSize(request.page_size()));
+}
+
+absl::Status Check(const v1::StartRunRequest& request) {
+  if (request.priority() < -100 || request.priority() > 100) {
+    return Invalid("priority", "between -100 and 100");
+  }
+  if (request.params().ByteSizeLong() > kMaxValueBytes) return Invalid("params", "at most 256 KiB");
+  if (request.campaign_version() < 0) return Invalid("campaign_version", "0 or more");
+  return All(CheckNamespace(request.namespace_()), CheckCampaignName(request.campaign()),
+             CheckRunId(request.run_id(), false), CheckLabels(request.labels()),
+             CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::GetRunRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true));
+}
+
+absl::Status Check(const v1::ListRunsRequest& request) {
+  if (!request.campaign().empty()) {
+    if (absl::Status s = CheckCampaignName(request.campaign()); !s.ok()) return s;
+  }
+  return All(CheckNamespace(request.namespace_()), CheckPageSize(request.page_size()),
+             CheckLabels(request.labels()));
+}
+
+absl::Status Check(const v1::WatchRunRequest& request) {
+  if (request.from_seq() < 0) return Invalid("from_seq", "0 or more");
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true));
+}
+
+absl::Status Check(const v1::GetHistoryRequest& request) {
+  if (request.from_seq() < 0) return Invalid("from_seq", "0 or more");
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckPageSize(request.page_size()));
+}
+
+absl::Status Check(const v1::CancelRunRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckText("reason", request.reason()), CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::PauseRunRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckText("reason", request.reason()), CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::ResumeRunRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::RetryRunRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckText("from_step", request.from_step()), CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::DecideStepRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckStepKey(request.step_key()), CheckText("identity", request.identity()),
+             CheckText("comment", request.comment()));
+}
+
+absl::Status Check(const v1::SignalRunRequest& request) {
+  if (!definition::IsLowerIdentifier(request.signal())) {
+    return Invalid("signal", "a signal name in lowercase letters, digits and '_'");
+  }
+  if (request.payload().ByteSizeLong() > kMaxValueBytes) return Invalid("payload", "at most 256 KiB");
+  return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
+             CheckText("identity", request.identity()));
+}
+
+absl::Status Check(const v1::GetDispatchStateRequest& request) {
+  return CheckNamespace(request.namespace_());
+}
+
+absl::Status Check(const v1::WorkerHello& hello) {
+  if (hello.max_concurrency() < 1 || hello.max_concurrency() > kMaxConcurrency) {
+    return Invalid("hello.max_concurrency", absl::StrCat("between 1 and ", kMaxConcurrency));
+  }
+  return All(CheckWorkerId(hello.worker_id()), CheckText("hello.identity", hello.identity()),
+             CheckNamespace(hello.namespace_()), CheckQueues(hello.queues(), hello.actions()));
+}
+
+absl::Status Check(const v1::WorkerMessage& message) {
+  if (message.has_hello()) return Invalid("hello", "only the first message may carry hello");
+  if (message.credit() < 0 || message.credit() > kMaxConcurrency) {
+    return Invalid("credit", absl::StrCat("between 0 and ", kMaxConcurrency));
+  }
+  for (const v1::TaskOutcome& outcome : message.outcomes()) {
+    if (absl::Status s = CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()); !s.ok()) {
+      return s;
+    }
+  }
+  for (const v1::TaskRef& ref : message.heartbeats()) {
+    if (absl::Status s = CheckTaskRef("heartbeats", ref.task_id(), ref.attempt()); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Check(const v1::PollTasksRequest& request) {
+  if (request.max_tasks() < 0 || request.max_tasks() > kMaxPageSize) {
+    return Invalid("max_tasks", "between 0 and 1000");
+  }
+  return All(CheckNamespace(request.namespace_()), CheckWorkerId(request.worker_id()),
+             CheckQueues(request.queues(), request.actions()));
+}
+
+absl::Status Check(const v1::CompleteTaskRequest& request) {
+  return All(CheckWorkerId(request.worker_id()),
+             CheckTaskRef("task", request.task_id(), request.attempt()));
+}
+
+absl::Status Check(const v1::FailTaskRequest& request) {
+  if (!request.has_failure()) return Invalid("failure", "is required");
+  return All(CheckWorkerId(request.worker_id()),
+             CheckTaskRef("task", request.task_id(), request.attempt()));
+}
+
+absl::Status Check(const v1::HeartbeatRequest& request) {
+  for (const v1::TaskRef& ref : request.tasks()) {
+    if (absl::Status s = CheckTaskRef("tasks", ref.task_id(), ref.attempt()); !s.ok()) return s;
+  }
+  return CheckWorkerId(request.worker_id());
+}
+
+}  // namespace fanfare::service

@@ -1,0 +1,50 @@
+// Checks every field of every RPC request before anything acts on it. Each check returns
+// InvalidArgument naming the field and what it must look like.
+#ifndef FANFARE_ENGINE_SERVICE_REQUEST_CHECKS_H_
+#define FANFARE_ENGINE_SERVICE_REQUEST_CHECKS_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "fanfare/v1/coordinator.pb.h"
+#include "fanfare/v1/worker.pb.h"
+
+namespace fanfare::service {
+
+// Limits on what a request may carry.
+inline constexpr size_t kMaxIdLength = 128;
+inline constexpr size_t kMaxTextLength = 4096;
+inline constexpr size_t kMaxLabels = 64;
+inline constexpr size_t kMaxValueBytes = 256 * 1024;
+inline constexpr int kMaxPageSize = 1000;
+inline constexpr int kMaxConcurrency = 10'000;
+
+absl::Status CheckNamespace(absl::string_view ns);
+absl::Status CheckRunId(absl::string_view run_id, bool required);
+absl::Status CheckPageSize(int page_size);
+
+absl::Status Check(const v1::ApplyCampaignRequest& request);
+absl::Status Check(const v1::GetCampaignRequest& request);
+absl::Status Check(const v1::ListCampaignsRequest& request);
+absl::Status Check(const v1::StartRunRequest& request);
+absl::Status Check(const v1::GetRunRequest& request);
+absl::Status Check(const v1::ListRunsRequest& request);
+absl::Status Check(const v1::WatchRunRequest& request);
+absl::Status Check(const v1::GetHistoryRequest& request);
+absl::Status Check(const v1::CancelRunRequest& request);
+absl::Status Check(const v1::PauseRunRequest& request);
+absl::Status Check(const v1::ResumeRunRequest& request);
+absl::Status Check(const v1::RetryRunRequest& request);
+absl::Status Check(const v1::DecideStepRequest& request);
+absl::Status Check(const v1::SignalRunRequest& request);
+absl::Status Check(const v1::GetDispatchStateRequest& request);
+
+absl::Status Check(const v1::WorkerHello& hello);
+absl::Status Check(const v1::WorkerMessage& message);
+absl::Status Check(const v1::PollTasksRequest& request);
+absl::Status Check(const v1::CompleteTaskRequest& request);
+absl::Status Check(const v1::FailTaskRequest& request);
+absl::Status Check(const v1::HeartbeatRequest& request);
+
+}  // namespace fanfare::service
+
+#endif  // FANFARE_ENGINE_SERVICE_REQUEST_CHECKS_H_

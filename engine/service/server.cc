@@ -1,0 +1,39 @@
+#include "engine/service/server.h"
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+
+namespace fanfare::service {
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(coordinator::Coordinator* coordinator,
+                                                      const std::string& address) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  std::unique_ptr<Server> server(new Server(coordinator));
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.RegisterService(&server->campaigns_);
+  builder.RegisterService(&server->workers_);
+  builder.SetMaxReceiveMessageSize(8 << 20);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", address,
+                                               " (in use, or not a local address?)"));
+  }
+  return server;
+}
+
+Server::~Server() { Shutdown(); }
+
+void Server::Shutdown(absl::Duration grace) {
+  if (shut_down_ || server_ == nullptr) return;
+  shut_down_ = true;
+  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+}
+
+void Server::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+}  // namespace fanfare::service

@@ -1,0 +1,48 @@
+// Server: fanfared's gRPC server, with CampaignService, WorkerService, health checking and
+// server reflection.
+//
+//   ASSIGN_OR_RETURN(auto server, Server::Start(coordinator.get(), "127.0.0.1:0"));
+//   int port = server->port();
+#ifndef FANFARE_ENGINE_SERVICE_SERVER_H_
+#define FANFARE_ENGINE_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "engine/coordinator/coordinator.h"
+#include "engine/service/campaign_service.h"
+#include "engine/service/worker_service.h"
+#include "grpcpp/grpcpp.h"
+
+namespace fanfare::service {
+
+class Server {
+ public:
+  // Listens on `address` ("127.0.0.1:7600"; port 0 picks a free one), insecure. The
+  // coordinator must outlive the server.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(coordinator::Coordinator* coordinator,
+                                                       const std::string& address);
+  ~Server();
+
+  // The port actually bound.
+  int port() const { return port_; }
+  // Stops accepting calls and ends those in flight (waiting at most `grace`).
+  void Shutdown(absl::Duration grace = absl::Seconds(2));
+  // Blocks until Shutdown() has been called and the server has stopped.
+  void Wait();
+
+ private:
+  Server(coordinator::Coordinator* coordinator)
+      : campaigns_(coordinator), workers_(coordinator) {}
+
+  CampaignServiceImpl campaigns_;
+  WorkerServiceImpl workers_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace fanfare::service
+
+#endif  // FANFARE_ENGINE_SERVICE_SERVER_H_

@@ -1,0 +1,235 @@
+#include "engine/service/worker_service.h"
+
+#include <atomic>
+#include <deque>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/base/status_macros.h"
+#include "engine/dispatch/worker_session.h"
+#include "engine/service/unary.h"
+
+namespace fanfare::service {
+namespace {
+
+using coordinator::Engine;
+
+class ConnectStream;
+
+// Where the engine delivers a stream session's messages. Shared between the engine (which
+// may outlive the call briefly) and the reactor; messages to a finished call are dropped.
+class StreamSink final : public dispatch::SessionSink {
+ public:
+  explicit StreamSink(grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* stream)
+      : stream_(stream) {}
+
+  void Deliver(v1::CoordinatorMessage message) override {
+    absl::MutexLock lock(&mu_);
+    if (stream_ == nullptr || finishing_) return;
+    outbox_.push_back(std::move(message));
+    WriteNext();
+  }
+
+  void OnWriteDone(bool ok) {
+    absl::MutexLock lock(&mu_);
+    writing_ = false;
+    outbox_.pop_front();
+    if (!ok) outbox_.clear();
+    WriteNext();
+  }
+
+  // Ends the call once queued messages are written.
+  void Finish(grpc::Status status) {
+    absl::MutexLock lock(&mu_);
+    if (stream_ == nullptr || finishing_) return;
+    finishing_ = true;
+    final_status_ = std::move(status);
+    WriteNext();
+  }
+
+  void Detach() {
+    absl::MutexLock lock(&mu_);
+    stream_ = nullptr;
+  }
+
+ private:
+  void WriteNext() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (stream_ == nullptr || writing_) return;
+    if (!outbox_.empty()) {
+      writing_ = true;
+      stream_->StartWrite(&outbox_.front());
+    } else if (finishing_ && !finished_) {
+      finished_ = true;
+      stream_->Finish(final_status_);
+    }
+  }
+
+  absl::Mutex mu_;
+  grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* stream_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::CoordinatorMessage> outbox_ ABSL_GUARDED_BY(mu_);
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finishing_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
+};
+
+// One worker's Connect stream: reads its messages and hands them to the engine; the sink
+// writes what the engine sends back.
+class ConnectStream final
+    : public grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage> {
+ public:
+  ConnectStream(coordinator::Coordinator& coordinator, std::string session_id)
+      : coordinator_(coordinator),
+        session_id_(std::move(session_id)),
+        sink_(std::make_shared<StreamSink>(this)) {
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The worker closed its side (or the connection broke): end the session.
+      Close(grpc::Status::OK);
+      return;
+    }
+    if (absl::Status status = Accept(); !status.ok()) {
+      Close(ToGrpcStatus(status));
+      return;
+    }
+    StartRead(&in_);
+  }
+
+  void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
+  void OnCancel() override { Close(grpc::Status::CANCELLED); }
+
+  void OnDone() override {
+    sink_->Detach();
+    delete this;
+  }
+
+ private:
+  // Checks the message just read and posts it to the engine.
+  absl::Status Accept() {
+    if (!connected_) {
+      if (!in_.has_hello()) {
+        return absl::FailedPreconditionError("the first message must carry `hello`");
+      }
+      v1::WorkerHello hello = std::move(*in_.mutable_hello());
+      if (hello.worker_id().empty()) hello.set_worker_id(session_id_);
+      if (hello.namespace_().empty()) hello.set_namespace_("default");
+      RETURN_IF_ERROR(Check(hello));
+      connected_ = true;
+      in_.clear_hello();
+      coordinator_.Post([id = session_id_, hello = std::move(hello), sink = sink_](Engine& e) mutable {
+        e.Connect(id, std::move(hello), std::move(sink));
+      });
+    }
+    RETURN_IF_ERROR(Check(in_));
+    if (in_.ByteSizeLong() > 0) {
+      coordinator_.Post([id = session_id_, message = std::move(in_)](Engine& e) mutable {
+        e.OnWorkerMessage(id, std::move(message));
+      });
+    }
+    in_.Clear();
+    return absl::OkStatus();
+  }
+
+  void Close(grpc::Status status) {
+    if (connected_ && !disconnected_.exchange(true)) {
+      coordinator_.Post([id = session_id_](Engine& e) { e.Disconnect(id); });
+    }
+    sink_->Finish(std::move(status));
+  }
+
+  coordinator::Coordinator& coordinator_;
+  const std::string session_id_;
+  std::shared_ptr<StreamSink> sink_;
+  v1::WorkerMessage in_;
+  // Set by OnReadDone; read by OnCancel, which may run concurrently.
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> disconnected_{false};
+};
+
+// Answers one PollTasks call with the first tasks leased to it, or nothing at its deadline.
+class PollSink final : public dispatch::SessionSink {
+ public:
+  PollSink(grpc::ServerUnaryReactor* reactor, v1::PollTasksResponse* response)
+      : reactor_(reactor), response_(response) {}
+
+  void Deliver(v1::CoordinatorMessage message) override {
+    if (answered_.exchange(true)) return;
+    for (v1::Task& task : *message.mutable_tasks()) *response_->add_tasks() = std::move(task);
+    reactor_->Finish(grpc::Status::OK);
+  }
+
+ private:
+  grpc::ServerUnaryReactor* reactor_;
+  v1::PollTasksResponse* response_;
+  std::atomic<bool> answered_{false};
+};
+
+}  // namespace
+
+std::string WorkerServiceImpl::NewSessionId() {
+  return absl::StrCat("session-", sessions_.fetch_add(1) + 1);
+}
+
+grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* WorkerServiceImpl::Connect(
+    grpc::CallbackServerContext* context) {
+  return new ConnectStream(coordinator_, NewSessionId());
+}
+
+grpc::ServerUnaryReactor* WorkerServiceImpl::PollTasks(grpc::CallbackServerContext* context,
+                                                       const v1::PollTasksRequest* request,
+                                                       v1::PollTasksResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (absl::Status status = Check(*request); !status.ok()) {
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  }
+  auto sink = std::make_shared<PollSink>(reactor, response);
+  coordinator_.Post([id = NewSessionId(), request = *request, sink](Engine& e) mutable {
+    e.Poll(id, std::move(request), std::move(sink));
+  });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* WorkerServiceImpl::CompleteTask(grpc::CallbackServerContext* context,
+                                                          const v1::CompleteTaskRequest* request,
+                                                          v1::OutcomeAck* response) {
+  return RunOnEngine(coordinator_, context, request, response,
+                     [](Engine& engine, const v1::CompleteTaskRequest& r,
+                        coordinator::Reply<v1::OutcomeAck> reply) {
+                       v1::TaskOutcome outcome;
+                       outcome.set_task_id(r.task_id());
+                       outcome.set_attempt(r.attempt());
+                       *outcome.mutable_success() = r.success();
+                       engine.ReportOutcome(r.worker_id(), std::move(outcome), std::move(reply));
+                     });
+}
+
+grpc::ServerUnaryReactor* WorkerServiceImpl::FailTask(grpc::CallbackServerContext* context,
+                                                      const v1::FailTaskRequest* request,
+                                                      v1::OutcomeAck* response) {
+  return RunOnEngine(coordinator_, context, request, response,
+                     [](Engine& engine, const v1::FailTaskRequest& r,
+                        coordinator::Reply<v1::OutcomeAck> reply) {
+                       v1::TaskOutcome outcome;
+                       outcome.set_task_id(r.task_id());
+                       outcome.set_attempt(r.attempt());
+                       *outcome.mutable_failure() = r.failure();
+                       engine.ReportOutcome(r.worker_id(), std::move(outcome), std::move(reply));
+                     });
+}
+
+grpc::ServerUnaryReactor* WorkerServiceImpl::Heartbeat(grpc::CallbackServerContext* context,
+                                                       const v1::HeartbeatRequest* request,
+                                                       v1::HeartbeatResponse* response) {
+  return RunOnEngine(coordinator_, context, request, response,
+                     [](Engine& engine, const v1::HeartbeatRequest& r,
+                        coordinator::Reply<v1::HeartbeatResponse> reply) {
+                       engine.Heartbeat(r, std::move(reply));
+                     });
+}
+
+}  // namespace fanfare::service

@@ -1,0 +1,45 @@
+// WorkerService over gRPC: the Connect stream (credit-based flow control, batched tasks and
+// acks) and the unary long-poll fallback.
+#ifndef FANFARE_ENGINE_SERVICE_WORKER_SERVICE_H_
+#define FANFARE_ENGINE_SERVICE_WORKER_SERVICE_H_
+
+#include <atomic>
+#include <string>
+
+#include "engine/coordinator/coordinator.h"
+#include "fanfare/v1/worker.grpc.pb.h"
+
+namespace fanfare::service {
+
+// Thread-safe; the coordinator must outlive the service.
+class WorkerServiceImpl final : public v1::WorkerService::CallbackService {
+ public:
+  explicit WorkerServiceImpl(coordinator::Coordinator* coordinator)
+      : coordinator_(*coordinator) {}
+
+  grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* Connect(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* PollTasks(grpc::CallbackServerContext* context,
+                                      const v1::PollTasksRequest* request,
+                                      v1::PollTasksResponse* response) override;
+  grpc::ServerUnaryReactor* CompleteTask(grpc::CallbackServerContext* context,
+                                         const v1::CompleteTaskRequest* request,
+                                         v1::OutcomeAck* response) override;
+  grpc::ServerUnaryReactor* FailTask(grpc::CallbackServerContext* context,
+                                     const v1::FailTaskRequest* request,
+                                     v1::OutcomeAck* response) override;
+  grpc::ServerUnaryReactor* Heartbeat(grpc::CallbackServerContext* context,
+                                      const v1::HeartbeatRequest* request,
+                                      v1::HeartbeatResponse* response) override;
+
+  // A session id no other session in this process has had.
+  std::string NewSessionId();
+
+ private:
+  coordinator::Coordinator& coordinator_;
+  std::atomic<uint64_t> sessions_{0};
+};
+
+}  // namespace fanfare::service
+
+#endif  // FANFARE_ENGINE_SERVICE_WORKER_SERVICE_H_

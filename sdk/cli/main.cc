@@ -1,0 +1,14 @@
+// fanfare: the command-line client. See docs/cli.md.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "sdk/cli/command.h"
+
+int main(int argc, char** argv) {
+  const char* address = std::getenv("FANFARE_ADDRESS");
+  fanfare::cli::CliContext context{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1,
+                                   address == nullptr ? "" : address};
+  return fanfare::cli::RunCli(std::vector<std::string>(argv + 1, argv + argc), context);
+}

@@ -1,0 +1,205 @@
+#include "sdk/client/client.h"
+
+#include <thread>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "engine/service/grpc_status.h"
+
+namespace fanfare {
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const ClientOptions& options) {
+  if (!options.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = options.tls_root_certs;
+  return grpc::SslCredentials(ssl);
+}
+
+std::string NewRunId(const std::string& campaign) {
+  absl::BitGen gen;
+  return absl::StrCat(campaign, "-", absl::Hex(absl::Uniform<uint64_t>(gen), absl::kZeroPad16));
+}
+
+}  // namespace
+
+v1::StartRunRequest StartRunRequest(std::string campaign) {
+  v1::StartRunRequest request;
+  request.set_campaign(std::move(campaign));
+  return request;
+}
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
+  if (options.address.empty()) return absl::InvalidArgumentError("client: address is empty");
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  auto channel = grpc::CreateCustomChannel(options.address, Credentials(options), args);
+  return std::unique_ptr<Client>(new Client(std::move(options), std::move(channel)));
+}
+
+Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      stub_(v1::CampaignService::NewStub(channel_)) {}
+
+template <typename Response, typename Rpc>
+absl::StatusOr<Response> Client::Call(Rpc rpc) {
+  absl::Duration backoff = options_.initial_backoff;
+  for (int attempt = 0;; ++attempt) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         absl::ToChronoMilliseconds(options_.timeout));
+    Response response;
+    const grpc::Status status = rpc(&context, &response);
+    if (status.ok()) return response;
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_retries) {
+      absl::Status error = FromGrpcStatus(status);
+      if (absl::IsUnavailable(error)) {
+        return absl::UnavailableError(absl::StrCat("cannot reach fanfared at ", options_.address,
+                                                   ": ", error.message()));
+      }
+      return error;
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
+    backoff *= 2;
+  }
+}
+
+absl::StatusOr<v1::ApplyCampaignResponse> Client::ApplyCampaign(const v1::CampaignSpec& spec,
+                                                                const std::string& source_name,
+                                                                bool dry_run) {
+  v1::ApplyCampaignRequest request;
+  *request.mutable_spec() = spec;
+  if (request.spec().metadata().namespace_().empty()) {
+    request.mutable_spec()->mutable_metadata()->set_namespace_(options_.ns);
+  }
+  request.set_source_name(source_name);
+  request.set_dry_run(dry_run);
+  return Call<v1::ApplyCampaignResponse>([&](auto* c, auto* r) { return stub_->ApplyCampaign(c, request, r); });
+}
+
+absl::StatusOr<v1::Campaign> Client::GetCampaign(const std::string& name, int64_t version) {
+  v1::GetCampaignRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_name(name);
+  request.set_version(version);
+  return Call<v1::Campaign>([&](auto* c, auto* r) { return stub_->GetCampaign(c, request, r); });
+}
+
+absl::StatusOr<v1::ListCampaignsResponse> Client::ListCampaigns(v1::ListCampaignsRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  return Call<v1::ListCampaignsResponse>([&](auto* c, auto* r) { return stub_->ListCampaigns(c, request, r); });
+}
+
+absl::StatusOr<v1::StartRunResponse> Client::StartRun(v1::StartRunRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  if (request.run_id().empty()) request.set_run_id(NewRunId(request.campaign()));
+  if (request.identity().empty()) request.set_identity(options_.identity);
+  return Call<v1::StartRunResponse>([&](auto* c, auto* r) { return stub_->StartRun(c, request, r); });
+}
+
+absl::StatusOr<v1::Run> Client::GetRun(const std::string& run_id) {
+  v1::GetRunRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_run_id(run_id);
+  return Call<v1::Run>([&](auto* c, auto* r) { return stub_->GetRun(c, request, r); });
+}
+
+absl::StatusOr<v1::ListRunsResponse> Client::ListRuns(v1::ListRunsRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  return Call<v1::ListRunsResponse>([&](auto* c, auto* r) { return stub_->ListRuns(c, request, r); });
+}
+
+absl::StatusOr<v1::GetHistoryResponse> Client::GetHistory(v1::GetHistoryRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  return Call<v1::GetHistoryResponse>([&](auto* c, auto* r) { return stub_->GetHistory(c, request, r); });
+}
+
+absl::Status Client::WatchRun(const std::string& run_id, int64_t from_seq,
+                              const std::function<bool(const v1::HistoryEvent&)>& on_event) {
+  int64_t next = std::max<int64_t>(from_seq, 1);
+  int failures = 0;
+  absl::Duration backoff = options_.initial_backoff;
+  while (true) {
+    grpc::ClientContext context;
+    v1::WatchRunRequest request;
+    request.set_namespace_(options_.ns);
+    request.set_run_id(run_id);
+    request.set_from_seq(next);
+    std::unique_ptr<grpc::ClientReader<v1::HistoryEvent>> reader = stub_->WatchRun(&context, request);
+    v1::HistoryEvent event;
+    while (reader->Read(&event)) {
+      failures = 0;
+      next = event.seq() + 1;
+      if (!on_event(event)) {
+        context.TryCancel();
+        reader->Finish().ok();
+        return absl::CancelledError("watch stopped by the caller");
+      }
+    }
+    const grpc::Status status = reader->Finish();
+    if (status.ok()) return absl::OkStatus();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE || ++failures > options_.max_retries) {
+      return FromGrpcStatus(status);
+    }
+    std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
+    backoff = std::min(backoff * 2, absl::Seconds(5));
+  }
+}
+
+#define FANFARE_RUN_CALL(Method, Request, fill)                                            \
+  Request request;                                                                         \
+  request.set_namespace_(options_.ns);                                                     \
+  request.set_run_id(run_id);                                                              \
+  fill;                                                                                    \
+  return Call<v1::Run>([&](auto* c, auto* r) { return stub_->Method(c, request, r); })
+
+absl::StatusOr<v1::Run> Client::CancelRun(const std::string& run_id, const std::string& reason) {
+  FANFARE_RUN_CALL(CancelRun, v1::CancelRunRequest,
+                   (request.set_reason(reason), request.set_identity(options_.identity)));
+}
+
+absl::StatusOr<v1::Run> Client::PauseRun(const std::string& run_id, const std::string& reason) {
+  FANFARE_RUN_CALL(PauseRun, v1::PauseRunRequest,
+                   (request.set_reason(reason), request.set_identity(options_.identity)));
+}
+
+absl::StatusOr<v1::Run> Client::ResumeRun(const std::string& run_id) {
+  FANFARE_RUN_CALL(ResumeRun, v1::ResumeRunRequest, request.set_identity(options_.identity));
+}
+
+absl::StatusOr<v1::Run> Client::RetryRun(const std::string& run_id, const std::string& from_step) {
+  FANFARE_RUN_CALL(RetryRun, v1::RetryRunRequest,
+                   (request.set_from_step(from_step), request.set_identity(options_.identity)));
+}
+
+absl::StatusOr<v1::Run> Client::ApproveStep(const std::string& run_id, const std::string& step_key,
+                                            const std::string& comment) {
+  FANFARE_RUN_CALL(ApproveStep, v1::DecideStepRequest,
+                   (request.set_step_key(step_key), request.set_comment(comment),
+                    request.set_identity(options_.identity)));
+}
+
+absl::StatusOr<v1::Run> Client::RejectStep(const std::string& run_id, const std::string& step_key,
+                                           const std::string& comment) {
+  FANFARE_RUN_CALL(RejectStep, v1::DecideStepRequest,
+                   (request.set_step_key(step_key), request.set_comment(comment),
+                    request.set_identity(options_.identity)));
+}
+
+absl::StatusOr<v1::Run> Client::SignalRun(const std::string& run_id, const std::string& signal,
+                                          const google::protobuf::Value& payload) {
+  FANFARE_RUN_CALL(SignalRun, v1::SignalRunRequest,
+                   (request.set_signal(signal), *request.mutable_payload() = payload,
+                    request.set_identity(options_.identity)));
+}
+
+#undef FANFARE_RUN_CALL
+
+absl::StatusOr<v1::DispatchState> Client::GetDispatchState() {
+  v1::GetDispatchStateRequest request;
+  request.set_namespace_(options_.ns);
+  return Call<v1::DispatchState>([&](auto* c, auto* r) { return stub_->GetDispatchState(c, request, r); });
+}
+
+}  // namespace fanfare

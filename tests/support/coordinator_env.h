@@ -1,0 +1,71 @@
+// CoordinatorEnv: a real coordinator (RocksDB in a temp dir) behind a real gRPC server on
+// 127.0.0.1:0, with a client and helpers to run campaigns in tests.
+#ifndef FANFARE_TESTS_SUPPORT_COORDINATOR_ENV_H_
+#define FANFARE_TESTS_SUPPORT_COORDINATOR_ENV_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "engine/coordinator/coordinator.h"
+#include "engine/service/server.h"
+#include "fanfare/v1/campaign.pb.h"
+#include "sdk/client/client.h"
+#include "sdk/worker/worker.h"
+#include "tests/support/temp_dir.h"
+
+namespace fanfare::testing {
+
+struct CoordinatorEnvOptions {
+  absl::Duration lease_ttl = absl::Seconds(30);
+  // Null: the system clock.
+  const Clock* clock = nullptr;
+};
+
+class CoordinatorEnv {
+ public:
+  explicit CoordinatorEnv(CoordinatorEnvOptions options = {});
+  ~CoordinatorEnv();
+
+  // Stops the server and the coordinator, then opens both again on the same data (a clean
+  // restart; the crash tests kill a real process instead).
+  void Restart();
+
+  std::string address() const;
+  Client& client() { return *client_; }
+  coordinator::Coordinator& coordinator() { return *coordinator_; }
+  const std::string& data_dir() const { return data_dir_; }
+
+  // A worker connected to this coordinator, not yet started.
+  std::unique_ptr<Worker> NewWorker(int concurrency = 8, const std::string& worker_id = "");
+
+  // Applies a campaign written in YAML; fails the test on any problem.
+  v1::Campaign Apply(const std::string& yaml);
+  // Starts a run and waits until it is over (or `timeout` passes), returning its final state.
+  absl::StatusOr<v1::Run> RunToEnd(v1::StartRunRequest request,
+                                   absl::Duration timeout = absl::Seconds(30));
+  // Polls GetRun until `done(run)` or the timeout.
+  absl::StatusOr<v1::Run> WaitFor(const std::string& run_id,
+                                  const std::function<bool(const v1::Run&)>& done,
+                                  absl::Duration timeout = absl::Seconds(30));
+
+ private:
+  void Open();
+  void Close();
+
+  CoordinatorEnvOptions options_;
+  TempDir dir_;
+  std::string data_dir_;
+  int port_ = 0;
+  std::unique_ptr<coordinator::Coordinator> coordinator_;
+  std::unique_ptr<service::Server> server_;
+  std::unique_ptr<Client> client_;
+};
+
+// The step instance with `key` in `run`, or a failed assertion.
+const v1::StepInstance& StepOf(const v1::Run& run, const std::string& key);
+
+}  // namespace fanfare::testing
+
+#endif  // FANFARE_TESTS_SUPPORT_COORDINATOR_ENV_H_

@@ -1,0 +1,65 @@
+#include "workers/common/oauth_refresh.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/json_value.h"
+
+namespace fanfare::workers {
+
+std::string Base64Encode(absl::string_view text) { return absl::Base64Escape(text); }
+
+absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefreshSpec& spec,
+                                              const AccountCredentials& account) {
+  const std::string refresh_token = account.Get("refresh_token");
+  if (refresh_token.empty()) {
+    return AuthExpired(absl::StrCat(spec.network, ": the access token of account '",
+                                    account.alias,
+                                    "' expired and it has no refresh_token; re-authorise the "
+                                    "account and update its credentials"));
+  }
+  std::vector<std::pair<std::string, std::string>> form = {
+      {"grant_type", "refresh_token"}, {"refresh_token", refresh_token}};
+  HttpRequest request{.method = "POST", .url = spec.token_url, .idempotent = false};
+  request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  if (spec.basic_auth) {
+    request.headers.emplace_back(
+        "Authorization",
+        absl::StrCat("Basic ", Base64Encode(absl::StrCat(account.Get("client_id"), ":",
+                                                         account.Get("client_secret")))));
+    form.emplace_back("client_id", account.Get("client_id"));
+  } else {
+    form.emplace_back(spec.client_id_field, account.Get("client_id"));
+    if (!account.Get("client_secret").empty()) {
+      form.emplace_back("client_secret", account.Get("client_secret"));
+    }
+  }
+  request.body = FormEncode(form);
+  absl::StatusOr<HttpResponse> response = http.Send(request);
+  if (!response.ok()) {
+    // A lost refresh response may have rotated the refresh token; nothing else to do but
+    // try again later (the old refresh token usually stays valid for a grace period).
+    return Retryable(absl::StrCat(spec.network, ": refreshing the token of account '",
+                                  account.alias, "' failed: ", response.status().message()));
+  }
+  std::optional<Json> body = ParseJson(response->body);
+  if (response->status >= 500) {
+    return Retryable(absl::StrCat(spec.network, ": token endpoint answered HTTP ",
+                                  response->status));
+  }
+  const std::string token = body.has_value() ? JsonString(*body, "access_token") : "";
+  if (!response->ok() || token.empty()) {
+    const std::string reason = body.has_value() ? JsonString(*body, "error", "refused") : "refused";
+    return AuthExpired(absl::StrCat(spec.network, ": the token endpoint refused to refresh the "
+                                    "token of account '", account.alias, "' (", reason,
+                                    "); re-authorise the account and update its credentials"),
+                       reason);
+  }
+  TokenGrant grant;
+  grant.access_token = token;
+  grant.refresh_token = JsonString(*body, "refresh_token");
+  grant.expires_in = absl::Seconds(JsonNumber(*body, "expires_in", 0));
+  return grant;
+}
+
+}  // namespace fanfare::workers

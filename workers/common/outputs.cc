@@ -1,0 +1,49 @@
+#include "workers/common/outputs.h"
+
+#include <algorithm>
+
+namespace fanfare::workers {
+
+Json PublishOutput(absl::string_view network, absl::string_view post_id, absl::string_view url,
+                   absl::Time published_at) {
+  return Json{{"network", std::string(network)},
+              {"post_id", std::string(post_id)},
+              {"url", std::string(url)},
+              {"published_at", Rfc3339(published_at)}};
+}
+
+Json InsightsOutput(const Metrics& m) {
+  const double spend = m.spend.units();
+  const double impressions = static_cast<double>(m.impressions);
+  Json out = {
+      {"impressions", m.impressions},
+      {"reach", m.reach},
+      {"clicks", m.clicks},
+      {"conversions", m.conversions},
+      {"spend", spend},
+      {"spend_micros", m.spend.micros},
+      {"currency", m.spend.currency},
+      {"ctr", m.impressions > 0 ? static_cast<double>(m.clicks) / impressions : 0.0},
+      {"cpc", spend / static_cast<double>(std::max<int64_t>(m.clicks, 1))},
+      {"cpm", m.impressions > 0 ? spend * 1000.0 / impressions : 0.0},
+      {"window", {{"since", Rfc3339(m.window.since)}, {"until", Rfc3339(m.window.until)}}},
+  };
+  return out;
+}
+
+DaySpan DaysCovering(const TimeWindow& window, absl::Time now) {
+  DaySpan span;
+  span.first = absl::ToCivilDay(window.since, absl::UTCTimeZone());
+  span.last = absl::ToCivilDay(window.until - absl::Nanoseconds(1), absl::UTCTimeZone());
+  span.measured.since = absl::FromCivil(span.first, absl::UTCTimeZone());
+  span.measured.until = std::min(absl::FromCivil(span.last + 1, absl::UTCTimeZone()), now);
+  return span;
+}
+
+Json BudgetOutput(const Money& daily_budget) {
+  return Json{{"daily_budget", daily_budget.units()},
+              {"budget_micros", daily_budget.micros},
+              {"currency", daily_budget.currency}};
+}
+
+}  // namespace fanfare::workers

@@ -1,0 +1,35 @@
+// The Meta Marketing API, shared by the Facebook and Instagram adapters: a boost is
+// act_<id>/campaigns → /adsets (daily_budget in the account currency's minor units) →
+// /adcreatives (object_story_id for a Page post; source_instagram_media_id for an IG post)
+// → /ads. Budgets, pauses and insights work on the ad set and ad ids the boost returns.
+#ifndef FANFARE_WORKERS_FACEBOOK_META_ADS_H_
+#define FANFARE_WORKERS_FACEBOOK_META_ADS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "workers/common/adapter.h"
+#include "workers/common/api_session.h"
+
+namespace fanfare::workers::graph {
+
+// "<endpoints.api>/<graph_version>/<path>"
+std::string GraphUrl(const ActionCall& call, absl::string_view base, absl::string_view path);
+
+// How the creative refers to the promoted post.
+struct PromotedPost {
+  std::string field;  // "object_story_id" or "source_instagram_media_id"
+  std::string id;
+  std::string instagram_user_id;  // IG only
+};
+
+absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const PromotedPost& post);
+absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session);
+// `status` is "ACTIVE" or "PAUSED".
+absl::StatusOr<Json> SetStatus(ActionCall& call, ApiSession& session, absl::string_view status);
+// Insights of an ad (or ad set / campaign) over the input window, at day granularity.
+absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std::string& ad_id);
+
+}  // namespace fanfare::workers::graph
+
+#endif  // FANFARE_WORKERS_FACEBOOK_META_ADS_H_

@@ -1,0 +1,349 @@
+#include "workers/linkedin/linkedin_adapter.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "engine/base/status_macros.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/api_session.h"
+#include "workers/common/outputs.h"
+
+namespace fanfare::workers {
+namespace {
+
+// Consecutive 429s per account → how long to hold it. Thread-safe.
+class Backoff {
+ public:
+  absl::Duration Next(const std::string& alias) {
+    absl::MutexLock lock(&mu_);
+    const int n = std::min(strikes_[alias]++, 6);
+    return std::min(absl::Minutes(1) * (1 << n), absl::Hours(1));
+  }
+  void Clear(const std::string& alias) {
+    absl::MutexLock lock(&mu_);
+    strikes_.erase(alias);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, int> strikes_ ABSL_GUARDED_BY(mu_);
+};
+
+absl::Status Classify(const HttpResponse& r, absl::string_view what, absl::Duration backoff,
+                      const std::string& version) {
+  const std::optional<Json> body = ParseJson(r.body);
+  const std::string detail = body.has_value() ? JsonString(*body, "message", "no message") : r.body;
+  const std::string message = absl::StrCat(what, ": HTTP ", r.status, ": ", detail);
+  const std::string code = body.has_value()
+                               ? JsonString(*body, "code", JsonString(*body, "serviceErrorCode"))
+                               : "";
+  if (r.status == 426) {
+    return RejectedInput(absl::StrCat(message, "; Linkedin-Version ", version,
+                                      " is retired: set a current version (YYYYMM) with "
+                                      "--linkedin-version"),
+                         "426");
+  }
+  if (r.status == 429) return Throttled(message, backoff, "429");
+  if (r.status == 401) return AuthExpired(absl::StrCat(message, "; re-authorise the account"), code);
+  if (r.status == 422 && absl::StrContains(detail, "duplicate")) return Duplicate(message, "422");
+  if (r.status >= 500) return Retryable(message, code);
+  return RejectedInput(message, code);
+}
+
+std::string Enc(absl::string_view s) { return UrlEncode(s); }
+
+class LinkedInAdapter final : public AdapterBase {
+ public:
+  explicit LinkedInAdapter(const AdapterOptions& options) : AdapterBase("linkedin", options) {
+    Register("publish", false, [this](ActionCall& c) { return Publish(c); },
+             [this](ActionCall& c) { return Reconcile(c); });
+    Register("insights", true, [this](ActionCall& c) { return Insights(c); });
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
+    Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
+    Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
+  }
+
+ private:
+  // One action's session: the protocol (with this account's backoff) and versioned headers.
+  struct Li {
+    ActionCall& call;
+    NetworkProtocol protocol;
+    ApiSession session;
+    Backoff& backoff;
+
+    Li(ActionCall& c, Backoff& b)
+        : call(c), protocol(MakeProtocol(c, b)), session(c, protocol), backoff(b) {}
+
+    static NetworkProtocol MakeProtocol(ActionCall& c, Backoff& b) {
+      const std::string alias = c.account.alias;
+      const std::string version = c.options.linkedin_version;
+      return NetworkProtocol{
+          .network = "linkedin",
+          .classify = [&b, alias, version](const HttpResponse& r, absl::string_view what) {
+            return Classify(r, what, r.status == 429 ? b.Next(alias) : absl::ZeroDuration(),
+                            version);
+          },
+          .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
+          .refresh = OAuthRefreshSpec{.network = "linkedin",
+                                      .token_url = c.endpoints.auth + "/oauth/v2/accessToken"}};
+    }
+
+    HttpRequest Versioned(HttpRequest request) const {
+      request.headers.emplace_back("Linkedin-Version", call.options.linkedin_version);
+      request.headers.emplace_back("X-Restli-Protocol-Version", "2.0.0");
+      return request;
+    }
+    absl::StatusOr<HttpResponse> Send(HttpRequest request, absl::string_view what) {
+      absl::StatusOr<HttpResponse> r = session.Send(Versioned(std::move(request)), what);
+      if (r.ok()) backoff.Clear(call.account.alias);
+      return r;
+    }
+    absl::StatusOr<Json> Get(const std::string& path, absl::string_view what,
+                             const std::string& method_header = "") {
+      HttpRequest request = GetRequest(call, call.endpoints.api + path);
+      if (!method_header.empty()) request.headers.emplace_back("X-RestLi-Method", method_header);
+      ASSIGN_OR_RETURN(HttpResponse r, Send(std::move(request), what));
+      std::optional<Json> body = ParseJson(r.body);
+      if (!body.has_value()) return Retryable(absl::StrCat(what, ": body is not JSON"));
+      return *body;
+    }
+    // POSTs JSON and returns the x-restli-id of what was created.
+    absl::StatusOr<std::string> Create(const std::string& path, const Json& body,
+                                       absl::string_view what) {
+      ASSIGN_OR_RETURN(HttpResponse r, Send(JsonRequest(call, "POST", call.endpoints.api + path,
+                                                        body, /*idempotent=*/false),
+                                            what));
+      const std::string id = r.Header("x-restli-id");
+      if (id.empty()) return OutcomeUnknown(absl::StrCat(what, ": no x-restli-id in the answer"));
+      return id;
+    }
+    absl::Status Patch(const std::string& path, const Json& set, absl::string_view what) {
+      HttpRequest request = JsonRequest(call, "POST", call.endpoints.api + path,
+                                        {{"patch", {{"$set", set}}}}, /*idempotent=*/true);
+      request.headers.emplace_back("X-RestLi-Method", "PARTIAL_UPDATE");
+      return Send(std::move(request), what).status();
+    }
+  };
+
+  static absl::StatusOr<std::string> Commentary(const TaskInput& input) {
+    ASSIGN_OR_RETURN(std::string text, input.RequiredString("text"));
+    ASSIGN_OR_RETURN(std::vector<std::string> tags, input.StringList("hashtags"));
+    for (const std::string& tag : tags) absl::StrAppend(&text, " #", tag);
+    return text;
+  }
+
+  static std::string PostUrl(const std::string& urn) {
+    return absl::StrCat("https://www.linkedin.com/feed/update/", urn, "/");
+  }
+
+  absl::StatusOr<Json> Publish(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string author, call.account.Require("author_urn"));
+    ASSIGN_OR_RETURN(std::string text, Commentary(call.input));
+    Json body = {{"author", author}, {"commentary", text}, {"visibility", "PUBLIC"},
+                 {"distribution", {{"feedDistribution", "MAIN_FEED"},
+                                   {"targetEntities", Json::array()},
+                                   {"thirdPartyDistributionChannels", Json::array()}}},
+                 {"lifecycleState", "PUBLISHED"}, {"isReshareDisabledByAuthor", false}};
+    if (call.input.Has("link")) {
+      body["content"] = {{"article", {{"source", call.input.OptionalString("link")},
+                                      {"title", call.input.OptionalString("title", text.substr(
+                                                                                       0, 200))}}}};
+    }
+    Li li(call, backoff_);
+    ASSIGN_OR_RETURN(std::string urn, li.Create("/rest/posts", body, "linkedin.publish: POST /rest/posts"));
+    return PublishOutput("linkedin", urn, PostUrl(urn), call.now());
+  }
+
+  absl::StatusOr<Json> Reconcile(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string author, call.account.Require("author_urn"));
+    ASSIGN_OR_RETURN(std::string text, Commentary(call.input));
+    Li li(call, backoff_);
+    ASSIGN_OR_RETURN(Json found,
+                     li.Get(absl::StrCat("/rest/posts?q=author&author=", Enc(author),
+                                         "&count=50&sortBy=LAST_MODIFIED"),
+                            "linkedin.publish (reconcile): GET /rest/posts?q=author", "FINDER"));
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    const Json& elements = JsonMember(found, "elements");
+    for (const Json& p : elements.is_array() ? elements : Json::array()) {
+      const absl::Time created =
+          absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(p, "createdAt")));
+      if (JsonString(p, "commentary") != text || created < oldest) continue;
+      const std::string urn = JsonString(p, "id");
+      return PublishOutput("linkedin", urn, PostUrl(urn), created);
+    }
+    return OutcomeUnknown("linkedin.publish: not found: no post with this commentary in the "
+                          "look-back window", "not_found");
+  }
+
+  absl::StatusOr<Json> Insights(ActionCall& call) {
+    ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
+    Li li(call, backoff_);
+    if (call.input.Has("ad_id")) return AdInsights(li, window);
+    ASSIGN_OR_RETURN(std::string urn, call.input.RequiredOneOf({"post_id", "ad_id"}));
+    ASSIGN_OR_RETURN(std::string org, call.account.Require("author_urn"));
+    ASSIGN_OR_RETURN(Json stats,
+                     li.Get(absl::StrCat("/rest/organizationalEntityShareStatistics?q="
+                                         "organizationalEntity&organizationalEntity=",
+                                         Enc(org), "&shares=List(", Enc(urn), ")"),
+                            "linkedin.insights: GET /rest/organizationalEntityShareStatistics"));
+    const Json& elements = JsonMember(stats, "elements");
+    const Json total = elements.is_array() && !elements.empty()
+                           ? JsonMember(elements[0], "totalShareStatistics") : Json::object();
+    Metrics m;
+    m.impressions = static_cast<int64_t>(JsonNumber(total, "impressionCount"));
+    m.reach = static_cast<int64_t>(JsonNumber(total, "uniqueImpressionsCount"));
+    m.clicks = static_cast<int64_t>(JsonNumber(total, "clickCount"));
+    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
+    m.window = window;
+    Json out = InsightsOutput(m);
+    out["post_id"] = urn;
+    out["period"] = "lifetime";
+    return out;
+  }
+
+  static std::string DateRange(const DaySpan& span) {
+    auto part = [](absl::CivilDay d) {
+      return absl::StrCat("(year:", d.year(), ",month:", d.month(), ",day:", d.day(), ")");
+    };
+    return absl::StrCat("(start:", part(span.first), ",end:", part(span.last), ")");
+  }
+
+  absl::StatusOr<Json> AdInsights(Li& li, const TimeWindow& window) {
+    ActionCall& call = li.call;
+    ASSIGN_OR_RETURN(std::string creative, call.input.RequiredString("ad_id"));
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
+    const DaySpan span = DaysCovering(window, call.now());
+    ASSIGN_OR_RETURN(Json analytics,
+                     li.Get(absl::StrCat("/rest/adAnalytics?q=analytics&pivot=CREATIVE&"
+                                         "timeGranularity=ALL&dateRange=", DateRange(span),
+                                         "&creatives=List(", Enc(creative), ")&fields=impressions,"
+                                         "clicks,costInLocalCurrency,externalWebsiteConversions,"
+                                         "approximateMemberReach"),
+                            "linkedin.insights: GET /rest/adAnalytics"));
+    ASSIGN_OR_RETURN(Json c, li.Get(absl::StrCat("/rest/adAccounts/", account, "/creatives/",
+                                                 Enc(creative)),
+                                    "linkedin.insights: GET creative"));
+    const std::string campaign_urn = JsonString(c, "campaign");
+    const std::string campaign_id = campaign_urn.substr(campaign_urn.rfind(':') + 1);
+    ASSIGN_OR_RETURN(Json campaign, li.Get(absl::StrCat("/rest/adAccounts/", account,
+                                                        "/adCampaigns/", campaign_id),
+                                           "linkedin.insights: GET adCampaign"));
+    const Json& budget = JsonMember(campaign, "dailyBudget");
+    const std::string currency = JsonString(budget, "currencyCode", "USD");
+    const Json& elements = JsonMember(analytics, "elements");
+    const Json row = elements.is_array() && !elements.empty() ? elements[0] : Json::object();
+    Metrics m;
+    m.impressions = static_cast<int64_t>(JsonNumber(row, "impressions"));
+    m.clicks = static_cast<int64_t>(JsonNumber(row, "clicks"));
+    m.reach = static_cast<int64_t>(JsonNumber(row, "approximateMemberReach"));
+    m.conversions = static_cast<int64_t>(JsonNumber(row, "externalWebsiteConversions"));
+    ASSIGN_OR_RETURN(m.spend,
+                     MoneyFromDecimal(JsonString(row, "costInLocalCurrency", "0"), currency));
+    m.window = span.measured;
+    Json out = InsightsOutput(m);
+    ASSIGN_OR_RETURN(Money daily, MoneyFromDecimal(JsonString(budget, "amount", "0"), currency));
+    out.update(BudgetOutput(daily));
+    out["status"] = JsonString(c, "intendedStatus") == "ACTIVE" ? kActive : kPaused;
+    out["ad_id"] = creative;
+    out["ad_set_id"] = campaign_id;
+    return out;
+  }
+
+  absl::StatusOr<Json> Boost(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string post, call.input.RequiredString("post_id"));
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
+    ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
+    ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
+    budget = RoundToMinorUnit(budget);
+    ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
+    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+    const std::string base = absl::StrCat("/rest/adAccounts/", account);
+    const std::string account_urn = absl::StrCat("urn:li:sponsoredAccount:", account);
+    Json schedule = {{"start", absl::ToUnixMillis(call.now())}};
+    if (end.has_value()) schedule["end"] = absl::ToUnixMillis(*end);
+    Li li(call, backoff_);
+    ASSIGN_OR_RETURN(std::string group,
+                     li.Create(base + "/adCampaignGroups",
+                               {{"account", account_urn}, {"name", name}, {"status", "ACTIVE"},
+                                {"runSchedule", schedule}},
+                               "linkedin.boost: POST adCampaignGroups"));
+    const Json money = {{"amount", ToDecimalString(budget)}, {"currencyCode", currency}};
+    Json countries = JsonMember(JsonMember(call.input.json(), "audience"), "locations");
+    if (!countries.is_array() || countries.empty()) {
+      countries = Json::array({"urn:li:geo:103644278"});  // United States
+    }
+    ASSIGN_OR_RETURN(
+        std::string campaign,
+        li.Create(base + "/adCampaigns",
+                  {{"account", account_urn},
+                   {"campaignGroup", absl::StrCat("urn:li:sponsoredCampaignGroup:", group)},
+                   {"name", name}, {"type", "SPONSORED_UPDATES"}, {"costType", "CPM"},
+                   {"objectiveType", "WEBSITE_VISIT"}, {"dailyBudget", money},
+                   {"unitCost", {{"amount", "10.00"}, {"currencyCode", currency}}},
+                   {"locale", {{"country", "US"}, {"language", "en"}}},
+                   {"targetingCriteria",
+                    {{"include", {{"and", Json::array({{{"or",
+                                                          {{"urn:li:adTargetingFacet:locations",
+                                                            countries}}}}})}}}}},
+                   {"offsiteDeliveryEnabled", false}, {"status", "ACTIVE"},
+                   {"runSchedule", schedule}},
+                  "linkedin.boost: POST adCampaigns"));
+    ASSIGN_OR_RETURN(std::string creative,
+                     li.Create(base + "/creatives",
+                               {{"campaign", absl::StrCat("urn:li:sponsoredCampaign:", campaign)},
+                                {"content", {{"reference", post}}},
+                                {"intendedStatus", "ACTIVE"}},
+                               "linkedin.boost: POST creatives"));
+    Json out = BudgetOutput(budget);
+    out.update({{"campaign_group_id", group}, {"campaign_id", campaign},
+                {"ad_set_id", campaign}, {"creative_id", creative}, {"ad_id", creative},
+                {"status", std::string(kActive)}});
+    return out;
+  }
+
+  absl::StatusOr<Json> SetBudget(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string campaign, call.input.RequiredOneOf({"ad_set_id", "campaign_id"}));
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
+    const std::string path = absl::StrCat("/rest/adAccounts/", account, "/adCampaigns/", campaign);
+    Li li(call, backoff_);
+    ASSIGN_OR_RETURN(Json current, li.Get(path, "linkedin.set_budget: GET adCampaign"));
+    const Json& old = JsonMember(current, "dailyBudget");
+    ASSIGN_OR_RETURN(std::string currency,
+                     call.input.Currency(JsonString(old, "currencyCode", "USD")));
+    ASSIGN_OR_RETURN(Money previous, MoneyFromDecimal(JsonString(old, "amount", "0"), currency));
+    ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
+    budget = RoundToMinorUnit(budget);
+    RETURN_IF_ERROR(li.Patch(path, {{"dailyBudget", {{"amount", ToDecimalString(budget)},
+                                                     {"currencyCode", currency}}}},
+                             "linkedin.set_budget: PARTIAL_UPDATE adCampaign"));
+    Json out = BudgetOutput(budget);
+    out["previous_budget_micros"] = previous.micros;
+    out["ad_set_id"] = campaign;
+    return out;
+  }
+
+  absl::StatusOr<Json> SetStatus(ActionCall& call, absl::string_view status) {
+    ASSIGN_OR_RETURN(std::string creative, call.input.RequiredString("ad_id"));
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
+    Li li(call, backoff_);
+    RETURN_IF_ERROR(li.Patch(absl::StrCat("/rest/adAccounts/", account, "/creatives/",
+                                          Enc(creative)),
+                             {{"intendedStatus", std::string(status)}},
+                             absl::StrCat(call.input.action(), ": PARTIAL_UPDATE creative")));
+    return Json{{"status", status == "PAUSED" ? kPaused : kActive}, {"ad_id", creative}};
+  }
+
+  Backoff backoff_;
+};
+
+}  // namespace
+
+std::unique_ptr<NetworkAdapter> MakeLinkedInAdapter(const AdapterOptions& options) {
+  return std::make_unique<LinkedInAdapter>(options);
+}
+
+}  // namespace fanfare::workers

@@ -1,0 +1,91 @@
+// Helpers shared by the network emulations: time formats, token refresh, transient errors.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "workers/sandbox/network_api.h"
+
+namespace fanfare::sandbox {
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
+std::string GraphTime(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S+0000", t, absl::UTCTimeZone());
+}
+
+absl::Time ParseTimeParam(const std::string& text, absl::Time fallback) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  if (absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &err)) return t;
+  if (absl::ParseTime("%Y-%m-%d %H:%M:%S", text, absl::UTCTimeZone(), &t, &err)) return t;
+  int64_t seconds = 0;
+  if (absl::SimpleAtoi(text, &seconds)) return absl::FromUnixSeconds(seconds);
+  return fallback;
+}
+
+void HandleTokenRefresh(SandboxState& state, const std::string& network,
+                        const SandboxRequest& request, SandboxResponse& response) {
+  absl::MutexLock lock(&state.mu);
+  std::string refresh = request.Param("refresh_token");
+  if (refresh.empty()) {
+    const Json body = request.BodyJson();
+    if (body.is_object() && body.contains("refresh_token") && body["refresh_token"].is_string()) {
+      refresh = body["refresh_token"].get<std::string>();
+    }
+  }
+  std::string account, access, new_refresh;
+  if (request.Param("grant_type") != "refresh_token" ||
+      !state.Refresh(network, refresh, &account, &access, &new_refresh)) {
+    response.SetJson(400, {{"error", "invalid_grant"},
+                           {"error_description", "The refresh token is invalid or revoked."}});
+    return;
+  }
+  const int64_t ttl = absl::ToInt64Seconds(state.options().token_ttl);
+  Json body = {{"access_token", access}, {"token_type", "bearer"}, {"expires_in", ttl},
+               {"refresh_token", new_refresh}, {"scope", "sandbox"}};
+  if (network == "tiktok") {
+    body["open_id"] = absl::StrCat("open_", account);
+    body["refresh_expires_in"] = 31536000;
+  }
+  if (network == "linkedin") body["refresh_token_expires_in"] = 31536000;
+  response.SetJson(200, body);
+}
+
+void TransientError(const std::string& network, SandboxResponse& response) {
+  if (network == "facebook" || network == "instagram") {
+    response.SetJson(500, {{"error",
+                            {{"message", "An unexpected error has occurred. Please retry your "
+                                         "request later."},
+                             {"type", "OAuthException"},
+                             {"is_transient", true},
+                             {"code", 2},
+                             {"fbtrace_id", "SbxTransient"}}}});
+  } else if (network == "x") {
+    response.SetJson(503, {{"title", "Service Unavailable"}, {"detail", "Service Unavailable"},
+                           {"type", "about:blank"}, {"status", 503}});
+  } else if (network == "linkedin") {
+    response.SetJson(503, {{"status", 503}, {"serviceErrorCode", 0},
+                           {"message", "Service Unavailable"}});
+  } else if (network == "youtube") {
+    response.SetJson(503, {{"error",
+                            {{"code", 503},
+                             {"message", "Backend Error"},
+                             {"errors", Json::array({{{"message", "Backend Error"},
+                                                      {"domain", "global"},
+                                                      {"reason", "backendError"}}})},
+                             {"status", "UNAVAILABLE"}}}});
+  } else if (network == "tiktok") {
+    response.SetJson(500, {{"data", Json::object()},
+                           {"error", {{"code", "internal_error"},
+                                      {"message", "Something went wrong. Please try again."},
+                                      {"log_id", "sbx-transient"}}}});
+  } else {
+    response.SetJson(503, {{"request_status", "ERROR"}, {"request_id", "sbx-transient"},
+                           {"debug_message", "Service temporarily unavailable"},
+                           {"display_message", "Please try again later."},
+                           {"error_code", "E1008"}});
+  }
+}
+
+}  // namespace fanfare::sandbox

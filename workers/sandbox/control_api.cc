@@ -1,0 +1,173 @@
+// /_sandbox/…: what the sandbox accepted, and the knobs tests and rehearsals turn.
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/base/durations.h"
+#include "workers/sandbox/network_api.h"
+
+namespace fanfare::sandbox {
+namespace {
+
+Json PostJson(const PostRecord& p) {
+  return {{"network", p.network}, {"account", p.account},     {"id", p.id},
+          {"text", p.text},       {"link", p.link},           {"url", p.url},
+          {"client_ref", p.client_ref}, {"created_at", Rfc3339(p.created_at)}};
+}
+
+Json StatsJson(const AccountStats& s) {
+  return {{"requests", s.requests}, {"posts", s.posts}, {"duplicates", s.duplicates},
+          {"throttled", s.throttled}, {"auth_failures", s.auth_failures},
+          {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped}};
+}
+
+void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  if (!body.is_object()) {
+    res.SetJson(400, {{"error", "body must be a JSON object"}});
+    return;
+  }
+  if (body.value("clear", false)) {
+    state.faults.clear();
+    res.SetJson(200, {{"faults", "cleared"}});
+    return;
+  }
+  const std::string network = body.value("network", std::string("*"));
+  Faults& f = state.faults[network];
+  f.error_rate = body.value("error_rate", f.error_rate);
+  f.latency = absl::Milliseconds(body.value("latency_ms", absl::ToInt64Milliseconds(f.latency)));
+  f.drop_next = body.value("drop_next", f.drop_next);
+  f.drop_rate = body.value("drop_rate", f.drop_rate);
+  f.drop_path = body.value("drop_path", f.drop_path);
+  res.SetJson(200, {{"network", network}, {"error_rate", f.error_rate},
+                    {"latency_ms", absl::ToInt64Milliseconds(f.latency)},
+                    {"drop_next", f.drop_next}, {"drop_rate", f.drop_rate},
+                    {"drop_path", f.drop_path}});
+}
+
+void MoveClock(SandboxState& state, const Json& body, SandboxResponse& res) {
+  ManualClock* clock = state.manual_clock();
+  if (clock == nullptr) {
+    res.SetJson(409, {{"error", "the sandbox runs on the system clock; start it with "
+                                "--virtual-time to move time"}});
+    return;
+  }
+  if (body.is_object() && body.contains("advance") && body["advance"].is_string()) {
+    absl::StatusOr<absl::Duration> d = ParseDuration(body["advance"].get<std::string>());
+    if (!d.ok() || *d < absl::ZeroDuration()) {
+      res.SetJson(400, {{"error", "advance must be a non-negative duration such as 6h"}});
+      return;
+    }
+    clock->Advance(*d);
+  } else if (body.is_object() && body.contains("now") && body["now"].is_string()) {
+    absl::Time t;
+    std::string err;
+    if (!absl::ParseTime(absl::RFC3339_full, body["now"].get<std::string>(), &t, &err) ||
+        t < clock->Now()) {
+      res.SetJson(400, {{"error", "now must be an RFC 3339 time not before the current one"}});
+      return;
+    }
+    clock->Set(t);
+  }
+  res.SetJson(200, {{"now", Rfc3339(clock->Now())}});
+}
+
+// Deterministic bytes for media URLs in tests: /_sandbox/media/<name>?bytes=N.
+void Media(const SandboxRequest& req, SandboxResponse& res) {
+  int64_t bytes = 1024;
+  (void)absl::SimpleAtoi(req.Param("bytes", "1024"), &bytes);
+  bytes = std::clamp<int64_t>(bytes, 1, 64 << 20);
+  std::string body(static_cast<size_t>(bytes), '\0');
+  for (int64_t i = 0; i < bytes; ++i) body[i] = static_cast<char>('a' + i % 26);
+  res.status = 200;
+  res.body = std::move(body);
+  res.content_type = "video/mp4";
+}
+
+}  // namespace
+
+void RegisterControl(Router& router, SandboxState& state) {
+  router.Add("GET", "/_sandbox/posts", [&state](const SandboxRequest& req, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    Json posts = Json::array();
+    for (const PostRecord& p : state.posts) {
+      if (!req.Param("network").empty() && p.network != req.Param("network")) continue;
+      if (!req.Param("account").empty() && p.account != req.Param("account")) continue;
+      posts.push_back(PostJson(p));
+    }
+    res.SetJson(200, {{"posts", posts}});
+  });
+  router.Add("GET", "/_sandbox/stats", [&state](const SandboxRequest&, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    Json accounts = Json::object();
+    AccountStats total;
+    for (const auto& [key, s] : state.stats) {
+      accounts[key] = StatsJson(s);
+      total.requests += s.requests;
+      total.posts += s.posts;
+      total.duplicates += s.duplicates;
+      total.throttled += s.throttled;
+      total.auth_failures += s.auth_failures;
+      total.errors_injected += s.errors_injected;
+      total.responses_dropped += s.responses_dropped;
+    }
+    res.SetJson(200, {{"accounts", accounts}, {"totals", StatsJson(total)},
+                      {"now", Rfc3339(state.Now())}});
+  });
+  router.Add("GET", "/_sandbox/ads", [&state](const SandboxRequest& req, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    Json ads = Json::array();
+    for (const auto& [id, e] : state.ads) {
+      if (!req.Param("network").empty() && e.network != req.Param("network")) continue;
+      Json j = {{"network", e.network}, {"account", e.account}, {"id", e.id},
+                {"kind", e.kind}, {"parent_id", e.parent_id}, {"name", e.name},
+                {"status", e.status}, {"daily_budget_micros", e.daily_budget_micros},
+                {"currency", e.currency}};
+      if (e.kind == "ad") {
+        j["spend_micros_to_date"] =
+            state.MetricsFor(e, e.created_at, state.Now()).spend_micros;
+      }
+      ads.push_back(j);
+    }
+    res.SetJson(200, {{"ads", ads}});
+  });
+  router.Add("POST", "/_sandbox/faults", [&state](const SandboxRequest& req, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    SetFaults(state, req.BodyJson(), res);
+  });
+  router.Add("GET", "/_sandbox/clock", [&state](const SandboxRequest&, SandboxResponse& res) {
+    res.SetJson(200, {{"now", Rfc3339(state.Now())}, {"virtual", state.manual_clock() != nullptr}});
+  });
+  router.Add("POST", "/_sandbox/clock", [&state](const SandboxRequest& req, SandboxResponse& res) {
+    MoveClock(state, req.BodyJson(), res);
+  });
+  router.Add("POST", "/_sandbox/reset", [&state](const SandboxRequest&, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    state.Reset();
+    res.SetJson(200, {{"reset", true}});
+  });
+  router.Add("POST", "/_sandbox/tokens/expire",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               const Json body = req.BodyJson();
+               if (!body.is_object()) return res.SetJson(400, {{"error", "JSON body required"}});
+               state.ExpireTokens(body.value("network", ""), body.value("account", ""));
+               if (body.value("revoke_refresh", false)) {
+                 state.RevokeRefresh(body.value("network", ""), body.value("account", ""));
+               }
+               res.SetJson(200, {{"expired", true}});
+             });
+  router.Add("POST", "/_sandbox/ads/quality",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               const Json body = req.BodyJson();
+               if (!body.is_object() || !body.contains("ad_id")) {
+                 return res.SetJson(400, {{"error", "{\"ad_id\", \"quality\"} required"}});
+               }
+               state.quality_overrides[body.value("ad_id", "")] =
+                   std::clamp(body.value("quality", 1.0), 0.01, 1.0);
+               res.SetJson(200, {{"ok", true}});
+             });
+  router.Add("GET", "/_sandbox/media/{name}",
+             [](const SandboxRequest& req, SandboxResponse& res) { Media(req, res); });
+}
+
+}  // namespace fanfare::sandbox

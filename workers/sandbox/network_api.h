@@ -1,0 +1,41 @@
+// The sandbox's network emulations: each registers its routes (under "/<network>/…") on the
+// router. Handlers lock state.mu for the whole request.
+#ifndef FANFARE_WORKERS_SANDBOX_NETWORK_API_H_
+#define FANFARE_WORKERS_SANDBOX_NETWORK_API_H_
+
+#include <string>
+
+#include "absl/time/time.h"
+#include "workers/sandbox/router.h"
+#include "workers/sandbox/sandbox_state.h"
+
+namespace fanfare::sandbox {
+
+// Facebook Pages + Marketing API (and the Marketing API under /instagram for IG boosts).
+void RegisterFacebook(Router& router, SandboxState& state);
+// Instagram Graph API content publishing, plus the Meta Marketing API under /instagram.
+void RegisterInstagram(Router& router, SandboxState& state);
+void RegisterX(Router& router, SandboxState& state);
+void RegisterLinkedIn(Router& router, SandboxState& state);
+void RegisterYouTube(Router& router, SandboxState& state);
+void RegisterTikTok(Router& router, SandboxState& state);
+void RegisterSnapchat(Router& router, SandboxState& state);
+// /_sandbox/…: posts, stats, faults, clock, reset, tokens, quality, media.
+void RegisterControl(Router& router, SandboxState& state);
+
+// The body and status of an injected transient failure, in `network`'s error envelope.
+void TransientError(const std::string& network, SandboxResponse& response);
+
+// Shared helpers.
+std::string Rfc3339(absl::Time t);
+// Graph API time format: "2026-12-01T09:00:00+0000".
+std::string GraphTime(absl::Time t);
+// Parses RFC 3339, "YYYY-MM-DD" (start of day UTC) or unix seconds; `fallback` otherwise.
+absl::Time ParseTimeParam(const std::string& text, absl::Time fallback);
+// The OAuth 2 refresh-token grant at a network's token endpoint (form or JSON fields).
+void HandleTokenRefresh(SandboxState& state, const std::string& network,
+                        const SandboxRequest& request, SandboxResponse& response);
+
+}  // namespace fanfare::sandbox
+
+#endif  // FANFARE_WORKERS_SANDBOX_NETWORK_API_H_

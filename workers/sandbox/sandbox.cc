@@ -1,0 +1,164 @@
+#include "workers/sandbox/sandbox.h"
+
+#include <httplib.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "workers/sandbox/network_api.h"
+
+namespace fanfare::sandbox {
+namespace {
+
+std::string NetworkOf(const std::string& path) {
+  const size_t start = path.find_first_not_of('/');
+  if (start == std::string::npos) return "";
+  const size_t end = path.find('/', start);
+  return path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+SandboxRequest FromHttplib(const httplib::Request& req) {
+  SandboxRequest out;
+  out.method = req.method;
+  out.path = req.path;
+  out.body = req.body;
+  for (const auto& [name, value] : req.headers) out.headers[absl::AsciiStrToLower(name)] = value;
+  for (const auto& [name, value] : req.params) out.params.emplace(name, value);
+  if (absl::StartsWith(out.Header("content-type"), "application/x-www-form-urlencoded")) {
+    std::multimap<std::string, std::string> form;
+    ParseQuery(req.body, form);
+    for (auto& [name, value] : form) {
+      if (out.params.find(name) == out.params.end()) out.params.emplace(name, value);
+    }
+  }
+  return out;
+}
+
+// The change is committed; the client must get no usable answer. Send the status line and
+// a Content-Length, then close the connection before any byte of the body: the client
+// sees a response cut short (curl error 18), and none of the headers that carry results.
+void Drop(httplib::Response& res) {
+  res.headers.clear();
+  res.status = 200;
+  res.set_content_provider(
+      64, "application/json",
+      [](size_t, size_t, httplib::DataSink&) { return false; });
+}
+
+}  // namespace
+
+Sandbox::Sandbox(SandboxOptions options)
+    : state_(std::make_unique<SandboxState>(std::move(options))) {
+  RegisterFacebook(router_, *state_);
+  RegisterInstagram(router_, *state_);
+  RegisterX(router_, *state_);
+  RegisterLinkedIn(router_, *state_);
+  RegisterYouTube(router_, *state_);
+  RegisterTikTok(router_, *state_);
+  RegisterSnapchat(router_, *state_);
+  RegisterControl(router_, *state_);
+}
+
+Sandbox::~Sandbox() { Stop(); }
+
+absl::StatusOr<int> Sandbox::Start(const std::string& host, int port) {
+  if (server_ != nullptr) return absl::FailedPreconditionError("sandbox: already started");
+  auto server = std::make_unique<httplib::Server>();
+  server->set_keep_alive_timeout(1);
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    SandboxRequest request = FromHttplib(req);
+    SandboxResponse response;
+    Serve(request, response);
+    if (response.drop) {
+      Drop(res);
+      return;
+    }
+    res.status = response.status;
+    for (const auto& [name, value] : response.headers) res.set_header(name, value);
+    res.set_content(response.body, response.content_type);
+  };
+  server->Get(".*", handler);
+  server->Post(".*", handler);
+  server->Put(".*", handler);
+  server->Delete(".*", handler);
+  server->Patch(".*", handler);
+  int bound = port;
+  if (port == 0) {
+    bound = server->bind_to_any_port(host);
+  } else if (!server->bind_to_port(host, port)) {
+    bound = -1;
+  }
+  if (bound <= 0) {
+    return absl::UnavailableError(absl::StrCat("sandbox: cannot listen on ", host, ":", port));
+  }
+  host_ = host;
+  port_ = bound;
+  server_ = std::move(server);
+  thread_ = std::thread([s = server_.get()] { s->listen_after_bind(); });
+  return port_;
+}
+
+void Sandbox::Stop() {
+  if (server_ == nullptr) return;
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+std::string Sandbox::BaseUrl() const { return absl::StrCat("http://", host_, ":", port_); }
+
+std::string Sandbox::NetworkBase(absl::string_view network) const {
+  return absl::StrCat(BaseUrl(), "/", network);
+}
+
+SandboxResponse Sandbox::Handle(SandboxRequest request) {
+  SandboxResponse response;
+  Serve(request, response);
+  return response;
+}
+
+void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
+  const std::string network = NetworkOf(request.path);
+  const bool control = network == "_sandbox";
+  Faults faults;
+  bool inject_error = false;
+  if (!control) {
+    absl::MutexLock lock(&state_->mu);
+    if (auto it = state_->faults.find(network); it != state_->faults.end()) {
+      faults = it->second;
+    } else if (auto all = state_->faults.find("*"); all != state_->faults.end()) {
+      faults = all->second;
+    }
+    inject_error = faults.error_rate > 0 && state_->Random() < faults.error_rate;
+    if (inject_error) state_->Stats(network, "*").errors_injected++;
+  }
+  if (faults.latency > absl::ZeroDuration()) absl::SleepFor(faults.latency);
+  if (inject_error) {
+    TransientError(network, response);
+    return;
+  }
+  if (!router_.Dispatch(request, response)) {
+    response.SetJson(404, {{"error", absl::StrCat("sandbox: no route for ", request.method, " ",
+                                                  request.path)}});
+    return;
+  }
+  if (control || request.method == "GET" || response.status >= 300) return;
+  absl::MutexLock lock(&state_->mu);
+  Faults& live = state_->faults.count(network) ? state_->faults[network] : state_->faults["*"];
+  bool drop = false;
+  if (!live.drop_path.empty() && !absl::StrContains(request.path, live.drop_path)) {
+    drop = false;
+  } else if (live.drop_next > 0) {
+    live.drop_next--;
+    drop = true;
+  } else if (live.drop_rate > 0 && state_->Random() < live.drop_rate) {
+    drop = true;
+  }
+  if (drop) {
+    response.drop = true;
+    state_->Stats(network, "*").responses_dropped++;
+  }
+}
+
+}  // namespace fanfare::sandbox

@@ -1,0 +1,237 @@
+#include "workers/sandbox/sandbox_state.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace fanfare::sandbox {
+namespace {
+
+constexpr const char* kNetworks[] = {"facebook", "instagram", "x",       "linkedin",
+                                     "youtube",  "tiktok",    "snapchat"};
+
+// "sbx_x_acme_x" with prefix "sbx_" → network "x", account "acme_x".
+bool SplitConventional(absl::string_view token, absl::string_view prefix, std::string* network,
+                       std::string* rest) {
+  if (!absl::StartsWith(token, prefix)) return false;
+  token.remove_prefix(prefix.size());
+  for (const char* net : kNetworks) {
+    const std::string head = absl::StrCat(net, "_");
+    if (absl::StartsWith(token, head) && token.size() > head.size()) {
+      *network = net;
+      *rest = std::string(token.substr(head.size()));
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Key(const std::string& network, const std::string& account) {
+  return absl::StrCat(network, "/", account);
+}
+
+}  // namespace
+
+SandboxState::SandboxState(SandboxOptions options)
+    : options_(std::move(options)),
+      clock_(options_.clock != nullptr         ? options_.clock
+             : options_.manual_clock != nullptr ? options_.manual_clock
+                                                : &Clock::System()),
+      rng(options_.seed) {}
+
+TokenCheck SandboxState::CheckToken(const std::string& network, const std::string& token,
+                                    std::string* account) {
+  if (token.empty()) return TokenCheck::kMissing;
+  std::string net;
+  int64_t generation = 0;
+  absl::Time expires = absl::InfiniteFuture();
+  if (auto it = issued_.find(token); it != issued_.end()) {
+    net = it->second.network;
+    *account = it->second.account;
+    generation = it->second.generation;
+    expires = it->second.expires;
+  } else if (!SplitConventional(token, "sbx_", &net, account)) {
+    return TokenCheck::kInvalid;
+  }
+  if (net != network) return TokenCheck::kInvalid;
+  auto mark = expired_before_.find(Key(net, *account));
+  if (mark != expired_before_.end() && generation <= mark->second) return TokenCheck::kExpired;
+  if (expires <= Now()) return TokenCheck::kExpired;
+  return TokenCheck::kOk;
+}
+
+bool SandboxState::Refresh(const std::string& network, const std::string& refresh_token,
+                           std::string* account, std::string* access_token,
+                           std::string* new_refresh) {
+  std::string net, rest;
+  if (!SplitConventional(refresh_token, "sbxr_", &net, &rest) || net != network) return false;
+  // An issued refresh token carries a "_<n>" suffix; the account is what precedes it.
+  if (auto it = issued_.find(refresh_token); it != issued_.end()) {
+    *account = it->second.account;
+  } else {
+    *account = rest;
+  }
+  if (refresh_revoked_[Key(net, *account)]) return false;
+  const int64_t gen = ++generation_;
+  *access_token = absl::StrCat("sbxa_", net, "_", *account, "_", gen);
+  *new_refresh = absl::StrCat("sbxr_", net, "_", *account, "_", gen);
+  issued_[*access_token] = IssuedToken{net, *account, gen, Now() + options_.token_ttl};
+  issued_[*new_refresh] = IssuedToken{net, *account, gen, absl::InfiniteFuture()};
+  return true;
+}
+
+void SandboxState::ExpireTokens(const std::string& network, const std::string& account) {
+  expired_before_[Key(network, account)] = generation_;
+}
+
+void SandboxState::RevokeRefresh(const std::string& network, const std::string& account) {
+  refresh_revoked_[Key(network, account)] = true;
+}
+
+std::string SandboxState::NextId() { return absl::StrCat(++next_id_); }
+
+PostRecord* SandboxState::FindPost(const std::string& network, const std::string& id) {
+  for (PostRecord& post : posts) {
+    if (post.network == network && post.id == id) return &post;
+  }
+  return nullptr;
+}
+
+PostRecord& SandboxState::AddPost(PostRecord post) {
+  Stats(post.network, post.account).posts++;
+  posts.push_back(std::move(post));
+  return posts.back();
+}
+
+AdEntity* SandboxState::FindAd(const std::string& id) {
+  auto it = ads.find(id);
+  return it == ads.end() ? nullptr : &it->second;
+}
+
+AdEntity& SandboxState::AddAd(AdEntity entity) {
+  entity.created_at = Now();
+  const std::string id = entity.id;
+  AdEntity& stored = ads[id] = std::move(entity);
+  if (stored.kind == "ad") {
+    stored.timeline.push_back({Now(), EffectiveBudget(stored), EffectiveActive(stored)});
+  }
+  return stored;
+}
+
+int64_t SandboxState::EffectiveBudget(const AdEntity& ad) {
+  for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
+    if (e->daily_budget_micros > 0) return e->daily_budget_micros;
+    if (e->parent_id.empty()) break;
+  }
+  return 0;
+}
+
+bool SandboxState::EffectiveActive(const AdEntity& ad) {
+  for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
+    if (e->status != "ACTIVE") return false;
+    if (e->parent_id.empty()) break;
+  }
+  return true;
+}
+
+void SandboxState::RecordDelivery(const std::string& entity_id) {
+  for (auto& [id, ad] : ads) {
+    if (ad.kind != "ad") continue;
+    bool under = false;
+    for (const AdEntity* e = &ad; e != nullptr && !under; e = FindAd(e->parent_id)) {
+      under = e->id == entity_id;
+      if (e->parent_id.empty()) break;
+    }
+    if (under) ad.timeline.push_back({Now(), EffectiveBudget(ad), EffectiveActive(ad)});
+  }
+}
+
+AdMetrics SandboxState::MetricsFor(const AdEntity& ad, absl::Time since, absl::Time until) {
+  std::optional<double> quality;
+  if (auto it = quality_overrides.find(ad.id); it != quality_overrides.end()) {
+    quality = it->second;
+  }
+  absl::Time end = ad.end_time;
+  for (const AdEntity* e = FindAd(ad.parent_id); e != nullptr; e = FindAd(e->parent_id)) {
+    end = std::min(end, e->end_time);
+    if (e->parent_id.empty()) break;
+  }
+  const AdProfile profile = ProfileFor(options_.seed, ad.id, ad.audience, quality);
+  return MetricsBetween(profile, ad.timeline, end, since, std::min(until, Now()));
+}
+
+AdMetrics SandboxState::MetricsUnder(const std::string& entity_id, absl::Time since,
+                                     absl::Time until) {
+  AdMetrics sum;
+  for (auto& [id, ad] : ads) {
+    if (ad.kind != "ad") continue;
+    bool under = false;
+    for (const AdEntity* e = &ad; e != nullptr && !under; e = FindAd(e->parent_id)) {
+      under = e->id == entity_id;
+      if (e->parent_id.empty()) break;
+    }
+    if (!under) continue;
+    const AdMetrics m = MetricsFor(ad, since, until);
+    sum.impressions += m.impressions;
+    sum.reach += m.reach;
+    sum.clicks += m.clicks;
+    sum.conversions += m.conversions;
+    sum.spend_micros += m.spend_micros;
+  }
+  return sum;
+}
+
+bool SandboxState::PollJob(AsyncJob& job) {
+  ++job.polls;
+  return job.polls > options_.processing_polls ||
+         Now() - job.created_at >= options_.processing_time;
+}
+
+bool SandboxState::TakeQuota(const std::string& key, int limit, absl::Duration window,
+                             absl::Time* reset_at, int* remaining) {
+  std::deque<absl::Time>& events = windows_[key];
+  const absl::Time now = Now();
+  while (!events.empty() && events.front() <= now - window) events.pop_front();
+  if (static_cast<int>(events.size()) >= limit) {
+    if (reset_at != nullptr) *reset_at = events.front() + window;
+    if (remaining != nullptr) *remaining = 0;
+    return false;
+  }
+  events.push_back(now);
+  if (reset_at != nullptr) *reset_at = events.front() + window;
+  if (remaining != nullptr) *remaining = limit - static_cast<int>(events.size());
+  return true;
+}
+
+int SandboxState::UsedQuota(const std::string& key, absl::Duration window) {
+  std::deque<absl::Time>& events = windows_[key];
+  const absl::Time now = Now();
+  while (!events.empty() && events.front() <= now - window) events.pop_front();
+  return static_cast<int>(events.size());
+}
+
+AccountStats& SandboxState::Stats(const std::string& network, const std::string& account) {
+  return stats[Key(network, account)];
+}
+
+double SandboxState::Random() {
+  return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
+
+void SandboxState::Reset() {
+  posts.clear();
+  ads.clear();
+  quality_overrides.clear();
+  jobs.clear();
+  counters.clear();
+  stats.clear();
+  faults.clear();
+  rng.seed(options_.seed);
+  issued_.clear();
+  expired_before_.clear();
+  refresh_revoked_.clear();
+  windows_.clear();
+}
+
+}  // namespace fanfare::sandbox

@@ -1,0 +1,219 @@
+// SandboxState: everything the sandbox knows — tokens, posts, ad entities, asynchronous
+// jobs, quota windows, per-account stats and fault knobs — behind one mutex.
+//
+// Handlers take `mu` for the whole of a request (the sandbox serves tests, not load), so
+// every method here REQUIRES it unless it says otherwise.
+//
+// Token convention (documented in docs/networks.md):
+//   sbx_<network>_<account>        a static access token for <account>; valid until expired
+//                                  with POST /_sandbox/tokens/expire
+//   sbxr_<network>_<account>[_n]   a refresh token; the network's OAuth endpoint exchanges
+//                                  it for a new access token (unless revoked)
+//   sbxa_<network>_<account>_<n>   an access token the sandbox issued; expires after
+//                                  options.token_ttl of sandbox-clock time
+#ifndef FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_
+#define FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "engine/base/clock.h"
+#include "nlohmann/json.hpp"
+#include "workers/sandbox/ad_metrics.h"
+
+namespace fanfare::sandbox {
+
+using Json = nlohmann::json;
+
+struct SandboxOptions {
+  uint64_t seed = 1;
+  // Where the sandbox reads time; the system clock when null. Must outlive the sandbox.
+  const Clock* clock = nullptr;
+  // When set (and `clock` is null or the same object), POST /_sandbox/clock can move time.
+  ManualClock* manual_clock = nullptr;
+
+  // Asynchronous processing (Instagram containers, TikTok publishes, YouTube processing)
+  // finishes after `processing_polls` status reads or `processing_time` of sandbox time,
+  // whichever comes first.
+  int processing_polls = 2;
+  absl::Duration processing_time = absl::Seconds(30);
+  absl::Duration token_ttl = absl::Hours(1);
+
+  // Quotas (per account unless noted), each as the real network documents it.
+  int facebook_calls_per_hour = 200;         // Graph API platform rate limit, per user
+  int instagram_posts_per_day = 100;         // content_publishing_limit, rolling 24h
+  int x_posts_per_window = 200;              // POST /2/tweets per user per 15 minutes
+  absl::Duration x_window = absl::Minutes(15);
+  int linkedin_posts_per_day = 150;          // member/organization daily share limit
+  int64_t youtube_units_per_day = 10'000;    // per project (modelled per account), PT days
+  int tiktok_inits_per_minute = 6;           // video/init per user token
+  int snapchat_requests_per_minute = 600;    // per token
+  std::string linkedin_min_version = "202401";  // older Linkedin-Version → 426
+};
+
+struct PostRecord {
+  std::string network;
+  std::string account;
+  std::string id;
+  std::string text;
+  std::string link;
+  std::string url;
+  std::string client_ref;  // a client-chosen reference, where the API keeps one
+  absl::Time created_at;
+  Json extra = Json::object();
+};
+
+// Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.
+struct AdEntity {
+  std::string network;
+  std::string account;
+  std::string id;
+  std::string kind;  // "campaign", "adset", "creative", "ad", …
+  std::string parent_id;
+  std::string name;
+  std::string status = "ACTIVE";  // ACTIVE | PAUSED
+  std::string currency = "USD";
+  int64_t daily_budget_micros = 0;  // 0: this entity holds no budget
+  int64_t audience = 50'000;
+  absl::Time created_at;
+  absl::Time end_time = absl::InfiniteFuture();
+  std::string promoted_post;  // the post or creative an ad promotes
+  Json fields = Json::object();  // as created, for echoing
+  std::vector<BudgetPoint> timeline;  // ads only: delivery changes over time
+};
+
+struct AsyncJob {
+  std::string id;
+  std::string network;
+  std::string account;
+  std::string kind;
+  std::string state;
+  int polls = 0;
+  absl::Time created_at;
+  int64_t expected_bytes = 0;
+  int64_t received_bytes = 0;
+  PostRecord pending;      // committed as a post when the job finishes
+  std::string post_id;     // set once committed
+  Json fields = Json::object();
+};
+
+struct AccountStats {
+  int64_t requests = 0;
+  int64_t posts = 0;
+  int64_t duplicates = 0;
+  int64_t throttled = 0;  // 429s and quota errors returned
+  int64_t auth_failures = 0;
+  int64_t errors_injected = 0;
+  int64_t responses_dropped = 0;
+};
+
+struct Faults {
+  double error_rate = 0;
+  absl::Duration latency = absl::ZeroDuration();
+  int drop_next = 0;     // drop the responses of the next N committed writes
+  double drop_rate = 0;  // and this fraction of later ones
+  std::string drop_path;  // if set, only writes whose path contains it are dropped
+};
+
+enum class TokenCheck { kOk, kMissing, kInvalid, kExpired };
+
+class SandboxState {
+ public:
+  explicit SandboxState(SandboxOptions options);
+
+  absl::Mutex mu;
+
+  const SandboxOptions& options() const { return options_; }
+  // Thread-safe without `mu`.
+  absl::Time Now() const { return clock_->Now(); }
+  ManualClock* manual_clock() const { return options_.manual_clock; }
+
+  // Tokens. `account` receives the account the token belongs to.
+  TokenCheck CheckToken(const std::string& network, const std::string& token,
+                        std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Exchanges a refresh token: false if it is unknown, revoked or of another network.
+  bool Refresh(const std::string& network, const std::string& refresh_token,
+               std::string* account, std::string* access_token, std::string* new_refresh)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  void ExpireTokens(const std::string& network, const std::string& account)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  void RevokeRefresh(const std::string& network, const std::string& account)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // A fresh numeric id, unique across the sandbox ("1000000001").
+  std::string NextId() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  std::vector<PostRecord> posts ABSL_GUARDED_BY(mu);
+  PostRecord* FindPost(const std::string& network, const std::string& id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Records an accepted post and counts it.
+  PostRecord& AddPost(PostRecord post) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  std::map<std::string, AdEntity> ads ABSL_GUARDED_BY(mu);
+  AdEntity* FindAd(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  AdEntity& AddAd(AdEntity entity) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Call after changing the budget, status or end of `entity_id`: every ad under it gets a
+  // new delivery point at Now().
+  void RecordDelivery(const std::string& entity_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // The budget that drives `ad` (the nearest ancestor holding one) and whether the ad and
+  // every ancestor are ACTIVE.
+  int64_t EffectiveBudget(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  bool EffectiveActive(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  AdMetrics MetricsFor(const AdEntity& ad, absl::Time since, absl::Time until)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Sum over every ad that is `entity_id` or lies under it.
+  AdMetrics MetricsUnder(const std::string& entity_id, absl::Time since, absl::Time until)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::map<std::string, double> quality_overrides ABSL_GUARDED_BY(mu);
+
+  std::map<std::string, AsyncJob> jobs ABSL_GUARDED_BY(mu);
+  // Counts one status read; true once the job's processing is over.
+  bool PollJob(AsyncJob& job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Sliding-window quota: true and counted if fewer than `limit` events happened in the last
+  // `window`; else false with `reset_at` = when the oldest event leaves the window.
+  bool TakeQuota(const std::string& key, int limit, absl::Duration window,
+                 absl::Time* reset_at, int* remaining) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  int UsedQuota(const std::string& key, absl::Duration window) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::map<std::string, int64_t> counters ABSL_GUARDED_BY(mu);
+
+  AccountStats& Stats(const std::string& network, const std::string& account)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::map<std::string, AccountStats> stats ABSL_GUARDED_BY(mu);  // "network/account"
+
+  std::map<std::string, Faults> faults ABSL_GUARDED_BY(mu);  // by network; "*" for all
+  std::mt19937_64 rng ABSL_GUARDED_BY(mu);
+  double Random() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Forgets everything (tokens issued, posts, ads, jobs, quotas, stats, faults).
+  void Reset() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+ private:
+  struct IssuedToken {
+    std::string network;
+    std::string account;
+    int64_t generation = 0;
+    absl::Time expires = absl::InfiniteFuture();
+  };
+
+  SandboxOptions options_;
+  const Clock* clock_;
+  int64_t next_id_ ABSL_GUARDED_BY(mu) = 1'000'000'000;
+  int64_t generation_ ABSL_GUARDED_BY(mu) = 1;
+  std::map<std::string, IssuedToken> issued_ ABSL_GUARDED_BY(mu);
+  std::map<std::string, int64_t> expired_before_ ABSL_GUARDED_BY(mu);  // "net/acct" → gen
+  std::map<std::string, bool> refresh_revoked_ ABSL_GUARDED_BY(mu);
+  std::map<std::string, std::deque<absl::Time>> windows_ ABSL_GUARDED_BY(mu);
+};
+
+}  // namespace fanfare::sandbox
+
+#endif  // FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_

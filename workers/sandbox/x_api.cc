@@ -1,0 +1,263 @@
+// X API v2 (tweets, users, OAuth2 token refresh) and X Ads API v12 (campaigns with a daily
+// budget in micros, line items, promoted tweets, stats), with the per-user 15-minute write
+// window and its x-rate-limit-* headers, 429s, and 403 for duplicate content.
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "workers/sandbox/network_api.h"
+
+namespace fanfare::sandbox {
+namespace {
+
+void Problem(SandboxResponse& res, int status, const std::string& title,
+             const std::string& detail) {
+  res.SetJson(status, {{"title", title}, {"detail", detail}, {"type", "about:blank"},
+                       {"status", status}});
+}
+
+void AdsError(SandboxResponse& res, int status, const std::string& code,
+              const std::string& message) {
+  res.SetJson(status, {{"errors", Json::array({{{"code", code}, {"message", message}}})},
+                       {"request", {{"params", Json::object()}}}});
+}
+
+bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
+           std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  const TokenCheck check = state.CheckToken("x", req.Token(), account);
+  if (check == TokenCheck::kOk) {
+    state.Stats("x", *account).requests++;
+    return true;
+  }
+  if (check == TokenCheck::kExpired) state.Stats("x", *account).auth_failures++;
+  Problem(res, 401, "Unauthorized", "Unauthorized");
+  return false;
+}
+
+std::string UserId(const std::string& account) {
+  return absl::StrCat(1'500'000'000'000'000'000ULL + StableHash(0, account) % 1'000'000'000ULL);
+}
+
+// A field from the query/form parameters or a JSON body (the Ads API takes either).
+std::string Field(const SandboxRequest& req, const std::string& name) {
+  const Json body = req.BodyJson();
+  if (body.is_object() && body.contains(name)) {
+    return body[name].is_string() ? body[name].get<std::string>() : body[name].dump();
+  }
+  return req.Param(name);
+}
+
+void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  const int limit = state.options().x_posts_per_window;
+  absl::Time reset;
+  int remaining = 0;
+  const bool admitted = state.TakeQuota(absl::StrCat("x/tweets/", account), limit,
+                                        state.options().x_window, &reset, &remaining);
+  if (!admitted) reset = std::max(reset, state.Now() + absl::Seconds(1));
+  res.AddHeader("x-rate-limit-limit", absl::StrCat(limit));
+  res.AddHeader("x-rate-limit-remaining", absl::StrCat(remaining));
+  res.AddHeader("x-rate-limit-reset", absl::StrCat(absl::ToUnixSeconds(reset)));
+  if (!admitted) {
+    state.Stats("x", account).throttled++;
+    Problem(res, 429, "Too Many Requests", "Too Many Requests");
+    return;
+  }
+  const Json body = req.BodyJson();
+  const std::string text = body.is_object() ? body.value("text", std::string()) : "";
+  if (text.empty()) {
+    res.SetJson(400, {{"errors", Json::array({{{"message", "$.text: is missing but required"}}})},
+                      {"title", "Invalid Request"},
+                      {"detail", "One or more parameters to your request was invalid."},
+                      {"type", "https://api.twitter.com/2/problems/invalid-request"}});
+    return;
+  }
+  for (const PostRecord& p : state.posts) {
+    if (p.network == "x" && p.account == account && p.text == text &&
+        state.Now() - p.created_at < absl::Hours(24 * 30)) {
+      state.Stats("x", account).duplicates++;
+      Problem(res, 403, "Forbidden",
+              "You are not allowed to create a Tweet with duplicate content.");
+      return;
+    }
+  }
+  const std::string id = absl::StrCat("17", state.NextId(), "000000");
+  state.AddPost(PostRecord{.network = "x", .account = account, .id = id, .text = text,
+                           .url = absl::StrCat("https://x.com/i/web/status/", id),
+                           .created_at = state.Now()});
+  res.SetJson(201, {{"data", {{"id", id}, {"text", text},
+                              {"edit_history_tweet_ids", Json::array({id})}}}});
+}
+
+Json TweetJson(SandboxState& state, const PostRecord& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  const AdMetrics m = OrganicMetrics(state.options().seed, p.id, p.created_at, state.Now());
+  return {{"id", p.id}, {"text", p.text}, {"created_at", Rfc3339(p.created_at)},
+          {"edit_history_tweet_ids", Json::array({p.id})},
+          {"public_metrics", {{"retweet_count", m.clicks / 4}, {"reply_count", m.clicks / 8},
+                              {"like_count", m.clicks / 2}, {"quote_count", 0},
+                              {"bookmark_count", 0}, {"impression_count", m.impressions}}},
+          {"non_public_metrics", {{"impression_count", m.impressions},
+                                  {"url_link_clicks", m.clicks},
+                                  {"user_profile_clicks", m.clicks / 10}}}};
+}
+
+Json AdsEntityJson(const AdEntity& e) {
+  Json j = {{"id", e.id}, {"name", e.name}, {"entity_status", e.status},
+            {"currency", e.currency}, {"created_at", Rfc3339(e.created_at)}};
+  if (e.kind == "campaign") j["daily_budget_amount_local_micro"] = e.daily_budget_micros;
+  if (e.kind == "adset") j["campaign_id"] = e.parent_id;
+  if (e.kind == "ad") {
+    j["line_item_id"] = e.parent_id;
+    j["tweet_id"] = e.promoted_post;
+  }
+  return j;
+}
+
+void CreateAdsEntity(SandboxState& state, const std::string& kind, const SandboxRequest& req,
+                     SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  AdEntity e{.network = "x", .account = account, .id = state.NextId(), .kind = kind,
+             .name = Field(req, "name"),
+             .status = Field(req, "entity_status").empty() ? "PAUSED" : Field(req, "entity_status")};
+  if (kind == "campaign") {
+    if (!absl::SimpleAtoi(Field(req, "daily_budget_amount_local_micro"),
+                          &e.daily_budget_micros) || e.daily_budget_micros <= 0 ||
+        Field(req, "funding_instrument_id").empty()) {
+      return AdsError(res, 400, "INVALID_PARAMETER",
+                      "funding_instrument_id and daily_budget_amount_local_micro are required");
+    }
+    e.end_time = ParseTimeParam(Field(req, "end_time"), absl::InfiniteFuture());
+  } else if (kind == "adset") {
+    e.parent_id = Field(req, "campaign_id");
+    if (state.FindAd(e.parent_id) == nullptr) {
+      return AdsError(res, 400, "INVALID_PARAMETER", "campaign_id: no such campaign");
+    }
+  } else {
+    e.parent_id = Field(req, "line_item_id");
+    e.promoted_post = Field(req, "tweet_ids");
+    if (state.FindAd(e.parent_id) == nullptr || state.FindPost("x", e.promoted_post) == nullptr) {
+      return AdsError(res, 400, "INVALID_PARAMETER", "line_item_id and tweet_ids must exist");
+    }
+    e.status = "ACTIVE";
+  }
+  AdEntity& stored = state.AddAd(std::move(e));
+  Json data = AdsEntityJson(stored);
+  res.SetJson(200, {{"data", kind == "ad" ? Json::array({data}) : data},
+                    {"request", {{"params", Json::object()}}}});
+}
+
+void UpdateAdsEntity(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  AdEntity* e = state.FindAd(req.PathParam("id"));
+  if (e == nullptr) return AdsError(res, 404, "NOT_FOUND", "The requested resource was not found");
+  const std::string status = Field(req, "entity_status");
+  if (!status.empty()) e->status = status;
+  const std::string budget = Field(req, "daily_budget_amount_local_micro");
+  if (!budget.empty() && !absl::SimpleAtoi(budget, &e->daily_budget_micros)) {
+    return AdsError(res, 400, "INVALID_PARAMETER", "daily_budget_amount_local_micro");
+  }
+  state.RecordDelivery(e->id);
+  res.SetJson(200, {{"data", AdsEntityJson(*e)}, {"request", {{"params", Json::object()}}}});
+}
+
+void Stats(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  const absl::Time since = ParseTimeParam(req.Param("start_time"), state.Now() - absl::Hours(24));
+  const absl::Time until = ParseTimeParam(req.Param("end_time"), state.Now());
+  Json data = Json::array();
+  for (absl::string_view id : absl::StrSplit(req.Param("entity_ids"), ',', absl::SkipEmpty())) {
+    const AdMetrics m = state.MetricsUnder(std::string(id), since, until);
+    data.push_back({{"id", std::string(id)},
+                    {"id_data", Json::array({{{"segment", nullptr},
+                                              {"metrics",
+                                               {{"impressions", Json::array({m.impressions})},
+                                                {"clicks", Json::array({m.clicks})},
+                                                {"url_clicks", Json::array({m.clicks})},
+                                                {"billed_charge_local_micro",
+                                                 Json::array({m.spend_micros})},
+                                                {"conversion_purchases",
+                                                 {{"metric", Json::array({m.conversions})}}}}}}})}});
+  }
+  res.SetJson(200, {{"data_type", "stats"}, {"time_series_length", 1}, {"data", data},
+                    {"request", {{"params", {{"start_time", Rfc3339(since)},
+                                             {"end_time", Rfc3339(until)}}}}}});
+}
+
+}  // namespace
+
+void RegisterX(Router& router, SandboxState& state) {
+  auto locked = [&state](auto fn) {
+    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
+      absl::MutexLock lock(&state.mu);
+      fn(state, req, res);
+    };
+  };
+  router.Add("POST", "/x/2/oauth2/token", [&state](const SandboxRequest& req, SandboxResponse& res) {
+    HandleTokenRefresh(state, "x", req, res);
+  });
+  router.Add("POST", "/x/2/tweets", locked(&PostTweet));
+  router.Add("GET", "/x/2/users/me", locked([](SandboxState& state, const SandboxRequest& req,
+                                               SandboxResponse& res) {
+    std::string account;
+    if (!Admit(state, req, res, &account)) return;
+    res.SetJson(200, {{"data", {{"id", UserId(account)}, {"name", account},
+                                {"username", account}}}});
+  }));
+  router.Add("GET", "/x/2/tweets/{id}", locked([](SandboxState& state, const SandboxRequest& req,
+                                                  SandboxResponse& res) {
+    std::string account;
+    if (!Admit(state, req, res, &account)) return;
+    PostRecord* p = state.FindPost("x", req.PathParam("id"));
+    if (p == nullptr) {
+      res.SetJson(200, {{"errors", Json::array({{{"value", req.PathParam("id")},
+                                                 {"detail", "Could not find tweet"},
+                                                 {"title", "Not Found Error"},
+                                                 {"resource_type", "tweet"}}})}});
+      return;
+    }
+    res.SetJson(200, {{"data", TweetJson(state, *p)}});
+  }));
+  router.Add("GET", "/x/2/users/{id}/tweets", locked([](SandboxState& state,
+                                                        const SandboxRequest& req,
+                                                        SandboxResponse& res) {
+    std::string account;
+    if (!Admit(state, req, res, &account)) return;
+    Json data = Json::array();
+    for (auto it = state.posts.rbegin(); it != state.posts.rend() && data.size() < 100; ++it) {
+      if (it->network == "x" && UserId(it->account) == req.PathParam("id")) {
+        data.push_back(TweetJson(state, *it));
+      }
+    }
+    res.SetJson(200, {{"data", data}, {"meta", {{"result_count", data.size()}}}});
+  }));
+  for (const auto& [path, kind] : {std::pair{"campaigns", "campaign"},
+                                   std::pair{"line_items", "adset"},
+                                   std::pair{"promoted_tweets", "ad"}}) {
+    const std::string k = kind;
+    router.Add("POST", absl::StrCat("/x/12/accounts/{acct}/", path),
+               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+                 CreateAdsEntity(state, k, req, res);
+               }));
+    router.Add("PUT", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
+               locked(&UpdateAdsEntity));
+    router.Add("GET", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
+               locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+                 std::string account;
+                 if (!Admit(state, req, res, &account)) return;
+                 AdEntity* e = state.FindAd(req.PathParam("id"));
+                 if (e == nullptr) return AdsError(res, 404, "NOT_FOUND", "not found");
+                 res.SetJson(200, {{"data", AdsEntityJson(*e)}});
+               }));
+  }
+  router.Add("GET", "/x/12/stats/accounts/{acct}", locked(&Stats));
+}
+
+}  // namespace fanfare::sandbox

@@ -1,0 +1,313 @@
+#include "workers/x/x_adapter.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/api_session.h"
+#include "workers/common/outputs.h"
+
+namespace fanfare::workers {
+namespace {
+
+std::string Detail(const std::optional<Json>& body) {
+  if (!body.has_value()) return "no error body";
+  std::string detail = JsonString(*body, "detail");
+  const Json& errors = JsonMember(*body, "errors");
+  if (detail.empty() && errors.is_array() && !errors.empty()) {
+    detail = absl::StrCat(JsonString(errors[0], "code"), " ", JsonString(errors[0], "message"));
+  }
+  return detail.empty() ? JsonString(*body, "title", "no detail") : detail;
+}
+
+}  // namespace
+
+absl::Status ClassifyXError(const HttpResponse& response, absl::string_view what,
+                            absl::Time now) {
+  const std::optional<Json> body = ParseJson(response.body);
+  const std::string message = absl::StrCat(what, ": HTTP ", response.status, ": ", Detail(body));
+  const std::string code = absl::StrCat(response.status);
+  if (response.status == 429) {
+    int64_t reset = 0;
+    absl::Duration wait = absl::Minutes(15);
+    if (absl::SimpleAtoi(response.Header("x-rate-limit-reset"), &reset)) {
+      wait = std::max(absl::Seconds(1), absl::FromUnixSeconds(reset) - now);
+    }
+    return Throttled(absl::StrCat(message, " (x-rate-limit-limit ",
+                                  response.Header("x-rate-limit-limit"), " per 15 minutes)"),
+                     wait, code);
+  }
+  if (response.status == 401) {
+    return AuthExpired(absl::StrCat(message, "; re-authorise the account"), code);
+  }
+  if (response.status == 403 && absl::StrContains(message, "duplicate content")) {
+    return Duplicate(message, "duplicate_content");
+  }
+  if (response.status >= 500) return Retryable(message, code);
+  return RejectedInput(message, code);
+}
+
+namespace {
+
+class XAdapter final : public AdapterBase {
+ public:
+  explicit XAdapter(const AdapterOptions& options) : AdapterBase("x", options) {
+    Register("publish", false, [this](ActionCall& c) { return Publish(c); },
+             [this](ActionCall& c) { return Reconcile(c); });
+    Register("insights", true, [this](ActionCall& c) { return Insights(c); });
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
+    Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
+    Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
+  }
+
+ private:
+  static NetworkProtocol Protocol(const ActionCall& call) {
+    const absl::Time now = call.now();
+    return NetworkProtocol{
+        .network = "x",
+        .classify = [now](const HttpResponse& r,
+                          absl::string_view what) { return ClassifyXError(r, what, now); },
+        .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
+        .refresh = OAuthRefreshSpec{.network = "x",
+                                    .token_url = call.endpoints.auth + "/2/oauth2/token",
+                                    .basic_auth = !call.account.Get("client_secret").empty()}};
+  }
+
+  static absl::StatusOr<std::string> Text(const TaskInput& input) {
+    ASSIGN_OR_RETURN(std::string text, input.RequiredString("text"));
+    if (input.Has("link")) absl::StrAppend(&text, " ", input.OptionalString("link"));
+    ASSIGN_OR_RETURN(std::vector<std::string> tags, input.StringList("hashtags"));
+    for (const std::string& tag : tags) absl::StrAppend(&text, " #", tag);
+    return text;
+  }
+
+  static std::string Url(const ActionCall& call, const std::string& id) {
+    const std::string user = call.account.Get("username");
+    return absl::StrCat("https://x.com/", user.empty() ? "i/web" : user, "/status/", id);
+  }
+
+  absl::StatusOr<Json> Publish(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string text, Text(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(Json created,
+                     session.SendJson(JsonRequest(call, "POST", call.endpoints.api + "/2/tweets",
+                                                  {{"text", text}}, /*idempotent=*/false),
+                                      "x.publish: POST /2/tweets"));
+    const std::string id = JsonString(JsonMember(created, "data"), "id");
+    if (id.empty()) return OutcomeUnknown("x.publish: the answer has no tweet id");
+    return PublishOutput("x", id, Url(call, id), call.now());
+  }
+
+  absl::StatusOr<Json> Reconcile(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string text, Text(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    std::string user = call.account.Get("user_id");
+    if (user.empty()) {
+      ASSIGN_OR_RETURN(Json me, session.SendJson(GetRequest(call, call.endpoints.api +
+                                                                      "/2/users/me"),
+                                                 "x.publish (reconcile): GET /2/users/me"));
+      user = JsonString(JsonMember(me, "data"), "id");
+    }
+    ASSIGN_OR_RETURN(Json tweets,
+                     session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                    "/2/users/", user,
+                                                                    "/tweets?max_results=50&"
+                                                                    "tweet.fields=created_at")),
+                                      "x.publish (reconcile): GET /2/users/{id}/tweets"));
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    const Json& data = JsonMember(tweets, "data");
+    for (const Json& t : data.is_array() ? data : Json::array()) {
+      absl::Time created;
+      std::string err;
+      if (JsonString(t, "text") != text ||
+          !absl::ParseTime(absl::RFC3339_full, JsonString(t, "created_at"), &created, &err) ||
+          created < oldest) {
+        continue;
+      }
+      return PublishOutput("x", JsonString(t, "id"), Url(call, JsonString(t, "id")), created);
+    }
+    return OutcomeUnknown("x.publish: not found: no tweet with this text in the look-back "
+                          "window", "not_found");
+  }
+
+  // --- Ads -----------------------------------------------------------------------------
+
+  static absl::StatusOr<std::string> AdsUrl(const ActionCall& call, absl::string_view path) {
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ads_account_id"));
+    return absl::StrCat(call.endpoints.ads, "/", call.options.x_ads_version, "/accounts/",
+                        account, "/", path);
+  }
+
+  // The X Ads API takes its parameters in the query string.
+  static absl::StatusOr<Json> AdsCall(ActionCall& call, ApiSession& session,
+                                      absl::string_view method, absl::string_view path,
+                                      const std::vector<std::pair<std::string, std::string>>& q,
+                                      bool idempotent) {
+    ASSIGN_OR_RETURN(std::string url, AdsUrl(call, path));
+    if (!q.empty()) absl::StrAppend(&url, "?", FormEncode(q));
+    HttpRequest request{.method = std::string(method), .url = url,
+                        .timeout = call.options.request_timeout, .idempotent = idempotent};
+    ASSIGN_OR_RETURN(Json body, session.SendJson(std::move(request),
+                                                 absl::StrCat(call.input.action(), ": ", method,
+                                                              " ", path)));
+    return JsonMember(body, "data");
+  }
+
+  absl::StatusOr<Json> Boost(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string tweet, call.input.RequiredString("post_id"));
+    ASSIGN_OR_RETURN(std::string currency, call.input.Currency(call.account.Get("currency").empty()
+                                                                   ? "USD"
+                                                                   : call.account.Get("currency")));
+    ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
+    ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
+    ASSIGN_OR_RETURN(std::string funding, call.account.Require("funding_instrument_id"));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+    std::vector<std::pair<std::string, std::string>> q = {
+        {"name", name}, {"funding_instrument_id", funding},
+        {"daily_budget_amount_local_micro", absl::StrCat(budget.micros)},
+        {"entity_status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
+    if (end.has_value()) q.emplace_back("end_time", Rfc3339(*end));
+    ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "POST", "campaigns", q, false));
+    const std::string campaign_id = JsonString(campaign, "id");
+    ASSIGN_OR_RETURN(Json line_item,
+                     AdsCall(call, session, "POST", "line_items",
+                             {{"campaign_id", campaign_id}, {"name", name},
+                              {"objective", "WEBSITE_CLICKS"},
+                              {"product_type", "PROMOTED_TWEETS"},
+                              {"placements", "ALL_ON_TWITTER"}, {"bid_strategy", "AUTO"},
+                              {"entity_status", "ACTIVE"}},
+                             false));
+    const std::string line_item_id = JsonString(line_item, "id");
+    ASSIGN_OR_RETURN(Json promoted,
+                     AdsCall(call, session, "POST", "promoted_tweets",
+                             {{"line_item_id", line_item_id}, {"tweet_ids", tweet}}, false));
+    Json out = BudgetOutput(budget);
+    out.update({{"campaign_id", campaign_id}, {"ad_set_id", campaign_id},
+                {"line_item_id", line_item_id}, {"ad_id", line_item_id},
+                {"promoted_tweet_id",
+                 promoted.is_array() && !promoted.empty() ? JsonString(promoted[0], "id") : ""},
+                {"status", std::string(kActive)}});
+    return out;
+  }
+
+  absl::StatusOr<Json> SetBudget(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string campaign, call.input.RequiredOneOf({"ad_set_id", "campaign_id"}));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(Json current, AdsCall(call, session, "GET", "campaigns/" + campaign, {}, true));
+    const std::string currency_now = JsonString(current, "currency", "USD");
+    ASSIGN_OR_RETURN(std::string currency, call.input.Currency(currency_now));
+    ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
+    RETURN_IF_ERROR(AdsCall(call, session, "PUT", "campaigns/" + campaign,
+                            {{"daily_budget_amount_local_micro", absl::StrCat(budget.micros)}},
+                            true)
+                        .status());
+    Json out = BudgetOutput(budget);
+    out["previous_budget_micros"] =
+        static_cast<int64_t>(JsonNumber(current, "daily_budget_amount_local_micro"));
+    out["ad_set_id"] = campaign;
+    return out;
+  }
+
+  absl::StatusOr<Json> SetStatus(ActionCall& call, absl::string_view status) {
+    ASSIGN_OR_RETURN(std::string line_item, call.input.RequiredOneOf({"ad_id", "line_item_id"}));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    RETURN_IF_ERROR(AdsCall(call, session, "PUT", "line_items/" + line_item,
+                            {{"entity_status", std::string(status)}}, true)
+                        .status());
+    return Json{{"status", status == "PAUSED" ? kPaused : kActive}, {"ad_id", line_item}};
+  }
+
+  absl::StatusOr<Json> Insights(ActionCall& call) {
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
+    if (call.input.Has("ad_id")) return AdInsights(call, session, window);
+    ASSIGN_OR_RETURN(std::string id, call.input.RequiredOneOf({"post_id", "ad_id"}));
+    ASSIGN_OR_RETURN(Json tweet,
+                     session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                    "/2/tweets/", id,
+                                                                    "?tweet.fields=public_metrics,"
+                                                                    "non_public_metrics,"
+                                                                    "created_at")),
+                                      "x.insights: GET /2/tweets/{id}"));
+    const Json& data = JsonMember(tweet, "data");
+    if (!data.is_object()) {
+      return RejectedInput(absl::StrCat("x.insights: tweet ", id, " not found"), "not_found");
+    }
+    Metrics m;
+    m.impressions = static_cast<int64_t>(
+        JsonNumber(JsonMember(data, "public_metrics"), "impression_count"));
+    m.clicks = static_cast<int64_t>(
+        JsonNumber(JsonMember(data, "non_public_metrics"), "url_link_clicks"));
+    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
+    m.window = window;
+    Json out = InsightsOutput(m);
+    out["post_id"] = id;
+    out["period"] = "lifetime";
+    return out;
+  }
+
+  absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, TimeWindow window) {
+    ASSIGN_OR_RETURN(std::string line_item, call.input.RequiredString("ad_id"));
+    // Stats take whole hours.
+    window.since = absl::FromUnixSeconds(absl::ToUnixSeconds(window.since) / 3600 * 3600);
+    window.until =
+        absl::FromUnixSeconds((absl::ToUnixSeconds(window.until) + 3599) / 3600 * 3600);
+    ASSIGN_OR_RETURN(std::string account, call.account.Require("ads_account_id"));
+    const std::string url = absl::StrCat(
+        call.endpoints.ads, "/", call.options.x_ads_version, "/stats/accounts/", account, "?",
+        FormEncode({{"entity", "LINE_ITEM"}, {"entity_ids", line_item},
+                    {"start_time", Rfc3339(window.since)}, {"end_time", Rfc3339(window.until)},
+                    {"granularity", "TOTAL"}, {"placement", "ALL_ON_TWITTER"},
+                    {"metric_groups", "ENGAGEMENT,BILLING"}}));
+    ASSIGN_OR_RETURN(Json stats, session.SendJson(GetRequest(call, url),
+                                                  "x.insights: GET /stats/accounts/{id}"));
+    ASSIGN_OR_RETURN(Json item, AdsCall(call, session, "GET", "line_items/" + line_item, {}, true));
+    const std::string campaign_id = JsonString(item, "campaign_id");
+    ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "GET", "campaigns/" + campaign_id, {},
+                                            true));
+    const Json& data = JsonMember(stats, "data");
+    const Json metrics = data.is_array() && !data.empty() && JsonMember(data[0], "id_data").is_array()
+                             ? JsonMember(JsonMember(data[0], "id_data")[0], "metrics")
+                             : Json::object();
+    auto first = [&metrics](const char* name) -> int64_t {
+      const Json& v = JsonMember(metrics, name);
+      return v.is_array() && !v.empty() && v[0].is_number() ? v[0].get<int64_t>() : 0;
+    };
+    const std::string currency = JsonString(campaign, "currency", "USD");
+    Metrics m;
+    m.impressions = first("impressions");
+    m.clicks = first("clicks");
+    m.spend = MoneyFromMicros(first("billed_charge_local_micro"), currency);
+    const Json& purchases = JsonMember(JsonMember(metrics, "conversion_purchases"), "metric");
+    if (purchases.is_array() && !purchases.empty() && purchases[0].is_number()) {
+      m.conversions = purchases[0].get<int64_t>();
+    }
+    m.window = {window.since, std::min(window.until, call.now())};
+    Json out = InsightsOutput(m);
+    out.update(BudgetOutput(MoneyFromMicros(
+        static_cast<int64_t>(JsonNumber(campaign, "daily_budget_amount_local_micro")), currency)));
+    out["status"] = JsonString(item, "entity_status") == "ACTIVE" ? kActive : kPaused;
+    out["ad_id"] = line_item;
+    out["ad_set_id"] = campaign_id;
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NetworkAdapter> MakeXAdapter(const AdapterOptions& options) {
+  return std::make_unique<XAdapter>(options);
+}
+
+}  // namespace fanfare::workers

@@ -1,0 +1,245 @@
+#include "workers/youtube/youtube_adapter.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/api_session.h"
+#include "workers/common/outputs.h"
+
+namespace fanfare::workers {
+
+absl::Status ClassifyYouTubeError(const HttpResponse& r, absl::string_view what, absl::Time now) {
+  const std::optional<Json> body = ParseJson(r.body);
+  const Json& error = body.has_value() ? JsonMember(*body, "error") : JsonMember(Json(), "");
+  const Json& errors = JsonMember(error, "errors");
+  const std::string reason =
+      errors.is_array() && !errors.empty() ? JsonString(errors[0], "reason") : "";
+  const std::string message = absl::StrCat(what, ": HTTP ", r.status, ": ",
+                                           JsonString(error, "message", "no message"),
+                                           reason.empty() ? "" : absl::StrCat(" (", reason, ")"));
+  if (reason == "quotaExceeded" || reason == "dailyLimitExceeded") {
+    // Quota resets at midnight Pacific time (UTC−8 here; DST is ignored).
+    const absl::Time pacific = now - absl::Hours(8);
+    const int64_t day = absl::ToUnixSeconds(pacific) / 86400;
+    const absl::Time reset = absl::FromUnixSeconds((day + 1) * 86400) + absl::Hours(8);
+    return Throttled(message, reset - now, reason);
+  }
+  if (reason == "rateLimitExceeded" || reason == "userRateLimitExceeded" || r.status == 429) {
+    return Throttled(message, absl::Minutes(1), reason);
+  }
+  if (r.status == 401) return AuthExpired(absl::StrCat(message, "; re-authorise the account"), reason);
+  if (r.status >= 500) return Retryable(message, reason);
+  return RejectedInput(message, reason);
+}
+
+namespace {
+
+class YouTubeAdapter final : public AdapterBase {
+ public:
+  explicit YouTubeAdapter(const AdapterOptions& options) : AdapterBase("youtube", options) {
+    Register("publish", false, [this](ActionCall& c) { return Publish(c); },
+             [this](ActionCall& c) { return Reconcile(c); });
+    Register("insights", true, [this](ActionCall& c) { return Insights(c); });
+  }
+
+ private:
+  static NetworkProtocol Protocol(const ActionCall& call) {
+    const absl::Time now = call.now();
+    return NetworkProtocol{
+        .network = "youtube",
+        .classify = [now](const HttpResponse& r, absl::string_view what) {
+          return ClassifyYouTubeError(r, what, now);
+        },
+        .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
+        .refresh = OAuthRefreshSpec{.network = "youtube", .token_url = call.endpoints.auth + "/token"}};
+  }
+
+  struct Video {
+    std::string title;
+    std::string description;
+  };
+
+  static absl::StatusOr<Video> VideoText(const TaskInput& input) {
+    Video v;
+    ASSIGN_OR_RETURN(v.title, input.RequiredOneOf({"title", "text"}));
+    v.description = input.OptionalString("description", input.OptionalString("text"));
+    if (input.Has("link")) absl::StrAppend(&v.description, "\n", input.OptionalString("link"));
+    return v;
+  }
+
+  static absl::StatusOr<std::string> MediaUrl(const TaskInput& input) {
+    if (input.Has("video_url")) return input.RequiredString("video_url");
+    const Json& media = JsonMember(input.json(), "media");
+    if (media.is_array() && !media.empty() && !JsonString(media[0], "url").empty()) {
+      return JsonString(media[0], "url");
+    }
+    return input.Reject("video_url", "is required (or media: [{url, type: video}])");
+  }
+
+  // Uploads `bytes` to the session; returns the video resource.
+  absl::StatusOr<Json> Upload(ActionCall& call, ApiSession& session, const std::string& url,
+                              const std::string& bytes) {
+    const int64_t total = static_cast<int64_t>(bytes.size());
+    const int64_t chunk = std::max<int64_t>(256 * 1024, call.options.youtube_chunk_bytes / (256 * 1024) * 256 * 1024);
+    int64_t offset = 0;
+    while (true) {
+      const int64_t end = std::min(total, offset + chunk);
+      HttpRequest put{.method = "PUT", .url = url,
+                      .body = bytes.substr(static_cast<size_t>(offset),
+                                           static_cast<size_t>(end - offset)),
+                      .timeout = std::max(call.options.request_timeout, absl::Minutes(5)),
+                      .idempotent = true};
+      put.headers.emplace_back("Content-Range",
+                               absl::StrCat("bytes ", offset, "-", end - 1, "/", total));
+      put.headers.emplace_back("Content-Type", "video/*");
+      absl::StatusOr<HttpResponse> r = session.SendRaw(std::move(put), "youtube.publish: PUT chunk");
+      if (!r.ok()) {
+        // Once the last byte may have arrived, the video may exist.
+        if (end == total) return OutcomeUnknown(r.status().message(), "no_response");
+        return r.status();
+      }
+      if (r->status == 200 || r->status == 201) {
+        std::optional<Json> video = ParseJson(r->body);
+        if (!video.has_value()) return OutcomeUnknown("youtube.publish: unreadable video resource");
+        return *video;
+      }
+      if (r->status != 308) return ClassifyYouTubeError(*r, "youtube.publish: PUT chunk", call.now());
+      const std::string range = r->Header("range");  // "bytes=0-N"
+      int64_t last = -1;
+      const size_t dash = range.rfind('-');
+      if (dash != std::string::npos) (void)absl::SimpleAtoi(range.substr(dash + 1), &last);
+      offset = last + 1;
+      if (call.ctx.cancelled()) return absl::CancelledError("youtube.publish: cancelled");
+    }
+  }
+
+  absl::StatusOr<Json> Publish(ActionCall& call) {
+    ASSIGN_OR_RETURN(Video v, VideoText(call.input));
+    ASSIGN_OR_RETURN(std::string media_url, MediaUrl(call.input));
+    const std::string privacy = call.input.OptionalString("privacy", "private");
+    if (privacy != "public" && privacy != "private" && privacy != "unlisted") {
+      return call.input.Reject("privacy", "must be public, unlisted or private");
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> tags, call.input.StringList("hashtags"));
+    ASSIGN_OR_RETURN(std::string bytes, FetchMedia(call, media_url));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    // Opening a session publishes nothing, so it may be retried (it costs quota units).
+    HttpRequest init = JsonRequest(
+        call, "POST",
+        call.endpoints.api + "/upload/youtube/v3/videos?uploadType=resumable&part=snippet,status",
+        {{"snippet", {{"title", v.title}, {"description", v.description}, {"tags", tags},
+                      {"categoryId", call.input.OptionalString("category_id", "22")}}},
+         {"status", {{"privacyStatus", privacy}, {"selfDeclaredMadeForKids", false}}}},
+        /*idempotent=*/true);
+    init.headers.emplace_back("X-Upload-Content-Length", absl::StrCat(bytes.size()));
+    init.headers.emplace_back("X-Upload-Content-Type", "video/*");
+    ASSIGN_OR_RETURN(HttpResponse started,
+                     session.Send(std::move(init), "youtube.publish: POST videos (resumable)"));
+    const std::string session_url = started.Header("location");
+    if (session_url.empty()) return Retryable("youtube.publish: no session URL in Location");
+    ASSIGN_OR_RETURN(Json video, Upload(call, session, session_url, bytes));
+    const std::string id = JsonString(video, "id");
+    AwaitProcessing(call, session, id);
+    absl::Time published = call.now();
+    std::string err;
+    (void)absl::ParseTime(absl::RFC3339_full,
+                          JsonString(JsonMember(video, "snippet"), "publishedAt"), &published, &err);
+    return PublishOutput("youtube", id, absl::StrCat("https://www.youtube.com/watch?v=", id),
+                         published);
+  }
+
+  // Best effort: the video exists whatever processing says; stop at success or failure.
+  void AwaitProcessing(ActionCall& call, ApiSession& session, const std::string& id) {
+    for (int poll = 0; poll < call.options.max_polls; ++poll) {
+      absl::StatusOr<Json> list = session.SendJson(
+          GetRequest(call, absl::StrCat(call.endpoints.api, "/youtube/v3/videos?part="
+                                                            "processingDetails,status&id=", id)),
+          "youtube.publish: GET videos");
+      if (!list.ok()) return;
+      const Json& items = JsonMember(*list, "items");
+      if (!items.is_array() || items.empty()) return;
+      const std::string state =
+          JsonString(JsonMember(items[0], "processingDetails"), "processingStatus");
+      if (state != "processing") return;
+      if (!call.PollWait()) return;
+    }
+  }
+
+  absl::StatusOr<Json> Reconcile(ActionCall& call) {
+    ASSIGN_OR_RETURN(Video v, VideoText(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(Json channels,
+                     session.SendJson(GetRequest(call, call.endpoints.api +
+                                                           "/youtube/v3/channels?part="
+                                                           "contentDetails&mine=true"),
+                                      "youtube.publish (reconcile): GET channels"));
+    const Json& items = JsonMember(channels, "items");
+    const std::string uploads =
+        items.is_array() && !items.empty()
+            ? JsonString(JsonMember(JsonMember(items[0], "contentDetails"), "relatedPlaylists"),
+                         "uploads") : "";
+    ASSIGN_OR_RETURN(Json list,
+                     session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                    "/youtube/v3/playlistItems?"
+                                                                    "part=snippet&maxResults=50&"
+                                                                    "playlistId=",
+                                                                    UrlEncode(uploads))),
+                                      "youtube.publish (reconcile): GET playlistItems"));
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    const Json& entries = JsonMember(list, "items");
+    for (const Json& e : entries.is_array() ? entries : Json::array()) {
+      const Json& s = JsonMember(e, "snippet");
+      absl::Time at;
+      std::string err;
+      if (JsonString(s, "title") != v.title || JsonString(s, "description") != v.description ||
+          !absl::ParseTime(absl::RFC3339_full, JsonString(s, "publishedAt"), &at, &err) ||
+          at < oldest) {
+        continue;
+      }
+      const std::string id = JsonString(JsonMember(s, "resourceId"), "videoId");
+      return PublishOutput("youtube", id, absl::StrCat("https://www.youtube.com/watch?v=", id), at);
+    }
+    return OutcomeUnknown("youtube.publish: not found: no upload with this title and "
+                          "description in the look-back window", "not_found");
+  }
+
+  absl::StatusOr<Json> Insights(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string id, call.input.RequiredString("post_id"));
+    ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(Json list,
+                     session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                    "/youtube/v3/videos?part="
+                                                                    "statistics&id=", id)),
+                                      "youtube.insights: GET videos?part=statistics"));
+    const Json& items = JsonMember(list, "items");
+    if (!items.is_array() || items.empty()) {
+      return RejectedInput(absl::StrCat("youtube.insights: video ", id, " not found"), "notFound");
+    }
+    const Json& stats = JsonMember(items[0], "statistics");
+    Metrics m;
+    m.impressions = static_cast<int64_t>(JsonNumber(stats, "viewCount"));  // views
+    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
+    m.window = window;
+    Json out = InsightsOutput(m);
+    out["post_id"] = id;
+    out["views"] = m.impressions;
+    out["likes"] = static_cast<int64_t>(JsonNumber(stats, "likeCount"));
+    out["period"] = "lifetime";
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<NetworkAdapter> MakeYouTubeAdapter(const AdapterOptions& options) {
+  return std::make_unique<YouTubeAdapter>(options);
+}
+
+}  // namespace fanfare::workers
