@@ -3,6 +3,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/flags/usage.h"
 #include "engine/base/signals.h"
 #include "engine/service/fanfared.h"
@@ -17,6 +18,9 @@ ABSL_FLAG(int, write_buffer_mb, 64, "RocksDB memtable memory across column famil
 
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
+  // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
+  // default), recording a stack trace each time; tests keep it, production binaries don't.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
       "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR]");

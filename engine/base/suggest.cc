@@ -8,16 +8,20 @@
 namespace fanfare {
 
 int EditDistance(absl::string_view a, absl::string_view b) {
-  // One row of the classic dynamic-programming table at a time.
-  std::vector<int> row(b.size() + 1);
+  // The classic dynamic-programming table, keeping the two previous rows: swapping two
+  // adjacent letters ("stpes") is the commonest typo, and counts as one edit.
+  std::vector<int> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
   std::iota(row.begin(), row.end(), 0);
   for (size_t i = 1; i <= a.size(); ++i) {
-    int diagonal = row[0];
+    before.swap(previous);
+    previous.swap(row);
     row[0] = static_cast<int>(i);
     for (size_t j = 1; j <= b.size(); ++j) {
-      const int substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitution});
+      const int substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      row[j] = std::min({previous[j] + 1, row[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        row[j] = std::min(row[j], before[j - 2] + 1);
+      }
     }
   }
   return row[b.size()];

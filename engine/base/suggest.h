@@ -9,7 +9,8 @@
 
 namespace fanfare {
 
-// Levenshtein distance between `a` and `b`, counting bytes.
+// Edit distance between `a` and `b`, counting bytes: insertions, deletions, substitutions
+// and swaps of two adjacent bytes (optimal string alignment).
 int EditDistance(absl::string_view a, absl::string_view b);
 
 // The candidate closest to `name` if it is close enough to be a plausible typo (distance at

@@ -10,6 +10,14 @@ namespace {
 constexpr absl::Duration kManualClockPoll = absl::Milliseconds(5);
 constexpr absl::Duration kIdleWait = absl::Seconds(1);
 
+[[noreturn]] void CommitFailed(const absl::Status& status) {
+  // Memory is now ahead of the store; the only safe continuation is a restart, which
+  // recovers from what the store holds.
+  std::fprintf(stderr, "fanfared: fatal: could not commit to the store: %s\n",
+               status.ToString().c_str());
+  std::abort();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(CoordinatorOptions options) {
@@ -25,7 +33,8 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(CoordinatorOption
       coordinator->store_.get(), coordinator->options_.clock, coordinator->options_.engine);
   if (!engine.ok()) return engine.status();
   coordinator->engine_ = *std::move(engine);
-  coordinator->thread_ = std::thread([c = coordinator.get()] { c->Loop(); });
+  coordinator->commit_thread_ = std::thread([c = coordinator.get()] { c->CommitLoop(); });
+  coordinator->engine_thread_ = std::thread([c = coordinator.get()] { c->EngineLoop(); });
   return coordinator;
 }
 
@@ -34,7 +43,8 @@ Coordinator::~Coordinator() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  if (thread_.joinable()) thread_.join();
+  if (engine_thread_.joinable()) engine_thread_.join();
+  if (commit_thread_.joinable()) commit_thread_.join();
 }
 
 void Coordinator::Post(Operation operation) {
@@ -44,7 +54,9 @@ void Coordinator::Post(Operation operation) {
 
 std::vector<Coordinator::Operation> Coordinator::WaitForWork(absl::Duration max_wait) {
   absl::MutexLock lock(&mu_);
-  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !inbox_.empty() || stopping_; };
+  auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return !inbox_.empty() || committer_done_ || stopping_;
+  };
   mu_.AwaitWithTimeout(absl::Condition(&ready), max_wait);
   std::vector<Operation> work;
   work.swap(inbox_);
@@ -62,28 +74,68 @@ absl::Duration Coordinator::WaitBudget() {
 
 void Coordinator::MaybeJumpClock(bool had_work) {
   if (options_.rehearsal_clock == nullptr || had_work || !engine_->Quiescent()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (committing_.has_value()) return;
+  }
   const absl::Time due = engine_->NextDue();
   if (due != absl::InfiniteFuture() && due > options_.rehearsal_clock->Now()) {
     options_.rehearsal_clock->Set(due);
   }
 }
 
-void Coordinator::Loop() {
+int64_t Coordinator::TakeDurable() {
+  absl::MutexLock lock(&mu_);
+  committer_done_ = false;
+  return durable_;
+}
+
+void Coordinator::HandOver() {
+  absl::MutexLock lock(&mu_);
+  if (committing_.has_value()) return;  // the open group keeps collecting meanwhile
+  Engine::CommitGroup group = engine_->Seal();
+  if (!group.empty()) committing_ = std::move(group);
+}
+
+bool Coordinator::Finished() {
+  absl::MutexLock lock(&mu_);
+  if (!stopping_ || !inbox_.empty() || committing_.has_value() || engine_->HasOpenGroup()) {
+    return false;
+  }
+  engine_done_ = true;
+  return true;
+}
+
+void Coordinator::EngineLoop() {
   while (true) {
     std::vector<Operation> work = WaitForWork(WaitBudget());
+    engine_->Durable(TakeDurable());
+    for (Operation& operation : work) std::move(operation)(*engine_);
+    engine_->Step();
+    HandOver();
+    if (Finished()) return;
+    MaybeJumpClock(!work.empty());
+  }
+}
+
+void Coordinator::CommitLoop() {
+  while (true) {
+    Engine::CommitGroup* group = nullptr;
     {
       absl::MutexLock lock(&mu_);
-      if (stopping_ && work.empty()) return;
+      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return committing_.has_value() || engine_done_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (!committing_.has_value()) return;
+      group = &*committing_;
     }
-    for (Operation& operation : work) std::move(operation)(*engine_);
-    if (absl::Status status = engine_->FinishCycle(); !status.ok()) {
-      // Memory is now ahead of the store; the only safe continuation is a restart, which
-      // recovers from what the store holds.
-      std::fprintf(stderr, "fanfared: fatal: could not commit to the store: %s\n",
-                   status.ToString().c_str());
-      std::abort();
-    }
-    MaybeJumpClock(!work.empty());
+    // Only this thread touches the group while it is in `committing_`.
+    if (absl::Status status = engine_->Commit(*group); !status.ok()) CommitFailed(status);
+    absl::MutexLock lock(&mu_);
+    durable_ = committing_->id;
+    committing_.reset();
+    committer_done_ = true;
   }
 }
 

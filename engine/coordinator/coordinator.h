@@ -1,18 +1,23 @@
-// Coordinator: the engine, its thread and its store, behind a thread-safe front.
+// Coordinator: the engine, its two threads and its store, behind a thread-safe front.
 //
 //   ASSIGN_OR_RETURN(auto coordinator, Coordinator::Open(options));
 //   coordinator->Post([request, done](Engine& engine) mutable {
 //     engine.StartRun(std::move(request), std::move(done));   // done runs once durable
 //   });
 //
-// Operations posted from any thread run on the engine thread, in order, grouped into cycles
-// (see engine.h). In rehearsal mode the clock is a ManualClock that the engine thread moves
-// to the next due timer whenever the engine is quiescent, so that weeks of campaign play
-// out in seconds.
+// Operations posted from any thread run on the engine thread, in order. The engine thread
+// applies them and seals their writes into a commit group; the commit thread writes each
+// group with one fsync and only then runs the group's effects (replies, task deliveries,
+// watch events). While one group is being synced the engine goes on filling the next, so
+// fsync latency overlaps with work, and the busier the coordinator the bigger the groups.
+//
+// In rehearsal mode the clock is a ManualClock that the engine thread moves to the next
+// due timer whenever the engine is quiescent, so weeks of campaign play out in seconds.
 #ifndef FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 #define FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,13 +45,13 @@ struct CoordinatorOptions {
 
 class Coordinator {
  public:
-  // Opens the store under data_dir, recovers, and starts the engine thread.
+  // Opens the store under data_dir, recovers, and starts the threads.
   static absl::StatusOr<std::unique_ptr<Coordinator>> Open(CoordinatorOptions options);
-  // Stops the engine thread after the cycle in progress.
+  // Finishes the operations already posted, commits them, and stops.
   ~Coordinator();
 
   using Operation = absl::AnyInvocable<void(Engine&) &&>;
-  // Runs `operation` on the engine thread in a coming cycle. Thread-safe.
+  // Runs `operation` on the engine thread soon. Thread-safe.
   void Post(Operation operation);
 
   // For reads that need no engine (history pages, listings): the store shows exactly what
@@ -56,10 +61,18 @@ class Coordinator {
 
  private:
   explicit Coordinator(CoordinatorOptions options) : options_(std::move(options)) {}
-  void Loop();
+  void EngineLoop();
+  void CommitLoop();
+  // Waits for operations, a finished commit, or `max_wait`; returns the operations.
   std::vector<Operation> WaitForWork(absl::Duration max_wait);
   absl::Duration WaitBudget();
   void MaybeJumpClock(bool had_work);
+  // The id of the last durable group, clearing the "commit finished" wake-up.
+  int64_t TakeDurable();
+  // Gives the open group to the commit thread if it is free.
+  void HandOver();
+  // True (and the commit thread is told to stop) once stopping and nothing is left.
+  bool Finished();
 
   CoordinatorOptions options_;
   std::unique_ptr<store::Store> store_;
@@ -68,7 +81,14 @@ class Coordinator {
   absl::Mutex mu_;
   std::vector<Operation> inbox_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread thread_;
+  // The group handed to the commit thread and not yet durable, if any.
+  std::optional<Engine::CommitGroup> committing_ ABSL_GUARDED_BY(mu_);
+  // The last group made durable, for the engine to hear of.
+  int64_t durable_ ABSL_GUARDED_BY(mu_) = 0;
+  bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool engine_done_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread engine_thread_;
+  std::thread commit_thread_;
 };
 
 }  // namespace fanfare::coordinator

@@ -186,7 +186,11 @@ void Engine::FlushRun(scheduler::RunState& run) {
   }
   if (changes.record_dirty) {
     batch_->Put(store::Cf::kRuns, keys::Run(ns, run_id), EncodeRun(run).SerializeAsString());
-    if (run.terminal()) batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id));
+    if (run.terminal()) {
+      batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id));
+      // Forgotten once this group is durable: until then reads must still find it here.
+      ended_runs_.emplace_back(next_group_id_, RunKey(ns, run_id));
+    }
   }
   // Watchers see the events once they are durable.
   auto watchers = watchers_.find(RunKey(ns, run_id));
@@ -210,29 +214,45 @@ void Engine::Flush() {
   FlushSessions();
 }
 
-void Engine::Evict() {
-  for (auto it = runs_.begin(); it != runs_.end();) {
-    scheduler::RunState& run = *it->second;
-    if (!run.terminal()) {
-      ++it;
-      continue;
-    }
-    for (const auto& instance : run.instances()) tasks_.erase(instance->task_id);
+void Engine::Step() {
+  FireDue();
+  Dispatch();
+  Flush();
+}
+
+Engine::CommitGroup Engine::Seal() {
+  CommitGroup group;
+  group.id = next_group_id_++;
+  group.batch = std::move(batch_);
+  group.effects.swap(effects_);
+  batch_ = std::make_unique<store::Batch>(*store_);
+  return group;
+}
+
+absl::Status Engine::Commit(CommitGroup& group) {
+  if (absl::Status status = store_->Commit(*group.batch); !status.ok()) return status;
+  for (auto& effect : group.effects) std::move(effect)();
+  group.effects.clear();
+  return absl::OkStatus();
+}
+
+void Engine::Durable(int64_t group_id) {
+  durable_group_id_ = group_id;
+  while (!ended_runs_.empty() && ended_runs_.front().first <= group_id) {
+    auto it = runs_.find(ended_runs_.front().second);
+    ended_runs_.pop_front();
+    if (it == runs_.end() || !it->second->terminal()) continue;
+    for (const auto& instance : it->second->instances()) tasks_.erase(instance->task_id);
     watchers_.erase(it->first);
-    runs_.erase(it++);
+    runs_.erase(it);
   }
 }
 
 absl::Status Engine::FinishCycle() {
-  FireDue();
-  Dispatch();
-  Flush();
-  if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
-  batch_->Clear();
-  std::vector<absl::AnyInvocable<void() &&>> effects;
-  effects.swap(effects_);
-  for (auto& effect : effects) std::move(effect)();
-  Evict();
+  Step();
+  CommitGroup group = Seal();
+  if (absl::Status status = Commit(group); !status.ok()) return status;
+  Durable(group.id);
   return absl::OkStatus();
 }
 

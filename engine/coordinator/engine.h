@@ -18,6 +18,7 @@
 #define FANFARE_ENGINE_COORDINATOR_ENGINE_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <queue>
@@ -92,9 +93,27 @@ class Engine : private scheduler::SchedulerHost {
   void Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply);
 
   // --- The cycle (engine.cc).
-  // Fires due timers and leases, dispatches, flushes and commits, then runs the effects.
-  // Call after posting operations. Returns the commit's status; an error is fatal to the
-  // process (Coordinator aborts on it).
+  // The writes of one or more cycles, and what may happen once they are durable.
+  struct CommitGroup {
+    int64_t id = 0;
+    std::unique_ptr<store::Batch> batch;
+    std::vector<absl::AnyInvocable<void() &&>> effects;
+    bool empty() const { return batch->empty() && effects.empty(); }
+  };
+  // Fires due timers and leases, dispatches, and flushes every change into the open group.
+  void Step();
+  // Closes the open group (handing it over) and opens the next.
+  CommitGroup Seal();
+  // True if the open group holds writes or effects.
+  bool HasOpenGroup() const { return !batch_->empty() || !effects_.empty(); }
+  // Writes `group` durably, then runs its effects. Touches no other engine state, so it
+  // may run on another thread while the engine goes on; groups must be committed one at a
+  // time in Seal() order. An error is fatal to the process: memory is ahead of the store.
+  absl::Status Commit(CommitGroup& group);
+  // Tells the engine `group_id` (and every group before it) is durable: runs that ended in
+  // them can leave memory.
+  void Durable(int64_t group_id);
+  // Step, Seal, Commit and Durable in one go, on the calling thread (tests, recovery).
   absl::Status FinishCycle();
 
   // The earliest timer or lease deadline, or InfiniteFuture.
@@ -134,7 +153,6 @@ class Engine : private scheduler::SchedulerHost {
   void FlushRun(scheduler::RunState& run);
   void SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
                  const scheduler::RunState& run, const scheduler::StepInstance& instance);
-  void Evict();
   uint64_t AllocateTaskId();
   // Runs `effect` after this cycle's commit.
   void AfterCommit(absl::AnyInvocable<void() &&> effect);
@@ -184,8 +202,13 @@ class Engine : private scheduler::SchedulerHost {
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store
   int64_t poll_counter_ = 0;
 
+  // The open commit group.
   std::unique_ptr<store::Batch> batch_;
   std::vector<absl::AnyInvocable<void() &&>> effects_;
+  int64_t next_group_id_ = 1;
+  int64_t durable_group_id_ = 0;
+  // Runs that ended, with the group their last write is in.
+  std::deque<std::pair<int64_t, std::string>> ended_runs_;
 };
 
 template <typename T>

@@ -340,17 +340,21 @@ void Engine::SignalRun(const v1::SignalRunRequest& request, Reply<v1::Run> reply
 void Engine::Watch(const std::string& ns_in, const std::string& run_id,
                    std::shared_ptr<RunWatcher> watcher) {
   const std::string& ns = NamespaceOr(ns_in);
+  // The watcher hears of its registration once the open group is durable: by then every
+  // event before `first_live` is in the store, and every later one reaches it through
+  // OnEvents.
   if (scheduler::RunState* run = FindActive(ns, run_id)) {
     watchers_[RunKey(ns, run_id)].push_back(watcher);
-    watcher->OnRegistered(run->next_event_seq() - run->pending_events(), true);
+    const int64_t first_live = run->next_event_seq() - run->pending_events();
+    AfterCommit([watcher, first_live] { watcher->OnRegistered(first_live, true); });
     return;
   }
   absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, run_id);
-  if (!stored.ok()) {
-    watcher->OnRegistered(stored.status(), false);
-    return;
-  }
-  watcher->OnRegistered(stored->last_event_seq() + 1, false);
+  AfterCommit([watcher, stored = std::move(stored)] {
+    watcher->OnRegistered(stored.ok() ? absl::StatusOr<int64_t>(stored->last_event_seq() + 1)
+                                      : absl::StatusOr<int64_t>(stored.status()),
+                          false);
+  });
 }
 
 void Engine::GetDispatchState(const v1::GetDispatchStateRequest& request,

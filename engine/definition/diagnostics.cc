@@ -12,6 +12,28 @@ void SourceMap::Set(std::string path, SourcePosition position) {
   positions_[std::move(path)] = position;
 }
 
+void SourceMap::SetTextRuns(std::string path, std::vector<TextRun> runs) {
+  text_runs_[std::move(path)] = std::move(runs);
+}
+
+SourcePosition SourceMap::FindInText(absl::string_view path, size_t offset) const {
+  if (auto it = text_runs_.find(path); it != text_runs_.end() && !it->second.empty()) {
+    // The last run starting at or before `offset`.
+    const std::vector<TextRun>& runs = it->second;
+    auto run = std::upper_bound(runs.begin(), runs.end(), offset,
+                                [](size_t o, const TextRun& r) { return o < r.offset; });
+    if (run != runs.begin()) {
+      --run;
+      SourcePosition position = run->position;
+      position.column += static_cast<int>(offset - run->offset);
+      return position;
+    }
+  }
+  SourcePosition position = Find(path);
+  if (position.known()) position.column += static_cast<int>(offset);
+  return position;
+}
+
 SourcePosition SourceMap::Find(absl::string_view path) const {
   while (!path.empty()) {
     if (auto it = positions_.find(path); it != positions_.end()) return it->second;
@@ -38,6 +60,10 @@ Diagnostics::Diagnostics(std::string file, const SourceMap* source_map)
 
 SourcePosition Diagnostics::PositionOf(absl::string_view path) const {
   return source_map_ == nullptr ? SourcePosition{} : source_map_->Find(path);
+}
+
+SourcePosition Diagnostics::PositionIn(absl::string_view path, size_t offset) const {
+  return source_map_ == nullptr ? SourcePosition{} : source_map_->FindInText(path, offset);
 }
 
 void Diagnostics::Add(absl::string_view path, absl::string_view step_id, std::string message) {

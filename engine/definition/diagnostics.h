@@ -28,19 +28,32 @@ struct SourcePosition {
   bool known() const { return line > 0; }
 };
 
+// Where a run of a string's characters starts in the source: characters `offset`,
+// `offset + 1`, … of the string sit at `position`, the next columns, … until the next run.
+struct TextRun {
+  size_t offset = 0;
+  SourcePosition position;
+};
+
 // Where the fields of one definition came from. Not thread-safe for writing.
 class SourceMap {
  public:
   void Set(std::string path, SourcePosition position);
+  // For a string whose characters do not sit one per column after its position (it spans
+  // lines, or holds escapes): where each run of them is.
+  void SetTextRuns(std::string path, std::vector<TextRun> runs);
 
   // The position of `path`, or of its nearest ancestor that has one ("steps[2].with.text"
   // falls back to "steps[2].with", then "steps[2]"); unknown if none.
   SourcePosition Find(absl::string_view path) const;
+  // The position of character `offset` of the string at `path` (an expression's error).
+  SourcePosition FindInText(absl::string_view path, size_t offset) const;
 
   bool empty() const { return positions_.empty(); }
 
  private:
   absl::flat_hash_map<std::string, SourcePosition> positions_;
+  absl::flat_hash_map<std::string, std::vector<TextRun>> text_runs_;
 };
 
 // One problem in a definition.
@@ -71,6 +84,8 @@ class Diagnostics {
              std::string message);
 
   SourcePosition PositionOf(absl::string_view path) const;
+  // The position of character `offset` of the string at `path`.
+  SourcePosition PositionIn(absl::string_view path, size_t offset) const;
 
   bool empty() const { return diagnostics_.empty(); }
   const std::vector<Diagnostic>& all() const { return diagnostics_; }

@@ -6,6 +6,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/base/durations.h"
+#include "engine/definition/item_key.h"
+#include "engine/expr/proto_value.h"
 
 namespace fanfare::definition {
 namespace {
@@ -36,9 +38,11 @@ std::string Summary(const v1::Step& step) {
   std::string text = step.action();
   if (step.has_for_each()) {
     if (step.for_each().has_items()) {
+      // Items by their keys, as the instances are named: a map item by its `id`.
+      const expr::Value values = expr::FromProto(step.for_each().items());
       std::vector<std::string> items;
-      for (const auto& v : step.for_each().items().values()) {
-        items.push_back(v.has_string_value() ? v.string_value() : absl::StrCat(v.number_value()));
+      for (size_t i = 0; i < values.list().size(); ++i) {
+        items.push_back(ItemKey(values.list()[i], i));
       }
       absl::StrAppend(&text, "\nfor each of [", absl::StrJoin(items, ", "), "]");
     } else {

@@ -20,6 +20,19 @@ LoadResult Finish(LoadResult result, Diagnostics& diagnostics) {
   return result;
 }
 
+// True if the reader already reported a problem at `path` or at one of its ancestors. The
+// field it could not read is left unset, and the validator would report that again as
+// missing ("wait needs a duration" after "invalid duration \"90x\"").
+bool ReadErrorCovers(const std::vector<Diagnostic>& read_errors, absl::string_view path) {
+  for (const Diagnostic& d : read_errors) {
+    if (d.path.empty() || !absl::StartsWith(path, d.path)) continue;
+    if (path.size() == d.path.size() || path[d.path.size()] == '.' || path[d.path.size()] == '[') {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<SourceFormat> FormatForPath(absl::string_view path) {
@@ -56,7 +69,16 @@ LoadResult ParseCampaign(absl::string_view content, SourceFormat format,
   }
   // A document that did not parse at all has nothing left to validate.
   const bool unreadable = !diagnostics.empty() && result.spec.ByteSizeLong() == 0;
-  if (!unreadable) ValidateCampaign(result.spec, &diagnostics);
+  if (!unreadable) {
+    const std::vector<Diagnostic> read_errors = diagnostics.all();
+    Diagnostics checked{std::string(source_name), &result.source_map};
+    ValidateCampaign(result.spec, &checked);
+    for (const Diagnostic& d : checked.all()) {
+      if (!ReadErrorCovers(read_errors, d.path)) {
+        diagnostics.AddAt(d.position, d.path, d.step_id, d.message);
+      }
+    }
+  }
   return Finish(std::move(result), diagnostics);
 }
 

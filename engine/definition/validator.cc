@@ -71,7 +71,7 @@ void CheckParams(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
       diagnostics.Add(path + ".name", "", absl::StrCat("param '", param.name(), "' is declared twice"));
     }
     if (param.type() == v1::PARAM_TYPE_UNSPECIFIED) {
-      diagnostics.Add(path, "", absl::StrCat("param '", param.name(), "' has no `type` (string, "
+      diagnostics.Add(path + ".type", "", absl::StrCat("param '", param.name(), "' has no `type` (string, "
                                              "int, double, bool, list, map, duration, timestamp)"));
       continue;
     }

@@ -1,5 +1,8 @@
 #include "engine/definition/yaml_reader.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -34,6 +37,12 @@ const std::vector<std::string> kApprovalFields = {"message", "approvers", "timeo
                                                    "on_timeout"};
 const std::vector<std::string> kSignalFields = {"name", "timeout"};
 const std::vector<std::string> kRepeatFields = {"every", "until", "max_iterations", "steps"};
+
+// Out-of-range counts stay out of range (for the validator to report) rather than wrap.
+int32_t ClampToInt32(int64_t value) {
+  return static_cast<int32_t>(std::clamp<int64_t>(value, std::numeric_limits<int32_t>::min(),
+                                                  std::numeric_limits<int32_t>::max()));
+}
 
 // Converts a YAML document into a CampaignSpec, one message type per method.
 class CampaignReader {
@@ -321,7 +330,14 @@ void CampaignReader::ReadRetry(const YAML::Node& node, const std::string& path,
                        [&](const std::string& key, const YAML::Node& value,
                            const std::string& field_path) {
     if (key == "max_attempts") {
-      if (auto i = fields_.Int(value, field_path, step_id)) retry.set_max_attempts(*i);
+      // 0 would read as "unset" (the default, 3 attempts): not what `max_attempts: 0` means.
+      if (auto i = fields_.Int(value, field_path, step_id); i && *i < 1) {
+        fields_.Error(value, field_path, step_id,
+                      "max_attempts counts every attempt, the first included: at least 1 (1 "
+                      "means no retry)");
+      } else if (i) {
+        retry.set_max_attempts(ClampToInt32(*i));
+      }
     } else if (key == "initial_backoff") {
       if (auto d = fields_.Duration(value, field_path, step_id)) *retry.mutable_initial_backoff() = *d;
     } else if (key == "max_backoff") {
@@ -425,7 +441,9 @@ void CampaignReader::ReadRepeat(const YAML::Node& node, const std::string& path,
     } else if (key == "until") {
       if (auto s = fields_.String(value, field_path, step_id)) repeat.set_until(*s);
     } else if (key == "max_iterations") {
-      if (auto i = fields_.Int(value, field_path, step_id)) repeat.set_max_iterations(*i);
+      if (auto i = fields_.Int(value, field_path, step_id)) {
+        repeat.set_max_iterations(ClampToInt32(*i));
+      }
     } else if (key == "steps") {
       ReadSteps(value, field_path, *repeat.mutable_steps());
     }

@@ -70,6 +70,7 @@ v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::stri
         ToProtoDuration(timeouts.heartbeat);
   }
   task.set_purpose(instance.purpose);
+  *task.mutable_ready_at() = ToProtoTime(instance.ready_at);
   return task;
 }
 

@@ -22,6 +22,12 @@ definition::LoadResult LoadForCli(const std::string& path, CliContext& context) 
   return definition::ParseCampaign(*content, *format, path);
 }
 
+// Prints why a file did not load: every diagnostic, or why the file could not be read.
+void PrintLoadFailure(const definition::LoadResult& result, CliContext& context) {
+  if (result.diagnostics.empty()) context.err << "error: ";
+  context.err << result.status.message() << "\n";
+}
+
 int Validate(const Args& args, CliContext& context) {
   if (args.positional().empty()) {
     context.err << "error: validate needs at least one FILE\n";
@@ -35,7 +41,7 @@ int Validate(const Args& args, CliContext& context) {
       continue;
     }
     exit_code = kExitFailed;
-    context.err << result.status.message() << "\n";
+    PrintLoadFailure(result, context);
   }
   return exit_code;
 }
@@ -53,7 +59,7 @@ int Graph(const Args& args, CliContext& context) {
   }
   definition::LoadResult result = LoadForCli(args.positional()[0], context);
   if (!result.status.ok()) {
-    context.err << result.status.message() << "\n";
+    PrintLoadFailure(result, context);
     return kExitFailed;
   }
   context.out << definition::RenderGraph(result.spec, *format);

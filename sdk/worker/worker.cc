@@ -121,6 +121,7 @@ bool Worker::Session(absl::Duration& backoff) {
     next_heartbeat_ = options_.clock->Now() + heartbeat_interval_;
     if (stopping_) context->TryCancel();
     stream_ = stream;
+    writer_cv_.Signal();
   }
   Accept(first);
   ReadLoop(*stream);
@@ -148,6 +149,7 @@ void Worker::Accept(const v1::CoordinatorMessage& message) {
     running.attempt = task.attempt();
     running.cancellation = std::make_shared<CancellationToken>();
     ready_.push_back(task);
+    ready_cv_.Signal();
   }
   for (const v1::OutcomeAck& ack : message.acks()) {
     unacked_.erase(std::remove_if(unacked_.begin(), unacked_.end(),
@@ -170,8 +172,9 @@ void Worker::HandlerLoop() {
     std::shared_ptr<CancellationToken> cancellation;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || !ready_.empty(); };
-      mu_.Await(absl::Condition(&ready));
+      // CondVars rather than Conditions: with a handler thread per slot, conditions would
+      // be re-evaluated for every waiter on every unlock.
+      while (!stopping_ && ready_.empty()) ready_cv_.Wait(&mu_);
       if (stopping_) return;
       task = std::move(ready_.front());
       ready_.pop_front();
@@ -188,6 +191,7 @@ void Worker::HandlerLoop() {
     (outcome.has_success() ? stats_.succeeded : stats_.failed) += 1;
     outbox_.push_back(std::move(outcome));
     if (!draining_) ++credit_;
+    writer_cv_.Signal();
   }
 }
 
@@ -255,7 +259,8 @@ void Worker::WriterLoop() {
         return !outbox_.empty() || credit_ > 0 || (draining_ && !drain_sent_) ||
                options_.clock->Now() >= next_heartbeat_;
       };
-      mu_.AwaitWithTimeout(absl::Condition(&work), absl::Milliseconds(200));
+      // Heartbeats are due by time, so look at least every 200ms.
+      if (!work()) writer_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(200));
       if (stopping_) return;
       if (stream_ == nullptr || !NextMessage(&message)) continue;
       stream = stream_;
@@ -289,6 +294,7 @@ void Worker::HandBack() {
     running_.erase(task.task_id());
   }
   ready_.clear();
+  writer_cv_.Signal();
   auto idle = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return running_.empty(); };
   if (!mu_.AwaitWithTimeout(absl::Condition(&idle), options_.drain_timeout)) {
     for (auto& [task_id, running] : running_) {
@@ -300,6 +306,7 @@ void Worker::HandBack() {
           ToTaskFailure(Retryable("worker stopped before the attempt finished; handed back"));
     }
     running_.clear();
+    writer_cv_.Signal();
   }
   auto reported = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return stream_ == nullptr || (outbox_.empty() && unacked_.empty());
@@ -317,6 +324,8 @@ void Worker::Stop() {
     stopping_ = true;
     for (auto& [task_id, running] : running_) running.cancellation->Cancel();
     if (context_ != nullptr) context_->TryCancel();
+    ready_cv_.SignalAll();
+    writer_cv_.SignalAll();
   }
   if (connection_thread_.joinable()) connection_thread_.join();
   if (writer_thread_.joinable()) writer_thread_.join();

@@ -109,6 +109,10 @@ class Worker {
   std::unique_ptr<v1::WorkerService::Stub> stub_;
 
   mutable absl::Mutex mu_;
+  // Handler threads wait on ready_cv_ for tasks; the writer on writer_cv_ for something to
+  // send.
+  absl::CondVar ready_cv_;
+  absl::CondVar writer_cv_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

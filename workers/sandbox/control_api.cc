@@ -37,10 +37,11 @@ void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
   f.drop_next = body.value("drop_next", f.drop_next);
   f.drop_rate = body.value("drop_rate", f.drop_rate);
   f.drop_path = body.value("drop_path", f.drop_path);
+  f.drop_method = body.value("drop_method", f.drop_method);
   res.SetJson(200, {{"network", network}, {"error_rate", f.error_rate},
                     {"latency_ms", absl::ToInt64Milliseconds(f.latency)},
                     {"drop_next", f.drop_next}, {"drop_rate", f.drop_rate},
-                    {"drop_path", f.drop_path}});
+                    {"drop_path", f.drop_path}, {"drop_method", f.drop_method}});
 }
 
 void MoveClock(SandboxState& state, const Json& body, SandboxResponse& res) {

@@ -25,6 +25,9 @@ SandboxRequest FromHttplib(const httplib::Request& req) {
   out.body = req.body;
   for (const auto& [name, value] : req.headers) out.headers[absl::AsciiStrToLower(name)] = value;
   for (const auto& [name, value] : req.params) out.params.emplace(name, value);
+  // httplib moves multipart/form-data parts out of the body; the emulations read the file
+  // part (Snapchat media uploads) as the body.
+  if (out.body.empty() && !req.files.empty()) out.body = req.files.begin()->second.content;
   if (absl::StartsWith(out.Header("content-type"), "application/x-www-form-urlencoded")) {
     std::multimap<std::string, std::string> form;
     ParseQuery(req.body, form);
@@ -96,6 +99,9 @@ absl::StatusOr<int> Sandbox::Start(const std::string& host, int port) {
   port_ = bound;
   server_ = std::move(server);
   thread_ = std::thread([s = server_.get()] { s->listen_after_bind(); });
+  // httplib's stop() is a no-op until the accept loop runs: wait for it, so that a Stop()
+  // right after Start() cannot leave the loop running forever.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) absl::SleepFor(absl::Milliseconds(1));
   return port_;
 }
 
@@ -147,7 +153,8 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
   absl::MutexLock lock(&state_->mu);
   Faults& live = state_->faults.count(network) ? state_->faults[network] : state_->faults["*"];
   bool drop = false;
-  if (!live.drop_path.empty() && !absl::StrContains(request.path, live.drop_path)) {
+  if ((!live.drop_path.empty() && !absl::StrContains(request.path, live.drop_path)) ||
+      (!live.drop_method.empty() && request.method != live.drop_method)) {
     drop = false;
   } else if (live.drop_next > 0) {
     live.drop_next--;

@@ -120,7 +120,8 @@ struct Faults {
   absl::Duration latency = absl::ZeroDuration();
   int drop_next = 0;     // drop the responses of the next N committed writes
   double drop_rate = 0;  // and this fraction of later ones
-  std::string drop_path;  // if set, only writes whose path contains it are dropped
+  std::string drop_path;    // if set, only writes whose path contains it are dropped
+  std::string drop_method;  // if set, only writes with this method ("PUT") are dropped
 };
 
 enum class TokenCheck { kOk, kMissing, kInvalid, kExpired };

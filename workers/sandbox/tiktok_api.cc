@@ -103,6 +103,29 @@ void Upload(SandboxState& state, const SandboxRequest& req, SandboxResponse& res
   res.body.clear();
 }
 
+// Processing is over: the video is public.
+void Commit(SandboxState& state, AsyncJob& job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  PostRecord post = job.pending;
+  post.id = absl::StrCat("73", state.NextId(), "00");
+  post.url = absl::StrCat("https://www.tiktok.com/@", job.account, "/video/", post.id);
+  post.created_at = state.Now();
+  job.post_id = state.AddPost(std::move(post)).id;
+  job.state = "PUBLISH_COMPLETE";
+}
+
+// TikTok publishes an uploaded video whether or not anyone polls: jobs whose processing
+// time has passed are committed before the account's videos are listed.
+void Settle(SandboxState& state, const std::string& account)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  for (auto& [id, job] : state.jobs) {
+    if (job.network == "tiktok" && job.account == account && job.state == "PROCESSING_UPLOAD" &&
+        !job.fields.value("uploaded_at", "").empty() &&
+        state.Now() - job.created_at >= state.options().processing_time) {
+      Commit(state, job);
+    }
+  }
+}
+
 void FetchStatus(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
@@ -116,14 +139,7 @@ void FetchStatus(SandboxState& state, const SandboxRequest& req, SandboxResponse
   }
   AsyncJob& job = it->second;
   const bool uploaded = !job.fields.value("uploaded_at", "").empty();
-  if (job.state == "PROCESSING_UPLOAD" && uploaded && state.PollJob(job)) {
-    PostRecord post = job.pending;
-    post.id = absl::StrCat("73", state.NextId(), "00");
-    post.url = absl::StrCat("https://www.tiktok.com/@", account, "/video/", post.id);
-    post.created_at = state.Now();
-    job.post_id = state.AddPost(std::move(post)).id;
-    job.state = "PUBLISH_COMPLETE";
-  }
+  if (job.state == "PROCESSING_UPLOAD" && uploaded && state.PollJob(job)) Commit(state, job);
   Json data = {{"status", job.state}, {"uploaded_bytes", job.received_bytes}};
   if (!job.post_id.empty()) data["publicaly_available_post_id"] = Json::array({job.post_id});
   Envelope(res, 200, data);
@@ -140,6 +156,7 @@ void ListVideos(SandboxState& state, const SandboxRequest& req, SandboxResponse&
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
+  Settle(state, account);
   const Json body = req.BodyJson();
   Json ids = body.is_object() ? body.value("filters", Json::object()).value("video_ids", Json())
                               : Json();

@@ -14,10 +14,15 @@ namespace {
 
 void GoogleError(SandboxResponse& res, int code, const std::string& reason,
                  const std::string& message, const std::string& domain = "global") {
+  const char* status = code == 401   ? "UNAUTHENTICATED"
+                       : code == 403 ? "PERMISSION_DENIED"
+                       : code == 404 ? "NOT_FOUND"
+                                     : "INVALID_ARGUMENT";
   res.SetJson(code, {{"error", {{"code", code}, {"message", message},
                                 {"errors", Json::array({{{"message", message},
                                                          {"domain", domain},
-                                                         {"reason", reason}}})}}}});
+                                                         {"reason", reason}}})},
+                                {"status", status}}}});
 }
 
 // Quota days start at midnight Pacific time (modelled as UTC−8).

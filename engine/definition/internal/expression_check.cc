@@ -29,9 +29,7 @@ std::vector<std::string> VisibleVariables(const ExpressionSite& site) {
 }  // namespace
 
 SourcePosition ExpressionChecker::PositionAt(const std::string& path, size_t offset) const {
-  SourcePosition position = diagnostics_.PositionOf(path);
-  if (position.known()) position.column += static_cast<int>(offset);
-  return position;
+  return diagnostics_.PositionIn(path, offset);
 }
 
 void ExpressionChecker::ReportParseError(const absl::Status& status, absl::string_view source,
@@ -152,7 +150,8 @@ void ExpressionChecker::CheckStepReference(const expr::Reference& reference, siz
   const StepScope* scope = site.scope;
   int index = scope->IndexOf(id);
   if (index >= 0) {
-    if (index == site.step_index) {
+    // `previous.steps.<own id>` is the step's own output of the previous iteration.
+    if (index == site.step_index && !previous) {
       report(absl::StrCat("step '", id, "' cannot read its own output"));
       return;
     }

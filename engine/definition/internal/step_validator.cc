@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "engine/base/suggest.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/item_key.h"
@@ -86,9 +87,11 @@ void StepValidator::CheckNeeds(const StepScope& scope) {
                                 ? "; steps in a repeat block can only need steps of the same "
                                   "block (put outer steps in the block's own `needs`)"
                                 : "";
+        std::vector<std::string> others = scope.Ids();
+        others.erase(std::remove(others.begin(), others.end(), step.id()), others.end());
         diagnostics_.Add(path, step.id(),
                          absl::StrCat("needs unknown step '", need, "'",
-                                      DidYouMean(need, scope.Ids()), where));
+                                      DidYouMean(need, others), where));
       } else if (!seen.insert(need).second) {
         diagnostics_.Add(path, step.id(), absl::StrCat("'", need, "' is listed twice in needs"));
       }
@@ -317,7 +320,18 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
   const std::string path = scope.StepPath(index);
   switch (step.kind_case()) {
     case v1::Step::kWait:
-      if (!step.wait().until().empty()) {
+      if (!step.wait().until().empty() && !expr::Template::HasExpressions(step.wait().until())) {
+        // A literal time.
+        absl::Time time;
+        std::string error;
+        if (!absl::ParseTime(absl::RFC3339_full, step.wait().until(), &time, &error)) {
+          diagnostics_.Add(absl::StrCat(path, ".wait.until"), step.id(),
+                           absl::StrCat("wait.until must be an RFC 3339 time such as "
+                                        "2026-12-01T09:00:00Z or an expression such as "
+                                        "\"{{ params.launch_at }}\", not \"",
+                                        step.wait().until(), "\""));
+        }
+      } else if (!step.wait().until().empty()) {
         expressions_.CheckTemplate(step.wait().until(), absl::StrCat(path, ".wait.until"), site,
                                    /*require_single=*/true, "wait.until");
       } else if (!step.wait().has_duration()) {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -51,6 +53,83 @@ std::optional<int64_t> ParseMicros(absl::string_view s) {
   return units * 1'000'000 + micros;
 }
 
+// How many bytes of UTF-8 encode `code_point`.
+size_t Utf8Length(uint32_t code_point) {
+  return code_point < 0x80 ? 1 : code_point < 0x800 ? 2 : code_point < 0x10000 ? 3 : 4;
+}
+
+// A double-quoted scalar's escape at the start of `source` (which starts with '\\'): how
+// many source bytes it spans and how many bytes of the value it stands for.
+std::pair<size_t, size_t> EscapeSize(absl::string_view source) {
+  if (source.size() < 2) return {source.size(), 0};
+  const auto hex = [&](size_t digits) -> std::pair<size_t, size_t> {
+    uint32_t code_point = 0;
+    size_t n = 0;
+    for (; n < digits && 2 + n < source.size() && absl::ascii_isxdigit(source[2 + n]); ++n) {
+      const char c = absl::ascii_tolower(source[2 + n]);
+      code_point = code_point * 16 + (absl::ascii_isdigit(c) ? c - '0' : c - 'a' + 10);
+    }
+    return {2 + n, Utf8Length(code_point)};
+  };
+  switch (source[1]) {
+    case '\n': case '\r': return {2, 0};  // an escaped line break
+    case 'x': return hex(2);
+    case 'u': return hex(4);
+    case 'U': return hex(8);
+    case 'N': case '_': return {2, 2};
+    case 'L': case 'P': return {2, 3};
+    default: return {2, 1};
+  }
+}
+
+// Where the characters of `value`, a scalar whose content starts at `text[start]` (position
+// `at`), sit in the source: line folding, indentation, escapes and doubled quotes move them
+// off the one-character-per-column course. `style` is the scalar's first source character
+// for quoted and block scalars, 0 for plain ones. Matches greedily and stops where the source
+// no longer explains the value (the remaining characters then follow the last run).
+std::vector<TextRun> LayOutText(absl::string_view text, size_t start, SourcePosition at,
+                                absl::string_view value, char style) {
+  std::vector<TextRun> runs;
+  size_t src = start;
+  bool fresh = true;  // the next character starts a run
+  const auto skip = [&](size_t n) {
+    for (; n > 0 && src < text.size(); --n, ++src) {
+      if (text[src] == '\n') {
+        ++at.line;
+        at.column = 1;
+      } else {
+        ++at.column;
+      }
+    }
+  };
+  for (size_t i = 0; i < value.size() && src < text.size();) {
+    const char c = text[src];
+    if (style == '"' && c == '\\') {
+      const auto [source_bytes, value_bytes] = EscapeSize(text.substr(src));
+      if (value_bytes > 0) runs.push_back(TextRun{i, at});
+      i += value_bytes;
+      skip(source_bytes);
+      fresh = true;
+    } else if (style == '\'' && c == '\'' && src + 1 < text.size() && text[src + 1] == '\'') {
+      runs.push_back(TextRun{i, at});
+      ++i;
+      skip(2);
+      fresh = true;
+    } else if (c == value[i]) {
+      if (fresh) runs.push_back(TextRun{i, at});
+      fresh = c == '\n';
+      ++i;
+      skip(1);
+    } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      skip(1);
+      fresh = true;
+    } else {
+      break;
+    }
+  }
+  return runs;
+}
+
 }  // namespace
 
 SourcePosition PositionOf(const YAML::Node& node) {
@@ -62,11 +141,28 @@ SourcePosition PositionOf(const YAML::Node& node) {
 void YamlFields::Mark(const YAML::Node& node, const std::string& path) {
   SourcePosition position = PositionOf(node);
   if (!position.known()) return;
-  const size_t offset = static_cast<size_t>(node.Mark().pos);
-  if (node.IsScalar() && offset < text_.size() && (text_[offset] == '"' || text_[offset] == '\'')) {
+  size_t offset = static_cast<size_t>(node.Mark().pos);
+  if (!node.IsScalar() || offset >= text_.size()) {
+    source_map_.Set(path, position);
+    return;
+  }
+  const char first = text_[offset];
+  const char style = first == '"' || first == '\'' || first == '|' || first == '>' ? first : 0;
+  if (style == '"' || style == '\'') {
     ++position.column;
+    ++offset;
   }
   source_map_.Set(path, position);
+  const std::string& value = node.Scalar();
+  if (style != '|' && style != '>' && text_.substr(offset, value.size()) == value) return;
+  if (style == '|' || style == '>') {
+    // A block scalar's content starts on the line after its header (`>-`, `|`).
+    const size_t header_end = text_.find('\n', offset);
+    if (header_end == absl::string_view::npos) return;
+    offset = header_end + 1;
+    position = SourcePosition{position.line + 1, 1};
+  }
+  source_map_.SetTextRuns(path, LayOutText(text_, offset, position, value, style));
 }
 
 void YamlFields::Error(const YAML::Node& node, absl::string_view path, absl::string_view step,

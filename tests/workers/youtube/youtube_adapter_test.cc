@@ -46,7 +46,7 @@ TEST(YouTubeAdapterTest, LostFinalChunkIsReconciled) {
   Harness h;
   h.options().youtube_chunk_bytes = 1024 * 1024;  // one chunk: the final one is dropped
   h.Control("POST", "/_sandbox/faults", {{"network", "youtube"}, {"drop_rate", 1.0},
-                                         {"drop_path", "upload"}});
+                                         {"drop_path", "upload"}, {"drop_method", "PUT"}});
   absl::StatusOr<Json> out = h.Run("youtube", "publish", Video(h, "dropped"));
   EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_OUTCOME_UNKNOWN) << out.status();
   h.Control("POST", "/_sandbox/faults", {{"clear", true}});

@@ -1,0 +1,251 @@
+// fanfare-bench: the reference campaign (11 steps) through a real fanfared and a worker in a
+// separate process, over loopback gRPC, every transition synced.
+//
+// Phase 1 (peak): starts --campaigns runs as fast as it can and times them to the last
+// step: steps/s. Phase 2 (latency): starts runs at half the peak rate for
+// --latency-seconds and reports p50/p99 dispatch latency (dependency recorded → dependent
+// task received by the worker). Also reports fanfared's peak RSS, and with --peer bullmq or
+// --peer dbos runs that peer's benchmark of the same shape on this machine for a ratio.
+//
+// The last line printed is one JSON object; bench/README.md records results.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "bench/peer.h"
+#include "bench/reference_campaign.h"
+#include "engine/base/signals.h"
+#include "engine/base/subprocess.h"
+#include "engine/definition/loader.h"
+#include "nlohmann/json.hpp"
+#include "sdk/client/client.h"
+
+ABSL_FLAG(int, campaigns, 3000, "runs in the peak phase");
+ABSL_FLAG(int, concurrency, 256, "the worker's tasks in flight");
+ABSL_FLAG(int, starters, 4, "client threads starting runs in the peak phase");
+ABSL_FLAG(int, latency_seconds, 5, "length of the half-load latency phase; 0 skips it");
+ABSL_FLAG(std::string, peer, "", "also run a peer benchmark: bullmq or dbos");
+ABSL_FLAG(std::string, data_dir, "", "fanfared's data directory (default: a fresh temp dir)");
+
+namespace fanfare::bench {
+namespace {
+
+std::string BinDir() {
+  char path[4096] = {0};
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  return std::filesystem::path(std::string(path, n > 0 ? n : 0)).parent_path().string();
+}
+
+struct Coordinator {
+  std::unique_ptr<Subprocess> process;
+  std::unique_ptr<Client> client;
+  std::string address;
+};
+
+absl::StatusOr<Coordinator> StartCoordinator(const std::string& data_dir) {
+  Coordinator c;
+  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(
+      {BinDir() + "/fanfared", "--listen=127.0.0.1:0", absl::StrCat("--data_dir=", data_dir)});
+  if (!process.ok()) return process.status();
+  c.process = *std::move(process);
+  absl::StatusOr<std::string> line = c.process->WaitForLine("listening", absl::Seconds(30));
+  if (!line.ok()) return line.status();
+  const size_t port_at = line->find("(port ");
+  if (port_at == std::string::npos) return absl::InternalError("fanfared printed no port");
+  c.address = absl::StrCat("127.0.0.1:", std::atoi(line->c_str() + port_at + 6));
+  ClientOptions options;
+  options.address = c.address;
+  options.identity = "bench";
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
+  if (!client.ok()) return client.status();
+  c.client = *std::move(client);
+  definition::LoadResult spec =
+      definition::ParseCampaign(kReferenceCampaign, definition::SourceFormat::kYaml, "reference");
+  if (!spec.status.ok()) return spec.status;
+  if (auto applied = c.client->ApplyCampaign(spec.spec, "reference"); !applied.ok()) {
+    return applied.status();
+  }
+  return c;
+}
+
+absl::StatusOr<std::unique_ptr<Subprocess>> StartWorker(const Coordinator& c, int expect) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
+      {BinDir() + "/fanfare-bench-worker", absl::StrCat("--address=", c.address),
+       absl::StrCat("--concurrency=", absl::GetFlag(FLAGS_concurrency)),
+       absl::StrCat("--expect=", expect)});
+  if (!worker.ok()) return worker.status();
+  // Timing starts only once the worker's session is open.
+  for (int i = 0; i < 500; ++i) {
+    absl::StatusOr<v1::DispatchState> state = c.client->GetDispatchState();
+    if (state.ok() && state->workers_size() > 0) return worker;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return absl::DeadlineExceededError("the bench worker did not connect");
+}
+
+absl::Status StartRun(Client& client, const std::string& run_id) {
+  v1::StartRunRequest request = StartRunRequest(kReferenceCampaignName);
+  request.set_run_id(run_id);
+  return client.StartRun(request).status();
+}
+
+struct PhaseResult {
+  double seconds = 0;
+  nlohmann::json worker;
+};
+
+absl::StatusOr<PhaseResult> FinishPhase(Subprocess& worker, absl::Time started) {
+  absl::StatusOr<std::string> line = worker.ReadLine(absl::Minutes(10));
+  if (!line.ok()) return line.status();
+  PhaseResult result;
+  result.seconds = absl::ToDoubleSeconds(absl::Now() - started);
+  result.worker = nlohmann::json::parse(*line, nullptr, false);
+  if (result.worker.is_discarded()) return absl::InternalError("bad worker output: " + *line);
+  worker.Wait(absl::Seconds(30)).IgnoreError();
+  return result;
+}
+
+// Peak phase: every run started at once from a few threads.
+absl::StatusOr<PhaseResult> PeakPhase(const Coordinator& c, int runs) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker = StartWorker(c, runs);
+  if (!worker.ok()) return worker.status();
+  const absl::Time started = absl::Now();
+  const int threads = absl::GetFlag(FLAGS_starters);
+  std::atomic<int> errors{0};
+  std::vector<std::thread> starters;
+  for (int t = 0; t < threads; ++t) {
+    starters.emplace_back([&, t] {
+      for (int i = t; i < runs; i += threads) {
+        if (!StartRun(*c.client, absl::StrCat("peak-", i)).ok()) ++errors;
+      }
+    });
+  }
+  for (std::thread& t : starters) t.join();
+  if (errors > 0) return absl::InternalError(absl::StrCat(errors.load(), " StartRun calls failed"));
+  return FinishPhase(**worker, started);
+}
+
+// Latency phase: runs started at a steady `runs_per_s`.
+absl::StatusOr<PhaseResult> PacedPhase(const Coordinator& c, double runs_per_s, int seconds) {
+  const int runs = std::max(1, static_cast<int>(runs_per_s * seconds));
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker = StartWorker(c, runs);
+  if (!worker.ok()) return worker.status();
+  const absl::Time started = absl::Now();
+  const absl::Duration gap = absl::Seconds(1.0 / runs_per_s);
+  for (int i = 0; i < runs; ++i) {
+    std::this_thread::sleep_until(absl::ToChronoTime(started + i * gap));
+    if (absl::Status s = StartRun(*c.client, absl::StrCat("paced-", i)); !s.ok()) return s;
+  }
+  return FinishPhase(**worker, started);
+}
+
+// Every run of a phase must have succeeded, or the figures mean nothing.
+absl::Status CheckAllSucceeded(Client& client, int expected) {
+  int succeeded = 0;
+  v1::ListRunsRequest request;
+  request.set_status(v1::RUN_STATUS_SUCCEEDED);
+  request.set_page_size(1000);
+  do {
+    absl::StatusOr<v1::ListRunsResponse> page = client.ListRuns(request);
+    if (!page.ok()) return page.status();
+    succeeded += page->runs_size();
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  if (succeeded != expected) {
+    return absl::InternalError(absl::StrCat(succeeded, " of ", expected, " runs succeeded"));
+  }
+  return absl::OkStatus();
+}
+
+int Main() {
+  std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  std::string temp;
+  if (data_dir.empty()) {
+    char pattern[] = "/tmp/fanfare-bench-XXXXXX";
+    temp = data_dir = mkdtemp(pattern);
+  }
+  absl::StatusOr<Coordinator> c = StartCoordinator(data_dir + "/data");
+  if (!c.ok()) {
+    std::fprintf(stderr, "bench: %s\n", std::string(c.status().message()).c_str());
+    return 1;
+  }
+  const int runs = absl::GetFlag(FLAGS_campaigns);
+  std::printf("reference campaign: %d steps per run; %d runs; worker concurrency %d\n",
+              kStepsPerRun, runs, absl::GetFlag(FLAGS_concurrency));
+  absl::StatusOr<PhaseResult> peak = PeakPhase(*c, runs);
+  if (!peak.ok()) {
+    std::fprintf(stderr, "bench: peak phase: %s\n", std::string(peak.status().message()).c_str());
+    return 1;
+  }
+  const double steps_per_s = runs * kStepsPerRun / peak->seconds;
+  std::printf("peak: %d runs (%d steps) in %.2f s = %.0f steps/s\n", runs, runs * kStepsPerRun,
+              peak->seconds, steps_per_s);
+
+  nlohmann::json summary = {{"steps_per_s", std::round(steps_per_s)},
+                            {"campaigns", runs},
+                            {"p50_dispatch_ms_at_peak", peak->worker["p50_ms"]},
+                            {"p99_dispatch_ms_at_peak", peak->worker["p99_ms"]}};
+  int expected = runs;
+  if (const int seconds = absl::GetFlag(FLAGS_latency_seconds); seconds > 0) {
+    const double half = 0.5 * runs / peak->seconds;
+    absl::StatusOr<PhaseResult> paced = PacedPhase(*c, half, seconds);
+    if (!paced.ok()) {
+      std::fprintf(stderr, "bench: latency phase: %s\n",
+                   std::string(paced.status().message()).c_str());
+      return 1;
+    }
+    expected += paced->worker["finals"].get<int>();
+    std::printf("half load (%.0f runs/s = %.0f steps/s) for %d s: dispatch p50 %.2f ms, p99 %.2f ms\n",
+                half, half * kStepsPerRun, seconds, paced->worker["p50_ms"].get<double>(),
+                paced->worker["p99_ms"].get<double>());
+    summary["p50_dispatch_ms"] = paced->worker["p50_ms"];
+    summary["p99_dispatch_ms"] = paced->worker["p99_ms"];
+  }
+  if (absl::Status s = CheckAllSucceeded(*c->client, expected); !s.ok()) {
+    std::fprintf(stderr, "bench: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  const double rss_mb = static_cast<double>(c->process->PeakRssBytes().value_or(0)) / (1 << 20);
+  summary["coordinator_rss_mb"] = std::round(rss_mb * 10) / 10;
+  std::printf("fanfared peak RSS: %.1f MiB\n", rss_mb);
+  c->process->Signal(SIGTERM);
+  c->process->Wait(absl::Seconds(30)).IgnoreError();
+
+  if (const std::string peer = absl::GetFlag(FLAGS_peer); !peer.empty()) {
+    absl::StatusOr<PeerResult> result = RunPeer(peer, runs);
+    if (!result.ok()) {
+      std::fprintf(stderr, "bench: peer %s: %s\n", peer.c_str(),
+                   std::string(result.status().message()).c_str());
+      return 1;
+    }
+    std::printf("peer %s: %.0f steps/s (%s)\n", peer.c_str(), result->steps_per_s,
+                result->detail.c_str());
+    summary["peer"] = peer;
+    summary["peer_steps_per_s"] = std::round(result->steps_per_s);
+    summary["ratio"] = std::round(steps_per_s / result->steps_per_s * 100) / 100;
+  }
+  if (!temp.empty()) std::filesystem::remove_all(temp);
+  std::printf("%s\n", summary.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace fanfare::bench
+
+int main(int argc, char** argv) {
+  fanfare::BlockShutdownSignals();
+  // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
+  // default), recording a stack trace each time; tests keep it, production binaries don't.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  absl::ParseCommandLine(argc, argv);
+  return fanfare::bench::Main();
+}

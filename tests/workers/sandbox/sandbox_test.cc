@@ -1,0 +1,128 @@
+// The sandbox as a library: repeated start/stop on port 0, the control API, fault
+// injection, and the synthetic metrics model (budget cap, creative fatigue, determinism).
+#include "workers/sandbox/sandbox.h"
+
+#include "gtest/gtest.h"
+#include "tests/workers/support/harness.h"
+#include "workers/sandbox/ad_metrics.h"
+
+namespace fanfare::workers::testing {
+namespace {
+
+using sandbox::AdMetrics;
+using sandbox::BudgetPoint;
+
+TEST(SandboxTest, StartsAndStopsRepeatedlyOnPortZero) {
+  CurlHttpClient http;
+  sandbox::Sandbox a;
+  sandbox::Sandbox b;
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<int> pa = a.Start("127.0.0.1", 0);
+    absl::StatusOr<int> pb = b.Start("127.0.0.1", 0);
+    ASSERT_TRUE(pa.ok() && pb.ok());
+    EXPECT_NE(*pa, *pb);
+    EXPECT_FALSE(a.Start().ok());  // already started
+    absl::StatusOr<HttpResponse> r =
+        http.Send(HttpRequest{.url = a.BaseUrl() + "/_sandbox/stats", .idempotent = true});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200);
+    a.Stop();
+    b.Stop();
+  }
+  a.Stop();  // idempotent
+}
+
+TEST(SandboxTest, UnknownRoutesAre404AndClockMovesOnlyWhenVirtual) {
+  Harness h;
+  EXPECT_EQ(h.Control("GET", "/nowhere")["error"], "sandbox: no route for GET /nowhere");
+  EXPECT_EQ(h.Control("POST", "/_sandbox/clock", {{"advance", "6h"}})["now"],
+            "2026-12-01T06:00:00Z");
+  EXPECT_EQ(h.Control("POST", "/_sandbox/clock", {{"now", "2026-12-02T00:00:00Z"}})["now"],
+            "2026-12-02T00:00:00Z");
+  sandbox::Sandbox real;
+  sandbox::SandboxRequest request{.method = "POST", .path = "/_sandbox/clock", .body = R"({"advance":"1h"})"};
+  EXPECT_EQ(real.Handle(request).status, 409);
+}
+
+TEST(SandboxTest, InjectedErrorsAreRetryableAndCounted) {
+  Harness h;
+  h.Control("POST", "/_sandbox/faults", {{"network", "facebook"}, {"error_rate", 1.0}});
+  absl::StatusOr<Json> out = h.Run("facebook", "publish", {{"text", "hi"}});
+  EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_RETRYABLE) << out.status();
+  EXPECT_GE(h.Control("GET", "/_sandbox/stats")["accounts"]["facebook/*"]["errors_injected"], 1);
+  EXPECT_TRUE(h.Posts("facebook").empty());
+  h.Control("POST", "/_sandbox/reset");
+  EXPECT_TRUE(h.Run("facebook", "publish", {{"text", "hi"}}).ok());
+}
+
+TEST(AdMetricsTest, SpendNeverExceedsTheDailyBudget) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  const sandbox::AdProfile p = sandbox::ProfileFor(7, "ad-1", 50'000, std::nullopt);
+  const std::vector<BudgetPoint> timeline = {{t0, 40'000'000, true},
+                                             {t0 + absl::Hours(36), 80'000'000, true},
+                                             {t0 + absl::Hours(60), 80'000'000, false}};
+  for (int day = 0; day < 4; ++day) {
+    const AdMetrics m = sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(),
+                                                t0 + absl::Hours(24 * day),
+                                                t0 + absl::Hours(24 * (day + 1)));
+    EXPECT_LE(m.spend_micros, 80'000'000) << day;
+    if (day == 0) EXPECT_LE(m.spend_micros, 40'000'000);
+    if (day == 3) EXPECT_EQ(m.spend_micros, 0);  // paused
+  }
+  // Windows add up exactly.
+  const auto whole = sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(), t0,
+                                             t0 + absl::Hours(48));
+  const auto a = sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(), t0,
+                                         t0 + absl::Hours(17));
+  const auto b = sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(),
+                                         t0 + absl::Hours(17), t0 + absl::Hours(48));
+  EXPECT_EQ(whole.spend_micros, a.spend_micros + b.spend_micros);
+  EXPECT_EQ(whole.clicks, a.clicks + b.clicks);
+}
+
+TEST(AdMetricsTest, DeterministicPerSeed) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  const std::vector<BudgetPoint> timeline = {{t0, 40'000'000, true}};
+  auto run = [&](uint64_t seed) {
+    return sandbox::MetricsBetween(sandbox::ProfileFor(seed, "ad-9", 50'000, std::nullopt),
+                                   timeline, absl::InfiniteFuture(), t0, t0 + absl::Hours(48));
+  };
+  EXPECT_EQ(run(3).clicks, run(3).clicks);
+  EXPECT_NE(run(3).clicks, run(4).clicks);
+}
+
+// A poorly performing ad really shows a rising CPC over time, and a `cpc > 2.0` rule on the
+// adapter's normalised insights catches it.
+TEST(AdMetricsTest, PoorAdsCpcRisesUntilARuleCatchesIt) {
+  Harness h;
+  absl::StatusOr<Json> post = h.Run("facebook", "publish", {{"text", "meh"}});
+  absl::StatusOr<Json> boost = h.Run("facebook", "boost", {{"post_id", (*post)["post_id"]},
+                                                           {"daily_budget", 40},
+                                                           {"duration", "14d"}});
+  ASSERT_TRUE(boost.ok()) << boost.status();
+  h.Control("POST", "/_sandbox/ads/quality", {{"ad_id", (*boost)["ad_id"]}, {"quality", 0.5}});
+  double first = 0;
+  double previous = 0;
+  int caught_on_day = -1;
+  for (int day = 1; day <= 14; ++day) {
+    h.clock().Advance(absl::Hours(24));
+    absl::StatusOr<Json> m = h.Run("facebook", "insights", {{"ad_id", (*boost)["ad_id"]},
+                                                            {"window", "24h"}});
+    ASSERT_TRUE(m.ok()) << m.status();
+    const double cpc = (*m)["cpc"].get<double>();
+    // Integer clicks make day-to-day noise; the trend must be clearly up.
+    EXPECT_GT(cpc, previous * 0.9) << "day " << day;
+    EXPECT_LE((*m)["spend_micros"].get<int64_t>(), 40'000'000);
+    if (day == 1) first = cpc;
+    previous = cpc;
+    std::printf("day %d cpc %.3f ctr %.4f cpm %.2f\n", day, cpc, (*m)["ctr"].get<double>(),
+                (*m)["cpm"].get<double>());
+    if (caught_on_day < 0 && cpc > 2.0) caught_on_day = day;
+  }
+  EXPECT_GT(previous, first * 1.5);
+  EXPECT_LT(first, 2.0);
+  EXPECT_GT(caught_on_day, 1);
+}
+
+}  // namespace
+}  // namespace fanfare::workers::testing
