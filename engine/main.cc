@@ -3,10 +3,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "engine/base/signals.h"
 #include "engine/service/fanfared.h"
+#include "workers/devmode/dev_stack.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7600",
           "host:port to serve gRPC on; port 0 picks a free port. Loopback by default");
@@ -15,6 +16,28 @@ ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(30),
           "how long a worker may go without reporting or heartbeating an attempt");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache, in MiB");
 ABSL_FLAG(int, write_buffer_mb, 64, "RocksDB memtable memory across column families, in MiB");
+ABSL_FLAG(bool, dev, false,
+          "embed the network sandbox and a worker for every network: a whole campaign runs "
+          "in this one process, offline");
+ABSL_FLAG(bool, rehearse, false,
+          "virtual time that jumps to the next due timer whenever nothing is running (with "
+          "--dev, weeks of campaign play out in seconds)");
+
+namespace {
+
+// --dev: the sandbox and the workers, on the coordinator's clock.
+class DevCompanion final : public fanfare::Companion {
+ public:
+  DevCompanion(const fanfare::Clock* clock, fanfare::ManualClock* manual)
+      : stack_({.clock = clock, .manual_clock = manual}) {}
+  absl::Status Start(const std::string& address) override { return stack_.Start(address); }
+  void Stop() override { stack_.Stop(); }
+
+ private:
+  fanfare::devmode::DevStack stack_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
@@ -23,7 +46,7 @@ int main(int argc, char** argv) {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
-      "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR]");
+      "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]");
   absl::ParseCommandLine(argc, argv);
   fanfare::FanfaredOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
@@ -31,6 +54,12 @@ int main(int argc, char** argv) {
   options.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
   options.block_cache_mb = absl::GetFlag(FLAGS_block_cache_mb);
   options.write_buffer_mb = absl::GetFlag(FLAGS_write_buffer_mb);
+  options.rehearse = absl::GetFlag(FLAGS_rehearse);
+  if (absl::GetFlag(FLAGS_dev)) {
+    options.companion = [](const fanfare::Clock* clock, fanfare::ManualClock* manual) {
+      return std::make_unique<DevCompanion>(clock, manual);
+    };
+  }
   if (absl::Status status = fanfare::RunFanfared(options); !status.ok()) {
     std::fprintf(stderr, "fanfared: %s\n", std::string(status.message()).c_str());
     return 1;

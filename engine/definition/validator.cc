@@ -121,7 +121,9 @@ void CheckBudget(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
                     "the budget needs `currency`: an ISO 4217 code such as USD or EUR");
   }
   if (budget.total_micros() == 0 && budget.daily_max_micros() == 0) {
-    diagnostics.Add("budget", "", "the budget sets neither `total` nor `daily_max`");
+    // At budget.total: where a total is expected, and where a total that could not be read
+    // was reported already.
+    diagnostics.Add("budget.total", "", "the budget sets neither `total` nor `daily_max`");
   }
   if (budget.total_micros() > 0 && budget.daily_max_micros() > budget.total_micros()) {
     diagnostics.Add("budget.daily_max_micros", "", "budget.daily_max is larger than budget.total");

@@ -57,6 +57,12 @@ void AddStepViews(const RunState& run, const Scope& scope, int iteration, expr::
 
 }  // namespace
 
+expr::Value StepsView(const RunState& run, const Scope& scope, int iteration) {
+  expr::Value::Map steps;
+  AddStepViews(run, scope, iteration, steps);
+  return expr::Value::MakeMap(std::move(steps));
+}
+
 expr::Activation Scheduler::MakeActivation(const RunState& run, const Scope& scope,
                                            int iteration, const StepInstance* instance) const {
   expr::Activation vars;

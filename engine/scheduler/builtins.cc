@@ -200,10 +200,10 @@ void Scheduler::IterationDone(RunState& run, const Scope& block, int iteration) 
     }
     done = done || until.bool_value();
   }
-  const expr::Value* steps = vars.Find("steps");
-  repeat->output = expr::Value::MakeMap(
-      {{"iterations", expr::Value::Int(iteration)},
-       {"last", steps != nullptr ? *steps : expr::Value::MakeMap({})}});
+  // The block's own steps only: the enclosing scope's view would hold this very output and
+  // nest one level deeper every iteration.
+  repeat->output = expr::Value::MakeMap({{"iterations", expr::Value::Int(iteration)},
+                                         {"last", StepsView(run, block, iteration)}});
   CompactIterations(run, *repeat);
   if (done) {
     Finish(run, *repeat, v1::STEP_STATE_SUCCEEDED);

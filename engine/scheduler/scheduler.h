@@ -138,6 +138,9 @@ class Scheduler {
   SchedulerOptions options_;
 };
 
+// What `steps` holds for the steps of one scope in one iteration, and nothing else.
+expr::Value StepsView(const RunState& run, const Scope& scope, int iteration);
+
 // How a finished group of instances counts for its dependents.
 enum class GroupOutcome { kPending, kSucceeded, kSkipped, kFailedTolerated, kFailed, kCanceled };
 GroupOutcome OutcomeOf(const StepGroup& group, const StepDef& def);

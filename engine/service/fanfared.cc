@@ -28,8 +28,16 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data directory ", options.data_dir, ": ", error.message()));
   }
+  std::unique_ptr<ManualClock> virtual_clock;
+  const Clock* clock = &Clock::System();
+  if (options.rehearse) {
+    virtual_clock = std::make_unique<ManualClock>(absl::Now());
+    clock = virtual_clock.get();
+  }
   coordinator::CoordinatorOptions coordinator_options;
   coordinator_options.data_dir = options.data_dir;
+  coordinator_options.clock = clock;
+  coordinator_options.rehearsal_clock = virtual_clock.get();
   coordinator_options.engine.scheduler.lease_ttl = options.lease_ttl;
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
@@ -43,11 +51,19 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",
                  options.listen.c_str());
   }
-  std::printf("fanfared listening on %s (port %d), data in %s\n", options.listen.c_str(),
-              (*server)->port(), options.data_dir.c_str());
+  const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
+  std::unique_ptr<Companion> companion;
+  if (options.companion) {
+    companion = options.companion(clock, virtual_clock.get());
+    if (absl::Status status = companion->Start(address); !status.ok()) return status;
+  }
+  std::printf("fanfared listening on %s (port %d), data in %s%s%s\n", options.listen.c_str(),
+              (*server)->port(), options.data_dir.c_str(), companion ? ", dev mode" : "",
+              options.rehearse ? ", rehearsal (virtual time)" : "");
   std::fflush(stdout);
   const int signal = WaitForShutdownSignal();
   std::printf("fanfared: %s received, shutting down\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  if (companion != nullptr) companion->Stop();
   (*server)->Shutdown();
   server->reset();
   coordinator->reset();

@@ -3,12 +3,25 @@
 #ifndef FANFARE_ENGINE_SERVICE_FANFARED_H_
 #define FANFARE_ENGINE_SERVICE_FANFARED_H_
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "engine/base/clock.h"
 
 namespace fanfare {
+
+// Something that runs beside the coordinator in the same process, started once the server
+// listens and stopped before it shuts down: `--dev` mode's sandbox and workers.
+class Companion {
+ public:
+  virtual ~Companion() = default;
+  // `address` is where the coordinator listens.
+  virtual absl::Status Start(const std::string& address) = 0;
+  virtual void Stop() = 0;
+};
 
 struct FanfaredOptions {
   // host:port; loopback unless the operator says otherwise.
@@ -17,6 +30,11 @@ struct FanfaredOptions {
   absl::Duration lease_ttl = absl::Seconds(30);
   size_t block_cache_mb = 64;
   size_t write_buffer_mb = 64;
+  // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever
+  // nothing is running.
+  bool rehearse = false;
+  // Builds the companion, given the clock everything in the process reads; null for none.
+  std::function<std::unique_ptr<Companion>(const Clock* clock, ManualClock* manual)> companion;
 };
 
 // Opens the store, recovers, serves until SIGINT or SIGTERM, then shuts down gracefully.

@@ -21,6 +21,9 @@ struct CoordinatorEnvOptions {
   absl::Duration lease_ttl = absl::Seconds(30);
   // Null: the system clock.
   const Clock* clock = nullptr;
+  // Rehearsal: the coordinator jumps this clock (which must also be `clock`) to the next
+  // due timer whenever it is quiescent.
+  ManualClock* rehearsal_clock = nullptr;
 };
 
 class CoordinatorEnv {

@@ -305,6 +305,14 @@ std::optional<std::vector<std::string>> YamlFields::StringList(const YAML::Node&
 std::optional<google::protobuf::Value> YamlFields::Value(const YAML::Node& node,
                                                          const std::string& path,
                                                          absl::string_view step) {
+  if (++values_read_ > kMaxValues) {
+    if (values_read_ == kMaxValues + 1) {
+      Error(node, path, step,
+            absl::StrCat("the document holds more than ", kMaxValues, " values (an alias counts "
+                         "each time it is used); a campaign should be far smaller"));
+    }
+    return std::nullopt;
+  }
   Mark(node, path);
   google::protobuf::Value out;
   if (node.IsNull()) {

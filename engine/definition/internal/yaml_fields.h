@@ -66,9 +66,13 @@ class YamlFields {
                                                      const std::string& path,
                                                      absl::string_view step);
   // Any YAML value as a JSON-like value; plain scalars resolve per the YAML 1.2 core schema
-  // (null, booleans, integers, floats), quoted scalars are strings.
+  // (null, booleans, integers, floats), quoted scalars are strings. At most kMaxValues
+  // values are read per document, counting an alias each time it is used, so that a few
+  // lines of nested aliases cannot expand into billions of values.
   std::optional<google::protobuf::Value> Value(const YAML::Node& node, const std::string& path,
                                                absl::string_view step);
+
+  static constexpr size_t kMaxValues = 100'000;
 
  private:
   std::optional<std::string> Scalar(const YAML::Node& node, const std::string& path,
@@ -77,6 +81,7 @@ class YamlFields {
   absl::string_view text_;
   SourceMap& source_map_;
   Diagnostics& diagnostics_;
+  size_t values_read_ = 0;
 };
 
 }  // namespace fanfare::definition::internal

@@ -1,0 +1,79 @@
+#include "workers/devmode/dev_stack.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
+#include "workers/registry/adapters.h"
+
+namespace fanfare::devmode {
+namespace {
+
+workers::AccountCredentials Account(std::string alias, std::string network,
+                                    std::map<std::string, std::string> ids) {
+  workers::AccountCredentials account;
+  account.alias = alias;
+  account.network = network;
+  account.fields = std::move(ids);
+  // The sandbox's token convention: sbx_<network>_<alias>, refresh sbxr_<network>_<alias>.
+  account.fields["access_token"] = absl::StrCat("sbx_", network, "_", alias);
+  if (network != "facebook" && network != "instagram") {
+    account.fields["refresh_token"] = absl::StrCat("sbxr_", network, "_", alias);
+    account.fields["client_id"] = network == "tiktok" ? "sandbox-client-key" : "sandbox-client";
+    account.fields["client_secret"] = "sandbox-secret";
+  }
+  return account;
+}
+
+}  // namespace
+
+std::vector<workers::AccountCredentials> SandboxAccounts() {
+  return {
+      Account("acme_fb", "facebook", {{"page_id", "1001"}, {"ad_account_id", "123456"}}),
+      Account("acme_ig", "instagram",
+              {{"ig_user_id", "17841400000000001"}, {"ad_account_id", "123456"}}),
+      Account("acme_x", "x",
+              {{"ads_account_id", "18ce54d4x5t"}, {"funding_instrument_id", "lygyi"}}),
+      Account("acme_li", "linkedin",
+              {{"author_urn", "urn:li:organization:2414183"}, {"ad_account_id", "507404993"}}),
+      Account("acme_yt", "youtube", {}),
+      Account("acme_tt", "tiktok", {{"advertiser_id", "7000000001"}}),
+      Account("acme_snap", "snapchat", {{"ad_account_id", "8adc3db7"}}),
+  };
+}
+
+absl::Status DevStack::Start(const std::string& coordinator) {
+  sandbox::SandboxOptions sandbox_options;
+  sandbox_options.seed = options_.sandbox_seed;
+  sandbox_options.clock = options_.clock;
+  sandbox_options.manual_clock = options_.manual_clock;
+  sandbox_ = std::make_unique<sandbox::Sandbox>(sandbox_options);
+  ASSIGN_OR_RETURN(int port, sandbox_->Start("127.0.0.1", 0));
+  (void)port;
+  std::vector<std::string> queues = workers::SupportedNetworks();
+  queues.push_back(workers::kContentQueue);
+  for (const std::string& queue : queues) {
+    workers::NetworkWorkerOptions options;
+    options.worker.address = coordinator;
+    options.worker.worker_id = absl::StrCat("dev-", queue);
+    options.worker.concurrency = options_.concurrency_per_network;
+    options.worker.clock = options_.clock;
+    options.worker.reconnect_initial = absl::Milliseconds(50);
+    options.networks = {queue};
+    options.accounts = SandboxAccounts();
+    options.poll_interval = absl::Milliseconds(20);
+    if (queue != workers::kContentQueue) {
+      options.api_bases = {absl::StrCat(queue, "=", sandbox_->NetworkBase(queue))};
+    }
+    ASSIGN_OR_RETURN(auto worker, workers::NetworkWorker::Create(std::move(options)));
+    RETURN_IF_ERROR(worker->Start());
+    workers_.push_back(std::move(worker));
+  }
+  return absl::OkStatus();
+}
+
+void DevStack::Stop() {
+  for (auto& worker : workers_) worker->Drain();
+  workers_.clear();
+  if (sandbox_ != nullptr) sandbox_->Stop();
+}
+
+}  // namespace fanfare::devmode

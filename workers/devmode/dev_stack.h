@@ -1,0 +1,53 @@
+// DevStack: what `fanfared --dev` runs beside the coordinator — the network sandbox and one
+// in-process worker per network (plus content), wired to each other over loopback, so that
+// a campaign runs end to end on one laptop. With a ManualClock it is the rehearsal stack:
+// the sandbox and the workers read the same virtual time as the coordinator.
+#ifndef FANFARE_WORKERS_DEVMODE_DEV_STACK_H_
+#define FANFARE_WORKERS_DEVMODE_DEV_STACK_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/base/clock.h"
+#include "workers/common/credentials.h"
+#include "workers/runtime/network_worker.h"
+#include "workers/sandbox/sandbox.h"
+
+namespace fanfare::devmode {
+
+// The sandbox accounts the example campaigns use (acme_fb, acme_ig, acme_x, acme_li,
+// acme_yt, acme_tt, acme_snap); the same as examples/sandbox-credentials.json.
+std::vector<workers::AccountCredentials> SandboxAccounts();
+
+struct DevStackOptions {
+  // Time for the sandbox and the workers; must outlive the stack. A ManualClock here must
+  // also be `manual_clock`, so that the sandbox follows it.
+  const Clock* clock = &Clock::System();
+  ManualClock* manual_clock = nullptr;
+  int concurrency_per_network = 4;
+  uint64_t sandbox_seed = 1;
+};
+
+class DevStack {
+ public:
+  explicit DevStack(DevStackOptions options) : options_(options) {}
+  ~DevStack() { Stop(); }
+
+  // Starts the sandbox on a free loopback port and the workers against `coordinator`.
+  absl::Status Start(const std::string& coordinator);
+  // Drains the workers, then stops the sandbox.
+  void Stop();
+
+  sandbox::Sandbox& sandbox() { return *sandbox_; }
+
+ private:
+  DevStackOptions options_;
+  std::unique_ptr<sandbox::Sandbox> sandbox_;
+  std::vector<std::unique_ptr<workers::NetworkWorker>> workers_;
+};
+
+}  // namespace fanfare::devmode
+
+#endif  // FANFARE_WORKERS_DEVMODE_DEV_STACK_H_

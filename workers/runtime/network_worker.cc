@@ -1,0 +1,71 @@
+#include "workers/runtime/network_worker.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/base/status_macros.h"
+#include "workers/content/content_generator.h"
+#include "workers/registry/adapters.h"
+
+extern char** environ;
+
+namespace fanfare::workers {
+namespace {
+
+bool Contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<NetworkWorker>> NetworkWorker::Create(NetworkWorkerOptions options) {
+  std::unique_ptr<NetworkWorker> worker(new NetworkWorker());
+  worker->options_ = std::move(options);
+  RETURN_IF_ERROR(worker->LoadCredentials());
+  worker->http_ = std::make_unique<CurlHttpClient>();
+  worker->adapter_options_.credentials = worker->credentials_.get();
+  worker->adapter_options_.http = worker->http_.get();
+  worker->adapter_options_.poll_interval = worker->options_.poll_interval;
+  for (const std::string& flag : worker->options_.api_bases) {
+    RETURN_IF_ERROR(ParseApiBaseFlag(flag, worker->adapter_options_));
+  }
+  worker->worker_ = std::make_unique<Worker>(worker->options_.worker);
+  RETURN_IF_ERROR(worker->RegisterHandlers());
+  return worker;
+}
+
+absl::Status NetworkWorker::LoadCredentials() {
+  if (!options_.credentials_file.empty()) {
+    ASSIGN_OR_RETURN(credentials_, CredentialStore::LoadFile(options_.credentials_file));
+  } else if (!options_.accounts.empty()) {
+    credentials_ = CredentialStore::FromAccounts(options_.accounts);
+  } else {
+    ASSIGN_OR_RETURN(credentials_, CredentialStore::FromEnvironment(environ));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NetworkWorker::RegisterHandlers() {
+  std::vector<std::string> wanted = options_.networks;
+  const bool all = wanted.empty();
+  const bool content = all || Contains(wanted, kContentQueue);
+  wanted.erase(std::remove(wanted.begin(), wanted.end(), kContentQueue), wanted.end());
+  if (!all && !content && wanted.empty()) {
+    return absl::InvalidArgumentError("no networks to serve");
+  }
+  if (all || !wanted.empty()) {
+    ASSIGN_OR_RETURN(adapters_, MakeAdapters(adapter_options_, wanted));
+    for (const ActionHandler& handler : ListHandlers(adapters_)) {
+      worker_->Handle(handler.action, handler.handler);
+      actions_.push_back(handler.action);
+    }
+  }
+  if (content) {
+    worker_->Handle(std::string(content::kContentGenerateAction), content::HandleContentGenerate);
+    actions_.emplace_back(content::kContentGenerateAction);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace fanfare::workers

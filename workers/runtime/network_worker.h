@@ -1,0 +1,73 @@
+// NetworkWorker: a fanfare::Worker serving the actions of some networks (and
+// content.generate), with the credentials, HTTP client and adapters they need. The
+// `fanfare-worker` binary runs one; `fanfared --dev` runs one per network in-process.
+//
+//   NetworkWorkerOptions options;
+//   options.worker.address = "127.0.0.1:7600";
+//   options.networks = {"facebook", "content"};
+//   options.credentials_file = "/etc/fanfare/credentials.json";   // mode 0600
+//   options.api_bases = {"facebook=http://127.0.0.1:7700/facebook"};
+//   ASSIGN_OR_RETURN(auto worker, NetworkWorker::Create(options));
+//   RETURN_IF_ERROR(worker->Start());
+//
+// Thread safety: as fanfare::Worker.
+#ifndef FANFARE_WORKERS_RUNTIME_NETWORK_WORKER_H_
+#define FANFARE_WORKERS_RUNTIME_NETWORK_WORKER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sdk/worker/worker.h"
+#include "workers/common/adapter.h"
+#include "workers/common/credentials.h"
+#include "workers/common/http_client.h"
+
+namespace fanfare::workers {
+
+// The queue of content.generate, served beside the networks.
+inline constexpr char kContentQueue[] = "content";
+
+struct NetworkWorkerOptions {
+  WorkerOptions worker;
+  // Networks ("facebook", …) and "content"; empty means all of them.
+  std::vector<std::string> networks;
+  // Account credentials: a JSON file (mode 0600), else FANFARE_ACCOUNT_* variables, else
+  // `accounts` (for embedding).
+  std::string credentials_file;
+  std::vector<AccountCredentials> accounts;
+  // --api-base flags: "x=http://127.0.0.1:7700/x" (see ParseApiBaseFlag).
+  std::vector<std::string> api_bases;
+  // How often asynchronous processing is polled (Instagram containers, uploads).
+  absl::Duration poll_interval = absl::Seconds(2);
+};
+
+class NetworkWorker {
+ public:
+  static absl::StatusOr<std::unique_ptr<NetworkWorker>> Create(NetworkWorkerOptions options);
+
+  absl::Status Start() { return worker_->Start(); }
+  void Drain() { worker_->Drain(); }
+  void Stop() { worker_->Stop(); }
+  Worker& worker() { return *worker_; }
+  // The actions served, e.g. "facebook.publish".
+  const std::vector<std::string>& actions() const { return actions_; }
+
+ private:
+  NetworkWorker() = default;
+  absl::Status LoadCredentials();
+  absl::Status RegisterHandlers();
+
+  NetworkWorkerOptions options_;
+  std::unique_ptr<CredentialStore> credentials_;
+  std::unique_ptr<CurlHttpClient> http_;
+  AdapterOptions adapter_options_;
+  std::vector<std::unique_ptr<NetworkAdapter>> adapters_;
+  std::unique_ptr<Worker> worker_;
+  std::vector<std::string> actions_;
+};
+
+}  // namespace fanfare::workers
+
+#endif  // FANFARE_WORKERS_RUNTIME_NETWORK_WORKER_H_
