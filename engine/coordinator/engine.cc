@@ -78,9 +78,12 @@ absl::Time Engine::NextDue() {
     while (!heap.empty()) {
       auto [at, task_id] = heap.top();
       auto it = tasks_.find(task_id);
-      const bool live = it != tasks_.end() &&
-                        (lease ? it->second.instance->lease_deadline
-                               : it->second.instance->timer_at) == at;
+      const TaskRef* ref = it == tasks_.end() ? nullptr : &it->second;
+      const bool live =
+          ref != nullptr &&
+          (ref->instance == nullptr
+               ? !lease && ref->run->start_timer() == at
+               : (lease ? ref->instance->lease_deadline : ref->instance->timer_at) == at);
       if (live) return at;
       heap.pop();
     }
@@ -90,7 +93,7 @@ absl::Time Engine::NextDue() {
   for (const auto& [id, session] : dispatcher_.sessions()) {
     due = std::min(due, session->poll_deadline);
   }
-  return due;
+  return std::min(due, NextScheduleFire());
 }
 
 void Engine::FireDue() {
@@ -99,20 +102,34 @@ void Engine::FireDue() {
     const auto [at, task_id] = lease_heap_.top();
     lease_heap_.pop();
     auto it = tasks_.find(task_id);
-    if (it == tasks_.end() || it->second.instance->lease_deadline != at) continue;
+    if (it == tasks_.end() || it->second.instance == nullptr ||
+        it->second.instance->lease_deadline != at) {
+      continue;
+    }
     scheduler_.LeaseExpired(*it->second.run, *it->second.instance);
   }
   while (!timer_heap_.empty() && timer_heap_.top().first <= now) {
     const auto [at, task_id] = timer_heap_.top();
     timer_heap_.pop();
     auto it = tasks_.find(task_id);
-    if (it == tasks_.end() || it->second.instance->timer_at != at ||
-        it->second.instance->timer_kind == scheduler::TimerKind::kNone ||
-        it->second.run->record().status() == v1::RUN_STATUS_PAUSED) {
+    if (it == tasks_.end()) continue;
+    scheduler::RunState& run = *it->second.run;
+    if (it->second.instance == nullptr) {
+      // The run's own timer: a SCHEDULED run's start.
+      if (run.start_timer() == at && run.record().status() == v1::RUN_STATUS_SCHEDULED) {
+        run.set_start_timer(absl::InfiniteFuture());
+        scheduler_.Start(run);
+      }
+      continue;
+    }
+    scheduler::StepInstance& instance = *it->second.instance;
+    if (instance.timer_at != at || instance.timer_kind == scheduler::TimerKind::kNone ||
+        run.record().status() == v1::RUN_STATUS_PAUSED) {
       continue;  // stale, or held until the run resumes
     }
-    scheduler_.TimerFired(*it->second.run, *it->second.instance);
+    scheduler_.TimerFired(run, instance);
   }
+  FireSchedules();
 }
 
 void Engine::Dispatch() {
@@ -121,7 +138,8 @@ void Engine::Dispatch() {
         dispatch::Dispatcher::Candidate candidate;
         auto it = tasks_.find(task_id);
         // Paused runs' tasks leave the queue; ResumeRun queues them again.
-        if (it == tasks_.end() || !it->second.instance->queued() ||
+        if (it == tasks_.end() || it->second.instance == nullptr ||
+            !it->second.instance->queued() ||
             it->second.run->record().status() == v1::RUN_STATUS_PAUSED) {
           return candidate;
         }
@@ -149,10 +167,32 @@ void Engine::SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
   stored = std::move(wanted);
 }
 
+void Engine::SyncRunTimer(scheduler::RunState& run) {
+  const bool timed = run.start_timer() != absl::InfiniteFuture();
+  std::string wanted = timed ? keys::Timer(run.start_timer(), run.start_task_id) : "";
+  if (wanted == run.stored_start_timer) return;
+  if (!run.stored_start_timer.empty()) batch_->Delete(store::Cf::kTimers, run.stored_start_timer);
+  if (timed) {
+    internal::InstanceRef ref;
+    ref.set_namespace_(run.ns());
+    ref.set_run_id(run.run_id());
+    batch_->Put(store::Cf::kTimers, wanted, ref.SerializeAsString());
+    timer_heap_.emplace(run.start_timer(), run.start_task_id);
+  }
+  run.stored_start_timer = std::move(wanted);
+}
+
 void Engine::FlushRun(scheduler::RunState& run) {
   scheduler::RunState::Changes changes = run.TakeChanges();
   const std::string& ns = run.ns();
   const std::string& run_id = run.run_id();
+  // Deletions first: a step re-created in the same cycle (RetryRun) reuses its key.
+  for (const std::string& key : changes.deleted_keys) {
+    batch_->Delete(store::Cf::kSteps, keys::Step(ns, run_id, key));
+  }
+  for (int64_t seq : changes.deleted_events) {
+    batch_->Delete(store::Cf::kHistory, keys::History(ns, run_id, seq));
+  }
   for (scheduler::StepInstance* instance : changes.instances) {
     batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, instance->key),
                 EncodeStep(*instance).SerializeAsString());
@@ -177,14 +217,12 @@ void Engine::FlushRun(scheduler::RunState& run) {
       timer_heap_.emplace(instance->timer_at, instance->task_id);
     }
   }
-  for (const std::string& key : changes.deleted_keys) {
-    batch_->Delete(store::Cf::kSteps, keys::Step(ns, run_id, key));
-  }
   for (const v1::HistoryEvent& event : changes.events) {
     batch_->Put(store::Cf::kHistory, keys::History(ns, run_id, event.seq()),
                 event.SerializeAsString());
   }
   if (changes.record_dirty) {
+    SyncRunTimer(run);
     batch_->Put(store::Cf::kRuns, keys::Run(ns, run_id), EncodeRun(run).SerializeAsString());
     if (run.terminal()) {
       batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id));
@@ -243,6 +281,7 @@ void Engine::Durable(int64_t group_id) {
     ended_runs_.pop_front();
     if (it == runs_.end() || !it->second->terminal()) continue;
     for (const auto& instance : it->second->instances()) tasks_.erase(instance->task_id);
+    tasks_.erase(it->second->start_task_id);
     watchers_.erase(it->first);
     runs_.erase(it);
   }

@@ -36,6 +36,7 @@
 #include "engine/dispatch/dispatcher.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
+#include "fanfare/internal/records.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
 
@@ -126,6 +127,7 @@ class Engine : private scheduler::SchedulerHost {
   size_t active_runs() const { return runs_.size(); }
 
  private:
+  // What a task id names: an instance, or (instance null) the run's own start timer.
   struct TaskRef {
     scheduler::RunState* run = nullptr;
     scheduler::StepInstance* instance = nullptr;
@@ -144,6 +146,7 @@ class Engine : private scheduler::SchedulerHost {
   // Recovery (recovery.cc).
   absl::Status Recover();
   absl::Status LoadRun(const std::string& ns, const std::string& run_id);
+  absl::Status LoadIterationEvents(scheduler::RunState& run);
   absl::Status RebuildIndexes();
 
   // Cycle pieces (engine.cc).
@@ -151,6 +154,8 @@ class Engine : private scheduler::SchedulerHost {
   void Dispatch();
   void Flush();
   void FlushRun(scheduler::RunState& run);
+  // Indexes the run's own start timer (a SCHEDULED run) as it stands.
+  void SyncRunTimer(scheduler::RunState& run);
   void SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
                  const scheduler::RunState& run, const scheduler::StepInstance& instance);
   uint64_t AllocateTaskId();
@@ -167,10 +172,19 @@ class Engine : private scheduler::SchedulerHost {
   absl::StatusOr<v1::StartRunResponse> ExistingRun(const v1::StartRunRequest& request,
                                                    const std::string& fingerprint);
   scheduler::RunState& AddRun(std::unique_ptr<scheduler::RunState> run);
+  // Forgets an unchanged run that was loaded only to be looked at.
+  void Unload(scheduler::RunState& run);
   // The active run, or the error to answer with: NotFound, or FailedPrecondition naming how
   // the run ended.
   absl::StatusOr<scheduler::RunState*> ActiveOrError(const std::string& ns,
                                                      const std::string& run_id);
+
+  // Schedules (engine_schedules.cc).
+  absl::Status LoadSchedules();
+  void UpdateSchedule(const v1::Campaign& campaign);
+  void FireSchedules();
+  void FireSchedule(internal::ScheduleRecord& schedule, absl::Time fire_time);
+  absl::Time NextScheduleFire() const;
 
   // Workers (engine_workers.cc).
   v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
@@ -193,8 +207,12 @@ class Engine : private scheduler::SchedulerHost {
   // Lazily-deleted heaps: an entry counts only if the instance still has that deadline.
   DueHeap lease_heap_;
   DueHeap timer_heap_;
+  // Latest applied version by "ns/name", for versions the store may not show yet.
+  absl::flat_hash_map<std::string, int64_t> latest_versions_;
   // Compiled campaign versions, by "ns/name/version".
   absl::flat_hash_map<std::string, std::shared_ptr<const scheduler::CompiledCampaign>> campaigns_;
+  // Campaign schedules by "ns/name".
+  absl::flat_hash_map<std::string, internal::ScheduleRecord> schedules_;
   // Watchers by "ns/run_id".
   absl::flat_hash_map<std::string, std::vector<std::shared_ptr<RunWatcher>>> watchers_;
 

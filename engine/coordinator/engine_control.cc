@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "engine/coordinator/engine.h"
+#include "engine/coordinator/keys.h"
 #include "engine/coordinator/run_codec.h"
 
 namespace fanfare::coordinator {
@@ -55,8 +56,27 @@ void Engine::ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply
 }
 
 void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) {
-  ReplyAfterCommit<v1::Run>(std::move(reply),
-                            absl::UnimplementedError("RetryRun is not implemented yet"));
+  const std::string ns = request.namespace_().empty() ? "default" : request.namespace_();
+  scheduler::RunState* run = FindActive(ns, request.run_id());
+  const bool loaded = run == nullptr;
+  if (loaded) {
+    // An ended run left memory; bring it back from the store.
+    if (absl::Status status = LoadRun(ns, request.run_id()); !status.ok()) {
+      ReplyAfterCommit<v1::Run>(std::move(reply), absl::IsDataLoss(status)
+                                                      ? status
+                                                      : ReadStoredRun(ns, request.run_id()).status());
+      return;
+    }
+    run = FindActive(ns, request.run_id());
+  }
+  if (absl::Status status = scheduler_.Rerun(*run, request.from_step(), request.identity());
+      !status.ok()) {
+    if (loaded) Unload(*run);
+    ReplyAfterCommit<v1::Run>(std::move(reply), status);
+    return;
+  }
+  batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, request.run_id()), "");
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
 }
 
 }  // namespace fanfare::coordinator

@@ -66,12 +66,23 @@ scheduler::RunState& Engine::AddRun(std::unique_ptr<scheduler::RunState> run) {
   scheduler::RunState& ref = *run;
   ref.set_change_list(&changed_runs_);
   for (const auto& instance : ref.instances()) tasks_[instance->task_id] = TaskRef{&ref, instance.get()};
+  if (ref.start_task_id != 0) tasks_[ref.start_task_id] = TaskRef{&ref, nullptr};
   runs_[RunKey(ref.ns(), ref.run_id())] = std::move(run);
   return ref;
 }
 
+void Engine::Unload(scheduler::RunState& run) {
+  for (const auto& instance : run.instances()) tasks_.erase(instance->task_id);
+  tasks_.erase(run.start_task_id);
+  runs_.erase(RunKey(run.ns(), run.run_id()));
+}
+
 absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> Engine::LoadCampaign(
     const std::string& ns, const std::string& name, int64_t version) {
+  if (auto known = latest_versions_.find(absl::StrCat(ns, "/", name));
+      version == 0 && known != latest_versions_.end()) {
+    version = known->second;
+  }
   if (version == 0) {
     // The latest version: the last key under the campaign's prefix.
     int64_t latest = 0;
@@ -142,6 +153,12 @@ void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
   if (!request.dry_run()) {
     batch_->Put(store::Cf::kSpecs, keys::Spec(ns, name, campaign.version()),
                 campaign.SerializeAsString());
+    // The store lags the open group: later applies in this group must see this version.
+    latest_versions_[absl::StrCat(ns, "/", name)] = campaign.version();
+    if (auto compiled = scheduler::CompiledCampaign::Compile(campaign); compiled.ok()) {
+      campaigns_[absl::StrCat(ns, "/", name, "/", campaign.version())] = *compiled;
+    }
+    UpdateSchedule(campaign);
   }
   *response.mutable_campaign() = std::move(campaign);
   response.set_changed(true);
@@ -212,14 +229,23 @@ void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> r
   *record.mutable_labels() = request.labels();
   record.set_priority(request.priority());
   *record.mutable_created_at() = ToProtoTime(now);
-  *record.mutable_start_at() = ToProtoTime(now);
+  const absl::Time start_at =
+      request.has_start_at() ? std::max(now, FromProtoTime(request.start_at())) : now;
+  *record.mutable_start_at() = ToProtoTime(start_at);
   record.set_started_by(request.identity());
   scheduler::RunState& run = AddRun(std::make_unique<scheduler::RunState>(
       std::move(record), *campaign, definition::ParamsValue((*campaign)->spec(), *params)));
   batch_->Put(store::Cf::kIdempotency, fingerprint_key, Fingerprint(request).SerializeAsString());
   batch_->Put(store::Cf::kRunIndex, keys::RunIndex(ns, now, run.run_id()), "");
   batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run.run_id()), "");
-  scheduler_.Start(run);
+  if (start_at > now) {
+    // SCHEDULED until its own timer fires.
+    run.start_task_id = AllocateTaskId();
+    tasks_[run.start_task_id] = TaskRef{&run, nullptr};
+    run.set_start_timer(start_at);
+  } else {
+    scheduler_.Start(run);
+  }
   v1::StartRunResponse response;
   *response.mutable_run() = PublicRun(run);
   response.set_created(true);
@@ -325,15 +351,9 @@ void Engine::SignalRun(const v1::SignalRunRequest& request, Reply<v1::Run> reply
                     : stored.status());
     return;
   }
-  const int delivered = scheduler_.Signal(*run, request.signal(),
-                                          expr::FromProto(request.payload()), request.identity());
-  if (delivered == 0) {
-    ReplyAfterCommit<v1::Run>(
-        std::move(reply), absl::FailedPreconditionError(absl::StrCat(
-                              "no step of run '", request.run_id(), "' is waiting for signal '",
-                              request.signal(), "'")));
-    return;
-  }
+  // Delivered to the steps waiting for it, or buffered for the first one to wait.
+  scheduler_.Signal(*run, request.signal(), expr::FromProto(request.payload()),
+                    request.identity());
   ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
 }
 

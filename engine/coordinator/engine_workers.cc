@@ -94,7 +94,9 @@ void Engine::FlushSessions() {
 
 bool Engine::AssignTask(uint64_t task_id, dispatch::WorkerSession& session) {
   auto it = tasks_.find(task_id);
-  if (it == tasks_.end() || !it->second.instance->queued()) return false;
+  if (it == tasks_.end() || it->second.instance == nullptr || !it->second.instance->queued()) {
+    return false;
+  }
   v1::Task task = scheduler_.Lease(*it->second.run, *it->second.instance, session.worker_id());
   session.Started(task_id);
   *session.outbox().add_tasks() = std::move(task);
@@ -107,7 +109,7 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
                "the outcome has neither `success` nor `failure`");
   }
   auto it = tasks_.find(outcome.task_id());
-  if (it == tasks_.end()) {
+  if (it == tasks_.end() || it->second.instance == nullptr) {
     return Ack(outcome, v1::OutcomeAck::STATUS_UNKNOWN_TASK,
                absl::StrCat("no active task ", outcome.task_id(), "; its run may have ended"));
   }
@@ -157,7 +159,7 @@ void Engine::ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome
 
 bool Engine::ExtendLease(const v1::TaskRef& ref) {
   auto it = tasks_.find(ref.task_id());
-  if (it == tasks_.end()) return false;
+  if (it == tasks_.end() || it->second.instance == nullptr) return false;
   scheduler::StepInstance& instance = *it->second.instance;
   if (!instance.leased() || instance.attempt != ref.attempt()) return false;
   scheduler_.ExtendLease(instance);

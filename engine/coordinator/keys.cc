@@ -59,6 +59,12 @@ std::string StartFingerprint(absl::string_view ns, absl::string_view run_id) {
   return KeyWriter().String("start").String(ns).String(run_id).Take();
 }
 
+std::string Schedule(absl::string_view ns, absl::string_view name) {
+  return KeyWriter().String("schedule").String(ns).String(name).Take();
+}
+
+std::string SchedulePrefix() { return KeyWriter().String("schedule").Take(); }
+
 std::string Meta(absl::string_view name) { return KeyWriter().String(name).Take(); }
 
 }  // namespace fanfare::coordinator::keys

@@ -10,6 +10,7 @@
 //   timers       due, task_id                     → internal.InstanceRef
 //   history      ns, run_id, seq                  → fanfare.v1.HistoryEvent
 //   idempotency  "start", ns, run_id              → internal.StartFingerprint
+//                "schedule", ns, name             → internal.ScheduleRecord
 //   meta         name                             → value
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
@@ -48,6 +49,9 @@ std::string History(absl::string_view ns, absl::string_view run_id, int64_t seq)
 std::string HistoryPrefix(absl::string_view ns, absl::string_view run_id);
 
 std::string StartFingerprint(absl::string_view ns, absl::string_view run_id);
+// idempotency  "schedule", ns, name → internal.ScheduleRecord
+std::string Schedule(absl::string_view ns, absl::string_view name);
+std::string SchedulePrefix();
 std::string Meta(absl::string_view name);
 
 }  // namespace fanfare::coordinator::keys

@@ -1,5 +1,7 @@
 // Start-up: every active run is loaded from the store, and the dispatch queues, leases and
 // timers are rebuilt from their index column families.
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/coordinator/engine.h"
@@ -43,6 +45,7 @@ absl::Status Engine::Recover() {
     if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
   }
   if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
+  if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
   batch_->Clear();
   return absl::OkStatus();
@@ -68,8 +71,30 @@ absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id) {
   absl::StatusOr<std::unique_ptr<scheduler::RunState>> run =
       DecodeRun(record, *campaign, std::move(steps));
   if (!run.ok()) return run.status();
+  if (absl::Status status = LoadIterationEvents(**run); !status.ok()) return status;
   AddRun(*std::move(run));
   return absl::OkStatus();
+}
+
+absl::Status Engine::LoadIterationEvents(scheduler::RunState& run) {
+  // Only runs with repeat blocks compact history; they need to know which events belong to
+  // which kept iteration.
+  const scheduler::Scope& root = run.campaign().root();
+  const bool loops = std::any_of(root.steps.begin(), root.steps.end(), [](const auto& def) {
+    return def.kind == scheduler::StepDef::Kind::kRepeat;
+  });
+  if (!loops) return absl::OkStatus();
+  absl::Status scan = store_->ScanPrefix(
+      store::Cf::kHistory, keys::HistoryPrefix(run.ns(), run.run_id()),
+      [&](absl::string_view, absl::string_view value) {
+        v1::HistoryEvent event;
+        if (event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+          run.NoteStoredEvent(event);
+        }
+        return true;
+      });
+  run.TakeChanges();
+  return scan;
 }
 
 absl::Status Engine::RebuildIndexes() {
@@ -79,12 +104,17 @@ absl::Status Engine::RebuildIndexes() {
     return store_->ScanPrefix(cf, "", [&](absl::string_view key, absl::string_view value) {
       internal::InstanceRef ref;
       scheduler::StepInstance* instance = nullptr;
+      scheduler::RunState* run = nullptr;
       if (ref.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        if (scheduler::RunState* run = FindActive(ref.namespace_(), ref.run_id())) {
-          instance = run->Find(ref.step_key());
-        }
+        run = FindActive(ref.namespace_(), ref.run_id());
+        if (run != nullptr) instance = run->Find(ref.step_key());
       }
-      if (instance != nullptr && wants(*instance)) {
+      if (cf == store::Cf::kTimers && run != nullptr && ref.step_key().empty() &&
+          run->start_timer() != absl::InfiniteFuture()) {
+        // The run's own start timer.
+        run->stored_start_timer = std::string(key);
+        timer_heap_.emplace(run->start_timer(), run->start_task_id);
+      } else if (instance != nullptr && wants(*instance)) {
         adopt(*instance, std::string(key));
       } else {
         batch_->Delete(cf, key);
@@ -116,6 +146,9 @@ absl::Status Engine::RebuildIndexes() {
   if (!status.ok()) return status;
   // Instances whose index entry is missing are rewritten (Touch) and queued by the flush.
   for (const auto& [key, run] : runs_) {
+    if (run->start_timer() != absl::InfiniteFuture() && run->stored_start_timer.empty()) {
+      run->TouchRecord();
+    }
     for (const auto& instance : run->instances()) {
       const bool missing = (instance->queued() && instance->stored.ready.empty()) ||
                            (instance->leased() && instance->stored.lease.empty()) ||

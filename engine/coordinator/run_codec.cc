@@ -75,12 +75,22 @@ internal::RunRecord EncodeRun(const scheduler::RunState& run) {
     (*record.mutable_run()->mutable_step_counts())[state] = count;
   }
   record.set_next_event_seq(run.next_event_seq());
+  record.set_start_task_id(run.start_task_id);
+  for (const auto& signal : run.buffered_signals()) {
+    internal::BufferedSignal& out = *record.add_signals();
+    out.set_name(signal.name);
+    if (auto payload = expr::ToProto(signal.payload); payload.ok()) *out.mutable_payload() = *payload;
+    out.set_identity(signal.identity);
+  }
   const Scope& root = run.campaign().root();
   for (const auto& def : root.steps) {
     if (def.kind != scheduler::StepDef::Kind::kRepeat) continue;
     if (const int i = run.iteration(def.index); i > 0) (*record.mutable_iterations())[def.index] = i;
     if (const int k = run.first_kept_iteration(def.index); k > 1) {
       (*record.mutable_first_kept_iterations())[def.index] = k;
+    }
+    if (const int64_t seq = run.compaction_event(def.index); seq > 0) {
+      (*record.mutable_compaction_event_seqs())[def.index] = seq;
     }
   }
   return record;
@@ -113,6 +123,7 @@ internal::StepRecord EncodeStep(const StepInstance& instance) {
   record.set_timer_at_us(ToMicrosOrZero(instance.timer_at));
   record.set_timer_kind(static_cast<int>(instance.timer_kind));
   record.set_decided_by(instance.decided_by);
+  record.set_attempts_before_rerun(instance.attempts_before_rerun);
   return record;
 }
 
@@ -133,6 +144,17 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
   for (const auto& [index, iteration] : record.iterations()) run->set_iteration(index, iteration);
   for (const auto& [index, first] : record.first_kept_iterations()) {
     run->set_first_kept_iteration(index, first);
+  }
+  for (const auto& [index, seq] : record.compaction_event_seqs()) {
+    run->set_compaction_event(index, seq);
+  }
+  for (const internal::BufferedSignal& signal : record.signals()) {
+    run->buffered_signals().push_back(
+        {signal.name(), expr::FromProto(signal.payload()), signal.identity()});
+  }
+  run->start_task_id = record.start_task_id();
+  if (record.run().status() == v1::RUN_STATUS_SCHEDULED) {
+    run->set_start_timer(FromProtoTime(record.run().start_at()));
   }
   // Creation order: scope, iteration, step, item. Groups list their instances in item order.
   std::sort(steps.begin(), steps.end(), [](const auto& a, const auto& b) {
@@ -177,6 +199,7 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     instance.last_error = view.last_error();
     instance.waiting = view.waiting();
     instance.decided_by = step.decided_by();
+    instance.attempts_before_rerun = step.attempts_before_rerun();
   }
   // Nothing above is a change: the records are what the store holds.
   run->TakeChanges();

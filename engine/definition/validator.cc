@@ -1,5 +1,6 @@
 #include "engine/definition/validator.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,37 @@ void CheckBudget(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
   }
 }
 
+// Every scheduled run starts with schedule.params: check them once, here, rather than fail
+// each run at its fire time.
+void CheckScheduledParams(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
+  const auto& given = spec.schedule().params().fields();
+  std::vector<std::string> declared;
+  for (const v1::ParamSpec& param : spec.params()) declared.push_back(param.name());
+  std::vector<std::string> names;
+  for (const auto& [name, value] : given) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  for (const std::string& name : names) {
+    const std::string path = absl::StrCat("schedule.params.", name);
+    auto param = std::find_if(spec.params().begin(), spec.params().end(),
+                              [&](const v1::ParamSpec& p) { return p.name() == name; });
+    if (param == spec.params().end()) {
+      diagnostics.Add(path, "", absl::StrCat("schedule.params gives unknown param '", name, "'",
+                                             DidYouMean(name, declared),
+                                             "; declare it under `params:`"));
+    } else if (std::string want = ParamTypeMismatch(given.at(name), param->type());
+               !want.empty() && param->type() != v1::PARAM_TYPE_UNSPECIFIED) {
+      diagnostics.Add(path, "", absl::StrCat("param '", name, "' must be ", want));
+    }
+  }
+  for (const v1::ParamSpec& param : spec.params()) {
+    if (param.required() && !param.has_default_value() && !given.contains(param.name())) {
+      diagnostics.Add("schedule.params", "",
+                      absl::StrCat("param '", param.name(), "' is required: give it under "
+                                   "schedule.params, or every scheduled run would fail"));
+    }
+  }
+}
+
 void CheckSchedule(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
   if (!spec.has_schedule()) return;
   if (absl::StatusOr<CronSchedule> cron = CronSchedule::Parse(spec.schedule().cron()); !cron.ok()) {
@@ -142,6 +174,7 @@ void CheckSchedule(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
                     absl::StrCat("unknown time zone '", tz, "'; use an IANA name such as "
                                  "Europe/Paris or America/Los_Angeles"));
   }
+  CheckScheduledParams(spec, diagnostics);
 }
 
 }  // namespace

@@ -151,7 +151,8 @@ bool Scheduler::IsRetryable(const StepInstance& instance, const v1::TaskFailure&
 
 absl::Duration Scheduler::Backoff(const StepInstance& instance) const {
   const RetrySettings& retry = instance.def->retry;
-  const int failures = std::max(1, instance.attempt - instance.reconcile_attempts);
+  const int failures = std::max(
+      1, instance.attempt - instance.reconcile_attempts - instance.attempts_before_rerun);
   const double base = absl::ToDoubleSeconds(retry.initial_backoff) *
                       std::pow(retry.multiplier, failures - 1);
   const double capped = std::min(base, absl::ToDoubleSeconds(retry.max_backoff));
@@ -180,7 +181,8 @@ void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailur
     QueueForReconcile(run, instance);
     return;
   }
-  const int executions = instance.attempt - instance.reconcile_attempts;
+  const int executions =
+      instance.attempt - instance.reconcile_attempts - instance.attempts_before_rerun;
   const bool retry = IsRetryable(instance, failure) &&
                      (reconciling || executions < instance.def->retry.max_attempts);
   v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance);

@@ -65,6 +65,7 @@ void Scheduler::PrepareBuiltin(RunState& run, StepInstance& instance,
         instance.waiting.set_detail(def.approval_message->Render(vars).ToText());
       } else if (!approval) {
         instance.waiting.set_detail(absl::StrCat("waiting for signal '", def.signal_name, "'"));
+        if (TakeBufferedSignal(run, instance)) return;
       }
       if (def.decision_timeout != absl::InfiniteDuration()) {
         *instance.waiting.mutable_until() = ToProtoTime(now + def.decision_timeout);
@@ -151,6 +152,20 @@ absl::Status Scheduler::Decide(RunState& run, StepInstance& instance, bool appro
 
 int Scheduler::Signal(RunState& run, const std::string& name, const expr::Value& payload,
                       const std::string& identity) {
+  const int delivered = DeliverSignal(run, name, payload, identity);
+  if (delivered == 0) {
+    // Nobody waits yet: the first signal step of that name to wait takes it.
+    run.buffered_signals().push_back({name, payload, identity});
+    run.TouchRecord();
+    v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_SIGNAL_RECEIVED, clock_.Now(), nullptr);
+    event.set_actor(identity);
+    event.set_message(absl::StrCat("signal '", name, "' buffered until a step waits for it"));
+  }
+  return delivered;
+}
+
+int Scheduler::DeliverSignal(RunState& run, const std::string& name, const expr::Value& payload,
+                             const std::string& identity) {
   std::vector<StepInstance*> waiting;
   for (const auto& instance : run.instances()) {
     if (instance->state == v1::STEP_STATE_WAITING &&
@@ -168,6 +183,20 @@ int Scheduler::Signal(RunState& run, const std::string& name, const expr::Value&
   return static_cast<int>(waiting.size());
 }
 
+bool Scheduler::TakeBufferedSignal(RunState& run, StepInstance& instance) {
+  auto& buffered = run.buffered_signals();
+  auto it = std::find_if(buffered.begin(), buffered.end(), [&](const RunState::BufferedSignal& s) {
+    return s.name == instance.def->signal_name;
+  });
+  if (it == buffered.end()) return false;
+  instance.output = it->payload;
+  instance.decided_by = it->identity;
+  buffered.erase(it);
+  run.TouchRecord();
+  Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
+  return true;
+}
+
 void Scheduler::StartIteration(RunState& run, StepInstance& repeat) {
   const StepDef& def = *repeat.def;
   const int iteration = run.iteration(def.index) + 1;
@@ -175,8 +204,10 @@ void Scheduler::StartIteration(RunState& run, StepInstance& repeat) {
   repeat.state = v1::STEP_STATE_RUNNING;
   repeat.waiting.Clear();
   run.Touch(repeat);
-  run.AddEvent(v1::EVENT_TYPE_ITERATION_STARTED, clock_.Now(), &repeat)
-      .set_message(absl::StrCat("iteration ", iteration));
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_ITERATION_STARTED, clock_.Now(), &repeat);
+  event.set_message(absl::StrCat("iteration ", iteration));
+  (*event.mutable_detail()->mutable_struct_value()->mutable_fields())["iteration"]
+      .set_number_value(iteration);
   StartScope(run, *def.body, iteration);
 }
 
@@ -237,9 +268,24 @@ void Scheduler::CompactIterations(RunState& run, StepInstance& repeat) {
   for (const StepInstance* instance : doomed) host_.Forget(*instance);
   run.RemoveInstances(doomed);
   run.set_first_kept_iteration(index, new_first);
-  run.AddEvent(v1::EVENT_TYPE_ITERATIONS_COMPACTED, clock_.Now(), &repeat)
-      .set_message(absl::StrCat("iterations ", first_kept, "-", new_first - 1,
-                                " compacted; their outcome is in the repeat step's output"));
+  // Their history goes too, and the previous compaction notice is replaced by a new one:
+  // a loop that runs for a year keeps a bounded history.
+  std::vector<int64_t> events;
+  for (int i = first_kept; i < new_first; ++i) {
+    if (const std::vector<int64_t>* seqs = run.IterationEvents(index, i)) {
+      events.insert(events.end(), seqs->begin(), seqs->end());
+    }
+    run.ForgetIterationEvents(index, i);
+  }
+  if (const int64_t previous = run.compaction_event(index); previous > 0) {
+    events.push_back(previous);
+  }
+  run.DeleteEvents(events);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_ITERATIONS_COMPACTED, clock_.Now(), &repeat);
+  event.set_message(absl::StrCat("iterations 1-", new_first - 1,
+                                 " compacted: their step instances and history are summarised "
+                                 "in the repeat step's output"));
+  run.set_compaction_event(index, event.seq());
 }
 
 }  // namespace fanfare::scheduler

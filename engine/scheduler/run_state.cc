@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "absl/strings/numbers.h"
+
 #include "engine/base/proto_time.h"
 
 namespace fanfare::scheduler {
@@ -107,6 +109,76 @@ void RunState::set_first_kept_iteration(int repeat_index, int iteration) {
   first_kept_[repeat_index] = iteration;
 }
 
+void RunState::TouchRecord() {
+  MarkChanged();
+  record_dirty_ = true;
+}
+
+const std::vector<int64_t>* RunState::IterationEvents(int repeat_index, int iteration) const {
+  auto by_repeat = iteration_events_.find(repeat_index);
+  if (by_repeat == iteration_events_.end()) return nullptr;
+  auto it = by_repeat->second.find(iteration);
+  return it == by_repeat->second.end() ? nullptr : &it->second;
+}
+
+void RunState::NoteIterationEvent(v1::EventType type, const StepInstance& instance,
+                                  int64_t seq) {
+  if (instance.scope->owner >= 0) {
+    iteration_events_[instance.scope->owner][instance.iteration].push_back(seq);
+  } else if (type == v1::EVENT_TYPE_ITERATION_STARTED) {
+    iteration_events_[instance.def->index][iteration(instance.def->index)].push_back(seq);
+  }
+}
+
+void RunState::NoteStoredEvent(const v1::HistoryEvent& event) {
+  // Block steps' keys are "<repeat id>/<step>…#<iteration>"; ITERATION_STARTED events carry
+  // their iteration in detail.
+  const std::string& key = event.step_key();
+  const size_t slash = key.find('/');
+  const StepDef* repeat = campaign_->root().Find(key.substr(0, slash));
+  if (repeat == nullptr || repeat->kind != StepDef::Kind::kRepeat) return;
+  int iteration = 0;
+  if (slash != std::string::npos) {
+    const size_t hash = key.rfind('#');
+    if (hash == std::string::npos || !absl::SimpleAtoi(key.substr(hash + 1), &iteration)) return;
+  } else if (event.type() == v1::EVENT_TYPE_ITERATION_STARTED) {
+    const auto& fields = event.detail().struct_value().fields();
+    auto it = fields.find("iteration");
+    if (it == fields.end()) return;
+    iteration = static_cast<int>(it->second.number_value());
+  } else {
+    return;
+  }
+  iteration_events_[repeat->index][iteration].push_back(event.seq());
+}
+
+void RunState::ForgetIterationEvents(int repeat_index, int iteration) {
+  if (auto it = iteration_events_.find(repeat_index); it != iteration_events_.end()) {
+    it->second.erase(iteration);
+  }
+}
+
+void RunState::DeleteEvents(const std::vector<int64_t>& seqs) {
+  if (seqs.empty()) return;
+  MarkChanged();
+  deleted_events_.insert(deleted_events_.end(), seqs.begin(), seqs.end());
+}
+
+int64_t RunState::compaction_event(int repeat_index) const {
+  auto it = compaction_events_.find(repeat_index);
+  return it == compaction_events_.end() ? 0 : it->second;
+}
+
+void RunState::set_compaction_event(int repeat_index, int64_t seq) {
+  compaction_events_[repeat_index] = seq;
+  TouchRecord();
+}
+
+void RunState::set_start_timer(absl::Time at) {
+  start_timer_ = at;
+  TouchRecord();
+}
+
 void RunState::Touch(StepInstance& instance) {
   MarkChanged();
   if (dirty_set_.insert(&instance).second) dirty_.push_back(&instance);
@@ -124,6 +196,7 @@ v1::HistoryEvent& RunState::AddEvent(v1::EventType type, absl::Time now,
     event.set_step_key(instance->key);
     event.set_attempt(instance->attempt);
     event.set_state(instance->state);
+    NoteIterationEvent(type, *instance, event.seq());
   }
   record_.set_last_event_seq(event.seq());
   MarkChanged();
@@ -132,7 +205,8 @@ v1::HistoryEvent& RunState::AddEvent(v1::EventType type, absl::Time now,
 }
 
 bool RunState::has_changes() const {
-  return record_dirty_ || !dirty_.empty() || !deleted_.empty() || !events_.empty();
+  return record_dirty_ || !dirty_.empty() || !deleted_.empty() || !events_.empty() ||
+         !deleted_events_.empty();
 }
 
 RunState::Changes RunState::TakeChanges() {
@@ -141,12 +215,14 @@ RunState::Changes RunState::TakeChanges() {
   changes.instances = std::move(dirty_);
   changes.deleted_keys = std::move(deleted_);
   changes.events = std::move(events_);
+  changes.deleted_events = std::move(deleted_events_);
   changed_ = false;
   record_dirty_ = false;
   dirty_.clear();
   dirty_set_.clear();
   deleted_.clear();
   events_.clear();
+  deleted_events_.clear();
   return changes;
 }
 

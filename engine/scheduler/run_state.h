@@ -8,6 +8,7 @@
 #define FANFARE_ENGINE_SCHEDULER_RUN_STATE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -65,6 +66,37 @@ class RunState {
   int first_kept_iteration(int repeat_index) const;
   void set_first_kept_iteration(int repeat_index, int iteration);
 
+  // Signals that arrived before a step waited for them.
+  struct BufferedSignal {
+    std::string name;
+    expr::Value payload;
+    std::string identity;
+  };
+  std::vector<BufferedSignal>& buffered_signals() { return signals_; }
+  const std::vector<BufferedSignal>& buffered_signals() const { return signals_; }
+  // Marks the run record as changed (for state kept in the record, such as signals).
+  void TouchRecord();
+
+  // History of repeat iterations, so that compaction can delete it: the seqs of the events
+  // of iteration `iteration` of repeat step `repeat_index`.
+  const std::vector<int64_t>* IterationEvents(int repeat_index, int iteration) const;
+  void ForgetIterationEvents(int repeat_index, int iteration);
+  // Recovery: files a stored event under its repeat iteration, as AddEvent would have.
+  void NoteStoredEvent(const v1::HistoryEvent& event);
+  // Deletes stored history events (they go in the next flush).
+  void DeleteEvents(const std::vector<int64_t>& seqs);
+  // The seq of the repeat step's current ITERATIONS_COMPACTED event, or 0.
+  int64_t compaction_event(int repeat_index) const;
+  void set_compaction_event(int repeat_index, int64_t seq);
+
+  // The run's own timer: when a SCHEDULED run starts. InfiniteFuture when none.
+  absl::Time start_timer() const { return start_timer_; }
+  void set_start_timer(absl::Time at);
+  // The id the start timer is indexed under (allocated by the coordinator).
+  uint64_t start_task_id = 0;
+  // The coordinator's bookkeeping: the timer key the run has in the store, if any.
+  std::string stored_start_timer;
+
   // Marks an instance as changed since the last flush.
   void Touch(StepInstance& instance);
   // Appends a history event, numbering it. Returns it for callers to fill in details.
@@ -76,6 +108,7 @@ class RunState {
     std::vector<StepInstance*> instances;
     std::vector<std::string> deleted_keys;
     std::vector<v1::HistoryEvent> events;
+    std::vector<int64_t> deleted_events;
   };
   bool has_changes() const;
   // History events added since the last flush.
@@ -114,9 +147,17 @@ class RunState {
   absl::flat_hash_map<GroupKey, StepGroup> groups_;
   absl::flat_hash_map<int, int> iterations_;
   absl::flat_hash_map<int, int> first_kept_;
+  std::vector<BufferedSignal> signals_;
+  // repeat index → iteration → event seqs.
+  absl::flat_hash_map<int, std::map<int, std::vector<int64_t>>> iteration_events_;
+  absl::flat_hash_map<int, int64_t> compaction_events_;
+  absl::Time start_timer_ = absl::InfiniteFuture();
+  std::vector<int64_t> deleted_events_;
   int64_t next_event_seq_ = 1;
 
   void MarkChanged();
+  // Files `seq` under the iteration of its repeat block, if `instance` is in one.
+  void NoteIterationEvent(v1::EventType type, const StepInstance& instance, int64_t seq);
 
   std::vector<RunState*>* change_list_ = nullptr;
   bool changed_ = false;

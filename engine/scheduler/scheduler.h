@@ -85,10 +85,18 @@ class Scheduler {
   // waiting for a decision; PermissionDenied if `identity` is not among its approvers.
   absl::Status Decide(RunState& run, StepInstance& instance, bool approve,
                       const std::string& identity, const std::string& comment);
-  // Delivers a signal to the run's WAITING signal instances of that name. Returns how many
-  // received it.
+  // Delivers a signal to the run's WAITING signal instances of that name and returns how
+  // many received it. When none waits, the signal is buffered (in the run record) for the
+  // first signal step of that name to wait, and 0 is returned.
   int Signal(RunState& run, const std::string& name, const expr::Value& payload,
              const std::string& identity);
+
+  // Re-executes a FAILED or CANCELED run: from its failed and cancelled instances (keeping
+  // every succeeded output), or — with `from_step`, a top-level step id — from that step and
+  // everything downstream of it, plus the failed and cancelled instances elsewhere.
+  // Retried instances get a fresh retry budget; their attempt numbers keep counting up.
+  // FailedPrecondition if the run is not failed or cancelled, NotFound for an unknown step.
+  absl::Status Rerun(RunState& run, const std::string& from_step, const std::string& identity);
 
   // Ends the run as CANCELED. Idempotent; a terminal run is left as it is.
   void Cancel(RunState& run, const std::string& reason, const std::string& identity);
@@ -112,6 +120,8 @@ class Scheduler {
               const std::string& identity);
   void FailInstance(RunState& run, StepInstance& instance, v1::ErrorType type,
                     std::string message);
+  // Rerun (rerun.cc).
+  void ResetForRerun(RunState& run, StepInstance& instance);
   // Cancels the unfinished instances of one scope iteration, or of the whole run if `scope`
   // is null, telling workers holding their attempts to stop. Does not propagate.
   void CancelUnfinished(RunState& run, const Scope* scope, int iteration);
@@ -128,6 +138,10 @@ class Scheduler {
   // Built-in kinds (builtins.cc).
   void PrepareBuiltin(RunState& run, StepInstance& instance, const expr::Activation& vars);
   void BuiltinTimerFired(RunState& run, StepInstance& instance, TimerKind kind);
+  int DeliverSignal(RunState& run, const std::string& name, const expr::Value& payload,
+                    const std::string& identity);
+  // Completes a signal step that starts waiting with a signal that arrived earlier.
+  bool TakeBufferedSignal(RunState& run, StepInstance& instance);
   void StartIteration(RunState& run, StepInstance& repeat);
   void IterationDone(RunState& run, const Scope& block, int iteration);
   void CompactIterations(RunState& run, StepInstance& repeat);

@@ -59,6 +59,9 @@ struct StepInstance {
   // Attempts that were reconciles (settling an UNKNOWN outcome); they do not count against
   // the retry policy's max_attempts.
   int reconcile_attempts = 0;
+  // Attempts made before the run was last retried (RetryRun): the retry policy counts only
+  // the attempts since.
+  int attempts_before_rerun = 0;
 
   absl::Time ready_at = absl::InfinitePast();
   absl::Time started_at = absl::InfinitePast();
