@@ -14,6 +14,7 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
@@ -35,6 +36,9 @@ ABSL_FLAG(int, starters, 4, "client threads starting runs in the peak phase");
 ABSL_FLAG(int, latency_seconds, 5, "length of the half-load latency phase; 0 skips it");
 ABSL_FLAG(std::string, peer, "", "also run a peer benchmark: bullmq or dbos");
 ABSL_FLAG(std::string, data_dir, "", "fanfared's data directory (default: a fresh temp dir)");
+ABSL_FLAG(std::string, rate_limits, "on",
+          "on: fanfared enforces per-account limits set high enough never to bind; off: no "
+          "limits; both: run the peak phase each way and report the two figures");
 
 namespace fanfare::bench {
 namespace {
@@ -51,10 +55,28 @@ struct Coordinator {
   std::string address;
 };
 
-absl::StatusOr<Coordinator> StartCoordinator(const std::string& data_dir) {
+// Limits on every network the reference campaign uses, counted like real ones but far above
+// what the benchmark can reach: the cost of limiting without its effect.
+constexpr char kNonBindingQuotas[] = R"yaml(
+networks:
+  facebook: [{name: calls, kind: window, limit: 1000000000, period: 1m, classes: {publish: 1, read: 1, ads: 1}}]
+  instagram: [{name: posts, kind: rolling, limit: 1000000000, period: 24h, classes: {publish: 1}}]
+  x: [{name: posts, kind: window, limit: 1000000000, period: 15m, classes: {publish: 1}}]
+  linkedin: [{name: posts, kind: daily, limit: 1000000000, reset: "00:00", timezone: UTC, classes: {publish: 1}}]
+)yaml";
+
+absl::StatusOr<Coordinator> StartCoordinator(const std::string& dir, bool rate_limits) {
   Coordinator c;
-  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(
-      {BinDir() + "/fanfared", "--listen=127.0.0.1:0", absl::StrCat("--data_dir=", data_dir)});
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> argv = {BinDir() + "/fanfared", "--listen=127.0.0.1:0",
+                                   absl::StrCat("--data_dir=", dir, "/data")};
+  if (rate_limits) {
+    std::ofstream(dir + "/quotas.yaml") << kNonBindingQuotas;
+    argv.push_back(absl::StrCat("--quotas=", dir, "/quotas.yaml"));
+  } else {
+    argv.push_back("--rate_limits=false");
+  }
+  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(argv);
   if (!process.ok()) return process.status();
   c.process = *std::move(process);
   absl::StatusOr<std::string> line = c.process->WaitForLine("listening", absl::Seconds(30));
@@ -78,10 +100,12 @@ absl::StatusOr<Coordinator> StartCoordinator(const std::string& data_dir) {
 }
 
 absl::StatusOr<std::unique_ptr<Subprocess>> StartWorker(const Coordinator& c, int expect) {
+  static int worker_number = 0;
   absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
       {BinDir() + "/fanfare-bench-worker", absl::StrCat("--address=", c.address),
        absl::StrCat("--concurrency=", absl::GetFlag(FLAGS_concurrency)),
-       absl::StrCat("--expect=", expect)});
+       absl::StrCat("--expect=", expect),
+       absl::StrCat("--worker_id=bench-worker-", ++worker_number)});
   if (!worker.ok()) return worker.status();
   // Timing starts only once the worker's session is open.
   for (int i = 0; i < 500; ++i) {
@@ -166,75 +190,87 @@ absl::Status CheckAllSucceeded(Client& client, int expected) {
   return absl::OkStatus();
 }
 
-int Main() {
-  std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  std::string temp;
-  if (data_dir.empty()) {
-    char pattern[] = "/tmp/fanfare-bench-XXXXXX";
-    temp = data_dir = mkdtemp(pattern);
-  }
-  absl::StatusOr<Coordinator> c = StartCoordinator(data_dir + "/data");
-  if (!c.ok()) {
-    std::fprintf(stderr, "bench: %s\n", std::string(c.status().message()).c_str());
-    return 1;
-  }
+// One measured coordinator: its peak phase, optionally the latency phase, and its RSS.
+absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits, bool latency) {
+  absl::StatusOr<Coordinator> c = StartCoordinator(dir, rate_limits);
+  if (!c.ok()) return c.status();
   const int runs = absl::GetFlag(FLAGS_campaigns);
-  std::printf("reference campaign: %d steps per run; %d runs; worker concurrency %d\n",
-              kStepsPerRun, runs, absl::GetFlag(FLAGS_concurrency));
   absl::StatusOr<PhaseResult> peak = PeakPhase(*c, runs);
-  if (!peak.ok()) {
-    std::fprintf(stderr, "bench: peak phase: %s\n", std::string(peak.status().message()).c_str());
-    return 1;
-  }
+  if (!peak.ok()) return peak.status();
   const double steps_per_s = runs * kStepsPerRun / peak->seconds;
-  std::printf("peak: %d runs (%d steps) in %.2f s = %.0f steps/s\n", runs, runs * kStepsPerRun,
-              peak->seconds, steps_per_s);
-
-  nlohmann::json summary = {{"steps_per_s", std::round(steps_per_s)},
-                            {"campaigns", runs},
+  std::printf("peak (rate limits %s): %d runs (%d steps) in %.2f s = %.0f steps/s\n",
+              rate_limits ? "on, not binding" : "off", runs, runs * kStepsPerRun, peak->seconds,
+              steps_per_s);
+  nlohmann::json figures = {{"steps_per_s", std::round(steps_per_s)},
                             {"p50_dispatch_ms_at_peak", peak->worker["p50_ms"]},
                             {"p99_dispatch_ms_at_peak", peak->worker["p99_ms"]}};
   int expected = runs;
-  if (const int seconds = absl::GetFlag(FLAGS_latency_seconds); seconds > 0) {
+  if (const int seconds = absl::GetFlag(FLAGS_latency_seconds); latency && seconds > 0) {
     const double half = 0.5 * runs / peak->seconds;
     absl::StatusOr<PhaseResult> paced = PacedPhase(*c, half, seconds);
-    if (!paced.ok()) {
-      std::fprintf(stderr, "bench: latency phase: %s\n",
-                   std::string(paced.status().message()).c_str());
-      return 1;
-    }
+    if (!paced.ok()) return paced.status();
     expected += paced->worker["finals"].get<int>();
     std::printf("half load (%.0f runs/s = %.0f steps/s) for %d s: dispatch p50 %.2f ms, p99 %.2f ms\n",
                 half, half * kStepsPerRun, seconds, paced->worker["p50_ms"].get<double>(),
                 paced->worker["p99_ms"].get<double>());
-    summary["p50_dispatch_ms"] = paced->worker["p50_ms"];
-    summary["p99_dispatch_ms"] = paced->worker["p99_ms"];
+    figures["p50_dispatch_ms"] = paced->worker["p50_ms"];
+    figures["p99_dispatch_ms"] = paced->worker["p99_ms"];
   }
-  if (absl::Status s = CheckAllSucceeded(*c->client, expected); !s.ok()) {
-    std::fprintf(stderr, "bench: %s\n", std::string(s.message()).c_str());
-    return 1;
-  }
+  if (absl::Status s = CheckAllSucceeded(*c->client, expected); !s.ok()) return s;
   const double rss_mb = static_cast<double>(c->process->PeakRssBytes().value_or(0)) / (1 << 20);
-  summary["coordinator_rss_mb"] = std::round(rss_mb * 10) / 10;
+  figures["coordinator_rss_mb"] = std::round(rss_mb * 10) / 10;
   std::printf("fanfared peak RSS: %.1f MiB\n", rss_mb);
   c->process->Signal(SIGTERM);
   c->process->Wait(absl::Seconds(30)).IgnoreError();
+  return figures;
+}
 
+std::string FreshDir() {
+  char pattern[] = "/tmp/fanfare-bench-XXXXXX";
+  return mkdtemp(pattern);
+}
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  std::fprintf(stderr, "bench: %s: %s\n", std::string(what).c_str(),
+               std::string(status.message()).c_str());
+  return 1;
+}
+
+int Main() {
+  const std::string mode = absl::GetFlag(FLAGS_rate_limits);
+  if (mode != "on" && mode != "off" && mode != "both") {
+    return Fail("--rate_limits", absl::InvalidArgumentError("use on, off or both"));
+  }
+  const int runs = absl::GetFlag(FLAGS_campaigns);
+  std::printf("reference campaign: %d steps per run; %d runs; worker concurrency %d\n",
+              kStepsPerRun, runs, absl::GetFlag(FLAGS_concurrency));
+  const std::string dir =
+      absl::GetFlag(FLAGS_data_dir).empty() ? FreshDir() : absl::GetFlag(FLAGS_data_dir);
+  absl::StatusOr<nlohmann::json> summary = Measure(dir + "/main", mode != "off", true);
+  if (!summary.ok()) return Fail("measuring", summary.status());
+  (*summary)["campaigns"] = runs;
+  (*summary)["rate_limits"] = mode == "off" ? "off" : "on";
+  if (mode == "both") {
+    absl::StatusOr<nlohmann::json> unlimited = Measure(dir + "/unlimited", false, false);
+    if (!unlimited.ok()) return Fail("measuring without limits", unlimited.status());
+    const double with = (*summary)["steps_per_s"].get<double>();
+    const double without = (*unlimited)["steps_per_s"].get<double>();
+    std::printf("rate limits on and not binding: %.0f steps/s; off: %.0f steps/s (%+.1f%%)\n",
+                with, without, (with / without - 1) * 100);
+    (*summary)["steps_per_s_without_rate_limits"] = std::round(without);
+  }
   if (const std::string peer = absl::GetFlag(FLAGS_peer); !peer.empty()) {
     absl::StatusOr<PeerResult> result = RunPeer(peer, runs);
-    if (!result.ok()) {
-      std::fprintf(stderr, "bench: peer %s: %s\n", peer.c_str(),
-                   std::string(result.status().message()).c_str());
-      return 1;
-    }
+    if (!result.ok()) return Fail(absl::StrCat("peer ", peer), result.status());
+    const double steps_per_s = (*summary)["steps_per_s"].get<double>();
     std::printf("peer %s: %.0f steps/s (%s)\n", peer.c_str(), result->steps_per_s,
                 result->detail.c_str());
-    summary["peer"] = peer;
-    summary["peer_steps_per_s"] = std::round(result->steps_per_s);
-    summary["ratio"] = std::round(steps_per_s / result->steps_per_s * 100) / 100;
+    (*summary)["peer"] = peer;
+    (*summary)["peer_steps_per_s"] = std::round(result->steps_per_s);
+    (*summary)["ratio"] = std::round(steps_per_s / result->steps_per_s * 100) / 100;
   }
-  if (!temp.empty()) std::filesystem::remove_all(temp);
-  std::printf("%s\n", summary.dump().c_str());
+  if (absl::GetFlag(FLAGS_data_dir).empty()) std::filesystem::remove_all(dir);
+  std::printf("%s\n", summary->dump().c_str());
   return 0;
 }
 

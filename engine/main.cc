@@ -16,6 +16,10 @@ ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(30),
           "how long a worker may go without reporting or heartbeating an attempt");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache, in MiB");
 ABSL_FLAG(int, write_buffer_mb, 64, "RocksDB memtable memory across column families, in MiB");
+ABSL_FLAG(std::string, quotas, "",
+          "YAML file of network API limits and account spend caps (docs/operations.md); "
+          "default: each network's documented limits");
+ABSL_FLAG(bool, rate_limits, true, "enforce the networks' API limits per account");
 ABSL_FLAG(bool, dev, false,
           "embed the network sandbox and a worker for every network: a whole campaign runs "
           "in this one process, offline");
@@ -55,6 +59,8 @@ int main(int argc, char** argv) {
   options.block_cache_mb = absl::GetFlag(FLAGS_block_cache_mb);
   options.write_buffer_mb = absl::GetFlag(FLAGS_write_buffer_mb);
   options.rehearse = absl::GetFlag(FLAGS_rehearse);
+  options.quotas_file = absl::GetFlag(FLAGS_quotas);
+  options.rate_limits = absl::GetFlag(FLAGS_rate_limits);
   if (absl::GetFlag(FLAGS_dev)) {
     options.companion = [](const fanfare::Clock* clock, fanfare::ManualClock* manual) {
       return std::make_unique<DevCompanion>(clock, manual);

@@ -26,6 +26,8 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
       clock_(clock),
       options_(options),
       scheduler_(*clock, random_, *this, options.scheduler),
+      limiter_(&options_.quotas),
+      ledger_(&options_.quotas),
       batch_(std::make_unique<store::Batch>(*store)) {}
 
 Engine::~Engine() = default;
@@ -53,7 +55,10 @@ void Engine::Register(scheduler::RunState& run, scheduler::StepInstance& instanc
 void Engine::Forget(const scheduler::StepInstance& instance) { tasks_.erase(instance.task_id); }
 
 void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance) {
-  dispatcher_.Enqueue(run.ns(), instance.queue, instance.task_id);
+  const std::string& campaign = run.campaign().name();
+  auto weight = options_.quotas.campaign_weights.find(absl::StrCat(run.ns(), "/", campaign));
+  dispatcher_.Enqueue(run.ns(), instance.queue, instance.task_id, run.record().priority(),
+                      campaign, weight == options_.quotas.campaign_weights.end() ? 1 : weight->second);
 }
 
 void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
@@ -140,7 +145,8 @@ void Engine::Dispatch() {
         // Paused runs' tasks leave the queue; ResumeRun queues them again.
         if (it == tasks_.end() || it->second.instance == nullptr ||
             !it->second.instance->queued() ||
-            it->second.run->record().status() == v1::RUN_STATUS_PAUSED) {
+            it->second.run->record().status() == v1::RUN_STATUS_PAUSED ||
+            !WithinRateLimit(*it->second.run, *it->second.instance)) {
           return candidate;
         }
         candidate.valid = true;
@@ -150,6 +156,21 @@ void Engine::Dispatch() {
       [&](uint64_t task_id, dispatch::WorkerSession& session) {
         return AssignTask(task_id, session);
       });
+}
+
+std::string Engine::EndpointClassOf(const scheduler::StepInstance& instance) {
+  // Settling an unknown outcome reads the network back, whatever the action was.
+  return instance.purpose == v1::TASK_PURPOSE_RECONCILE ? "read"
+                                                         : dispatch::EndpointClass(instance.def->verb);
+}
+
+bool Engine::WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  const std::string klass = EndpointClassOf(instance);
+  dispatch::RateLimiter::Decision decision =
+      limiter_.Check(run.ns(), instance.queue, instance.account, klass, clock_->Now());
+  if (decision.allowed) return true;
+  scheduler_.Throttle(run, instance, decision.retry_at, std::move(decision.detail));
+  return false;
 }
 
 void Engine::SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
@@ -249,6 +270,13 @@ void Engine::Flush() {
   std::vector<scheduler::RunState*> changed;
   changed.swap(changed_runs_);
   for (scheduler::RunState* run : changed) FlushRun(*run);
+  for (auto& [key, record] : limiter_.TakeDirty()) {
+    batch_->Put(store::Cf::kQuotas, keys::Limiter(key), record.SerializeAsString());
+  }
+  for (auto& [key, record] : ledger_.TakeDirty()) {
+    batch_->Put(store::Cf::kSpend, keys::Spend(record.namespace_(), record.campaign()),
+                record.SerializeAsString());
+  }
   FlushSessions();
 }
 

@@ -33,7 +33,10 @@
 #include "absl/time/time.h"
 #include "engine/base/clock.h"
 #include "engine/coordinator/run_watcher.h"
+#include "engine/coordinator/spend_ledger.h"
 #include "engine/dispatch/dispatcher.h"
+#include "engine/dispatch/quota_config.h"
+#include "engine/dispatch/rate_limiter.h"
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 #include "fanfare/internal/records.pb.h"
@@ -44,6 +47,8 @@ namespace fanfare::coordinator {
 
 struct EngineOptions {
   scheduler::SchedulerOptions scheduler;
+  // The networks' API limits, per account, and per-account spend caps.
+  dispatch::QuotaConfig quotas = dispatch::QuotaConfig::Defaults();
   // How often workers are asked to heartbeat their running attempts.
   absl::Duration heartbeat_interval = absl::Seconds(10);
   // Longest long-poll wait a worker may ask for.
@@ -148,6 +153,8 @@ class Engine : private scheduler::SchedulerHost {
   absl::Status LoadRun(const std::string& ns, const std::string& run_id);
   absl::Status LoadIterationEvents(scheduler::RunState& run);
   absl::Status RebuildIndexes();
+  absl::Status LoadLimiters();
+  absl::Status LoadSpend();
 
   // Cycle pieces (engine.cc).
   void FireDue();
@@ -190,6 +197,17 @@ class Engine : private scheduler::SchedulerHost {
   v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
   bool ExtendLease(const v1::TaskRef& ref);
   bool AssignTask(uint64_t task_id, dispatch::WorkerSession& session);
+  // Applies the spend guardrails to a money-moving task about to go: false if refused (the
+  // instance is then skipped), its input clipped if need be.
+  bool WithinBudget(scheduler::RunState& run, scheduler::StepInstance& instance);
+  // Records a successful money-moving or measuring outcome; pauses the campaign's ads when
+  // its total budget is reached.
+  void RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                   const google::protobuf::Value& output);
+  void StartGuardRun(const std::string& ns, const std::string& campaign);
+  static std::string EndpointClassOf(const scheduler::StepInstance& instance);
+  // False (and the instance waits) if its account's rate limit says not yet.
+  bool WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance);
   void FlushSessions();
 
   store::Store* store_;
@@ -198,6 +216,8 @@ class Engine : private scheduler::SchedulerHost {
   absl::BitGen random_;
   scheduler::Scheduler scheduler_;
   dispatch::Dispatcher dispatcher_;
+  dispatch::RateLimiter limiter_;
+  SpendLedger ledger_;
 
   // Active runs by "ns/run_id", and every instance of them by task id.
   absl::flat_hash_map<std::string, std::unique_ptr<scheduler::RunState>> runs_;

@@ -46,7 +46,7 @@ void Engine::ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply
     // What was held while paused goes back to the queues and the timer heap; timers that
     // came due meanwhile fire in this cycle.
     for (const auto& instance : state.instances()) {
-      if (instance->queued()) dispatcher_.Enqueue(state.ns(), instance->queue, instance->task_id);
+      if (instance->queued()) Enqueue(state, *instance);
       if (instance->timer_kind != scheduler::TimerKind::kNone) {
         timer_heap_.emplace(instance->timer_at, instance->task_id);
       }

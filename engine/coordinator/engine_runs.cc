@@ -408,6 +408,9 @@ void Engine::GetDispatchState(const v1::GetDispatchStateRequest& request,
     }
   }
   for (auto& [name, queue] : queues) *state.add_queues() = std::move(queue);
+  for (v1::DispatchState::RateLimit& limit : limiter_.Snapshot(ns, clock_->Now())) {
+    *state.add_rate_limits() = std::move(limit);
+  }
   ReplyAfterCommit<v1::DispatchState>(std::move(reply), std::move(state));
 }
 

@@ -97,7 +97,12 @@ bool Engine::AssignTask(uint64_t task_id, dispatch::WorkerSession& session) {
   if (it == tasks_.end() || it->second.instance == nullptr || !it->second.instance->queued()) {
     return false;
   }
-  v1::Task task = scheduler_.Lease(*it->second.run, *it->second.instance, session.worker_id());
+  scheduler::RunState& run = *it->second.run;
+  scheduler::StepInstance& instance = *it->second.instance;
+  if (!WithinBudget(run, instance)) return false;
+  limiter_.Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
+                   clock_->Now());
+  v1::Task task = scheduler_.Lease(run, instance, session.worker_id());
   session.Started(task_id);
   *session.outbox().add_tasks() = std::move(task);
   return true;
@@ -124,11 +129,18 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
                        instance.attempt == outcome.attempt() && outcome.has_success();
   if (current || settles) {
     if (outcome.has_success()) {
+      RecordSpend(run, instance, outcome.success().output());
       scheduler_.Succeed(run, instance, expr::FromProto(outcome.success().output()),
                          outcome.success().output().ByteSizeLong());
     } else {
       v1::TaskFailure failure = outcome.failure();
       if (failure.type() == v1::ERROR_TYPE_UNSPECIFIED) failure.set_type(v1::ERROR_TYPE_INTERNAL);
+      if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
+        // The network said so: nothing more for this account until then.
+        limiter_.Hold(run.ns(), instance.queue, instance.account,
+                      clock_->Now() + FromProtoDuration(failure.retry_after()),
+                      absl::StrCat("held after a 429: ", failure.message()));
+      }
       if (failure.message().size() > kMaxErrorMessage) {
         failure.mutable_message()->resize(kMaxErrorMessage);
         failure.mutable_message()->append("…");

@@ -65,6 +65,12 @@ std::string Schedule(absl::string_view ns, absl::string_view name) {
 
 std::string SchedulePrefix() { return KeyWriter().String("schedule").Take(); }
 
+std::string Spend(absl::string_view ns, absl::string_view campaign) {
+  return KeyWriter().String(ns).String(campaign).Take();
+}
+
+std::string Limiter(absl::string_view key) { return KeyWriter().String(key).Take(); }
+
 std::string Meta(absl::string_view name) { return KeyWriter().String(name).Take(); }
 
 }  // namespace fanfare::coordinator::keys

@@ -52,6 +52,10 @@ std::string StartFingerprint(absl::string_view ns, absl::string_view run_id);
 // idempotency  "schedule", ns, name → internal.ScheduleRecord
 std::string Schedule(absl::string_view ns, absl::string_view name);
 std::string SchedulePrefix();
+// spend        ns, campaign                     → internal.SpendRecord
+std::string Spend(absl::string_view ns, absl::string_view campaign);
+// quotas       ns/network/account               → internal.LimiterRecord
+std::string Limiter(absl::string_view key);
 std::string Meta(absl::string_view name);
 
 }  // namespace fanfare::coordinator::keys

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/coordinator/keys.h"
+#include "engine/coordinator/spend_ledger.h"
 #include "engine/store/key_codec.h"
 #include "fanfare/internal/records.pb.h"
 
@@ -92,6 +93,12 @@ absl::StatusOr<v1::Campaign> GetCampaign(const store::Store& store,
   }
   v1::Campaign campaign = std::move(*it);
   campaign.set_latest_version(latest);
+  absl::StatusOr<std::optional<std::string>> spend =
+      store.Get(store::Cf::kSpend, keys::Spend(ns, request.name()));
+  if (!spend.ok()) return spend.status();
+  internal::SpendRecord record;
+  if (spend->has_value()) record.ParseFromString(**spend);
+  *campaign.mutable_spend() = SpendStatusOf(record, campaign.spec().budget());
   return campaign;
 }
 

@@ -46,6 +46,8 @@ absl::Status Engine::Recover() {
   }
   if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
+  if (absl::Status status = LoadLimiters(); !status.ok()) return status;
+  if (absl::Status status = LoadSpend(); !status.ok()) return status;
   if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
   batch_->Clear();
   return absl::OkStatus();
@@ -97,6 +99,24 @@ absl::Status Engine::LoadIterationEvents(scheduler::RunState& run) {
   return scan;
 }
 
+absl::Status Engine::LoadLimiters() {
+  return store_->ScanPrefix(store::Cf::kQuotas, "", [&](absl::string_view key, absl::string_view value) {
+    internal::LimiterRecord record;
+    if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      limiter_.Restore(std::string(key), record);
+    }
+    return true;
+  });
+}
+
+absl::Status Engine::LoadSpend() {
+  return store_->ScanPrefix(store::Cf::kSpend, "", [&](absl::string_view, absl::string_view value) {
+    internal::SpendRecord record;
+    if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) ledger_.Restore(record);
+    return true;
+  });
+}
+
 absl::Status Engine::RebuildIndexes() {
   // Each index key must point at an instance that still wants it; anything else is left
   // over from an older layout or a bug, and is removed.
@@ -126,7 +146,7 @@ absl::Status Engine::RebuildIndexes() {
       store::Cf::kReady, [](const scheduler::StepInstance& i) { return i.queued(); },
       [&](scheduler::StepInstance& i, std::string key) {
         i.stored.ready = std::move(key);
-        dispatcher_.Enqueue(tasks_.at(i.task_id).run->ns(), i.queue, i.task_id);
+        Enqueue(*tasks_.at(i.task_id).run, i);
       });
   if (!status.ok()) return status;
   status = rebuild(
@@ -155,7 +175,7 @@ absl::Status Engine::RebuildIndexes() {
                            (instance->timer_kind != scheduler::TimerKind::kNone &&
                             instance->stored.timer.empty());
       if (!missing) continue;
-      if (instance->queued()) dispatcher_.Enqueue(run->ns(), instance->queue, instance->task_id);
+      if (instance->queued()) Enqueue(*run, *instance);
       run->Touch(*instance);
     }
   }

@@ -29,9 +29,14 @@ SourcePosition SourceMap::FindInText(absl::string_view path, size_t offset) cons
       return position;
     }
   }
-  SourcePosition position = Find(path);
-  if (position.known()) position.column += static_cast<int>(offset);
-  return position;
+  // Columns follow the string only where its own position is known; an ancestor's position
+  // (a Struct in text format) is the best there is, as it is.
+  if (auto it = positions_.find(path); it != positions_.end()) {
+    SourcePosition position = it->second;
+    if (position.known()) position.column += static_cast<int>(offset);
+    return position;
+  }
+  return Find(path);
 }
 
 SourcePosition SourceMap::Find(absl::string_view path) const {

@@ -46,7 +46,8 @@ class SourceMap {
   // The position of `path`, or of its nearest ancestor that has one ("steps[2].with.text"
   // falls back to "steps[2].with", then "steps[2]"); unknown if none.
   SourcePosition Find(absl::string_view path) const;
-  // The position of character `offset` of the string at `path` (an expression's error).
+  // The position of character `offset` of the string at `path` (an expression's error); if
+  // `path` itself has no position, that of its nearest ancestor, as Find.
   SourcePosition FindInText(absl::string_view path, size_t offset) const;
 
   bool empty() const { return positions_.empty(); }

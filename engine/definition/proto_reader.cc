@@ -1,7 +1,10 @@
 #include "engine/definition/proto_reader.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -31,11 +34,63 @@ SourcePosition ToPosition(const pb::TextFormat::ParseLocation& location) {
                            : SourcePosition{location.line + 1, location.column + 1};
 }
 
+// The text being read, to find where values start: the parser records where each field's
+// name is.
+class SourceText {
+ public:
+  explicit SourceText(absl::string_view text) : text_(text) {
+    line_starts_.push_back(0);
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+    }
+  }
+
+  // For a string field whose name is at `name` (`when: "…"`): where the string's content
+  // starts, just after its opening quote, so that offsets into it map onto columns. `name`
+  // itself if no quoted string follows.
+  SourcePosition StringStart(SourcePosition name) const {
+    if (!name.known() || name.line > static_cast<int>(line_starts_.size())) return name;
+    // The parser counts a tab as up to 8 columns; on such a line, columns are not offsets.
+    const size_t line_start = line_starts_[name.line - 1];
+    const size_t line_end = std::min(text_.find('\n', line_start), text_.size());
+    if (text_.substr(line_start, line_end - line_start).find('\t') != absl::string_view::npos) {
+      return name;
+    }
+    size_t offset = line_start + name.column - 1;
+    SourcePosition at = name;
+    const auto advance = [&] {
+      if (text_[offset++] == '\n') {
+        ++at.line;
+        at.column = 1;
+      } else {
+        ++at.column;
+      }
+    };
+    while (offset < text_.size() && (absl::ascii_isalnum(text_[offset]) || text_[offset] == '_')) {
+      advance();
+    }
+    bool colon = false;
+    while (offset < text_.size() && (absl::ascii_isspace(text_[offset]) ||
+                                     (text_[offset] == ':' && !colon))) {
+      colon = colon || text_[offset] == ':';
+      advance();
+    }
+    if (offset >= text_.size() || (text_[offset] != '"' && text_[offset] != '\'')) return name;
+    ++at.column;
+    return at;
+  }
+
+ private:
+  absl::string_view text_;
+  std::vector<size_t> line_starts_;
+};
+
 // Records the position of every set field of `message`, recursing into messages. Paths
 // follow the convention of SourceMap ("steps[2].needs[0]"); Struct contents are not
-// descended into (their fields are map entries, not named fields).
+// descended into (their fields are map entries, not named fields). A string field's position
+// is that of its content.
 void RecordPositions(const pb::Message& message, const pb::TextFormat::ParseInfoTree& tree,
-                     const std::string& prefix, SourceMap& source_map) {
+                     const std::string& prefix, const SourceText& text, SourceMap& source_map) {
   const pb::Reflection& reflection = *message.GetReflection();
   std::vector<const pb::FieldDescriptor*> fields;
   reflection.ListFields(message, &fields);
@@ -44,19 +99,25 @@ void RecordPositions(const pb::Message& message, const pb::TextFormat::ParseInfo
     const bool nested = field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE &&
                         !field->is_map() &&
                         field->message_type()->full_name() != "google.protobuf.Struct";
+    const bool is_string = field->cpp_type() == pb::FieldDescriptor::CPPTYPE_STRING;
+    const auto position = [&](int index) {
+      const SourcePosition name = ToPosition(tree.GetLocation(field, index));
+      return is_string ? text.StringStart(name) : name;
+    };
     if (!field->is_repeated()) {
-      source_map.Set(path, ToPosition(tree.GetLocation(field, -1)));
+      source_map.Set(path, position(-1));
       if (const auto* sub = tree.GetTreeForNested(field, -1); nested && sub != nullptr) {
-        RecordPositions(reflection.GetMessage(message, field), *sub, path, source_map);
+        RecordPositions(reflection.GetMessage(message, field), *sub, path, text, source_map);
       }
       continue;
     }
     const int count = reflection.FieldSize(message, field);
     for (int i = 0; i < count; ++i) {
       const std::string item = absl::StrCat(path, "[", i, "]");
-      source_map.Set(item, ToPosition(tree.GetLocation(field, i)));
+      source_map.Set(item, position(i));
       if (const auto* sub = tree.GetTreeForNested(field, i); nested && sub != nullptr) {
-        RecordPositions(reflection.GetRepeatedMessage(message, field, i), *sub, item, source_map);
+        RecordPositions(reflection.GetRepeatedMessage(message, field, i), *sub, item, text,
+                        source_map);
       }
     }
   }
@@ -73,7 +134,7 @@ v1::CampaignSpec ReadTextProtoCampaign(absl::string_view text, SourceMap* source
   parser.RecordErrorsTo(&errors);
   parser.WriteLocationsTo(&tree);
   if (!parser.ParseFromString(std::string(text), &spec)) return v1::CampaignSpec();
-  RecordPositions(spec, tree, "", *source_map);
+  RecordPositions(spec, tree, "", SourceText(text), *source_map);
   return spec;
 }
 

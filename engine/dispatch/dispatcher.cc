@@ -24,8 +24,9 @@ WorkerSession* Dispatcher::FindSession(absl::string_view session_id) {
   return it == sessions_.end() ? nullptr : it->second.get();
 }
 
-void Dispatcher::Enqueue(const std::string& ns, const std::string& queue, uint64_t task_id) {
-  queues_[QueueKey(ns, queue)].tasks.push_back(task_id);
+void Dispatcher::Enqueue(const std::string& ns, const std::string& queue, uint64_t task_id,
+                         int priority, const std::string& group, int weight) {
+  queues_[QueueKey(ns, queue)].tasks.Push(task_id, priority, group, weight);
 }
 
 std::vector<WorkerSession*> Dispatcher::SessionsFor(const QueueKey& key) const {
@@ -48,10 +49,10 @@ int Dispatcher::MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, A
   std::vector<WorkerSession*> sessions = SessionsFor(key);
   int assigned = 0;
   while (!queue.tasks.empty() && !sessions.empty()) {
-    const uint64_t task_id = queue.tasks.front();
+    const uint64_t task_id = queue.tasks.Front();
     const Candidate candidate = inspect(task_id);
     if (!candidate.valid) {
-      queue.tasks.pop_front();
+      queue.tasks.PopFront();
       continue;
     }
     // The next session in turn that serves this action.
@@ -64,7 +65,7 @@ int Dispatcher::MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, A
       }
     }
     if (chosen == nullptr) break;  // nobody with credit serves the task at the front
-    queue.tasks.pop_front();
+    queue.tasks.PopFront();
     if (assign(task_id, *chosen)) ++assigned;
     if (!chosen->CanTake()) {
       sessions.erase(std::find(sessions.begin(), sessions.end(), chosen));

@@ -21,6 +21,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
+#include "engine/dispatch/fair_queue.h"
 #include "engine/dispatch/worker_session.h"
 
 namespace fanfare::dispatch {
@@ -37,8 +38,10 @@ class Dispatcher {
     return sessions_;
   }
 
-  // Queues a task at the back of its queue.
-  void Enqueue(const std::string& ns, const std::string& queue, uint64_t task_id);
+  // Queues a task in its queue, behind tasks of higher or equal priority and taking turns
+  // with other campaigns (`group`) by `weight` (FairQueue).
+  void Enqueue(const std::string& ns, const std::string& queue, uint64_t task_id,
+               int priority = 0, const std::string& group = "", int weight = 1);
 
   // What the matcher learns about a queued task id.
   struct Candidate {
@@ -60,7 +63,7 @@ class Dispatcher {
  private:
   using QueueKey = std::pair<std::string, std::string>;  // namespace, queue
   struct Queue {
-    std::deque<uint64_t> tasks;
+    FairQueue tasks;
     // Round-robin position among the sessions serving this queue.
     size_t next_session = 0;
   };

@@ -207,6 +207,23 @@ void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailur
   SetTimer(run, instance, TimerKind::kBackoff, now + delay);
 }
 
+void Scheduler::Skip(RunState& run, StepInstance& instance, std::string reason) {
+  instance.waiting.Clear();
+  instance.waiting.set_detail(std::move(reason));
+  Finish(run, instance, v1::STEP_STATE_SKIPPED);
+}
+
+void Scheduler::Throttle(RunState& run, StepInstance& instance, absl::Time until,
+                         std::string detail) {
+  // A reconcile waits as UNKNOWN; everything else as WAITING. The backoff timer queues
+  // either again.
+  if (instance.purpose != v1::TASK_PURPOSE_RECONCILE) instance.state = v1::STEP_STATE_WAITING;
+  instance.waiting.set_kind(v1::WaitingReason::KIND_RATE_LIMIT);
+  *instance.waiting.mutable_until() = ToProtoTime(until);
+  instance.waiting.set_detail(std::move(detail));
+  SetTimer(run, instance, TimerKind::kBackoff, until);
+}
+
 void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
   const absl::Time now = clock_.Now();
   v1::TaskFailure failure;

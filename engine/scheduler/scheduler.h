@@ -78,6 +78,12 @@ class Scheduler {
   void Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure);
   // The lease or the attempt deadline passed. REQUIRES: instance.leased().
   void LeaseExpired(RunState& run, StepInstance& instance);
+  // Skips a queued instance that must not go (a spend guardrail refused it); dependents
+  // treat it as any skipped step.
+  void Skip(RunState& run, StepInstance& instance, std::string reason);
+  // A queued instance may not go yet (its account's rate limit): it waits until `until`,
+  // then is queued again. Not an attempt: nothing was sent.
+  void Throttle(RunState& run, StepInstance& instance, absl::Time until, std::string detail);
   // instance.timer_at passed. REQUIRES: instance.timer_kind != kNone.
   void TimerFired(RunState& run, StepInstance& instance);
 

@@ -39,6 +39,12 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   coordinator_options.clock = clock;
   coordinator_options.rehearsal_clock = virtual_clock.get();
   coordinator_options.engine.scheduler.lease_ttl = options.lease_ttl;
+  if (!options.quotas_file.empty()) {
+    absl::StatusOr<dispatch::QuotaConfig> quotas = dispatch::QuotaConfig::Load(options.quotas_file);
+    if (!quotas.ok()) return quotas.status();
+    coordinator_options.engine.quotas = *std::move(quotas);
+  }
+  if (!options.rate_limits) coordinator_options.engine.quotas.networks.clear();
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =

@@ -30,6 +30,10 @@ struct FanfaredOptions {
   absl::Duration lease_ttl = absl::Seconds(30);
   size_t block_cache_mb = 64;
   size_t write_buffer_mb = 64;
+  // The networks' limits and account caps (docs/operations.md); empty: the built-in
+  // defaults. `rate_limits` false turns every network limit off.
+  std::string quotas_file;
+  bool rate_limits = true;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever
   // nothing is running.
   bool rehearse = false;

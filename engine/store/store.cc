@@ -14,7 +14,8 @@ namespace {
 
 constexpr absl::string_view kCfNames[] = {
     "default", "specs", "runs",   "run_index",   "active_runs", "steps",
-    "ready",   "leases", "timers", "history",    "idempotency", "spend"};
+    "ready",   "leases", "timers", "history",    "idempotency", "spend",
+    "quotas"};
 static_assert(std::size(kCfNames) == static_cast<size_t>(Cf::kCount));
 
 rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }

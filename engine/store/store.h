@@ -38,6 +38,7 @@ enum class Cf : int {
   kHistory,       // history events per run, by sequence number
   kIdempotency,   // StartRun fingerprints, schedule fire records
   kSpend,         // committed spend counters
+  kQuotas,        // rate-limit counters per account
   kCount,
 };
 

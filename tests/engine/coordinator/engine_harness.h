@@ -41,6 +41,8 @@ class CapturingSink : public dispatch::SessionSink {
 struct EngineHarnessOptions {
   // False only where durability is not what a test is about.
   bool sync = true;
+  // A quota file's text (engine/dispatch/quota_config.h); empty: the defaults.
+  std::string quotas;
 };
 
 class EngineHarness {
@@ -57,6 +59,11 @@ class EngineHarness {
     store_ = *std::move(store);
     EngineOptions options;
     options.scheduler.lease_ttl = absl::Seconds(30);
+    if (!options_.quotas.empty()) {
+      auto quotas = dispatch::QuotaConfig::Parse(options_.quotas, "quotas.yaml");
+      ASSERT_TRUE(quotas.ok()) << quotas.status();
+      options.quotas = *std::move(quotas);
+    }
     auto engine = Engine::Open(store_.get(), &clock_, options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);

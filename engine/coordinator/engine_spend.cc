@@ -1,0 +1,79 @@
+// Spend guardrails: checking money-moving tasks before they go, recording what they
+// committed, and pausing a campaign's ads when its total budget is reached.
+#include "absl/strings/str_cat.h"
+#include "engine/coordinator/engine.h"
+#include "engine/definition/loader.h"
+#include "engine/expr/proto_value.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+// The built-in campaign that pauses a capped campaign's ads, one instance per ad.
+constexpr char kGuardCampaign[] = R"yaml(
+name: budget-guard
+description: Pauses the ads of a campaign that reached its total budget (started by fanfared).
+params:
+  campaign: {type: string, required: true}
+  ads: {type: list, required: true}
+steps:
+  - id: pause
+    for_each: "{{ params.ads }}"
+    action: "{{ item.network }}.pause"
+    with:
+      account: "{{ item.account }}"
+      ad_id: "{{ item.ad_id }}"
+      ad_set_id: "{{ item.ad_set_id }}"
+    retry: {max_attempts: 20, initial_backoff: 5s, max_backoff: 10m}
+)yaml";
+
+}  // namespace
+
+bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  if (!MovesMoney(instance.def->verb) || instance.purpose == v1::TASK_PURPOSE_RECONCILE) return true;
+  SpendLedger::Verdict verdict =
+      ledger_.Check(run.ns(), run.campaign().name(), run.campaign().spec().budget(),
+                    instance.queue, instance.account, instance.def->verb, instance.input);
+  if (verdict.kind == SpendLedger::Verdict::Kind::kAllow) return true;
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
+  event.set_message(verdict.reason);
+  if (verdict.kind == SpendLedger::Verdict::Kind::kClip) {
+    (*instance.input.mutable_fields())["daily_budget"].set_number_value(
+        static_cast<double>(verdict.budget_micros) / 1e6);
+    run.Touch(instance);
+    return true;
+  }
+  scheduler_.Skip(run, instance, absl::StrCat("budget guardrail: ", verdict.reason));
+  return false;
+}
+
+void Engine::RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                         const google::protobuf::Value& output) {
+  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE && instance.def->verb != "boost") return;
+  const bool reached =
+      ledger_.Record(run.ns(), run.campaign().name(), run.campaign().spec().budget(),
+                     instance.queue, instance.account, instance.def->verb, instance.input, output);
+  if (reached) StartGuardRun(run.ns(), run.campaign().name());
+}
+
+void Engine::StartGuardRun(const std::string& ns, const std::string& campaign) {
+  google::protobuf::ListValue ads = ledger_.ActiveAds(ns, campaign);
+  ledger_.MarkCapped(ns, campaign);
+  if (ads.values_size() == 0) return;
+  definition::LoadResult guard =
+      definition::ParseCampaign(kGuardCampaign, definition::SourceFormat::kYaml, "budget-guard");
+  v1::ApplyCampaignRequest apply;
+  *apply.mutable_spec() = guard.spec;
+  apply.mutable_spec()->mutable_metadata()->set_namespace_(ns);
+  ApplyCampaign(std::move(apply), [](absl::StatusOr<v1::ApplyCampaignResponse>) {});
+  v1::StartRunRequest start;
+  start.set_namespace_(ns);
+  start.set_campaign("budget-guard");
+  start.set_run_id(absl::StrCat(campaign, "-budget-guard"));
+  start.set_identity("budget guardrail");
+  auto& params = *start.mutable_params()->mutable_fields();
+  params["campaign"].set_string_value(campaign);
+  *params["ads"].mutable_list_value() = std::move(ads);
+  StartRun(std::move(start), [](absl::StatusOr<v1::StartRunResponse>) {});
+}
+
+}  // namespace fanfare::coordinator

@@ -1,0 +1,134 @@
+// Each kind of limit, holds, durability of the counts, and the quota file.
+#include "engine/dispatch/rate_limiter.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace fanfare::dispatch {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);  // 2027-01-15T08:00:00Z
+
+QuotaConfig Config(const std::string& yaml) {
+  absl::StatusOr<QuotaConfig> config = QuotaConfig::Parse(yaml, "quotas.yaml");
+  EXPECT_TRUE(config.ok()) << config.status();
+  return config.ok() ? *config : QuotaConfig();
+}
+
+// Tasks of `klass` that go at `now`, consuming each one.
+int Drain(RateLimiter& limiter, absl::string_view klass, absl::Time now, int max = 1000) {
+  int n = 0;
+  while (n < max && limiter.Check("ns", "x", "acme", klass, now).allowed) {
+    limiter.Consume("ns", "x", "acme", klass, now);
+    ++n;
+  }
+  return n;
+}
+
+TEST(RateLimiterTest, FixedWindowsResetOnTheirBoundary) {
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: posts, kind: window, limit: 3, period: 15m, classes: {publish: 1}}\n");
+  RateLimiter limiter(&config);
+  EXPECT_EQ(Drain(limiter, "publish", kStart), 3);
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "publish", kStart);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.retry_at, kStart + absl::Minutes(15)) << "08:00 starts a 15-minute window";
+  EXPECT_THAT(decision.detail, HasSubstr("x/acme: posts 3 per 15m used up"));
+  EXPECT_TRUE(limiter.Check("ns", "x", "acme", "read", kStart).allowed) << "reads not counted";
+  EXPECT_TRUE(limiter.Check("ns", "x", "other", "publish", kStart).allowed) << "per account";
+  EXPECT_TRUE(limiter.Check("ns2", "x", "acme", "publish", kStart).allowed) << "per namespace";
+  EXPECT_EQ(Drain(limiter, "publish", decision.retry_at), 3);
+}
+
+TEST(RateLimiterTest, RollingWindowsFreeEachSlotAPeriodAfterItWasUsed) {
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 2, period: 24h, classes: {publish: 1}}\n");
+  RateLimiter limiter(&config);
+  EXPECT_EQ(Drain(limiter, "publish", kStart, 1), 1);
+  limiter.Consume("ns", "x", "acme", "publish", kStart + absl::Hours(5));
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "publish", kStart + absl::Hours(6));
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.retry_at, kStart + absl::Hours(24)) << "the oldest post ages out first";
+  EXPECT_TRUE(limiter.Check("ns", "x", "acme", "publish", kStart + absl::Hours(24)).allowed);
+}
+
+TEST(RateLimiterTest, TokenBucketsRefillEvenly) {
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: inits, kind: bucket, limit: 6, period: 1m, classes: {publish: 1}}\n");
+  RateLimiter limiter(&config);
+  EXPECT_EQ(Drain(limiter, "publish", kStart), 6);
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "publish", kStart);
+  EXPECT_EQ(decision.retry_at, kStart + absl::Seconds(10)) << "one token every 10s";
+  EXPECT_EQ(Drain(limiter, "publish", kStart + absl::Seconds(30)), 3);
+}
+
+TEST(RateLimiterTest, DailyQuotasResetAtTheNetworksMidnight) {
+  QuotaConfig config = Config(R"yaml(
+networks:
+  x:
+    - {name: units, kind: daily, limit: 10000, reset: "00:00", timezone: America/Los_Angeles,
+       classes: {publish: 1600, read: 1}}
+)yaml");
+  RateLimiter limiter(&config);
+  EXPECT_EQ(Drain(limiter, "publish", kStart), 6) << "6 × 1600 units fit in 10,000";
+  EXPECT_TRUE(limiter.Check("ns", "x", "acme", "read", kStart).allowed) << "400 units remain";
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "publish", kStart);
+  // 08:00 UTC is 00:00 Pacific (PST, UTC-8): the next reset is a day later.
+  EXPECT_EQ(decision.retry_at, kStart + absl::Hours(24));
+}
+
+TEST(RateLimiterTest, AHoldFromRetryAfterBlocksEveryClass) {
+  QuotaConfig config = QuotaConfig::Defaults();
+  RateLimiter limiter(&config);
+  limiter.Hold("ns", "x", "acme", kStart + absl::Minutes(5), "x said 429; retry after 5m");
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "read", kStart);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.retry_at, kStart + absl::Minutes(5));
+  EXPECT_THAT(decision.detail, HasSubstr("429"));
+  EXPECT_TRUE(limiter.Check("ns", "x", "acme", "read", kStart + absl::Minutes(5)).allowed);
+}
+
+TEST(RateLimiterTest, CountsSurviveARestartThroughTheirRecords) {
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 3, period: 1h, classes: {publish: 1}}\n");
+  RateLimiter before(&config);
+  Drain(before, "publish", kStart, 2);
+  before.Hold("ns", "x", "acme", kStart + absl::Minutes(1), "held");
+  auto dirty = before.TakeDirty();
+  ASSERT_EQ(dirty.size(), 1u);
+  EXPECT_TRUE(before.TakeDirty().empty());
+  RateLimiter after(&config);
+  after.Restore(dirty[0].first, dirty[0].second);
+  EXPECT_FALSE(after.Check("ns", "x", "acme", "publish", kStart).allowed) << "still held";
+  EXPECT_EQ(Drain(after, "publish", kStart + absl::Minutes(2)), 1) << "two of three used";
+}
+
+TEST(QuotaConfigTest, DefaultsCoverEveryNetworkAndAFileReplacesANetwork) {
+  QuotaConfig defaults = QuotaConfig::Defaults();
+  for (const char* network : {"facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "snapchat"}) {
+    EXPECT_TRUE(defaults.networks.contains(network)) << network;
+  }
+  QuotaConfig config = Config(
+      "networks:\n  x: []\naccounts:\n  facebook/acme_fb: {daily_max: 500, currency: USD}\n");
+  EXPECT_TRUE(config.networks.at("x").empty()) << "x unlimited";
+  EXPECT_FALSE(config.networks.at("facebook").empty()) << "other networks keep their defaults";
+  EXPECT_EQ(config.account_caps.at("facebook/acme_fb").daily_max_micros, 500'000'000);
+}
+
+TEST(QuotaConfigTest, MistakesNameTheLineAndField) {
+  auto bad = QuotaConfig::Parse(
+      "networks:\n  x:\n    - {name: posts, kind: windw, limit: 3, period: 15m, classes: {publish: 1}}\n",
+      "quotas.yaml");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("quotas.yaml:3:"));
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("kind must be window"));
+  bad = QuotaConfig::Parse("networks:\n  x:\n    - {name: p, kind: window, limit: 3, classes: {publish: 1}}\n",
+                           "q.yaml");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("needs a `period`"));
+  bad = QuotaConfig::Parse("netwroks: {}\n", "q.yaml");
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("unknown field 'netwroks'"));
+}
+
+}  // namespace
+}  // namespace fanfare::dispatch
