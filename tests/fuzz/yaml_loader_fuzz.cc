@@ -1,5 +1,5 @@
-// Fuzzes the YAML campaign loader: any bytes must load into diagnostics or a valid spec,
-// never crash, and a spec the loader accepts must hold up everywhere it goes next.
+// Fuzzes the campaign loader, YAML first: any bytes must load into diagnostics or a valid
+// spec, never crash, and a spec the loader accepts must hold up everywhere it goes next.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -20,18 +20,15 @@ void Check(bool condition, absl::string_view what, const absl::Status& status) {
   std::abort();
 }
 
-}  // namespace
+namespace definition = fanfare::definition;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  namespace definition = fanfare::definition;
-  const absl::string_view text(reinterpret_cast<const char*>(data), size);
-  const definition::LoadResult result =
-      definition::ParseCampaign(text, definition::SourceFormat::kYaml, "fuzz.yaml");
+void LoadAndCheck(absl::string_view text, definition::SourceFormat format) {
+  const definition::LoadResult result = definition::ParseCampaign(text, format, "fuzz");
   // Every diagnostic renders, and the status lists them all.
   for (const definition::Diagnostic& d : result.diagnostics) (void)d.ToString();
   Check(result.status.ok() == result.diagnostics.empty(), "status agrees with diagnostics",
         result.status);
-  if (!result.status.ok()) return 0;
+  if (!result.status.ok()) return;
 
   // Accepted: the same spec passes the validator alone (as it does when sent over gRPC) ...
   const definition::LoadResult checked = definition::CheckCampaign(result.spec, "fuzz");
@@ -45,5 +42,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // ... and draws.
   (void)definition::RenderGraph(result.spec, definition::GraphFormat::kDot);
   (void)definition::RenderGraph(result.spec, definition::GraphFormat::kMermaid);
+}
+
+}  // namespace
+
+// The bytes as YAML, and as protobuf text format (which shares the diagnostics and positions).
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const absl::string_view text(reinterpret_cast<const char*>(data), size);
+  LoadAndCheck(text, definition::SourceFormat::kYaml);
+  LoadAndCheck(text, definition::SourceFormat::kTextProto);
   return 0;
 }

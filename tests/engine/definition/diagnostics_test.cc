@@ -32,8 +32,8 @@ TEST(SourceMapTest, PositionsInsideAString) {
   EXPECT_EQ(map.FindInText("steps[1].when", 3).column, 10);
   EXPECT_EQ(map.FindInText("steps[1].when", 20).line, 9);
   EXPECT_EQ(map.FindInText("steps[1].when", 20).column, 11);
-  // Unknown paths fall back like Find.
-  EXPECT_EQ(map.FindInText("steps[0].when.x", 2).column, 13);
+  // Unknown paths fall back like Find, to the ancestor's own position.
+  EXPECT_EQ(map.FindInText("steps[0].when.x", 2).column, 11);
   EXPECT_FALSE(map.FindInText("nothing", 2).known());
 }
 

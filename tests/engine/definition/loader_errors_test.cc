@@ -881,6 +881,23 @@ TEST(LoaderErrorsTest, BadTimezoneAndPolicies) {
                           "'cancel_previous'?)"));
 }
 
+TEST(LoaderErrorsTest, ScheduledRunsParamsAreCheckedAtLoad) {
+  EXPECT_THAT(ErrorsOf("name: c\n"
+                       "params:\n"
+                       "  product: {type: string, required: true}\n"
+                       "  budget: {type: int, default: 10}\n"
+                       "schedule:\n"
+                       "  cron: \"@daily\"\n"
+                       "  params: {budjet: 5, budget: lots}\n"
+                       "steps: [{id: a, action: x.insights}]\n"),
+              ElementsAre("c.yaml:7:11: schedule.params: param 'product' is required: give it "
+                          "under schedule.params, or every scheduled run would fail",
+                          "c.yaml:7:20: schedule.params.budjet: schedule.params gives unknown "
+                          "param 'budjet' (did you mean 'budget'?); declare it under `params:`",
+                          "c.yaml:7:31: schedule.params.budget: param 'budget' must be an "
+                          "integer"));
+}
+
 TEST(LoaderErrorsTest, BadBudget) {
   EXPECT_THAT(ErrorsOf("name: c\n"
                        "budget:\n"
@@ -895,15 +912,13 @@ TEST(LoaderErrorsTest, BadBudget) {
   EXPECT_THAT(ErrorsOf("name: c\n"
                        "budget: {currency: EUR, total: 12.3456789}\n"
                        "steps: [{id: a, action: x.insights}]\n"),
-              // The budget then has no total at all, which is reported too.
-              ElementsAre("c.yaml:2:9: budget: the budget sets neither `total` nor `daily_max`",
-                          "c.yaml:2:32: budget.total: 'budget.total' must be a non-negative "
+              ElementsAre("c.yaml:2:32: budget.total: 'budget.total' must be a non-negative "
                           "amount with at most 6 decimals, such as 5000 or 12.50, not "
                           "'12.3456789'"));
   EXPECT_THAT(ErrorsOf("name: c\n"
                        "budget: {currency: EUR}\n"
                        "steps: [{id: a, action: x.insights}]\n"),
-              ElementsAre("c.yaml:2:9: budget: the budget sets neither `total` nor "
+              ElementsAre("c.yaml:2:9: budget.total: the budget sets neither `total` nor "
                           "`daily_max`"));
 }
 

@@ -1,4 +1,5 @@
 // Valid campaigns: the examples, and the YAML forms a campaign may take.
+#include <algorithm>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -53,7 +54,11 @@ TEST(LoaderValidTest, LaunchExampleReadsAsWritten) {
             "steps.measure.outputs[item].clicks >= 50 && steps.measure.outputs[item].cpc < "
             "params.max_cpc / 2");
   EXPECT_EQ(spec->steps(2).wait().until(), "{{ params.launch_at }}");
-  EXPECT_EQ(spec->params(2).type(), v1::PARAM_TYPE_TIMESTAMP);
+  const auto launch_at = std::find_if(spec->params().begin(), spec->params().end(),
+                                     [](const v1::ParamSpec& p) { return p.name() == "launch_at"; });
+  ASSERT_NE(launch_at, spec->params().end());
+  EXPECT_EQ(launch_at->type(), v1::PARAM_TYPE_TIMESTAMP);
+  EXPECT_EQ(launch_at->default_value().string_value(), "2026-12-01T09:00:00Z");
 }
 
 TEST(LoaderValidTest, QuotedScalarsAreStringsAndPlainOnesAreTyped) {

@@ -106,11 +106,31 @@ steps { id: "a" action: "x.publish" }
 )",
                                           SourceFormat::kTextProto, "c.textproto");
   EXPECT_THAT(Printed(result),
-              ElementsAre("c.textproto:4:3: step 'a': x has no action 'insigths' (did you mean "
+              ElementsAre("c.textproto:4:12: step 'a': x has no action 'insigths' (did you mean "
                           "'insights'?); its actions are publish, insights, boost, set_budget, "
                           "pause, resume",
-                          "c.textproto:6:48: step 'b': needs unknown step 'zz'",
-                          "c.textproto:7:9: step 'a': duplicate step id 'a'"));
+                          "c.textproto:6:56: step 'b': needs unknown step 'zz'",
+                          "c.textproto:7:14: step 'a': duplicate step id 'a'"));
+}
+
+TEST(RoundTripTest, TextFormatExpressionErrorsPointInsideTheString) {
+  const LoadResult result = ParseCampaign(R"(metadata { name: "c" }
+params { name: "n" type: PARAM_TYPE_INT }
+steps {
+  id: "a"
+  action: "x.insights"
+  when:
+    "params.n > > 1"
+  with { fields { key: "t" value { string_value: "{{ params.nn }}" } } }
+}
+)",
+                                          SourceFormat::kTextProto, "c.textproto");
+  // `with` is a Struct: its strings have only the position of `with` itself.
+  EXPECT_THAT(Printed(result),
+              ElementsAre("c.textproto:7:17: step 'a': in expression \"params.n > > 1\": "
+                          "unexpected '>' (expected an operand)",
+                          "c.textproto:8:3: step 'a': param 'nn' is not declared (did you mean "
+                          "'n'?); declare it under `params:`"));
 }
 
 TEST(RoundTripTest, JsonErrors) {
