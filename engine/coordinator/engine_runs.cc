@@ -363,10 +363,13 @@ void Engine::Watch(const std::string& ns_in, const std::string& run_id,
   // The watcher hears of its registration once the open group is durable: by then every
   // event before `first_live` is in the store, and every later one reaches it through
   // OnEvents.
+  // A run that ended in an earlier group, not yet durable, is still found here; it makes no
+  // further events, so its watcher only replays the store.
   if (scheduler::RunState* run = FindActive(ns, run_id)) {
-    watchers_[RunKey(ns, run_id)].push_back(watcher);
+    const bool live = !run->terminal() || run->pending_events() > 0;
+    if (live) watchers_[RunKey(ns, run_id)].push_back(watcher);
     const int64_t first_live = run->next_event_seq() - run->pending_events();
-    AfterCommit([watcher, first_live] { watcher->OnRegistered(first_live, true); });
+    AfterCommit([watcher, first_live, live] { watcher->OnRegistered(first_live, live); });
     return;
   }
   absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, run_id);

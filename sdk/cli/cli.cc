@@ -8,7 +8,11 @@
 namespace fanfare::cli {
 namespace {
 
-std::vector<Command> AllCommands() { return OfflineCommands(); }
+std::vector<Command> AllCommands() {
+  std::vector<Command> commands = OfflineCommands();
+  for (Command& c : RemoteCommands()) commands.push_back(std::move(c));
+  return commands;
+}
 
 void PrintUsage(const std::vector<Command>& commands, std::ostream& out) {
   out << "usage: fanfare VERB [FLAGS] [ARGS]\n\nverbs:\n";

@@ -38,6 +38,11 @@ struct CliContext {
   bool interactive = false;
   // FANFARE_ADDRESS, if set.
   std::string address_from_env;
+  // $USER, if set: the default --identity of remote verbs.
+  std::string user_from_env;
+  // For golden tests: every time prints as "hh:mm:ss" and every duration as "<dur>", so that
+  // tables keep their alignment from one run to the next.
+  bool placeholder_times = false;
 };
 
 struct Command {
@@ -51,6 +56,10 @@ struct Command {
 
 // Verbs that need no coordinator: validate, graph.
 std::vector<Command> OfflineCommands();
+
+// Verbs that talk to fanfared: apply, run, get, list, campaigns, watch, history, cancel,
+// pause, resume, approve, reject, signal, retry, workers.
+std::vector<Command> RemoteCommands();
 
 // Runs `argv` (without the program name). Prints usage for `help`, no verb or an unknown
 // verb.

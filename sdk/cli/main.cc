@@ -8,7 +8,8 @@
 
 int main(int argc, char** argv) {
   const char* address = std::getenv("FANFARE_ADDRESS");
+  const char* user = std::getenv("USER");
   fanfare::cli::CliContext context{std::cout, std::cerr, isatty(STDOUT_FILENO) == 1,
-                                   address == nullptr ? "" : address};
+                                   address == nullptr ? "" : address, user == nullptr ? "" : user};
   return fanfare::cli::RunCli(std::vector<std::string>(argv + 1, argv + argc), context);
 }

@@ -4,29 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "engine/definition/graph.h"
 #include "engine/definition/loader.h"
+#include "sdk/cli/campaign_files.h"
 #include "sdk/cli/command.h"
 
 namespace fanfare::cli {
 namespace {
-
-// Loads and validates one file, printing its problems. Returns the result either way.
-definition::LoadResult LoadForCli(const std::string& path, CliContext& context) {
-  definition::LoadResult result;
-  absl::StatusOr<definition::SourceFormat> format = definition::FormatForPath(path);
-  absl::StatusOr<std::string> content =
-      format.ok() ? definition::ReadFile(path) : absl::StatusOr<std::string>(format.status());
-  if (!content.ok()) {
-    result.status = content.status();
-    return result;
-  }
-  return definition::ParseCampaign(*content, *format, path);
-}
-
-// Prints why a file did not load: every diagnostic, or why the file could not be read.
-void PrintLoadFailure(const definition::LoadResult& result, CliContext& context) {
-  if (result.diagnostics.empty()) context.err << "error: ";
-  context.err << result.status.message() << "\n";
-}
 
 int Validate(const Args& args, CliContext& context) {
   if (args.positional().empty()) {
@@ -35,7 +17,7 @@ int Validate(const Args& args, CliContext& context) {
   }
   int exit_code = kExitOk;
   for (const std::string& path : args.positional()) {
-    definition::LoadResult result = LoadForCli(path, context);
+    definition::LoadResult result = LoadCampaignForCli(path);
     if (result.status.ok()) {
       if (!args.Has("quiet")) context.out << path << ": ok (" << result.spec.metadata().name() << ")\n";
       continue;
@@ -57,7 +39,7 @@ int Graph(const Args& args, CliContext& context) {
     context.err << "error: " << format.status().message() << "\n";
     return kExitUsage;
   }
-  definition::LoadResult result = LoadForCli(args.positional()[0], context);
+  definition::LoadResult result = LoadCampaignForCli(args.positional()[0]);
   if (!result.status.ok()) {
     PrintLoadFailure(result, context);
     return kExitFailed;

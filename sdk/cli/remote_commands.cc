@@ -1,0 +1,72 @@
+// The table of verbs that talk to fanfared: names, operands, summaries and flags.
+#include "sdk/cli/command.h"
+#include "sdk/cli/remote.h"
+#include "sdk/cli/remote_verbs.h"
+
+namespace fanfare::cli {
+
+std::vector<Command> RemoteCommands() {
+  const FlagSpec limit{"limit", "N", "show at most N (default 50)"};
+  const FlagSpec page_token{"page-token", "TOKEN", "continue a listing where the last one stopped"};
+  return {
+      Command{"apply", "FILE...",
+              "Validate campaign files and store them in fanfared; all or nothing.",
+              RemoteFlags({{"dry-run", "", "let fanfared validate only; store nothing"}}, false),
+              ApplyVerb},
+      Command{"run", "CAMPAIGN_OR_FILE", "Start a run of a campaign (a file is applied first).",
+              RemoteFlags({{"param", "NAME=VALUE",
+                            "a param (repeatable); VALUE is YAML/JSON: "
+                            "40, true, [a,b], or text",
+                            true},
+                           {"params-file", "FILE", "params as a YAML or JSON map; --param wins"},
+                           {"id", "RUN_ID", "the run's id (default: generated)"},
+                           {"label", "KEY=VALUE", "a label of the run (repeatable)", true},
+                           {"priority", "N", "-100..100; higher runs first (default 0)"},
+                           {"watch", "", "follow the run; exit 0 if it succeeds, 1 if not"}},
+                          true),
+              RunVerb},
+      Command{"get", "RUN_ID", "Show a run and its step instances.", RemoteFlags({}, true),
+              GetVerb},
+      Command{"list", "", "List runs, newest first.",
+              RemoteFlags({{"status", "STATUS", "only runs in this status (running, failed, …)"},
+                           {"campaign", "NAME", "only runs of this campaign"},
+                           {"label", "KEY=VALUE", "only runs with this label (repeatable)", true},
+                           limit,
+                           page_token},
+                          true),
+              ListVerb},
+      Command{"campaigns", "", "List campaigns at their latest version.",
+              RemoteFlags({limit, page_token}, true), CampaignsVerb},
+      Command{"watch", "RUN_ID",
+              "Follow a run until it ends; exit 0 if it succeeded, 1 if it failed or was "
+              "cancelled.",
+              RemoteFlags({}, false), WatchVerb},
+      Command{"history", "RUN_ID", "Show a run's history events.",
+              RemoteFlags({{"from", "SEQ", "start at this sequence number"},
+                           {"limit", "N", "show at most N events (default all)"}},
+                          true),
+              HistoryVerb},
+      Command{"cancel", "RUN_ID", "Cancel a run.",
+              RemoteFlags({{"reason", "TEXT", "why, recorded in history"}}, true), CancelVerb},
+      Command{"pause", "RUN_ID", "Pause a run: nothing new starts; running attempts finish.",
+              RemoteFlags({{"reason", "TEXT", "why, recorded in history"}}, true), PauseVerb},
+      Command{"resume", "RUN_ID", "Resume a paused run.", RemoteFlags({}, true), ResumeVerb},
+      Command{"approve", "RUN_ID STEP", "Approve a waiting approval step.",
+              RemoteFlags({{"comment", "TEXT", "recorded in history"}}, true), ApproveVerb},
+      Command{"reject", "RUN_ID STEP", "Reject a waiting approval step.",
+              RemoteFlags({{"comment", "TEXT", "recorded in history"}}, true), RejectVerb},
+      Command{"signal", "RUN_ID NAME",
+              "Send a signal to a run's signal step (kept until one waits for it).",
+              RemoteFlags({{"payload", "JSON", "the signal's payload (YAML or JSON)"}}, true),
+              SignalVerb},
+      Command{
+          "retry", "RUN_ID",
+          "Re-run a failed or cancelled run from its failed steps, keeping what succeeded.",
+          RemoteFlags({{"from", "STEP", "re-run from this step and everything after it"}}, true),
+          RetryVerb},
+      Command{"workers", "", "Show connected workers, queue depths and rate limits.",
+              RemoteFlags({}, true), WorkersVerb},
+  };
+}
+
+}  // namespace fanfare::cli

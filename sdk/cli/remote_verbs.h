@@ -1,0 +1,44 @@
+// The functions behind the remote verbs; remote_commands.cc lists them with their flags.
+// Each returns an exit code (command.h) and writes only to the context's streams.
+#ifndef FANFARE_SDK_CLI_REMOTE_VERBS_H_
+#define FANFARE_SDK_CLI_REMOTE_VERBS_H_
+
+#include <string>
+
+#include "sdk/cli/args.h"
+#include "sdk/cli/command.h"
+#include "sdk/cli/render.h"
+#include "sdk/client/client.h"
+
+namespace fanfare::cli {
+
+// run_commands.cc
+int ApplyVerb(const Args& args, CliContext& context);
+int RunVerb(const Args& args, CliContext& context);
+
+// read_commands.cc
+int GetVerb(const Args& args, CliContext& context);
+int ListVerb(const Args& args, CliContext& context);
+int CampaignsVerb(const Args& args, CliContext& context);
+int HistoryVerb(const Args& args, CliContext& context);
+int WorkersVerb(const Args& args, CliContext& context);
+
+// control_commands.cc
+int CancelVerb(const Args& args, CliContext& context);
+int PauseVerb(const Args& args, CliContext& context);
+int ResumeVerb(const Args& args, CliContext& context);
+int ApproveVerb(const Args& args, CliContext& context);
+int RejectVerb(const Args& args, CliContext& context);
+int SignalVerb(const Args& args, CliContext& context);
+int RetryVerb(const Args& args, CliContext& context);
+
+// watch_command.cc
+int WatchVerb(const Args& args, CliContext& context);
+// Follows `run_id` until it ends: a table redrawn in place when context.interactive, one line
+// per history event otherwise. kExitOk if the run succeeded, kExitFailed if it failed or was
+// cancelled (saying why on context.err), or the exit code of a failed call.
+int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, CliContext& context);
+
+}  // namespace fanfare::cli
+
+#endif  // FANFARE_SDK_CLI_REMOTE_VERBS_H_
