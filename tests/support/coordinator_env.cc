@@ -20,6 +20,7 @@ void CoordinatorEnv::Open() {
   coordinator_options.data_dir = data_dir_;
   if (options_.clock != nullptr) coordinator_options.clock = options_.clock;
   coordinator_options.rehearsal_clock = options_.rehearsal_clock;
+  coordinator_options.engine.quotas = options_.quotas;
   coordinator_options.engine.scheduler.lease_ttl = options_.lease_ttl;
   coordinator_options.block_cache_bytes = 8 << 20;
   coordinator_options.write_buffer_bytes = 8 << 20;

@@ -24,6 +24,8 @@ struct CoordinatorEnvOptions {
   // Rehearsal: the coordinator jumps this clock (which must also be `clock`) to the next
   // due timer whenever it is quiescent.
   ManualClock* rehearsal_clock = nullptr;
+  // The networks' limits; the built-in defaults unless given.
+  dispatch::QuotaConfig quotas = dispatch::QuotaConfig::Defaults();
 };
 
 class CoordinatorEnv {
