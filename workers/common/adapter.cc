@@ -66,6 +66,12 @@ absl::Status ParseApiBaseFlag(absl::string_view flag, AdapterOptions& options) {
   return absl::OkStatus();
 }
 
+bool ActionCall::sandbox_extensions() const {
+  if (options.sandbox_extensions.has_value()) return *options.sandbox_extensions;
+  const std::string network = input.action().substr(0, input.action().find('.'));
+  return endpoints.ads != DefaultEndpoints(network).ads;
+}
+
 bool ActionCall::PollWait() const {
   if (options.sleep) {
     options.sleep(options.poll_interval);

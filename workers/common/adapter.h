@@ -13,13 +13,18 @@
 //
 // When ctx.is_reconcile(), a non-idempotent action reads the network back instead of acting
 // (publish: finds the post by its content; returns the original output or
-// OutcomeUnknown("… not found …")); an idempotent action simply runs again.
+// OutcomeUnknown("… not found …")); an idempotent action simply runs again. Reconciling a
+// boost finds its campaign by name (every object a boost creates is named "Fanfare " +
+// ClientReference(idempotency key)) and completes a half-created boost by creating only the
+// objects still missing under that campaign — never a second campaign; with no campaign it
+// reports OutcomeUnknown("… not found …", "not_found").
 #ifndef FANFARE_WORKERS_COMMON_ADAPTER_H_
 #define FANFARE_WORKERS_COMMON_ADAPTER_H_
 
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +82,10 @@ struct AdapterOptions {
   int64_t max_media_bytes = 512LL * 1024 * 1024;
   // Reconcile looks for a post this far back.
   absl::Duration reconcile_lookback = absl::Hours(72);
+  // Sandbox-only extension parameters (exact hours where the real API reports whole days:
+  // LinkedIn adAnalytics). Unset: sent only when the network's ads endpoint is not its
+  // production host, so that the real APIs never see them.
+  std::optional<bool> sandbox_extensions;
 };
 
 // Applies one `--api-base` flag: "x=http://127.0.0.1:7700/x" sets api, ads and auth of x;
@@ -103,6 +112,8 @@ struct ActionCall {
   const NetworkEndpoints& endpoints;
 
   absl::Time now() const { return ctx.clock().Now(); }
+  // Whether to send sandbox-only extension parameters (AdapterOptions::sandbox_extensions).
+  bool sandbox_extensions() const;
   // Waits one poll interval; false if the task was cancelled meanwhile.
   bool PollWait() const;
 };

@@ -24,11 +24,46 @@ Json InsightsOutput(const Metrics& m) {
       {"spend_micros", m.spend.micros},
       {"currency", m.spend.currency},
       {"ctr", m.impressions > 0 ? static_cast<double>(m.clicks) / impressions : 0.0},
-      {"cpc", spend / static_cast<double>(std::max<int64_t>(m.clicks, 1))},
+      {"cpc", m.clicks > 0 ? spend / static_cast<double>(m.clicks) : 0.0},
       {"cpm", m.impressions > 0 ? spend * 1000.0 / impressions : 0.0},
-      {"window", {{"since", Rfc3339(m.window.since)}, {"until", Rfc3339(m.window.until)}}},
   };
+  if (m.lifetime) {
+    out["window"] = {{"lifetime", true}, {"until", Rfc3339(m.window.until)}};
+  } else {
+    out["window"] = {{"since", Rfc3339(m.window.since)}, {"until", Rfc3339(m.window.until)}};
+  }
   return out;
+}
+
+Json AdInsightsOutput(const Metrics& metrics, const AdState& state) {
+  Json out = InsightsOutput(metrics);
+  out.update(BudgetOutput(state.daily_budget));
+  out["status"] = std::string(state.active ? kActive : kPaused);
+  out["ad_id"] = state.ad_id;
+  out["ad_set_id"] = state.ad_set_id;
+  return out;
+}
+
+namespace {
+
+absl::Time FloorHour(absl::Time t, absl::TimeZone zone) {
+  return absl::FromCivil(absl::ToCivilHour(t, zone), zone);
+}
+
+}  // namespace
+
+TimeWindow WholeHours(const TimeWindow& window, absl::Time now, absl::TimeZone zone) {
+  TimeWindow hours;
+  hours.until = std::min(FloorHour(window.until, zone), FloorHour(now, zone));
+  hours.since = std::min(FloorHour(window.since, zone), hours.until - absl::Hours(1));
+  return hours;
+}
+
+bool IsWholeDays(const TimeWindow& window, absl::TimeZone zone) {
+  auto midnight = [&zone](absl::Time t) {
+    return absl::FromCivil(absl::ToCivilDay(t, zone), zone) == t;
+  };
+  return midnight(window.since) && midnight(window.until);
 }
 
 DaySpan DaysCovering(const TimeWindow& window, absl::Time now) {

@@ -6,7 +6,9 @@
 //   publish     {"network", "post_id", "url", "published_at"}
 //   insights    {"impressions", "reach", "clicks", "spend", "spend_micros", "currency", "ctr",
 //                "cpc", "cpm", "conversions", "window": {"since", "until"}}
-//               (+ "daily_budget", "budget_micros", "status" when measuring an ad)
+//               + for an ad: "status" ("active" | "paused"), "daily_budget", "budget_micros",
+//                 "ad_id", "ad_set_id" (AdInsightsOutput)
+//               + for a post: "post_id", "window": {"lifetime": true, "until"}
 //   boost       ids created + {"daily_budget", "budget_micros", "currency", "status"}
 //   set_budget  {"daily_budget", "budget_micros", "previous_budget_micros", "currency"}
 //   pause/resume {"status"}
@@ -16,6 +18,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "workers/common/json_value.h"
@@ -33,13 +36,29 @@ struct Metrics {
   int64_t clicks = 0;
   int64_t conversions = 0;
   Money spend;  // its currency is the output's
+  // The span actually measured; with `lifetime`, totals since the post was made until
+  // `window.until` ("window": {"lifetime": true, "until"}).
   TimeWindow window;
+  bool lifetime = false;
 };
 
-// ctr = clicks / impressions (0 without impressions); cpm = spend per 1000 impressions (0
-// without impressions); cpc = spend / clicks, and spend / 1 when there were no clicks — an
-// ad that spends without a single click must look expensive to a `cpc > x` rule, not free.
+// Every field is always a number, so that rules stay total: ctr = clicks / impressions and
+// cpm = spend per 1000 impressions, both 0 without impressions; cpc = spend / clicks, 0 when
+// there were no clicks (a rule that must catch an ad spending without clicks tests
+// `clicks == 0 && spend > x`).
 Json InsightsOutput(const Metrics& metrics);
+
+// An ad's state at measuring time, the same fields on every network.
+struct AdState {
+  std::string ad_id;
+  std::string ad_set_id;  // the budget holder, as boost returned it
+  bool active = false;    // the ad and everything above it deliver
+  Money daily_budget;
+};
+
+// InsightsOutput + {"status": "active" | "paused", "daily_budget", "budget_micros",
+// "ad_id", "ad_set_id"}; "currency" is the budget's.
+Json AdInsightsOutput(const Metrics& metrics, const AdState& state);
 
 // {"daily_budget": 40.0, "budget_micros": 40000000, "currency": "USD"}
 Json BudgetOutput(const Money& daily_budget);
@@ -52,6 +71,16 @@ struct DaySpan {
   TimeWindow measured;
 };
 DaySpan DaysCovering(const TimeWindow& window, absl::Time now);
+
+// For APIs that report whole hours (X and Snapchat stats, Meta's and TikTok's hourly
+// breakdowns): [since, until) with both ends rounded down to the hour (until no later than
+// now's hour), and at least the one hour before until. Successive measurements of a window
+// as long as their period tile time exactly: no hour is counted twice or skipped.
+// Hours are those of `zone` (Meta buckets them in the ad account's time zone).
+TimeWindow WholeHours(const TimeWindow& window, absl::Time now,
+                      absl::TimeZone zone = absl::UTCTimeZone());
+// True when both ends of `window` are midnights in `zone`.
+bool IsWholeDays(const TimeWindow& window, absl::TimeZone zone);
 
 // Lower-case normalised status for pause/resume/boost: "active" or "paused".
 inline constexpr absl::string_view kActive = "active";

@@ -36,11 +36,18 @@ class FacebookAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) -> absl::StatusOr<Json> {
-      ApiSession session(c, protocol_);
-      ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-      return graph::Boost(c, session, {"object_story_id", post, ""});
-    });
+    Register(
+        "boost", false,
+        [this](ActionCall& c) -> absl::StatusOr<Json> {
+          ApiSession session(c, protocol_);
+          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+          return graph::Boost(c, session, {"object_story_id", post, ""});
+        },
+        [this](ActionCall& c) -> absl::StatusOr<Json> {
+          ApiSession session(c, protocol_);
+          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+          return graph::ReconcileBoost(c, session, {"object_story_id", post, ""});
+        });
     Register("set_budget", true, [this](ActionCall& c) {
       ApiSession session(c, protocol_);
       return graph::SetBudget(c, session);
@@ -130,7 +137,9 @@ class FacebookAdapter final : public AdapterBase {
       if (name == "post_clicks") m.clicks = value;
     }
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = post;
     out["period"] = "lifetime";

@@ -1,6 +1,7 @@
 #include "workers/facebook/meta_ads.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -12,18 +13,30 @@
 namespace fanfare::workers::graph {
 namespace {
 
+constexpr absl::string_view kHourly = "hourly_stats_aggregated_by_advertiser_time_zone";
+
 absl::StatusOr<std::string> AdAccount(const ActionCall& call) {
   ASSIGN_OR_RETURN(std::string id, call.account.Require("ad_account_id"));
   return absl::StartsWith(id, "act_") ? id : absl::StrCat("act_", id);
 }
 
-absl::StatusOr<std::string> AccountCurrency(ActionCall& call, ApiSession& session) {
+struct AccountInfo {
+  std::string currency;
+  absl::TimeZone zone;  // the advertiser time zone Insights counts days and hours in
+};
+
+absl::StatusOr<AccountInfo> ReadAccount(ActionCall& call, ApiSession& session) {
   ASSIGN_OR_RETURN(std::string act, AdAccount(call));
   ASSIGN_OR_RETURN(Json account,
                    session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.ads, act) +
-                                                         "?fields=currency,account_status"),
+                                                         "?fields=currency,timezone_name,"
+                                                         "account_status"),
                                     absl::StrCat(call.input.action(), ": GET ", act)));
-  return JsonString(account, "currency", "USD");
+  AccountInfo info{JsonString(account, "currency", "USD"), absl::UTCTimeZone()};
+  const std::string zone = JsonString(account, "timezone_name");
+  // An unknown zone name leaves UTC, the only zone absl can always load.
+  if (!zone.empty() && !absl::LoadTimeZone(zone, &info.zone)) info.zone = absl::UTCTimeZone();
+  return info;
 }
 
 absl::StatusOr<std::string> Objective(const TaskInput& input) {
@@ -67,6 +80,27 @@ absl::StatusOr<std::string> Create(ActionCall& call, ApiSession& session, absl::
   return id;
 }
 
+// The first object named `name` on the edge `path` ("act_1/campaigns", "<campaign>/adsets"),
+// asking the API to filter by name where `filter_by_name`; nullopt if there is none.
+absl::StatusOr<std::optional<Json>> FindNamed(ActionCall& call, ApiSession& session,
+                                              const std::string& path, const std::string& fields,
+                                              const std::string& name, bool filter_by_name) {
+  std::string url = absl::StrCat(GraphUrl(call, call.endpoints.ads, path), "?fields=", fields,
+                                 "&limit=100");
+  if (filter_by_name) {
+    const Json filter = Json::array({{{"field", "name"}, {"operator", "EQUAL"}, {"value", name}}});
+    absl::StrAppend(&url, "&filtering=", UrlEncode(filter.dump()));
+  }
+  ASSIGN_OR_RETURN(Json found, session.SendJson(GetRequest(call, url),
+                                                absl::StrCat(call.input.action(),
+                                                             " (reconcile): GET ", path)));
+  const Json& data = JsonMember(found, "data");
+  for (const Json& item : data.is_array() ? data : Json::array()) {
+    if (JsonString(item, "name") == name) return std::optional<Json>(item);
+  }
+  return std::optional<Json>();
+}
+
 absl::StatusOr<Money> CurrentBudget(ActionCall& call, ApiSession& session,
                                     const std::string& adset, const std::string& currency) {
   ASSIGN_OR_RETURN(Json node,
@@ -81,6 +115,191 @@ absl::StatusOr<Money> CurrentBudget(ActionCall& call, ApiSession& session,
   return MoneyFromMinorUnits(minor, currency);
 }
 
+// Everything a boost needs from its input, checked before anything is created.
+struct BoostPlan {
+  std::string name;
+  std::string objective;
+  std::optional<absl::Time> end;
+  Money budget;
+};
+
+absl::StatusOr<BoostPlan> PlanBoost(ActionCall& call, ApiSession& session) {
+  BoostPlan plan;
+  ASSIGN_OR_RETURN(plan.objective, Objective(call.input));
+  ASSIGN_OR_RETURN(plan.end, call.input.EndTime(call.now()));
+  ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
+  ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account.currency));
+  if (currency != account.currency) {
+    return call.input.Reject("currency", absl::StrCat("is ", currency, " but the ad account "
+                                                      "bills in ", account.currency));
+  }
+  ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
+  plan.budget = RoundToMinorUnit(budget);
+  plan.name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+  return plan;
+}
+
+// With `resume`, the object named plan.name on the edge `path` (nullopt if none); without,
+// nullopt: a first attempt creates everything.
+absl::StatusOr<std::optional<Json>> Existing(ActionCall& call, ApiSession& session, bool resume,
+                                             const std::string& path, const std::string& fields,
+                                             const BoostPlan& plan, bool filter_by_name) {
+  if (!resume) return std::optional<Json>();
+  return FindNamed(call, session, path, fields, plan.name, filter_by_name);
+}
+
+Json AdSetBody(const ActionCall& call, const BoostPlan& plan, const std::string& campaign) {
+  Json body = {{"name", plan.name}, {"campaign_id", campaign},
+               {"daily_budget", ToMinorUnits(plan.budget)}, {"billing_event", "IMPRESSIONS"},
+               {"optimization_goal", "LINK_CLICKS"}, {"bid_strategy", "LOWEST_COST_WITHOUT_CAP"},
+               {"targeting", Targeting(call.input)}, {"status", "ACTIVE"}};
+  if (plan.end.has_value()) body["end_time"] = Rfc3339(*plan.end);
+  return body;
+}
+
+// Creates the boost's objects; with `resume` (reconcile), first looks for each under its
+// parent and creates only what is missing — the campaign itself must exist.
+absl::StatusOr<Json> RunBoost(ActionCall& call, ApiSession& session, const PromotedPost& post,
+                              bool resume) {
+  ASSIGN_OR_RETURN(BoostPlan plan, PlanBoost(call, session));
+  ASSIGN_OR_RETURN(std::string act, AdAccount(call));
+  std::string campaign;
+  if (resume) {
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindNamed(call, session, act + "/campaigns", "id,name", plan.name, true));
+    if (!found.has_value()) {
+      return OutcomeUnknown(absl::StrCat(call.input.action(), ": not found: no campaign named '",
+                                         plan.name, "' in ", act, ", so the boost never started"),
+                            "not_found");
+    }
+    campaign = JsonString(*found, "id");
+  } else {
+    ASSIGN_OR_RETURN(campaign, Create(call, session, "campaigns",
+                                      {{"name", plan.name}, {"objective", plan.objective},
+                                       {"status", "ACTIVE"},
+                                       {"special_ad_categories", Json::array()}}));
+  }
+  ASSIGN_OR_RETURN(std::optional<Json> adset_found,
+                   Existing(call, session, resume, campaign + "/adsets", "id,name,daily_budget",
+                            plan, false));
+  std::string adset;
+  int64_t minor = 0;
+  if (!adset_found.has_value()) {
+    ASSIGN_OR_RETURN(adset, Create(call, session, "adsets", AdSetBody(call, plan, campaign)));
+  } else {
+    adset = JsonString(*adset_found, "id");
+    if (absl::SimpleAtoi(JsonString(*adset_found, "daily_budget"), &minor)) {
+      ASSIGN_OR_RETURN(plan.budget, MoneyFromMinorUnits(minor, plan.budget.currency));
+    }
+  }
+  ASSIGN_OR_RETURN(std::optional<Json> ad_found,
+                   Existing(call, session, resume, adset + "/ads", "id,name,creative", plan, false));
+  std::string ad = ad_found.has_value() ? JsonString(*ad_found, "id") : "";
+  std::string creative =
+      ad_found.has_value() ? JsonString(JsonMember(*ad_found, "creative"), "id") : "";
+  if (!ad_found.has_value()) {
+    // A creative made before the ad was lost is used, not made again.
+    ASSIGN_OR_RETURN(std::optional<Json> creative_found,
+                     Existing(call, session, resume, act + "/adcreatives", "id,name", plan, true));
+    if (creative_found.has_value()) {
+      creative = JsonString(*creative_found, "id");
+    } else {
+      Json body = {{"name", plan.name}, {post.field, post.id}};
+      if (!post.instagram_user_id.empty()) body["instagram_user_id"] = post.instagram_user_id;
+      ASSIGN_OR_RETURN(creative, Create(call, session, "adcreatives", body));
+    }
+    ASSIGN_OR_RETURN(ad, Create(call, session, "ads",
+                                {{"name", plan.name}, {"adset_id", adset},
+                                 {"creative", {{"creative_id", creative}}},
+                                 {"status", "ACTIVE"}}));
+  }
+  Json out = BudgetOutput(plan.budget);
+  out.update({{"campaign_id", campaign}, {"ad_set_id", adset}, {"creative_id", creative},
+              {"ad_id", ad}, {"status", std::string(kActive)}});
+  return out;
+}
+
+// One Insights row's numbers added into `m`.
+void AddRow(const Json& row, Metrics& m) {
+  m.impressions += static_cast<int64_t>(JsonNumber(row, "impressions"));
+  m.reach += static_cast<int64_t>(JsonNumber(row, "reach"));
+  m.clicks += static_cast<int64_t>(JsonNumber(row, "clicks"));
+  const Json& actions = JsonMember(row, "actions");
+  for (const Json& a : actions.is_array() ? actions : Json::array()) {
+    const std::string type = JsonString(a, "action_type");
+    if (absl::StartsWith(type, "offsite_conversion") || type == "purchase" || type == "lead") {
+      m.conversions += static_cast<int64_t>(JsonNumber(a, "value"));
+    }
+  }
+}
+
+absl::StatusOr<Json> Insights(ActionCall& call, ApiSession& session, const std::string& ad_id,
+                              const Json& time_range, bool hourly) {
+  std::string url = absl::StrCat(
+      GraphUrl(call, call.endpoints.ads, ad_id + "/insights"), "?fields=impressions,",
+      hourly ? "" : "reach,", "clicks,spend,actions,account_currency&time_range=",
+      UrlEncode(time_range.dump()));
+  if (hourly) absl::StrAppend(&url, "&breakdowns=", kHourly);
+  return session.SendJson(GetRequest(call, url),
+                          absl::StrCat(call.input.action(), ": GET ", ad_id, "/insights"));
+}
+
+// The start of the hour an hourly row covers: "13:00:00 - 13:59:59" on `day`.
+std::optional<absl::Time> RowHour(const Json& row, absl::CivilDay day, absl::TimeZone zone) {
+  const std::string label = JsonString(row, std::string(kHourly));
+  int hour = 0;
+  if (label.size() < 2 || !absl::SimpleAtoi(label.substr(0, 2), &hour)) return std::nullopt;
+  return absl::FromCivil(absl::CivilHour(day.year(), day.month(), day.day(), hour), zone);
+}
+
+// Sums the ad's Insights over `window` into `m` (spend as a decimal in `currency`) and sets
+// the span measured.
+absl::Status Measure(ActionCall& call, ApiSession& session, const std::string& ad_id,
+                     const TimeWindow& window, const AccountInfo& account, Metrics& m) {
+  const absl::TimeZone zone = account.zone;
+  Money spend = MoneyFromMicros(0, account.currency);
+  auto add_spend = [&](const Json& row) -> absl::Status {
+    ASSIGN_OR_RETURN(Money s, MoneyFromDecimal(JsonString(row, "spend", "0"), spend.currency));
+    spend.micros += s.micros;
+    return absl::OkStatus();
+  };
+  if (IsWholeDays(window, zone)) {
+    const absl::CivilDay first = absl::ToCivilDay(window.since, zone);
+    const absl::CivilDay last = absl::ToCivilDay(window.until, zone) - 1;
+    ASSIGN_OR_RETURN(Json answer,
+                     Insights(call, session, ad_id,
+                              {{"since", absl::FormatCivilTime(first)},
+                               {"until", absl::FormatCivilTime(last)}},
+                              false));
+    const Json& data = JsonMember(answer, "data");
+    for (const Json& row : data.is_array() ? data : Json::array()) {
+      AddRow(row, m);
+      RETURN_IF_ERROR(add_spend(row));
+    }
+    m.window = {window.since, std::min(window.until, call.now())};
+  } else {
+    // The hourly breakdown sums each hour of the day over every day asked for, so ask for
+    // one day at a time.
+    const TimeWindow hours = WholeHours(window, call.now(), zone);
+    for (absl::CivilDay day = absl::ToCivilDay(hours.since, zone);
+         absl::FromCivil(day, zone) < hours.until; ++day) {
+      const std::string date = absl::FormatCivilTime(day);
+      ASSIGN_OR_RETURN(Json answer, Insights(call, session, ad_id,
+                                             {{"since", date}, {"until", date}}, true));
+      const Json& data = JsonMember(answer, "data");
+      for (const Json& row : data.is_array() ? data : Json::array()) {
+        const std::optional<absl::Time> hour = RowHour(row, day, zone);
+        if (!hour.has_value() || *hour < hours.since || *hour >= hours.until) continue;
+        AddRow(row, m);
+        RETURN_IF_ERROR(add_spend(row));
+      }
+    }
+    m.window = hours;
+  }
+  m.spend = spend;
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::string GraphUrl(const ActionCall& call, absl::string_view base, absl::string_view path) {
@@ -88,48 +307,21 @@ std::string GraphUrl(const ActionCall& call, absl::string_view base, absl::strin
 }
 
 absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const PromotedPost& post) {
-  ASSIGN_OR_RETURN(std::string objective, Objective(call.input));
-  ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
-  ASSIGN_OR_RETURN(std::string account_currency, AccountCurrency(call, session));
-  ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account_currency));
-  if (currency != account_currency) {
-    return call.input.Reject("currency", absl::StrCat("is ", currency, " but the ad account "
-                                                      "bills in ", account_currency));
-  }
-  ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
-  budget = RoundToMinorUnit(budget);
-  const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
-  ASSIGN_OR_RETURN(std::string campaign,
-                   Create(call, session, "campaigns",
-                          {{"name", name}, {"objective", objective}, {"status", "ACTIVE"},
-                           {"special_ad_categories", Json::array()}}));
-  Json adset_body = {{"name", name}, {"campaign_id", campaign},
-                     {"daily_budget", ToMinorUnits(budget)}, {"billing_event", "IMPRESSIONS"},
-                     {"optimization_goal", "LINK_CLICKS"},
-                     {"bid_strategy", "LOWEST_COST_WITHOUT_CAP"},
-                     {"targeting", Targeting(call.input)}, {"status", "ACTIVE"}};
-  if (end.has_value()) adset_body["end_time"] = Rfc3339(*end);
-  ASSIGN_OR_RETURN(std::string adset, Create(call, session, "adsets", adset_body));
-  Json creative_body = {{"name", name}, {post.field, post.id}};
-  if (!post.instagram_user_id.empty()) creative_body["instagram_user_id"] = post.instagram_user_id;
-  ASSIGN_OR_RETURN(std::string creative, Create(call, session, "adcreatives", creative_body));
-  ASSIGN_OR_RETURN(std::string ad,
-                   Create(call, session, "ads",
-                          {{"name", name}, {"adset_id", adset},
-                           {"creative", {{"creative_id", creative}}}, {"status", "ACTIVE"}}));
-  Json out = BudgetOutput(budget);
-  out.update({{"campaign_id", campaign}, {"ad_set_id", adset}, {"creative_id", creative},
-              {"ad_id", ad}, {"status", std::string(kActive)}});
-  return out;
+  return RunBoost(call, session, post, /*resume=*/false);
+}
+
+absl::StatusOr<Json> ReconcileBoost(ActionCall& call, ApiSession& session,
+                                    const PromotedPost& post) {
+  return RunBoost(call, session, post, /*resume=*/true);
 }
 
 absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session) {
   ASSIGN_OR_RETURN(std::string adset, call.input.RequiredOneOf({"ad_set_id", "adset_id"}));
-  ASSIGN_OR_RETURN(std::string account_currency, AccountCurrency(call, session));
-  ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account_currency));
-  if (currency != account_currency) {
+  ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
+  ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account.currency));
+  if (currency != account.currency) {
     return call.input.Reject("currency", absl::StrCat("is ", currency, " but the ad account "
-                                                      "bills in ", account_currency));
+                                                      "bills in ", account.currency));
   }
   ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
   budget = RoundToMinorUnit(budget);
@@ -161,60 +353,29 @@ absl::StatusOr<Json> SetStatus(ActionCall& call, ApiSession& session, absl::stri
                                   absl::StrCat(call.input.action(), ": POST ", id))
                         .status());
   }
-  return Json{{"status", status == "PAUSED" ? kPaused : kActive}, {"ad_ids", ids}};
+  return Json{{"status", status == "PAUSED" ? kPaused : kActive}, {"ad_id", ids[0]},
+              {"ad_ids", ids}};
 }
 
 absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std::string& ad_id) {
   ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
-  const absl::CivilDay first = absl::ToCivilDay(window.since, absl::UTCTimeZone());
-  const absl::CivilDay last = absl::ToCivilDay(window.until - absl::Nanoseconds(1),
-                                               absl::UTCTimeZone());
-  const Json range = {{"since", absl::FormatCivilTime(first)},
-                      {"until", absl::FormatCivilTime(last)}};
-  const std::string url =
-      GraphUrl(call, call.endpoints.ads, ad_id + "/insights") +
-      "?fields=impressions,reach,clicks,spend,actions,account_currency&time_range=" +
-      UrlEncode(range.dump());
-  ASSIGN_OR_RETURN(Json insights, session.SendJson(GetRequest(call, url),
-                                                   absl::StrCat(call.input.action(), ": GET ",
-                                                                ad_id, "/insights")));
-  ASSIGN_OR_RETURN(std::string account_currency, AccountCurrency(call, session));
-  const Json& data = JsonMember(insights, "data");
-  const Json row = data.is_array() && !data.empty() ? data[0] : Json::object();
+  ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
   Metrics m;
-  m.impressions = static_cast<int64_t>(JsonNumber(row, "impressions"));
-  m.reach = static_cast<int64_t>(JsonNumber(row, "reach"));
-  m.clicks = static_cast<int64_t>(JsonNumber(row, "clicks"));
-  const std::string currency = JsonString(row, "account_currency", account_currency);
-  ASSIGN_OR_RETURN(m.spend, MoneyFromDecimal(JsonString(row, "spend", "0"), currency));
-  const Json& actions = JsonMember(row, "actions");
-  if (actions.is_array()) {
-    for (const Json& a : actions) {
-      const std::string type = JsonString(a, "action_type");
-      if (absl::StartsWith(type, "offsite_conversion") || type == "purchase" || type == "lead") {
-        m.conversions += static_cast<int64_t>(JsonNumber(a, "value"));
-      }
-    }
-  }
-  // The Insights API counts whole days: report the span it actually measured.
-  m.window.since = absl::FromCivil(first, absl::UTCTimeZone());
-  m.window.until = std::min(absl::FromCivil(last + 1, absl::UTCTimeZone()), call.now());
-  Json out = InsightsOutput(m);
-  out["ad_id"] = ad_id;
+  RETURN_IF_ERROR(Measure(call, session, ad_id, window, account, m));
   // The ad's current budget and status, so that a rule can scale it (budget × 1.25).
   ASSIGN_OR_RETURN(Json ad, session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.ads,
                                                                        ad_id) +
                                                                   "?fields=adset_id,"
                                                                   "effective_status"),
                                              absl::StrCat(call.input.action(), ": GET ", ad_id)));
-  out["status"] = JsonString(ad, "effective_status") == "ACTIVE" ? kActive : kPaused;
-  const std::string adset = JsonString(ad, "adset_id");
-  if (!adset.empty()) {
-    ASSIGN_OR_RETURN(Money budget, CurrentBudget(call, session, adset, currency));
-    out.update(BudgetOutput(budget));
-    out["ad_set_id"] = adset;
+  AdState state{.ad_id = ad_id, .ad_set_id = JsonString(ad, "adset_id"),
+                .active = JsonString(ad, "effective_status") == "ACTIVE",
+                .daily_budget = MoneyFromMicros(0, account.currency)};
+  if (!state.ad_set_id.empty()) {
+    ASSIGN_OR_RETURN(state.daily_budget,
+                     CurrentBudget(call, session, state.ad_set_id, account.currency));
   }
-  return out;
+  return AdInsightsOutput(m, state);
 }
 
 }  // namespace fanfare::workers::graph

@@ -1,7 +1,8 @@
 // The Meta Marketing API, shared by the Facebook and Instagram adapters: a boost is
 // act_<id>/campaigns → /adsets (daily_budget in the account currency's minor units) →
 // /adcreatives (object_story_id for a Page post; source_instagram_media_id for an IG post)
-// → /ads. Budgets, pauses and insights work on the ad set and ad ids the boost returns.
+// → /ads, every object named "Fanfare <client reference>". Budgets, pauses and insights work
+// on the ad set and ad ids the boost returns.
 #ifndef FANFARE_WORKERS_FACEBOOK_META_ADS_H_
 #define FANFARE_WORKERS_FACEBOOK_META_ADS_H_
 
@@ -24,10 +25,18 @@ struct PromotedPost {
 };
 
 absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const PromotedPost& post);
+// Settles a boost of unknown outcome: finds its campaign by name and creates whatever of ad
+// set, creative and ad is still missing under it; OutcomeUnknown("not found", "not_found")
+// when there is no campaign.
+absl::StatusOr<Json> ReconcileBoost(ActionCall& call, ApiSession& session,
+                                    const PromotedPost& post);
 absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session);
-// `status` is "ACTIVE" or "PAUSED".
+// `status` is "ACTIVE" or "PAUSED". Setting the status an ad already has succeeds.
 absl::StatusOr<Json> SetStatus(ActionCall& call, ApiSession& session, absl::string_view status);
-// Insights of an ad (or ad set / campaign) over the input window, at day granularity.
+// Insights of an ad over the input window. A window of whole days (in the ad account's time
+// zone) is one time_range query; any other window is asked for one day at a time with the
+// hourly breakdown and summed over the whole hours it covers (WholeHours) — reach is then 0,
+// since unique counts do not add up over hours, and off-Meta conversions are not reported.
 absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std::string& ad_id);
 
 }  // namespace fanfare::workers::graph

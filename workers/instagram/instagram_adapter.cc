@@ -33,12 +33,21 @@ class InstagramAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) -> absl::StatusOr<Json> {
-      ApiSession session(c, protocol_);
-      ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-      ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
-      return graph::Boost(c, session, {"source_instagram_media_id", post, ig_user});
-    });
+    Register(
+        "boost", false,
+        [this](ActionCall& c) -> absl::StatusOr<Json> {
+          ApiSession session(c, protocol_);
+          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+          ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
+          return graph::Boost(c, session, {"source_instagram_media_id", post, ig_user});
+        },
+        [this](ActionCall& c) -> absl::StatusOr<Json> {
+          ApiSession session(c, protocol_);
+          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+          ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
+          return graph::ReconcileBoost(c, session,
+                                       {"source_instagram_media_id", post, ig_user});
+        });
     Register("set_budget", true, [this](ActionCall& c) {
       ApiSession session(c, protocol_);
       return graph::SetBudget(c, session);
@@ -187,7 +196,9 @@ class InstagramAdapter final : public AdapterBase {
       if (name == "total_interactions") m.clicks = v;
     }
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = media;
     out["period"] = "lifetime";

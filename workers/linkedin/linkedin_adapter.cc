@@ -1,7 +1,9 @@
 #include "workers/linkedin/linkedin_adapter.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -61,7 +63,9 @@ class LinkedInAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register(
+        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
+        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -198,7 +202,9 @@ class LinkedInAdapter final : public AdapterBase {
     m.reach = static_cast<int64_t>(JsonNumber(total, "uniqueImpressionsCount"));
     m.clicks = static_cast<int64_t>(JsonNumber(total, "clickCount"));
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = urn;
     out["period"] = "lifetime";
@@ -212,18 +218,25 @@ class LinkedInAdapter final : public AdapterBase {
     return absl::StrCat("(start:", part(span.first), ",end:", part(span.last), ")");
   }
 
+  // adAnalytics counts whole days: the window is widened to the days covering it. Against
+  // the sandbox the adapter also sends the sandbox-only sandboxStartTime/sandboxEndTime (the
+  // window's whole hours) and reports the span the sandbox echoes back.
   absl::StatusOr<Json> AdInsights(Li& li, const TimeWindow& window) {
     ActionCall& call = li.call;
     ASSIGN_OR_RETURN(std::string creative, call.input.RequiredString("ad_id"));
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
     const DaySpan span = DaysCovering(window, call.now());
-    ASSIGN_OR_RETURN(Json analytics,
-                     li.Get(absl::StrCat("/rest/adAnalytics?q=analytics&pivot=CREATIVE&"
-                                         "timeGranularity=ALL&dateRange=", DateRange(span),
-                                         "&creatives=List(", Enc(creative), ")&fields=impressions,"
-                                         "clicks,costInLocalCurrency,externalWebsiteConversions,"
-                                         "approximateMemberReach"),
-                            "linkedin.insights: GET /rest/adAnalytics"));
+    std::string query = absl::StrCat("/rest/adAnalytics?q=analytics&pivot=CREATIVE&"
+                                     "timeGranularity=ALL&dateRange=", DateRange(span),
+                                     "&creatives=List(", Enc(creative), ")&fields=impressions,"
+                                     "clicks,costInLocalCurrency,externalWebsiteConversions,"
+                                     "approximateMemberReach");
+    if (call.sandbox_extensions()) {
+      const TimeWindow hours = WholeHours(window, call.now());
+      absl::StrAppend(&query, "&sandboxStartTime=", absl::ToUnixMillis(hours.since),
+                      "&sandboxEndTime=", absl::ToUnixMillis(hours.until));
+    }
+    ASSIGN_OR_RETURN(Json analytics, li.Get(query, "linkedin.insights: GET /rest/adAnalytics"));
     ASSIGN_OR_RETURN(Json c, li.Get(absl::StrCat("/rest/adAccounts/", account, "/creatives/",
                                                  Enc(creative)),
                                     "linkedin.insights: GET creative"));
@@ -244,16 +257,35 @@ class LinkedInAdapter final : public AdapterBase {
     ASSIGN_OR_RETURN(m.spend,
                      MoneyFromDecimal(JsonString(row, "costInLocalCurrency", "0"), currency));
     m.window = span.measured;
-    Json out = InsightsOutput(m);
+    const Json& exact = JsonMember(analytics, "sandboxTimeRange");
+    if (exact.is_object()) {
+      m.window = {absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(exact, "start"))),
+                  absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(exact, "end")))};
+    }
     ASSIGN_OR_RETURN(Money daily, MoneyFromDecimal(JsonString(budget, "amount", "0"), currency));
-    out.update(BudgetOutput(daily));
-    out["status"] = JsonString(c, "intendedStatus") == "ACTIVE" ? kActive : kPaused;
-    out["ad_id"] = creative;
-    out["ad_set_id"] = campaign_id;
-    return out;
+    return AdInsightsOutput(m, AdState{.ad_id = creative, .ad_set_id = campaign_id,
+                                       .active = JsonString(c, "intendedStatus") == "ACTIVE" &&
+                                                 JsonString(campaign, "status") == "ACTIVE",
+                                       .daily_budget = daily});
   }
 
-  absl::StatusOr<Json> Boost(ActionCall& call) {
+  // The first element a FINDER returns for which `match` holds; nullopt if none.
+  static absl::StatusOr<std::optional<Json>> FindFirst(
+      Li& li, const std::string& path, const std::function<bool(const Json&)>& match) {
+    ASSIGN_OR_RETURN(Json found, li.Get(path, "linkedin.boost (reconcile): GET " +
+                                                  path.substr(0, path.find('?')),
+                                        "FINDER"));
+    const Json& elements = JsonMember(found, "elements");
+    for (const Json& e : elements.is_array() ? elements : Json::array()) {
+      if (match(e)) return std::optional<Json>(e);
+    }
+    return std::optional<Json>();
+  }
+
+  // Creates campaign group → campaign → creative; with `resume` (reconcile), finds each under
+  // its parent first (the group by name, the campaign by name, the creative by the post it
+  // promotes) and creates only what is missing; the group must exist.
+  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
     ASSIGN_OR_RETURN(std::string post, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
@@ -263,46 +295,98 @@ class LinkedInAdapter final : public AdapterBase {
     const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
     const std::string base = absl::StrCat("/rest/adAccounts/", account);
     const std::string account_urn = absl::StrCat("urn:li:sponsoredAccount:", account);
+    auto named = [&name](const Json& e) { return JsonString(e, "name") == name; };
     Json schedule = {{"start", absl::ToUnixMillis(call.now())}};
     if (end.has_value()) schedule["end"] = absl::ToUnixMillis(*end);
     Li li(call, backoff_);
-    ASSIGN_OR_RETURN(std::string group,
-                     li.Create(base + "/adCampaignGroups",
-                               {{"account", account_urn}, {"name", name}, {"status", "ACTIVE"},
-                                {"runSchedule", schedule}},
-                               "linkedin.boost: POST adCampaignGroups"));
-    const Json money = {{"amount", ToDecimalString(budget)}, {"currencyCode", currency}};
-    Json countries = JsonMember(JsonMember(call.input.json(), "audience"), "locations");
-    if (!countries.is_array() || countries.empty()) {
-      countries = Json::array({"urn:li:geo:103644278"});  // United States
+    std::string group;
+    if (resume) {
+      ASSIGN_OR_RETURN(std::optional<Json> found,
+                       FindFirst(li, absl::StrCat(base, "/adCampaignGroups?q=search&search=(name:"
+                                                        "(values:List(", Enc(name), ")))"),
+                                 named));
+      if (!found.has_value()) {
+        return OutcomeUnknown(absl::StrCat("linkedin.boost: not found: no campaign group named '",
+                                           name, "', so the boost never started"),
+                              "not_found");
+      }
+      group = UrnTail(JsonString(*found, "id"));
+    } else {
+      ASSIGN_OR_RETURN(group, li.Create(base + "/adCampaignGroups",
+                                        {{"account", account_urn}, {"name", name},
+                                         {"status", "ACTIVE"}, {"runSchedule", schedule}},
+                                        "linkedin.boost: POST adCampaignGroups"));
     }
-    ASSIGN_OR_RETURN(
-        std::string campaign,
-        li.Create(base + "/adCampaigns",
-                  {{"account", account_urn},
-                   {"campaignGroup", absl::StrCat("urn:li:sponsoredCampaignGroup:", group)},
-                   {"name", name}, {"type", "SPONSORED_UPDATES"}, {"costType", "CPM"},
-                   {"objectiveType", "WEBSITE_VISIT"}, {"dailyBudget", money},
-                   {"unitCost", {{"amount", "10.00"}, {"currencyCode", currency}}},
-                   {"locale", {{"country", "US"}, {"language", "en"}}},
-                   {"targetingCriteria",
-                    {{"include", {{"and", Json::array({{{"or",
-                                                          {{"urn:li:adTargetingFacet:locations",
-                                                            countries}}}}})}}}}},
-                   {"offsiteDeliveryEnabled", false}, {"status", "ACTIVE"},
-                   {"runSchedule", schedule}},
-                  "linkedin.boost: POST adCampaigns"));
-    ASSIGN_OR_RETURN(std::string creative,
-                     li.Create(base + "/creatives",
-                               {{"campaign", absl::StrCat("urn:li:sponsoredCampaign:", campaign)},
-                                {"content", {{"reference", post}}},
-                                {"intendedStatus", "ACTIVE"}},
-                               "linkedin.boost: POST creatives"));
+    const std::string group_urn = absl::StrCat("urn:li:sponsoredCampaignGroup:", group);
+    std::optional<Json> campaign_found;
+    if (resume) {
+      ASSIGN_OR_RETURN(campaign_found,
+                       FindFirst(li, absl::StrCat(base, "/adCampaigns?q=search&search=("
+                                                        "campaignGroup:(values:List(",
+                                                  Enc(group_urn), ")))"),
+                                 named));
+    }
+    std::string campaign;
+    if (campaign_found.has_value()) {
+      campaign = UrnTail(JsonString(*campaign_found, "id"));
+      const Json& held = JsonMember(*campaign_found, "dailyBudget");
+      ASSIGN_OR_RETURN(budget, MoneyFromDecimal(JsonString(held, "amount", "0"), currency));
+    } else {
+      ASSIGN_OR_RETURN(campaign, li.Create(base + "/adCampaigns",
+                                           CampaignBody(call, account_urn, group_urn, name,
+                                                        budget, schedule),
+                                           "linkedin.boost: POST adCampaigns"));
+    }
+    const std::string campaign_urn = absl::StrCat("urn:li:sponsoredCampaign:", campaign);
+    std::optional<Json> creative_found;
+    if (resume) {
+      ASSIGN_OR_RETURN(creative_found,
+                       FindFirst(li, absl::StrCat(base, "/creatives?q=criteria&campaigns=List(",
+                                                  Enc(campaign_urn), ")"),
+                                 [&post](const Json& e) {
+                                   return JsonString(JsonMember(e, "content"), "reference") ==
+                                          post;
+                                 }));
+    }
+    std::string creative;
+    if (creative_found.has_value()) {
+      creative = JsonString(*creative_found, "id");
+    } else {
+      ASSIGN_OR_RETURN(creative, li.Create(base + "/creatives",
+                                           {{"campaign", campaign_urn},
+                                            {"content", {{"reference", post}}},
+                                            {"intendedStatus", "ACTIVE"}},
+                                           "linkedin.boost: POST creatives"));
+    }
     Json out = BudgetOutput(budget);
     out.update({{"campaign_group_id", group}, {"campaign_id", campaign},
                 {"ad_set_id", campaign}, {"creative_id", creative}, {"ad_id", creative},
                 {"status", std::string(kActive)}});
     return out;
+  }
+
+  // "urn:li:sponsoredCampaign:12" → "12"; an id without ':' as it is.
+  static std::string UrnTail(const std::string& id) { return id.substr(id.rfind(':') + 1); }
+
+  static Json CampaignBody(const ActionCall& call, const std::string& account_urn,
+                           const std::string& group_urn, const std::string& name,
+                           const Money& budget, const Json& schedule) {
+    const Json money = {{"amount", ToDecimalString(budget)}, {"currencyCode", budget.currency}};
+    Json countries = JsonMember(JsonMember(call.input.json(), "audience"), "locations");
+    if (!countries.is_array() || countries.empty()) {
+      countries = Json::array({"urn:li:geo:103644278"});  // United States
+    }
+    return {{"account", account_urn}, {"campaignGroup", group_urn},
+            {"name", name}, {"type", "SPONSORED_UPDATES"}, {"costType", "CPM"},
+            {"objectiveType", "WEBSITE_VISIT"}, {"dailyBudget", money},
+            {"unitCost", {{"amount", "10.00"}, {"currencyCode", budget.currency}}},
+            {"locale", {{"country", "US"}, {"language", "en"}}},
+            {"targetingCriteria",
+             {{"include", {{"and", Json::array({{{"or",
+                                                  {{"urn:li:adTargetingFacet:locations",
+                                                    countries}}}}})}}}}},
+            {"offsiteDeliveryEnabled", false}, {"status", "ACTIVE"},
+            {"runSchedule", schedule}};
   }
 
   absl::StatusOr<Json> SetBudget(ActionCall& call) {

@@ -33,6 +33,9 @@ void PublishToFeed(SandboxState& state, const SandboxRequest& req, SandboxRespon
                   .url = absl::StrCat("https://www.facebook.com/", page, "/posts/", local),
                   .client_ref = "", .created_at = state.Now()};
   post.extra["page"] = page;
+  // A photo or video post; a link post only shows the link's preview.
+  post.visual = !graph::Field(req, "picture").empty() ||
+                !graph::Field(req, "attached_media").empty();
   res.SetJson(200, {{"id", state.AddPost(std::move(post)).id}});
 }
 

@@ -1,10 +1,13 @@
 // The Meta Marketing API and Graph node reads/updates, shared by /facebook and /instagram.
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "workers/sandbox/graph_api.h"
 
 namespace fanfare::sandbox::graph {
@@ -37,6 +40,7 @@ Json EntityJson(SandboxState& state, const AdEntity& e) ABSL_EXCLUSIVE_LOCKS_REQ
   if (e.kind == "ad") {
     j["adset_id"] = e.parent_id;
     if (const AdEntity* adset = state.FindAd(e.parent_id)) j["campaign_id"] = adset->parent_id;
+    j["creative"] = {{"id", e.fields.value("creative_id", "")}};
   }
   return j;
 }
@@ -53,6 +57,7 @@ void CreateCampaign(SandboxState& state, const std::string& network, const std::
              .status = Field(req, "status").empty() ? "PAUSED" : Field(req, "status"),
              .currency = AccountCurrency(act)};
   e.fields = {{"objective", Field(req, "objective")}, {"account_id", act}};
+  e.objective = Field(req, "objective");
   res.SetJson(200, {{"id", state.AddAd(std::move(e)).id}});
 }
 
@@ -115,6 +120,7 @@ void CreateAd(SandboxState& state, const std::string& network, const std::string
              .currency = adset->currency};
   e.audience = adset->audience;
   e.promoted_post = c->promoted_post;
+  e.fields = {{"creative_id", c->id}};
   res.SetJson(200, {{"id", state.AddAd(std::move(e)).id}});
 }
 
@@ -141,44 +147,139 @@ void UpdateNode(SandboxState& state, AdEntity& e, const SandboxRequest& req,
   res.SetJson(200, {{"success", true}});
 }
 
-// Insights of an ad entity over a Graph time_range ({"since","until"} dates, inclusive).
+constexpr const char* kHourly = "hourly_stats_aggregated_by_advertiser_time_zone";
+
+// The days an Insights query covers: `time_range` ({"since","until"}, inclusive dates),
+// else `date_preset`, else the last 7 days and today. False (response filled) if invalid.
+bool QueryDays(SandboxState& state, const AdEntity& e, const SandboxRequest& req,
+               SandboxResponse& res, absl::CivilDay* first, absl::CivilDay* last)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  const absl::CivilDay today = absl::ToCivilDay(state.Now(), absl::UTCTimeZone());
+  *first = today - 7;
+  *last = today;
+  const Json range = JsonField(req, "time_range");
+  const std::string preset = Field(req, "date_preset");
+  if (range.is_object()) {
+    if (!absl::ParseCivilTime(range.value("since", ""), first) ||
+        !absl::ParseCivilTime(range.value("until", ""), last) || *last < *first) {
+      Error(res, 400, 100, "(#100) time_range must be {\"since\":\"YYYY-MM-DD\",\"until\":"
+                           "\"YYYY-MM-DD\"} with since no later than until");
+      return false;
+    }
+  } else if (preset == "today") {
+    *first = today;
+  } else if (preset == "yesterday") {
+    *first = *last = today - 1;
+  } else if (preset == "maximum") {
+    *first = absl::ToCivilDay(e.created_at, absl::UTCTimeZone());
+  } else if (absl::StartsWith(preset, "last_") && absl::EndsWith(preset, "d")) {
+    int days = 0;
+    if (!absl::SimpleAtoi(preset.substr(5, preset.size() - 6), &days) || days < 1) {
+      Error(res, 400, 100, absl::StrCat("(#100) date_preset must be one of today, yesterday, "
+                                        "last_3d, last_7d, last_14d, last_30d, maximum"));
+      return false;
+    }
+    *last = today - 1;  // the last N whole days, today excluded
+    *first = today - days;
+  } else if (!preset.empty()) {
+    Error(res, 400, 100, "(#100) date_preset must be one of today, yesterday, last_3d, "
+                         "last_7d, last_14d, last_30d, maximum");
+    return false;
+  }
+  return true;
+}
+
+// One Insights row. Hourly rows, like Meta's, carry neither reach (unique counts do not add
+// up over hours) nor off-Meta conversions.
+Json InsightsRow(const AdMetrics& m, const std::string& currency, absl::CivilDay start,
+                 absl::CivilDay stop, int hour) {
+  Json actions = Json::array({{{"action_type", "link_click"}, {"value", absl::StrCat(m.clicks)}}});
+  Json row = {{"impressions", absl::StrCat(m.impressions)}, {"clicks", absl::StrCat(m.clicks)},
+              {"spend", DecimalSpend(m.spend_micros, currency)},
+              {"account_currency", currency},
+              {"date_start", absl::FormatCivilTime(start)},
+              {"date_stop", absl::FormatCivilTime(stop)}};
+  if (hour >= 0) {
+    row[kHourly] = absl::StrFormat("%02d:00:00 - %02d:59:59", hour, hour);
+  } else {
+    row["reach"] = absl::StrCat(m.reach);
+    actions.push_back({{"action_type", "offsite_conversion.fb_pixel_purchase"},
+                       {"value", absl::StrCat(m.conversions)}});
+  }
+  row["actions"] = actions;
+  return row;
+}
+
+void AddTo(AdMetrics& sum, const AdMetrics& m) {
+  sum.impressions += m.impressions;
+  sum.reach += m.reach;
+  sum.clicks += m.clicks;
+  sum.conversions += m.conversions;
+  sum.spend_micros += m.spend_micros;
+}
+
+// Insights of an ad entity (ad, ad set or campaign) over whole UTC days (the sandbox's ad
+// accounts are in Etc/UTC): one row for the range, one per day with time_increment=1, and
+// with breakdowns=hourly_stats_aggregated_by_advertiser_time_zone one per hour of the day,
+// summed over the days of the range (per day and hour with time_increment=1). Rows without
+// impressions are left out, as Meta does.
 void AdInsights(SandboxState& state, const AdEntity& e, const SandboxRequest& req,
                 SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
-  const Json range = JsonField(req, "time_range");
-  const absl::Time now = state.Now();
-  absl::Time since = now - absl::Hours(24 * 7);
-  absl::Time until = now;
-  if (range.is_object()) {
-    since = ParseTimeParam(range.value("since", std::string()), since);
-    until = ParseTimeParam(range.value("until", std::string()), until) + absl::Hours(24);
+  absl::CivilDay first, last;
+  if (!QueryDays(state, e, req, res, &first, &last)) return;
+  const bool hourly = absl::StrContains(Field(req, "breakdowns"), kHourly);
+  const bool per_day = Field(req, "time_increment") == "1";
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  std::vector<absl::Time> boundaries;
+  const absl::Duration step = hourly ? absl::Hours(1) : per_day ? absl::Hours(24)
+                                                                : (last + 1 - first) * absl::Hours(24);
+  for (absl::Time t = absl::FromCivil(first, utc); t <= absl::FromCivil(last + 1, utc);
+       t += step) {
+    boundaries.push_back(t);
   }
-  AdMetrics m;
-  for (auto& [id, ad] : state.ads) {
-    if (ad.kind != "ad") continue;
-    bool under = ad.id == e.id || ad.parent_id == e.id;
-    if (const AdEntity* adset = state.FindAd(ad.parent_id)) under |= adset->parent_id == e.id;
-    if (!under) continue;
-    const AdMetrics one = state.MetricsFor(ad, since, until);
-    m.impressions += one.impressions;
-    m.reach += one.reach;
-    m.clicks += one.clicks;
-    m.conversions += one.conversions;
-    m.spend_micros += one.spend_micros;
+  const std::vector<AdMetrics> series = state.SeriesUnder(e.id, boundaries);
+  Json data = Json::array();
+  auto add = [&](const AdMetrics& m, absl::CivilDay start, absl::CivilDay stop, int hour) {
+    if (m.impressions > 0) data.push_back(InsightsRow(m, e.currency, start, stop, hour));
+  };
+  if (hourly && !per_day) {
+    std::vector<AdMetrics> by_hour(24);
+    for (size_t i = 0; i < series.size(); ++i) AddTo(by_hour[i % 24], series[i]);
+    for (int h = 0; h < 24; ++h) add(by_hour[h], first, last, h);
+  } else {
+    for (size_t i = 0; i < series.size(); ++i) {
+      const absl::CivilDay day = absl::ToCivilDay(boundaries[i], utc);
+      add(series[i], per_day || hourly ? day : first, per_day || hourly ? day : last,
+          hourly ? static_cast<int>(i % 24) : -1);
+    }
+  }
+  res.SetJson(200, {{"data", data}, {"paging", {{"cursors", {{"before", "MAZDZD"},
+                                                              {"after", "MAZDZD"}}}}}});
+}
+
+// GET act_<id>/campaigns|adcreatives and <campaign>/adsets, <campaign|adset>/ads: the objects
+// of the edge, filtered by `filtering` on name (EQUAL or CONTAIN), as reconcile reads them.
+void ListEdge(SandboxState& state, const std::string& network, const std::string& account,
+              const std::string& parent, const std::string& edge, const SandboxRequest& req,
+              SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  static const std::map<std::string, std::string> kKinds = {
+      {"campaigns", "campaign"}, {"adcreatives", "creative"}, {"adsets", "adset"}, {"ads", "ad"}};
+  const std::string kind = kKinds.at(edge);
+  const bool under_account = absl::StartsWith(parent, "act_");
+  std::string name_equal, name_contains;
+  const Json filtering = JsonField(req, "filtering");
+  for (const Json& f : filtering.is_array() ? filtering : Json::array()) {
+    if (!f.is_object() || f.value("field", "") != "name") continue;
+    if (f.value("operator", "") == "EQUAL") name_equal = f.value("value", "");
+    if (f.value("operator", "") == "CONTAIN") name_contains = f.value("value", "");
   }
   Json data = Json::array();
-  if (m.impressions > 0) {
-    data.push_back(
-        {{"impressions", absl::StrCat(m.impressions)}, {"reach", absl::StrCat(m.reach)},
-         {"clicks", absl::StrCat(m.clicks)},
-         {"spend", DecimalSpend(m.spend_micros, e.currency)},
-         {"account_currency", e.currency},
-         {"actions", Json::array({{{"action_type", "link_click"},
-                                   {"value", absl::StrCat(m.clicks)}},
-                                  {{"action_type", "offsite_conversion.fb_pixel_purchase"},
-                                   {"value", absl::StrCat(m.conversions)}}})},
-         {"date_start", absl::FormatTime("%Y-%m-%d", since, absl::UTCTimeZone())},
-         {"date_stop",
-          absl::FormatTime("%Y-%m-%d", until - absl::Hours(24), absl::UTCTimeZone())}});
+  for (auto& [id, e] : state.ads) {
+    if (e.network != network || e.account != account || e.kind != kind) continue;
+    if (!under_account && (e.id == parent || !state.IsUnder(e, parent))) continue;
+    if (!name_equal.empty() && e.name != name_equal) continue;
+    if (!name_contains.empty() && !absl::StrContains(e.name, name_contains)) continue;
+    data.push_back(EntityJson(state, e));
   }
   res.SetJson(200, {{"data", data}, {"paging", {{"cursors", {{"before", "MAZDZD"},
                                                               {"after", "MAZDZD"}}}}}});
@@ -249,7 +350,8 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
     if (!Admit(state, network, req, res, ads, &account)) return;
     if (absl::StartsWith(id, "act_")) {
       res.SetJson(200, {{"id", id}, {"account_id", id.substr(4)},
-                        {"currency", AccountCurrency(id)}, {"account_status", 1}});
+                        {"currency", AccountCurrency(id)}, {"timezone_name", "Etc/UTC"},
+                        {"account_status", 1}});
     } else if (AdEntity* e = state.FindAd(id)) {
       res.SetJson(200, EntityJson(state, *e));
     } else if (PostRecord* p = state.FindPost(network, id)) {
@@ -276,6 +378,16 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
     }
     UpdateNode(state, *e, req, res);
   });
+  for (const char* edge : {"campaigns", "adcreatives", "adsets", "ads"}) {
+    router.Add("GET", absl::StrCat(prefix, "/{id}/", edge),
+               [&state, network, edge = std::string(edge)](const SandboxRequest& req,
+                                                           SandboxResponse& res) {
+                 absl::MutexLock lock(&state.mu);
+                 std::string account;
+                 if (!Admit(state, network, req, res, true, &account)) return;
+                 ListEdge(state, network, account, req.PathParam("id"), edge, req, res);
+               });
+  }
   router.Add("GET", prefix + "/{id}/insights", [&state, network](const SandboxRequest& req,
                                                                  SandboxResponse& res) {
     absl::MutexLock lock(&state.mu);

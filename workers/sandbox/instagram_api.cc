@@ -34,6 +34,7 @@ void CreateContainer(SandboxState& state, const SandboxRequest& req, SandboxResp
                            .text = graph::Field(req, "caption"), .created_at = state.Now()};
   job.pending.extra = {{"ig_user", req.PathParam("ig")}, {"media_type", type},
                        {"media_url", media}};
+  job.pending.visual = true;
   res.SetJson(200, {{"id", job.id}});
   state.jobs[job.id] = std::move(job);
 }

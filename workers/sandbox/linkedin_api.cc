@@ -3,6 +3,7 @@
 // PARTIAL_UPDATE patches and adAnalytics; Linkedin-Version checks (missing → 400, retired →
 // 426), 401 for expired tokens, daily post limits answered with 429 and no retry headers,
 // 422 for duplicate content.
+#include <algorithm>
 #include <regex>
 
 #include "absl/strings/match.h"
@@ -91,6 +92,7 @@ void CreatePost(SandboxState& state, const SandboxRequest& req, SandboxResponse&
   post.extra["author"] = author;
   const Json article = body.value("content", Json::object()).value("article", Json::object());
   if (article.is_object()) post.link = article.value("source", std::string());
+  post.visual = body.value("content", Json::object()).contains("media");
   state.AddPost(std::move(post));
   res.status = 201;
   res.body.clear();
@@ -186,6 +188,7 @@ void CreateAdsObject(SandboxState& state, const std::string& kind, const Sandbox
                                  "10.00", 100);
     }
     e.currency = budget.value("currencyCode", std::string("USD"));
+    e.objective = body.value("objectiveType", std::string());
     e.daily_budget_micros = static_cast<int64_t>(amount * 1e6 + 0.5);
     const Json schedule = body.value("runSchedule", Json::object());
     if (schedule.is_object() && schedule.contains("end") && schedule["end"].is_number()) {
@@ -215,23 +218,27 @@ void CreateAdsObject(SandboxState& state, const std::string& kind, const Sandbox
   res.AddHeader("x-restli-id", id);
 }
 
+Json AdsObjectJson(const AdEntity& e) {
+  Json j = {{"id", e.id}, {"name", e.name}, {"status", e.status}};
+  if (e.kind == "adset") {
+    j["dailyBudget"] = Budget(e);
+    j["campaignGroup"] = absl::StrCat("urn:li:sponsoredCampaignGroup:", e.parent_id);
+  }
+  if (e.kind == "ad") {
+    j = {{"id", e.id}, {"intendedStatus", e.status},
+         {"campaign", absl::StrCat("urn:li:sponsoredCampaign:", e.parent_id)},
+         {"content", {{"reference", e.promoted_post}}}};
+  }
+  return j;
+}
+
 void GetAdsObject(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
   AdEntity* e = state.FindAd(req.PathParam("id"));
   if (e == nullptr) return Error(res, 404, "", "Not Found", 100);
-  Json j = {{"id", e->id}, {"name", e->name}, {"status", e->status}};
-  if (e->kind == "adset") {
-    j["dailyBudget"] = Budget(*e);
-    j["campaignGroup"] = absl::StrCat("urn:li:sponsoredCampaignGroup:", e->parent_id);
-  }
-  if (e->kind == "ad") {
-    j = {{"id", e->id}, {"intendedStatus", e->status},
-         {"campaign", absl::StrCat("urn:li:sponsoredCampaign:", e->parent_id)},
-         {"content", {{"reference", e->promoted_post}}}};
-  }
-  res.SetJson(200, j);
+  res.SetJson(200, AdsObjectJson(*e));
 }
 
 void PatchAdsObject(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
@@ -272,13 +279,28 @@ absl::Time DatePart(const std::string& range, const std::string& which, absl::Ti
   return fallback;
 }
 
+// adAnalytics over whole days of `dateRange`; or, with the sandbox-only extension
+// parameters sandboxStartTime and sandboxEndTime (epoch milliseconds, whole hours), over
+// exactly that span, which the answer then echoes as "sandboxTimeRange": {"start", "end"}.
 void Analytics(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
   const std::string range = req.Param("dateRange");
-  const absl::Time since = DatePart(range, "start", state.Now() - absl::Hours(24));
-  const absl::Time until = DatePart(range, "end", state.Now()) + absl::Hours(24);
+  absl::Time since = DatePart(range, "start", state.Now() - absl::Hours(24));
+  absl::Time until = DatePart(range, "end", state.Now()) + absl::Hours(24);
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  const bool exact = absl::SimpleAtoi(req.Param("sandboxStartTime"), &start_ms) &&
+                     absl::SimpleAtoi(req.Param("sandboxEndTime"), &end_ms);
+  if (exact) {
+    if (end_ms <= start_ms || start_ms % 3'600'000 != 0 || end_ms % 3'600'000 != 0) {
+      return Error(res, 400, "", "sandboxStartTime and sandboxEndTime must be whole hours, "
+                                 "in order (epoch milliseconds)", 100);
+    }
+    since = absl::FromUnixMillis(start_ms);
+    until = absl::FromUnixMillis(end_ms);
+  }
   Json elements = Json::array();
   for (const std::string& urn : RestliList(req.Param("creatives"))) {
     const AdMetrics m = state.MetricsUnder(urn, since, until);
@@ -289,7 +311,50 @@ void Analytics(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
          {"costInLocalCurrency", absl::StrFormat("%d.%06d", m.spend_micros / 1'000'000,
                                                  m.spend_micros % 1'000'000)}});
   }
-  res.SetJson(200, {{"elements", elements}, {"paging", {{"start", 0}, {"count", 10}}}});
+  Json answer = {{"elements", elements}, {"paging", {{"start", 0}, {"count", 10}}}};
+  if (exact) answer["sandboxTimeRange"] = {{"start", start_ms}, {"end", end_ms}};
+  res.SetJson(200, answer);
+}
+
+// The values of one facet of a Rest.li search: "(name:(values:List(a,b)))" → {a, b}.
+std::vector<std::string> SearchValues(const std::string& search, const std::string& facet) {
+  const std::string head = absl::StrCat(facet, ":(values:");
+  const size_t at = search.find(head);
+  if (at == std::string::npos) return {};
+  const size_t close = search.find(')', at + head.size());
+  if (close == std::string::npos) return {};
+  return RestliList(search.substr(at + head.size(), close + 1 - at - head.size()));
+}
+
+// The FINDERs reconcile uses: adCampaignGroups and adCampaigns with q=search (by name, by
+// campaignGroup), creatives with q=criteria&campaigns=List(…).
+void FindAdsObjects(SandboxState& state, const std::string& kind, const SandboxRequest& req,
+                    SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  std::vector<std::string> names, parents;
+  if (kind == "ad") {
+    if (req.Param("q") != "criteria") return Error(res, 400, "", "q=criteria is required", 100);
+    for (const std::string& urn : RestliList(req.Param("campaigns"))) parents.push_back(UrnId(urn));
+  } else {
+    if (req.Param("q") != "search") return Error(res, 400, "", "q=search is required", 100);
+    names = SearchValues(req.Param("search"), "name");
+    for (const std::string& urn : SearchValues(req.Param("search"), "campaignGroup")) {
+      parents.push_back(UrnId(urn));
+    }
+  }
+  Json elements = Json::array();
+  for (const auto& [id, e] : state.ads) {
+    if (e.network != "linkedin" || e.account != account || e.kind != kind) continue;
+    if (!names.empty() && std::find(names.begin(), names.end(), e.name) == names.end()) continue;
+    if (!parents.empty() &&
+        std::find(parents.begin(), parents.end(), e.parent_id) == parents.end()) {
+      continue;
+    }
+    elements.push_back(AdsObjectJson(e));
+  }
+  res.SetJson(200, {{"elements", elements},
+                    {"paging", {{"start", 0}, {"count", elements.size()}}}});
 }
 
 }  // namespace
@@ -321,6 +386,11 @@ void RegisterLinkedIn(Router& router, SandboxState& state) {
                }));
     router.Add("GET", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path, "/{id}"),
                locked(&GetAdsObject));
+    router.Add("GET", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path),
+               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+                 FindAdsObjects(state, k, req, res);
+               }));
     router.Add("POST", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path, "/{id}"),
                locked(&PatchAdsObject));
   }

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "workers/sandbox/network_api.h"
 
@@ -118,6 +119,20 @@ std::string Sandbox::NetworkBase(absl::string_view network) const {
   return absl::StrCat(BaseUrl(), "/", network);
 }
 
+namespace {
+
+// `pattern` is a substring of `path`; or, when it ends in '$', a suffix of it (a trailing
+// '/' of the path ignored), so that ".../ads$" does not also match ".../adsets".
+bool DropPathMatches(absl::string_view path, absl::string_view pattern) {
+  if (absl::ConsumeSuffix(&pattern, "$")) {
+    absl::ConsumeSuffix(&path, "/");
+    return absl::EndsWith(path, pattern);
+  }
+  return absl::StrContains(path, pattern);
+}
+
+}  // namespace
+
 SandboxResponse Sandbox::Handle(SandboxRequest request) {
   SandboxResponse response;
   Serve(request, response);
@@ -153,7 +168,7 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
   absl::MutexLock lock(&state_->mu);
   Faults& live = state_->faults.count(network) ? state_->faults[network] : state_->faults["*"];
   bool drop = false;
-  if ((!live.drop_path.empty() && !absl::StrContains(request.path, live.drop_path)) ||
+  if ((!live.drop_path.empty() && !DropPathMatches(request.path, live.drop_path)) ||
       (!live.drop_method.empty() && request.method != live.drop_method)) {
     drop = false;
   } else if (live.drop_next > 0) {

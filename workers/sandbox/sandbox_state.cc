@@ -137,47 +137,77 @@ bool SandboxState::EffectiveActive(const AdEntity& ad) {
 
 void SandboxState::RecordDelivery(const std::string& entity_id) {
   for (auto& [id, ad] : ads) {
-    if (ad.kind != "ad") continue;
-    bool under = false;
-    for (const AdEntity* e = &ad; e != nullptr && !under; e = FindAd(e->parent_id)) {
-      under = e->id == entity_id;
-      if (e->parent_id.empty()) break;
+    if (ad.kind != "ad" || !IsUnder(ad, entity_id)) continue;
+    const BudgetPoint point{Now(), EffectiveBudget(ad), EffectiveActive(ad)};
+    if (!ad.timeline.empty() &&
+        ad.timeline.back().daily_budget_micros == point.daily_budget_micros &&
+        ad.timeline.back().active == point.active) {
+      continue;
     }
-    if (under) ad.timeline.push_back({Now(), EffectiveBudget(ad), EffectiveActive(ad)});
+    ad.timeline.push_back(point);
   }
 }
 
-AdMetrics SandboxState::MetricsFor(const AdEntity& ad, absl::Time since, absl::Time until) {
-  std::optional<double> quality;
-  if (auto it = quality_overrides.find(ad.id); it != quality_overrides.end()) {
-    quality = it->second;
-  }
-  absl::Time end = ad.end_time;
-  for (const AdEntity* e = FindAd(ad.parent_id); e != nullptr; e = FindAd(e->parent_id)) {
-    end = std::min(end, e->end_time);
+bool SandboxState::IsUnder(const AdEntity& ad, const std::string& entity_id) {
+  for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
+    if (e->id == entity_id) return true;
     if (e->parent_id.empty()) break;
   }
-  const AdProfile profile = ProfileFor(options_.seed, ad.id, ad.audience, quality);
-  return MetricsBetween(profile, ad.timeline, end, since, std::min(until, Now()));
+  return false;
+}
+
+AdTraits SandboxState::TraitsOf(const AdEntity& ad) {
+  AdTraits traits{.key = ad.name.empty() ? ad.id : ad.name, .audience = ad.audience,
+                  .currency = ad.currency};
+  if (const PostRecord* post = FindPost(ad.network, ad.promoted_post)) {
+    traits.format = post->visual ? CreativeFormat::kVisual : CreativeFormat::kText;
+  }
+  for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
+    if (!e->objective.empty()) {
+      traits.objective = ObjectiveFromName(e->objective);
+      break;
+    }
+    if (e->parent_id.empty()) break;
+  }
+  return traits;
+}
+
+AdMetrics SandboxState::MetricsFor(const AdEntity& ad, absl::Time since, absl::Time until) {
+  if (until <= since) return {};
+  return SeriesUnder(ad.id, {since, until})[0];
 }
 
 AdMetrics SandboxState::MetricsUnder(const std::string& entity_id, absl::Time since,
                                      absl::Time until) {
-  AdMetrics sum;
+  if (until <= since) return {};
+  return SeriesUnder(entity_id, {since, until})[0];
+}
+
+std::vector<AdMetrics> SandboxState::SeriesUnder(const std::string& entity_id,
+                                                 const std::vector<absl::Time>& boundaries) {
+  std::vector<AdMetrics> sum(boundaries.size() > 1 ? boundaries.size() - 1 : 0);
+  std::vector<absl::Time> capped = boundaries;
+  for (absl::Time& t : capped) t = std::min(t, Now());
   for (auto& [id, ad] : ads) {
-    if (ad.kind != "ad") continue;
-    bool under = false;
-    for (const AdEntity* e = &ad; e != nullptr && !under; e = FindAd(e->parent_id)) {
-      under = e->id == entity_id;
+    if (ad.kind != "ad" || !IsUnder(ad, entity_id) || ad.timeline.empty()) continue;
+    std::optional<double> quality;
+    if (auto it = quality_overrides.find(ad.id); it != quality_overrides.end()) {
+      quality = it->second;
+    }
+    absl::Time end = ad.end_time;
+    for (const AdEntity* e = FindAd(ad.parent_id); e != nullptr; e = FindAd(e->parent_id)) {
+      end = std::min(end, e->end_time);
       if (e->parent_id.empty()) break;
     }
-    if (!under) continue;
-    const AdMetrics m = MetricsFor(ad, since, until);
-    sum.impressions += m.impressions;
-    sum.reach += m.reach;
-    sum.clicks += m.clicks;
-    sum.conversions += m.conversions;
-    sum.spend_micros += m.spend_micros;
+    const AdProfile profile = ProfileFor(options_.seed, TraitsOf(ad), quality);
+    const std::vector<AdMetrics> series = MetricsSeries(profile, ad.timeline, end, capped);
+    for (size_t i = 0; i < series.size(); ++i) {
+      sum[i].impressions += series[i].impressions;
+      sum[i].reach += series[i].reach;
+      sum[i].clicks += series[i].clicks;
+      sum[i].conversions += series[i].conversions;
+      sum[i].spend_micros += series[i].spend_micros;
+    }
   }
   return sum;
 }

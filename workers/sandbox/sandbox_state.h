@@ -69,6 +69,9 @@ struct PostRecord {
   std::string client_ref;  // a client-chosen reference, where the API keeps one
   absl::Time created_at;
   Json extra = Json::object();
+  // The post shows an image or a video (not only text and a link preview): its creative
+  // performs as a visual one when boosted (ad_metrics.h).
+  bool visual = false;
 };
 
 // Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.
@@ -80,6 +83,7 @@ struct AdEntity {
   std::string parent_id;
   std::string name;
   std::string status = "ACTIVE";  // ACTIVE | PAUSED
+  std::string objective;          // as the network names it, where this entity holds one
   std::string currency = "USD";
   int64_t daily_budget_micros = 0;  // 0: this entity holds no budget
   int64_t audience = 50'000;
@@ -120,7 +124,9 @@ struct Faults {
   absl::Duration latency = absl::ZeroDuration();
   int drop_next = 0;     // drop the responses of the next N committed writes
   double drop_rate = 0;  // and this fraction of later ones
-  std::string drop_path;    // if set, only writes whose path contains it are dropped
+  // If set, only writes whose path contains it are dropped; ending in '$', only writes whose
+  // path ends with it ("/ads$" drops POST …/ads but not …/adsets).
+  std::string drop_path;
   std::string drop_method;  // if set, only writes with this method ("PUT") are dropped
 };
 
@@ -161,17 +167,28 @@ class SandboxState {
   std::map<std::string, AdEntity> ads ABSL_GUARDED_BY(mu);
   AdEntity* FindAd(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   AdEntity& AddAd(AdEntity entity) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
-  // Call after changing the budget, status or end of `entity_id`: every ad under it gets a
-  // new delivery point at Now().
+  // Call after changing the budget, status or end of `entity_id`: every ad under it whose
+  // delivery changed gets a new delivery point at Now() (a repeated change adds nothing).
   void RecordDelivery(const std::string& entity_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // The budget that drives `ad` (the nearest ancestor holding one) and whether the ad and
   // every ancestor are ACTIVE.
   int64_t EffectiveBudget(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   bool EffectiveActive(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // What the metrics model knows of `ad`: its name (else id) as key, audience, the format of
+  // the post it promotes, the nearest objective up its hierarchy, its currency.
+  AdTraits TraitsOf(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   AdMetrics MetricsFor(const AdEntity& ad, absl::Time since, absl::Time until)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Sum over every ad that is `entity_id` or lies under it.
   AdMetrics MetricsUnder(const std::string& entity_id, absl::Time since, absl::Time until)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // MetricsUnder for each interval [boundaries[i], boundaries[i + 1]), in one pass per ad.
+  // Times after Now() count nothing.
+  std::vector<AdMetrics> SeriesUnder(const std::string& entity_id,
+                                     const std::vector<absl::Time>& boundaries)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // True if `ad` is `entity_id` or lies under it.
+  bool IsUnder(const AdEntity& ad, const std::string& entity_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   std::map<std::string, double> quality_overrides ABSL_GUARDED_BY(mu);
 

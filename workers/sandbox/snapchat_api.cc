@@ -3,6 +3,8 @@
 // PUT updates, ad stats in micros; the {"request_status", "request_id", "<things>": [
 // {"sub_request_status", "<thing>": {…}}]} envelope; per-token request rate (429 with
 // Retry-After); OAuth refresh at /snapchat/login/oauth2/access_token.
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "workers/sandbox/network_api.h"
@@ -86,6 +88,7 @@ void Create(SandboxState& state, const std::string& kind, const SandboxRequest& 
       return Error(res, 400, "E1001", "daily_budget_micro must be at least 5000000");
     }
     e.end_time = ParseTimeParam(item.value("end_time", std::string()), absl::InfiniteFuture());
+    e.objective = item.value("optimization_goal", std::string());
   } else if (kind == "ad") {
     e.parent_id = req.PathParam("parent");
     e.promoted_post = item.value("creative_id", std::string());
@@ -135,6 +138,7 @@ void CreateCreative(SandboxState& state, const SandboxRequest& req, SandboxRespo
                   .client_ref = item.value("name", std::string()), .created_at = state.Now()};
   post.link = item.value("web_view_properties", Json::object()).value("url", std::string());
   post.extra = item;
+  post.visual = true;  // a Snap Ad always shows its top-snap media
   state.AddPost(std::move(post));
   Json created = item;
   created["id"] = id;
@@ -165,6 +169,11 @@ void AdStats(SandboxState& state, const SandboxRequest& req, SandboxResponse& re
   if (state.FindAd(id) == nullptr) return Error(res, 404, "E3003", "ad not found");
   const absl::Time since = ParseTimeParam(req.Param("start_time"), state.Now() - absl::Hours(24));
   const absl::Time until = ParseTimeParam(req.Param("end_time"), state.Now());
+  // Like the Measurement API, times must fall on the hour.
+  if (absl::ToUnixSeconds(since) % 3600 != 0 || absl::ToUnixSeconds(until) % 3600 != 0 ||
+      until <= since) {
+    return Error(res, 400, "E1001", "start_time and end_time must be on the hour, in order");
+  }
   const AdMetrics m = state.MetricsUnder(id, since, until);
   res.SetJson(200, {{"request_status", "SUCCESS"}, {"request_id", "sbxreq"},
                     {"total_stats", Json::array({{{"sub_request_status", "SUCCESS"},
@@ -179,6 +188,29 @@ void AdStats(SandboxState& state, const SandboxRequest& req, SandboxResponse& re
                                                                {"uniques", m.reach},
                                                                {"conversion_purchases",
                                                                 m.conversions}}}}}}})}});
+}
+
+// GET the children of `parent` (an ad account's campaigns, a campaign's ad squads, an ad
+// squad's ads), as reconcile reads them.
+void List(SandboxState& state, const std::string& kind, const SandboxRequest& req,
+          SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  static const std::map<std::string, std::pair<std::string, std::string>> kNames = {
+      {"campaign", {"campaigns", "campaign"}}, {"adset", {"adsquads", "adsquad"}},
+      {"ad", {"ads", "ad"}}};
+  const auto& [plural, singular] = kNames.at(kind);
+  const std::string parent = req.PathParam("parent");
+  Json items = Json::array();
+  for (const auto& [id, e] : state.ads) {
+    if (e.network != "snapchat" || e.account != account || e.kind != kind) continue;
+    if (kind != "campaign" && e.parent_id != parent) continue;
+    Json j = EntityJson(e);
+    if (kind == "adset") j["campaign_id"] = e.parent_id;
+    if (kind == "ad") j["ad_squad_id"] = e.parent_id;
+    items.push_back(j);
+  }
+  Success(res, plural, singular, items);
 }
 
 }  // namespace
@@ -250,6 +282,15 @@ void RegisterSnapchat(Router& router, SandboxState& state) {
                }));
   }
   router.Add("GET", "/snapchat/v1/ads/{id}/stats", locked(&AdStats));
+  for (const auto& [path, kind] : {std::pair{"/snapchat/v1/adaccounts/{parent}/campaigns",
+                                             "campaign"},
+                                   std::pair{"/snapchat/v1/campaigns/{parent}/adsquads", "adset"},
+                                   std::pair{"/snapchat/v1/adsquads/{parent}/ads", "ad"}}) {
+    const std::string k = kind;
+    router.Add("GET", path,
+               locked([k](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { List(s, k, q, r); }));
+  }
 }
 
 }  // namespace fanfare::sandbox

@@ -4,6 +4,8 @@
 // {"code", "message", "log_id"}}; 6 inits per minute per token (429 rate_limit_exceeded).
 // Marketing API v1.3 (campaign/adgroup/ad create, budget and status updates, integrated
 // report), answering HTTP 200 with {"code", "message", "request_id", "data"}.
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -69,6 +71,7 @@ void Init(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                .state = "PROCESSING_UPLOAD", .created_at = state.Now(), .expected_bytes = size};
   job.pending = PostRecord{.network = "tiktok", .account = account,
                            .text = post.value("title", std::string())};
+  job.pending.visual = true;  // a video
   const std::string publish_id = absl::StrCat("v_pub_file~v2-1.", job.id);
   Envelope(res, 200, {{"publish_id", publish_id},
                       {"upload_url", absl::StrCat("http://", req.Header("host"),
@@ -208,6 +211,7 @@ void BizCreate(SandboxState& state, const std::string& kind, const SandboxReques
   AdEntity e{.network = "tiktok", .account = account, .id = state.NextId(), .kind = kind};
   if (kind == "campaign") {
     e.name = Str(req, "campaign_name");
+    e.objective = Str(req, "objective_type");
     Biz(res, 0, "OK", {{"campaign_id", e.id}});
   } else if (kind == "adset") {
     e.name = Str(req, "adgroup_name");
@@ -259,41 +263,101 @@ void BizUpdate(SandboxState& state, const std::string& what, const SandboxReques
   Biz(res, 0, "OK", {{"ad_ids", ids}});
 }
 
-void AdGroupGet(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+std::string OperationStatus(const AdEntity& e) {
+  return e.status == "ACTIVE" ? "ENABLE" : "DISABLE";
+}
+
+Json BizEntityJson(SandboxState& state, const AdEntity& e) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  if (e.kind == "campaign") {
+    return {{"campaign_id", e.id}, {"campaign_name", e.name},
+            {"objective_type", e.objective}, {"operation_status", OperationStatus(e)}};
+  }
+  if (e.kind == "adset") {
+    return {{"adgroup_id", e.id}, {"adgroup_name", e.name}, {"campaign_id", e.parent_id},
+            {"budget", e.daily_budget_micros / 1e6}, {"budget_mode", "BUDGET_MODE_DAY"},
+            {"operation_status", OperationStatus(e)}};
+  }
+  const AdEntity* adgroup = state.FindAd(e.parent_id);
+  return {{"ad_id", e.id}, {"ad_name", e.name}, {"adgroup_id", e.parent_id},
+          {"campaign_id", adgroup != nullptr ? adgroup->parent_id : ""},
+          {"tiktok_item_id", e.promoted_post}, {"operation_status", OperationStatus(e)}};
+}
+
+// campaign/get, adgroup/get and ad/get: this advertiser's objects of `kind`, filtered by
+// `filtering` ({"campaign_name"} (contains), {"campaign_ids"}, {"adgroup_ids"}, {"ad_ids"}).
+void BizGet(SandboxState& state, const std::string& kind, const SandboxRequest& req,
+            SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!BizAdmit(state, req, res, &account)) return;
-  Json list = Json::array();
-  for (const Json& id : Get(req, "filtering").value("adgroup_ids", Json::array())) {
-    if (AdEntity* e = state.FindAd(id.get<std::string>())) {
-      list.push_back({{"adgroup_id", e->id}, {"budget", e->daily_budget_micros / 1e6},
-                      {"budget_mode", "BUDGET_MODE_DAY"}, {"operation_status",
-                                                           e->status == "ACTIVE" ? "ENABLE"
-                                                                                 : "DISABLE"}});
+  const Json filtering = Get(req, "filtering");
+  auto listed = [&filtering](const char* key, const std::string& id) {
+    const Json ids = filtering.is_object() ? filtering.value(key, Json()) : Json();
+    if (!ids.is_array()) return true;
+    for (const Json& i : ids) {
+      if ((i.is_string() ? i.get<std::string>() : i.dump()) == id) return true;
     }
+    return false;
+  };
+  const std::string name = filtering.is_object() ? filtering.value("campaign_name", "") : "";
+  Json list = Json::array();
+  for (const auto& [id, e] : state.ads) {
+    if (e.network != "tiktok" || e.account != account || e.kind != kind) continue;
+    if (kind == "campaign" && (!listed("campaign_ids", e.id) ||
+                               !absl::StrContains(e.name, name))) {
+      continue;
+    }
+    if (kind == "adset" && (!listed("adgroup_ids", e.id) || !listed("campaign_ids", e.parent_id))) {
+      continue;
+    }
+    if (kind == "ad" && (!listed("ad_ids", e.id) || !listed("adgroup_ids", e.parent_id))) continue;
+    list.push_back(BizEntityJson(state, e));
   }
   Biz(res, 0, "OK", {{"list", list}, {"page_info", {{"total_number", list.size()}}}});
 }
 
+// report/integrated/get over whole days [start_date, end_date]: one row per ad, or per ad
+// and hour with the stat_time_hour dimension ("2026-12-01 13:00:00"; hours without
+// impressions left out).
 void Report(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!BizAdmit(state, req, res, &account)) return;
   const absl::Time since = ParseTimeParam(Str(req, "start_date"), state.Now());
   const absl::Time until = ParseTimeParam(Str(req, "end_date"), state.Now()) + absl::Hours(24);
+  const Json dimensions = Get(req, "dimensions");
+  const bool hourly = dimensions.is_array() &&
+                      std::find(dimensions.begin(), dimensions.end(), Json("stat_time_hour")) !=
+                          dimensions.end();
+  std::vector<absl::Time> boundaries = {since};
+  if (hourly) {
+    for (absl::Time t = since + absl::Hours(1); t < until; t += absl::Hours(1)) {
+      boundaries.push_back(t);
+    }
+  }
+  boundaries.push_back(until);
   Json list = Json::array();
   for (const Json& filter : Get(req, "filtering")) {
     Json values = Json::parse(filter.value("filter_value", std::string("[]")), nullptr, false);
     if (values.is_discarded()) continue;
     for (const Json& id : values) {
-      const AdMetrics m = state.MetricsUnder(id.get<std::string>(), since, until);
-      list.push_back({{"dimensions", {{"ad_id", id}}},
-                      {"metrics", {{"spend", absl::StrFormat("%d.%02d", m.spend_micros / 1'000'000,
-                                                                   (m.spend_micros / 10'000) % 100)},
-                                   {"impressions", absl::StrCat(m.impressions)},
-                                   {"clicks", absl::StrCat(m.clicks)},
-                                   {"reach", absl::StrCat(m.reach)},
-                                   {"conversion", absl::StrCat(m.conversions)}}}});
+      const std::vector<AdMetrics> series = state.SeriesUnder(id.get<std::string>(), boundaries);
+      for (size_t i = 0; i < series.size(); ++i) {
+        const AdMetrics& m = series[i];
+        if (hourly && m.impressions == 0) continue;
+        Json dims = {{"ad_id", id}};
+        if (hourly) {
+          dims["stat_time_hour"] =
+              absl::FormatTime("%Y-%m-%d %H:00:00", boundaries[i], absl::UTCTimeZone());
+        }
+        list.push_back({{"dimensions", dims},
+                        {"metrics", {{"spend", absl::StrFormat("%d.%02d",
+                                                               m.spend_micros / 1'000'000,
+                                                               (m.spend_micros / 10'000) % 100)},
+                                     {"impressions", absl::StrCat(m.impressions)},
+                                     {"clicks", absl::StrCat(m.clicks)},
+                                     {"reach", absl::StrCat(m.reach)},
+                                     {"conversion", absl::StrCat(m.conversions)}}}});
+      }
     }
   }
   Biz(res, 0, "OK", {{"list", list}, {"page_info", {{"total_number", list.size()}}}});
@@ -351,8 +415,29 @@ void RegisterTikTok(Router& router, SandboxState& state) {
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                BizUpdate(state, "status", req, res);
              }));
-  router.Add("GET", biz + "adgroup/get", locked(&AdGroupGet));
+  for (const auto& [path, kind] : {std::pair{"campaign/get", "campaign"},
+                                   std::pair{"adgroup/get", "adset"},
+                                   std::pair{"ad/get", "ad"}}) {
+    const std::string k = kind;
+    router.Add("GET", biz + path, locked([k](SandboxState& state, const SandboxRequest& req,
+                                              SandboxResponse& res)
+                                             ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+      BizGet(state, k, req, res);
+    }));
+  }
   router.Add("GET", biz + "report/integrated/get", locked(&Report));
+  // The sandbox's advertisers bill in USD and report in UTC.
+  router.Add("GET", biz + "advertiser/info",
+             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+               std::string account;
+               if (!BizAdmit(state, req, res, &account)) return;
+               Json list = Json::array();
+               for (const Json& id : Get(req, "advertiser_ids")) {
+                 list.push_back({{"advertiser_id", id}, {"name", account}, {"currency", "USD"},
+                                 {"timezone", "Etc/UTC"}});
+               }
+               Biz(res, 0, "OK", {{"list", list}});
+             }));
 }
 
 }  // namespace fanfare::sandbox

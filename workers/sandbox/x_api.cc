@@ -84,9 +84,11 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
     }
   }
   const std::string id = absl::StrCat("17", state.NextId(), "000000");
+  const Json media = body.value("media", Json::object());
   state.AddPost(PostRecord{.network = "x", .account = account, .id = id, .text = text,
                            .url = absl::StrCat("https://x.com/i/web/status/", id),
-                           .created_at = state.Now()});
+                           .created_at = state.Now(),
+                           .visual = media.is_object() && media.contains("media_ids")});
   res.SetJson(201, {{"data", {{"id", id}, {"text", text},
                               {"edit_history_tweet_ids", Json::array({id})}}}});
 }
@@ -132,6 +134,7 @@ void CreateAdsEntity(SandboxState& state, const std::string& kind, const Sandbox
     e.end_time = ParseTimeParam(Field(req, "end_time"), absl::InfiniteFuture());
   } else if (kind == "adset") {
     e.parent_id = Field(req, "campaign_id");
+    e.objective = Field(req, "objective");
     if (state.FindAd(e.parent_id) == nullptr) {
       return AdsError(res, 400, "INVALID_PARAMETER", "campaign_id: no such campaign");
     }
@@ -165,29 +168,85 @@ void UpdateAdsEntity(SandboxState& state, const SandboxRequest& req, SandboxResp
   res.SetJson(200, {{"data", AdsEntityJson(*e)}, {"request", {{"params", Json::object()}}}});
 }
 
+// The synchronous stats endpoint. As the X Ads API requires, HOUR granularity takes whole
+// hours and DAY or TOTAL midnights (the sandbox's ad accounts are in UTC), over at most 7
+// days; each metric is an array with one value per hour or day, or one for TOTAL.
 void Stats(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
-  const absl::Time since = ParseTimeParam(req.Param("start_time"), state.Now() - absl::Hours(24));
-  const absl::Time until = ParseTimeParam(req.Param("end_time"), state.Now());
+  const absl::Time since = ParseTimeParam(req.Param("start_time"), absl::InfinitePast());
+  const absl::Time until = ParseTimeParam(req.Param("end_time"), absl::InfinitePast());
+  const std::string granularity = req.Param("granularity", "TOTAL");
+  const absl::Duration unit = granularity == "HOUR" ? absl::Hours(1) : absl::Hours(24);
+  if (since == absl::InfinitePast() || until <= since || until - since > absl::Hours(24 * 7)) {
+    return AdsError(res, 400, "INVALID_PARAMETER",
+                    "start_time and end_time are required, in order, at most 7 days apart");
+  }
+  if (absl::ToUnixSeconds(since) % absl::ToInt64Seconds(unit) != 0 ||
+      absl::ToUnixSeconds(until) % absl::ToInt64Seconds(unit) != 0) {
+    return AdsError(res, 400, "INVALID_TIME_WINDOW",
+                    granularity == "HOUR"
+                        ? "start_time and end_time must be expressed in whole hours"
+                        : "start_time and end_time must be midnight in the account's time zone "
+                          "for DAY and TOTAL granularity");
+  }
+  std::vector<absl::Time> boundaries = {since};
+  if (granularity != "TOTAL") {
+    for (absl::Time t = since + unit; t < until; t += unit) boundaries.push_back(t);
+  }
+  boundaries.push_back(until);
   Json data = Json::array();
   for (absl::string_view id : absl::StrSplit(req.Param("entity_ids"), ',', absl::SkipEmpty())) {
-    const AdMetrics m = state.MetricsUnder(std::string(id), since, until);
+    const std::vector<AdMetrics> series = state.SeriesUnder(std::string(id), boundaries);
+    Json impressions = Json::array(), clicks = Json::array(), spend = Json::array(),
+         purchases = Json::array();
+    for (const AdMetrics& m : series) {
+      impressions.push_back(m.impressions);
+      clicks.push_back(m.clicks);
+      spend.push_back(m.spend_micros);
+      purchases.push_back(m.conversions);
+    }
     data.push_back({{"id", std::string(id)},
                     {"id_data", Json::array({{{"segment", nullptr},
                                               {"metrics",
-                                               {{"impressions", Json::array({m.impressions})},
-                                                {"clicks", Json::array({m.clicks})},
-                                                {"url_clicks", Json::array({m.clicks})},
-                                                {"billed_charge_local_micro",
-                                                 Json::array({m.spend_micros})},
+                                               {{"impressions", impressions},
+                                                {"clicks", clicks},
+                                                {"url_clicks", clicks},
+                                                {"billed_charge_local_micro", spend},
                                                 {"conversion_purchases",
-                                                 {{"metric", Json::array({m.conversions})}}}}}}})}});
+                                                 {{"metric", purchases}}}}}}})}});
   }
-  res.SetJson(200, {{"data_type", "stats"}, {"time_series_length", 1}, {"data", data},
+  res.SetJson(200, {{"data_type", "stats"}, {"time_series_length", boundaries.size() - 1},
+                    {"data", data},
                     {"request", {{"params", {{"start_time", Rfc3339(since)},
-                                             {"end_time", Rfc3339(until)}}}}}});
+                                             {"end_time", Rfc3339(until)},
+                                             {"granularity", granularity}}}}}});
+}
+
+// GET accounts/{id}/campaigns|line_items|promoted_tweets: this account's objects of `kind`,
+// narrowed by `q` (name contains), `campaign_ids` or `line_item_ids`.
+void ListAdsEntities(SandboxState& state, const std::string& kind, const SandboxRequest& req,
+                     SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, req, res, &account)) return;
+  const std::string q = req.Param("q");
+  const std::string parents = kind == "adset" ? req.Param("campaign_ids")
+                              : kind == "ad"  ? req.Param("line_item_ids")
+                                              : "";
+  Json data = Json::array();
+  for (const auto& [id, e] : state.ads) {
+    if (e.network != "x" || e.account != account || e.kind != kind) continue;
+    if (!q.empty() && !absl::StrContains(e.name, q)) continue;
+    if (!parents.empty()) {
+      bool listed = false;
+      for (absl::string_view p : absl::StrSplit(parents, ',')) listed |= p == e.parent_id;
+      if (!listed) continue;
+    }
+    data.push_back(AdsEntityJson(e));
+  }
+  res.SetJson(200, {{"data", data}, {"next_cursor", nullptr},
+                    {"request", {{"params", Json::object()}}}});
 }
 
 }  // namespace
@@ -248,6 +307,11 @@ void RegisterX(Router& router, SandboxState& state) {
                }));
     router.Add("PUT", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
                locked(&UpdateAdsEntity));
+    router.Add("GET", absl::StrCat("/x/12/accounts/{acct}/", path),
+               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+                          ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+                 ListAdsEntities(state, k, req, res);
+               }));
     router.Add("GET", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
                locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                  std::string account;

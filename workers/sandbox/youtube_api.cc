@@ -114,6 +114,7 @@ void Complete(SandboxState& state, AsyncJob& job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
                   .url = absl::StrCat("https://www.youtube.com/watch?v=", job.post_id),
                   .created_at = state.Now()};
   post.extra = {{"description", snippet.value("description", std::string())}};
+  post.visual = true;
   state.AddPost(std::move(post));
 }
 

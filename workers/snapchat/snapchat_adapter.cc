@@ -1,6 +1,8 @@
 #include "workers/snapchat/snapchat_adapter.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
@@ -32,7 +34,9 @@ class SnapchatAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register(
+        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
+        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -160,40 +164,87 @@ class SnapchatAdapter final : public AdapterBase {
                           "not_found");
   }
 
-  absl::StatusOr<Json> Boost(ActionCall& call) {
+  // The first `singular` entity GET `path` lists for which `match` holds; nullopt if none.
+  static absl::StatusOr<std::optional<Json>> FindEntity(
+      ActionCall& call, const std::string& path, absl::string_view plural,
+      absl::string_view singular, const std::function<bool(const Json&)>& match) {
+    ASSIGN_OR_RETURN(Json answer, Call(call, "GET", path, Json(), true, "", ""));
+    const Json& list = JsonMember(answer, plural);
+    for (const Json& item : list.is_array() ? list : Json::array()) {
+      const Json& entity = JsonMember(item, singular);
+      if (match(entity)) return std::optional<Json>(entity);
+    }
+    return std::optional<Json>();
+  }
+
+  // Creates campaign → ad squad → ad; with `resume` (reconcile), finds each by name under
+  // its parent first and creates only what is missing; the campaign must exist.
+  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
     ASSIGN_OR_RETURN(std::string account, Account(call));
     ASSIGN_OR_RETURN(std::string creative, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
     ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
     ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
     const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
-    ASSIGN_OR_RETURN(Json campaign,
-                     Call(call, "POST", absl::StrCat("adaccounts/", account, "/campaigns"),
-                          {{"campaigns", Json::array({{{"name", name}, {"ad_account_id", account},
-                                                       {"status", "ACTIVE"},
-                                                       {"start_time", Rfc3339(call.now())}}})}},
-                          false, "campaigns", "campaign"));
-    const std::string campaign_id = JsonString(campaign, "id");
-    Json squad = {{"campaign_id", campaign_id}, {"name", name}, {"type", "SNAP_ADS"},
-                  {"placement_v2", {{"config", "AUTOMATIC"}}}, {"optimization_goal", "SWIPES"},
-                  {"auto_bid", true}, {"bid_micro", 1'000'000}, {"billing_event", "IMPRESSION"},
-                  {"daily_budget_micro", budget.micros},
-                  {"targeting", {{"geos", Json::array({{{"country_code", "us"}}})}}},
-                  {"status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
-    if (end.has_value()) squad["end_time"] = Rfc3339(*end);
-    ASSIGN_OR_RETURN(Json made_squad,
-                     Call(call, "POST", absl::StrCat("campaigns/", campaign_id, "/adsquads"),
-                          {{"adsquads", Json::array({squad})}}, false, "adsquads", "adsquad"));
-    const std::string squad_id = JsonString(made_squad, "id");
-    ASSIGN_OR_RETURN(Json ad, Call(call, "POST", absl::StrCat("adsquads/", squad_id, "/ads"),
-                                   {{"ads", Json::array({{{"ad_squad_id", squad_id},
-                                                          {"creative_id", creative},
-                                                          {"name", name}, {"type", "SNAP_AD"},
-                                                          {"status", "ACTIVE"}}})}},
-                                   false, "ads", "ad"));
+    auto named = [&name](const Json& e) { return JsonString(e, "name") == name; };
+    std::string campaign_id;
+    if (resume) {
+      ASSIGN_OR_RETURN(std::optional<Json> found,
+                       FindEntity(call, absl::StrCat("adaccounts/", account, "/campaigns"),
+                                  "campaigns", "campaign", named));
+      if (!found.has_value()) {
+        return OutcomeUnknown(absl::StrCat("snapchat.boost: not found: no campaign named '",
+                                           name, "', so the boost never started"),
+                              "not_found");
+      }
+      campaign_id = JsonString(*found, "id");
+    } else {
+      ASSIGN_OR_RETURN(Json campaign,
+                       Call(call, "POST", absl::StrCat("adaccounts/", account, "/campaigns"),
+                            {{"campaigns", Json::array({{{"name", name},
+                                                         {"ad_account_id", account},
+                                                         {"status", "ACTIVE"},
+                                                         {"start_time", Rfc3339(call.now())}}})}},
+                            false, "campaigns", "campaign"));
+      campaign_id = JsonString(campaign, "id");
+    }
+    std::optional<Json> squad;
+    if (resume) {
+      ASSIGN_OR_RETURN(squad, FindEntity(call, absl::StrCat("campaigns/", campaign_id, "/adsquads"),
+                                         "adsquads", "adsquad", named));
+    }
+    if (squad.has_value()) {
+      budget = MoneyFromMicros(static_cast<int64_t>(JsonNumber(*squad, "daily_budget_micro")),
+                               currency);
+    } else {
+      Json body = {{"campaign_id", campaign_id}, {"name", name}, {"type", "SNAP_ADS"},
+                   {"placement_v2", {{"config", "AUTOMATIC"}}}, {"optimization_goal", "SWIPES"},
+                   {"auto_bid", true}, {"bid_micro", 1'000'000}, {"billing_event", "IMPRESSION"},
+                   {"daily_budget_micro", budget.micros},
+                   {"targeting", {{"geos", Json::array({{{"country_code", "us"}}})}}},
+                   {"status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
+      if (end.has_value()) body["end_time"] = Rfc3339(*end);
+      ASSIGN_OR_RETURN(squad,
+                       Call(call, "POST", absl::StrCat("campaigns/", campaign_id, "/adsquads"),
+                            {{"adsquads", Json::array({body})}}, false, "adsquads", "adsquad"));
+    }
+    const std::string squad_id = JsonString(*squad, "id");
+    std::optional<Json> ad;
+    if (resume) {
+      ASSIGN_OR_RETURN(ad, FindEntity(call, absl::StrCat("adsquads/", squad_id, "/ads"), "ads",
+                                      "ad", named));
+    }
+    if (!ad.has_value()) {
+      ASSIGN_OR_RETURN(ad, Call(call, "POST", absl::StrCat("adsquads/", squad_id, "/ads"),
+                                {{"ads", Json::array({{{"ad_squad_id", squad_id},
+                                                       {"creative_id", creative},
+                                                       {"name", name}, {"type", "SNAP_AD"},
+                                                       {"status", "ACTIVE"}}})}},
+                                false, "ads", "ad"));
+    }
     Json out = BudgetOutput(budget);
     out.update({{"campaign_id", campaign_id}, {"ad_set_id", squad_id},
-                {"ad_id", JsonString(ad, "id")}, {"status", std::string(kActive)}});
+                {"ad_id", JsonString(*ad, "id")}, {"status", std::string(kActive)}});
     return out;
   }
 
@@ -232,8 +283,7 @@ class SnapchatAdapter final : public AdapterBase {
     ASSIGN_OR_RETURN(std::string ad_id, call.input.RequiredString("ad_id"));
     ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
-    window.since = absl::FromUnixSeconds(absl::ToUnixSeconds(window.since) / 3600 * 3600);
-    window.until = absl::FromUnixSeconds((absl::ToUnixSeconds(window.until) + 3599) / 3600 * 3600);
+    window = WholeHours(window, call.now());
     ASSIGN_OR_RETURN(Json stats,
                      Call(call, "GET",
                           absl::StrCat("ads/", ad_id, "/stats?", FormEncode({
@@ -249,17 +299,17 @@ class SnapchatAdapter final : public AdapterBase {
     m.reach = static_cast<int64_t>(JsonNumber(s, "uniques"));
     m.conversions = static_cast<int64_t>(JsonNumber(s, "conversion_purchases"));
     m.spend = MoneyFromMicros(static_cast<int64_t>(JsonNumber(s, "spend")), currency);
-    m.window = {window.since, std::min(window.until, call.now())};
-    Json out = InsightsOutput(m);
+    m.window = window;
     ASSIGN_OR_RETURN(Json ad, Call(call, "GET", "ads/" + ad_id, Json(), true, "ads", "ad"));
     ASSIGN_OR_RETURN(Json squad, Call(call, "GET", "adsquads/" + JsonString(ad, "ad_squad_id"),
                                       Json(), true, "adsquads", "adsquad"));
-    out.update(BudgetOutput(MoneyFromMicros(
-        static_cast<int64_t>(JsonNumber(squad, "daily_budget_micro")), currency)));
-    out["status"] = JsonString(ad, "status") == "ACTIVE" ? kActive : kPaused;
-    out["ad_id"] = ad_id;
-    out["ad_set_id"] = JsonString(ad, "ad_squad_id");
-    return out;
+    return AdInsightsOutput(
+        m, AdState{.ad_id = ad_id, .ad_set_id = JsonString(ad, "ad_squad_id"),
+                   .active = JsonString(ad, "status") == "ACTIVE" &&
+                             JsonString(squad, "status") == "ACTIVE",
+                   .daily_budget = MoneyFromMicros(
+                       static_cast<int64_t>(JsonNumber(squad, "daily_budget_micro")),
+                       currency)});
   }
 };
 

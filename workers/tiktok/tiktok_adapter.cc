@@ -1,6 +1,9 @@
 #include "workers/tiktok/tiktok_adapter.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -51,7 +54,9 @@ class TikTokAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register(
+        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
+        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "DISABLE"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ENABLE"); });
@@ -203,7 +208,9 @@ class TikTokAdapter final : public AdapterBase {
     Metrics m;
     m.impressions = static_cast<int64_t>(JsonNumber(v, "view_count"));
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = id;
     out["views"] = m.impressions;
@@ -242,7 +249,27 @@ class TikTokAdapter final : public AdapterBase {
     return JsonMember(answer, "data");
   }
 
-  absl::StatusOr<Json> Boost(ActionCall& call) {
+  // The first object `path` ("campaign/get/", "adgroup/get/", "ad/get/") lists under
+  // `filtering` for which `match` holds; nullopt if none.
+  static absl::StatusOr<std::optional<Json>> FindObject(
+      ActionCall& call, absl::string_view path, const Json& filtering,
+      const std::function<bool(const Json&)>& match) {
+    ASSIGN_OR_RETURN(Json got, Business(call, "GET", path, {{"filtering", filtering.dump()},
+                                                            {"page_size", 1000}}));
+    const Json& list = JsonMember(got, "list");
+    for (const Json& item : list.is_array() ? list : Json::array()) {
+      if (match(item)) return std::optional<Json>(item);
+    }
+    return std::optional<Json>();
+  }
+
+  static std::string Id(const Json& object, absl::string_view field) {
+    return JsonString(object, field);
+  }
+
+  // Creates campaign → ad group → ad; with `resume` (reconcile), finds each by name under
+  // its parent first and creates only what is missing; the campaign must exist.
+  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
     ASSIGN_OR_RETURN(std::string video, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
     ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
@@ -252,51 +279,97 @@ class TikTokAdapter final : public AdapterBase {
     auto tiktok_time = [](absl::Time t) {
       return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
     };
-    ASSIGN_OR_RETURN(Json campaign, Business(call, "POST", "campaign/create/",
-                                             {{"campaign_name", name},
-                                              {"objective_type", "TRAFFIC"},
-                                              {"budget_mode", "BUDGET_MODE_INFINITE"}}));
-    const std::string campaign_id = JsonString(campaign, "campaign_id");
-    Json adgroup_body = {{"campaign_id", campaign_id}, {"adgroup_name", name},
-                         {"placement_type", "PLACEMENT_TYPE_NORMAL"},
-                         {"placements", Json::array({"PLACEMENT_TIKTOK"})},
-                         {"location_ids", Json::array({"6252001"})},
-                         {"budget_mode", "BUDGET_MODE_DAY"}, {"budget", budget.units()},
-                         {"schedule_type", end.has_value() ? "SCHEDULE_START_END"
-                                                           : "SCHEDULE_FROM_NOW"},
-                         {"schedule_start_time", tiktok_time(call.now())},
-                         {"optimization_goal", "CLICK"}, {"billing_event", "CPC"},
-                         {"bid_type", "BID_TYPE_NO_BID"}, {"operation_status", "ENABLE"}};
-    if (end.has_value()) adgroup_body["schedule_end_time"] = tiktok_time(*end);
-    ASSIGN_OR_RETURN(Json adgroup, Business(call, "POST", "adgroup/create/", adgroup_body));
-    const std::string adgroup_id = JsonString(adgroup, "adgroup_id");
-    ASSIGN_OR_RETURN(Json ad, Business(call, "POST", "ad/create/",
-                                       {{"adgroup_id", adgroup_id},
-                                        {"creatives", Json::array({{{"ad_name", name},
-                                                                    {"ad_format", "SINGLE_VIDEO"},
-                                                                    {"tiktok_item_id", video},
-                                                                    {"identity_type", "AUTH_CODE"},
-                                                                    {"call_to_action",
-                                                                     "LEARN_MORE"}}})}}));
-    const Json& ad_ids = JsonMember(ad, "ad_ids");
+    auto named = [&name](const char* field) {
+      return [&name, field](const Json& item) { return JsonString(item, field) == name; };
+    };
+    std::string campaign_id;
+    if (resume) {
+      ASSIGN_OR_RETURN(std::optional<Json> found,
+                       FindObject(call, "campaign/get/", {{"campaign_name", name}},
+                                  named("campaign_name")));
+      if (!found.has_value()) {
+        return OutcomeUnknown(absl::StrCat("tiktok.boost: not found: no campaign named '", name,
+                                           "', so the boost never started"),
+                              "not_found");
+      }
+      campaign_id = Id(*found, "campaign_id");
+    } else {
+      ASSIGN_OR_RETURN(Json campaign, Business(call, "POST", "campaign/create/",
+                                               {{"campaign_name", name},
+                                                {"objective_type", "TRAFFIC"},
+                                                {"budget_mode", "BUDGET_MODE_INFINITE"}}));
+      campaign_id = Id(campaign, "campaign_id");
+    }
+    std::optional<Json> adgroup_found;
+    if (resume) {
+      ASSIGN_OR_RETURN(adgroup_found,
+                       FindObject(call, "adgroup/get/",
+                                  {{"campaign_ids", Json::array({campaign_id})}},
+                                  named("adgroup_name")));
+    }
+    std::string adgroup_id;
+    if (adgroup_found.has_value()) {
+      adgroup_id = Id(*adgroup_found, "adgroup_id");
+      ASSIGN_OR_RETURN(budget, MoneyFromDouble(JsonNumber(*adgroup_found, "budget"), currency));
+      budget = RoundToMinorUnit(budget);
+    } else {
+      Json body = {{"campaign_id", campaign_id}, {"adgroup_name", name},
+                   {"placement_type", "PLACEMENT_TYPE_NORMAL"},
+                   {"placements", Json::array({"PLACEMENT_TIKTOK"})},
+                   {"location_ids", Json::array({"6252001"})},
+                   {"budget_mode", "BUDGET_MODE_DAY"}, {"budget", budget.units()},
+                   {"schedule_type", end.has_value() ? "SCHEDULE_START_END"
+                                                     : "SCHEDULE_FROM_NOW"},
+                   {"schedule_start_time", tiktok_time(call.now())},
+                   {"optimization_goal", "CLICK"}, {"billing_event", "CPC"},
+                   {"bid_type", "BID_TYPE_NO_BID"}, {"operation_status", "ENABLE"}};
+      if (end.has_value()) body["schedule_end_time"] = tiktok_time(*end);
+      ASSIGN_OR_RETURN(Json adgroup, Business(call, "POST", "adgroup/create/", body));
+      adgroup_id = Id(adgroup, "adgroup_id");
+    }
+    std::optional<Json> ad_found;
+    if (resume) {
+      ASSIGN_OR_RETURN(ad_found, FindObject(call, "ad/get/",
+                                            {{"adgroup_ids", Json::array({adgroup_id})}},
+                                            named("ad_name")));
+    }
+    std::string ad_id;
+    if (ad_found.has_value()) {
+      ad_id = Id(*ad_found, "ad_id");
+    } else {
+      ASSIGN_OR_RETURN(Json ad, Business(call, "POST", "ad/create/",
+                                         {{"adgroup_id", adgroup_id},
+                                          {"creatives", Json::array({{{"ad_name", name},
+                                                                      {"ad_format", "SINGLE_VIDEO"},
+                                                                      {"tiktok_item_id", video},
+                                                                      {"identity_type", "AUTH_CODE"},
+                                                                      {"call_to_action",
+                                                                       "LEARN_MORE"}}})}}));
+      const Json& ad_ids = JsonMember(ad, "ad_ids");
+      ad_id = ad_ids.is_array() && !ad_ids.empty() ? JsonString(Json{{"i", ad_ids[0]}}, "i") : "";
+    }
     Json out = BudgetOutput(budget);
-    out.update({{"campaign_id", campaign_id}, {"ad_set_id", adgroup_id},
-                {"ad_id", ad_ids.is_array() && !ad_ids.empty()
-                              ? JsonString(Json{{"i", ad_ids[0]}}, "i") : ""},
+    out.update({{"campaign_id", campaign_id}, {"ad_set_id", adgroup_id}, {"ad_id", ad_id},
                 {"status", std::string(kActive)}});
     return out;
   }
 
-  static absl::StatusOr<Money> AdGroupBudget(ActionCall& call, const std::string& adgroup,
-                                             const std::string& currency) {
-    ASSIGN_OR_RETURN(Json got, Business(call, "GET", "adgroup/get/",
-                                        {{"filtering", Json{{"adgroup_ids",
-                                                             Json::array({adgroup})}}.dump()}}));
-    const Json& list = JsonMember(got, "list");
-    if (!list.is_array() || list.empty()) {
+  static absl::StatusOr<Json> AdGroup(ActionCall& call, const std::string& adgroup) {
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindObject(call, "adgroup/get/", {{"adgroup_ids", Json::array({adgroup})}},
+                                [&adgroup](const Json& item) {
+                                  return Id(item, "adgroup_id") == adgroup;
+                                }));
+    if (!found.has_value()) {
       return RejectedInput(absl::StrCat(call.input.action(), ": ad group ", adgroup, " not found"));
     }
-    return MoneyFromDouble(JsonNumber(list[0], "budget"), currency);
+    return *found;
+  }
+
+  static absl::StatusOr<Money> AdGroupBudget(ActionCall& call, const std::string& adgroup,
+                                             const std::string& currency) {
+    ASSIGN_OR_RETURN(Json got, AdGroup(call, adgroup));
+    return MoneyFromDouble(JsonNumber(got, "budget"), currency);
   }
 
   absl::StatusOr<Json> SetBudget(ActionCall& call) {
@@ -324,40 +397,85 @@ class TikTokAdapter final : public AdapterBase {
     return Json{{"status", op == "DISABLE" ? kPaused : kActive}, {"ad_id", ad}};
   }
 
+  // The advertiser's currency and the time zone its reports count days and hours in.
+  static absl::StatusOr<std::pair<std::string, absl::TimeZone>> Advertiser(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string advertiser, call.account.Require("advertiser_id"));
+    ASSIGN_OR_RETURN(Json info, Business(call, "GET", "advertiser/info/",
+                                         {{"advertiser_ids", Json::array({advertiser}).dump()},
+                                          {"fields", Json::array({"currency", "timezone"}).dump()}}));
+    const Json& list = JsonMember(info, "list");
+    const Json first = list.is_array() && !list.empty() ? list[0] : Json::object();
+    absl::TimeZone zone = absl::UTCTimeZone();
+    const std::string name = JsonString(first, "timezone");
+    if (!name.empty() && !absl::LoadTimeZone(name, &zone)) zone = absl::UTCTimeZone();
+    return std::make_pair(JsonString(first, "currency", call.input.OptionalString("currency", "USD")),
+                          zone);
+  }
+
+  // A report over whole days is one row; any other window is asked for with the
+  // stat_time_hour dimension over the days it touches and summed over its whole hours.
   absl::StatusOr<Json> AdInsights(ActionCall& call, const TimeWindow& window) {
     ASSIGN_OR_RETURN(std::string ad, call.input.RequiredString("ad_id"));
-    ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
-    const DaySpan span = DaysCovering(window, call.now());
+    ASSIGN_OR_RETURN(auto advertiser, Advertiser(call));
+    const auto& [currency, zone] = advertiser;
+    const bool whole_days = IsWholeDays(window, zone);
+    const TimeWindow measured = whole_days ? TimeWindow{window.since, std::min(window.until,
+                                                                               call.now())}
+                                           : WholeHours(window, call.now(), zone);
+    const absl::CivilDay first = absl::ToCivilDay(measured.since, zone);
+    const absl::CivilDay last = absl::ToCivilDay(measured.until - absl::Seconds(1), zone);
     const Json filter = Json::array({{{"field_name", "ad_ids"}, {"filter_type", "IN"},
                                       {"filter_value", Json::array({ad}).dump()}}});
+    const Json dimensions = whole_days ? Json::array({"ad_id"})
+                                       : Json::array({"ad_id", "stat_time_hour"});
     ASSIGN_OR_RETURN(Json report,
                      Business(call, "GET", "report/integrated/get/",
                               {{"report_type", "BASIC"}, {"data_level", "AUCTION_AD"},
-                               {"dimensions", Json::array({"ad_id"}).dump()},
+                               {"dimensions", dimensions.dump()},
                                {"metrics", Json::array({"spend", "impressions", "clicks", "reach",
                                                         "conversion"}).dump()},
-                               {"start_date", absl::FormatCivilTime(span.first)},
-                               {"end_date", absl::FormatCivilTime(span.last)},
+                               {"start_date", absl::FormatCivilTime(first)},
+                               {"end_date", absl::FormatCivilTime(last)},
                                {"filtering", filter.dump()}}));
-    const Json& list = JsonMember(report, "list");
-    const Json metrics = list.is_array() && !list.empty() ? JsonMember(list[0], "metrics")
-                                                          : Json::object();
     Metrics m;
-    m.impressions = static_cast<int64_t>(JsonNumber(metrics, "impressions"));
-    m.clicks = static_cast<int64_t>(JsonNumber(metrics, "clicks"));
-    m.reach = static_cast<int64_t>(JsonNumber(metrics, "reach"));
-    m.conversions = static_cast<int64_t>(JsonNumber(metrics, "conversion"));
-    ASSIGN_OR_RETURN(m.spend, MoneyFromDecimal(JsonString(metrics, "spend", "0"), currency));
-    m.window = span.measured;
-    Json out = InsightsOutput(m);
-    out["ad_id"] = ad;
-    if (call.input.Has("ad_set_id")) {
-      const std::string adgroup = call.input.OptionalString("ad_set_id");
-      ASSIGN_OR_RETURN(Money budget, AdGroupBudget(call, adgroup, currency));
-      out.update(BudgetOutput(RoundToMinorUnit(budget)));
-      out["ad_set_id"] = adgroup;
+    m.spend = MoneyFromMicros(0, currency);
+    const Json& list = JsonMember(report, "list");
+    for (const Json& row : list.is_array() ? list : Json::array()) {
+      if (!whole_days) {
+        absl::Time hour;
+        std::string err;
+        if (!absl::ParseTime("%Y-%m-%d %H:%M:%S",
+                             JsonString(JsonMember(row, "dimensions"), "stat_time_hour"), zone,
+                             &hour, &err) ||
+            hour < measured.since || hour >= measured.until) {
+          continue;
+        }
+      }
+      const Json& metrics = JsonMember(row, "metrics");
+      m.impressions += static_cast<int64_t>(JsonNumber(metrics, "impressions"));
+      m.clicks += static_cast<int64_t>(JsonNumber(metrics, "clicks"));
+      // Unique reach does not add up over hours.
+      if (whole_days) m.reach += static_cast<int64_t>(JsonNumber(metrics, "reach"));
+      m.conversions += static_cast<int64_t>(JsonNumber(metrics, "conversion"));
+      ASSIGN_OR_RETURN(Money spend, MoneyFromDecimal(JsonString(metrics, "spend", "0"), currency));
+      m.spend.micros += spend.micros;
     }
-    return out;
+    m.window = measured;
+    // The ad's state: its ad group (budget holder) and both statuses.
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindObject(call, "ad/get/", {{"ad_ids", Json::array({ad})}},
+                                [&ad](const Json& item) { return Id(item, "ad_id") == ad; }));
+    if (!found.has_value()) {
+      return RejectedInput(absl::StrCat("tiktok.insights: ad ", ad, " not found"), "not_found");
+    }
+    const std::string adgroup_id = Id(*found, "adgroup_id");
+    ASSIGN_OR_RETURN(Json adgroup, AdGroup(call, adgroup_id));
+    ASSIGN_OR_RETURN(Money budget, MoneyFromDouble(JsonNumber(adgroup, "budget"), currency));
+    return AdInsightsOutput(
+        m, AdState{.ad_id = ad, .ad_set_id = adgroup_id,
+                   .active = JsonString(*found, "operation_status") == "ENABLE" &&
+                             JsonString(adgroup, "operation_status") == "ENABLE",
+                   .daily_budget = RoundToMinorUnit(budget)});
   }
 };
 

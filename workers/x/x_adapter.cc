@@ -1,6 +1,8 @@
 #include "workers/x/x_adapter.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -58,7 +60,9 @@ class XAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register("boost", false, [this](ActionCall& c) { return Boost(c); });
+    Register(
+        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
+        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -159,7 +163,23 @@ class XAdapter final : public AdapterBase {
     return JsonMember(body, "data");
   }
 
-  absl::StatusOr<Json> Boost(ActionCall& call) {
+  // The first object of `path` ("campaigns", "line_items", "promoted_tweets") listed with
+  // `query` for which `match` holds; nullopt if none.
+  static absl::StatusOr<std::optional<Json>> FindAdsEntity(
+      ActionCall& call, ApiSession& session, absl::string_view path,
+      const std::vector<std::pair<std::string, std::string>>& query,
+      const std::function<bool(const Json&)>& match) {
+    ASSIGN_OR_RETURN(Json list, AdsCall(call, session, "GET", path, query, true));
+    for (const Json& item : list.is_array() ? list : Json::array()) {
+      if (match(item)) return std::optional<Json>(item);
+    }
+    return std::optional<Json>();
+  }
+
+  // Creates campaign → line item → promoted tweet; with `resume` (reconcile), finds each by
+  // its name (the promoted tweet by its tweet) under its parent first and creates only what
+  // is missing; the campaign must exist.
+  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
     ASSIGN_OR_RETURN(std::string tweet, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency(call.account.Get("currency").empty()
                                                                    ? "USD"
@@ -170,30 +190,66 @@ class XAdapter final : public AdapterBase {
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
-    std::vector<std::pair<std::string, std::string>> q = {
-        {"name", name}, {"funding_instrument_id", funding},
-        {"daily_budget_amount_local_micro", absl::StrCat(budget.micros)},
-        {"entity_status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
-    if (end.has_value()) q.emplace_back("end_time", Rfc3339(*end));
-    ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "POST", "campaigns", q, false));
-    const std::string campaign_id = JsonString(campaign, "id");
-    ASSIGN_OR_RETURN(Json line_item,
-                     AdsCall(call, session, "POST", "line_items",
-                             {{"campaign_id", campaign_id}, {"name", name},
-                              {"objective", "WEBSITE_CLICKS"},
-                              {"product_type", "PROMOTED_TWEETS"},
-                              {"placements", "ALL_ON_TWITTER"}, {"bid_strategy", "AUTO"},
-                              {"entity_status", "ACTIVE"}},
-                             false));
-    const std::string line_item_id = JsonString(line_item, "id");
-    ASSIGN_OR_RETURN(Json promoted,
-                     AdsCall(call, session, "POST", "promoted_tweets",
-                             {{"line_item_id", line_item_id}, {"tweet_ids", tweet}}, false));
+    auto named = [&name](const Json& item) { return JsonString(item, "name") == name; };
+    std::string campaign_id;
+    if (resume) {
+      ASSIGN_OR_RETURN(std::optional<Json> found,
+                       FindAdsEntity(call, session, "campaigns",
+                                     {{"q", name}, {"count", "1000"}}, named));
+      if (!found.has_value()) {
+        return OutcomeUnknown(absl::StrCat("x.boost: not found: no campaign named '", name,
+                                           "', so the boost never started"),
+                              "not_found");
+      }
+      campaign_id = JsonString(*found, "id");
+      budget = MoneyFromMicros(
+          static_cast<int64_t>(JsonNumber(*found, "daily_budget_amount_local_micro",
+                                          static_cast<double>(budget.micros))),
+          currency);
+    } else {
+      std::vector<std::pair<std::string, std::string>> q = {
+          {"name", name}, {"funding_instrument_id", funding},
+          {"daily_budget_amount_local_micro", absl::StrCat(budget.micros)},
+          {"entity_status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
+      if (end.has_value()) q.emplace_back("end_time", Rfc3339(*end));
+      ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "POST", "campaigns", q, false));
+      campaign_id = JsonString(campaign, "id");
+    }
+    std::optional<Json> line_item;
+    if (resume) {
+      ASSIGN_OR_RETURN(line_item, FindAdsEntity(call, session, "line_items",
+                                                {{"campaign_ids", campaign_id}}, named));
+    }
+    if (!line_item.has_value()) {
+      ASSIGN_OR_RETURN(line_item,
+                       AdsCall(call, session, "POST", "line_items",
+                               {{"campaign_id", campaign_id}, {"name", name},
+                                {"objective", "WEBSITE_CLICKS"},
+                                {"product_type", "PROMOTED_TWEETS"},
+                                {"placements", "ALL_ON_TWITTER"}, {"bid_strategy", "AUTO"},
+                                {"entity_status", "ACTIVE"}},
+                               false));
+    }
+    const std::string line_item_id = JsonString(*line_item, "id");
+    std::optional<Json> promoted;
+    if (resume) {
+      ASSIGN_OR_RETURN(promoted,
+                       FindAdsEntity(call, session, "promoted_tweets",
+                                     {{"line_item_ids", line_item_id}},
+                                     [&tweet](const Json& item) {
+                                       return JsonString(item, "tweet_id") == tweet;
+                                     }));
+    }
+    if (!promoted.has_value()) {
+      ASSIGN_OR_RETURN(Json made,
+                       AdsCall(call, session, "POST", "promoted_tweets",
+                               {{"line_item_id", line_item_id}, {"tweet_ids", tweet}}, false));
+      promoted = made.is_array() && !made.empty() ? made[0] : Json::object();
+    }
     Json out = BudgetOutput(budget);
     out.update({{"campaign_id", campaign_id}, {"ad_set_id", campaign_id},
                 {"line_item_id", line_item_id}, {"ad_id", line_item_id},
-                {"promoted_tweet_id",
-                 promoted.is_array() && !promoted.empty() ? JsonString(promoted[0], "id") : ""},
+                {"promoted_tweet_id", JsonString(*promoted, "id")},
                 {"status", std::string(kActive)}});
     return out;
   }
@@ -250,57 +306,72 @@ class XAdapter final : public AdapterBase {
     m.clicks = static_cast<int64_t>(
         JsonNumber(JsonMember(data, "non_public_metrics"), "url_link_clicks"));
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = id;
     out["period"] = "lifetime";
     return out;
   }
 
-  absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, TimeWindow window) {
-    ASSIGN_OR_RETURN(std::string line_item, call.input.RequiredString("ad_id"));
-    // Stats take whole hours.
-    window.since = absl::FromUnixSeconds(absl::ToUnixSeconds(window.since) / 3600 * 3600);
-    window.until =
-        absl::FromUnixSeconds((absl::ToUnixSeconds(window.until) + 3599) / 3600 * 3600);
+  // Adds the line item's stats over `hours` (whole hours) into `m`: HOUR granularity (the
+  // API takes whole hours for HOUR, midnights for DAY and TOTAL), at most 7 days a request,
+  // each metric an array with one value per hour (null without delivery), summed.
+  static absl::Status AddStats(ActionCall& call, ApiSession& session,
+                               const std::string& line_item, const TimeWindow& hours,
+                               Metrics& m) {
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ads_account_id"));
-    const std::string url = absl::StrCat(
-        call.endpoints.ads, "/", call.options.x_ads_version, "/stats/accounts/", account, "?",
-        FormEncode({{"entity", "LINE_ITEM"}, {"entity_ids", line_item},
-                    {"start_time", Rfc3339(window.since)}, {"end_time", Rfc3339(window.until)},
-                    {"granularity", "TOTAL"}, {"placement", "ALL_ON_TWITTER"},
-                    {"metric_groups", "ENGAGEMENT,BILLING"}}));
-    ASSIGN_OR_RETURN(Json stats, session.SendJson(GetRequest(call, url),
-                                                  "x.insights: GET /stats/accounts/{id}"));
+    auto sum = [](const Json& values) -> int64_t {
+      int64_t total = 0;
+      for (const Json& v : values.is_array() ? values : Json::array()) {
+        if (v.is_number()) total += v.get<int64_t>();
+      }
+      return total;
+    };
+    for (absl::Time since = hours.since; since < hours.until; since += absl::Hours(24 * 7)) {
+      const absl::Time until = std::min(hours.until, since + absl::Hours(24 * 7));
+      const std::string url = absl::StrCat(
+          call.endpoints.ads, "/", call.options.x_ads_version, "/stats/accounts/", account, "?",
+          FormEncode({{"entity", "LINE_ITEM"}, {"entity_ids", line_item},
+                      {"start_time", Rfc3339(since)}, {"end_time", Rfc3339(until)},
+                      {"granularity", "HOUR"}, {"placement", "ALL_ON_TWITTER"},
+                      {"metric_groups", "ENGAGEMENT,BILLING"}}));
+      ASSIGN_OR_RETURN(Json stats, session.SendJson(GetRequest(call, url),
+                                                    "x.insights: GET /stats/accounts/{id}"));
+      const Json& data = JsonMember(stats, "data");
+      if (!data.is_array() || data.empty()) continue;
+      const Json& id_data = JsonMember(data[0], "id_data");
+      if (!id_data.is_array() || id_data.empty()) continue;
+      const Json& metrics = JsonMember(id_data[0], "metrics");
+      m.impressions += sum(JsonMember(metrics, "impressions"));
+      m.clicks += sum(JsonMember(metrics, "clicks"));
+      m.spend.micros += sum(JsonMember(metrics, "billed_charge_local_micro"));
+      m.conversions += sum(JsonMember(JsonMember(metrics, "conversion_purchases"), "metric"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session,
+                                  const TimeWindow& window) {
+    ASSIGN_OR_RETURN(std::string line_item, call.input.RequiredString("ad_id"));
     ASSIGN_OR_RETURN(Json item, AdsCall(call, session, "GET", "line_items/" + line_item, {}, true));
     const std::string campaign_id = JsonString(item, "campaign_id");
     ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "GET", "campaigns/" + campaign_id, {},
                                             true));
-    const Json& data = JsonMember(stats, "data");
-    const Json metrics = data.is_array() && !data.empty() && JsonMember(data[0], "id_data").is_array()
-                             ? JsonMember(JsonMember(data[0], "id_data")[0], "metrics")
-                             : Json::object();
-    auto first = [&metrics](const char* name) -> int64_t {
-      const Json& v = JsonMember(metrics, name);
-      return v.is_array() && !v.empty() && v[0].is_number() ? v[0].get<int64_t>() : 0;
-    };
     const std::string currency = JsonString(campaign, "currency", "USD");
     Metrics m;
-    m.impressions = first("impressions");
-    m.clicks = first("clicks");
-    m.spend = MoneyFromMicros(first("billed_charge_local_micro"), currency);
-    const Json& purchases = JsonMember(JsonMember(metrics, "conversion_purchases"), "metric");
-    if (purchases.is_array() && !purchases.empty() && purchases[0].is_number()) {
-      m.conversions = purchases[0].get<int64_t>();
-    }
-    m.window = {window.since, std::min(window.until, call.now())};
-    Json out = InsightsOutput(m);
-    out.update(BudgetOutput(MoneyFromMicros(
-        static_cast<int64_t>(JsonNumber(campaign, "daily_budget_amount_local_micro")), currency)));
-    out["status"] = JsonString(item, "entity_status") == "ACTIVE" ? kActive : kPaused;
-    out["ad_id"] = line_item;
-    out["ad_set_id"] = campaign_id;
-    return out;
+    m.spend = MoneyFromMicros(0, currency);
+    m.window = WholeHours(window, call.now());
+    RETURN_IF_ERROR(AddStats(call, session, line_item, m.window, m));
+    return AdInsightsOutput(
+        m, AdState{.ad_id = line_item, .ad_set_id = campaign_id,
+                   .active = JsonString(item, "entity_status") == "ACTIVE" &&
+                             JsonString(campaign, "entity_status") == "ACTIVE",
+                   .daily_budget = MoneyFromMicros(
+                       static_cast<int64_t>(
+                           JsonNumber(campaign, "daily_budget_amount_local_micro")),
+                       currency)});
   }
 };
 

@@ -226,7 +226,9 @@ class YouTubeAdapter final : public AdapterBase {
     Metrics m;
     m.impressions = static_cast<int64_t>(JsonNumber(stats, "viewCount"));  // views
     m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    m.window = window;
+    // Organic metrics are lifetime totals: say so rather than pretend to a window.
+    m.window = {window.since, call.now()};
+    m.lifetime = true;
     Json out = InsightsOutput(m);
     out["post_id"] = id;
     out["views"] = m.impressions;

@@ -91,8 +91,63 @@ TEST(AdMetricsTest, DeterministicPerSeed) {
   EXPECT_NE(run(3).clicks, run(4).clicks);
 }
 
-// A poorly performing ad really shows a rising CPC over time, and a `cpc > 2.0` rule on the
-// adapter's normalised insights catches it.
+TEST(AdMetricsTest, ASeriesIsTheWindowsItSplitsIntoAndTheyAddUp) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  const sandbox::AdProfile p = sandbox::ProfileFor(1, "ad-s", 50'000, std::nullopt);
+  const std::vector<BudgetPoint> timeline = {{t0, 40'000'000, true},
+                                             {t0 + absl::Minutes(610), 50'000'000, true},
+                                             {t0 + absl::Hours(20), 50'000'000, false}};
+  std::vector<absl::Time> boundaries;
+  for (int h = 0; h <= 30; h += 3) boundaries.push_back(t0 + absl::Hours(h) + absl::Minutes(7));
+  const std::vector<AdMetrics> series =
+      sandbox::MetricsSeries(p, timeline, absl::InfiniteFuture(), boundaries);
+  ASSERT_EQ(series.size(), boundaries.size() - 1);
+  int64_t clicks = 0;
+  for (size_t i = 0; i < series.size(); ++i) {
+    const AdMetrics one = sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(),
+                                                  boundaries[i], boundaries[i + 1]);
+    EXPECT_EQ(series[i].clicks, one.clicks) << i;
+    EXPECT_EQ(series[i].spend_micros, one.spend_micros) << i;
+    clicks += one.clicks;
+  }
+  EXPECT_EQ(clicks, sandbox::MetricsBetween(p, timeline, absl::InfiniteFuture(), boundaries.front(),
+                                            boundaries.back())
+                        .clicks);
+  EXPECT_EQ(series.back().spend_micros, 0);  // paused from hour 20
+}
+
+// What the creative shows decides most of an ad's cost per click; the objective and the
+// budget move it further; all of it is deterministic per seed and ad name.
+TEST(AdMetricsTest, FormatObjectiveAndBudgetShapeTheCostPerClick) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  auto cpc = [&](sandbox::CreativeFormat format, sandbox::Objective objective, int64_t budget) {
+    const sandbox::AdProfile p = sandbox::ProfileFor(
+        1, sandbox::AdTraits{.key = "Fanfare fanfare-000000000001", .format = format,
+                             .objective = objective},
+        std::nullopt);
+    const AdMetrics m = sandbox::MetricsBetween(p, {{t0, budget, true}}, absl::InfiniteFuture(),
+                                                t0 + absl::Hours(24), t0 + absl::Hours(48));
+    return static_cast<double>(m.spend_micros) / 1e6 / static_cast<double>(m.clicks);
+  };
+  using sandbox::CreativeFormat;
+  using sandbox::Objective;
+  const double visual = cpc(CreativeFormat::kVisual, Objective::kTraffic, 40'000'000);
+  const double text = cpc(CreativeFormat::kText, Objective::kTraffic, 40'000'000);
+  EXPECT_LT(visual, 0.30);
+  EXPECT_GT(text, 3 * visual);
+  EXPECT_GT(cpc(CreativeFormat::kVisual, Objective::kAwareness, 40'000'000), visual);
+  // Twice the budget buys fewer than twice the clicks: each one costs more.
+  EXPECT_GT(cpc(CreativeFormat::kVisual, Objective::kTraffic, 80'000'000), 1.3 * visual);
+  EXPECT_EQ(sandbox::ObjectiveFromName("OUTCOME_AWARENESS"), Objective::kAwareness);
+  EXPECT_EQ(sandbox::ObjectiveFromName("BRAND_AWARENESS"), Objective::kAwareness);
+  EXPECT_EQ(sandbox::ObjectiveFromName("OUTCOME_SALES"), Objective::kSales);
+  EXPECT_EQ(sandbox::ObjectiveFromName("WEBSITE_CLICKS"), Objective::kTraffic);
+  EXPECT_EQ(sandbox::ObjectiveFromName("SWIPES"), Objective::kTraffic);
+}
+
+// A poorly performing ad (a weak creative: quality 0.25, as a text or link post gets) really
+// shows a rising CPC over time, and a `cpc > 2.0` rule on the adapter's normalised insights
+// catches it.
 TEST(AdMetricsTest, PoorAdsCpcRisesUntilARuleCatchesIt) {
   Harness h;
   absl::StatusOr<Json> post = h.Run("facebook", "publish", {{"text", "meh"}});
@@ -100,7 +155,7 @@ TEST(AdMetricsTest, PoorAdsCpcRisesUntilARuleCatchesIt) {
                                                            {"daily_budget", 40},
                                                            {"duration", "14d"}});
   ASSERT_TRUE(boost.ok()) << boost.status();
-  h.Control("POST", "/_sandbox/ads/quality", {{"ad_id", (*boost)["ad_id"]}, {"quality", 0.5}});
+  h.Control("POST", "/_sandbox/ads/quality", {{"ad_id", (*boost)["ad_id"]}, {"quality", 0.25}});
   double first = 0;
   double previous = 0;
   int caught_on_day = -1;
