@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "bench/reference_campaign.h"
+#include "engine/base/command_line.h"
 #include "engine/base/proto_time.h"
 #include "engine/base/signals.h"
 #include "sdk/worker/worker.h"
@@ -95,6 +95,8 @@ int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
   // default), recording a stack trace each time; tests keep it, production binaries don't.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::ParseCommandLine(argc, argv);
+  fanfare::ParseFlags(argc, argv,
+                      "the benchmark worker: completes every task it is given at once.\n"
+                      "usage: fanfare-bench-worker --coordinator ADDR");
   return fanfare::bench::Main();
 }

@@ -18,12 +18,12 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bench/peer.h"
 #include "bench/reference_campaign.h"
+#include "engine/base/command_line.h"
 #include "engine/base/signals.h"
 #include "engine/base/subprocess.h"
 #include "engine/definition/loader.h"
@@ -282,6 +282,8 @@ int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
   // default), recording a stack trace each time; tests keep it, production binaries don't.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::ParseCommandLine(argc, argv);
+  fanfare::ParseFlags(argc, argv,
+                      "measures fanfared on the reference campaign (bench/README.md).\n"
+                      "usage: fanfare-bench [--campaigns N] [--peer bullmq|dbos] [--rate-limits on|off|both]");
   return fanfare::bench::Main();
 }

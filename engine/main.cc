@@ -2,8 +2,7 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "engine/base/command_line.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/base/signals.h"
 #include "engine/service/fanfared.h"
@@ -48,10 +47,10 @@ int main(int argc, char** argv) {
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
   // default), recording a stack trace each time; tests keep it, production binaries don't.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage(
+  fanfare::ParseFlags(
+      argc, argv,
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
       "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]");
-  absl::ParseCommandLine(argc, argv);
   fanfare::FanfaredOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);

@@ -3,8 +3,7 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "engine/base/command_line.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/base/signals.h"
@@ -26,10 +25,10 @@ ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::SetProgramUsageMessage("serves network actions for fanfared.\n"
-                               "usage: fanfare-worker [--coordinator ADDR] [--networks LIST] "
-                               "[--credentials FILE] [--api-base NETWORK=URL]...");
-  absl::ParseCommandLine(argc, argv);
+  fanfare::ParseFlags(argc, argv,
+                      "serves network actions for fanfared.\n"
+                      "usage: fanfare-worker [--coordinator ADDR] [--networks LIST] "
+                      "[--credentials FILE] [--api-base NETWORK=URL]...");
   fanfare::workers::NetworkWorkerOptions options;
   options.worker.address = absl::GetFlag(FLAGS_coordinator);
   options.worker.concurrency = absl::GetFlag(FLAGS_concurrency);

@@ -7,6 +7,8 @@ namespace fanfare::cli {
 
 std::vector<Command> RemoteCommands() {
   const FlagSpec limit{"limit", "N", "show at most N (default 50)"};
+  const FlagSpec summary{"summary", "",
+                         "when the run ends, print its summary (see `fanfare summary`)"};
   const FlagSpec page_token{"page-token", "TOKEN", "continue a listing where the last one stopped"};
   return {
       Command{"apply", "FILE...",
@@ -22,7 +24,8 @@ std::vector<Command> RemoteCommands() {
                            {"id", "RUN_ID", "the run's id (default: generated)"},
                            {"label", "KEY=VALUE", "a label of the run (repeatable)", true},
                            {"priority", "N", "-100..100; higher runs first (default 0)"},
-                           {"watch", "", "follow the run; exit 0 if it succeeds, 1 if not"}},
+                           {"watch", "", "follow the run; exit 0 if it succeeds, 1 if not"},
+                           summary},
                           true),
               RunVerb},
       Command{"get", "RUN_ID", "Show a run and its step instances.", RemoteFlags({}, true),
@@ -40,7 +43,11 @@ std::vector<Command> RemoteCommands() {
       Command{"watch", "RUN_ID",
               "Follow a run until it ends; exit 0 if it succeeded, 1 if it failed or was "
               "cancelled.",
-              RemoteFlags({}, false), WatchVerb},
+              RemoteFlags({summary}, false), WatchVerb},
+      Command{"summary", "RUN_ID",
+              "Summarise a run: posts, ad spend against the budget, measurements and every "
+              "adjustment with its rule.",
+              RemoteFlags({}, false), SummaryVerb},
       Command{"history", "RUN_ID", "Show a run's history events.",
               RemoteFlags({{"from", "SEQ", "start at this sequence number"},
                            {"limit", "N", "show at most N events (default all)"}},

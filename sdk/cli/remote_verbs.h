@@ -8,6 +8,7 @@
 #include "sdk/cli/args.h"
 #include "sdk/cli/command.h"
 #include "sdk/cli/render.h"
+#include "sdk/cli/run_summary.h"
 #include "sdk/client/client.h"
 
 namespace fanfare::cli {
@@ -36,8 +37,19 @@ int RetryVerb(const Args& args, CliContext& context);
 int WatchVerb(const Args& args, CliContext& context);
 // Follows `run_id` until it ends: a table redrawn in place when context.interactive, one line
 // per history event otherwise. kExitOk if the run succeeded, kExitFailed if it failed or was
-// cancelled (saying why on context.err), or the exit code of a failed call.
-int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, CliContext& context);
+// cancelled (saying why on context.err), or the exit code of a failed call. With `summarize`,
+// it then prints the run's summary (run_summary.h) over every event it saw.
+int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, CliContext& context,
+               bool summarize = false);
+
+// summary_command.cc
+int SummaryVerb(const Args& args, CliContext& context);
+// A summary of `run_id` with nothing added yet: the campaign version the run is pinned to.
+absl::StatusOr<RunSummary> StartSummary(Client& client, const std::string& run_id);
+// Prints `summary` of `run` with the campaign's spend as it is now; kExitOk or the exit code
+// of a failed call.
+int PrintSummary(Client& client, const RunSummary& summary, const v1::Run& run,
+                 const RenderStyle& style, CliContext& context);
 
 }  // namespace fanfare::cli
 

@@ -160,7 +160,7 @@ int RunVerb(const Args& args, CliContext& context) {
   }
   if (!watch) return kExitOk;
   context.out.flush();
-  return WatchToEnd(client, run.run_id(), remote->style, context);
+  return WatchToEnd(client, run.run_id(), remote->style, context, args.Has("summary"));
 }
 
 }  // namespace fanfare::cli

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -15,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "sdk/cli/remote.h"
 #include "sdk/cli/remote_verbs.h"
+#include "sdk/cli/run_summary.h"
 #include "sdk/cli/views.h"
 
 namespace fanfare::cli {
@@ -65,6 +68,9 @@ class WatchSignal {
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+// Every event the watch reads also goes here (the summary collects them).
+using EventSink = std::function<void(const v1::HistoryEvent&)>;
+
 void Paint(Client& client, const std::string& run_id, RenderStyle& style, LiveFrame& frame) {
   absl::StatusOr<v1::Run> run = client.GetRun(run_id);
   if (!run.ok()) return;  // Keep the last frame; the stream reports lasting trouble.
@@ -76,7 +82,7 @@ void Paint(Client& client, const std::string& run_id, RenderStyle& style, LiveFr
 }
 
 absl::Status WatchLive(Client& client, const std::string& run_id, RenderStyle style,
-                       CliContext& context) {
+                       const EventSink& also, CliContext& context) {
   LiveFrame frame(context.out);
   WatchSignal signal;
   std::thread painter([&] {
@@ -88,7 +94,8 @@ absl::Status WatchLive(Client& client, const std::string& run_id, RenderStyle st
       last = absl::Now();
     }
   });
-  absl::Status watched = client.WatchRun(run_id, 0, [&](const v1::HistoryEvent&) {
+  absl::Status watched = client.WatchRun(run_id, 0, [&](const v1::HistoryEvent& event) {
+    also(event);
     signal.Changed();
     return true;
   });
@@ -99,9 +106,10 @@ absl::Status WatchLive(Client& client, const std::string& run_id, RenderStyle st
 }
 
 absl::Status WatchLines(Client& client, const std::string& run_id, const RenderStyle& style,
-                        CliContext& context) {
+                        const EventSink& also, CliContext& context) {
   EventLines lines(style);
   return client.WatchRun(run_id, 0, [&](const v1::HistoryEvent& event) {
+    also(event);
     context.out << lines.Line(event) << "\n" << std::flush;
     return true;
   });
@@ -109,12 +117,26 @@ absl::Status WatchLines(Client& client, const std::string& run_id, const RenderS
 
 }  // namespace
 
-int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, CliContext& context) {
-  absl::Status watched = context.interactive ? WatchLive(client, run_id, style, context)
-                                             : WatchLines(client, run_id, style, context);
+int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, CliContext& context,
+               bool summarize) {
+  std::optional<RunSummary> summary;
+  if (summarize) {
+    absl::StatusOr<RunSummary> started = StartSummary(client, run_id);
+    if (!started.ok()) return ReportRemoteError(started.status(), client, context);
+    summary.emplace(*std::move(started));
+  }
+  const EventSink collect = [&summary](const v1::HistoryEvent& event) {
+    if (summary) summary->Add(event);
+  };
+  absl::Status watched = context.interactive ? WatchLive(client, run_id, style, collect, context)
+                                             : WatchLines(client, run_id, style, collect, context);
   if (!watched.ok()) return ReportRemoteError(watched, client, context);
   absl::StatusOr<v1::Run> run = client.GetRun(run_id);
   if (!run.ok()) return ReportRemoteError(run.status(), client, context);
+  if (summary) {
+    const int printed = PrintSummary(client, *summary, *run, style, context);
+    if (printed != kExitOk) return printed;
+  }
   if (run->status() == v1::RUN_STATUS_SUCCEEDED) return kExitOk;
   context.err << "error: run " << run_id << " "
               << absl::AsciiStrToLower(RunStatusName(run->status()));
@@ -130,7 +152,8 @@ int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, Cli
 int WatchVerb(const Args& args, CliContext& context) {
   absl::StatusOr<Remote> remote = PrepareRemote(args, context, "watch", "RUN_ID", 1, 1);
   if (!remote.ok()) return UsageError(remote.status(), context);
-  return WatchToEnd(*remote->client, args.positional()[0], remote->style, context);
+  return WatchToEnd(*remote->client, args.positional()[0], remote->style, context,
+                    args.Has("summary"));
 }
 
 }  // namespace fanfare::cli

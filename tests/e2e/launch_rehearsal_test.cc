@@ -68,11 +68,6 @@ TEST(LaunchRehearsalTest, FourteenDaysOfOptimisationPlayOutInVirtualTime) {
   EXPECT_EQ(optimize.output().struct_value().fields().at("iterations").number_value(), 56);
   // Virtual time moved at least the 14 days of the loop.
   EXPECT_GE(clock.Now() - absl::Now(), absl::Hours(24 * 13));
-  if (getenv("FANFARE_DUMP")) {
-    v1::GetHistoryRequest h; h.set_run_id("launch-rehearsal"); h.set_page_size(1000);
-    auto history = env.client().GetHistory(h);
-    for (const auto& e : history->events()) std::cerr << e.seq() << " " << v1::EventType_Name(e.type()) << " " << e.step_key() << " " << e.message() << " " << e.error().message() << " " << e.detail().ShortDebugString().substr(0, 300) << "\n";
-  }
   stack.Stop();
 }
 

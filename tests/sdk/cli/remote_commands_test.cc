@@ -190,6 +190,18 @@ TEST_F(RemoteCommandsTest, RunWatchExitsZeroOnSuccessAndOneOnFailure) {
   EXPECT_EQ(Cli({"watch", "run-fail"}).code, kExitFailed);
 }
 
+TEST_F(RemoteCommandsTest, SummaryFollowsTheWatchOrReplaysTheHistory) {
+  CliResult watched = Cli({"run", WriteFile("demo.yaml", kDemo), "--id", "run-ok", "--watch",
+                           "--summary"});
+  EXPECT_EQ(watched.code, kExitOk) << watched.err;
+  EXPECT_THAT(watched.out, AllOf(HasSubstr("\nSummary of run run-ok — campaign cli-demo v1, "
+                                           "SUCCEEDED"),
+                                 HasSubstr("Adjustments: none; no rule fired\n")));
+  CliResult replayed = Cli({"summary", "run-ok"});
+  EXPECT_EQ(replayed.code, kExitOk) << replayed.err;
+  EXPECT_EQ(replayed.out, watched.out.substr(watched.out.find("\nSummary of run")));
+}
+
 TEST_F(RemoteCommandsTest, InteractiveWatchRedrawsATableInPlace) {
   ASSERT_EQ(Cli({"run", WriteFile("demo.yaml", kDemo), "--id", "run-ok"}).code, kExitOk);
   CliResult watched = Cli({"watch", "run-ok"}, "", /*interactive=*/true);
@@ -331,6 +343,7 @@ TEST_F(RemoteCommandsTest, UnknownRunsAndCampaignsExitFour) {
   for (const auto& argv : std::vector<std::vector<std::string>>{{"get", "nope"},
                                                                 {"history", "nope"},
                                                                 {"watch", "nope"},
+                                                                {"summary", "nope"},
                                                                 {"cancel", "nope"},
                                                                 {"pause", "nope"},
                                                                 {"approve", "nope", "step"}}) {

@@ -1,0 +1,26 @@
+// ParseFlags: how every Fanfare binary reads its Abseil flags.
+//
+// Flags are declared with underscores (ABSL_FLAG(..., data_dir, ...)) and may be written
+// either way on the command line: `--data-dir DIR` and `--data_dir=DIR` are the same flag.
+// `--help` lists the flags the program itself declares (not those of its libraries).
+#ifndef FANFARE_ENGINE_BASE_COMMAND_LINE_H_
+#define FANFARE_ENGINE_BASE_COMMAND_LINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace fanfare {
+
+// `arg` with the dashes inside a flag's name turned into underscores ("--data-dir=x" →
+// "--data_dir=x"); operands, values and a lone "--" are returned unchanged.
+std::string CanonicalFlagSpelling(absl::string_view arg);
+
+// Sets the usage message, then parses argc/argv (exiting on a bad flag or --help, as
+// absl::ParseCommandLine does). Returns the positional arguments, argv[0] first.
+std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage);
+
+}  // namespace fanfare
+
+#endif  // FANFARE_ENGINE_BASE_COMMAND_LINE_H_
