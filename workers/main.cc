@@ -28,7 +28,8 @@ int main(int argc, char** argv) {
   fanfare::ParseFlags(argc, argv,
                       "serves network actions for fanfared.\n"
                       "usage: fanfare-worker [--coordinator ADDR] [--networks LIST] "
-                      "[--credentials FILE] [--api-base NETWORK=URL]...");
+                      "[--credentials FILE] [--api-base NETWORK=URL]...",
+                      /*repeatable=*/{"api_base", "networks"});
   fanfare::workers::NetworkWorkerOptions options;
   options.worker.address = absl::GetFlag(FLAGS_coordinator);
   options.worker.concurrency = absl::GetFlag(FLAGS_concurrency);

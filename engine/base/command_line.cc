@@ -1,6 +1,7 @@
 #include "engine/base/command_line.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -27,7 +28,43 @@ std::string CanonicalFlagSpelling(absl::string_view arg) {
   return canonical;
 }
 
-std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
+std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
+                                           const std::vector<std::string>& repeatable) {
+  std::vector<std::string> out;
+  // Per repeatable flag: where its first occurrence is in `out`.
+  std::map<std::string, size_t> first;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      out.insert(out.end(), args.begin() + i, args.end());
+      break;
+    }
+    std::string arg = CanonicalFlagSpelling(args[i]);
+    const size_t dashes = absl::StartsWith(arg, "--") ? 2 : absl::StartsWith(arg, "-") ? 1 : 0;
+    const size_t equals = arg.find('=');
+    const std::string name = arg.substr(dashes, equals == std::string::npos ? std::string::npos
+                                                                           : equals - dashes);
+    if (dashes == 0 || std::find(repeatable.begin(), repeatable.end(), name) == repeatable.end()) {
+      out.push_back(std::move(arg));
+      continue;
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    }
+    auto [it, inserted] = first.try_emplace(name, out.size());
+    if (inserted) {
+      out.push_back(absl::StrCat("--", name, "=", value));
+    } else {
+      absl::StrAppend(&out[it->second], ",", value);
+    }
+  }
+  return out;
+}
+
+std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage,
+                              const std::vector<std::string>& repeatable) {
   absl::FlagsUsageConfig config;
   config.contains_help_flags = DeclaredByFanfare;
   config.contains_helpshort_flags = DeclaredByFanfare;
@@ -35,12 +72,10 @@ std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
   absl::SetProgramUsageMessage(
       absl::StrCat(usage, "\nFlag names take dashes or underscores: --data-dir is --data_dir."));
   // The returned operands point into these strings, so they live as long as the program.
-  auto* const spelled = new std::vector<std::string>(argv, argv + argc);
-  bool operands_only = false;
-  for (size_t i = 1; i < spelled->size(); ++i) {
-    std::string& arg = (*spelled)[i];
-    if (!operands_only) arg = CanonicalFlagSpelling(arg);
-    operands_only = operands_only || arg == "--";
+  auto* const spelled = new std::vector<std::string>{argv[0]};
+  for (std::string& arg : CanonicalFlagArgs(std::vector<std::string>(argv + 1, argv + argc),
+                                            repeatable)) {
+    spelled->push_back(std::move(arg));
   }
   std::vector<char*> pointers;
   for (std::string& arg : *spelled) pointers.push_back(arg.data());

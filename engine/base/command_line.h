@@ -19,7 +19,18 @@ std::string CanonicalFlagSpelling(absl::string_view arg);
 
 // Sets the usage message, then parses argc/argv (exiting on a bad flag or --help, as
 // absl::ParseCommandLine does). Returns the positional arguments, argv[0] first.
-std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage);
+//
+// Each flag named in `repeatable` (a comma-separated list flag, spelled with underscores) may
+// be given several times; its values are joined with commas, where Abseil alone would keep
+// only the last one.
+std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage,
+                              const std::vector<std::string>& repeatable = {});
+
+// The flag arguments of `args` (argv without argv[0]) canonically spelled, with the values of
+// each `repeatable` flag joined into its first occurrence. Arguments after "--" are kept
+// as they are.
+std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
+                                           const std::vector<std::string>& repeatable);
 
 }  // namespace fanfare
 

@@ -20,5 +20,18 @@ TEST(CanonicalFlagSpellingTest, OperandsAndSeparatorsAreKept) {
   EXPECT_EQ(CanonicalFlagSpelling(""), "");
 }
 
+TEST(CanonicalFlagArgsTest, RepeatedListFlagsAccumulate) {
+  EXPECT_EQ(CanonicalFlagArgs({"--api-base=x=http://a/x", "--concurrency", "4", "--api-base",
+                               "facebook=http://a/facebook", "--api_base=li=http://a/li"},
+                              {"api_base"}),
+            (std::vector<std::string>{"--api_base=x=http://a/x,facebook=http://a/facebook,"
+                                      "li=http://a/li",
+                                      "--concurrency", "4"}));
+  // Other flags keep Abseil's last-one-wins; operands after "--" are untouched.
+  EXPECT_EQ(CanonicalFlagArgs({"--data-dir=a", "--data-dir=b", "--", "--api-base=z"},
+                              {"api_base"}),
+            (std::vector<std::string>{"--data_dir=a", "--data_dir=b", "--", "--api-base=z"}));
+}
+
 }  // namespace
 }  // namespace fanfare

@@ -42,10 +42,13 @@ TEST(LoaderValidTest, LaunchExampleReadsAsWritten) {
   const v1::Step& publish = spec->steps(3);
   EXPECT_EQ(publish.id(), "publish");
   EXPECT_EQ(publish.for_each().expression(), "{{ params.networks }}");
-  EXPECT_EQ(publish.retry().max_attempts(), 5);
+  EXPECT_EQ(publish.retry().max_attempts(), 8);
   EXPECT_EQ(publish.retry().initial_backoff().seconds(), 30);
   EXPECT_EQ(publish.retry().max_backoff().seconds(), 600);
   const v1::Step& optimize = spec->steps(5);
+  // The `&patient` anchor's retry policy, reused through aliases inside the loop.
+  EXPECT_EQ(optimize.repeat().steps(2).retry().SerializeAsString(),
+            publish.retry().SerializeAsString());
   EXPECT_EQ(optimize.repeat().every().seconds(), 6 * 3600);
   EXPECT_EQ(optimize.repeat().max_iterations(), 56);
   ASSERT_EQ(optimize.repeat().steps_size(), 3);
