@@ -1,20 +1,15 @@
 #include "sdk/client/client.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "engine/service/grpc_status.h"
+#include "sdk/client/channel.h"
 
 namespace fanfare {
 namespace {
-
-std::shared_ptr<grpc::ChannelCredentials> Credentials(const ClientOptions& options) {
-  if (!options.tls) return grpc::InsecureChannelCredentials();
-  grpc::SslCredentialsOptions ssl;
-  ssl.pem_root_certs = options.tls_root_certs;
-  return grpc::SslCredentials(ssl);
-}
 
 std::string NewRunId(const std::string& campaign) {
   absl::BitGen gen;
@@ -31,9 +26,14 @@ v1::StartRunRequest StartRunRequest(std::string campaign) {
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   if (options.address.empty()) return absl::InvalidArgumentError("client: address is empty");
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(64 << 20);
-  auto channel = grpc::CreateCustomChannel(options.address, Credentials(options), args);
+  ChannelOptions channel_options;
+  channel_options.address = options.address;
+  channel_options.tls = options.tls;
+  channel_options.tls_root_certs = options.tls_root_certs;
+  // The channel reconnects as often as the calls retry, so that a retry finds it ready.
+  channel_options.reconnect_initial = options.initial_backoff;
+  channel_options.reconnect_max = options.max_backoff;
+  auto channel = NewCoordinatorChannel(channel_options);
   return std::unique_ptr<Client>(new Client(std::move(options), std::move(channel)));
 }
 
@@ -61,7 +61,7 @@ absl::StatusOr<Response> Client::Call(Rpc rpc) {
       return error;
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
-    backoff *= 2;
+    backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 
@@ -143,7 +143,7 @@ absl::Status Client::WatchRun(const std::string& run_id, int64_t from_seq,
       return FromGrpcStatus(status);
     }
     std::this_thread::sleep_for(absl::ToChronoMilliseconds(backoff));
-    backoff = std::min(backoff * 2, absl::Seconds(5));
+    backoff = std::min(backoff * 2, options_.max_backoff);
   }
 }
 

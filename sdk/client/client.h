@@ -8,10 +8,13 @@
 //   ASSIGN_OR_RETURN(auto started, client->StartRun(StartRunRequest("product-launch")));
 //   client->WatchRun(started.run().run_id(), 0, [](const v1::HistoryEvent& e) { ...; return true; });
 //
-// Every call has a deadline (ClientOptions::timeout) and is retried with backoff when the
-// coordinator is UNAVAILABLE: every CampaignService call is idempotent (StartRun is made so
-// by choosing the run id on the client when none is given). Errors are absl::Status with the
-// coordinator's code and message.
+// Every call has a deadline (ClientOptions::timeout, for each try) and is retried with
+// backoff (initial_backoff doubling up to max_backoff, max_retries times) when the
+// coordinator is UNAVAILABLE; the channel reconnects on the same schedule, so that a retry
+// finds the coordinator as soon as it is back. Retrying is safe: every CampaignService call
+// is idempotent (StartRun is made so by choosing the run id on the client when none is
+// given). A call past its deadline fails with DEADLINE_EXCEEDED and is not retried. Errors
+// are absl::Status with the coordinator's code and message (which names the field at fault).
 //
 // Thread safety: a Client is safe for concurrent use.
 #ifndef FANFARE_SDK_CLIENT_CLIENT_H_
@@ -37,9 +40,11 @@ struct ClientOptions {
   std::string identity;
   // Deadline of each call (WatchRun excepted).
   absl::Duration timeout = absl::Seconds(30);
-  // Retries of a call that found the coordinator UNAVAILABLE.
+  // Retries of a call that found the coordinator UNAVAILABLE, after initial_backoff,
+  // doubling up to max_backoff.
   int max_retries = 4;
   absl::Duration initial_backoff = absl::Milliseconds(100);
+  absl::Duration max_backoff = absl::Seconds(5);
   // TLS: when `tls` is set, the channel uses it; `tls_root_certs` (PEM) overrides the
   // system roots.
   bool tls = false;

@@ -1,9 +1,13 @@
 // TaskContext: what a task handler receives, and the handler signature.
 //
-//   absl::StatusOr<google::protobuf::Value> Publish(TaskContext& ctx) {
-//     const auto& text = ctx.input().fields().at("text").string_value();
-//     ... pass ctx.idempotency_key() to the network where it accepts one ...
-//     if (ctx.cancelled()) return absl::CancelledError("run cancelled");
+//   absl::StatusOr<google::protobuf::Value> TagLeads(TaskContext& ctx) {
+//     const auto& segment = ctx.input().fields().at("segment").string_value();
+//     for (const Lead& lead : crm.LeadsIn(segment)) {
+//       if (ctx.cancelled()) return absl::CancelledError("run cancelled");
+//       ... pass ctx.idempotency_key() to the network where it accepts one ...
+//     }
+//     // A pause that ends early when the attempt is cancelled:
+//     if (ctx.cancellation().WaitFor(absl::Seconds(5))) return absl::CancelledError("...");
 //   }
 //
 // Handlers run on the worker's handler threads, one task per call; they may block (network
@@ -17,6 +21,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "engine/base/clock.h"
 #include "fanfare/v1/worker.pb.h"
@@ -24,14 +29,27 @@
 
 namespace fanfare {
 
-// Set by the worker runtime when the coordinator cancels an attempt, its lease is lost,
-// or the worker is shutting down. Thread-safe.
+// Set by the worker runtime when the coordinator cancels an attempt (the run was cancelled,
+// or the attempt's lease was lost to another worker), or when the worker stops or its
+// drain deadline passes. Once set it stays set. Thread-safe.
 class CancellationToken {
  public:
-  void Cancel() { cancelled_.store(true, std::memory_order_release); }
+  void Cancel() {
+    absl::MutexLock lock(&mu_);
+    cancelled_.store(true, std::memory_order_release);
+  }
   bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+  // Blocks until the token is cancelled or `timeout` (real time) passes; returns
+  // cancelled(). A handler that must pause uses this rather than sleeping.
+  bool WaitFor(absl::Duration timeout) const {
+    absl::MutexLock lock(&mu_);
+    auto cancelled = [this] { return cancelled_.load(std::memory_order_relaxed); };
+    return mu_.AwaitWithTimeout(absl::Condition(&cancelled), timeout);
+  }
 
  private:
+  mutable absl::Mutex mu_;
+  // Written under mu_ (so that WaitFor wakes), read without it.
   std::atomic<bool> cancelled_{false};
 };
 
@@ -52,8 +70,10 @@ class TaskContext {
   // than to act: read the network back, return the original output if the action took
   // effect, or OutcomeUnknown("not found") if it did not.
   bool is_reconcile() const { return task_.purpose() == v1::TASK_PURPOSE_RECONCILE; }
-  // Stop early (returning absl::CancelledError) once this is true.
+  // Stop early (returning absl::CancelledError) once this is true. A handler that may
+  // already have acted returns OutcomeUnknown() instead, so the coordinator reconciles.
   bool cancelled() const { return cancellation_.cancelled(); }
+  const CancellationToken& cancellation() const { return cancellation_; }
   const Clock& clock() const { return clock_; }
 
  private:

@@ -10,10 +10,16 @@
 #include "engine/base/proto_time.h"
 #include "engine/base/signals.h"
 #include "grpcpp/grpcpp.h"
+#include "sdk/client/channel.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare {
 namespace {
+
+// Heartbeats never come closer together than this, however short the lease.
+constexpr absl::Duration kMinHeartbeatEvery = absl::Milliseconds(10);
+// The writer looks at the clock at least this often: heartbeats fall due by time alone.
+constexpr absl::Duration kWriterTick = absl::Milliseconds(200);
 
 std::string DefaultWorkerId() {
   char host[256] = {0};
@@ -23,6 +29,21 @@ std::string DefaultWorkerId() {
 
 bool SameAttempt(const v1::TaskOutcome& outcome, const v1::OutcomeAck& ack) {
   return outcome.task_id() == ack.task_id() && outcome.attempt() == ack.attempt();
+}
+
+// How often to heartbeat `task`, received at `now`, to keep its lease: three times per
+// lease, which is the step's heartbeat timeout if it has one, else the lease it came with.
+absl::Duration HeartbeatEvery(const v1::Task& task, absl::Time now) {
+  absl::Duration lease = absl::InfiniteDuration();
+  if (task.has_heartbeat_timeout()) {
+    lease = FromProtoDuration(task.heartbeat_timeout());
+  } else if (task.has_lease_deadline()) {
+    lease = FromProtoTime(task.lease_deadline()) - now;
+  }
+  // A lease already over (or clocks that disagree) says nothing useful: the coordinator's
+  // interval applies.
+  if (lease <= absl::ZeroDuration()) return absl::InfiniteDuration();
+  return std::max(lease / 3, kMinHeartbeatEvery);
 }
 
 }  // namespace
@@ -60,8 +81,13 @@ absl::Status Worker::Start() {
     if (started_) return absl::FailedPreconditionError("worker: already started");
     started_ = true;
   }
-  stub_ = v1::WorkerService::NewStub(
-      grpc::CreateChannel(options_.address, grpc::InsecureChannelCredentials()));
+  ChannelOptions channel;
+  channel.address = options_.address;
+  channel.tls = options_.tls;
+  channel.tls_root_certs = options_.tls_root_certs;
+  channel.reconnect_initial = options_.reconnect_initial;
+  channel.reconnect_max = options_.reconnect_max;
+  stub_ = v1::WorkerService::NewStub(NewCoordinatorChannel(channel));
   for (int i = 0; i < options_.concurrency; ++i) {
     handler_threads_.emplace_back([this] { HandlerLoop(); });
   }
@@ -105,6 +131,7 @@ bool Worker::Session(absl::Duration& backoff) {
     stream->Finish().ok();
     absl::MutexLock lock(&mu_);
     context_.reset();
+    ++stats_.failed_connects;
     return false;
   }
   backoff = options_.reconnect_initial;
@@ -114,11 +141,13 @@ bool Worker::Session(absl::Duration& backoff) {
     // Whatever the last session left unacknowledged is sent again first.
     outbox_.insert(outbox_.begin(), unacked_.begin(), unacked_.end());
     unacked_.clear();
-    credit_ = draining_ ? 0 : options_.concurrency - static_cast<int>(running_.size());
+    credit_ = draining_ ? 0
+                        : std::max(0, options_.concurrency - static_cast<int>(running_.size()));
     drain_sent_ = false;
     heartbeat_interval_ = FromProtoDuration(first.welcome().heartbeat_interval());
     if (heartbeat_interval_ <= absl::ZeroDuration()) heartbeat_interval_ = absl::Seconds(10);
-    next_heartbeat_ = options_.clock->Now() + heartbeat_interval_;
+    // The leases of the attempts still held ran on while the worker was away.
+    last_heartbeat_ = absl::InfinitePast();
     if (stopping_) context->TryCancel();
     stream_ = stream;
     writer_cv_.Signal();
@@ -144,13 +173,7 @@ void Worker::ReadLoop(Stream& stream) {
 
 void Worker::Accept(const v1::CoordinatorMessage& message) {
   absl::MutexLock lock(&mu_);
-  for (const v1::Task& task : message.tasks()) {
-    Running& running = running_[task.task_id()];
-    running.attempt = task.attempt();
-    running.cancellation = std::make_shared<CancellationToken>();
-    ready_.push_back(task);
-    ready_cv_.Signal();
-  }
+  for (const v1::Task& task : message.tasks()) Take(task);
   for (const v1::OutcomeAck& ack : message.acks()) {
     unacked_.erase(std::remove_if(unacked_.begin(), unacked_.end(),
                                   [&](const v1::TaskOutcome& o) { return SameAttempt(o, ack); }),
@@ -166,6 +189,34 @@ void Worker::Accept(const v1::CoordinatorMessage& message) {
   }
 }
 
+void Worker::Take(const v1::Task& task) {
+  if (draining_ || stopping_) {
+    // Sent before the coordinator saw the drain; it has not started, so it goes back.
+    GiveBack(task.task_id(), task.attempt(),
+             Retryable("the worker is draining; the task was handed back unstarted"));
+    return;
+  }
+  Running& running = running_[task.task_id()];
+  // A newer attempt of a task still held: the coordinator took the older one back.
+  if (running.cancellation != nullptr) running.cancellation->Cancel();
+  running = Running{.attempt = task.attempt(),
+                    .purpose = task.purpose(),
+                    .cancellation = std::make_shared<CancellationToken>(),
+                    .started = false,
+                    .heartbeat_every = HeartbeatEvery(task, options_.clock->Now())};
+  ready_.push_back(task);
+  ready_cv_.Signal();
+}
+
+void Worker::GiveBack(uint64_t task_id, int32_t attempt, const absl::Status& why) {
+  v1::TaskOutcome& outcome = outbox_.emplace_back();
+  outcome.set_task_id(task_id);
+  outcome.set_attempt(attempt);
+  *outcome.mutable_failure() = ToTaskFailure(why);
+  ++stats_.handed_back;
+  writer_cv_.Signal();
+}
+
 void Worker::HandlerLoop() {
   while (true) {
     v1::Task task;
@@ -178,21 +229,31 @@ void Worker::HandlerLoop() {
       if (stopping_) return;
       task = std::move(ready_.front());
       ready_.pop_front();
-      Running& running = running_[task.task_id()];
-      running.started = true;
-      cancellation = running.cancellation;
+      auto it = running_.find(task.task_id());
+      if (it == running_.end() || it->second.attempt != task.attempt()) {
+        // Superseded by a newer attempt before it started: its slot is free again.
+        if (!draining_) ++credit_;
+        writer_cv_.Signal();
+        continue;
+      }
+      it->second.started = true;
+      cancellation = it->second.cancellation;
     }
     v1::TaskOutcome outcome = RunTask(std::move(task), cancellation);
     absl::MutexLock lock(&mu_);
-    auto it = running_.find(outcome.task_id());
-    // A task handed back during a drain was already reported.
-    if (it == running_.end() || it->second.attempt != outcome.attempt()) continue;
-    running_.erase(it);
-    (outcome.has_success() ? stats_.succeeded : stats_.failed) += 1;
-    outbox_.push_back(std::move(outcome));
-    if (!draining_) ++credit_;
-    writer_cv_.Signal();
+    Finished(std::move(outcome));
   }
+}
+
+void Worker::Finished(v1::TaskOutcome outcome) {
+  auto it = running_.find(outcome.task_id());
+  if (it != running_.end() && it->second.attempt == outcome.attempt()) running_.erase(it);
+  // Reported even if the attempt was handed back or superseded meanwhile: the coordinator
+  // fences it (STALE), or takes a late success as settling an attempt of unknown outcome.
+  (outcome.has_success() ? stats_.succeeded : stats_.failed) += 1;
+  outbox_.push_back(std::move(outcome));
+  if (!draining_) ++credit_;
+  writer_cv_.Signal();
 }
 
 v1::TaskOutcome Worker::RunTask(v1::Task task,
@@ -223,6 +284,19 @@ v1::TaskOutcome Worker::RunTask(v1::Task task,
   return outcome;
 }
 
+absl::Time Worker::NextHeartbeat() const {
+  absl::Duration every = heartbeat_interval_;
+  for (const auto& [task_id, running] : running_) every = std::min(every, running.heartbeat_every);
+  return last_heartbeat_ + every;
+}
+
+bool Worker::HasWork() const {
+  if (stopping_) return true;
+  if (stream_ == nullptr) return false;
+  return !outbox_.empty() || credit_ > 0 || (draining_ && !drain_sent_) ||
+         (!running_.empty() && options_.clock->Now() >= NextHeartbeat());
+}
+
 bool Worker::NextMessage(v1::WorkerMessage* message) {
   const absl::Time now = options_.clock->Now();
   for (v1::TaskOutcome& outcome : outbox_) {
@@ -232,13 +306,13 @@ bool Worker::NextMessage(v1::WorkerMessage* message) {
   outbox_.clear();
   message->set_credit(credit_);
   credit_ = 0;
-  if (now >= next_heartbeat_) {
+  if (!running_.empty() && now >= NextHeartbeat()) {
     for (const auto& [task_id, running] : running_) {
       v1::TaskRef* ref = message->add_heartbeats();
       ref->set_task_id(task_id);
       ref->set_attempt(running.attempt);
     }
-    next_heartbeat_ = now + heartbeat_interval_;
+    last_heartbeat_ = now;
   }
   if (draining_ && !drain_sent_) {
     message->set_drain(true);
@@ -253,14 +327,14 @@ void Worker::WriterLoop() {
     std::shared_ptr<Stream> stream;
     {
       absl::MutexLock lock(&mu_);
-      auto work = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        if (stopping_) return true;
-        if (stream_ == nullptr) return false;
-        return !outbox_.empty() || credit_ > 0 || (draining_ && !drain_sent_) ||
-               options_.clock->Now() >= next_heartbeat_;
-      };
-      // Heartbeats are due by time, so look at least every 200ms.
-      if (!work()) writer_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(200));
+      if (!HasWork()) {
+        absl::Duration wait = kWriterTick;
+        if (stream_ != nullptr && !running_.empty()) {
+          wait = std::clamp(NextHeartbeat() - options_.clock->Now(), absl::Milliseconds(1),
+                            kWriterTick);
+        }
+        writer_cv_.WaitWithTimeout(&mu_, wait);
+      }
       if (stopping_) return;
       if (stream_ == nullptr || !NextMessage(&message)) continue;
       stream = stream_;
@@ -277,7 +351,13 @@ void Worker::Drain() {
   {
     absl::MutexLock lock(&mu_);
     if (!started_ || stopping_) return;
-    HandBack();
+    if (draining_) {
+      // Another thread is draining: wait for it to finish.
+      auto stopped = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
+      mu_.Await(absl::Condition(&stopped));
+    } else {
+      HandBack();
+    }
   }
   Stop();
 }
@@ -285,13 +365,13 @@ void Worker::Drain() {
 void Worker::HandBack() {
   draining_ = true;
   credit_ = 0;
-  // Tasks not started yet are handed back at once; running ones get drain_timeout.
+  // Tasks not started yet go back at once; running ones get drain_timeout.
   for (const v1::Task& task : ready_) {
-    v1::TaskOutcome& outcome = outbox_.emplace_back();
-    outcome.set_task_id(task.task_id());
-    outcome.set_attempt(task.attempt());
-    *outcome.mutable_failure() = ToTaskFailure(Retryable("worker is draining; handed back"));
-    running_.erase(task.task_id());
+    auto it = running_.find(task.task_id());
+    if (it == running_.end() || it->second.attempt != task.attempt()) continue;
+    running_.erase(it);
+    GiveBack(task.task_id(), task.attempt(),
+             Retryable("the worker is draining; the task was handed back unstarted"));
   }
   ready_.clear();
   writer_cv_.Signal();
@@ -299,34 +379,36 @@ void Worker::HandBack() {
   if (!mu_.AwaitWithTimeout(absl::Condition(&idle), options_.drain_timeout)) {
     for (auto& [task_id, running] : running_) {
       running.cancellation->Cancel();
-      v1::TaskOutcome& outcome = outbox_.emplace_back();
-      outcome.set_task_id(task_id);
-      outcome.set_attempt(running.attempt);
-      *outcome.mutable_failure() =
-          ToTaskFailure(Retryable("worker stopped before the attempt finished; handed back"));
+      if (running.purpose == v1::TASK_PURPOSE_EXECUTE) {
+        GiveBack(task_id, running.attempt,
+                 OutcomeUnknown(absl::StrCat("the worker drained before the attempt finished (",
+                                             absl::FormatDuration(options_.drain_timeout),
+                                             "); it may have taken effect")));
+      } else {
+        GiveBack(task_id, running.attempt,
+                 Retryable("the worker drained before the reconcile finished"));
+      }
     }
     running_.clear();
-    writer_cv_.Signal();
   }
   auto reported = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-    return stream_ == nullptr || (outbox_.empty() && unacked_.empty());
+    return outbox_.empty() && unacked_.empty();
   };
-  mu_.AwaitWithTimeout(absl::Condition(&reported), absl::Seconds(5));
+  mu_.AwaitWithTimeout(absl::Condition(&reported), kAckWait);
 }
 
 void Worker::Stop() {
   {
     absl::MutexLock lock(&mu_);
-    if (!started_ || stopping_) {
-      stopping_ = true;
-      if (!started_) return;
-    }
     stopping_ = true;
+    if (!started_) return;
     for (auto& [task_id, running] : running_) running.cancellation->Cancel();
     if (context_ != nullptr) context_->TryCancel();
     ready_cv_.SignalAll();
     writer_cv_.SignalAll();
   }
+  // Whoever comes second waits for the first to finish joining.
+  absl::MutexLock join(&join_mu_);
   if (connection_thread_.joinable()) connection_thread_.join();
   if (writer_thread_.joinable()) writer_thread_.join();
   for (std::thread& thread : handler_threads_) {
@@ -347,6 +429,11 @@ Worker::Stats Worker::stats() const {
 bool Worker::connected() const {
   absl::MutexLock lock(&mu_);
   return stream_ != nullptr;
+}
+
+bool Worker::draining() const {
+  absl::MutexLock lock(&mu_);
+  return draining_;
 }
 
 }  // namespace fanfare

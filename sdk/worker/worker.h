@@ -1,22 +1,47 @@
 // fanfare::Worker: serves actions for the coordinator over the Connect stream.
 //
-//   fanfare::WorkerOptions options;
-//   options.address = "127.0.0.1:7600";
-//   options.concurrency = 32;
-//   fanfare::Worker worker(options);
-//   worker.Handle("crm.sync", [](fanfare::TaskContext& ctx) -> absl::StatusOr<Value> { ... });
-//   RETURN_IF_ERROR(worker.Start());
-//   fanfare::Worker::RunUntilSignal(worker);   // drains on SIGTERM / SIGINT
+//   int main() {
+//     fanfare::BlockShutdownSignals();              // first, before any thread starts
+//     fanfare::WorkerOptions options;
+//     options.address = "127.0.0.1:7600";
+//     options.concurrency = 8;
+//     fanfare::Worker worker(options);
+//     worker.Handle("crm.tag_leads", TagLeads);     // absl::StatusOr<Value>(TaskContext&)
+//     if (!worker.Start().ok()) return 1;
+//     fanfare::Worker::RunUntilSignal(worker);      // drains on SIGTERM / SIGINT
+//   }
 //
-// The worker announces the queues and actions it has handlers for, grants the coordinator
-// credit for `concurrency` tasks, runs each task's handler on a handler thread, and reports
-// outcomes in batches together with fresh credit. Running attempts are heartbeated at the
-// interval the coordinator asks for. If the connection drops it reconnects with backoff and
-// re-sends every outcome the coordinator has not acknowledged (outcomes are fenced, so a
-// repeat is harmless). Drain() stops taking tasks, lets running ones finish within
-// drain_timeout, hands back the rest, and waits for the last acknowledgements.
+// Handlers: Handle() registers one per action; the worker announces those actions and
+// their queues ("crm"). Each task runs on one of `concurrency` handler threads, so never
+// more than `concurrency` handlers run at once; the coordinator is granted credit for that
+// many tasks, renewed as handlers finish, and outcomes go back in batches with the credit.
 //
-// Thread safety: Handle() before Start(); the rest is safe from any thread.
+// Heartbeats: while a task is held the worker heartbeats it, extending its lease, at the
+// interval the coordinator asks for and at least three times per lease (the step's
+// `timeouts.heartbeat`, else the lease the task arrived with). Handlers do nothing for it.
+//
+// Cancellation: an attempt's CancellationToken (TaskContext::cancelled(), cancellation())
+// is set when the coordinator cancels it (its run was cancelled, or its lease was lost),
+// when the drain deadline passes, and by Stop().
+//
+// Reconnects: when the connection drops the worker reconnects with backoff
+// (reconnect_initial, doubling up to reconnect_max); handlers go on running and are
+// heartbeated on the new session at once, and every outcome the coordinator has not
+// acknowledged is sent again. Outcomes are fenced by (task_id, attempt): a repeat is a
+// harmless DUPLICATE, an outdated one STALE.
+//
+// Drain (Drain(), or RunUntilSignal on SIGTERM / SIGINT): the worker stops taking tasks and
+// tells the coordinator so; a task that has not started is handed back at once (RETRYABLE).
+// Running handlers have drain_timeout to finish, and their outcomes are reported as usual.
+// Past that deadline the rest are cancelled and handed back: an execution as
+// OUTCOME_UNKNOWN, since it may already have acted (the coordinator retries an idempotent
+// step and reconciles one that is not), a reconcile as RETRYABLE. Drain returns once every
+// outcome is acknowledged (waiting up to kAckWait for that, reconnecting if need be) and
+// every handler has returned.
+//
+// Thread safety: Handle() before Start(); the rest is safe from any thread. Stop(), Drain()
+// and the destructor wait for running handlers to return: handlers must watch their
+// cancellation.
 #ifndef FANFARE_SDK_WORKER_WORKER_H_
 #define FANFARE_SDK_WORKER_WORKER_H_
 
@@ -39,6 +64,7 @@
 namespace fanfare {
 
 struct WorkerOptions {
+  // host:port of fanfared.
   std::string address = "127.0.0.1:7600";
   std::string ns = "default";
   // Stable across reconnects; default "<hostname>-<pid>".
@@ -48,12 +74,20 @@ struct WorkerOptions {
   int concurrency = 16;
   absl::Duration reconnect_initial = absl::Milliseconds(100);
   absl::Duration reconnect_max = absl::Seconds(10);
+  // How long Drain() lets running handlers finish before handing their tasks back.
   absl::Duration drain_timeout = absl::Seconds(30);
+  // TLS: when `tls` is set, the channel uses it; `tls_root_certs` (PEM) overrides the
+  // system roots.
+  bool tls = false;
+  std::string tls_root_certs;
   const Clock* clock = &Clock::System();
 };
 
 class Worker {
  public:
+  // How long Drain() waits for the coordinator to acknowledge the last outcomes.
+  static constexpr absl::Duration kAckWait = absl::Seconds(5);
+
   explicit Worker(WorkerOptions options);
   // Stops (without draining) if still running.
   ~Worker();
@@ -64,30 +98,43 @@ class Worker {
   // Registers the handler of `action` ("facebook.publish"). REQUIRES: before Start().
   void Handle(const std::string& action, TaskHandler handler);
 
-  // Starts connecting (in the background) and serving. FailedPrecondition without handlers.
+  // Starts connecting (in the background) and serving. FailedPrecondition without handlers
+  // or if already started.
   absl::Status Start();
-  // Graceful shutdown; see the file comment. Returns when done.
+  // Graceful shutdown; see the file comment. Returns when done; a no-op if not running.
   void Drain();
-  // Immediate shutdown: running handlers are told to cancel; their leases will expire.
+  // Immediate shutdown: running handlers are told to cancel, their outcomes are not
+  // reported, and their leases expire at the coordinator.
   void Stop();
   // Blocks until SIGTERM or SIGINT, then drains. REQUIRES: BlockShutdownSignals()
   // (engine/base/signals.h) ran in main() before any thread started.
   static void RunUntilSignal(Worker& worker);
 
   struct Stats {
+    // Handlers that returned, by result (an attempt handed back during a drain included).
     int64_t succeeded = 0;
     int64_t failed = 0;
+    // Tasks given back to the coordinator by a drain.
+    int64_t handed_back = 0;
+    // Sessions opened with the coordinator, and attempts that failed to open one.
     int64_t connections = 0;
+    int64_t failed_connects = 0;
   };
   Stats stats() const;
   // True while a session with the coordinator is open.
   bool connected() const;
+  // True from the start of Drain(): the worker takes no new task.
+  bool draining() const;
 
  private:
+  // An attempt this worker holds: queued for a handler thread, or running.
   struct Running {
     int32_t attempt = 0;
+    v1::TaskPurpose purpose = v1::TASK_PURPOSE_EXECUTE;
     std::shared_ptr<CancellationToken> cancellation;
     bool started = false;
+    // Heartbeat at least this often to keep the attempt's lease.
+    absl::Duration heartbeat_every = absl::InfiniteDuration();
   };
   using Stream = grpc::ClientReaderWriter<v1::WorkerMessage, v1::CoordinatorMessage>;
 
@@ -95,12 +142,20 @@ class Worker {
   bool Session(absl::Duration& backoff);
   void ReadLoop(Stream& stream);
   void WriterLoop();
+  bool HasWork() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   bool NextMessage(v1::WorkerMessage* message) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // When the running attempts are next to be heartbeated.
+  absl::Time NextHeartbeat() const ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void HandlerLoop();
   v1::TaskOutcome RunTask(v1::Task task, const std::shared_ptr<CancellationToken>& cancellation);
+  void Finished(v1::TaskOutcome outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Accept(const v1::CoordinatorMessage& message);
+  void Take(const v1::Task& task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Reports the attempt as failed with `why` without running (the rest of) it.
+  void GiveBack(uint64_t task_id, int32_t attempt, const absl::Status& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Drain's work under the lock: stop taking tasks, wait for running ones within
-  // drain_timeout, report the rest as handed back, wait for the acknowledgements.
+  // drain_timeout, hand back the rest, wait for the acknowledgements.
   void HandBack() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   v1::WorkerHello Hello() const;
 
@@ -121,15 +176,19 @@ class Worker {
   std::shared_ptr<grpc::ClientContext> context_ ABSL_GUARDED_BY(mu_);
   std::shared_ptr<Stream> stream_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  // Tasks waiting for a handler thread; each also has an entry in running_.
   std::deque<v1::Task> ready_ ABSL_GUARDED_BY(mu_);
+  // By task id: the attempt this worker holds (a newer delivery replaces an older one).
   absl::flat_hash_map<uint64_t, Running> running_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::TaskOutcome> outbox_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::TaskOutcome> unacked_ ABSL_GUARDED_BY(mu_);
   int credit_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration heartbeat_interval_ ABSL_GUARDED_BY(mu_) = absl::Seconds(10);
-  absl::Time next_heartbeat_ ABSL_GUARDED_BY(mu_) = absl::InfiniteFuture();
+  absl::Time last_heartbeat_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   Stats stats_ ABSL_GUARDED_BY(mu_);
 
+  // Held while Stop() joins the threads below, which only Start() and Stop() touch.
+  absl::Mutex join_mu_;
   std::thread connection_thread_;
   std::thread writer_thread_;
   std::vector<std::thread> handler_threads_;

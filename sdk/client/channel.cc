@@ -1,0 +1,33 @@
+#include "sdk/client/channel.h"
+
+#include <algorithm>
+
+namespace fanfare {
+namespace {
+
+int Milliseconds(absl::Duration d) {
+  return static_cast<int>(std::clamp<int64_t>(absl::ToInt64Milliseconds(d), 1, 1 << 30));
+}
+
+}  // namespace
+
+std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& options) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (options.tls) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = options.tls_root_certs;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments args;
+  // A run with every step, or a message of many tasks, may exceed gRPC's 4 MiB default.
+  args.SetMaxReceiveMessageSize(64 << 20);
+  // (Not GRPC_ARG_MIN_RECONNECT_BACKOFF_MS: despite its name it is the minimum time a
+  // connection attempt may take, which a slow network or TLS handshake needs.)
+  const int initial = Milliseconds(options.reconnect_initial);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, initial);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
+              std::max(initial, Milliseconds(options.reconnect_max)));
+  return grpc::CreateCustomChannel(options.address, credentials, args);
+}
+
+}  // namespace fanfare
