@@ -73,11 +73,10 @@ double RateLimiter::Available(const LimitSpec& spec, LimitState& state, absl::Ti
     }
     case Kind::kRolling: {
       while (!state.events.empty() && state.events.front().first <= now - spec.period) {
+        state.used -= state.events.front().second;
         state.events.pop_front();
       }
-      int64_t used = 0;
-      for (const auto& [at, cost] : state.events) used += cost;
-      return static_cast<double>(spec.limit - used);
+      return static_cast<double>(spec.limit - state.used);
     }
     case Kind::kBucket: {
       if (state.tokens < 0) {
@@ -104,9 +103,7 @@ absl::Time RateLimiter::WhenAvailable(const LimitSpec& spec, const LimitState& s
       return absl::FromCivil(absl::CivilMinute(next) + spec.reset_minutes, zone);
     }
     case Kind::kRolling: {
-      int64_t used = 0;
-      for (const auto& [at, c] : state.events) used += c;
-      int64_t must_free = used + cost - spec.limit;
+      int64_t must_free = state.used + cost - spec.limit;
       for (const auto& [at, c] : state.events) {
         must_free -= c;
         if (must_free <= 0) return at + spec.period;
@@ -166,12 +163,26 @@ void RateLimiter::Consume(const std::string& ns, const std::string& network,
     switch (spec.kind) {
       case Kind::kWindow:
       case Kind::kDaily: limit.used += cost; break;
-      case Kind::kRolling: limit.events.emplace_back(now, cost); break;
+      case Kind::kRolling: CountRolling(spec, limit, cost, now); break;
       case Kind::kBucket: limit.tokens -= static_cast<double>(cost); break;
     }
     changed = true;
   }
   if (changed) dirty_.push_back(Key(ns, network, account));
+}
+
+void RateLimiter::CountRolling(const LimitSpec& spec, LimitState& state, int64_t cost,
+                               absl::Time now) {
+  // Tasks that go within one slot of the period share an entry, which takes the latest
+  // task's time: the window then frees their cost a little late (never early), and an
+  // account's state stays at most kRollingSlots entries, whatever its limit.
+  if (!state.events.empty() && now - state.events.back().first < spec.period / kRollingSlots) {
+    state.events.back().first = now;
+    state.events.back().second += cost;
+  } else {
+    state.events.emplace_back(now, cost);
+  }
+  state.used += cost;
 }
 
 void RateLimiter::Hold(const std::string& ns, const std::string& network,
@@ -233,8 +244,10 @@ void RateLimiter::Restore(const std::string& key, const internal::LimiterRecord&
                                                  : absl::FromUnixMicros(stored.refilled_us());
       state.window = stored.window();
       state.used = stored.used();
+      if (specs->second[i].kind == Kind::kRolling) state.used = 0;
       for (int e = 0; e < stored.event_us_size() && e < stored.event_cost_size(); ++e) {
         state.events.emplace_back(absl::FromUnixMicros(stored.event_us(e)), stored.event_cost(e));
+        state.used += stored.event_cost(e);
       }
     }
   }

@@ -63,8 +63,8 @@ class RateLimiter {
     double tokens = -1;  // bucket: -1 until first use (full)
     absl::Time refilled = absl::InfinitePast();
     int64_t window = 0;  // window: which window `used` counts; daily: which day
-    int64_t used = 0;
-    std::deque<std::pair<absl::Time, int64_t>> events;  // rolling
+    int64_t used = 0;    // window, daily: in `window`; rolling: the sum of `events`' costs
+    std::deque<std::pair<absl::Time, int64_t>> events;  // rolling: (time, cost), oldest first
   };
   struct Account {
     std::string ns, network, account;
@@ -75,6 +75,10 @@ class RateLimiter {
 
   Account* Find(const std::string& ns, const std::string& network, const std::string& account,
                 bool create);
+  // A rolling limit keeps at most this many entries (CountRolling).
+  static constexpr int kRollingSlots = 64;
+  // Counts `cost` against a rolling limit at `now`.
+  static void CountRolling(const LimitSpec& spec, LimitState& state, int64_t cost, absl::Time now);
   // How much of `spec` is left at `now`, after bringing `state` up to date.
   double Available(const LimitSpec& spec, LimitState& state, absl::Time now) const;
   absl::Time WhenAvailable(const LimitSpec& spec, const LimitState& state, int64_t cost,

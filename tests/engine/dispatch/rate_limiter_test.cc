@@ -54,6 +54,39 @@ TEST(RateLimiterTest, RollingWindowsFreeEachSlotAPeriodAfterItWasUsed) {
   EXPECT_TRUE(limiter.Check("ns", "x", "acme", "publish", kStart + absl::Hours(24)).allowed);
 }
 
+TEST(RateLimiterTest, ARollingLimitKeepsBoundedStateAndNeverAdmitsMoreThanItsLimit) {
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 1000000, period: 1h, "
+      "classes: {publish: 1}}\n");
+  RateLimiter limiter(&config);
+  // 100,000 posts, one every 36 ms, over an hour.
+  for (int i = 0; i < 100'000; ++i) {
+    const absl::Time at = kStart + absl::Milliseconds(36) * i;
+    ASSERT_TRUE(limiter.Check("ns", "x", "acme", "publish", at).allowed) << i;
+    limiter.Consume("ns", "x", "acme", "publish", at);
+  }
+  auto dirty = limiter.TakeDirty();
+  ASSERT_EQ(dirty.size(), 1u);
+  EXPECT_LE(dirty[0].second.limits(0).event_us_size(), 65) << "slots, not one entry per post";
+
+  QuotaConfig tight = Config(
+      "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 100, period: 1h, "
+      "classes: {publish: 1}}\n");
+  RateLimiter exact(&tight);
+  // Every admitted post, over two hours of tries a second apart: no hour holds more than 100.
+  std::vector<absl::Time> admitted;
+  for (int i = 0; i < 7200; ++i) {
+    const absl::Time at = kStart + absl::Seconds(i);
+    if (!exact.Check("ns", "x", "acme", "publish", at).allowed) continue;
+    exact.Consume("ns", "x", "acme", "publish", at);
+    admitted.push_back(at);
+  }
+  ASSERT_GE(admitted.size(), 100u);
+  for (size_t i = 100; i < admitted.size(); ++i) {
+    EXPECT_GE(admitted[i] - admitted[i - 100], absl::Hours(1)) << i;
+  }
+}
+
 TEST(RateLimiterTest, TokenBucketsRefillEvenly) {
   QuotaConfig config = Config(
       "networks:\n  x:\n    - {name: inits, kind: bucket, limit: 6, period: 1m, classes: {publish: 1}}\n");
