@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, credentials, "",
 ABSL_FLAG(std::vector<std::string>, api_base, {},
           "network=URL pointing a network at another API host, e.g. "
           "x=http://127.0.0.1:7700/x for the sandbox; repeat or comma-separate");
+ABSL_FLAG(std::string, linkedin_version, "",
+          "Linkedin-Version header, YYYYMM (default: the adapter's; raise it when LinkedIn "
+          "answers 426 for a retired version)");
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
 ABSL_FLAG(std::string, worker_id, "", "stable worker id (default host-pid)");
 ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
   options.networks = absl::StrSplit(absl::GetFlag(FLAGS_networks), ',', absl::SkipEmpty());
   options.credentials_file = absl::GetFlag(FLAGS_credentials);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
+  options.linkedin_version = absl::GetFlag(FLAGS_linkedin_version);
   absl::StatusOr<std::unique_ptr<fanfare::workers::NetworkWorker>> worker =
       fanfare::workers::NetworkWorker::Create(options);
   absl::Status started = worker.ok() ? (*worker)->Start() : worker.status();

@@ -1,6 +1,7 @@
 #include "workers/common/adapter.h"
 
 #include "absl/hash/hash.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -170,6 +171,12 @@ std::string ClientReference(absl::string_view idempotency_key) {
     h *= 1099511628211ULL;
   }
   return absl::StrFormat("fanfare-%012x", h & 0xffffffffffffULL);
+}
+
+std::string AppendLink(std::string text, absl::string_view separator, absl::string_view link) {
+  if (link.empty() || absl::StrContains(text, link)) return text;
+  absl::StrAppend(&text, separator, link);
+  return text;
 }
 
 }  // namespace fanfare::workers

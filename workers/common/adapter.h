@@ -158,6 +158,10 @@ absl::Status RedactStatus(const absl::Status& status,
 // for APIs that keep a client-chosen name or tag we can find again at reconcile.
 std::string ClientReference(absl::string_view idempotency_key);
 
+// `text` followed by `separator` and `link`, unless the text already holds the link (as
+// content.generate's variants do): a post never shows the same URL twice.
+std::string AppendLink(std::string text, absl::string_view separator, absl::string_view link);
+
 }  // namespace fanfare::workers
 
 #endif  // FANFARE_WORKERS_COMMON_ADAPTER_H_

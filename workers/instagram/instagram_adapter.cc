@@ -14,7 +14,7 @@ using graph::GraphUrl;
 
 absl::StatusOr<std::string> Caption(const TaskInput& input) {
   ASSIGN_OR_RETURN(std::string text, input.RequiredString("text"));
-  if (input.Has("link")) absl::StrAppend(&text, "\n", input.OptionalString("link"));
+  text = AppendLink(std::move(text), "\n", input.OptionalString("link"));
   ASSIGN_OR_RETURN(std::vector<std::string> tags, input.StringList("hashtags"));
   for (const std::string& tag : tags) absl::StrAppend(&text, " #", tag);
   return text;

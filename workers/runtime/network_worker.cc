@@ -27,6 +27,9 @@ absl::StatusOr<std::unique_ptr<NetworkWorker>> NetworkWorker::Create(NetworkWork
   worker->adapter_options_.credentials = worker->credentials_.get();
   worker->adapter_options_.http = worker->http_.get();
   worker->adapter_options_.poll_interval = worker->options_.poll_interval;
+  if (!worker->options_.linkedin_version.empty()) {
+    worker->adapter_options_.linkedin_version = worker->options_.linkedin_version;
+  }
   for (const std::string& flag : worker->options_.api_bases) {
     RETURN_IF_ERROR(ParseApiBaseFlag(flag, worker->adapter_options_));
   }

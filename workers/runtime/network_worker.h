@@ -41,6 +41,8 @@ struct NetworkWorkerOptions {
   std::vector<std::string> api_bases;
   // How often asynchronous processing is polled (Instagram containers, uploads).
   absl::Duration poll_interval = absl::Seconds(2);
+  // The Linkedin-Version header (YYYYMM); empty keeps the adapters' default.
+  std::string linkedin_version;
 };
 
 class NetworkWorker {

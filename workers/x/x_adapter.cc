@@ -83,7 +83,7 @@ class XAdapter final : public AdapterBase {
 
   static absl::StatusOr<std::string> Text(const TaskInput& input) {
     ASSIGN_OR_RETURN(std::string text, input.RequiredString("text"));
-    if (input.Has("link")) absl::StrAppend(&text, " ", input.OptionalString("link"));
+    text = AppendLink(std::move(text), " ", input.OptionalString("link"));
     ASSIGN_OR_RETURN(std::vector<std::string> tags, input.StringList("hashtags"));
     for (const std::string& tag : tags) absl::StrAppend(&text, " #", tag);
     return text;

@@ -66,7 +66,7 @@ class YouTubeAdapter final : public AdapterBase {
     Video v;
     ASSIGN_OR_RETURN(v.title, input.RequiredOneOf({"title", "text"}));
     v.description = input.OptionalString("description", input.OptionalString("text"));
-    if (input.Has("link")) absl::StrAppend(&v.description, "\n", input.OptionalString("link"));
+    v.description = AppendLink(std::move(v.description), "\n", input.OptionalString("link"));
     return v;
   }
 

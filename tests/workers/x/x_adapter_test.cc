@@ -21,6 +21,18 @@ TEST(XAdapterTest, PublishAndDuplicateContent) {
   EXPECT_EQ(h.Control("GET", "/_sandbox/stats")["accounts"]["x/acme_x"]["duplicates"], 1);
 }
 
+TEST(XAdapterTest, ALinkIsAddedOnceEvenWhenTheTextAlreadyHoldsIt) {
+  Harness h;
+  ASSERT_TRUE(h.Run("x", "publish", {{"text", "Pre-order https://acme.example/r?utm_source=x"},
+                                     {"link", "https://acme.example/r?utm_source=x"}})
+                  .ok());
+  ASSERT_TRUE(h.Run("x", "publish", {{"text", "Pre-order now"},
+                                     {"link", "https://acme.example/r?utm_source=x"}})
+                  .ok());
+  EXPECT_EQ(h.Posts("x")[0]["text"], "Pre-order https://acme.example/r?utm_source=x");
+  EXPECT_EQ(h.Posts("x")[1]["text"], "Pre-order now https://acme.example/r?utm_source=x");
+}
+
 TEST(XAdapterTest, WindowLimitIsThrottledUntilReset) {
   sandbox::SandboxOptions options;
   options.x_posts_per_window = 1;
