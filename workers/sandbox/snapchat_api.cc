@@ -67,14 +67,19 @@ Json EntityJson(const AdEntity& e) {
   return j;
 }
 
+// The envelope keys of an object kind: {"campaigns", "campaign"}, {"adsquads", "adsquad"}, …
+const std::pair<std::string, std::string>& EnvelopeNames(const std::string& kind) {
+  static const std::map<std::string, std::pair<std::string, std::string>> kNames = {
+      {"campaign", {"campaigns", "campaign"}}, {"adset", {"adsquads", "adsquad"}},
+      {"ad", {"ads", "ad"}}};
+  return kNames.at(kind);
+}
+
 void Create(SandboxState& state, const std::string& kind, const SandboxRequest& req,
             SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
-  static const std::map<std::string, std::pair<std::string, std::string>> kNames = {
-      {"campaign", {"campaigns", "campaign"}}, {"adset", {"adsquads", "adsquad"}},
-      {"ad", {"ads", "ad"}}};
-  const auto& [plural, singular] = kNames.at(kind);
+  const auto& [plural, singular] = EnvelopeNames(kind);
   const Json item = First(req.BodyJson(), plural);
   if (!item.is_object()) return Error(res, 400, "E1001", absl::StrCat(plural, "[0] is required"));
   AdEntity e{.network = "snapchat", .account = account, .id = state.NextId(), .kind = kind,
@@ -196,10 +201,7 @@ void List(SandboxState& state, const std::string& kind, const SandboxRequest& re
           SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
-  static const std::map<std::string, std::pair<std::string, std::string>> kNames = {
-      {"campaign", {"campaigns", "campaign"}}, {"adset", {"adsquads", "adsquad"}},
-      {"ad", {"ads", "ad"}}};
-  const auto& [plural, singular] = kNames.at(kind);
+  const auto& [plural, singular] = EnvelopeNames(kind);
   const std::string parent = req.PathParam("parent");
   Json items = Json::array();
   for (const auto& [id, e] : state.ads) {
