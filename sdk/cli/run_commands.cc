@@ -128,6 +128,9 @@ int RunVerb(const Args& args, CliContext& context) {
                                                  "--output, or use `fanfare get` afterwards"),
                       context);
   }
+  if (args.Has("summary") && !watch) {
+    return UsageError(absl::InvalidArgumentError("run: --summary needs --watch"), context);
+  }
   Client& client = *remote->client;
   const std::string& target = args.positional()[0];
   v1::StartRunRequest request = StartRunRequest(target);

@@ -163,5 +163,108 @@ TEST(CrashTest, AcknowledgedRunsFinishAndNoStepCompletesTwice) {
               runs.size(), executions.load(), runs.size() * kStepsPerRun);
 }
 
+// Campaigns whose rule keeps raising an ad's daily budget by half, every 150 ms, against a
+// daily cap of 100 USD; the coordinator clips each raise that would pass the cap.
+std::string RaiserCampaign(const std::string& name) {
+  return absl::StrCat("name: ", name, R"yaml(
+accounts: {facebook: acme_fb}
+budget: {currency: USD, daily_max: 100}
+steps:
+  - {id: boost, action: facebook.boost, with: {post_id: p1, daily_budget: 40, currency: USD}}
+  - id: raise
+    needs: [boost]
+    repeat:
+      every: 150ms
+      max_iterations: 12
+      steps:
+        - id: bump
+          action: facebook.set_budget
+          with:
+            ad_set_id: "{{ steps.boost.output.ad_set_id }}"
+            currency: USD
+            daily_budget: "{{ (iteration == 1 ? steps.boost.output.daily_budget : previous.steps.bump.output.daily_budget) * 1.5 }}"
+)yaml");
+}
+
+TEST(CrashTest, SpendCountersSurviveSigkillAndNoBudgetEverPassesTheCap) {
+  testing::TempDir dir;
+  Coordinator coordinator(dir.Join("data"));
+  ASSERT_NO_FATAL_FAILURE(coordinator.Start());
+  ClientOptions options;
+  options.address = coordinator.address();
+  options.max_retries = 20;
+  options.initial_backoff = absl::Milliseconds(50);
+  std::unique_ptr<Client> client = *Client::Create(options);
+  constexpr int kCampaigns = 4;
+  for (int i = 0; i < kCampaigns; ++i) {
+    definition::LoadResult spec = definition::ParseCampaign(
+        RaiserCampaign(absl::StrCat("raiser-", i)), definition::SourceFormat::kYaml, "raiser");
+    ASSERT_TRUE(spec.status.ok()) << spec.status;
+    ASSERT_TRUE(client->ApplyCampaign(spec.spec).ok());
+  }
+
+  // The "network": the largest budget it was ever asked to set, per run.
+  absl::Mutex mu;
+  std::map<std::string, double> largest_asked;
+  WorkerOptions worker_options;
+  worker_options.address = coordinator.address();
+  worker_options.reconnect_initial = absl::Milliseconds(20);
+  worker_options.reconnect_max = absl::Milliseconds(200);
+  Worker worker(worker_options);
+  auto set_budget = [&](TaskContext& ctx) -> absl::StatusOr<google::protobuf::Value> {
+    const double budget = ctx.input().fields().at("daily_budget").number_value();
+    {
+      absl::MutexLock lock(&mu);
+      double& largest = largest_asked[ctx.task().run_id()];
+      largest = std::max(largest, budget);
+    }
+    google::protobuf::Value out;
+    auto& fields = *out.mutable_struct_value()->mutable_fields();
+    fields["ad_id"].set_string_value("ad-" + ctx.task().run_id());
+    fields["ad_set_id"].set_string_value("set-" + ctx.task().run_id());
+    fields["budget_micros"].set_number_value(budget * 1e6);
+    fields["daily_budget"].set_number_value(budget);
+    fields["currency"].set_string_value("USD");
+    fields["status"].set_string_value("active");
+    return out;
+  };
+  worker.Handle("facebook.boost", set_budget);
+  worker.Handle("facebook.set_budget", set_budget);
+  ASSERT_TRUE(worker.Start().ok());
+
+  for (int i = 0; i < kCampaigns; ++i) {
+    v1::StartRunRequest request = StartRunRequest(absl::StrCat("raiser-", i));
+    request.set_run_id(absl::StrCat("raise-", i));
+    ASSERT_TRUE(client->StartRun(request).ok());
+  }
+  // Two kills while the loops raise: after each restart the counters must still hold what
+  // was committed, or a raise would pass the cap.
+  for (int crash = 0; crash < 2; ++crash) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(450));
+    ASSERT_NO_FATAL_FAILURE(coordinator.Kill());
+    ASSERT_NO_FATAL_FAILURE(coordinator.Start());
+  }
+  for (int i = 0; i < kCampaigns; ++i) {
+    absl::StatusOr<v1::Run> run;
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    do {
+      run = client->GetRun(absl::StrCat("raise-", i));
+      if (run.ok() && run->status() == v1::RUN_STATUS_SUCCEEDED) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    } while (absl::Now() < deadline);
+    ASSERT_TRUE(run.ok()) << run.status();
+    ASSERT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED) << run->DebugString();
+    const std::string campaign = absl::StrCat("raiser-", i);
+    absl::StatusOr<v1::Campaign> stored = client->GetCampaign(campaign);
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->spend().committed_daily_micros(), 100'000'000)
+        << campaign << ": the cap, exactly, after the restarts";
+    absl::MutexLock lock(&mu);
+    EXPECT_EQ(largest_asked[run->run_id()], 100)
+        << campaign << ": the rule reached the cap and the network was never asked past it";
+  }
+  worker.Stop();
+}
+
 }  // namespace
 }  // namespace fanfare

@@ -197,6 +197,7 @@ TEST_F(RemoteCommandsTest, SummaryFollowsTheWatchOrReplaysTheHistory) {
   EXPECT_THAT(watched.out, AllOf(HasSubstr("\nSummary of run run-ok — campaign cli-demo v1, "
                                            "SUCCEEDED"),
                                  HasSubstr("Adjustments: none; no rule fired\n")));
+  EXPECT_EQ(Cli({"run", "cli-demo", "--summary"}).code, kExitUsage);
   CliResult replayed = Cli({"summary", "run-ok"});
   EXPECT_EQ(replayed.code, kExitOk) << replayed.err;
   EXPECT_EQ(replayed.out, watched.out.substr(watched.out.find("\nSummary of run")));
