@@ -229,7 +229,9 @@ std::string RunSummary::RenderAds() const {
 
 std::string RunSummary::RenderSpend(const v1::SpendStatus& spend, const RenderStyle& style) const {
   const v1::Budget& budget = campaign_.spec().budget();
-  if (measurements_.empty() && spend.spent_micros() == 0) return "";
+  if (measurements_.empty() && spend.spent_micros() == 0 && spend.committed_daily_micros() == 0) {
+    return "";
+  }
   // Measured spend per day since the first measurement.
   std::vector<int64_t> per_day;
   for (const Measurement& m : measurements_) {
