@@ -18,11 +18,16 @@ readonly APPROVER="maria@acme.example"
 
 work="$(mktemp -d -t fanfare-demo.XXXXXX)"
 fanfared_pid=""
-cleanup() {
-  if [[ -n "$fanfared_pid" ]]; then
-    kill "$fanfared_pid" 2>/dev/null || true
-    wait "$fanfared_pid" 2>/dev/null || true
+approver_pid=""
+stop() {
+  if [[ -n "$1" ]]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
   fi
+}
+cleanup() {
+  stop "$approver_pid"
+  stop "$fanfared_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -51,10 +56,10 @@ start_fanfared() {
 # Waits until the run's approval step asks for a decision, then approves it.
 approve_copy() {
   local _
+  local table
   for _ in $(seq 1 300); do
-    if "$BIN/fanfare" get "$RUN_ID" --output json 2>/dev/null |
-      grep -q '"key": "approve_copy"' &&
-      "$BIN/fanfare" get "$RUN_ID" 2>/dev/null | grep -Eq '^ *approve_copy +WAITING'; then
+    table="$("$BIN/fanfare" get "$RUN_ID" 2>/dev/null || true)"
+    if [[ "$table" =~ (^|$'\n')\ *approve_copy\ +WAITING ]]; then
       "$BIN/fanfare" approve "$RUN_ID" approve_copy --identity "$APPROVER" \
         --comment "copy reads well" >"$work/approve.log" 2>&1
       return
@@ -72,11 +77,12 @@ main() {
   launch_at="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
   say "running examples/launch.yaml as $RUN_ID (launch at $launch_at; $APPROVER approves the copy)"
   approve_copy &
-  local approver=$!
+  approver_pid=$!
   local status=0
   "$BIN/fanfare" run examples/launch.yaml --id "$RUN_ID" --param "launch_at=$launch_at" \
     --identity demo --watch --summary || status=$?
-  wait "$approver" || true
+  stop "$approver_pid"
+  approver_pid=""
   say "approval: $(cat "$work/approve.log" 2>/dev/null | head -1)"
   if [[ $status -eq 0 ]]; then
     say "the launch campaign succeeded"

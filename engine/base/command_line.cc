@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
@@ -15,6 +16,16 @@ namespace {
 // Flags declared in this repository's sources, not in Abseil's or gRPC's.
 bool DeclaredByFanfare(absl::string_view file) {
   return !absl::StartsWith(file, "/usr/") && !absl::StrContains(file, "absl/");
+}
+
+// Whether `arg` ("--name", "--name=value", "-name") names a flag this program declares.
+bool NamesAFlag(absl::string_view arg) {
+  if (!absl::StartsWith(arg, "-") || arg == "-" || arg == "--") return false;
+  arg.remove_prefix(absl::StartsWith(arg, "--") ? 2 : 1);
+  arg = arg.substr(0, arg.find('='));
+  if (absl::FindCommandLineFlag(arg) != nullptr) return true;
+  // Abseil's --noflag spelling of a boolean.
+  return absl::StartsWith(arg, "no") && absl::FindCommandLineFlag(arg.substr(2)) != nullptr;
 }
 
 }  // namespace
@@ -39,6 +50,11 @@ std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
       break;
     }
     std::string arg = CanonicalFlagSpelling(args[i]);
+    if (!NamesAFlag(arg)) {
+      // An operand, or the value of the flag before it: kept as written.
+      out.push_back(args[i]);
+      continue;
+    }
     const size_t dashes = absl::StartsWith(arg, "--") ? 2 : absl::StartsWith(arg, "-") ? 1 : 0;
     const size_t equals = arg.find('=');
     const std::string name = arg.substr(dashes, equals == std::string::npos ? std::string::npos
@@ -52,6 +68,9 @@ std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
       value = arg.substr(equals + 1);
     } else if (i + 1 < args.size()) {
       value = args[++i];
+    } else {
+      out.push_back(std::move(arg));  // no value: Abseil says so
+      continue;
     }
     auto [it, inserted] = first.try_emplace(name, out.size());
     if (inserted) {

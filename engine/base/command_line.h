@@ -26,9 +26,10 @@ std::string CanonicalFlagSpelling(absl::string_view arg);
 std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage,
                               const std::vector<std::string>& repeatable = {});
 
-// The flag arguments of `args` (argv without argv[0]) canonically spelled, with the values of
-// each `repeatable` flag joined into its first occurrence. Arguments after "--" are kept
-// as they are.
+// `args` (argv without argv[0]) with every argument that names a declared flag canonically
+// spelled and the values of each `repeatable` flag joined into its first occurrence.
+// Operands, flag values, unknown flags (for Abseil to report) and everything after "--" are
+// kept as written.
 std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
                                            const std::vector<std::string>& repeatable);
 

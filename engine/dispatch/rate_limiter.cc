@@ -173,10 +173,13 @@ void RateLimiter::Consume(const std::string& ns, const std::string& network,
 
 void RateLimiter::CountRolling(const LimitSpec& spec, LimitState& state, int64_t cost,
                                absl::Time now) {
-  // Tasks that go within one slot of the period share an entry, which takes the latest
-  // task's time: the window then frees their cost a little late (never early), and an
-  // account's state stays at most kRollingSlots entries, whatever its limit.
-  if (!state.events.empty() && now - state.events.back().first < spec.period / kRollingSlots) {
+  // Time is cut into fixed slots of period/kRollingSlots; tasks in the same slot share an
+  // entry, which takes the latest task's time. The window then frees their cost at most one
+  // slot late (never early), and an account's state stays at most kRollingSlots + 1
+  // entries, whatever its limit.
+  const int64_t slot_us = std::max<int64_t>(1, absl::ToInt64Microseconds(spec.period / kRollingSlots));
+  const auto slot = [slot_us](absl::Time t) { return absl::ToUnixMicros(t) / slot_us; };
+  if (!state.events.empty() && slot(state.events.back().first) == slot(now)) {
     state.events.back().first = now;
     state.events.back().second += cost;
   } else {
@@ -208,8 +211,10 @@ std::vector<std::pair<std::string, internal::LimiterRecord>> RateLimiter::TakeDi
       record.set_hold_until_us(absl::ToUnixMicros(account.hold_until));
     }
     record.set_hold_detail(account.hold_detail);
-    const auto& specs = config_.networks.at(account.network);
-    for (size_t i = 0; i < account.limits.size(); ++i) {
+    // A hold (retry_after) can come for a network the quota file does not limit.
+    auto configured = config_.networks.find(account.network);
+    for (size_t i = 0; configured != config_.networks.end() && i < account.limits.size(); ++i) {
+      const auto& specs = configured->second;
       const LimitState& state = account.limits[i];
       internal::LimitStateRecord& limit = *record.add_limits();
       limit.set_name(specs[i].name);

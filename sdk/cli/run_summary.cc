@@ -172,6 +172,12 @@ void RunSummary::AddSucceeded(const v1::HistoryEvent& event) {
   } else if (verb == "boost") {
     ads_.push_back({network, Text(output, "ad_id"), Number(output, "daily_budget")});
   } else if (verb == "insights") {
+    // A post's lifetime totals are no measurement of a period: summing them would count
+    // the same clicks again.
+    if (const Value* window = Field(output, "window");
+        window != nullptr && Field(*window, "lifetime") != nullptr) {
+      return;
+    }
     first_measurement_ = std::min(first_measurement_, at);
     measurements_.push_back({at, key.iteration, network,
                              static_cast<int64_t>(Number(output, "impressions")),

@@ -6,7 +6,7 @@
 set -euo pipefail
 out="$(mktemp -t fanfare-demo-test.XXXXXX)"
 trap 'rm -f "$out"' EXIT
-"$1/examples/demo.sh" "$2" >"$out"
+"$1/examples/demo.sh" "$2" >"$out" || { status=$?; cat "$out" >&2; exit "$status"; }
 expect() {
   grep -Eq "$1" "$out" || { echo "demo output lacks /$1/:" >&2; cat "$out" >&2; exit 1; }
 }

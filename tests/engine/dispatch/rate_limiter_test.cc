@@ -87,6 +87,30 @@ TEST(RateLimiterTest, ARollingLimitKeepsBoundedStateAndNeverAdmitsMoreThanItsLim
   }
 }
 
+TEST(RateLimiterTest, ASteadyStreamUnderTheLimitIsNeverHeld) {
+  // 300 per 15 minutes; a task every 5 s is 180 per 15 minutes.
+  QuotaConfig config = Config(
+      "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 300, period: 15m, "
+      "classes: {publish: 1}}\n");
+  RateLimiter limiter(&config);
+  for (int i = 0; i < 720; ++i) {
+    const absl::Time at = kStart + absl::Seconds(5) * i;
+    ASSERT_TRUE(limiter.Check("ns", "x", "acme", "publish", at).allowed) << "task " << i;
+    limiter.Consume("ns", "x", "acme", "publish", at);
+  }
+}
+
+TEST(RateLimiterTest, AHoldOnANetworkWithoutLimitsIsKept) {
+  // No quota file names `content`, and the defaults do not either.
+  QuotaConfig config = QuotaConfig::Defaults();
+  RateLimiter limiter(&config);
+  limiter.Hold("ns", "content", "acme", kStart + absl::Minutes(1), "429");
+  auto dirty = limiter.TakeDirty();
+  ASSERT_EQ(dirty.size(), 1u);
+  EXPECT_EQ(dirty[0].second.hold_until_us(), absl::ToUnixMicros(kStart + absl::Minutes(1)));
+  EXPECT_EQ(dirty[0].second.limits_size(), 0);
+}
+
 TEST(RateLimiterTest, TokenBucketsRefillEvenly) {
   QuotaConfig config = Config(
       "networks:\n  x:\n    - {name: inits, kind: bucket, limit: 6, period: 1m, classes: {publish: 1}}\n");
