@@ -117,33 +117,9 @@ class FacebookAdapter final : public AdapterBase {
       return graph::AdInsights(call, session, ad);
     }
     ASSIGN_OR_RETURN(std::string post, call.input.RequiredOneOf({"post_id", "ad_id"}));
-    ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
-    ASSIGN_OR_RETURN(
-        Json insights,
-        session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.api, post + "/insights") +
-                                              "?metric=post_impressions,post_impressions_unique,"
-                                              "post_clicks"),
-                         "facebook.insights: GET /{post-id}/insights"));
-    Metrics m;
-    const Json& data = JsonMember(insights, "data");
-    for (const Json& metric : data.is_array() ? data : Json::array()) {
-      const Json& values = JsonMember(metric, "values");
-      const int64_t value =
-          values.is_array() && !values.empty()
-              ? static_cast<int64_t>(JsonNumber(values[0], "value")) : 0;
-      const std::string name = JsonString(metric, "name");
-      if (name == "post_impressions") m.impressions = value;
-      if (name == "post_impressions_unique") m.reach = value;
-      if (name == "post_clicks") m.clicks = value;
-    }
-    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    // Organic metrics are lifetime totals: say so rather than pretend to a window.
-    m.window = {window.since, call.now()};
-    m.lifetime = true;
-    Json out = InsightsOutput(m);
-    out["post_id"] = post;
-    out["period"] = "lifetime";
-    return out;
+    return graph::PostInsights(call, session, post,
+                               {"post_impressions", "post_impressions_unique", "post_clicks"},
+                               "facebook.insights: GET /{post-id}/insights");
   }
 
   NetworkProtocol protocol_;

@@ -378,4 +378,36 @@ absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std
   return AdInsightsOutput(m, state);
 }
 
+absl::StatusOr<Json> PostInsights(ActionCall& call, ApiSession& session, const std::string& post,
+                                  const PostMetricNames& names, absl::string_view what) {
+  ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
+  ASSIGN_OR_RETURN(Json insights,
+                   session.SendJson(GetRequest(call, absl::StrCat(GraphUrl(call, call.endpoints.api,
+                                                                           post + "/insights"),
+                                                                  "?metric=", names.impressions,
+                                                                  ",", names.reach, ",",
+                                                                  names.clicks)),
+                                    what));
+  Metrics m;
+  const Json& data = JsonMember(insights, "data");
+  for (const Json& metric : data.is_array() ? data : Json::array()) {
+    const Json& values = JsonMember(metric, "values");
+    const int64_t value = values.is_array() && !values.empty()
+                              ? static_cast<int64_t>(JsonNumber(values[0], "value"))
+                              : 0;
+    const std::string name = JsonString(metric, "name");
+    if (name == names.impressions) m.impressions = value;
+    if (name == names.reach) m.reach = value;
+    if (name == names.clicks) m.clicks = value;
+  }
+  m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
+  // Organic metrics are lifetime totals: say so rather than pretend to a window.
+  m.window = {window.since, call.now()};
+  m.lifetime = true;
+  Json out = InsightsOutput(m);
+  out["post_id"] = post;
+  out["period"] = "lifetime";
+  return out;
+}
+
 }  // namespace fanfare::workers::graph

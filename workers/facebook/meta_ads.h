@@ -39,6 +39,18 @@ absl::StatusOr<Json> SetStatus(ActionCall& call, ApiSession& session, absl::stri
 // since unique counts do not add up over hours, and off-Meta conversions are not reported.
 absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std::string& ad_id);
 
+// The Graph API metrics a network reports for an organic post, read as impressions, reach
+// and clicks: Pages' post_impressions…, Instagram media's impressions…
+struct PostMetricNames {
+  absl::string_view impressions;
+  absl::string_view reach;
+  absl::string_view clicks;
+};
+// Insights of an organic post: GET /{post}/insights?metric=…, as lifetime totals ("window":
+// {"lifetime": true}) since the input window's start. `what` names the call in errors.
+absl::StatusOr<Json> PostInsights(ActionCall& call, ApiSession& session, const std::string& post,
+                                  const PostMetricNames& names, absl::string_view what);
+
 }  // namespace fanfare::workers::graph
 
 #endif  // FANFARE_WORKERS_FACEBOOK_META_ADS_H_

@@ -177,32 +177,8 @@ class InstagramAdapter final : public AdapterBase {
       return graph::AdInsights(call, session, ad);
     }
     ASSIGN_OR_RETURN(std::string media, call.input.RequiredOneOf({"post_id", "ad_id"}));
-    ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
-    ASSIGN_OR_RETURN(Json insights,
-                     session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.api,
-                                                                media + "/insights") +
-                                                           "?metric=impressions,reach,"
-                                                           "total_interactions"),
-                                      "instagram.insights: GET /{ig-media-id}/insights"));
-    Metrics m;
-    const Json& data = JsonMember(insights, "data");
-    for (const Json& metric : data.is_array() ? data : Json::array()) {
-      const Json& values = JsonMember(metric, "values");
-      const int64_t v = values.is_array() && !values.empty()
-                            ? static_cast<int64_t>(JsonNumber(values[0], "value")) : 0;
-      const std::string name = JsonString(metric, "name");
-      if (name == "impressions") m.impressions = v;
-      if (name == "reach") m.reach = v;
-      if (name == "total_interactions") m.clicks = v;
-    }
-    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    // Organic metrics are lifetime totals: say so rather than pretend to a window.
-    m.window = {window.since, call.now()};
-    m.lifetime = true;
-    Json out = InsightsOutput(m);
-    out["post_id"] = media;
-    out["period"] = "lifetime";
-    return out;
+    return graph::PostInsights(call, session, media, {"impressions", "reach", "total_interactions"},
+                               "instagram.insights: GET /{ig-media-id}/insights");
   }
 
   NetworkProtocol protocol_;
