@@ -13,6 +13,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:7600",
 ABSL_FLAG(std::string, data_dir, ".fanfare/data", "directory of the RocksDB state");
 ABSL_FLAG(absl::Duration, lease_ttl, absl::Seconds(30),
           "how long a worker may go without reporting or heartbeating an attempt");
+ABSL_FLAG(absl::Duration, fence_margin, absl::Seconds(30),
+          "how long after a lost attempt's lease deadline (or a worker's 'outcome unknown') "
+          "its next attempt may start: covers clock-rate drift and a write the network had "
+          "already received (docs/architecture.md, Fencing)");
 ABSL_FLAG(int, block_cache_mb, 64, "RocksDB block cache, in MiB");
 ABSL_FLAG(int, write_buffer_mb, 64, "RocksDB memtable memory across column families, in MiB");
 ABSL_FLAG(std::string, quotas, "",
@@ -55,6 +59,7 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
   options.lease_ttl = absl::GetFlag(FLAGS_lease_ttl);
+  options.fence_margin = absl::GetFlag(FLAGS_fence_margin);
   options.block_cache_mb = absl::GetFlag(FLAGS_block_cache_mb);
   options.write_buffer_mb = absl::GetFlag(FLAGS_write_buffer_mb);
   options.rehearse = absl::GetFlag(FLAGS_rehearse);

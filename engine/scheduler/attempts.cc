@@ -14,7 +14,8 @@
 namespace fanfare::scheduler {
 namespace {
 
-
+// The code of a reconcile's "never happened" answer (worker.proto, TASK_PURPOSE_RECONCILE).
+constexpr absl::string_view kReconcileNotFound = "not_found";
 
 // "rejected_input" for ERROR_TYPE_REJECTED_INPUT: the name retry.non_retryable_errors uses.
 std::string TypeName(v1::ErrorType type) {
@@ -64,6 +65,7 @@ v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::stri
   task.set_account(instance.account);
   *task.mutable_input() = instance.input;
   *task.mutable_lease_deadline() = ToProtoTime(instance.lease_deadline);
+  *task.mutable_lease_ttl() = ToProtoDuration(instance.lease_deadline - now);
   *task.mutable_deadline() = ToProtoTime(instance.attempt_deadline);
   if (timeouts.heartbeat != absl::InfiniteDuration()) {
     *task.mutable_heartbeat_timeout() =
@@ -112,15 +114,29 @@ void Scheduler::MakeReady(RunState& run, StepInstance& instance) {
   host_.Enqueue(run, instance);
 }
 
-void Scheduler::QueueForReconcile(RunState& run, StepInstance& instance) {
+void Scheduler::QueueForReconcile(RunState& run, StepInstance& instance, absl::Time fence) {
+  const absl::Time now = clock_.Now();
   instance.state = v1::STEP_STATE_UNKNOWN;
   instance.purpose = v1::TASK_PURPOSE_RECONCILE;
-  instance.ready_at = clock_.Now();
   run.Touch(instance);
-  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_UNKNOWN, clock_.Now(), &instance);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_STEP_UNKNOWN, now, &instance);
   event.set_message(absl::StrCat(instance.action, " is not idempotent and the outcome of attempt ",
                                  instance.attempt, " is unknown; reconciling with the network"));
+  if (fence > now) {
+    HoldUntilFence(run, instance, fence);
+    return;
+  }
+  instance.ready_at = now;
   host_.Enqueue(run, instance);
+}
+
+void Scheduler::HoldUntilFence(RunState& run, StepInstance& instance, absl::Time fence) {
+  instance.waiting.set_kind(v1::WaitingReason::KIND_FENCE);
+  *instance.waiting.mutable_until() = ToProtoTime(fence);
+  instance.waiting.set_detail(absl::StrCat(
+      "attempt ", instance.attempt, " may still be acting; the next attempt waits until ",
+      "its fence passes (", fanfare::FormatDuration(fence - clock_.Now()), ")"));
+  SetTimer(run, instance, TimerKind::kFence, fence);
 }
 
 void Scheduler::Succeed(RunState& run, StepInstance& instance, expr::Value output,
@@ -162,23 +178,36 @@ absl::Duration Scheduler::Backoff(const StepInstance& instance) const {
 }
 
 void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure) {
+  // The worker has stopped the attempt, but a write it sent before saying "unknown" may still
+  // land: whatever comes next for an action that must not act twice waits out the margin. (A
+  // reconcile's "not found" wrote nothing.)
+  const bool fenced = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN &&
+                      failure.code() != kReconcileNotFound &&
+                      (!instance.idempotent || instance.purpose == v1::TASK_PURPOSE_RECONCILE);
+  const absl::Time now = clock_.Now();
+  FailAttempt(run, instance, failure, fenced ? now + options_.fence_margin : now);
+}
+
+void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
+                            absl::Time fence) {
   const absl::Time now = clock_.Now();
   ClearLease(instance);
   instance.last_error.set_type(failure.type());
   instance.last_error.set_code(failure.code());
   instance.last_error.set_message(failure.message());
   run.Touch(instance);
+  const bool unknown = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN;
   bool reconciling = instance.purpose == v1::TASK_PURPOSE_RECONCILE;
-  if (reconciling && failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN) {
-    // The network has no trace of the action: it did not happen and may be executed again.
+  if (reconciling && unknown && failure.code() == kReconcileNotFound) {
+    // The lookup completed and found no trace of the action: it never took effect, and may
+    // be executed again. (Any other failure of a reconcile is reconciled again below.)
     instance.purpose = v1::TASK_PURPOSE_EXECUTE;
     instance.state = v1::STEP_STATE_RUNNING;
     reconciling = false;
-  } else if (!reconciling && failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN &&
-             !instance.idempotent) {
+  } else if (!reconciling && unknown && !instance.idempotent) {
     run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance)
         .mutable_error()->CopyFrom(instance.last_error);
-    QueueForReconcile(run, instance);
+    QueueForReconcile(run, instance, fence);
     return;
   }
   const int executions =
@@ -199,6 +228,10 @@ void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailur
     delay = std::max(delay, FromProtoDuration(failure.retry_after()));
   }
   if (!reconciling) instance.state = v1::STEP_STATE_WAITING;
+  if (fence > now + delay) {
+    HoldUntilFence(run, instance, fence);
+    return;
+  }
   instance.waiting.set_kind(throttled ? v1::WaitingReason::KIND_RATE_LIMIT
                                       : v1::WaitingReason::KIND_BACKOFF);
   *instance.waiting.mutable_until() = ToProtoTime(now + delay);
@@ -226,6 +259,9 @@ void Scheduler::Throttle(RunState& run, StepInstance& instance, absl::Time until
 
 void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
   const absl::Time now = clock_.Now();
+  // The worker stops acting by its own copy of this deadline (it can only be earlier, up to
+  // clock-rate drift); a write it had already sent lands within the margin.
+  const absl::Time fence = instance.lease_deadline + options_.fence_margin;
   v1::TaskFailure failure;
   failure.set_type(v1::ERROR_TYPE_TIMEOUT);
   failure.set_message(
@@ -235,14 +271,19 @@ void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
           : absl::StrCat("lease lost: worker '", instance.worker_id,
                          "' stopped reporting on attempt ", instance.attempt));
   host_.CancelAttempt(run, instance);
-  if (!instance.idempotent && instance.purpose == v1::TASK_PURPOSE_EXECUTE) {
+  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) {
+    // A reconcile completes half-made boosts: it writes, so its successor is fenced too.
+    FailAttempt(run, instance, failure, fence);
+    return;
+  }
+  if (!instance.idempotent) {
     ClearLease(instance);
     instance.last_error.set_type(v1::ERROR_TYPE_OUTCOME_UNKNOWN);
     instance.last_error.set_message(failure.message());
-    QueueForReconcile(run, instance);
+    QueueForReconcile(run, instance, fence);
     return;
   }
-  Fail(run, instance, failure);
+  FailAttempt(run, instance, failure, now);
 }
 
 void Scheduler::TimerFired(RunState& run, StepInstance& instance) {
@@ -251,6 +292,7 @@ void Scheduler::TimerFired(RunState& run, StepInstance& instance) {
   run.Touch(instance);
   switch (kind) {
     case TimerKind::kBackoff:
+    case TimerKind::kFence:
       if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) {
         instance.ready_at = clock_.Now();
         host_.Enqueue(run, instance);

@@ -229,6 +229,7 @@ void Scheduler::Finish(RunState& run, StepInstance& instance, v1::StepState stat
   instance.ended_at = now;
   if (state != v1::STEP_STATE_SKIPPED) instance.waiting.Clear();
   run.Touch(instance);
+  host_.Ended(run, instance);
   v1::HistoryEvent& event = run.AddEvent(EventFor(state), now, &instance);
   if (state == v1::STEP_STATE_FAILED || state == v1::STEP_STATE_CANCELED) {
     *event.mutable_error() = instance.last_error;
@@ -319,6 +320,7 @@ void Scheduler::CancelUnfinished(RunState& run, const Scope* scope, int iteratio
     instance->state = v1::STEP_STATE_CANCELED;
     instance->ended_at = now;
     run.Touch(*instance);
+    host_.Ended(run, *instance);
   }
 }
 

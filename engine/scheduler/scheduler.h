@@ -16,6 +16,17 @@
 //    unfinished instances are then cancelled and workers holding them are told to stop.
 //  - A lost attempt (lease or start_to_close expired) of an idempotent action is retried per
 //    the retry policy; of a non-idempotent action it becomes UNKNOWN and is reconciled.
+//  - Fencing: an attempt that was lost, or whose worker reported its outcome unknown, may
+//    still be acting (a write in flight, a worker that has not yet noticed). The next attempt
+//    of the instance — retry or reconcile — waits until the old one cannot act any more: the
+//    lost lease's deadline plus `fence_margin`, or the report plus `fence_margin`. The worker
+//    runtime stops writing once it cannot renew its lease (sdk/worker/worker.h), so the
+//    margin only has to cover clock-rate drift and a write the network already received;
+//    docs/architecture.md gives the whole argument.
+//  - A reconcile settles an UNKNOWN instance: success is the action's outcome; failure with
+//    OUTCOME_UNKNOWN and code "not_found" means the action never took effect and it is
+//    executed again; any other failure (the lookup failed, its answer was lost) is followed by
+//    another reconcile, never by a new execution.
 //
 // Thread safety: none; one engine thread drives a Scheduler and its RunStates.
 #ifndef FANFARE_ENGINE_SCHEDULER_SCHEDULER_H_
@@ -47,11 +58,18 @@ class SchedulerHost {
   virtual void Register(RunState& run, StepInstance& instance) = 0;
   // The instance is about to be dropped (a compacted repeat iteration): forget it.
   virtual void Forget(const StepInstance& instance) = 0;
+  // The instance has just reached a terminal state (succeeded, failed, skipped, cancelled).
+  virtual void Ended(RunState& run, const StepInstance& instance) = 0;
 };
 
 struct SchedulerOptions {
   // Lease of an attempt whose step sets no heartbeat timeout; workers' heartbeats extend it.
   absl::Duration lease_ttl = absl::Seconds(30);
+  // How long after a lost attempt's lease deadline (or after a worker reported an attempt's
+  // outcome unknown) its next attempt may start. Covers the drift between the coordinator's
+  // and the worker's clock rates over one lease and a write the network had already
+  // received when the worker stopped; it defaults to a network request's timeout.
+  absl::Duration fence_margin = absl::Seconds(30);
   // Largest serialized output a step may return.
   size_t max_output_bytes = 256 * 1024;
   // Repeat iterations kept in full; older ones are compacted into the repeat's output.
@@ -75,6 +93,7 @@ class Scheduler {
   // Outcomes of the current attempt. REQUIRES: instance.leased() (the caller fences).
   // `output_bytes` is the serialized size of `output`, checked against max_output_bytes.
   void Succeed(RunState& run, StepInstance& instance, expr::Value output, size_t output_bytes);
+  // A reported OUTCOME_UNKNOWN failure fences the next attempt (see the file comment).
   void Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure);
   // The lease or the attempt deadline passed. REQUIRES: instance.leased().
   void LeaseExpired(RunState& run, StepInstance& instance);
@@ -138,7 +157,13 @@ class Scheduler {
   absl::Duration Backoff(const StepInstance& instance) const;
   void SetTimer(RunState& run, StepInstance& instance, TimerKind kind, absl::Time at);
   void ClearTimer(StepInstance& instance);
-  void QueueForReconcile(RunState& run, StepInstance& instance);
+  // Fails the current attempt; its next attempt (if any) starts no earlier than `fence`.
+  void FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
+                   absl::Time fence);
+  // The instance becomes UNKNOWN; its reconcile is queued at `fence` (at once if past).
+  void QueueForReconcile(RunState& run, StepInstance& instance, absl::Time fence);
+  // Holds an instance on a kFence timer until `fence`.
+  void HoldUntilFence(RunState& run, StepInstance& instance, absl::Time fence);
   void MakeReady(RunState& run, StepInstance& instance);
 
   // Built-in kinds (builtins.cc).

@@ -22,6 +22,7 @@ enum class TimerKind : int {
   kDecisionTimeout = 3,  // an approval or signal giving up
   kScheduleToStart = 4,  // a READY instance not picked up in time
   kNextIteration = 5,    // a repeat block's next iteration
+  kFence = 6,            // a lost attempt's fence: the next attempt waits until it has passed
 };
 
 // The key of an instance: "publish", "publish[facebook]", "optimize/measure[x]#3".
@@ -92,10 +93,12 @@ struct StepInstance {
 
   bool leased() const { return lease_deadline != absl::InfiniteFuture(); }
   bool terminal() const { return IsTerminal(state); }
-  // Waiting in a dispatch queue: READY, or UNKNOWN and not yet leased for reconciling.
+  // Waiting in a dispatch queue: READY, or UNKNOWN and not yet leased for reconciling (an
+  // UNKNOWN instance waiting on a timer — a fence or a backoff — is not queued until it fires).
   bool queued() const {
-    return (state == v1::STEP_STATE_READY || state == v1::STEP_STATE_UNKNOWN) && !leased() &&
-           !queue.empty();
+    if (leased() || queue.empty()) return false;
+    return state == v1::STEP_STATE_READY ||
+           (state == v1::STEP_STATE_UNKNOWN && timer_kind == TimerKind::kNone);
   }
 };
 

@@ -39,6 +39,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   coordinator_options.clock = clock;
   coordinator_options.rehearsal_clock = virtual_clock.get();
   coordinator_options.engine.scheduler.lease_ttl = options.lease_ttl;
+  coordinator_options.engine.scheduler.fence_margin = options.fence_margin;
   if (!options.quotas_file.empty()) {
     absl::StatusOr<dispatch::QuotaConfig> quotas = dispatch::QuotaConfig::Load(options.quotas_file);
     if (!quotas.ok()) return quotas.status();

@@ -28,6 +28,8 @@ struct FanfaredOptions {
   std::string listen = "127.0.0.1:7600";
   std::string data_dir = ".fanfare/data";
   absl::Duration lease_ttl = absl::Seconds(30);
+  // See SchedulerOptions::fence_margin.
+  absl::Duration fence_margin = absl::Seconds(30);
   size_t block_cache_mb = 64;
   size_t write_buffer_mb = 64;
   // The networks' limits and account caps (docs/operations.md); empty: the built-in

@@ -210,7 +210,7 @@ TEST(DispatchTest, ReconcileThatFindsNothingExecutesAgain) {
   worker->Handle("test.post", [&](TaskContext& ctx) -> absl::StatusOr<google::protobuf::Value> {
     if (ctx.is_reconcile()) {
       ++reconciles;
-      return OutcomeUnknown("not found: no post with this idempotency key");
+      return ReconcileNotFound("no post with this idempotency key");
     }
     if (executions.fetch_add(1) == 0) return OutcomeUnknown("connection reset after sending");
     return Ok();

@@ -19,6 +19,9 @@ namespace fanfare::testing {
 
 struct CoordinatorEnvOptions {
   absl::Duration lease_ttl = absl::Seconds(30);
+  // Short, so that tests of lost attempts do not wait out production's 30 s; fencing tests
+  // set their own.
+  absl::Duration fence_margin = absl::Milliseconds(200);
   // Null: the system clock.
   const Clock* clock = nullptr;
   // Rehearsal: the coordinator jumps this clock (which must also be `clock`) to the next

@@ -25,8 +25,10 @@ class FakeHost : public SchedulerHost {
   }
   void Register(RunState& run, StepInstance& instance) override { instance.task_id = next_id++; }
   void Forget(const StepInstance& instance) override { forgotten.push_back(instance.key); }
+  void Ended(RunState& run, const StepInstance& instance) override { ended.push_back(instance.key); }
 
   std::vector<std::string> queued;
+  std::vector<std::string> ended;
   std::vector<std::string> cancelled;
   std::vector<std::string> forgotten;
   uint64_t next_id = 1;
@@ -78,12 +80,14 @@ class SchedulerHarness {
     if (!instance.leased()) Lease(key);
     scheduler_.Succeed(*run_, instance, std::move(output), 10);
   }
-  void Fail(const std::string& key, v1::ErrorType type, const std::string& message = "boom") {
+  void Fail(const std::string& key, v1::ErrorType type, const std::string& message = "boom",
+            const std::string& code = "") {
     StepInstance& instance = At(key);
     if (!instance.leased()) Lease(key);
     v1::TaskFailure failure;
     failure.set_type(type);
     failure.set_message(message);
+    failure.set_code(code);
     scheduler_.Fail(*run_, instance, failure);
   }
   // Fires the instance's timer (moving the clock to it).

@@ -260,24 +260,83 @@ steps:
 }
 
 TEST(SchedulerTest, LostNonIdempotentAttemptBecomesUnknownAndIsReconciled) {
-  SchedulerHarness h;
+  SchedulerHarness h({.fence_margin = absl::Seconds(5)});
   h.Start("name: post\nsteps:\n  - {id: post, action: x.publish}\n");
   h.Lease("post");
   h.TakeQueued();
+  const absl::Time deadline = h.At("post").lease_deadline;
   h.ExpireLease("post");
   EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_UNKNOWN);
+  // The lost attempt's worker may still be writing until its fence: no reconcile before it.
+  EXPECT_THAT(h.TakeQueued(), IsEmpty());
+  EXPECT_EQ(h.At("post").timer_kind, TimerKind::kFence);
+  EXPECT_EQ(h.At("post").timer_at, deadline + absl::Seconds(5));
+  EXPECT_EQ(h.At("post").waiting.kind(), v1::WaitingReason::KIND_FENCE);
+  h.FireTimer("post");
   EXPECT_THAT(h.TakeQueued(), ElementsAre("post"));
   v1::Task reconcile = h.Lease("post");
   EXPECT_EQ(reconcile.purpose(), v1::TASK_PURPOSE_RECONCILE);
   EXPECT_EQ(reconcile.attempt(), 2);
   EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_UNKNOWN) << "still unknown while reconciling";
   // Not found: the post never went out, so it may be published again.
-  h.Fail("post", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "not found");
+  h.Fail("post", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "not found", "not_found");
   EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_WAITING);
   h.FireTimer("post");
   EXPECT_EQ(h.Lease("post").purpose(), v1::TASK_PURPOSE_EXECUTE);
   h.Succeed("post");
   EXPECT_EQ(h.status(), v1::RUN_STATUS_SUCCEEDED);
+}
+
+TEST(SchedulerTest, ReconcileThatLosesItsAnswerIsFollowedByAnotherReconcile) {
+  SchedulerHarness h({.fence_margin = absl::Seconds(5)});
+  h.Start("name: boost\nsteps:\n  - {id: boost, action: facebook.boost}\n");
+  h.Fail("boost", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response", "no_response");
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_UNKNOWN);
+  EXPECT_EQ(h.At("boost").timer_at, h.clock().Now() + absl::Seconds(5))
+      << "a write the worker sent before it said 'unknown' may still land";
+  h.FireTimer("boost");
+  // The reconcile completes the half-made boost, then its answer is lost: that is no
+  // "not found", and whatever it did must be found by another reconcile, not redone.
+  ASSERT_EQ(h.Lease("boost").purpose(), v1::TASK_PURPOSE_RECONCILE);
+  h.Fail("boost", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response", "no_response");
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_UNKNOWN);
+  h.FireTimer("boost");
+  ASSERT_EQ(h.Lease("boost").purpose(), v1::TASK_PURPOSE_RECONCILE);
+  // A reconcile whose lookup failed says nothing either.
+  h.Fail("boost", v1::ERROR_TYPE_RETRYABLE, "HTTP 500 listing campaigns");
+  h.FireTimer("boost");
+  ASSERT_EQ(h.Lease("boost").purpose(), v1::TASK_PURPOSE_RECONCILE);
+  // Nor does a reconcile whose own lease is lost; its successor waits for its fence.
+  const absl::Time deadline = h.At("boost").lease_deadline;
+  h.ExpireLease("boost");
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_UNKNOWN);
+  EXPECT_GE(h.At("boost").timer_at, deadline + absl::Seconds(5));
+  h.FireTimer("boost");
+  ASSERT_EQ(h.Lease("boost").purpose(), v1::TASK_PURPOSE_RECONCILE);
+  h.Succeed("boost", Output({{"ad_id", expr::Value::String("ad-1")}}));
+  EXPECT_EQ(h.status(), v1::RUN_STATUS_SUCCEEDED);
+  EXPECT_EQ(h.At("boost").attempt, 5);
+}
+
+TEST(SchedulerTest, LateSuccessOfTheLostAttemptSettlesItDuringTheFence) {
+  SchedulerHarness h({.fence_margin = absl::Seconds(5)});
+  h.Start("name: post\nsteps:\n  - {id: post, action: instagram.publish}\n");
+  h.Lease("post");
+  h.ExpireLease("post");
+  ASSERT_EQ(h.At("post").timer_kind, TimerKind::kFence);
+  // The engine accepts a late success of the current attempt of an UNKNOWN instance.
+  h.scheduler().Succeed(h.run(), h.At("post"), Output({{"post_id", expr::Value::String("p")}}), 10);
+  EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_SUCCEEDED);
+  EXPECT_EQ(h.At("post").timer_kind, TimerKind::kNone);
+  EXPECT_THAT(h.TakeQueued(), IsEmpty());
+}
+
+TEST(SchedulerTest, IdempotentRetriesAreNotFenced) {
+  SchedulerHarness h({.fence_margin = absl::Minutes(10)});
+  h.Start("name: m\nsteps:\n  - {id: m, action: x.insights, retry: {initial_backoff: 1s}}\n");
+  h.Fail("m", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response");
+  EXPECT_EQ(h.StateOf("m"), v1::STEP_STATE_WAITING);
+  EXPECT_LT(h.At("m").timer_at, h.clock().Now() + absl::Minutes(1));
 }
 
 TEST(SchedulerTest, OutputsOverTheCapFailTheStep) {
