@@ -1,5 +1,6 @@
 // Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment.
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -46,7 +47,16 @@ void Engine::OnWorkerMessage(const std::string& session_id, v1::WorkerMessage me
     *session->outbox().add_acks() = ApplyOutcome(outcome);
   }
   for (const v1::TaskRef& ref : message.heartbeats()) {
-    if (!ExtendLease(ref)) *session->outbox().add_lost_leases() = ref;
+    const std::optional<absl::Duration> granted = ExtendLease(ref);
+    if (!granted.has_value()) {
+      *session->outbox().add_lost_leases() = ref;
+      continue;
+    }
+    // Sent after the commit that makes the extension durable, like every session message.
+    v1::LeaseRenewal& renewal = *session->outbox().add_renewals();
+    *renewal.mutable_task() = ref;
+    *renewal.mutable_heartbeat_sent_at() = message.heartbeats_sent_at();
+    *renewal.mutable_granted() = ToProtoDuration(*granted);
   }
   if (message.credit() > 0) session->Grant(message.credit());
   if (message.drain()) session->set_draining();
@@ -169,20 +179,20 @@ void Engine::ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome
   ReplyAfterCommit<v1::OutcomeAck>(std::move(reply), ApplyOutcome(outcome));
 }
 
-bool Engine::ExtendLease(const v1::TaskRef& ref) {
+std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
   auto it = tasks_.find(ref.task_id());
-  if (it == tasks_.end() || it->second.instance == nullptr) return false;
+  if (it == tasks_.end() || it->second.instance == nullptr) return std::nullopt;
   scheduler::StepInstance& instance = *it->second.instance;
-  if (!instance.leased() || instance.attempt != ref.attempt()) return false;
+  if (!instance.leased() || instance.attempt != ref.attempt()) return std::nullopt;
   scheduler_.ExtendLease(instance);
   it->second.run->Touch(instance);
-  return true;
+  return instance.lease_deadline - clock_->Now();
 }
 
 void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {
   v1::HeartbeatResponse response;
   for (const v1::TaskRef& ref : request.tasks()) {
-    if (!ExtendLease(ref)) *response.add_lost() = ref;
+    if (!ExtendLease(ref).has_value()) *response.add_lost() = ref;
   }
   *response.mutable_lease_deadline() = ToProtoTime(clock_->Now() + options_.scheduler.lease_ttl);
   ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), std::move(response));

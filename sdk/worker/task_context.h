@@ -53,12 +53,23 @@ class CancellationToken {
   std::atomic<bool> cancelled_{false};
 };
 
+// Whether an attempt may still act on the outside world: the worker runtime's lease fence.
+// Implementations are thread-safe.
+class WriteFence {
+ public:
+  virtual ~WriteFence() = default;
+  // OK if the attempt `task` names may start a write now; see TaskContext::BeforeWrite.
+  virtual absl::Status BeforeWrite(const v1::Task& task) = 0;
+};
+
 // One attempt of a task, as its handler sees it. Not thread-safe: one handler call owns it.
 class TaskContext {
  public:
-  // `cancellation` and `clock` must outlive the context.
-  TaskContext(v1::Task task, const CancellationToken& cancellation, const Clock& clock)
-      : task_(std::move(task)), cancellation_(cancellation), clock_(clock) {}
+  // `cancellation`, `clock` and `fence` (if any) must outlive the context. Without a fence,
+  // BeforeWrite() only checks cancellation (handlers run by hand in tests).
+  TaskContext(v1::Task task, const CancellationToken& cancellation, const Clock& clock,
+              WriteFence* fence = nullptr)
+      : task_(std::move(task)), cancellation_(cancellation), clock_(clock), fence_(fence) {}
 
   const v1::Task& task() const { return task_; }
   const google::protobuf::Struct& input() const { return task_.input(); }
@@ -76,10 +87,19 @@ class TaskContext {
   const CancellationToken& cancellation() const { return cancellation_; }
   const Clock& clock() const { return clock_; }
 
+  // Call before each request that changes something outside (publishes, creates an ad,
+  // sets a budget); workers/common/api_session.h does it for every adapter. OK while the
+  // worker holds a lease on this attempt that the coordinator has confirmed and that has not
+  // run out on the worker's clock; it may block briefly to get a first confirmation. Any
+  // other answer means the coordinator may already have given the step to someone else:
+  // the handler must return that status (OutcomeUnknown, code "fenced") without writing.
+  absl::Status BeforeWrite();
+
  private:
   v1::Task task_;
   const CancellationToken& cancellation_;
   const Clock& clock_;
+  WriteFence* fence_;
 };
 
 // A handler for one action. Returns the action's output (a JSON-like value) or a failure.

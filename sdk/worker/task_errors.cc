@@ -89,6 +89,10 @@ absl::Status OutcomeUnknown(absl::string_view message, absl::string_view code) {
   return Make(v1::ERROR_TYPE_OUTCOME_UNKNOWN, message, code);
 }
 
+absl::Status ReconcileNotFound(absl::string_view message) {
+  return OutcomeUnknown(message, kNotFoundCode);
+}
+
 absl::Status CustomFailure(absl::string_view custom_type, absl::string_view message,
                            bool retryable) {
   v1::TaskFailure failure;

@@ -36,6 +36,16 @@ absl::Status Duplicate(absl::string_view message, absl::string_view code = "");
 // The request was sent but its outcome is not known (e.g. the connection dropped after
 // sending). The coordinator settles it with `reconcile`, never by a blind retry.
 absl::Status OutcomeUnknown(absl::string_view message, absl::string_view code = "");
+// The code of the one reconcile answer that lets the coordinator execute an action again:
+// the lookup completed and found no trace of it.
+inline constexpr absl::string_view kNotFoundCode = "not_found";
+// A reconcile's answer that the action never took effect: OutcomeUnknown with kNotFoundCode.
+// Only for a lookup that completed; a lookup that failed is an ordinary failure, and the
+// coordinator reconciles again.
+absl::Status ReconcileNotFound(absl::string_view message);
+// The code of the failure a fenced write gets (TaskContext::BeforeWrite): the attempt lost
+// its lease, or was stopped, before the write; nothing was sent.
+inline constexpr absl::string_view kFencedCode = "fenced";
 // A failure of the worker's own kind, matched against a step's retry.non_retryable_errors.
 absl::Status CustomFailure(absl::string_view custom_type, absl::string_view message,
                            bool retryable = true);

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/proto_time.h"
 #include "engine/base/signals.h"
@@ -20,6 +21,8 @@ namespace {
 constexpr absl::Duration kMinHeartbeatEvery = absl::Milliseconds(10);
 // The writer looks at the clock at least this often: heartbeats fall due by time alone.
 constexpr absl::Duration kWriterTick = absl::Milliseconds(200);
+// A handler waiting in BeforeWrite looks again at least this often (real time).
+constexpr absl::Duration kFenceWaitSlice = absl::Milliseconds(50);
 
 std::string DefaultWorkerId() {
   char host[256] = {0};
@@ -31,19 +34,29 @@ bool SameAttempt(const v1::TaskOutcome& outcome, const v1::OutcomeAck& ack) {
   return outcome.task_id() == ack.task_id() && outcome.attempt() == ack.attempt();
 }
 
-// How often to heartbeat `task`, received at `now`, to keep its lease: three times per
-// lease, which is the step's heartbeat timeout if it has one, else the lease it came with.
-absl::Duration HeartbeatEvery(const v1::Task& task, absl::Time now) {
-  absl::Duration lease = absl::InfiniteDuration();
-  if (task.has_heartbeat_timeout()) {
-    lease = FromProtoDuration(task.heartbeat_timeout());
-  } else if (task.has_lease_deadline()) {
-    lease = FromProtoTime(task.lease_deadline()) - now;
-  }
+// The length of `task`'s lease, received at `now`: what the coordinator says, else (an
+// older coordinator) the step's heartbeat timeout or what is left of the deadline.
+absl::Duration LeaseTtl(const v1::Task& task, absl::Time now) {
+  if (task.has_lease_ttl()) return FromProtoDuration(task.lease_ttl());
+  if (task.has_heartbeat_timeout()) return FromProtoDuration(task.heartbeat_timeout());
+  if (task.has_lease_deadline()) return FromProtoTime(task.lease_deadline()) - now;
+  return absl::InfiniteDuration();
+}
+
+// How often to heartbeat an attempt whose lease lasts `lease`: three times per lease.
+absl::Duration HeartbeatEvery(absl::Duration lease) {
   // A lease already over (or clocks that disagree) says nothing useful: the coordinator's
   // interval applies.
   if (lease <= absl::ZeroDuration()) return absl::InfiniteDuration();
   return std::max(lease / 3, kMinHeartbeatEvery);
+}
+
+// `backoff` spread by ±20%, so that a fleet of workers does not reconnect in step.
+absl::Duration Jittered(absl::Duration backoff) {
+  static absl::Mutex mu(absl::kConstInit);
+  static absl::BitGen* random = new absl::BitGen();
+  absl::MutexLock lock(&mu);
+  return backoff * absl::Uniform(*random, 0.8, 1.2);
 }
 
 }  // namespace
@@ -106,7 +119,7 @@ void Worker::ConnectionLoop() {
     if (!Session(backoff)) {
       absl::MutexLock lock(&mu_);
       auto stop = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_; };
-      mu_.AwaitWithTimeout(absl::Condition(&stop), backoff);
+      mu_.AwaitWithTimeout(absl::Condition(&stop), Jittered(backoff));
       backoff = std::min(backoff * 2, options_.reconnect_max);
     }
   }
@@ -174,6 +187,7 @@ void Worker::ReadLoop(Stream& stream) {
 void Worker::Accept(const v1::CoordinatorMessage& message) {
   absl::MutexLock lock(&mu_);
   for (const v1::Task& task : message.tasks()) Take(task);
+  for (const v1::LeaseRenewal& renewal : message.renewals()) Renew(renewal);
   for (const v1::OutcomeAck& ack : message.acks()) {
     unacked_.erase(std::remove_if(unacked_.begin(), unacked_.end(),
                                   [&](const v1::TaskOutcome& o) { return SameAttempt(o, ack); }),
@@ -184,8 +198,22 @@ void Worker::Accept(const v1::CoordinatorMessage& message) {
       auto it = running_.find(ref.task_id());
       if (it != running_.end() && it->second.attempt == ref.attempt()) {
         it->second.cancellation->Cancel();
+        fence_cv_.SignalAll();
       }
     }
+  }
+}
+
+void Worker::Renew(const v1::LeaseRenewal& renewal) {
+  auto it = running_.find(renewal.task().task_id());
+  if (it == running_.end() || it->second.attempt != renewal.task().attempt()) return;
+  Running& running = it->second;
+  if (running.cancellation->cancelled()) return;  // a lapsed lease stays lapsed
+  const absl::Time until =
+      FromProtoTime(renewal.heartbeat_sent_at()) + FromProtoDuration(renewal.granted());
+  if (until > running.confirmed_until) {
+    running.confirmed_until = until;
+    fence_cv_.SignalAll();  // handlers waiting in BeforeWrite
   }
 }
 
@@ -199,11 +227,15 @@ void Worker::Take(const v1::Task& task) {
   Running& running = running_[task.task_id()];
   // A newer attempt of a task still held: the coordinator took the older one back.
   if (running.cancellation != nullptr) running.cancellation->Cancel();
+  const absl::Time now = options_.clock->Now();
+  const absl::Duration lease = LeaseTtl(task, now);
   running = Running{.attempt = task.attempt(),
                     .purpose = task.purpose(),
                     .cancellation = std::make_shared<CancellationToken>(),
                     .started = false,
-                    .heartbeat_every = HeartbeatEvery(task, options_.clock->Now())};
+                    .heartbeat_every = HeartbeatEvery(lease),
+                    .confirmed_until = absl::InfinitePast(),
+                    .arrival_lease_end = now + lease};
   ready_.push_back(task);
   ready_cv_.Signal();
 }
@@ -266,7 +298,7 @@ v1::TaskOutcome Worker::RunTask(v1::Task task,
   if (handler == handlers_.end()) {
     result = RejectedInput(absl::StrCat("this worker has no handler for ", task.action()));
   } else {
-    TaskContext context(std::move(task), *cancellation, *options_.clock);
+    TaskContext context(std::move(task), *cancellation, *options_.clock, this);
     try {
       result = handler->second(context);
     } catch (const std::exception& e) {
@@ -284,6 +316,52 @@ v1::TaskOutcome Worker::RunTask(v1::Task task,
   return outcome;
 }
 
+absl::Status Worker::BeforeWrite(const v1::Task& task) {
+  const auto fenced = [&](absl::string_view why) {
+    return OutcomeUnknown(absl::StrCat(task.action(), " attempt ", task.attempt(), ": ", why,
+                                       "; the write was not sent"),
+                          kFencedCode);
+  };
+  absl::MutexLock lock(&mu_);
+  while (true) {
+    auto it = running_.find(task.task_id());
+    if (stopping_ || it == running_.end() || it->second.attempt != task.attempt() ||
+        it->second.cancellation->cancelled()) {
+      return fenced("the attempt is no longer this worker's (stopped, superseded or its lease "
+                    "lost)");
+    }
+    const Running& running = it->second;
+    const absl::Time now = options_.clock->Now();
+    if (now < running.confirmed_until) return absl::OkStatus();
+    // Unconfirmed yet: ask for a renewal now, and wait for it while the lease may last.
+    const bool never_confirmed = running.confirmed_until == absl::InfinitePast();
+    const absl::Time give_up = never_confirmed ? running.arrival_lease_end : running.confirmed_until;
+    if (now >= give_up) return fenced("its lease ran out before the coordinator renewed it");
+    heartbeat_wanted_ = true;
+    writer_cv_.Signal();
+    fence_cv_.WaitWithTimeout(&mu_, std::min(give_up - now, kFenceWaitSlice));
+  }
+}
+
+absl::Time Worker::CancelLapsed(absl::Time now) {
+  absl::Time next = absl::InfiniteFuture();
+  for (auto& [task_id, running] : running_) {
+    if (running.cancellation->cancelled()) continue;
+    const absl::Time end = running.confirmed_until == absl::InfinitePast()
+                               ? running.arrival_lease_end
+                               : running.confirmed_until;
+    if (now < end) {
+      next = std::min(next, end);
+      continue;
+    }
+    // The coordinator may have given the step to another worker: stop acting on it.
+    running.cancellation->Cancel();
+    ++stats_.lapsed;
+    fence_cv_.SignalAll();
+  }
+  return next;
+}
+
 absl::Time Worker::NextHeartbeat() const {
   absl::Duration every = heartbeat_interval_;
   for (const auto& [task_id, running] : running_) every = std::min(every, running.heartbeat_every);
@@ -294,7 +372,7 @@ bool Worker::HasWork() const {
   if (stopping_) return true;
   if (stream_ == nullptr) return false;
   return !outbox_.empty() || credit_ > 0 || (draining_ && !drain_sent_) ||
-         (!running_.empty() && options_.clock->Now() >= NextHeartbeat());
+         (!running_.empty() && (heartbeat_wanted_ || options_.clock->Now() >= NextHeartbeat()));
 }
 
 bool Worker::NextMessage(v1::WorkerMessage* message) {
@@ -306,13 +384,15 @@ bool Worker::NextMessage(v1::WorkerMessage* message) {
   outbox_.clear();
   message->set_credit(credit_);
   credit_ = 0;
-  if (!running_.empty() && now >= NextHeartbeat()) {
+  if (!running_.empty() && (heartbeat_wanted_ || now >= NextHeartbeat())) {
     for (const auto& [task_id, running] : running_) {
       v1::TaskRef* ref = message->add_heartbeats();
       ref->set_task_id(task_id);
       ref->set_attempt(running.attempt);
     }
+    *message->mutable_heartbeats_sent_at() = ToProtoTime(now);
     last_heartbeat_ = now;
+    heartbeat_wanted_ = false;
   }
   if (draining_ && !drain_sent_) {
     message->set_drain(true);
@@ -327,13 +407,12 @@ void Worker::WriterLoop() {
     std::shared_ptr<Stream> stream;
     {
       absl::MutexLock lock(&mu_);
+      const absl::Time next_lapse = CancelLapsed(options_.clock->Now());
       if (!HasWork()) {
-        absl::Duration wait = kWriterTick;
-        if (stream_ != nullptr && !running_.empty()) {
-          wait = std::clamp(NextHeartbeat() - options_.clock->Now(), absl::Milliseconds(1),
-                            kWriterTick);
-        }
-        writer_cv_.WaitWithTimeout(&mu_, wait);
+        absl::Time wake = next_lapse;
+        if (stream_ != nullptr && !running_.empty()) wake = std::min(wake, NextHeartbeat());
+        writer_cv_.WaitWithTimeout(
+            &mu_, std::clamp(wake - options_.clock->Now(), absl::Milliseconds(1), kWriterTick));
       }
       if (stopping_) return;
       if (stream_ == nullptr || !NextMessage(&message)) continue;
@@ -405,6 +484,7 @@ void Worker::Stop() {
     for (auto& [task_id, running] : running_) running.cancellation->Cancel();
     if (context_ != nullptr) context_->TryCancel();
     ready_cv_.SignalAll();
+    fence_cv_.SignalAll();
     writer_cv_.SignalAll();
   }
   // Whoever comes second waits for the first to finish joining.

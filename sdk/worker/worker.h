@@ -20,12 +20,22 @@
 // interval the coordinator asks for and at least three times per lease (the step's
 // `timeouts.heartbeat`, else the lease the task arrived with). Handlers do nothing for it.
 //
+// Lease fence: an attempt may act on the outside world only while its lease is confirmed.
+// Each heartbeat carries the worker's clock at sending; the coordinator answers, once the
+// extension is durable, with a renewal granting the lease for `granted` from its own
+// processing of it, which is later than the sending. So the worker's lease end,
+// `sent_at + granted` on its own clock, comes no later than the coordinator's (up to the
+// clocks' rate drift, which the coordinator's fence margin covers). TaskContext::BeforeWrite
+// refuses a write past that end, or before the attempt's first renewal (it asks for one at
+// once and waits for it); and an attempt whose lease end passes without a renewal is
+// cancelled. docs/architecture.md ("Fencing") gives the whole timing argument.
+//
 // Cancellation: an attempt's CancellationToken (TaskContext::cancelled(), cancellation())
 // is set when the coordinator cancels it (its run was cancelled, or its lease was lost),
-// when the drain deadline passes, and by Stop().
+// when its lease runs out unrenewed, when the drain deadline passes, and by Stop().
 //
-// Reconnects: when the connection drops the worker reconnects with backoff
-// (reconnect_initial, doubling up to reconnect_max); handlers go on running and are
+// Reconnects: when the connection drops the worker reconnects with jittered backoff
+// (about reconnect_initial, doubling up to reconnect_max); handlers go on running and are
 // heartbeated on the new session at once, and every outcome the coordinator has not
 // acknowledged is sent again. Outcomes are fenced by (task_id, attempt): a repeat is a
 // harmless DUPLICATE, an outdated one STALE.
@@ -73,7 +83,7 @@ struct WorkerOptions {
   // Tasks run at once (one handler thread each).
   int concurrency = 16;
   absl::Duration reconnect_initial = absl::Milliseconds(100);
-  absl::Duration reconnect_max = absl::Seconds(10);
+  absl::Duration reconnect_max = absl::Seconds(2);
   // How long Drain() lets running handlers finish before handing their tasks back.
   absl::Duration drain_timeout = absl::Seconds(30);
   // TLS: when `tls` is set, the channel uses it; `tls_root_certs` (PEM) overrides the
@@ -83,7 +93,7 @@ struct WorkerOptions {
   const Clock* clock = &Clock::System();
 };
 
-class Worker {
+class Worker : private WriteFence {
  public:
   // How long Drain() waits for the coordinator to acknowledge the last outcomes.
   static constexpr absl::Duration kAckWait = absl::Seconds(5);
@@ -119,6 +129,8 @@ class Worker {
     // Sessions opened with the coordinator, and attempts that failed to open one.
     int64_t connections = 0;
     int64_t failed_connects = 0;
+    // Attempts cancelled because their lease ran out without a renewal.
+    int64_t lapsed = 0;
   };
   Stats stats() const;
   // True while a session with the coordinator is open.
@@ -135,6 +147,11 @@ class Worker {
     bool started = false;
     // Heartbeat at least this often to keep the attempt's lease.
     absl::Duration heartbeat_every = absl::InfiniteDuration();
+    // The lease as this worker knows it, on its own clock: the end the last renewal
+    // confirmed (InfinitePast before the first), and when the lease it came with would end
+    // if it had been granted on arrival (an upper bound: the coordinator granted it earlier).
+    absl::Time confirmed_until = absl::InfinitePast();
+    absl::Time arrival_lease_end = absl::InfiniteFuture();
   };
   using Stream = grpc::ClientReaderWriter<v1::WorkerMessage, v1::CoordinatorMessage>;
 
@@ -150,6 +167,12 @@ class Worker {
   v1::TaskOutcome RunTask(v1::Task task, const std::shared_ptr<CancellationToken>& cancellation);
   void Finished(v1::TaskOutcome outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Accept(const v1::CoordinatorMessage& message);
+  void Renew(const v1::LeaseRenewal& renewal) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Cancels the attempts whose lease ran out without a renewal; returns when the next one
+  // would run out.
+  absl::Time CancelLapsed(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // WriteFence.
+  absl::Status BeforeWrite(const v1::Task& task) override ABSL_LOCKS_EXCLUDED(mu_);
   void Take(const v1::Task& task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reports the attempt as failed with `why` without running (the rest of) it.
   void GiveBack(uint64_t task_id, int32_t attempt, const absl::Status& why)
@@ -168,6 +191,8 @@ class Worker {
   // send.
   absl::CondVar ready_cv_;
   absl::CondVar writer_cv_;
+  // Handlers waiting in BeforeWrite for a renewal wait on fence_cv_.
+  absl::CondVar fence_cv_;
   bool started_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
@@ -185,6 +210,8 @@ class Worker {
   int credit_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Duration heartbeat_interval_ ABSL_GUARDED_BY(mu_) = absl::Seconds(10);
   absl::Time last_heartbeat_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  // A handler waits in BeforeWrite for a renewal: heartbeat at once.
+  bool heartbeat_wanted_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 
   // Held while Stop() joins the threads below, which only Start() and Stop() touch.

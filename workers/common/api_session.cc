@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare::workers {
@@ -30,6 +31,14 @@ HttpRequest FormRequest(const ActionCall& call, absl::string_view method, std::s
                       .idempotent = idempotent};
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   return request;
+}
+
+absl::Status Fence(ActionCall& call, HttpRequest& request) {
+  if (request.method == "GET" || request.method == "HEAD") return absl::OkStatus();
+  RETURN_IF_ERROR(call.ctx.BeforeWrite());
+  const TaskContext& ctx = call.ctx;
+  request.abandon = [&ctx] { return ctx.cancelled(); };
+  return absl::OkStatus();
 }
 
 absl::Status TransportFailure(const absl::Status& status, absl::string_view what,
@@ -91,6 +100,7 @@ absl::StatusOr<HttpResponse> ApiSession::SendWithToken(HttpRequest request,
                                                        absl::string_view token,
                                                        absl::string_view what,
                                                        const AuthScheme& auth) {
+  RETURN_IF_ERROR(Fence(call_, request));
   request.headers.emplace_back(auth.header, absl::StrCat(auth.prefix, token));
   absl::StatusOr<HttpResponse> response = call_.options.http->Send(request);
   if (!response.ok()) return TransportFailure(response.status(), what, request.idempotent);

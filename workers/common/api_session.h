@@ -1,6 +1,6 @@
 // ApiSession: sends one action's requests to a network on behalf of one account.
 //
-// It adds the account's token, maps transport failures (nothing sent → Retryable; sent but
+// It fences writes (see Fence below), adds the account's token, maps transport failures (nothing sent → Retryable; sent but
 // no answer → OutcomeUnknown for a non-idempotent request, Retryable otherwise), and handles
 // expired tokens: on a response the network's protocol calls an auth failure it refreshes
 // the token once (single-flight, through the CredentialStore) and resends the request once.
@@ -78,6 +78,12 @@ HttpRequest GetRequest(const ActionCall& call, std::string url);
 HttpRequest FormRequest(const ActionCall& call, absl::string_view method, std::string url,
                         const std::vector<std::pair<std::string, std::string>>& fields,
                         bool idempotent);
+
+// The lease fence, for a request about to go out on behalf of `call`: a write (anything but
+// GET and HEAD) goes only while the attempt holds a confirmed lease (TaskContext::BeforeWrite,
+// whose refusal is returned), and is abandoned in flight if the attempt is cancelled. Every
+// request an adapter sends passes through here (ApiSession does it itself).
+absl::Status Fence(ActionCall& call, HttpRequest& request);
 
 // The failure for a transport error from HttpClient::Send.
 absl::Status TransportFailure(const absl::Status& status, absl::string_view what,

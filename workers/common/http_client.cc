@@ -49,6 +49,14 @@ bool NotSent(CURLcode code) {
          code == CURLE_UNSUPPORTED_PROTOCOL;
 }
 
+// CURLOPT_XFERINFOFUNCTION: a non-zero answer aborts the transfer.
+int AbandonIfAsked(void* request, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto& abandon = static_cast<const HttpRequest*>(request)->abandon;
+  return abandon && abandon() ? 1 : 0;
+}
+
+bool Abandoned(const HttpRequest& request) { return request.abandon && request.abandon(); }
+
 bool RetryableStatus(int status) { return status == 502 || status == 503 || status == 504; }
 
 // The scheme and host of `url`, for messages: never the path or query, which may hold ids
@@ -84,7 +92,7 @@ absl::StatusOr<HttpResponse> CurlHttpClient::Send(const HttpRequest& request) {
     } else {
       retry = request.idempotent && RetryableStatus(result->status);
     }
-    if (!retry || last) return result;
+    if (!retry || last || Abandoned(request)) return result;
     sleep_(backoff);
     backoff = std::min(backoff * 2, policy_.max_backoff);
   }
@@ -117,6 +125,11 @@ absl::StatusOr<HttpResponse> CurlHttpClient::SendOnce(const HttpRequest& request
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
+  if (request.abandon) {
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, AbandonIfAsked);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, const_cast<HttpRequest*>(&request));
+  }
   const CURLcode code = curl_easy_perform(curl);
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

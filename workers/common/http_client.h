@@ -13,7 +13,8 @@
 //   kUnavailable  the request was certainly not sent (connection refused, name not resolved):
 //                 always safe to retry, and Send() already retried it `max_attempts` times.
 //   kUnknown      the request may have been sent (connection dropped, response cut short,
-//                 timed out after connecting): a non-idempotent request's outcome is unknown.
+//                 timed out after connecting, abandoned): a non-idempotent request's outcome
+//                 is unknown.
 //
 // Retries inside Send(): a request that was not sent is retried; a request marked
 // `idempotent` is also retried after kUnknown and after 502/503/504. A non-idempotent
@@ -38,6 +39,11 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // If set, polled while the request is in flight (as data moves, and about once a second
+  // while it waits): once true, the transfer is abandoned (kUnknown: parts may have been
+  // sent) and not retried. A body cut short never completes, so the network cannot act on
+  // it; the adapters abandon the requests of an attempt that lost its lease.
+  std::function<bool()> abandon;
   absl::Duration timeout = absl::Seconds(30);
   // True when sending the request twice has the same effect as sending it once (GET, PUT of
   // a chunk at a fixed offset, a status update to a fixed value). Decides retries.

@@ -134,6 +134,7 @@ class TikTokAdapter final : public AdapterBase {
       put.headers.emplace_back("Content-Type", "video/mp4");
       put.headers.emplace_back("Content-Range",
                                absl::StrCat("bytes ", first, "-", last, "/", size));
+      RETURN_IF_ERROR(Fence(call, put));
       absl::StatusOr<HttpResponse> r = call.options.http->Send(put);
       if (!r.ok()) {
         if (i + 1 == count) return OutcomeUnknown(r.status().message(), "no_response");
