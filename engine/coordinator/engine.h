@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <utility>
@@ -147,6 +148,7 @@ class Engine : private scheduler::SchedulerHost {
   void CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) override;
   void Register(scheduler::RunState& run, scheduler::StepInstance& instance) override;
   void Forget(const scheduler::StepInstance& instance) override;
+  void Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) override;
 
   // Recovery (recovery.cc).
   absl::Status Recover();
@@ -195,7 +197,9 @@ class Engine : private scheduler::SchedulerHost {
 
   // Workers (engine_workers.cc).
   v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
-  bool ExtendLease(const v1::TaskRef& ref);
+  // Extends the lease of the attempt `ref` names; returns how long it now runs, or nullopt
+  // if that attempt is no longer current.
+  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref);
   bool AssignTask(uint64_t task_id, dispatch::WorkerSession& session);
   // Applies the spend guardrails to a money-moving task about to go: false if refused (the
   // instance is then skipped), its input clipped if need be.

@@ -26,13 +26,23 @@ steps:
     retry: {max_attempts: 20, initial_backoff: 5s, max_backoff: 10m}
 )yaml";
 
+SpendTask SpendTaskOf(const scheduler::RunState& run, const scheduler::StepInstance& instance) {
+  return SpendTask{.ns = run.ns(),
+                   .campaign = run.campaign().name(),
+                   .budget = &run.campaign().spec().budget(),
+                   .network = instance.queue,
+                   .account = instance.account,
+                   .verb = instance.def->verb,
+                   .input = &instance.input,
+                   .task_id = instance.task_id};
+}
+
 }  // namespace
 
 bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  // A reconcile keeps the reservation its execution made.
   if (!MovesMoney(instance.def->verb) || instance.purpose == v1::TASK_PURPOSE_RECONCILE) return true;
-  SpendLedger::Verdict verdict =
-      ledger_.Check(run.ns(), run.campaign().name(), run.campaign().spec().budget(),
-                    instance.queue, instance.account, instance.def->verb, instance.input);
+  SpendLedger::Verdict verdict = ledger_.Reserve(SpendTaskOf(run, instance), clock_->Now());
   if (verdict.kind == SpendLedger::Verdict::Kind::kAllow) return true;
   v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
   event.set_message(verdict.reason);
@@ -49,10 +59,19 @@ bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& ins
 void Engine::RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
                          const google::protobuf::Value& output) {
   if (instance.purpose == v1::TASK_PURPOSE_RECONCILE && instance.def->verb != "boost") return;
-  const bool reached =
-      ledger_.Record(run.ns(), run.campaign().name(), run.campaign().spec().budget(),
-                     instance.queue, instance.account, instance.def->verb, instance.input, output);
-  if (reached) StartGuardRun(run.ns(), run.campaign().name());
+  if (ledger_.Record(SpendTaskOf(run, instance), output)) {
+    StartGuardRun(run.ns(), run.campaign().name());
+  }
+}
+
+void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) {
+  if (instance.def == nullptr || !MovesMoney(instance.def->verb)) return;
+  // A step that ended without success may have an attempt still acting (lost, or reported
+  // unknown): its reservation counts until that attempt's fence has passed.
+  const absl::Time now = clock_->Now();
+  const bool may_act = instance.state != v1::STEP_STATE_SUCCEEDED && instance.attempt > 0;
+  ledger_.Release(run.ns(), run.campaign().name(), instance.task_id,
+                  may_act ? now + options_.scheduler.fence_margin : now, now);
 }
 
 void Engine::StartGuardRun(const std::string& ns, const std::string& campaign) {

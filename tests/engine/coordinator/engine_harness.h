@@ -43,6 +43,7 @@ struct EngineHarnessOptions {
   bool sync = true;
   // A quota file's text (engine/dispatch/quota_config.h); empty: the defaults.
   std::string quotas;
+  absl::Duration fence_margin = absl::Seconds(30);
 };
 
 class EngineHarness {
@@ -59,6 +60,7 @@ class EngineHarness {
     store_ = *std::move(store);
     EngineOptions options;
     options.scheduler.lease_ttl = absl::Seconds(30);
+    options.scheduler.fence_margin = options_.fence_margin;
     if (!options_.quotas.empty()) {
       auto quotas = dispatch::QuotaConfig::Parse(options_.quotas, "quotas.yaml");
       ASSERT_TRUE(quotas.ok()) << quotas.status();
@@ -175,6 +177,18 @@ class EngineHarness {
     *outcome.mutable_success()->mutable_output() = std::move(output);
     message.set_credit(1);
     engine_->OnWorkerMessage("session-1", message);
+    Cycle();
+  }
+
+  void Fail(const v1::Task& task, v1::ErrorType type, const std::string& message = "boom") {
+    v1::WorkerMessage message_to_send;
+    v1::TaskOutcome& outcome = *message_to_send.add_outcomes();
+    outcome.set_task_id(task.task_id());
+    outcome.set_attempt(task.attempt());
+    outcome.mutable_failure()->set_type(type);
+    outcome.mutable_failure()->set_message(message);
+    message_to_send.set_credit(1);
+    engine_->OnWorkerMessage("session-1", message_to_send);
     Cycle();
   }
 

@@ -240,5 +240,73 @@ steps:
   EXPECT_EQ(Input(tasks[0], "daily_budget"), 20) << "70 for the account, 50 already committed";
 }
 
+// Two ads of 12.50 a day, then two budget raises to 35 checked in the same instant: without
+// reservations each sees 25 committed and goes through, 70 against a cap of 60.
+constexpr char kTwoRaises[] = R"yaml(
+name: two-raises
+accounts: {facebook: acme_fb}
+budget: {currency: USD, daily_max: 60}
+steps:
+  - {id: boost, for_each: [a, b], action: facebook.boost,
+     with: {post_id: "{{ item }}", daily_budget: 12.5, currency: USD}}
+  - {id: raise_a, needs: [boost], action: facebook.set_budget,
+     with: {ad_set_id: "{{ steps.boost.outputs.a.ad_set_id }}", daily_budget: 35, currency: USD}}
+  - {id: raise_b, needs: [boost], action: facebook.set_budget,
+     with: {ad_set_id: "{{ steps.boost.outputs.b.ad_set_id }}", daily_budget: 35, currency: USD}}
+)yaml";
+
+// Leases both boosts, completes them, and returns the two set_budget tasks leased together.
+std::vector<v1::Task> BoostThenLeaseBothRaises(EngineHarness& h) {
+  h.Apply(kTwoRaises);
+  EXPECT_TRUE(h.Start("two-raises", "r1").ok());
+  h.ConnectWorker("facebook", 4);
+  std::vector<v1::Task> boosts = h.TakeTasks();
+  EXPECT_EQ(boosts.size(), 2u);
+  for (const v1::Task& task : boosts) {
+    h.Complete(task, Budget(task.input().fields().at("post_id").string_value(), 12.5));
+  }
+  std::vector<v1::Task> raises = h.TakeTasks();
+  EXPECT_EQ(raises.size(), 2u) << "both raises are leased in one cycle";
+  return raises;
+}
+
+double SumOfInputs(const std::vector<v1::Task>& tasks) {
+  double sum = 0;
+  for (const v1::Task& task : tasks) sum += Input(task, "daily_budget");
+  return sum;
+}
+
+TEST(GuardrailsTest, TwoBudgetChangesLeasedTogetherCannotPassTheCap) {
+  EngineHarness h;
+  std::vector<v1::Task> raises = BoostThenLeaseBothRaises(h);
+  ASSERT_EQ(raises.size(), 2u);
+  // The first reserves 35 on its ad set (12.50 + 35 <= 60); the second sees that reservation
+  // and is clipped to 25, so that 35 + 25 stays within the 60 a day.
+  EXPECT_EQ(SumOfInputs(raises), 60);
+  for (const v1::Task& task : raises) {
+    h.Complete(task, Budget(task.input().fields().at("ad_set_id").string_value(),
+                            Input(task, "daily_budget")));
+  }
+  EXPECT_EQ(h.Run("r1").status(), v1::RUN_STATUS_SUCCEEDED);
+  EXPECT_EQ(Spend(h, "two-raises").committed_daily_micros(), 60'000'000);
+}
+
+TEST(GuardrailsTest, AReservationOutlivesARestartAndAnUnknownOutcome) {
+  EngineHarness h;
+  std::vector<v1::Task> raises = BoostThenLeaseBothRaises(h);
+  ASSERT_EQ(raises.size(), 2u);
+  // The coordinator restarts while both raises are out: the reservations are durable.
+  h.Restart();
+  h.ConnectWorker("facebook", 4);
+  // The first raise's outcome is unknown (set_budget is idempotent: it is simply retried) ...
+  h.Fail(raises[0], v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response");
+  ASSERT_TRUE(h.AdvanceToNextDue());
+  std::vector<v1::Task> retried = h.TakeTasks();
+  ASSERT_EQ(retried.size(), 1u);
+  // ... and the retry, checked against the other raise's reservation, asks no more than its
+  // share: together they still fit in 60.
+  EXPECT_LE(Input(retried[0], "daily_budget") + Input(raises[1], "daily_budget"), 60);
+}
+
 }  // namespace
 }  // namespace fanfare::coordinator
