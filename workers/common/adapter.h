@@ -153,6 +153,8 @@ class AdapterBase : public NetworkAdapter {
 // The same failure with `redact` applied to its message (type, code, retry_after kept).
 absl::Status RedactStatus(const absl::Status& status,
                           const std::function<std::string(absl::string_view)>& redact);
+// The same failure with `code` as its code (type, message, retry_after kept).
+absl::Status Recode(const absl::Status& status, absl::string_view code);
 
 // A short stable reference derived from the task's idempotency key ("fanfare-1a2b3c4d5e6f"),
 // for APIs that keep a client-chosen name or tag we can find again at reconcile.
