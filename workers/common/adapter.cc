@@ -138,12 +138,12 @@ absl::StatusOr<Json> AdapterBase::Dispatch(const Entry& entry, absl::string_view
                         "reconcile_unsupported");
 }
 
-absl::Status RedactStatus(const absl::Status& status,
-                          const std::function<std::string(absl::string_view)>& redact) {
-  if (status.ok()) return status;
-  const v1::TaskFailure failure = ToTaskFailure(status);
-  const std::string message = redact(failure.message());
-  const std::string& code = failure.code();
+namespace {
+
+// `status` (whose failure is `failure`) rebuilt with `message` and `code`; its type, custom
+// type and retry_after kept.
+absl::Status Rebuild(const absl::Status& status, const v1::TaskFailure& failure,
+                     absl::string_view message, absl::string_view code) {
   switch (failure.type()) {
     case v1::ERROR_TYPE_RETRYABLE:
       if (!failure.custom_type().empty()) {
@@ -161,6 +161,21 @@ absl::Status RedactStatus(const absl::Status& status,
     case v1::ERROR_TYPE_OUTCOME_UNKNOWN: return OutcomeUnknown(message, code);
     default: return absl::Status(status.code(), message);
   }
+}
+
+}  // namespace
+
+absl::Status RedactStatus(const absl::Status& status,
+                          const std::function<std::string(absl::string_view)>& redact) {
+  if (status.ok()) return status;
+  const v1::TaskFailure failure = ToTaskFailure(status);
+  return Rebuild(status, failure, redact(failure.message()), failure.code());
+}
+
+absl::Status Recode(const absl::Status& status, absl::string_view code) {
+  if (status.ok()) return status;
+  const v1::TaskFailure failure = ToTaskFailure(status);
+  return Rebuild(status, failure, failure.message(), code);
 }
 
 std::string ClientReference(absl::string_view idempotency_key) {

@@ -13,11 +13,16 @@
 //
 // When ctx.is_reconcile(), a non-idempotent action reads the network back instead of acting
 // (publish: finds the post by its content; returns the original output or
-// OutcomeUnknown("… not found …")); an idempotent action simply runs again. Reconciling a
-// boost finds its campaign by name (every object a boost creates is named "Fanfare " +
-// ClientReference(idempotency key)) and completes a half-created boost by creating only the
-// objects still missing under that campaign — never a second campaign; with no campaign it
-// reports OutcomeUnknown("… not found …", "not_found").
+// OutcomeUnknown("… not found …", "not_found")); an idempotent action simply runs again.
+//
+// A boost is the exception: every attempt of it, EXECUTE or RECONCILE, takes the same walk
+// (workers/common/boost_chain.h). Every object a boost creates is named "Fanfare " +
+// ClientReference(idempotency key), or hangs under one that is; each attempt looks the
+// campaign up by that name, then each level under its parent, and creates only what a
+// complete lookup did not find — so one step never has a second campaign, ad set or ad. The
+// only difference: with no campaign, an EXECUTE creates it and a RECONCILE answers
+// OutcomeUnknown("… not found …", "not_found"). That code means "a lookup completed and found
+// no campaign"; a lookup that failed or could not be read to its end answers another failure.
 #ifndef FANFARE_WORKERS_COMMON_ADAPTER_H_
 #define FANFARE_WORKERS_COMMON_ADAPTER_H_
 
@@ -153,6 +158,8 @@ class AdapterBase : public NetworkAdapter {
 // The same failure with `redact` applied to its message (type, code, retry_after kept).
 absl::Status RedactStatus(const absl::Status& status,
                           const std::function<std::string(absl::string_view)>& redact);
+// The same failure with `code` as its code (type, message, retry_after kept).
+absl::Status Recode(const absl::Status& status, absl::string_view code);
 
 // A short stable reference derived from the task's idempotency key ("fanfare-1a2b3c4d5e6f"),
 // for APIs that keep a client-chosen name or tag we can find again at reconcile.

@@ -36,18 +36,13 @@ class FacebookAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false,
-        [this](ActionCall& c) -> absl::StatusOr<Json> {
-          ApiSession session(c, protocol_);
-          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-          return graph::Boost(c, session, {"object_story_id", post, ""});
-        },
-        [this](ActionCall& c) -> absl::StatusOr<Json> {
-          ApiSession session(c, protocol_);
-          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-          return graph::ReconcileBoost(c, session, {"object_story_id", post, ""});
-        });
+    // A boost's reconcile is the same find-or-create walk (graph::Boost).
+    auto boost = [this](ActionCall& c) -> absl::StatusOr<Json> {
+      ApiSession session(c, protocol_);
+      ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+      return graph::Boost(c, session, {"object_story_id", post, ""});
+    };
+    Register("boost", false, boost, boost);
     Register("set_budget", true, [this](ActionCall& c) {
       ApiSession session(c, protocol_);
       return graph::SetBudget(c, session);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
+#include "workers/common/boost_chain.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers::graph {
@@ -64,41 +65,57 @@ Json Targeting(const TaskInput& input) {
   return targeting;
 }
 
-// POSTs `body` to act_<id>/<edge> and returns the new id.
-absl::StatusOr<std::string> Create(ActionCall& call, ApiSession& session, absl::string_view edge,
-                                   const Json& body) {
+// POSTs `body` to act_<id>/<edge> and returns the answer ({"id"}).
+absl::StatusOr<Json> Create(ActionCall& call, ApiSession& session, absl::string_view edge,
+                            const Json& body) {
   ASSIGN_OR_RETURN(std::string act, AdAccount(call));
-  const std::string what = absl::StrCat(call.input.action(), ": POST ", act, "/", edge);
-  ASSIGN_OR_RETURN(Json created,
-                   session.SendJson(JsonRequest(call, "POST",
-                                                GraphUrl(call, call.endpoints.ads,
-                                                         absl::StrCat(act, "/", edge)),
-                                                body, /*idempotent=*/false),
-                                    what));
-  std::string id = JsonString(created, "id");
-  if (id.empty()) return OutcomeUnknown(absl::StrCat(what, ": the answer has no id"));
-  return id;
+  return session.SendJson(JsonRequest(call, "POST",
+                                      GraphUrl(call, call.endpoints.ads,
+                                               absl::StrCat(act, "/", edge)),
+                                      body, /*idempotent=*/false),
+                          absl::StrCat(call.input.action(), ": POST ", act, "/", edge));
 }
 
-// The first object named `name` on the edge `path` ("act_1/campaigns", "<campaign>/adsets"),
-// asking the API to filter by name where `filter_by_name`; nullopt if there is none.
+// One page of the edge `path` ("act_1/campaigns", "<campaign>/adsets"), filtered by name on
+// the API's side when `name_filter` is set; `after` is the cursor of the page before.
+absl::StatusOr<ListingPage> EdgePage(ActionCall& call, ApiSession& session,
+                                     const std::string& path, const std::string& fields,
+                                     const std::string& name_filter, const std::string& after) {
+  std::string url = absl::StrCat(GraphUrl(call, call.endpoints.ads, path), "?fields=", fields,
+                                 "&limit=100");
+  if (!name_filter.empty()) {
+    const Json filter =
+        Json::array({{{"field", "name"}, {"operator", "EQUAL"}, {"value", name_filter}}});
+    absl::StrAppend(&url, "&filtering=", UrlEncode(filter.dump()));
+  }
+  if (!after.empty()) absl::StrAppend(&url, "&after=", UrlEncode(after));
+  const std::string what = absl::StrCat(call.input.action(), ": GET ", path);
+  ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url), what));
+  ListingPage page;
+  ASSIGN_OR_RETURN(page.items, ListedItems(answer, "data", what));
+  // Graph gives `paging.next` only when another page follows.
+  const Json& paging = JsonMember(answer, "paging");
+  if (JsonMember(paging, "next").is_string()) {
+    page.next = JsonString(JsonMember(paging, "cursors"), "after");
+    if (page.next.empty()) {
+      return Retryable(absl::StrCat(what, ": a next page without an 'after' cursor"),
+                       "unreadable_listing");
+    }
+  }
+  return page;
+}
+
+// The object named `name` on the edge `path`, with `fields`, asking the API to filter by
+// name where `filter_by_name`; nullopt if a complete listing holds none.
 absl::StatusOr<std::optional<Json>> FindNamed(ActionCall& call, ApiSession& session,
                                               const std::string& path, const std::string& fields,
                                               const std::string& name, bool filter_by_name) {
-  std::string url = absl::StrCat(GraphUrl(call, call.endpoints.ads, path), "?fields=", fields,
-                                 "&limit=100");
-  if (filter_by_name) {
-    const Json filter = Json::array({{{"field", "name"}, {"operator", "EQUAL"}, {"value", name}}});
-    absl::StrAppend(&url, "&filtering=", UrlEncode(filter.dump()));
-  }
-  ASSIGN_OR_RETURN(Json found, session.SendJson(GetRequest(call, url),
-                                                absl::StrCat(call.input.action(),
-                                                             " (reconcile): GET ", path)));
-  const Json& data = JsonMember(found, "data");
-  for (const Json& item : data.is_array() ? data : Json::array()) {
-    if (JsonString(item, "name") == name) return std::optional<Json>(item);
-  }
-  return std::optional<Json>();
+  return FindInListing(
+      [&](const std::string& after) {
+        return EdgePage(call, session, path, fields, filter_by_name ? name : "", after);
+      },
+      [&name](const Json& item) { return JsonString(item, "name") == name; },
+      absl::StrCat(call.input.action(), ": GET ", path));
 }
 
 absl::StatusOr<Money> CurrentBudget(ActionCall& call, ApiSession& session,
@@ -135,17 +152,8 @@ absl::StatusOr<BoostPlan> PlanBoost(ActionCall& call, ApiSession& session) {
   }
   ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
   plan.budget = RoundToMinorUnit(budget);
-  plan.name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+  plan.name = BoostName(call);
   return plan;
-}
-
-// With `resume`, the object named plan.name on the edge `path` (nullopt if none); without,
-// nullopt: a first attempt creates everything.
-absl::StatusOr<std::optional<Json>> Existing(ActionCall& call, ApiSession& session, bool resume,
-                                             const std::string& path, const std::string& fields,
-                                             const BoostPlan& plan, bool filter_by_name) {
-  if (!resume) return std::optional<Json>();
-  return FindNamed(call, session, path, fields, plan.name, filter_by_name);
 }
 
 Json AdSetBody(const ActionCall& call, const BoostPlan& plan, const std::string& campaign) {
@@ -157,66 +165,61 @@ Json AdSetBody(const ActionCall& call, const BoostPlan& plan, const std::string&
   return body;
 }
 
-// Creates the boost's objects; with `resume` (reconcile), first looks for each under its
-// parent and creates only what is missing — the campaign itself must exist.
-absl::StatusOr<Json> RunBoost(ActionCall& call, ApiSession& session, const PromotedPost& post,
-                              bool resume) {
-  ASSIGN_OR_RETURN(BoostPlan plan, PlanBoost(call, session));
-  ASSIGN_OR_RETURN(std::string act, AdAccount(call));
-  std::string campaign;
-  if (resume) {
-    ASSIGN_OR_RETURN(std::optional<Json> found,
-                     FindNamed(call, session, act + "/campaigns", "id,name", plan.name, true));
-    if (!found.has_value()) {
-      return OutcomeUnknown(absl::StrCat(call.input.action(), ": not found: no campaign named '",
-                                         plan.name, "' in ", act, ", so the boost never started"),
-                            "not_found");
-    }
-    campaign = JsonString(*found, "id");
-  } else {
-    ASSIGN_OR_RETURN(campaign, Create(call, session, "campaigns",
-                                      {{"name", plan.name}, {"objective", plan.objective},
-                                       {"status", "ACTIVE"},
-                                       {"special_ad_categories", Json::array()}}));
-  }
-  ASSIGN_OR_RETURN(std::optional<Json> adset_found,
-                   Existing(call, session, resume, campaign + "/adsets", "id,name,daily_budget",
-                            plan, false));
-  std::string adset;
+// The budget an ad set found by the chain holds (Graph: minor units as a string), or the
+// plan's when it holds none.
+absl::StatusOr<Money> HeldBudget(const Json& adset, const Money& planned) {
   int64_t minor = 0;
-  if (!adset_found.has_value()) {
-    ASSIGN_OR_RETURN(adset, Create(call, session, "adsets", AdSetBody(call, plan, campaign)));
-  } else {
-    adset = JsonString(*adset_found, "id");
-    if (absl::SimpleAtoi(JsonString(*adset_found, "daily_budget"), &minor)) {
-      ASSIGN_OR_RETURN(plan.budget, MoneyFromMinorUnits(minor, plan.budget.currency));
-    }
-  }
-  ASSIGN_OR_RETURN(std::optional<Json> ad_found,
-                   Existing(call, session, resume, adset + "/ads", "id,name,creative", plan, false));
-  std::string ad = ad_found.has_value() ? JsonString(*ad_found, "id") : "";
-  std::string creative =
-      ad_found.has_value() ? JsonString(JsonMember(*ad_found, "creative"), "id") : "";
-  if (!ad_found.has_value()) {
-    // A creative made before the ad was lost is used, not made again.
-    ASSIGN_OR_RETURN(std::optional<Json> creative_found,
-                     Existing(call, session, resume, act + "/adcreatives", "id,name", plan, true));
-    if (creative_found.has_value()) {
-      creative = JsonString(*creative_found, "id");
-    } else {
-      Json body = {{"name", plan.name}, {post.field, post.id}};
-      if (!post.instagram_user_id.empty()) body["instagram_user_id"] = post.instagram_user_id;
-      ASSIGN_OR_RETURN(creative, Create(call, session, "adcreatives", body));
-    }
-    ASSIGN_OR_RETURN(ad, Create(call, session, "ads",
-                                {{"name", plan.name}, {"adset_id", adset},
-                                 {"creative", {{"creative_id", creative}}},
-                                 {"status", "ACTIVE"}}));
-  }
-  Json out = BudgetOutput(plan.budget);
-  out.update({{"campaign_id", campaign}, {"ad_set_id", adset}, {"creative_id", creative},
-              {"ad_id", ad}, {"status", std::string(kActive)}});
-  return out;
+  if (!absl::SimpleAtoi(JsonString(adset, "daily_budget"), &minor)) return planned;
+  return MoneyFromMinorUnits(minor, planned.currency);
+}
+
+// Where one level of a Meta boost lives: listed on `list` (reading `fields`; filtered by
+// name on the API's side where `by_name`), created by POST act_<id>/<edge>.
+struct MetaEdges {
+  std::string list;
+  std::string fields;
+  bool by_name;
+  std::string edge;
+};
+
+// The level `what` of the chain: the object named plan.name on edges.list, else `body` POSTed.
+BoostLevel Level(ActionCall& call, ApiSession& session, const BoostPlan& plan,
+                 std::string what, MetaEdges edges, Json body) {
+  BoostLevel level;
+  level.what = std::move(what);
+  level.find = [&call, &session, &plan, edges] {
+    return FindNamed(call, session, edges.list, edges.fields, plan.name, edges.by_name);
+  };
+  level.create = [&call, &session, edges, body = std::move(body)] {
+    return Create(call, session, edges.edge, body);
+  };
+  return level;
+}
+
+// The boost's ad under `adset_id` ({"id", "creative": {"id"}}): found, or made with a
+// creative found or made before it — a creative whose ad was lost is used, not made again.
+absl::StatusOr<Json> FindOrCreateAd(ActionCall& call, ApiSession& session, BoostChain& chain,
+                                    const BoostPlan& plan, const PromotedPost& post,
+                                    const std::string& act, const std::string& adset_id) {
+  Json creative_body = {{"name", plan.name}, {post.field, post.id}};
+  if (!post.instagram_user_id.empty()) creative_body["instagram_user_id"] = post.instagram_user_id;
+  BoostLevel ad = Level(call, session, plan, "ad", {adset_id + "/ads", "id,name,creative", false,
+                                                    "ads"}, Json());
+  ad.create = [&]() -> absl::StatusOr<Json> {
+    ASSIGN_OR_RETURN(Json creative,
+                     chain.FindOrCreate(Level(call, session, plan, "creative",
+                                              {act + "/adcreatives", "id,name", true,
+                                               "adcreatives"},
+                                              creative_body)));
+    const std::string creative_id = JsonString(creative, "id");
+    ASSIGN_OR_RETURN(Json made, Create(call, session, "ads",
+                                       {{"name", plan.name}, {"adset_id", adset_id},
+                                        {"creative", {{"creative_id", creative_id}}},
+                                        {"status", "ACTIVE"}}));
+    made["creative"] = {{"id", creative_id}};
+    return made;
+  };
+  return chain.FindOrCreate(ad);
 }
 
 // One Insights row's numbers added into `m`.
@@ -306,13 +309,31 @@ std::string GraphUrl(const ActionCall& call, absl::string_view base, absl::strin
   return absl::StrCat(base, "/", call.options.graph_version, "/", path);
 }
 
+// Campaign → ad set → creative → ad, each found or created (workers/common/boost_chain.h).
 absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const PromotedPost& post) {
-  return RunBoost(call, session, post, /*resume=*/false);
-}
-
-absl::StatusOr<Json> ReconcileBoost(ActionCall& call, ApiSession& session,
-                                    const PromotedPost& post) {
-  return RunBoost(call, session, post, /*resume=*/true);
+  ASSIGN_OR_RETURN(BoostPlan plan, PlanBoost(call, session));
+  ASSIGN_OR_RETURN(std::string act, AdAccount(call));
+  BoostChain chain(call);
+  ASSIGN_OR_RETURN(Json campaign,
+                   chain.Campaign(Level(call, session, plan, "campaign",
+                                        {act + "/campaigns", "id,name", true, "campaigns"},
+                                        {{"name", plan.name}, {"objective", plan.objective},
+                                         {"status", "ACTIVE"},
+                                         {"special_ad_categories", Json::array()}})));
+  const std::string campaign_id = JsonString(campaign, "id");
+  ASSIGN_OR_RETURN(Json adset,
+                   chain.FindOrCreate(Level(call, session, plan, "ad set",
+                                            {campaign_id + "/adsets", "id,name,daily_budget",
+                                             false, "adsets"},
+                                            AdSetBody(call, plan, campaign_id))));
+  const std::string adset_id = JsonString(adset, "id");
+  ASSIGN_OR_RETURN(plan.budget, HeldBudget(adset, plan.budget));
+  ASSIGN_OR_RETURN(Json ad, FindOrCreateAd(call, session, chain, plan, post, act, adset_id));
+  Json out = BudgetOutput(plan.budget);
+  out.update({{"campaign_id", campaign_id}, {"ad_set_id", adset_id},
+              {"creative_id", JsonString(JsonMember(ad, "creative"), "id")},
+              {"ad_id", JsonString(ad, "id")}, {"status", std::string(kActive)}});
+  return out;
 }
 
 absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session) {

@@ -24,12 +24,10 @@ struct PromotedPost {
   std::string instagram_user_id;  // IG only
 };
 
+// Every attempt, execute or reconcile, finds what earlier attempts of the step created (by
+// name, under its parent: workers/common/boost_chain.h) and creates only what is missing;
+// with no campaign, a reconcile answers OutcomeUnknown("… not found …", "not_found").
 absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const PromotedPost& post);
-// Settles a boost of unknown outcome: finds its campaign by name and creates whatever of ad
-// set, creative and ad is still missing under it; OutcomeUnknown("not found", "not_found")
-// when there is no campaign.
-absl::StatusOr<Json> ReconcileBoost(ActionCall& call, ApiSession& session,
-                                    const PromotedPost& post);
 absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session);
 // `status` is "ACTIVE" or "PAUSED". Setting the status an ad already has succeeds.
 absl::StatusOr<Json> SetStatus(ActionCall& call, ApiSession& session, absl::string_view status);

@@ -33,21 +33,14 @@ class InstagramAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false,
-        [this](ActionCall& c) -> absl::StatusOr<Json> {
-          ApiSession session(c, protocol_);
-          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-          ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
-          return graph::Boost(c, session, {"source_instagram_media_id", post, ig_user});
-        },
-        [this](ActionCall& c) -> absl::StatusOr<Json> {
-          ApiSession session(c, protocol_);
-          ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
-          ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
-          return graph::ReconcileBoost(c, session,
-                                       {"source_instagram_media_id", post, ig_user});
-        });
+    // A boost's reconcile is the same find-or-create walk (graph::Boost).
+    auto boost = [this](ActionCall& c) -> absl::StatusOr<Json> {
+      ApiSession session(c, protocol_);
+      ASSIGN_OR_RETURN(std::string post, c.input.RequiredString("post_id"));
+      ASSIGN_OR_RETURN(std::string ig_user, c.account.Require("ig_user_id"));
+      return graph::Boost(c, session, {"source_instagram_media_id", post, ig_user});
+    };
+    Register("boost", false, boost, boost);
     Register("set_budget", true, [this](ActionCall& c) {
       ApiSession session(c, protocol_);
       return graph::SetBudget(c, session);

@@ -11,6 +11,7 @@
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
+#include "workers/common/boost_chain.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -63,9 +64,9 @@ class LinkedInAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
-        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
+    // A boost's reconcile is the same find-or-create walk.
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); },
+             [this](ActionCall& c) { return Boost(c); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -269,99 +270,100 @@ class LinkedInAdapter final : public AdapterBase {
                                        .daily_budget = daily});
   }
 
-  // The first element a FINDER returns for which `match` holds; nullopt if none.
+  // The first element the FINDER `path` returns for which `match` holds, read page by page
+  // (`pageToken` / metadata.nextPageToken); nullopt if no page holds one.
   static absl::StatusOr<std::optional<Json>> FindFirst(
       Li& li, const std::string& path, const std::function<bool(const Json&)>& match) {
-    ASSIGN_OR_RETURN(Json found, li.Get(path, "linkedin.boost (reconcile): GET " +
-                                                  path.substr(0, path.find('?')),
-                                        "FINDER"));
-    const Json& elements = JsonMember(found, "elements");
-    for (const Json& e : elements.is_array() ? elements : Json::array()) {
-      if (match(e)) return std::optional<Json>(e);
-    }
-    return std::optional<Json>();
+    const std::string what =
+        absl::StrCat(li.call.input.action(), ": GET ", path.substr(0, path.find('?')));
+    auto page = [&](const std::string& token) -> absl::StatusOr<ListingPage> {
+      std::string url = path;
+      if (!token.empty()) absl::StrAppend(&url, "&pageToken=", Enc(token));
+      ASSIGN_OR_RETURN(Json found, li.Get(url, what, "FINDER"));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(found, "elements", what));
+      listed.next = JsonString(JsonMember(found, "metadata"), "nextPageToken");
+      return listed;
+    };
+    return FindInListing(page, match, what);
   }
 
-  // Creates campaign group → campaign → creative; with `resume` (reconcile), finds each under
-  // its parent first (the group by name, the campaign by name, the creative by the post it
-  // promotes) and creates only what is missing; the group must exist.
-  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
+  // The level `what` of the chain, in the collection `path` ("/rest/adAccounts/1/
+  // adCampaigns"): the first element its FINDER `finder` ("q=search&search=…") returns that
+  // `match` accepts, else the one POST `path` with `body` makes ({"id"}).
+  static BoostLevel Level(Li& li, std::string what, std::string path, const std::string& finder,
+                          std::function<bool(const Json&)> match, Json body) {
+    BoostLevel level;
+    level.what = std::move(what);
+    level.find = [&li, query = absl::StrCat(path, "?", finder), match = std::move(match)] {
+      return FindFirst(li, query, match);
+    };
+    level.create = [&li, path, body = std::move(body)]() -> absl::StatusOr<Json> {
+      const std::string edge = path.substr(path.rfind('/') + 1);
+      ASSIGN_OR_RETURN(std::string id,
+                       li.Create(path, body,
+                                 absl::StrCat(li.call.input.action(), ": POST ", edge)));
+      return Json{{"id", id}};
+    };
+    return level;
+  }
+
+  // Campaign group → campaign → creative, each found or created
+  // (workers/common/boost_chain.h): the group by name, the campaign by name under the
+  // group, the creative by the post it promotes under the campaign.
+  absl::StatusOr<Json> Boost(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string post, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ad_account_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
     ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
     budget = RoundToMinorUnit(budget);
     ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
-    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+    const std::string name = BoostName(call);
     const std::string base = absl::StrCat("/rest/adAccounts/", account);
     const std::string account_urn = absl::StrCat("urn:li:sponsoredAccount:", account);
-    auto named = [&name](const Json& e) { return JsonString(e, "name") == name; };
+    auto named = [name](const Json& e) { return JsonString(e, "name") == name; };
     Json schedule = {{"start", absl::ToUnixMillis(call.now())}};
     if (end.has_value()) schedule["end"] = absl::ToUnixMillis(*end);
     Li li(call, backoff_);
-    std::string group;
-    if (resume) {
-      ASSIGN_OR_RETURN(std::optional<Json> found,
-                       FindFirst(li, absl::StrCat(base, "/adCampaignGroups?q=search&search=(name:"
-                                                        "(values:List(", Enc(name), ")))"),
-                                 named));
-      if (!found.has_value()) {
-        return OutcomeUnknown(absl::StrCat("linkedin.boost: not found: no campaign group named '",
-                                           name, "', so the boost never started"),
-                              "not_found");
-      }
-      group = UrnTail(JsonString(*found, "id"));
-    } else {
-      ASSIGN_OR_RETURN(group, li.Create(base + "/adCampaignGroups",
-                                        {{"account", account_urn}, {"name", name},
-                                         {"status", "ACTIVE"}, {"runSchedule", schedule}},
-                                        "linkedin.boost: POST adCampaignGroups"));
-    }
-    const std::string group_urn = absl::StrCat("urn:li:sponsoredCampaignGroup:", group);
-    std::optional<Json> campaign_found;
-    if (resume) {
-      ASSIGN_OR_RETURN(campaign_found,
-                       FindFirst(li, absl::StrCat(base, "/adCampaigns?q=search&search=("
-                                                        "campaignGroup:(values:List(",
-                                                  Enc(group_urn), ")))"),
-                                 named));
-    }
-    std::string campaign;
-    if (campaign_found.has_value()) {
-      campaign = UrnTail(JsonString(*campaign_found, "id"));
-      const Json& held = JsonMember(*campaign_found, "dailyBudget");
+    BoostChain chain(call);
+    ASSIGN_OR_RETURN(
+        Json group,
+        chain.Campaign(Level(li, "campaign group", base + "/adCampaignGroups",
+                             absl::StrCat("q=search&search=(name:(values:List(", Enc(name), ")))"),
+                             named,
+                             {{"account", account_urn}, {"name", name}, {"status", "ACTIVE"},
+                              {"runSchedule", schedule}})));
+    const std::string group_id = UrnTail(JsonString(group, "id"));
+    const std::string group_urn = absl::StrCat("urn:li:sponsoredCampaignGroup:", group_id);
+    ASSIGN_OR_RETURN(
+        Json campaign,
+        chain.FindOrCreate(Level(li, "campaign", base + "/adCampaigns",
+                                 absl::StrCat("q=search&search=(campaignGroup:(values:List(",
+                                              Enc(group_urn), ")))"),
+                                 named,
+                                 CampaignBody(call, account_urn, group_urn, name, budget,
+                                              schedule))));
+    const std::string campaign_id = UrnTail(JsonString(campaign, "id"));
+    const std::string campaign_urn = absl::StrCat("urn:li:sponsoredCampaign:", campaign_id);
+    ASSIGN_OR_RETURN(
+        Json creative,
+        chain.FindOrCreate(Level(
+            li, "creative", base + "/creatives",
+            absl::StrCat("q=criteria&campaigns=List(", Enc(campaign_urn), ")"),
+            [post](const Json& e) {
+              return JsonString(JsonMember(e, "content"), "reference") == post;
+            },
+            {{"campaign", campaign_urn}, {"content", {{"reference", post}}},
+             {"intendedStatus", "ACTIVE"}})));
+    // The budget as the campaign holds it (this attempt's, or an earlier one's).
+    const Json& held = JsonMember(campaign, "dailyBudget");
+    if (held.is_object()) {
       ASSIGN_OR_RETURN(budget, MoneyFromDecimal(JsonString(held, "amount", "0"), currency));
-    } else {
-      ASSIGN_OR_RETURN(campaign, li.Create(base + "/adCampaigns",
-                                           CampaignBody(call, account_urn, group_urn, name,
-                                                        budget, schedule),
-                                           "linkedin.boost: POST adCampaigns"));
-    }
-    const std::string campaign_urn = absl::StrCat("urn:li:sponsoredCampaign:", campaign);
-    std::optional<Json> creative_found;
-    if (resume) {
-      ASSIGN_OR_RETURN(creative_found,
-                       FindFirst(li, absl::StrCat(base, "/creatives?q=criteria&campaigns=List(",
-                                                  Enc(campaign_urn), ")"),
-                                 [&post](const Json& e) {
-                                   return JsonString(JsonMember(e, "content"), "reference") ==
-                                          post;
-                                 }));
-    }
-    std::string creative;
-    if (creative_found.has_value()) {
-      creative = JsonString(*creative_found, "id");
-    } else {
-      ASSIGN_OR_RETURN(creative, li.Create(base + "/creatives",
-                                           {{"campaign", campaign_urn},
-                                            {"content", {{"reference", post}}},
-                                            {"intendedStatus", "ACTIVE"}},
-                                           "linkedin.boost: POST creatives"));
     }
     Json out = BudgetOutput(budget);
-    out.update({{"campaign_group_id", group}, {"campaign_id", campaign},
-                {"ad_set_id", campaign}, {"creative_id", creative}, {"ad_id", creative},
-                {"status", std::string(kActive)}});
+    out.update({{"campaign_group_id", group_id}, {"campaign_id", campaign_id},
+                {"ad_set_id", campaign_id}, {"creative_id", JsonString(creative, "id")},
+                {"ad_id", JsonString(creative, "id")}, {"status", std::string(kActive)}});
     return out;
   }
 

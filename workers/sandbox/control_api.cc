@@ -118,6 +118,9 @@ void RegisterControl(Router& router, SandboxState& state) {
     Json ads = Json::array();
     for (const auto& [id, e] : state.ads) {
       if (!req.Param("network").empty() && e.network != req.Param("network")) continue;
+      if (!req.Param("client_ref").empty() && !state.MadeFor(e, req.Param("client_ref"))) {
+        continue;
+      }
       Json j = {{"network", e.network}, {"account", e.account}, {"id", e.id},
                 {"kind", e.kind}, {"parent_id", e.parent_id}, {"name", e.name},
                 {"status", e.status}, {"daily_budget_micros", e.daily_budget_micros},

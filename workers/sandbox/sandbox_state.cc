@@ -127,6 +127,14 @@ int64_t SandboxState::EffectiveBudget(const AdEntity& ad) {
   return 0;
 }
 
+bool SandboxState::MadeFor(const AdEntity& e, const std::string& client_ref) {
+  for (const AdEntity* up = &e; up != nullptr; up = FindAd(up->parent_id)) {
+    if (absl::StrContains(up->name, client_ref)) return true;
+    if (up->parent_id.empty()) break;
+  }
+  return false;
+}
+
 bool SandboxState::EffectiveActive(const AdEntity& ad) {
   for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
     if (e->status != "ACTIVE") return false;

@@ -190,6 +190,11 @@ class SandboxState {
   // True if `ad` is `entity_id` or lies under it.
   bool IsUnder(const AdEntity& ad, const std::string& entity_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // True if the name of `e`, or of an entity above it, holds `client_ref`: a boost names its
+  // objects "Fanfare <client reference>", and those a network keeps no name for (X's promoted
+  // tweets, LinkedIn's creatives) lie under one it named.
+  bool MadeFor(const AdEntity& e, const std::string& client_ref)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   std::map<std::string, double> quality_overrides ABSL_GUARDED_BY(mu);
 
   std::map<std::string, AsyncJob> jobs ABSL_GUARDED_BY(mu);

@@ -4,10 +4,12 @@
 #include <functional>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
+#include "workers/common/boost_chain.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -34,9 +36,9 @@ class SnapchatAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
-        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
+    // A boost's reconcile is the same find-or-create walk.
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); },
+             [this](ActionCall& c) { return Boost(c); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -52,17 +54,24 @@ class SnapchatAdapter final : public AdapterBase {
                                                  "/login/oauth2/access_token"}};
   }
 
+  // One request to `url`; returns the whole answer.
+  static absl::StatusOr<Json> Send(ActionCall& call, absl::string_view method,
+                                   const std::string& url, const Json& body, bool idempotent,
+                                   absl::string_view what) {
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    HttpRequest request = method == "GET" ? GetRequest(call, url)
+                                          : JsonRequest(call, method, url, body, idempotent);
+    return session.SendJson(std::move(request), what);
+  }
+
   // One call to the API; returns the first entity of `plural` ("campaigns" → "campaign").
   static absl::StatusOr<Json> Call(ActionCall& call, absl::string_view method,
                                    absl::string_view path, const Json& body, bool idempotent,
                                    absl::string_view plural, absl::string_view singular) {
-    const NetworkProtocol protocol = Protocol(call);
-    ApiSession session(call, protocol);
-    const std::string url = absl::StrCat(call.endpoints.ads, "/v1/", path);
-    HttpRequest request = method == "GET" ? GetRequest(call, url)
-                                          : JsonRequest(call, method, url, body, idempotent);
     const std::string what = absl::StrCat(call.input.action(), ": ", method, " /v1/", path);
-    ASSIGN_OR_RETURN(Json answer, session.SendJson(std::move(request), what));
+    ASSIGN_OR_RETURN(Json answer, Send(call, method, absl::StrCat(call.endpoints.ads, "/v1/", path),
+                                       body, idempotent, what));
     if (plural.empty()) return answer;
     const Json& list = JsonMember(answer, plural);
     if (!list.is_array() || list.empty()) return answer;
@@ -164,87 +173,90 @@ class SnapchatAdapter final : public AdapterBase {
                           "not_found");
   }
 
-  // The first `singular` entity GET `path` lists for which `match` holds; nullopt if none.
+  // The first `singular` entity GET `path` lists for which `match` holds, read page by page
+  // (`limit`, then paging.next_link); nullopt if no page holds one.
   static absl::StatusOr<std::optional<Json>> FindEntity(
       ActionCall& call, const std::string& path, absl::string_view plural,
       absl::string_view singular, const std::function<bool(const Json&)>& match) {
-    ASSIGN_OR_RETURN(Json answer, Call(call, "GET", path, Json(), true, "", ""));
-    const Json& list = JsonMember(answer, plural);
-    for (const Json& item : list.is_array() ? list : Json::array()) {
-      const Json& entity = JsonMember(item, singular);
-      if (match(entity)) return std::optional<Json>(entity);
-    }
-    return std::optional<Json>();
+    const std::string what = absl::StrCat(call.input.action(), ": GET /v1/", path);
+    const std::string first = absl::StrCat(call.endpoints.ads, "/v1/", path, "?limit=1000");
+    auto page = [&](const std::string& next_link) -> absl::StatusOr<ListingPage> {
+      // The token goes only to the ads host, wherever a next_link points.
+      if (!next_link.empty() && !absl::StartsWith(next_link, call.endpoints.ads + "/")) {
+        return Retryable(absl::StrCat(what, ": next_link leaves ", call.endpoints.ads),
+                         "unreadable_listing");
+      }
+      ASSIGN_OR_RETURN(Json answer, Send(call, "GET", next_link.empty() ? first : next_link,
+                                         Json(), true, what));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(Json items, ListedItems(answer, plural, what));
+      for (const Json& item : items) listed.items.push_back(JsonMember(item, singular));
+      listed.next = JsonString(JsonMember(answer, "paging"), "next_link");
+      return listed;
+    };
+    return FindInListing(page, match, what);
   }
 
-  // Creates campaign → ad squad → ad; with `resume` (reconcile), finds each by name under
-  // its parent first and creates only what is missing; the campaign must exist.
-  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
+  // The level `what` of the chain under `path` ("adaccounts/1/campaigns"): the entity
+  // listed there named the boost's name, else the one POST `path` {<plural>: [body]} makes.
+  static BoostLevel Level(ActionCall& call, std::string what, std::string path,
+                          std::string plural, std::string singular, Json body) {
+    BoostLevel level;
+    level.what = std::move(what);
+    level.find = [&call, path, plural, singular] {
+      const std::string name = BoostName(call);
+      return FindEntity(call, path, plural, singular,
+                        [&name](const Json& e) { return JsonString(e, "name") == name; });
+    };
+    level.create = [&call, path, plural, singular, body = std::move(body)] {
+      return Call(call, "POST", path, {{plural, Json::array({body})}}, false, plural, singular);
+    };
+    return level;
+  }
+
+  // Campaign → ad squad → ad, each found by name under its parent or created
+  // (workers/common/boost_chain.h).
+  absl::StatusOr<Json> Boost(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string account, Account(call));
     ASSIGN_OR_RETURN(std::string creative, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
     ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
     ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
-    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
-    auto named = [&name](const Json& e) { return JsonString(e, "name") == name; };
-    std::string campaign_id;
-    if (resume) {
-      ASSIGN_OR_RETURN(std::optional<Json> found,
-                       FindEntity(call, absl::StrCat("adaccounts/", account, "/campaigns"),
-                                  "campaigns", "campaign", named));
-      if (!found.has_value()) {
-        return OutcomeUnknown(absl::StrCat("snapchat.boost: not found: no campaign named '",
-                                           name, "', so the boost never started"),
-                              "not_found");
-      }
-      campaign_id = JsonString(*found, "id");
-    } else {
-      ASSIGN_OR_RETURN(Json campaign,
-                       Call(call, "POST", absl::StrCat("adaccounts/", account, "/campaigns"),
-                            {{"campaigns", Json::array({{{"name", name},
-                                                         {"ad_account_id", account},
-                                                         {"status", "ACTIVE"},
-                                                         {"start_time", Rfc3339(call.now())}}})}},
-                            false, "campaigns", "campaign"));
-      campaign_id = JsonString(campaign, "id");
-    }
-    std::optional<Json> squad;
-    if (resume) {
-      ASSIGN_OR_RETURN(squad, FindEntity(call, absl::StrCat("campaigns/", campaign_id, "/adsquads"),
-                                         "adsquads", "adsquad", named));
-    }
-    if (squad.has_value()) {
-      budget = MoneyFromMicros(static_cast<int64_t>(JsonNumber(*squad, "daily_budget_micro")),
-                               currency);
-    } else {
-      Json body = {{"campaign_id", campaign_id}, {"name", name}, {"type", "SNAP_ADS"},
-                   {"placement_v2", {{"config", "AUTOMATIC"}}}, {"optimization_goal", "SWIPES"},
-                   {"auto_bid", true}, {"bid_micro", 1'000'000}, {"billing_event", "IMPRESSION"},
-                   {"daily_budget_micro", budget.micros},
-                   {"targeting", {{"geos", Json::array({{{"country_code", "us"}}})}}},
-                   {"status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
-      if (end.has_value()) body["end_time"] = Rfc3339(*end);
-      ASSIGN_OR_RETURN(squad,
-                       Call(call, "POST", absl::StrCat("campaigns/", campaign_id, "/adsquads"),
-                            {{"adsquads", Json::array({body})}}, false, "adsquads", "adsquad"));
-    }
-    const std::string squad_id = JsonString(*squad, "id");
-    std::optional<Json> ad;
-    if (resume) {
-      ASSIGN_OR_RETURN(ad, FindEntity(call, absl::StrCat("adsquads/", squad_id, "/ads"), "ads",
-                                      "ad", named));
-    }
-    if (!ad.has_value()) {
-      ASSIGN_OR_RETURN(ad, Call(call, "POST", absl::StrCat("adsquads/", squad_id, "/ads"),
-                                {{"ads", Json::array({{{"ad_squad_id", squad_id},
-                                                       {"creative_id", creative},
-                                                       {"name", name}, {"type", "SNAP_AD"},
-                                                       {"status", "ACTIVE"}}})}},
-                                false, "ads", "ad"));
-    }
+    const std::string name = BoostName(call);
+    BoostChain chain(call);
+    ASSIGN_OR_RETURN(Json campaign,
+                     chain.Campaign(Level(call, "campaign",
+                                          absl::StrCat("adaccounts/", account, "/campaigns"),
+                                          "campaigns", "campaign",
+                                          {{"name", name}, {"ad_account_id", account},
+                                           {"status", "ACTIVE"},
+                                           {"start_time", Rfc3339(call.now())}})));
+    const std::string campaign_id = JsonString(campaign, "id");
+    Json squad_body = {{"campaign_id", campaign_id}, {"name", name}, {"type", "SNAP_ADS"},
+                       {"placement_v2", {{"config", "AUTOMATIC"}}},
+                       {"optimization_goal", "SWIPES"}, {"auto_bid", true},
+                       {"bid_micro", 1'000'000}, {"billing_event", "IMPRESSION"},
+                       {"daily_budget_micro", budget.micros},
+                       {"targeting", {{"geos", Json::array({{{"country_code", "us"}}})}}},
+                       {"status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
+    if (end.has_value()) squad_body["end_time"] = Rfc3339(*end);
+    ASSIGN_OR_RETURN(Json squad, chain.FindOrCreate(Level(
+                                     call, "ad squad", absl::StrCat("campaigns/", campaign_id,
+                                                                    "/adsquads"),
+                                     "adsquads", "adsquad", squad_body)));
+    const std::string squad_id = JsonString(squad, "id");
+    ASSIGN_OR_RETURN(Json ad, chain.FindOrCreate(Level(
+                                  call, "ad", absl::StrCat("adsquads/", squad_id, "/ads"), "ads",
+                                  "ad",
+                                  {{"ad_squad_id", squad_id}, {"creative_id", creative},
+                                   {"name", name}, {"type", "SNAP_AD"}, {"status", "ACTIVE"}})));
+    // The budget as the ad squad holds it (this attempt's, or an earlier one's).
+    budget = MoneyFromMicros(static_cast<int64_t>(JsonNumber(squad, "daily_budget_micro",
+                                                             static_cast<double>(budget.micros))),
+                             currency);
     Json out = BudgetOutput(budget);
     out.update({{"campaign_id", campaign_id}, {"ad_set_id", squad_id},
-                {"ad_id", JsonString(*ad, "id")}, {"status", std::string(kActive)}});
+                {"ad_id", JsonString(ad, "id")}, {"status", std::string(kActive)}});
     return out;
   }
 

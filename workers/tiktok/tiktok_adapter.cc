@@ -6,10 +6,12 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
+#include "workers/common/boost_chain.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -54,9 +56,9 @@ class TikTokAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
-        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
+    // A boost's reconcile is the same find-or-create walk.
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); },
+             [this](ActionCall& c) { return Boost(c); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "DISABLE"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ENABLE"); });
@@ -251,108 +253,113 @@ class TikTokAdapter final : public AdapterBase {
   }
 
   // The first object `path` ("campaign/get/", "adgroup/get/", "ad/get/") lists under
-  // `filtering` for which `match` holds; nullopt if none.
+  // `filtering` for which `match` holds, read page by page (`page` up to
+  // page_info.total_page); nullopt if no page holds one.
   static absl::StatusOr<std::optional<Json>> FindObject(
       ActionCall& call, absl::string_view path, const Json& filtering,
       const std::function<bool(const Json&)>& match) {
-    ASSIGN_OR_RETURN(Json got, Business(call, "GET", path, {{"filtering", filtering.dump()},
-                                                            {"page_size", 1000}}));
-    const Json& list = JsonMember(got, "list");
-    for (const Json& item : list.is_array() ? list : Json::array()) {
-      if (match(item)) return std::optional<Json>(item);
-    }
-    return std::optional<Json>();
+    const std::string what = absl::StrCat(call.input.action(), ": GET ", path);
+    auto page = [&](const std::string& next) -> absl::StatusOr<ListingPage> {
+      int64_t number = 1;
+      if (!next.empty() && !absl::SimpleAtoi(next, &number)) number = 1;
+      ASSIGN_OR_RETURN(Json got, Business(call, "GET", path, {{"filtering", filtering.dump()},
+                                                              {"page", number},
+                                                              {"page_size", 1000}}));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(got, "list", what));
+      if (number < JsonNumber(JsonMember(got, "page_info"), "total_page", 1)) {
+        listed.next = absl::StrCat(number + 1);
+      }
+      return listed;
+    };
+    return FindInListing(page, match, what);
   }
 
   static std::string Id(const Json& object, absl::string_view field) {
     return JsonString(object, field);
   }
 
-  // Creates campaign → ad group → ad; with `resume` (reconcile), finds each by name under
-  // its parent first and creates only what is missing; the campaign must exist.
-  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
+  // The level of the chain for `kind` ("campaign", "adgroup", "ad"): the first object
+  // <kind>/get/ lists under `filtering` whose <kind>_name is the boost's name, else the one
+  // <kind>/create/ makes from `body` (its id as <kind>_id).
+  static BoostLevel Level(ActionCall& call, const std::string& kind, Json filtering, Json body) {
+    BoostLevel level;
+    level.what = kind;
+    level.id_field = kind + "_id";
+    level.find = [&call, kind, filtering = std::move(filtering)] {
+      const std::string name = BoostName(call);
+      return FindObject(call, kind + "/get/", filtering, [&](const Json& item) {
+        return JsonString(item, kind + "_name") == name;
+      });
+    };
+    level.create = [&call, kind, body = std::move(body)]() -> absl::StatusOr<Json> {
+      ASSIGN_OR_RETURN(Json made, Business(call, "POST", kind + "/create/", body));
+      // ad/create/ answers the ids of the ads it made.
+      const Json& ad_ids = JsonMember(made, "ad_ids");
+      if (ad_ids.is_array() && !ad_ids.empty()) {
+        made["ad_id"] = JsonString(Json{{"i", ad_ids[0]}}, "i");
+      }
+      return made;
+    };
+    return level;
+  }
+
+  // Campaign → ad group → ad, each found by name under its parent or created
+  // (workers/common/boost_chain.h).
+  absl::StatusOr<Json> Boost(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string video, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency("USD"));
     ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
     budget = RoundToMinorUnit(budget);
     ASSIGN_OR_RETURN(std::optional<absl::Time> end, call.input.EndTime(call.now()));
-    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
+    const std::string name = BoostName(call);
+    BoostChain chain(call);
+    ASSIGN_OR_RETURN(Json campaign,
+                     chain.Campaign(Level(call, "campaign", {{"campaign_name", name}},
+                                          {{"campaign_name", name},
+                                           {"objective_type", "TRAFFIC"},
+                                           {"budget_mode", "BUDGET_MODE_INFINITE"}})));
+    const std::string campaign_id = Id(campaign, "campaign_id");
+    ASSIGN_OR_RETURN(Json adgroup,
+                     chain.FindOrCreate(Level(call, "adgroup",
+                                              {{"campaign_ids", Json::array({campaign_id})}},
+                                              AdGroupBody(call, campaign_id, budget, end))));
+    const std::string adgroup_id = Id(adgroup, "adgroup_id");
+    ASSIGN_OR_RETURN(
+        Json ad, chain.FindOrCreate(Level(
+                     call, "ad", {{"adgroup_ids", Json::array({adgroup_id})}},
+                     {{"adgroup_id", adgroup_id},
+                      {"creatives", Json::array({{{"ad_name", name}, {"ad_format", "SINGLE_VIDEO"},
+                                                  {"tiktok_item_id", video},
+                                                  {"identity_type", "AUTH_CODE"},
+                                                  {"call_to_action", "LEARN_MORE"}}})}})));
+    // The budget as the ad group holds it (this attempt's, or an earlier one's).
+    if (adgroup.contains("budget")) {
+      ASSIGN_OR_RETURN(budget, MoneyFromDouble(JsonNumber(adgroup, "budget"), currency));
+      budget = RoundToMinorUnit(budget);
+    }
+    Json out = BudgetOutput(budget);
+    out.update({{"campaign_id", campaign_id}, {"ad_set_id", adgroup_id},
+                {"ad_id", Id(ad, "ad_id")}, {"status", std::string(kActive)}});
+    return out;
+  }
+
+  static Json AdGroupBody(const ActionCall& call, const std::string& campaign_id,
+                          const Money& budget, const std::optional<absl::Time>& end) {
     auto tiktok_time = [](absl::Time t) {
       return absl::FormatTime("%Y-%m-%d %H:%M:%S", t, absl::UTCTimeZone());
     };
-    auto named = [&name](const char* field) {
-      return [&name, field](const Json& item) { return JsonString(item, field) == name; };
-    };
-    std::string campaign_id;
-    if (resume) {
-      ASSIGN_OR_RETURN(std::optional<Json> found,
-                       FindObject(call, "campaign/get/", {{"campaign_name", name}},
-                                  named("campaign_name")));
-      if (!found.has_value()) {
-        return OutcomeUnknown(absl::StrCat("tiktok.boost: not found: no campaign named '", name,
-                                           "', so the boost never started"),
-                              "not_found");
-      }
-      campaign_id = Id(*found, "campaign_id");
-    } else {
-      ASSIGN_OR_RETURN(Json campaign, Business(call, "POST", "campaign/create/",
-                                               {{"campaign_name", name},
-                                                {"objective_type", "TRAFFIC"},
-                                                {"budget_mode", "BUDGET_MODE_INFINITE"}}));
-      campaign_id = Id(campaign, "campaign_id");
-    }
-    std::optional<Json> adgroup_found;
-    if (resume) {
-      ASSIGN_OR_RETURN(adgroup_found,
-                       FindObject(call, "adgroup/get/",
-                                  {{"campaign_ids", Json::array({campaign_id})}},
-                                  named("adgroup_name")));
-    }
-    std::string adgroup_id;
-    if (adgroup_found.has_value()) {
-      adgroup_id = Id(*adgroup_found, "adgroup_id");
-      ASSIGN_OR_RETURN(budget, MoneyFromDouble(JsonNumber(*adgroup_found, "budget"), currency));
-      budget = RoundToMinorUnit(budget);
-    } else {
-      Json body = {{"campaign_id", campaign_id}, {"adgroup_name", name},
-                   {"placement_type", "PLACEMENT_TYPE_NORMAL"},
-                   {"placements", Json::array({"PLACEMENT_TIKTOK"})},
-                   {"location_ids", Json::array({"6252001"})},
-                   {"budget_mode", "BUDGET_MODE_DAY"}, {"budget", budget.units()},
-                   {"schedule_type", end.has_value() ? "SCHEDULE_START_END"
-                                                     : "SCHEDULE_FROM_NOW"},
-                   {"schedule_start_time", tiktok_time(call.now())},
-                   {"optimization_goal", "CLICK"}, {"billing_event", "CPC"},
-                   {"bid_type", "BID_TYPE_NO_BID"}, {"operation_status", "ENABLE"}};
-      if (end.has_value()) body["schedule_end_time"] = tiktok_time(*end);
-      ASSIGN_OR_RETURN(Json adgroup, Business(call, "POST", "adgroup/create/", body));
-      adgroup_id = Id(adgroup, "adgroup_id");
-    }
-    std::optional<Json> ad_found;
-    if (resume) {
-      ASSIGN_OR_RETURN(ad_found, FindObject(call, "ad/get/",
-                                            {{"adgroup_ids", Json::array({adgroup_id})}},
-                                            named("ad_name")));
-    }
-    std::string ad_id;
-    if (ad_found.has_value()) {
-      ad_id = Id(*ad_found, "ad_id");
-    } else {
-      ASSIGN_OR_RETURN(Json ad, Business(call, "POST", "ad/create/",
-                                         {{"adgroup_id", adgroup_id},
-                                          {"creatives", Json::array({{{"ad_name", name},
-                                                                      {"ad_format", "SINGLE_VIDEO"},
-                                                                      {"tiktok_item_id", video},
-                                                                      {"identity_type", "AUTH_CODE"},
-                                                                      {"call_to_action",
-                                                                       "LEARN_MORE"}}})}}));
-      const Json& ad_ids = JsonMember(ad, "ad_ids");
-      ad_id = ad_ids.is_array() && !ad_ids.empty() ? JsonString(Json{{"i", ad_ids[0]}}, "i") : "";
-    }
-    Json out = BudgetOutput(budget);
-    out.update({{"campaign_id", campaign_id}, {"ad_set_id", adgroup_id}, {"ad_id", ad_id},
-                {"status", std::string(kActive)}});
-    return out;
+    Json body = {{"campaign_id", campaign_id}, {"adgroup_name", BoostName(call)},
+                 {"placement_type", "PLACEMENT_TYPE_NORMAL"},
+                 {"placements", Json::array({"PLACEMENT_TIKTOK"})},
+                 {"location_ids", Json::array({"6252001"})},
+                 {"budget_mode", "BUDGET_MODE_DAY"}, {"budget", budget.units()},
+                 {"schedule_type", end.has_value() ? "SCHEDULE_START_END" : "SCHEDULE_FROM_NOW"},
+                 {"schedule_start_time", tiktok_time(call.now())},
+                 {"optimization_goal", "CLICK"}, {"billing_event", "CPC"},
+                 {"bid_type", "BID_TYPE_NO_BID"}, {"operation_status", "ENABLE"}};
+    if (end.has_value()) body["schedule_end_time"] = tiktok_time(*end);
+    return body;
   }
 
   static absl::StatusOr<Json> AdGroup(ActionCall& call, const std::string& adgroup) {

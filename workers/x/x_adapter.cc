@@ -10,6 +10,7 @@
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
+#include "workers/common/boost_chain.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -60,9 +61,9 @@ class XAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
-    Register(
-        "boost", false, [this](ActionCall& c) { return Boost(c, /*resume=*/false); },
-        [this](ActionCall& c) { return Boost(c, /*resume=*/true); });
+    // A boost's reconcile is the same find-or-create walk.
+    Register("boost", false, [this](ActionCall& c) { return Boost(c); },
+             [this](ActionCall& c) { return Boost(c); });
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
@@ -142,44 +143,77 @@ class XAdapter final : public AdapterBase {
 
   // --- Ads -----------------------------------------------------------------------------
 
+  // The X Ads API takes its parameters in the query string.
+  using Query = std::vector<std::pair<std::string, std::string>>;
+
   static absl::StatusOr<std::string> AdsUrl(const ActionCall& call, absl::string_view path) {
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ads_account_id"));
     return absl::StrCat(call.endpoints.ads, "/", call.options.x_ads_version, "/accounts/",
                         account, "/", path);
   }
 
-  // The X Ads API takes its parameters in the query string.
-  static absl::StatusOr<Json> AdsCall(ActionCall& call, ApiSession& session,
-                                      absl::string_view method, absl::string_view path,
-                                      const std::vector<std::pair<std::string, std::string>>& q,
-                                      bool idempotent) {
+  // One call; returns the whole answer.
+  static absl::StatusOr<Json> AdsAnswer(ActionCall& call, ApiSession& session,
+                                        absl::string_view method, absl::string_view path,
+                                        const Query& q, bool idempotent) {
     ASSIGN_OR_RETURN(std::string url, AdsUrl(call, path));
     if (!q.empty()) absl::StrAppend(&url, "?", FormEncode(q));
     HttpRequest request{.method = std::string(method), .url = url,
                         .timeout = call.options.request_timeout, .idempotent = idempotent};
-    ASSIGN_OR_RETURN(Json body, session.SendJson(std::move(request),
-                                                 absl::StrCat(call.input.action(), ": ", method,
-                                                              " ", path)));
+    return session.SendJson(std::move(request),
+                            absl::StrCat(call.input.action(), ": ", method, " ", path));
+  }
+
+  // As AdsAnswer; returns its "data".
+  static absl::StatusOr<Json> AdsCall(ActionCall& call, ApiSession& session,
+                                      absl::string_view method, absl::string_view path,
+                                      const Query& q, bool idempotent) {
+    ASSIGN_OR_RETURN(Json body, AdsAnswer(call, session, method, path, q, idempotent));
     return JsonMember(body, "data");
   }
 
   // The first object of `path` ("campaigns", "line_items", "promoted_tweets") listed with
-  // `query` for which `match` holds; nullopt if none.
+  // `query` for which `match` holds, read page by page (`cursor` / `next_cursor`); nullopt
+  // if a complete listing holds none.
   static absl::StatusOr<std::optional<Json>> FindAdsEntity(
-      ActionCall& call, ApiSession& session, absl::string_view path,
-      const std::vector<std::pair<std::string, std::string>>& query,
+      ActionCall& call, ApiSession& session, absl::string_view path, const Query& query,
       const std::function<bool(const Json&)>& match) {
-    ASSIGN_OR_RETURN(Json list, AdsCall(call, session, "GET", path, query, true));
-    for (const Json& item : list.is_array() ? list : Json::array()) {
-      if (match(item)) return std::optional<Json>(item);
-    }
-    return std::optional<Json>();
+    const std::string what = absl::StrCat(call.input.action(), ": GET ", path);
+    auto page = [&](const std::string& cursor) -> absl::StatusOr<ListingPage> {
+      Query q = query;
+      q.emplace_back("count", "1000");
+      if (!cursor.empty()) q.emplace_back("cursor", cursor);
+      ASSIGN_OR_RETURN(Json answer, AdsAnswer(call, session, "GET", path, q, true));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "data", what));
+      listed.next = JsonString(answer, "next_cursor");  // null after the last page
+      return listed;
+    };
+    return FindInListing(page, match, what);
   }
 
-  // Creates campaign → line item → promoted tweet; with `resume` (reconcile), finds each by
-  // its name (the promoted tweet by its tweet) under its parent first and creates only what
-  // is missing; the campaign must exist.
-  absl::StatusOr<Json> Boost(ActionCall& call, bool resume) {
+  // The level `what` of the chain: the first object of `path` listed with `query` that
+  // `match` accepts, else the one POST `path` with `create` makes.
+  static BoostLevel Level(ActionCall& call, ApiSession& session, std::string what,
+                          std::string path, Query query, std::function<bool(const Json&)> match,
+                          Query create) {
+    BoostLevel level;
+    level.what = std::move(what);
+    level.find = [&call, &session, path, query = std::move(query), match = std::move(match)] {
+      return FindAdsEntity(call, session, path, query, match);
+    };
+    level.create = [&call, &session, path, create = std::move(create)]() -> absl::StatusOr<Json> {
+      ASSIGN_OR_RETURN(Json made, AdsCall(call, session, "POST", path, create, false));
+      // promoted_tweets answers the list of what it promoted.
+      if (made.is_array()) return made.empty() ? Json::object() : made[0];
+      return made;
+    };
+    return level;
+  }
+
+  // Campaign → line item → promoted tweet, each found or created
+  // (workers/common/boost_chain.h); the promoted tweet is known by its tweet.
+  absl::StatusOr<Json> Boost(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string tweet, call.input.RequiredString("post_id"));
     ASSIGN_OR_RETURN(std::string currency, call.input.Currency(call.account.Get("currency").empty()
                                                                    ? "USD"
@@ -189,67 +223,41 @@ class XAdapter final : public AdapterBase {
     ASSIGN_OR_RETURN(std::string funding, call.account.Require("funding_instrument_id"));
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
-    const std::string name = absl::StrCat("Fanfare ", ClientReference(call.ctx.idempotency_key()));
-    auto named = [&name](const Json& item) { return JsonString(item, "name") == name; };
-    std::string campaign_id;
-    if (resume) {
-      ASSIGN_OR_RETURN(std::optional<Json> found,
-                       FindAdsEntity(call, session, "campaigns",
-                                     {{"q", name}, {"count", "1000"}}, named));
-      if (!found.has_value()) {
-        return OutcomeUnknown(absl::StrCat("x.boost: not found: no campaign named '", name,
-                                           "', so the boost never started"),
-                              "not_found");
-      }
-      campaign_id = JsonString(*found, "id");
-      budget = MoneyFromMicros(
-          static_cast<int64_t>(JsonNumber(*found, "daily_budget_amount_local_micro",
-                                          static_cast<double>(budget.micros))),
-          currency);
-    } else {
-      std::vector<std::pair<std::string, std::string>> q = {
-          {"name", name}, {"funding_instrument_id", funding},
-          {"daily_budget_amount_local_micro", absl::StrCat(budget.micros)},
-          {"entity_status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
-      if (end.has_value()) q.emplace_back("end_time", Rfc3339(*end));
-      ASSIGN_OR_RETURN(Json campaign, AdsCall(call, session, "POST", "campaigns", q, false));
-      campaign_id = JsonString(campaign, "id");
-    }
-    std::optional<Json> line_item;
-    if (resume) {
-      ASSIGN_OR_RETURN(line_item, FindAdsEntity(call, session, "line_items",
-                                                {{"campaign_ids", campaign_id}}, named));
-    }
-    if (!line_item.has_value()) {
-      ASSIGN_OR_RETURN(line_item,
-                       AdsCall(call, session, "POST", "line_items",
-                               {{"campaign_id", campaign_id}, {"name", name},
-                                {"objective", "WEBSITE_CLICKS"},
-                                {"product_type", "PROMOTED_TWEETS"},
-                                {"placements", "ALL_ON_TWITTER"}, {"bid_strategy", "AUTO"},
-                                {"entity_status", "ACTIVE"}},
-                               false));
-    }
-    const std::string line_item_id = JsonString(*line_item, "id");
-    std::optional<Json> promoted;
-    if (resume) {
-      ASSIGN_OR_RETURN(promoted,
-                       FindAdsEntity(call, session, "promoted_tweets",
-                                     {{"line_item_ids", line_item_id}},
-                                     [&tweet](const Json& item) {
-                                       return JsonString(item, "tweet_id") == tweet;
-                                     }));
-    }
-    if (!promoted.has_value()) {
-      ASSIGN_OR_RETURN(Json made,
-                       AdsCall(call, session, "POST", "promoted_tweets",
-                               {{"line_item_id", line_item_id}, {"tweet_ids", tweet}}, false));
-      promoted = made.is_array() && !made.empty() ? made[0] : Json::object();
-    }
+    const std::string name = BoostName(call);
+    auto named = [name](const Json& item) { return JsonString(item, "name") == name; };
+    Query campaign_query = {{"name", name}, {"funding_instrument_id", funding},
+                            {"daily_budget_amount_local_micro", absl::StrCat(budget.micros)},
+                            {"entity_status", "ACTIVE"}, {"start_time", Rfc3339(call.now())}};
+    if (end.has_value()) campaign_query.emplace_back("end_time", Rfc3339(*end));
+    BoostChain chain(call);
+    ASSIGN_OR_RETURN(Json campaign, chain.Campaign(Level(call, session, "campaign", "campaigns",
+                                                         {{"q", name}}, named, campaign_query)));
+    const std::string campaign_id = JsonString(campaign, "id");
+    ASSIGN_OR_RETURN(
+        Json line_item,
+        chain.FindOrCreate(Level(call, session, "line item", "line_items",
+                                 {{"campaign_ids", campaign_id}}, named,
+                                 {{"campaign_id", campaign_id}, {"name", name},
+                                  {"objective", "WEBSITE_CLICKS"},
+                                  {"product_type", "PROMOTED_TWEETS"},
+                                  {"placements", "ALL_ON_TWITTER"}, {"bid_strategy", "AUTO"},
+                                  {"entity_status", "ACTIVE"}})));
+    const std::string line_item_id = JsonString(line_item, "id");
+    ASSIGN_OR_RETURN(
+        Json promoted,
+        chain.FindOrCreate(Level(
+            call, session, "promoted tweet", "promoted_tweets", {{"line_item_ids", line_item_id}},
+            [tweet](const Json& item) { return JsonString(item, "tweet_id") == tweet; },
+            {{"line_item_id", line_item_id}, {"tweet_ids", tweet}})));
+    // The budget as the campaign holds it (this attempt's, or an earlier one's).
+    budget = MoneyFromMicros(
+        static_cast<int64_t>(JsonNumber(campaign, "daily_budget_amount_local_micro",
+                                        static_cast<double>(budget.micros))),
+        currency);
     Json out = BudgetOutput(budget);
     out.update({{"campaign_id", campaign_id}, {"ad_set_id", campaign_id},
                 {"line_item_id", line_item_id}, {"ad_id", line_item_id},
-                {"promoted_tweet_id", JsonString(*promoted, "id")},
+                {"promoted_tweet_id", JsonString(promoted, "id")},
                 {"status", std::string(kActive)}});
     return out;
   }

@@ -48,17 +48,7 @@ class AdsTest : public ::testing::TestWithParam<AdNetwork> {
 
   // A post the network can promote, published now.
   Json Publish(const std::string& text) {
-    Json input = {{"text", text}, {"link", "https://acme.example/rocket"}};
-    if (network() == "instagram") {
-      input = {{"text", text},
-               {"media", Json::array({{{"url", "https://cdn.acme.example/a.jpg"},
-                                       {"type", "image"}}})}};
-    } else if (network() == "tiktok") {
-      input = {{"video_url", h_.MediaUrl(300 * 1024)}, {"caption", text}};
-    } else if (network() == "snapchat") {
-      input["media"] = Json::array({{{"url", h_.MediaUrl(64 * 1024)}, {"type", "video"}}});
-    }
-    absl::StatusOr<Json> post = h_.Run(network(), "publish", input);
+    absl::StatusOr<Json> post = h_.PublishPromotable(network(), text);
     EXPECT_TRUE(post.ok()) << post.status();
     return post.ok() ? *post : Json();
   }

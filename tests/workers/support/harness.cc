@@ -100,6 +100,28 @@ std::vector<Json> Harness::Posts(const std::string& network) {
   return std::vector<Json>(posts.begin(), posts.end());
 }
 
+std::vector<Json> Harness::AdObjects(const std::string& network, const std::string& client_ref) {
+  std::string path = "/_sandbox/ads?network=" + network;
+  if (!client_ref.empty()) absl::StrAppend(&path, "&client_ref=", client_ref);
+  Json ads = Control("GET", path)["ads"];
+  return std::vector<Json>(ads.begin(), ads.end());
+}
+
+absl::StatusOr<Json> Harness::PublishPromotable(const std::string& network,
+                                                const std::string& text) {
+  Json input = {{"text", text}, {"link", "https://acme.example/rocket"}};
+  if (network == "instagram") {
+    input = {{"text", text},
+             {"media", Json::array({{{"url", "https://cdn.acme.example/a.jpg"},
+                                     {"type", "image"}}})}};
+  } else if (network == "tiktok") {
+    input = {{"video_url", MediaUrl(300 * 1024)}, {"caption", text}};
+  } else if (network == "snapchat") {
+    input["media"] = Json::array({{{"url", MediaUrl(64 * 1024)}, {"type", "video"}}});
+  }
+  return Run(network, "publish", input);
+}
+
 std::string Harness::MediaUrl(int64_t bytes) const {
   return absl::StrCat(sandbox_->BaseUrl(), "/_sandbox/media/film.mp4?bytes=", bytes);
 }

@@ -47,6 +47,12 @@ class Harness {
   // The sandbox's control API.
   Json Control(const std::string& method, const std::string& path, const Json& body = nullptr);
   std::vector<Json> Posts(const std::string& network);
+  // The sandbox's ad objects of `network`; with `client_ref`, only those a boost with that
+  // client reference made (GET /_sandbox/ads?client_ref=).
+  std::vector<Json> AdObjects(const std::string& network, const std::string& client_ref = "");
+  // Publishes, now, a post of `network` that a boost can promote (with the media the
+  // network needs), as the default account.
+  absl::StatusOr<Json> PublishPromotable(const std::string& network, const std::string& text);
   // A media URL served by the sandbox (`bytes` long).
   std::string MediaUrl(int64_t bytes) const;
 
