@@ -7,13 +7,12 @@
 namespace fanfare::workers {
 namespace {
 
-constexpr absl::string_view kNotFound = "not_found";
 constexpr int kMaxListingPages = 100;
 
 // The coordinator takes "not_found" for "the boost never started": a network's failure that
 // happens to carry that code must not pass for Campaign's own answer.
 absl::Status NeverNotFound(const absl::Status& status) {
-  if (status.ok() || ToTaskFailure(status).code() != kNotFound) return status;
+  if (status.ok() || ToTaskFailure(status).code() != kNotFoundCode) return status;
   return Recode(status, "network_not_found");
 }
 
@@ -27,10 +26,9 @@ absl::StatusOr<Json> BoostChain::Campaign(const BoostLevel& level) {
   ASSIGN_OR_RETURN(std::optional<Json> found, Find(level));
   if (found.has_value()) return *std::move(found);
   if (call_.ctx.is_reconcile()) {
-    return OutcomeUnknown(absl::StrCat(call_.input.action(), ": not found: no ", level.what,
-                                       " named '", BoostName(call_),
-                                       "', so the boost never started"),
-                          kNotFound);
+    return ReconcileNotFound(absl::StrCat(call_.input.action(), ": not found: no ", level.what,
+                                          " named '", BoostName(call_),
+                                          "', so the boost never started"));
   }
   return Create(level);
 }

@@ -22,9 +22,11 @@
 // attempts create in the same order, so nothing of an earlier attempt can hang under an
 // object that did not exist before this one.
 //
-// What this cannot guarantee: a network that lists an object only some time after accepting
-// it (read-after-write lag) makes a just-made object look absent; and two attempts of one step
-// running at the same time (a lease lost but its worker still running) can both find nothing.
+// What this cannot guarantee alone: a network that lists an object only some time after
+// accepting it (read-after-write lag) makes a just-made object look absent; and two attempts
+// of one step running at the same time could both find nothing — which the lease fence
+// prevents (TaskContext::BeforeWrite: a lost attempt stops writing before the coordinator
+// starts its successor; docs/architecture.md, Fencing).
 //
 // Not thread-safe; one per boost attempt.
 #ifndef FANFARE_WORKERS_COMMON_BOOST_CHAIN_H_

@@ -100,9 +100,8 @@ class FacebookAdapter final : public AdapterBase {
       const std::string id = JsonString(post, "id");
       return PublishOutput("facebook", id, PostUrl(id), created);
     }
-    return OutcomeUnknown("facebook.publish: not found: no post with this message on the Page "
-                          "in the look-back window",
-                          "not_found");
+    return ReconcileNotFound("facebook.publish: not found: no post with this message on the Page "
+                          "in the look-back window");
   }
 
   absl::StatusOr<Json> Insights(ActionCall& call) {

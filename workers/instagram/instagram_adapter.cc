@@ -159,8 +159,8 @@ class InstagramAdapter final : public AdapterBase {
       if (JsonString(m, "caption") != caption || created < oldest) continue;
       return PublishOutput("instagram", JsonString(m, "id"), JsonString(m, "permalink"), created);
     }
-    return OutcomeUnknown("instagram.publish: not found: no media with this caption in the "
-                          "look-back window", "not_found");
+    return ReconcileNotFound("instagram.publish: not found: no media with this caption in the "
+                          "look-back window");
   }
 
   absl::StatusOr<Json> Insights(ActionCall& call) {

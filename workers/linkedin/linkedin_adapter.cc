@@ -180,8 +180,8 @@ class LinkedInAdapter final : public AdapterBase {
       const std::string urn = JsonString(p, "id");
       return PublishOutput("linkedin", urn, PostUrl(urn), created);
     }
-    return OutcomeUnknown("linkedin.publish: not found: no post with this commentary in the "
-                          "look-back window", "not_found");
+    return ReconcileNotFound("linkedin.publish: not found: no post with this commentary in the "
+                          "look-back window");
   }
 
   absl::StatusOr<Json> Insights(ActionCall& call) {

@@ -169,8 +169,7 @@ class SnapchatAdapter final : public AdapterBase {
       return PublishOutput("snapchat", JsonString(c, "id"),
                            CreativeUrl(account, JsonString(c, "id")), created);
     }
-    return OutcomeUnknown(absl::StrCat("snapchat.publish: not found: no creative named ", ref),
-                          "not_found");
+    return ReconcileNotFound(absl::StrCat("snapchat.publish: not found: no creative named ", ref));
   }
 
   // The first `singular` entity GET `path` lists for which `match` holds, read page by page

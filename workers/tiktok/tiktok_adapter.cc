@@ -192,8 +192,8 @@ class TikTokAdapter final : public AdapterBase {
       if (JsonString(v, "title") != caption || created < oldest) continue;
       return PublishOutput("tiktok", JsonString(v, "id"), JsonString(v, "share_url"), created);
     }
-    return OutcomeUnknown("tiktok.publish: not found: no video with this caption in the "
-                          "look-back window", "not_found");
+    return ReconcileNotFound("tiktok.publish: not found: no video with this caption in the "
+                          "look-back window");
   }
 
   absl::StatusOr<Json> Insights(ActionCall& call) {

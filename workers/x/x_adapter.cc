@@ -137,8 +137,8 @@ class XAdapter final : public AdapterBase {
       }
       return PublishOutput("x", JsonString(t, "id"), Url(call, JsonString(t, "id")), created);
     }
-    return OutcomeUnknown("x.publish: not found: no tweet with this text in the look-back "
-                          "window", "not_found");
+    return ReconcileNotFound("x.publish: not found: no tweet with this text in the look-back "
+                          "window");
   }
 
   // --- Ads -----------------------------------------------------------------------------

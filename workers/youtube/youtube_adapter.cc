@@ -204,8 +204,8 @@ class YouTubeAdapter final : public AdapterBase {
       const std::string id = JsonString(JsonMember(s, "resourceId"), "videoId");
       return PublishOutput("youtube", id, absl::StrCat("https://www.youtube.com/watch?v=", id), at);
     }
-    return OutcomeUnknown("youtube.publish: not found: no upload with this title and "
-                          "description in the look-back window", "not_found");
+    return ReconcileNotFound("youtube.publish: not found: no upload with this title and "
+                          "description in the look-back window");
   }
 
   absl::StatusOr<Json> Insights(ActionCall& call) {
