@@ -191,10 +191,18 @@ std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
 
 void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {
   v1::HeartbeatResponse response;
+  absl::Duration granted = absl::InfiniteDuration();
   for (const v1::TaskRef& ref : request.tasks()) {
-    if (!ExtendLease(ref).has_value()) *response.add_lost() = ref;
+    const std::optional<absl::Duration> extended = ExtendLease(ref);
+    if (!extended.has_value()) {
+      *response.add_lost() = ref;
+      continue;
+    }
+    granted = std::min(granted, *extended);
   }
-  *response.mutable_lease_deadline() = ToProtoTime(clock_->Now() + options_.scheduler.lease_ttl);
+  if (granted == absl::InfiniteDuration()) granted = absl::ZeroDuration();
+  *response.mutable_lease_deadline() = ToProtoTime(clock_->Now() + granted);
+  *response.mutable_granted() = ToProtoDuration(granted);
   ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), std::move(response));
 }
 
