@@ -3,6 +3,8 @@
 #include <signal.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -21,6 +23,13 @@ absl::Status KillAndReap(std::unique_ptr<Subprocess>& process) {
   absl::StatusOr<int> code = process->Wait(kReapTimeout);
   process.reset();
   return code.ok() ? absl::OkStatus() : code.status();
+}
+
+// The last kilobyte of the file at `path`.
+std::string TailOf(const std::string& path) {
+  std::ifstream file(path);
+  std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  return text.size() > 1024 ? text.substr(text.size() - 1024) : text;
 }
 
 // The flag's name as --help spells it: "--fence-margin=1s" → "fence_margin".
@@ -52,8 +61,9 @@ absl::StatusOr<std::unique_ptr<Subprocess>> StartLogged(const std::vector<std::s
   absl::StatusOr<std::string> line = (*process)->WaitForLine(ready, timeout);
   if (!line.ok()) {
     return absl::Status(line.status().code(),
-                        absl::StrCat(argv[0], " never said '", ready, "' (see ", log_path,
-                                     "): ", line.status().message()));
+                        absl::StrCat(argv[0], " never said '", ready, "': ",
+                                     line.status().message(), "; its stderr ends:\n",
+                                     TailOf(log_path)));
   }
   if (ready_line != nullptr) *ready_line = *line;
   return process;
@@ -71,6 +81,8 @@ std::vector<std::string> FlagsKnownTo(const std::string& binary,
       absl::StrAppend(&help, *line, "\n");
     }
   }
+  // A binary that cannot even say --help keeps every flag: its start fails with the reason.
+  if (help.empty()) return flags;
   std::vector<std::string> known;
   for (const std::string& flag : flags) {
     const std::string name = FlagName(flag);

@@ -13,7 +13,8 @@
 //
 // Checked from the sandbox's own records (GET /_sandbox/posts, /_sandbox/ads,
 // /_sandbox/budgets), once nothing talks to the sandbox any more:
-//   - exactly one post per (run, network), the one the run reports (promise_checks.h);
+//   - exactly one post per (run, network), the one the run reports, and none for a publish
+//     that did not succeed (promise_checks.h);
 //   - at most one ad campaign per boost step instance (client reference), exactly one when
 //     the boost succeeded;
 //   - no Meta ad account's committed daily budget ever above its campaign's daily_max, at any
@@ -24,17 +25,18 @@
 //
 // Variants (the variables are read when the test starts):
 //   bounded, in ctest and ./dev test: 20 runs, 10 coordinator kills (two of them down for
-//     2.5 s, longer than a lease), 3 worker kills, 2 workers; under a minute on 2 cores.
+//     2.5 s, longer than a lease), 3 worker kills, 2 workers; 45–60 s on 2 cores.
 //       cd build && ctest -R crash_promises_test --output-on-failure
 //   FANFARE_CRASH_LONG=1: 100 runs (50 campaigns of 2), 120 coordinator kills (one in five
-//     down for 2.5 s), 15 worker kills, 3 workers; 5–10 minutes. Run the binary itself, as
-//     ctest would stop it at its 300 s timeout:
+//     down for 2.5 s), 15 worker kills, 3 workers; about 4–5 minutes. Run the binary itself,
+//     as ctest would stop it at its 300 s timeout:
 //       FANFARE_CRASH_LONG=1 build/tests/crash/crash_promises_test      (from the repository)
 //   FANFARE_CRASH_SEED=N     another chaos schedule and fault sampling (default 12).
 //   FANFARE_CRASH_LOG_DIR=D  keep the processes' stderr logs in D (default: a temp dir that
 //     is removed).
 //
-// The last line printed ("promises suite: …") sums up kills, faults and findings.
+// Before the failures, one line ("promises suite (…): …") sums up the kills, the faults and
+// what the sandbox holds, to be quoted.
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -80,11 +82,12 @@ struct Scale {
   int coordinator_kills;
   int worker_kills;
   int workers;
-  absl::Duration gap_min, gap_max;  // between two kills
+  absl::Duration gap_min;           // between two kills, drawn evenly from [gap_min, gap_max]
+  absl::Duration gap_max;
   absl::Duration down_max;          // a killed coordinator stays down up to this…
   int long_down_every;              // …except every n-th kill (0: never), down long_down
   absl::Duration long_down;
-  absl::Duration finish_within;     // after the last kill, for every run to end
+  absl::Duration finish_within;     // once every run is started, for every run to end
   uint64_t seed;
 };
 
@@ -96,13 +99,17 @@ uint64_t SeedFromEnv() {
 Scale ScaleFromEnv() {
   const char* long_variant = std::getenv("FANFARE_CRASH_LONG");
   if (long_variant != nullptr && std::string(long_variant) == "1") {
-    return {"long", 50, 2, 120, 15, 3, absl::Milliseconds(400), absl::Milliseconds(1200),
-            absl::Milliseconds(500), 5, absl::Milliseconds(2500), absl::Seconds(180),
-            SeedFromEnv()};
+    return {.name = "long", .campaigns = 50, .runs_per_campaign = 2, .coordinator_kills = 120,
+            .worker_kills = 15, .workers = 3, .gap_min = absl::Milliseconds(400),
+            .gap_max = absl::Milliseconds(1200), .down_max = absl::Milliseconds(500),
+            .long_down_every = 5, .long_down = absl::Milliseconds(2500),
+            .finish_within = absl::Seconds(180), .seed = SeedFromEnv()};
   }
-  return {"bounded", 20, 1, 10, 3, 2, absl::Milliseconds(600), absl::Milliseconds(1400),
-          absl::Milliseconds(500), 4, absl::Milliseconds(2500), absl::Seconds(60),
-          SeedFromEnv()};
+  return {.name = "bounded", .campaigns = 20, .runs_per_campaign = 1, .coordinator_kills = 10,
+          .worker_kills = 3, .workers = 2, .gap_min = absl::Milliseconds(600),
+          .gap_max = absl::Milliseconds(1400), .down_max = absl::Milliseconds(500),
+          .long_down_every = 4, .long_down = absl::Milliseconds(2500),
+          .finish_within = absl::Seconds(60), .seed = SeedFromEnv()};
 }
 
 std::string CampaignName(int k) { return absl::StrFormat("promise-%02d", k); }
@@ -374,11 +381,11 @@ std::vector<std::string> PromisesSuite::WorkerArgv(int i, const std::string& cre
 }
 
 void PromisesSuite::SetUp() {
-  ASSERT_TRUE(sandbox_.Start(log_dir_ + "/sandbox.log", scale_.seed).ok());
-  ASSERT_TRUE(sandbox_
-                  .Post("/_sandbox/faults",
-                        {{"network", "*"}, {"error_rate", kErrorRate}, {"drop_rate", kDropRate}})
-                  .ok());
+  absl::Status sandbox = sandbox_.Start(log_dir_ + "/sandbox.log", scale_.seed);
+  ASSERT_TRUE(sandbox.ok()) << sandbox;
+  absl::StatusOr<Json> faults = sandbox_.Post(
+      "/_sandbox/faults", {{"network", "*"}, {"error_rate", kErrorRate}, {"drop_rate", kDropRate}});
+  ASSERT_TRUE(faults.ok()) << faults.status();
   absl::Status started = coordinator_.Start();
   ASSERT_TRUE(started.ok()) << started;
   address_ = coordinator_.address();
