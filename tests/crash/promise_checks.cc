@@ -139,7 +139,7 @@ void CheckPosts(const Json& posts, const std::vector<RunReport>& runs, Findings&
   }
 }
 
-void CheckAdCampaigns(const Json& ads, const std::vector<RunReport>& runs, Findings& findings) {
+void CheckAds(const Json& ads, const std::vector<RunReport>& runs, Findings& findings) {
   std::vector<std::string>& problems = findings.ad_problems;
   std::map<std::string, BoostObjects> by_reference;
   std::vector<std::string> unnamed;
@@ -171,8 +171,9 @@ void CheckAdCampaigns(const Json& ads, const std::vector<RunReport>& runs, Findi
       const std::string where =
           absl::StrCat("run ", report.run_id, " ", step.key(), " (", reference, ", ",
                        v1::StepState_Name(step.state()), ")");
-      if (objects.campaigns.size() > 1) {
-        findings.extra_campaigns += static_cast<int>(objects.campaigns.size()) - 1;
+      findings.extra_campaigns += std::max(0, static_cast<int>(objects.campaigns.size()) - 1);
+      findings.extra_ads += std::max(0, objects.ads - 1);
+      if (objects.campaigns.size() > 1 || objects.ad_sets > 1 || objects.ads > 1) {
         problems.push_back(absl::StrCat(where, ": ", objects.campaigns.size(),
                                         " ad campaigns (", absl::StrJoin(objects.campaigns, ", "),
                                         "), ", objects.ad_sets, " ad sets, ", objects.ads,

@@ -3,7 +3,7 @@
 //
 //   Findings findings;
 //   CheckPosts(*sandbox.Get("/_sandbox/posts"), runs, findings);
-//   CheckAdCampaigns(*sandbox.Get("/_sandbox/ads"), runs, findings);
+//   CheckAds(*sandbox.Get("/_sandbox/ads"), runs, findings);
 //   CheckBudgets(*sandbox.Get("/_sandbox/budgets"), caps, findings);
 //   CheckRunsFinished(runs, kMaxAttempts, findings);
 //   // findings.post_problems, …: one line per breach, naming the run, network and objects.
@@ -55,6 +55,7 @@ struct Findings {
   int ad_campaigns = 0;      // ad campaigns the sandbox holds
   int boosts = 0;            // boost step instances that succeeded
   int extra_campaigns = 0;   // ad campaigns beyond the first per client reference
+  int extra_ads = 0;         // ads beyond the first per client reference
   // The highest daily budget an ad account ever committed and that account's cap, for the
   // account that came closest to its cap or went furthest past it.
   int64_t max_committed_micros = 0;
@@ -72,10 +73,10 @@ struct Findings {
 // text, which holds "run <run_id> ".
 void CheckPosts(const Json& posts, const std::vector<RunReport>& runs, Findings& findings);
 
-// At most one ad campaign per boost step instance, found by the client reference its name
-// carries (ClientReference(idempotency key)); exactly one, the run's own, when the boost
-// succeeded. Every ad campaign must belong to some boost of the suite.
-void CheckAdCampaigns(const Json& ads, const std::vector<RunReport>& runs, Findings& findings);
+// At most one ad campaign, one ad set and one ad per boost step instance, found by the client
+// reference their names carry (ClientReference(idempotency key)); exactly one campaign, the
+// run's own, when the boost succeeded. Every ad campaign must belong to a boost of the suite.
+void CheckAds(const Json& ads, const std::vector<RunReport>& runs, Findings& findings);
 
 // No ad account's committed daily budget ever passed its campaign's daily_max, and at the end
 // the sandbox and the coordinator's ledger agree on it.

@@ -15,8 +15,8 @@
 // /_sandbox/budgets), once nothing talks to the sandbox any more:
 //   - exactly one post per (run, network), the one the run reports, and none for a publish
 //     that did not succeed (promise_checks.h);
-//   - at most one ad campaign per boost step instance (client reference), exactly one when
-//     the boost succeeded;
+//   - at most one ad campaign, ad set and ad per boost step instance (client reference),
+//     exactly one campaign when the boost succeeded;
 //   - no Meta ad account's committed daily budget ever above its campaign's daily_max, at any
 //     instant (the sandbox recounts it at every change), and at the end the same figure as
 //     the coordinator's ledger;
@@ -526,7 +526,7 @@ Findings PromisesSuite::Check(const std::vector<RunReport>& runs) {
                         campaign.ok() ? campaign->spend().committed_daily_micros() : -1});
   }
   CheckPosts(*posts, runs, findings);
-  CheckAdCampaigns(*ads, runs, findings);
+  CheckAds(*ads, runs, findings);
   CheckBudgets(*budgets, caps, findings);
   CheckRunsFinished(runs, kMaxAttempts, findings);
   return findings;
@@ -545,7 +545,7 @@ void PromisesSuite::PrintSummary(const std::vector<RunReport>& runs, const Findi
       "kills: %d publish/boost attempts lost (UNKNOWN), %d set_budget attempts lost | sandbox: "
       "%lld requests, %lld errors injected, %lld responses dropped, %d failed attempts | "
       "posts: %d for %d successful publishes, %d extra | ad campaigns: %d for %d successful "
-      "boosts, %d extra | max committed %.2f USD a day vs cap %.2f (%d of %d accounts over; "
+      "boosts, %d extra (and %d extra ads) | max committed %.2f USD a day vs cap %.2f (%d of %d accounts over; "
       "%d guardrail events) | %.0f s\n",
       scale_.name, static_cast<unsigned long long>(scale_.seed), runs.size(), acknowledged,
       f.succeeded, f.failed_justified, f.failed_other, f.unfinished, coordinator_kills_,
@@ -553,7 +553,7 @@ void PromisesSuite::PrintSummary(const std::vector<RunReport>& runs, const Findi
       static_cast<long long>(totals.value("requests", int64_t{0})),
       static_cast<long long>(totals.value("errors_injected", int64_t{0})),
       static_cast<long long>(totals.value("responses_dropped", int64_t{0})), d.failed, f.posts,
-      f.expected_posts, f.extra_posts, f.ad_campaigns, f.boosts, f.extra_campaigns,
+      f.expected_posts, f.extra_posts, f.ad_campaigns, f.boosts, f.extra_campaigns, f.extra_ads,
       f.max_committed_micros / 1e6, f.cap_micros / 1e6, f.accounts_over_cap, scale_.campaigns,
       d.guardrails, absl::ToDoubleSeconds(took));
   std::fflush(stdout);
@@ -589,7 +589,7 @@ TEST(PromisesCrashTest, NoSecondPostNoSecondAdNoOverspendUnderKillsAndFaults) {
   suite.PrintSummary(runs, findings, absl::Now() - began);
   Report("never post twice (one post per run and network, from the sandbox's posts)",
          findings.post_problems);
-  Report("never a second ad (one ad campaign per boost, by client reference)",
+  Report("never a second ad (one ad campaign, ad set and ad per boost, by client reference)",
          findings.ad_problems);
   Report("never overspend (each Meta ad account's committed daily budget, at every change)",
          findings.budget_problems);
