@@ -24,11 +24,11 @@
 //     used up its attempts on the injected transient errors.
 //
 // Variants (the variables are read when the test starts):
-//   bounded, in ctest and ./dev test: 20 runs, 10 coordinator kills (two of them down for
-//     2.5 s, longer than a lease), 3 worker kills, 2 workers; 45–60 s on 2 cores.
+//   bounded, in ctest and ./dev test: 20 runs, 10 coordinator kills (every second one down
+//     for 2.5 s, longer than a lease), 3 worker kills, 2 workers; 35–60 s on 2 cores.
 //       cd build && ctest -R crash_promises_test --output-on-failure
-//   FANFARE_CRASH_LONG=1: 100 runs (50 campaigns of 2), 120 coordinator kills (one in five
-//     down for 2.5 s), 15 worker kills, 3 workers; about 4–5 minutes. Run the binary itself,
+//   FANFARE_CRASH_LONG=1: 100 runs (50 campaigns of 2), 120 coordinator kills (one in three
+//     down for 2.5 s), 15 worker kills, 3 workers; about 5 minutes. Run the binary itself,
 //     as ctest would stop it at its 300 s timeout:
 //       FANFARE_CRASH_LONG=1 build/tests/crash/crash_promises_test      (from the repository)
 //   FANFARE_CRASH_SEED=N     another chaos schedule and fault sampling (default 12).
@@ -102,13 +102,13 @@ Scale ScaleFromEnv() {
     return {.name = "long", .campaigns = 50, .runs_per_campaign = 2, .coordinator_kills = 120,
             .worker_kills = 15, .workers = 3, .gap_min = absl::Milliseconds(400),
             .gap_max = absl::Milliseconds(1200), .down_max = absl::Milliseconds(500),
-            .long_down_every = 5, .long_down = absl::Milliseconds(2500),
+            .long_down_every = 3, .long_down = absl::Milliseconds(2500),
             .finish_within = absl::Seconds(180), .seed = SeedFromEnv()};
   }
   return {.name = "bounded", .campaigns = 20, .runs_per_campaign = 1, .coordinator_kills = 10,
           .worker_kills = 3, .workers = 2, .gap_min = absl::Milliseconds(600),
           .gap_max = absl::Milliseconds(1400), .down_max = absl::Milliseconds(500),
-          .long_down_every = 4, .long_down = absl::Milliseconds(2500),
+          .long_down_every = 2, .long_down = absl::Milliseconds(2500),
           .finish_within = absl::Seconds(60), .seed = SeedFromEnv()};
 }
 
