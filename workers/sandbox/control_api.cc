@@ -133,6 +133,18 @@ void RegisterControl(Router& router, SandboxState& state) {
     }
     res.SetJson(200, {{"ads", ads}});
   });
+  // What each advertising account commits per day, now and at its highest (CommittedBudget).
+  router.Add("GET", "/_sandbox/budgets", [&state](const SandboxRequest&, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    Json accounts = Json::object();
+    for (const auto& [account, c] : state.committed) {
+      accounts[account] = {{"daily_budget_micros", c.daily_micros},
+                           {"max_daily_budget_micros", c.max_daily_micros},
+                           {"max_at", c.max_at == absl::InfinitePast() ? "" : Rfc3339(c.max_at)},
+                           {"changes", c.changes}};
+    }
+    res.SetJson(200, {{"accounts", accounts}, {"now", Rfc3339(state.Now())}});
+  });
   router.Add("POST", "/_sandbox/faults", [&state](const SandboxRequest& req, SandboxResponse& res) {
     absl::MutexLock lock(&state.mu);
     SetFaults(state, req.BodyJson(), res);

@@ -58,6 +58,8 @@ void CreateCampaign(SandboxState& state, const std::string& network, const std::
              .currency = AccountCurrency(act)};
   e.fields = {{"objective", Field(req, "objective")}, {"account_id", act}};
   e.objective = Field(req, "objective");
+  // Facebook and Instagram ads of one Meta ad account share its budget, as on Meta.
+  e.ad_account = absl::StrCat("meta/", act);
   res.SetJson(200, {{"id", state.AddAd(std::move(e)).id}});
 }
 

@@ -22,8 +22,9 @@ constexpr char kUsage[] =
     "                      only through POST /_sandbox/clock (for rehearsals)\n"
     "Point a worker at it with --api-base <network>=http://HOST:PORT/<network>.\n"
     "Control API: GET /_sandbox/posts, GET /_sandbox/stats, GET /_sandbox/ads,\n"
-    "POST /_sandbox/faults, POST /_sandbox/clock, POST /_sandbox/reset,\n"
-    "POST /_sandbox/tokens/expire, POST /_sandbox/ads/quality (see docs/networks.md).\n";
+    "GET /_sandbox/budgets, POST /_sandbox/faults, POST /_sandbox/clock,\n"
+    "POST /_sandbox/reset, POST /_sandbox/tokens/expire, POST /_sandbox/ads/quality\n"
+    "(see docs/networks.md).\n";
 
 volatile std::sig_atomic_t stop_requested = 0;
 

@@ -116,7 +116,40 @@ AdEntity& SandboxState::AddAd(AdEntity entity) {
   if (stored.kind == "ad") {
     stored.timeline.push_back({Now(), EffectiveBudget(stored), EffectiveActive(stored)});
   }
+  RecountCommitted(AdAccountOf(stored));
   return stored;
+}
+
+std::string SandboxState::AdAccountOf(const AdEntity& entity) {
+  for (const AdEntity* e = &entity; e != nullptr; e = FindAd(e->parent_id)) {
+    if (!e->ad_account.empty()) return e->ad_account;
+    if (e->parent_id.empty()) break;
+  }
+  return Key(entity.network, entity.account);
+}
+
+void SandboxState::RecountCommitted(const std::string& ad_account) {
+  std::map<std::string, int64_t> holders;  // budget holder id → its daily budget
+  for (const auto& [id, ad] : ads) {
+    if (ad.kind != "ad" || !EffectiveActive(ad) || AdAccountOf(ad) != ad_account) continue;
+    for (const AdEntity* e = &ad; e != nullptr; e = FindAd(e->parent_id)) {
+      if (e->daily_budget_micros > 0) {
+        holders[e->id] = e->daily_budget_micros;
+        break;
+      }
+      if (e->parent_id.empty()) break;
+    }
+  }
+  int64_t sum = 0;
+  for (const auto& [id, micros] : holders) sum += micros;
+  CommittedBudget& account = committed[ad_account];
+  if (sum == account.daily_micros) return;
+  account.daily_micros = sum;
+  account.changes++;
+  if (sum > account.max_daily_micros) {
+    account.max_daily_micros = sum;
+    account.max_at = Now();
+  }
 }
 
 int64_t SandboxState::EffectiveBudget(const AdEntity& ad) {
@@ -154,6 +187,7 @@ void SandboxState::RecordDelivery(const std::string& entity_id) {
     }
     ad.timeline.push_back(point);
   }
+  if (const AdEntity* entity = FindAd(entity_id)) RecountCommitted(AdAccountOf(*entity));
 }
 
 bool SandboxState::IsUnder(const AdEntity& ad, const std::string& entity_id) {
@@ -260,6 +294,7 @@ double SandboxState::Random() {
 void SandboxState::Reset() {
   posts.clear();
   ads.clear();
+  committed.clear();
   quality_overrides.clear();
   jobs.clear();
   counters.clear();

@@ -90,6 +90,11 @@ struct AdEntity {
   absl::Time created_at;
   absl::Time end_time = absl::InfiniteFuture();
   std::string promoted_post;  // the post or creative an ad promotes
+  // The advertising account the entity bills to, as "<platform>/<id>": set on the top of a
+  // hierarchy (Meta: "meta/act_<id>" on the campaign, shared by Facebook and Instagram ads as
+  // on Meta) and inherited below it; where no entity up the hierarchy sets it, the account is
+  // "<network>/<token account>". See SandboxState::AdAccountOf.
+  std::string ad_account;
   Json fields = Json::object();  // as created, for echoing
   std::vector<BudgetPoint> timeline;  // ads only: delivery changes over time
 };
@@ -130,6 +135,18 @@ struct Faults {
   std::string drop_method;  // if set, only writes with this method ("PUT") are dropped
 };
 
+// What one advertising account commits to spend per day: the sum of the daily budgets that
+// drive its delivering ads (each budget holder counted once, however many ads it drives; an
+// ad delivers when it and everything above it are ACTIVE). Recounted under the state's mutex
+// after every change to the account's entities, so `max_daily_micros` is the highest sum the
+// account ever held at any instant, not a sampled one. End times are not considered.
+struct CommittedBudget {
+  int64_t daily_micros = 0;
+  int64_t max_daily_micros = 0;
+  absl::Time max_at = absl::InfinitePast();  // when the maximum was first reached
+  int64_t changes = 0;                        // recounts that changed daily_micros
+};
+
 enum class TokenCheck { kOk, kMissing, kInvalid, kExpired };
 
 class SandboxState {
@@ -168,8 +185,13 @@ class SandboxState {
   AdEntity* FindAd(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   AdEntity& AddAd(AdEntity entity) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Call after changing the budget, status or end of `entity_id`: every ad under it whose
-  // delivery changed gets a new delivery point at Now() (a repeated change adds nothing).
+  // delivery changed gets a new delivery point at Now() (a repeated change adds nothing),
+  // and its account's committed budget is recounted.
   void RecordDelivery(const std::string& entity_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // The advertising account `entity` bills to (see AdEntity::ad_account).
+  std::string AdAccountOf(const AdEntity& entity) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // By AdAccountOf; kept by AddAd and RecordDelivery.
+  std::map<std::string, CommittedBudget> committed ABSL_GUARDED_BY(mu);
   // The budget that drives `ad` (the nearest ancestor holding one) and whether the ad and
   // every ancestor are ACTIVE.
   int64_t EffectiveBudget(const AdEntity& ad) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
@@ -234,6 +256,9 @@ class SandboxState {
   std::map<std::string, IssuedToken> issued_ ABSL_GUARDED_BY(mu);
   std::map<std::string, int64_t> expired_before_ ABSL_GUARDED_BY(mu);  // "net/acct" → gen
   std::map<std::string, bool> refresh_revoked_ ABSL_GUARDED_BY(mu);
+
+  // Recomputes committed[ad_account].daily_micros and raises its maximum if need be.
+  void RecountCommitted(const std::string& ad_account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   std::map<std::string, std::deque<absl::Time>> windows_ ABSL_GUARDED_BY(mu);
 };
 

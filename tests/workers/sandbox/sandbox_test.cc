@@ -55,6 +55,56 @@ TEST(SandboxTest, InjectedErrorsAreRetryableAndCounted) {
   EXPECT_TRUE(h.Run("facebook", "publish", {{"text", "hi"}}).ok());
 }
 
+// Facebook and Instagram boosts on one Meta ad account (act_123456): the account's committed
+// daily budget is the sum over the ad sets that drive a delivering ad, and its maximum is
+// kept however the budgets later fall.
+TEST(SandboxTest, BudgetsKeepEachAdAccountsHighestCommittedDailyBudget) {
+  Harness h;
+  auto budgets = [&h] { return h.Control("GET", "/_sandbox/budgets")["accounts"]["meta/act_123456"]; };
+  absl::StatusOr<Json> fb_post = h.Run("facebook", "publish", {{"text", "Boost me"}});
+  absl::StatusOr<Json> ig_post = h.Run(
+      "instagram", "publish",
+      {{"text", "Boost me too"},
+       {"media", Json::array({{{"url", "https://cdn.acme.example/a.jpg"}, {"type", "image"}}})}});
+  ASSERT_TRUE(fb_post.ok() && ig_post.ok());
+  absl::StatusOr<Json> fb = h.Run("facebook", "boost",
+                                  {{"post_id", (*fb_post)["post_id"]}, {"daily_budget", 20}},
+                                  "", false, "default/run-1/boost[facebook]");
+  absl::StatusOr<Json> ig = h.Run("instagram", "boost",
+                                  {{"post_id", (*ig_post)["post_id"]}, {"daily_budget", 20}},
+                                  "", false, "default/run-1/boost[instagram]");
+  ASSERT_TRUE(fb.ok()) << fb.status();
+  ASSERT_TRUE(ig.ok()) << ig.status();
+  EXPECT_EQ(budgets()["daily_budget_micros"], 40'000'000);
+  EXPECT_EQ(budgets()["max_daily_budget_micros"], 40'000'000);
+
+  ASSERT_TRUE(h.Run("facebook", "set_budget",
+                    {{"ad_set_id", (*fb)["ad_set_id"]}, {"daily_budget", 35}}).ok());
+  EXPECT_EQ(budgets()["daily_budget_micros"], 55'000'000);
+  ASSERT_TRUE(h.Run("facebook", "set_budget",
+                    {{"ad_set_id", (*fb)["ad_set_id"]}, {"daily_budget", 10}}).ok());
+  ASSERT_TRUE(h.Run("instagram", "pause", {{"ad_id", (*ig)["ad_id"]}}).ok());
+  EXPECT_EQ(budgets()["daily_budget_micros"], 10'000'000) << "a paused ad commits nothing";
+  EXPECT_EQ(budgets()["max_daily_budget_micros"], 55'000'000);
+  EXPECT_EQ(budgets()["max_at"], "2026-12-01T00:00:00Z");
+
+  {
+    // An ad set with no ad delivers nothing, so it commits nothing.
+    absl::MutexLock lock(&h.sandbox().state().mu);
+    sandbox::AdEntity orphan;
+    orphan.network = "facebook";
+    orphan.account = "acme_facebook";
+    orphan.id = "orphan";
+    orphan.kind = "adset";
+    orphan.parent_id = (*fb)["campaign_id"];
+    orphan.daily_budget_micros = 99'000'000;
+    h.sandbox().state().AddAd(std::move(orphan));
+  }
+  EXPECT_EQ(budgets()["daily_budget_micros"], 10'000'000);
+  h.Control("POST", "/_sandbox/reset");
+  EXPECT_TRUE(h.Control("GET", "/_sandbox/budgets")["accounts"].empty());
+}
+
 TEST(AdMetricsTest, SpendNeverExceedsTheDailyBudget) {
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   const sandbox::AdProfile p = sandbox::ProfileFor(7, "ad-1", 50'000, std::nullopt);
