@@ -66,12 +66,13 @@ void Engine::RecordSpend(scheduler::RunState& run, const scheduler::StepInstance
 
 void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) {
   if (instance.def == nullptr || !MovesMoney(instance.def->verb)) return;
-  // A step that ended without success may have an attempt still acting (lost, or reported
-  // unknown): its reservation counts until that attempt's fence has passed.
+  // A step that ended without success may have an attempt still acting (lost, reported
+  // unknown, or cancelled while leased): its reservation counts until that one cannot act.
   const absl::Time now = clock_->Now();
-  const bool may_act = instance.state != v1::STEP_STATE_SUCCEEDED && instance.attempt > 0;
-  ledger_.Release(run.ns(), run.campaign().name(), instance.task_id,
-                  may_act ? now + options_.scheduler.fence_margin : now, now);
+  const absl::Time until = instance.state == v1::STEP_STATE_SUCCEEDED
+                               ? now
+                               : std::max(now, instance.unsettled_until);
+  ledger_.Release(run.ns(), run.campaign().name(), instance.task_id, until, now);
 }
 
 void Engine::StartGuardRun(const std::string& ns, const std::string& campaign) {

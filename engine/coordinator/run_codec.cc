@@ -124,6 +124,8 @@ internal::StepRecord EncodeStep(const StepInstance& instance) {
   record.set_timer_kind(static_cast<int>(instance.timer_kind));
   record.set_decided_by(instance.decided_by);
   record.set_attempts_before_rerun(instance.attempts_before_rerun);
+  record.set_unsettled_until_us(instance.in_doubt() ? absl::ToUnixMicros(instance.unsettled_until)
+                                                    : 0);
   return record;
 }
 
@@ -194,6 +196,7 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     instance.attempt_deadline = FromMicrosOrZero(step.attempt_deadline_us(), absl::InfiniteFuture());
     instance.timer_at = FromMicrosOrZero(step.timer_at_us(), absl::InfiniteFuture());
     instance.timer_kind = static_cast<scheduler::TimerKind>(step.timer_kind());
+    instance.unsettled_until = FromMicrosOrZero(step.unsettled_until_us(), absl::InfinitePast());
     instance.worker_id = view.worker_id();
     if (view.has_output()) instance.output = expr::FromProto(view.output());
     instance.last_error = view.last_error();

@@ -152,6 +152,7 @@ void Scheduler::Succeed(RunState& run, StepInstance& instance, expr::Value outpu
   }
   instance.output = std::move(output);
   instance.purpose = v1::TASK_PURPOSE_EXECUTE;
+  instance.unsettled_until = absl::InfinitePast();
   instance.last_error.Clear();
   Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
 }
@@ -179,11 +180,9 @@ absl::Duration Scheduler::Backoff(const StepInstance& instance) const {
 
 void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure) {
   // The worker has stopped the attempt, but a write it sent before saying "unknown" may still
-  // land: whatever comes next for an action that must not act twice waits out the margin. (A
-  // reconcile's "not found" wrote nothing.)
+  // land: whatever comes next waits out the margin. (A reconcile's "not found" wrote nothing.)
   const bool fenced = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN &&
-                      failure.code() != kReconcileNotFound &&
-                      (!instance.idempotent || instance.purpose == v1::TASK_PURPOSE_RECONCILE);
+                      failure.code() != kReconcileNotFound;
   const absl::Time now = clock_.Now();
   FailAttempt(run, instance, failure, fenced ? now + options_.fence_margin : now);
 }
@@ -198,11 +197,17 @@ void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::Tas
   run.Touch(instance);
   const bool unknown = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN;
   bool reconciling = instance.purpose == v1::TASK_PURPOSE_RECONCILE;
+  if (fence > now) {
+    instance.unsettled_until = std::max(instance.unsettled_until, fence);
+  } else if (!reconciling) {
+    instance.unsettled_until = absl::InfinitePast();  // the attempt said how it ended
+  }
   if (reconciling && unknown && failure.code() == kReconcileNotFound) {
     // The lookup completed and found no trace of the action: it never took effect, and may
     // be executed again. (Any other failure of a reconcile is reconciled again below.)
     instance.purpose = v1::TASK_PURPOSE_EXECUTE;
     instance.state = v1::STEP_STATE_RUNNING;
+    instance.unsettled_until = absl::InfinitePast();
     reconciling = false;
   } else if (!reconciling && unknown && !instance.idempotent) {
     run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance)
@@ -271,19 +276,16 @@ void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
           : absl::StrCat("lease lost: worker '", instance.worker_id,
                          "' stopped reporting on attempt ", instance.attempt));
   host_.CancelAttempt(run, instance);
-  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) {
-    // A reconcile completes half-made boosts: it writes, so its successor is fenced too.
-    FailAttempt(run, instance, failure, fence);
-    return;
-  }
-  if (!instance.idempotent) {
+  if (!instance.idempotent && instance.purpose == v1::TASK_PURPOSE_EXECUTE) {
     ClearLease(instance);
     instance.last_error.set_type(v1::ERROR_TYPE_OUTCOME_UNKNOWN);
     instance.last_error.set_message(failure.message());
+    instance.unsettled_until = std::max(instance.unsettled_until, fence);
     QueueForReconcile(run, instance, fence);
     return;
   }
-  FailAttempt(run, instance, failure, now);
+  // A retry (or the next reconcile, which may complete a half-made boost) waits too.
+  FailAttempt(run, instance, failure, fence);
 }
 
 void Scheduler::TimerFired(RunState& run, StepInstance& instance) {

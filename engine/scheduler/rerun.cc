@@ -103,7 +103,13 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
   // Prepare after every reset, so that no group looks finished half-way.
   for (StepInstance* instance : reset) {
     if (run.terminal()) break;
-    if (instance->def->kind != StepDef::Kind::kRepeat) Prepare(run, *instance);
+    if (instance->def->kind == StepDef::Kind::kRepeat) continue;
+    if (!instance->idempotent && instance->in_doubt() && !instance->queue.empty()) {
+      // An attempt may have acted and nobody found out: settle that before acting again.
+      QueueForReconcile(run, *instance, instance->unsettled_until);
+      continue;
+    }
+    Prepare(run, *instance);
   }
   for (int index : redo) TryStart(run, root, index, 0);
   return absl::OkStatus();

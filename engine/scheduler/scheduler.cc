@@ -314,7 +314,12 @@ void Scheduler::CancelUnfinished(RunState& run, const Scope* scope, int iteratio
     if (scope != nullptr && (instance->scope != scope || instance->iteration != iteration)) {
       continue;
     }
-    if (instance->leased()) host_.CancelAttempt(run, *instance);
+    if (instance->leased()) {
+      host_.CancelAttempt(run, *instance);
+      // The worker may not hear of it (it may be reconnecting): it acts until its lease ends.
+      instance->unsettled_until = std::max(
+          instance->unsettled_until, instance->lease_deadline + options_.fence_margin);
+    }
     ClearLease(*instance);
     ClearTimer(*instance);
     instance->state = v1::STEP_STATE_CANCELED;

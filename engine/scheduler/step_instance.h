@@ -73,6 +73,10 @@ struct StepInstance {
   absl::Time attempt_deadline = absl::InfiniteFuture();
   absl::Time timer_at = absl::InfiniteFuture();
   TimerKind timer_kind = TimerKind::kNone;
+  // Set while an attempt's outcome is in doubt (lost, reported unknown, or cancelled while
+  // leased) and not yet settled: the moment after which that attempt cannot act any more
+  // (its lease or report plus the fence margin). InfinitePast when nothing is in doubt.
+  absl::Time unsettled_until = absl::InfinitePast();
   std::string worker_id;
 
   expr::Value output;
@@ -92,6 +96,7 @@ struct StepInstance {
   StoredIndexKeys stored;
 
   bool leased() const { return lease_deadline != absl::InfiniteFuture(); }
+  bool in_doubt() const { return unsettled_until != absl::InfinitePast(); }
   bool terminal() const { return IsTerminal(state); }
   // Waiting in a dispatch queue: READY, or UNKNOWN and not yet leased for reconciling (an
   // UNKNOWN instance waiting on a timer — a fence or a backoff — is not queued until it fires).

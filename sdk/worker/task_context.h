@@ -60,6 +60,9 @@ class WriteFence {
   virtual ~WriteFence() = default;
   // OK if the attempt `task` names may start a write now; see TaskContext::BeforeWrite.
   virtual absl::Status BeforeWrite(const v1::Task& task) = 0;
+  // False once the attempt has lost its lease (or was stopped): a write in flight for it
+  // must be abandoned. Never blocks.
+  virtual bool MayStillAct(const v1::Task& task) = 0;
 };
 
 // One attempt of a task, as its handler sees it. Not thread-safe: one handler call owns it.
@@ -94,6 +97,11 @@ class TaskContext {
   // other answer means the coordinator may already have given the step to someone else:
   // the handler must return that status (OutcomeUnknown, code "fenced") without writing.
   absl::Status BeforeWrite();
+  // False once the attempt is cancelled or its lease has run out on the worker's clock: a
+  // request still in flight for it should be abandoned (ApiSession does so).
+  bool may_still_act() const {
+    return !cancelled() && (fence_ == nullptr || fence_->MayStillAct(task_));
+  }
 
  private:
   v1::Task task_;

@@ -159,8 +159,10 @@ bool Worker::Session(absl::Duration& backoff) {
     drain_sent_ = false;
     heartbeat_interval_ = FromProtoDuration(first.welcome().heartbeat_interval());
     if (heartbeat_interval_ <= absl::ZeroDuration()) heartbeat_interval_ = absl::Seconds(10);
-    // The leases of the attempts still held ran on while the worker was away.
+    // The leases of the attempts still held ran on while the worker was away; renewals
+    // asked for on the last session will never come.
     last_heartbeat_ = absl::InfinitePast();
+    for (auto& [task_id, running] : running_) running.renewal_pending = false;
     if (stopping_) context->TryCancel();
     stream_ = stream;
     writer_cv_.Signal();
@@ -208,6 +210,7 @@ void Worker::Renew(const v1::LeaseRenewal& renewal) {
   auto it = running_.find(renewal.task().task_id());
   if (it == running_.end() || it->second.attempt != renewal.task().attempt()) return;
   Running& running = it->second;
+  running.renewal_pending = false;
   if (running.cancellation->cancelled()) return;  // a lapsed lease stays lapsed
   const absl::Time until =
       FromProtoTime(renewal.heartbeat_sent_at()) + FromProtoDuration(renewal.granted());
@@ -226,7 +229,10 @@ void Worker::Take(const v1::Task& task) {
   }
   Running& running = running_[task.task_id()];
   // A newer attempt of a task still held: the coordinator took the older one back.
-  if (running.cancellation != nullptr) running.cancellation->Cancel();
+  if (running.cancellation != nullptr) {
+    running.cancellation->Cancel();
+    fence_cv_.SignalAll();
+  }
   const absl::Time now = options_.clock->Now();
   const absl::Duration lease = LeaseTtl(task, now);
   running = Running{.attempt = task.attempt(),
@@ -324,23 +330,41 @@ absl::Status Worker::BeforeWrite(const v1::Task& task) {
   };
   absl::MutexLock lock(&mu_);
   while (true) {
-    auto it = running_.find(task.task_id());
-    if (stopping_ || it == running_.end() || it->second.attempt != task.attempt() ||
-        it->second.cancellation->cancelled()) {
+    Running* running = Held(task);
+    if (running == nullptr) {
       return fenced("the attempt is no longer this worker's (stopped, superseded or its lease "
                     "lost)");
     }
-    const Running& running = it->second;
     const absl::Time now = options_.clock->Now();
-    if (now < running.confirmed_until) return absl::OkStatus();
-    // Unconfirmed yet: ask for a renewal now, and wait for it while the lease may last.
-    const bool never_confirmed = running.confirmed_until == absl::InfinitePast();
-    const absl::Time give_up = never_confirmed ? running.arrival_lease_end : running.confirmed_until;
+    if (now < running->confirmed_until) return absl::OkStatus();
+    // Unconfirmed yet: ask for a renewal (once, not once per wait: each costs the coordinator
+    // a commit), and wait for it while the lease may last.
+    const bool never_confirmed = running->confirmed_until == absl::InfinitePast();
+    const absl::Time give_up =
+        never_confirmed ? running->arrival_lease_end : running->confirmed_until;
     if (now >= give_up) return fenced("its lease ran out before the coordinator renewed it");
-    heartbeat_wanted_ = true;
-    writer_cv_.Signal();
+    if (!running->renewal_pending) {
+      running->renewal_pending = true;
+      heartbeat_wanted_ = true;
+      writer_cv_.Signal();
+    }
     fence_cv_.WaitWithTimeout(&mu_, std::min(give_up - now, kFenceWaitSlice));
   }
+}
+
+bool Worker::MayStillAct(const v1::Task& task) {
+  absl::MutexLock lock(&mu_);
+  Running* running = Held(task);
+  return running != nullptr && options_.clock->Now() < running->confirmed_until;
+}
+
+Worker::Running* Worker::Held(const v1::Task& task) {
+  auto it = running_.find(task.task_id());
+  if (stopping_ || it == running_.end() || it->second.attempt != task.attempt() ||
+      it->second.cancellation->cancelled()) {
+    return nullptr;
+  }
+  return &it->second;
 }
 
 absl::Time Worker::CancelLapsed(absl::Time now) {
@@ -457,16 +481,16 @@ void Worker::HandBack() {
   auto idle = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return running_.empty(); };
   if (!mu_.AwaitWithTimeout(absl::Condition(&idle), options_.drain_timeout)) {
     for (auto& [task_id, running] : running_) {
+      // An execution may have acted, and a reconcile may have completed a half-made boost:
+      // either way the outcome is unknown, and the coordinator fences what comes next.
       running.cancellation->Cancel();
-      if (running.purpose == v1::TASK_PURPOSE_EXECUTE) {
-        GiveBack(task_id, running.attempt,
-                 OutcomeUnknown(absl::StrCat("the worker drained before the attempt finished (",
-                                             absl::FormatDuration(options_.drain_timeout),
-                                             "); it may have taken effect")));
-      } else {
-        GiveBack(task_id, running.attempt,
-                 Retryable("the worker drained before the reconcile finished"));
-      }
+      GiveBack(task_id, running.attempt,
+               OutcomeUnknown(absl::StrCat("the worker drained before the ",
+                                           running.purpose == v1::TASK_PURPOSE_RECONCILE
+                                               ? "reconcile"
+                                               : "attempt",
+                                           " finished (", absl::FormatDuration(options_.drain_timeout),
+                                           "); it may have taken effect")));
     }
     running_.clear();
   }

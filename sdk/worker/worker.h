@@ -45,7 +45,8 @@
 // Running handlers have drain_timeout to finish, and their outcomes are reported as usual.
 // Past that deadline the rest are cancelled and handed back: an execution as
 // OUTCOME_UNKNOWN, since it may already have acted (the coordinator retries an idempotent
-// step and reconciles one that is not), a reconcile as RETRYABLE. Drain returns once every
+// step and reconciles one that is not), a reconcile likewise (it may have completed a
+// half-made boost). Drain returns once every
 // outcome is acknowledged (waiting up to kAckWait for that, reconnecting if need be) and
 // every handler has returned.
 //
@@ -152,6 +153,8 @@ class Worker : private WriteFence {
     // if it had been granted on arrival (an upper bound: the coordinator granted it earlier).
     absl::Time confirmed_until = absl::InfinitePast();
     absl::Time arrival_lease_end = absl::InfiniteFuture();
+    // A handler waits for a renewal that was asked for (on this session) and not yet given.
+    bool renewal_pending = false;
   };
   using Stream = grpc::ClientReaderWriter<v1::WorkerMessage, v1::CoordinatorMessage>;
 
@@ -173,6 +176,9 @@ class Worker : private WriteFence {
   absl::Time CancelLapsed(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // WriteFence.
   absl::Status BeforeWrite(const v1::Task& task) override ABSL_LOCKS_EXCLUDED(mu_);
+  bool MayStillAct(const v1::Task& task) override ABSL_LOCKS_EXCLUDED(mu_);
+  // The attempt `task` names, if this worker still holds it and it is not cancelled.
+  Running* Held(const v1::Task& task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Take(const v1::Task& task) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Reports the attempt as failed with `why` without running (the rest of) it.
   void GiveBack(uint64_t task_id, int32_t attempt, const absl::Status& why)

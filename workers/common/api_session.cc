@@ -37,7 +37,7 @@ absl::Status Fence(ActionCall& call, HttpRequest& request) {
   if (request.method == "GET" || request.method == "HEAD") return absl::OkStatus();
   RETURN_IF_ERROR(call.ctx.BeforeWrite());
   const TaskContext& ctx = call.ctx;
-  request.abandon = [&ctx] { return ctx.cancelled(); };
+  request.abandon = [&ctx] { return !ctx.may_still_act(); };
   return absl::OkStatus();
 }
 

@@ -331,12 +331,41 @@ TEST(SchedulerTest, LateSuccessOfTheLostAttemptSettlesItDuringTheFence) {
   EXPECT_THAT(h.TakeQueued(), IsEmpty());
 }
 
-TEST(SchedulerTest, IdempotentRetriesAreNotFenced) {
+TEST(SchedulerTest, AnyAttemptInDoubtFencesItsRetryButAReportedFailureDoesNot) {
   SchedulerHarness h({.fence_margin = absl::Minutes(10)});
-  h.Start("name: m\nsteps:\n  - {id: m, action: x.insights, retry: {initial_backoff: 1s}}\n");
-  h.Fail("m", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response");
-  EXPECT_EQ(h.StateOf("m"), v1::STEP_STATE_WAITING);
-  EXPECT_LT(h.At("m").timer_at, h.clock().Now() + absl::Minutes(1));
+  h.Start("name: m\nsteps:\n  - {id: b, action: x.set_budget, retry: {initial_backoff: 1s}}\n");
+  // A budget change lost with its worker may still land: the retry waits for its fence.
+  h.Lease("b");
+  const absl::Time deadline = h.At("b").lease_deadline;
+  h.ExpireLease("b");
+  EXPECT_EQ(h.StateOf("b"), v1::STEP_STATE_WAITING);
+  EXPECT_EQ(h.At("b").timer_at, deadline + absl::Minutes(10));
+  EXPECT_EQ(h.At("b").waiting.kind(), v1::WaitingReason::KIND_FENCE);
+  EXPECT_TRUE(h.At("b").in_doubt());
+  h.FireTimer("b");
+  // A worker that answers "HTTP 500" has finished with the attempt: no fence.
+  h.Fail("b", v1::ERROR_TYPE_RETRYABLE, "HTTP 500");
+  EXPECT_LT(h.At("b").timer_at, h.clock().Now() + absl::Minutes(1));
+  EXPECT_FALSE(h.At("b").in_doubt());
+}
+
+TEST(SchedulerTest, ARerunSettlesAPublishCancelledMidAttemptBeforePublishingAgain) {
+  SchedulerHarness h({.fence_margin = absl::Seconds(5)});
+  h.Start("name: post\nsteps:\n  - {id: post, action: x.publish}\n");
+  h.Lease("post");
+  const absl::Time deadline = h.At("post").lease_deadline;
+  h.scheduler().Cancel(h.run(), "stop", "ann");
+  EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_CANCELED);
+  EXPECT_EQ(h.At("post").unsettled_until, deadline + absl::Seconds(5))
+      << "the worker may not hear of the cancel and act until its lease ends";
+  h.TakeQueued();
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ann").ok());
+  // The cancelled attempt may have posted: the rerun reconciles first, after its fence.
+  EXPECT_EQ(h.StateOf("post"), v1::STEP_STATE_UNKNOWN);
+  EXPECT_EQ(h.At("post").purpose, v1::TASK_PURPOSE_RECONCILE);
+  EXPECT_THAT(h.TakeQueued(), IsEmpty());
+  h.FireTimer("post");
+  EXPECT_EQ(h.Lease("post").purpose(), v1::TASK_PURPOSE_RECONCILE);
 }
 
 TEST(SchedulerTest, OutputsOverTheCapFailTheStep) {
