@@ -227,12 +227,18 @@ void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::Tas
     Finish(run, instance, v1::STEP_STATE_FAILED);
     return;
   }
+  if (!reconciling) instance.state = v1::STEP_STATE_WAITING;
+  WaitToRetry(run, instance, failure, fence);
+}
+
+void Scheduler::WaitToRetry(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
+                            absl::Time fence) {
+  const absl::Time now = clock_.Now();
   absl::Duration delay = Backoff(instance);
   const bool throttled = failure.type() == v1::ERROR_TYPE_THROTTLED;
   if (throttled && failure.has_retry_after()) {
     delay = std::max(delay, FromProtoDuration(failure.retry_after()));
   }
-  if (!reconciling) instance.state = v1::STEP_STATE_WAITING;
   if (fence > now + delay) {
     HoldUntilFence(run, instance, fence);
     return;

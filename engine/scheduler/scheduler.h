@@ -16,10 +16,12 @@
 //    unfinished instances are then cancelled and workers holding them are told to stop.
 //  - A lost attempt (lease or start_to_close expired) of an idempotent action is retried per
 //    the retry policy; of a non-idempotent action it becomes UNKNOWN and is reconciled.
-//  - Fencing: an attempt that was lost, or whose worker reported its outcome unknown, may
-//    still be acting (a write in flight, a worker that has not yet noticed). The next attempt
-//    of the instance — retry or reconcile — waits until the old one cannot act any more: the
-//    lost lease's deadline plus `fence_margin`, or the report plus `fence_margin`. The worker
+//  - Fencing: an attempt that was lost, whose worker reported its outcome unknown, or that was
+//    cancelled while leased may still be acting (a write in flight, a worker that has not yet
+//    noticed). The next attempt of the instance — retry, reconcile, or a rerun's — waits until
+//    the old one cannot act any more: the lost lease's deadline plus `fence_margin`, or the
+//    report plus `fence_margin` (instance.unsettled_until). A rerun reconciles a
+//    non-idempotent instance still in doubt before executing it again. The worker
 //    runtime stops writing once it cannot renew its lease (sdk/worker/worker.h), so the
 //    margin only has to cover clock-rate drift and a write the network already received;
 //    docs/architecture.md gives the whole argument.
@@ -59,6 +61,8 @@ class SchedulerHost {
   // The instance is about to be dropped (a compacted repeat iteration): forget it.
   virtual void Forget(const StepInstance& instance) = 0;
   // The instance has just reached a terminal state (succeeded, failed, skipped, cancelled).
+  // If an attempt of it may still act (instance.in_doubt()), it may until
+  // instance.unsettled_until: whatever it reserved must count until then.
   virtual void Ended(RunState& run, const StepInstance& instance) = 0;
 };
 
@@ -162,6 +166,10 @@ class Scheduler {
                    absl::Time fence);
   // The instance becomes UNKNOWN; its reconcile is queued at `fence` (at once if past).
   void QueueForReconcile(RunState& run, StepInstance& instance, absl::Time fence);
+  // The next try of a failed attempt: after its backoff (or the network's retry_after), and
+  // not before `fence`.
+  void WaitToRetry(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
+                   absl::Time fence);
   // Holds an instance on a kFence timer until `fence`.
   void HoldUntilFence(RunState& run, StepInstance& instance, absl::Time fence);
   void MakeReady(RunState& run, StepInstance& instance);

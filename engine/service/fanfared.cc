@@ -22,6 +22,10 @@ bool IsLoopback(const std::string& address) {
 }  // namespace
 
 absl::Status RunFanfared(const FanfaredOptions& options) {
+  if (options.lease_ttl <= absl::ZeroDuration() || options.fence_margin < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "--lease_ttl must be longer than zero and --fence_margin at least zero");
+  }
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
