@@ -27,6 +27,10 @@ std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& optio
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, initial);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
               std::max(initial, Milliseconds(options.reconnect_max)));
+  // After a failed connection the channel asks its resolver again, and the DNS resolver
+  // refuses to answer more often than every 30 s by default: the channel then sits in
+  // TRANSIENT_FAILURE long after the coordinator is back. Our schedule decides instead.
+  args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, initial);
   return grpc::CreateCustomChannel(options.address, credentials, args);
 }
 

@@ -84,7 +84,7 @@ struct WorkerOptions {
   // Tasks run at once (one handler thread each).
   int concurrency = 16;
   absl::Duration reconnect_initial = absl::Milliseconds(100);
-  absl::Duration reconnect_max = absl::Seconds(2);
+  absl::Duration reconnect_max = absl::Seconds(1);
   // How long Drain() lets running handlers finish before handing their tasks back.
   absl::Duration drain_timeout = absl::Seconds(30);
   // TLS: when `tls` is set, the channel uses it; `tls_root_certs` (PEM) overrides the
