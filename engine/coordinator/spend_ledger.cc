@@ -75,6 +75,25 @@ void ApplyOutput(absl::string_view verb, const Struct& out, internal::AdSpend& a
   }
 }
 
+// A reservation whose step ended and whose last attempt can no longer act.
+bool Lapsed(const internal::SpendReservation& r, int64_t now_us) {
+  return r.release_at_us() != 0 && r.release_at_us() <= now_us;
+}
+
+// Drops `record`'s lapsed reservations, and those of task `task_id` (0: none); true if any.
+bool DropReservations(internal::SpendRecord& record, absl::Time now, uint64_t task_id = 0) {
+  const int64_t now_us = absl::ToUnixMicros(now);
+  auto& reservations = *record.mutable_reservations();
+  const int before = reservations.size();
+  reservations.erase(std::remove_if(reservations.begin(), reservations.end(),
+                                    [&](const internal::SpendReservation& r) {
+                                      return (task_id != 0 && r.task_id() == task_id) ||
+                                             Lapsed(r, now_us);
+                                    }),
+                     reservations.end());
+  return reservations.size() != before;
+}
+
 }  // namespace
 
 bool MovesMoney(absl::string_view verb) {
@@ -131,8 +150,7 @@ SpendLedger::Commitments SpendLedger::Committed(const SpendTask& task,
             ad.budget_micros());
     }
     for (const internal::SpendReservation& r : record.reservations()) {
-      const bool lapsed = r.release_at_us() != 0 && r.release_at_us() <= now_us;
-      if (lapsed || (same_campaign && r.task_id() == task.task_id)) continue;
+      if (Lapsed(r, now_us) || (same_campaign && r.task_id() == task.task_id)) continue;
       count(r.network(), r.account(),
             r.ad_set_id().empty() ? absl::StrCat("task:", r.task_id()) : r.ad_set_id(),
             r.budget_micros());
@@ -236,15 +254,7 @@ void SpendLedger::Hold(const SpendTask& task, const std::string& ad_set_id, int6
                        absl::Time now) {
   internal::SpendRecord& own = Own(task);
   // The task's earlier reservation (an earlier attempt's) and lapsed ones go.
-  const int64_t now_us = absl::ToUnixMicros(now);
-  auto& reservations = *own.mutable_reservations();
-  reservations.erase(
-      std::remove_if(reservations.begin(), reservations.end(),
-                     [&](const internal::SpendReservation& r) {
-                       return r.task_id() == task.task_id ||
-                              (r.release_at_us() != 0 && r.release_at_us() <= now_us);
-                     }),
-      reservations.end());
+  DropReservations(own, now, task.task_id);
   internal::SpendReservation& r = *own.add_reservations();
   r.set_task_id(task.task_id);
   r.set_network(std::string(task.network));
@@ -258,17 +268,15 @@ void SpendLedger::Release(absl::string_view ns, absl::string_view campaign, uint
                           absl::Time until, absl::Time now) {
   auto it = campaigns_.find(Key(ns, campaign));
   if (it == campaigns_.end()) return;
-  auto& reservations = *it->second.mutable_reservations();
-  for (auto r = reservations.begin(); r != reservations.end(); ++r) {
-    if (r->task_id() != task_id) continue;
-    if (until <= now) {
-      reservations.erase(r);
-    } else {
-      r->set_release_at_us(absl::ToUnixMicros(until));
-    }
-    dirty_.push_back(it->first);
-    return;
+  bool changed = false;
+  for (internal::SpendReservation& r : *it->second.mutable_reservations()) {
+    if (r.task_id() != task_id) continue;
+    r.set_release_at_us(absl::ToUnixMicros(until));
+    changed = true;
   }
+  // This one if it is over already, and any other that has lapsed meanwhile.
+  changed |= DropReservations(it->second, now);
+  if (changed) dirty_.push_back(it->first);
 }
 
 internal::AdSpend* SpendLedger::FindAd(internal::SpendRecord& record, const std::string& network,
@@ -292,15 +300,6 @@ bool SpendLedger::TotalReached(const internal::SpendRecord& record, const v1::Bu
   return spent + committed > budget.total_micros();
 }
 
-void SpendLedger::EndReservation(internal::SpendRecord& record, uint64_t task_id) {
-  auto& reservations = *record.mutable_reservations();
-  reservations.erase(std::remove_if(reservations.begin(), reservations.end(),
-                                    [&](const internal::SpendReservation& r) {
-                                      return r.task_id() == task_id;
-                                    }),
-                     reservations.end());
-}
-
 bool SpendLedger::Record(const SpendTask& task, const Value& output_value) {
   if (!MovesMoney(task.verb) && task.verb != "insights") return false;
   const Struct& input = *task.input;
@@ -311,7 +310,7 @@ bool SpendLedger::Record(const SpendTask& task, const Value& output_value) {
       !Text(out, "ad_set_id").empty() ? Text(out, "ad_set_id") : Text(input, "ad_set_id");
   internal::SpendRecord& own = Own(task);
   // The reservation becomes the ad's recorded budget below.
-  EndReservation(own, task.task_id);
+  DropReservations(own, absl::InfinitePast(), task.task_id);
   dirty_.push_back(Key(task.ns, task.campaign));
   // The ad may belong to another campaign of the namespace (a guard run pausing it).
   internal::SpendRecord* owner = &own;

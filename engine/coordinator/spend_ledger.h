@@ -118,7 +118,6 @@ class SpendLedger {
   std::pair<int64_t, std::string> Requested(const SpendTask& task) const;
   Verdict Judge(const SpendTask& task, int64_t requested, const Commitments& c) const;
   void Hold(const SpendTask& task, const std::string& ad_set_id, int64_t micros, absl::Time now);
-  static void EndReservation(internal::SpendRecord& record, uint64_t task_id);
   internal::AdSpend* FindAd(internal::SpendRecord& record, const std::string& network,
                             const std::string& ad_id, const std::string& ad_set_id);
   const internal::SpendRecord* Find(absl::string_view ns, absl::string_view campaign) const;
