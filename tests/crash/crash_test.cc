@@ -46,7 +46,8 @@ class Coordinator {
   // Starts fanfared, on a free port the first time and on the same port after that.
   void Start() {
     auto process = Subprocess::Start({BinDir() + "/fanfared", absl::StrCat("--listen=127.0.0.1:", port_),
-                                      "--data_dir=" + data_dir_, "--lease_ttl=2s"});
+                                      "--data_dir=" + data_dir_, "--lease_ttl=2s",
+                                      "--fence_margin=1s"});
     ASSERT_TRUE(process.ok()) << process.status();
     process_ = *std::move(process);
     auto line = process_->WaitForLine("listening", absl::Seconds(30));

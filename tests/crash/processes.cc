@@ -32,14 +32,6 @@ std::string TailOf(const std::string& path) {
   return text.size() > 1024 ? text.substr(text.size() - 1024) : text;
 }
 
-// The flag's name as --help spells it: "--fence-margin=1s" → "fence_margin".
-std::string FlagName(const std::string& flag) {
-  std::string name = flag.substr(flag.find_first_not_of('-'));
-  name = name.substr(0, name.find('='));
-  for (char& c : name) c = c == '-' ? '_' : c;
-  return name;
-}
-
 }  // namespace
 
 std::string BinDir() {
@@ -67,33 +59,6 @@ absl::StatusOr<std::unique_ptr<Subprocess>> StartLogged(const std::vector<std::s
   }
   if (ready_line != nullptr) *ready_line = *line;
   return process;
-}
-
-std::vector<std::string> FlagsKnownTo(const std::string& binary,
-                                      const std::vector<std::string>& flags,
-                                      std::vector<std::string>* missing) {
-  std::string help;
-  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start({binary, "--help"});
-  if (process.ok()) {
-    const absl::Time deadline = absl::Now() + absl::Seconds(10);
-    for (absl::StatusOr<std::string> line = (*process)->ReadLine(deadline - absl::Now());
-         line.ok(); line = (*process)->ReadLine(deadline - absl::Now())) {
-      absl::StrAppend(&help, *line, "\n");
-    }
-  }
-  // A binary that cannot even say --help keeps every flag: its start fails with the reason.
-  if (help.empty()) return flags;
-  std::vector<std::string> known;
-  for (const std::string& flag : flags) {
-    const std::string name = FlagName(flag);
-    if (absl::StrContains(help, absl::StrCat("--", name, " ")) ||
-        absl::StrContains(help, absl::StrCat("--", name, "\n"))) {
-      known.push_back(flag);
-    } else if (missing != nullptr) {
-      missing->push_back(flag);
-    }
-  }
-  return known;
 }
 
 absl::Status SandboxProcess::Start(const std::string& log_path, uint64_t seed) {

@@ -43,13 +43,6 @@ absl::StatusOr<std::unique_ptr<Subprocess>> StartLogged(const std::vector<std::s
                                                         absl::Duration timeout,
                                                         std::string* ready_line);
 
-// Those of `flags` ("--name=value") that `binary --help` lists; the others are left out and
-// named in `*missing`. Lets a test ask for a flag that a binary is about to gain. All of
-// `flags` if the binary prints no help at all.
-std::vector<std::string> FlagsKnownTo(const std::string& binary,
-                                      const std::vector<std::string>& flags,
-                                      std::vector<std::string>* missing);
-
 // A fanfare-sandbox process and its control API (/_sandbox/…).
 class SandboxProcess {
  public:
