@@ -342,9 +342,7 @@ absl::Status Worker::BeforeWrite(const v1::Task& task) {
     if (now < running->confirmed_until) return absl::OkStatus();
     // Unconfirmed yet: ask for a renewal (once, not once per wait: each costs the coordinator
     // a commit), and wait for it while the lease may last.
-    const bool never_confirmed = running->confirmed_until == absl::InfinitePast();
-    const absl::Time give_up =
-        never_confirmed ? running->arrival_lease_end : running->confirmed_until;
+    const absl::Time give_up = running->lease_end();
     if (now >= give_up) return fenced("its lease ran out before the coordinator renewed it");
     if (!running->renewal_pending) {
       running->renewal_pending = true;
@@ -374,9 +372,7 @@ absl::Time Worker::CancelLapsed(absl::Time now) {
   absl::Time next = absl::InfiniteFuture();
   for (auto& [task_id, running] : running_) {
     if (running.cancellation->cancelled()) continue;
-    const absl::Time end = running.confirmed_until == absl::InfinitePast()
-                               ? running.arrival_lease_end
-                               : running.confirmed_until;
+    const absl::Time end = running.lease_end();
     if (now < end) {
       next = std::min(next, end);
       continue;

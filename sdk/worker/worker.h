@@ -155,6 +155,11 @@ class Worker : private WriteFence {
     absl::Time arrival_lease_end = absl::InfiniteFuture();
     // A handler waits for a renewal that was asked for (on this session) and not yet given.
     bool renewal_pending = false;
+
+    bool confirmed() const { return confirmed_until != absl::InfinitePast(); }
+    // When the lease ends as far as this worker can tell: the confirmed end, else (never
+    // renewed yet) the upper bound from its arrival.
+    absl::Time lease_end() const { return confirmed() ? confirmed_until : arrival_lease_end; }
   };
   using Stream = grpc::ClientReaderWriter<v1::WorkerMessage, v1::CoordinatorMessage>;
 

@@ -52,7 +52,9 @@ struct BoostObjects {
 };
 
 // Why a FAILED run failed, if the faults justify it: every failed step used up its attempts
-// on transient errors. Empty if not justified; `*detail` says what failed either way.
+// on transient errors or lost attempts (the last one of a publish or boost lost and then
+// found, by its reconcile, never to have acted: "not_found"). Empty if not justified;
+// `*detail` says what failed either way.
 std::string JustifiedFailure(const v1::Run& run, int max_attempts, std::string* detail) {
   std::vector<std::string> failed;
   bool justified = true;
@@ -61,13 +63,18 @@ std::string JustifiedFailure(const v1::Run& run, int max_attempts, std::string* 
     const v1::ErrorType type = step.last_error().type();
     failed.push_back(absl::StrCat(step.key(), " after ", step.attempt(), " attempts: ",
                                   v1::ErrorType_Name(type), ": ", step.last_error().message()));
+    const bool lost_and_not_found =
+        type == v1::ERROR_TYPE_OUTCOME_UNKNOWN && step.last_error().code() == "not_found";
     justified = justified && step.attempt() >= max_attempts &&
-                (type == v1::ERROR_TYPE_RETRYABLE || type == v1::ERROR_TYPE_TIMEOUT);
+                (type == v1::ERROR_TYPE_RETRYABLE || type == v1::ERROR_TYPE_TIMEOUT ||
+                 lost_and_not_found);
   }
   *detail = failed.empty() ? absl::StrCat("no failed step; run error: ",
                                           run.error().message())
                            : absl::StrJoin(failed, "; ");
-  return justified && !failed.empty() ? "a step used up its attempts on transient errors" : "";
+  return justified && !failed.empty() ? "a step used up its attempts on transient errors or lost "
+                                        "attempts"
+                                      : "";
 }
 
 std::string Unfinished(const v1::Run& run) {

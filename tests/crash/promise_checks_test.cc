@@ -122,20 +122,25 @@ TEST(PromiseChecksTest, RunsEndAndOnlyUsedUpRetriesJustifyAFailure) {
   v1::StepInstance exhausted = Step("boost", "facebook", v1::STEP_STATE_FAILED);
   exhausted.set_attempt(20);
   exhausted.mutable_last_error()->set_type(v1::ERROR_TYPE_RETRYABLE);
+  // Every execution lost, the last one found by its reconcile never to have posted.
+  v1::StepInstance lost = Step("publish", "instagram", v1::STEP_STATE_FAILED);
+  lost.set_attempt(37);
+  lost.mutable_last_error()->set_type(v1::ERROR_TYPE_OUTCOME_UNKNOWN);
+  lost.mutable_last_error()->set_code("not_found");
   v1::StepInstance rejected = Step("boost", "instagram", v1::STEP_STATE_FAILED);
   rejected.set_attempt(1);
   rejected.mutable_last_error()->set_type(v1::ERROR_TYPE_REJECTED_INPUT);
   rejected.mutable_last_error()->set_message("no such post");
   std::vector<RunReport> runs = {
       Report(v1::RUN_STATUS_SUCCEEDED, {}), Report(v1::RUN_STATUS_FAILED, {exhausted}),
-      Report(v1::RUN_STATUS_FAILED, {rejected}),
+      Report(v1::RUN_STATUS_FAILED, {lost}), Report(v1::RUN_STATUS_FAILED, {rejected}),
       Report(v1::RUN_STATUS_RUNNING, {Step("publish", "x", v1::STEP_STATE_UNKNOWN)})};
   runs.emplace_back();  // never acknowledged, never found: not the checks' business
   runs.back().run_id = "never";
   Findings f;
   CheckRunsFinished(runs, 20, f);
   EXPECT_EQ(f.succeeded, 1);
-  EXPECT_EQ(f.failed_justified, 1);
+  EXPECT_EQ(f.failed_justified, 2);
   EXPECT_EQ(f.failed_other, 1);
   EXPECT_EQ(f.unfinished, 1);
   EXPECT_THAT(f.run_problems,
