@@ -114,8 +114,9 @@ void Scheduler::MakeReady(RunState& run, StepInstance& instance) {
   host_.Enqueue(run, instance);
 }
 
-void Scheduler::QueueForReconcile(RunState& run, StepInstance& instance, absl::Time fence) {
+void Scheduler::QueueForReconcile(RunState& run, StepInstance& instance) {
   const absl::Time now = clock_.Now();
+  const absl::Time fence = instance.unsettled_until;
   instance.state = v1::STEP_STATE_UNKNOWN;
   instance.purpose = v1::TASK_PURPOSE_RECONCILE;
   run.Touch(instance);
@@ -152,7 +153,7 @@ void Scheduler::Succeed(RunState& run, StepInstance& instance, expr::Value outpu
   }
   instance.output = std::move(output);
   instance.purpose = v1::TASK_PURPOSE_EXECUTE;
-  instance.unsettled_until = absl::InfinitePast();
+  instance.Settle();
   instance.last_error.Clear();
   Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
 }
@@ -179,16 +180,17 @@ absl::Duration Scheduler::Backoff(const StepInstance& instance) const {
 }
 
 void Scheduler::Fail(RunState& run, StepInstance& instance, const v1::TaskFailure& failure) {
-  // The worker has stopped the attempt, but a write it sent before saying "unknown" may still
-  // land: whatever comes next waits out the margin. (A reconcile's "not found" wrote nothing.)
-  const bool fenced = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN &&
-                      failure.code() != kReconcileNotFound;
-  const absl::Time now = clock_.Now();
-  FailAttempt(run, instance, failure, fenced ? now + options_.fence_margin : now);
+  if (failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN && failure.code() != kReconcileNotFound) {
+    // The worker has stopped the attempt, but a write it sent before saying "unknown" may
+    // still land: whatever comes next waits out the margin.
+    instance.DoubtUntil(clock_.Now() + options_.fence_margin);
+  } else if (instance.purpose == v1::TASK_PURPOSE_EXECUTE) {
+    instance.Settle();  // the attempt said how it ended
+  }
+  FailAttempt(run, instance, failure);
 }
 
-void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
-                            absl::Time fence) {
+void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure) {
   const absl::Time now = clock_.Now();
   ClearLease(instance);
   instance.last_error.set_type(failure.type());
@@ -197,22 +199,17 @@ void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::Tas
   run.Touch(instance);
   const bool unknown = failure.type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN;
   bool reconciling = instance.purpose == v1::TASK_PURPOSE_RECONCILE;
-  if (fence > now) {
-    instance.unsettled_until = std::max(instance.unsettled_until, fence);
-  } else if (!reconciling) {
-    instance.unsettled_until = absl::InfinitePast();  // the attempt said how it ended
-  }
   if (reconciling && unknown && failure.code() == kReconcileNotFound) {
     // The lookup completed and found no trace of the action: it never took effect, and may
     // be executed again. (Any other failure of a reconcile is reconciled again below.)
     instance.purpose = v1::TASK_PURPOSE_EXECUTE;
     instance.state = v1::STEP_STATE_RUNNING;
-    instance.unsettled_until = absl::InfinitePast();
+    instance.Settle();
     reconciling = false;
   } else if (!reconciling && unknown && !instance.idempotent) {
     run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance)
         .mutable_error()->CopyFrom(instance.last_error);
-    QueueForReconcile(run, instance, fence);
+    QueueForReconcile(run, instance);
     return;
   }
   const int executions =
@@ -228,12 +225,13 @@ void Scheduler::FailAttempt(RunState& run, StepInstance& instance, const v1::Tas
     return;
   }
   if (!reconciling) instance.state = v1::STEP_STATE_WAITING;
-  WaitToRetry(run, instance, failure, fence);
+  WaitToRetry(run, instance, failure);
 }
 
-void Scheduler::WaitToRetry(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
-                            absl::Time fence) {
+void Scheduler::WaitToRetry(RunState& run, StepInstance& instance,
+                            const v1::TaskFailure& failure) {
   const absl::Time now = clock_.Now();
+  const absl::Time fence = instance.unsettled_until;
   absl::Duration delay = Backoff(instance);
   const bool throttled = failure.type() == v1::ERROR_TYPE_THROTTLED;
   if (throttled && failure.has_retry_after()) {
@@ -271,8 +269,9 @@ void Scheduler::Throttle(RunState& run, StepInstance& instance, absl::Time until
 void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
   const absl::Time now = clock_.Now();
   // The worker stops acting by its own copy of this deadline (it can only be earlier, up to
-  // clock-rate drift); a write it had already sent lands within the margin.
-  const absl::Time fence = instance.lease_deadline + options_.fence_margin;
+  // clock-rate drift); a write it had already sent lands within the margin. Whatever comes
+  // next — a retry, or a reconcile, which may complete a half-made boost — waits for that.
+  instance.DoubtUntil(instance.lease_deadline + options_.fence_margin);
   v1::TaskFailure failure;
   failure.set_type(v1::ERROR_TYPE_TIMEOUT);
   failure.set_message(
@@ -286,12 +285,10 @@ void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
     ClearLease(instance);
     instance.last_error.set_type(v1::ERROR_TYPE_OUTCOME_UNKNOWN);
     instance.last_error.set_message(failure.message());
-    instance.unsettled_until = std::max(instance.unsettled_until, fence);
-    QueueForReconcile(run, instance, fence);
+    QueueForReconcile(run, instance);
     return;
   }
-  // A retry (or the next reconcile, which may complete a half-made boost) waits too.
-  FailAttempt(run, instance, failure, fence);
+  FailAttempt(run, instance, failure);
 }
 
 void Scheduler::TimerFired(RunState& run, StepInstance& instance) {

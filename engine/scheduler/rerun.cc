@@ -106,7 +106,7 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
     if (instance->def->kind == StepDef::Kind::kRepeat) continue;
     if (!instance->idempotent && instance->in_doubt() && !instance->queue.empty()) {
       // An attempt may have acted and nobody found out: settle that before acting again.
-      QueueForReconcile(run, *instance, instance->unsettled_until);
+      QueueForReconcile(run, *instance);
       continue;
     }
     Prepare(run, *instance);

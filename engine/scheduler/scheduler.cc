@@ -317,8 +317,7 @@ void Scheduler::CancelUnfinished(RunState& run, const Scope* scope, int iteratio
     if (instance->leased()) {
       host_.CancelAttempt(run, *instance);
       // The worker may not hear of it (it may be reconnecting): it acts until its lease ends.
-      instance->unsettled_until = std::max(
-          instance->unsettled_until, instance->lease_deadline + options_.fence_margin);
+      instance->DoubtUntil(instance->lease_deadline + options_.fence_margin);
     }
     ClearLease(*instance);
     ClearTimer(*instance);

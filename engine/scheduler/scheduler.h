@@ -161,15 +161,15 @@ class Scheduler {
   absl::Duration Backoff(const StepInstance& instance) const;
   void SetTimer(RunState& run, StepInstance& instance, TimerKind kind, absl::Time at);
   void ClearTimer(StepInstance& instance);
-  // Fails the current attempt; its next attempt (if any) starts no earlier than `fence`.
-  void FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
-                   absl::Time fence);
-  // The instance becomes UNKNOWN; its reconcile is queued at `fence` (at once if past).
-  void QueueForReconcile(RunState& run, StepInstance& instance, absl::Time fence);
+  // Fails the current attempt; its next attempt (if any) starts no earlier than
+  // instance.unsettled_until (the fence of an attempt in doubt, if any).
+  void FailAttempt(RunState& run, StepInstance& instance, const v1::TaskFailure& failure);
+  // The instance becomes UNKNOWN; its reconcile is queued at instance.unsettled_until (at once
+  // if that has passed).
+  void QueueForReconcile(RunState& run, StepInstance& instance);
   // The next try of a failed attempt: after its backoff (or the network's retry_after), and
-  // not before `fence`.
-  void WaitToRetry(RunState& run, StepInstance& instance, const v1::TaskFailure& failure,
-                   absl::Time fence);
+  // not before instance.unsettled_until.
+  void WaitToRetry(RunState& run, StepInstance& instance, const v1::TaskFailure& failure);
   // Holds an instance on a kFence timer until `fence`.
   void HoldUntilFence(RunState& run, StepInstance& instance, absl::Time fence);
   void MakeReady(RunState& run, StepInstance& instance);

@@ -2,6 +2,7 @@
 #ifndef FANFARE_ENGINE_SCHEDULER_STEP_INSTANCE_H_
 #define FANFARE_ENGINE_SCHEDULER_STEP_INSTANCE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -97,6 +98,10 @@ struct StepInstance {
 
   bool leased() const { return lease_deadline != absl::InfiniteFuture(); }
   bool in_doubt() const { return unsettled_until != absl::InfinitePast(); }
+  // An attempt's outcome is in doubt: it may act until `until` (or a later doubt's end).
+  void DoubtUntil(absl::Time until) { unsettled_until = std::max(unsettled_until, until); }
+  // The outcome is known: nothing of this instance can act any more.
+  void Settle() { unsettled_until = absl::InfinitePast(); }
   bool terminal() const { return IsTerminal(state); }
   // Waiting in a dispatch queue: READY, or UNKNOWN and not yet leased for reconciling (an
   // UNKNOWN instance waiting on a timer — a fence or a backoff — is not queued until it fires).

@@ -368,6 +368,20 @@ TEST(SchedulerTest, ARerunSettlesAPublishCancelledMidAttemptBeforePublishingAgai
   EXPECT_EQ(h.Lease("post").purpose(), v1::TASK_PURPOSE_RECONCILE);
 }
 
+TEST(SchedulerTest, AnUnknownPublishStaysInDoubtWithoutAMarginUntilAReconcileSettlesIt) {
+  SchedulerHarness h({.fence_margin = absl::ZeroDuration()});
+  h.Start("name: post\nsteps:\n  - {id: post, action: x.publish}\n");
+  h.Lease("post");
+  h.TakeQueued();
+  h.Fail("post", v1::ERROR_TYPE_OUTCOME_UNKNOWN, "no response", "no_response");
+  EXPECT_TRUE(h.At("post").in_doubt()) << "no margin does not make the outcome known";
+  EXPECT_THAT(h.TakeQueued(), ElementsAre("post")) << "the fence has passed: reconcile at once";
+  h.scheduler().Cancel(h.run(), "stop", "ann");
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ann").ok());
+  EXPECT_EQ(h.At("post").purpose, v1::TASK_PURPOSE_RECONCILE);
+  EXPECT_EQ(h.Lease("post").purpose(), v1::TASK_PURPOSE_RECONCILE);
+}
+
 TEST(SchedulerTest, OutputsOverTheCapFailTheStep) {
   SchedulerHarness h({.max_output_bytes = 100});
   h.Start("name: big\nsteps:\n  - {id: a, action: test.work}\n");
