@@ -28,10 +28,17 @@ int EditDistance(absl::string_view a, absl::string_view b) {
 }
 
 std::string ClosestMatch(absl::string_view name, const std::vector<std::string>& candidates) {
+  // Names are short; a long one is no typo of any of them (and would cost |name|·|candidate|).
+  constexpr size_t kMaxName = 128;
+  if (name.size() > kMaxName) return std::string();
   const int threshold = std::max<int>(1, static_cast<int>(name.size()) / 3);
   const std::string* best = nullptr;
   int best_distance = threshold + 1;
   for (const std::string& candidate : candidates) {
+    // The length difference alone is a lower bound of the distance.
+    const size_t gap = name.size() > candidate.size() ? name.size() - candidate.size()
+                                                      : candidate.size() - name.size();
+    if (gap > static_cast<size_t>(threshold)) continue;
     const int distance = EditDistance(name, candidate);
     if (distance < best_distance && candidate != name) {
       best = &candidate;

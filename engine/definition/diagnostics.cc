@@ -5,8 +5,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "engine/definition/limits.h"
 
 namespace fanfare::definition {
+namespace {
+
+// One problem's message; longer ones echo too much of their input.
+constexpr size_t kMaxMessageBytes = 400;
+
+}  // namespace
 
 void SourceMap::Set(std::string path, SourcePosition position) {
   positions_[std::move(path)] = position;
@@ -77,8 +84,12 @@ void Diagnostics::Add(absl::string_view path, absl::string_view step_id, std::st
 
 void Diagnostics::AddAt(SourcePosition position, absl::string_view path,
                         absl::string_view step_id, std::string message) {
-  diagnostics_.push_back(Diagnostic{file_, position, std::string(step_id), std::string(path),
-                                    std::move(message)});
+  if (saturated()) {
+    ++dropped_;
+    return;
+  }
+  diagnostics_.push_back(Diagnostic{file_, position, Echo(step_id, 63), Echo(path, 200),
+                                    Echo(message, kMaxMessageBytes)});
 }
 
 absl::Status Diagnostics::ToStatus() const {
@@ -91,9 +102,11 @@ absl::Status Diagnostics::ToStatus() const {
   std::vector<std::string> lines;
   lines.reserve(sorted.size());
   for (const Diagnostic& d : sorted) lines.push_back(d.ToString());
+  if (dropped_ > 0) lines.push_back(absl::StrCat("… and ", dropped_, " more"));
+  const size_t total = sorted.size() + dropped_;
   return absl::InvalidArgumentError(absl::StrCat(
-      sorted.size(), sorted.size() == 1 ? " error" : " errors", " in ",
-      file_.empty() ? "campaign" : file_, ":\n", absl::StrJoin(lines, "\n")));
+      total, total == 1 ? " error" : " errors", " in ", file_.empty() ? "campaign" : file_,
+      ":\n", absl::StrJoin(lines, "\n")));
 }
 
 }  // namespace fanfare::definition

@@ -89,17 +89,26 @@ class Diagnostics {
   SourcePosition PositionIn(absl::string_view path, size_t offset) const;
 
   bool empty() const { return diagnostics_.empty(); }
+  // The first kMaxKept problems; later ones are only counted (dropped()), so that a huge
+  // broken campaign gets a bounded answer. Loops that do costly work per problem (such as
+  // "did you mean" suggestions) stop once saturated().
   const std::vector<Diagnostic>& all() const { return diagnostics_; }
+  size_t dropped() const { return dropped_; }
+  bool saturated() const { return diagnostics_.size() >= kMaxKept; }
+  // Counts `n` problems found elsewhere and not kept (another Diagnostics' dropped()).
+  void AddDropped(size_t n) { dropped_ += n; }
+  static constexpr size_t kMaxKept = 50;
   const std::string& file() const { return file_; }
 
-  // OK if empty; otherwise InvalidArgument listing every diagnostic, one per line, in
-  // source order.
+  // OK if empty; otherwise InvalidArgument listing every diagnostic kept, one per line, in
+  // source order, and how many more there were.
   absl::Status ToStatus() const;
 
  private:
   std::string file_;
   const SourceMap* source_map_;
   std::vector<Diagnostic> diagnostics_;
+  size_t dropped_ = 0;
 };
 
 }  // namespace fanfare::definition

@@ -1,5 +1,6 @@
 #include "engine/definition/loader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/definition/limits.h"
 #include "engine/definition/proto_reader.h"
 #include "engine/definition/validator.h"
 #include "engine/definition/yaml_reader.h"
@@ -33,6 +35,34 @@ bool ReadErrorCovers(const std::vector<Diagnostic>& read_errors, absl::string_vi
   return false;
 }
 
+// The position of byte `offset` of `content`: 1-based line, and column in bytes.
+SourcePosition PositionOfByte(absl::string_view content, size_t offset) {
+  const absl::string_view before = content.substr(0, offset);
+  const size_t line_start = before.rfind('\n');
+  const int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+  const size_t column = line_start == absl::string_view::npos ? offset : offset - line_start - 1;
+  return SourcePosition{line, static_cast<int>(column) + 1};
+}
+
+// Refuses a source too large to be a campaign, or (for the text formats) one that is not
+// UTF-8, before any parser sees it. Returns false if it was refused.
+bool CheckSource(absl::string_view content, SourceFormat format, Diagnostics& diagnostics) {
+  if (content.size() > kMaxCampaignBytes) {
+    diagnostics.AddAt(SourcePosition{}, "", "",
+                      absl::StrCat("the campaign is ", content.size(), " bytes; at most ",
+                                   kMaxCampaignBytes, " (1 MiB) are allowed"));
+    return false;
+  }
+  if (format == SourceFormat::kBinaryProto) return true;
+  if (const size_t bad = InvalidUtf8Offset(content); bad != absl::string_view::npos) {
+    diagnostics.AddAt(PositionOfByte(content, bad), "", "",
+                      absl::StrCat("the file is not UTF-8 text (byte ", bad,
+                                   " is not part of a valid UTF-8 character)"));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<SourceFormat> FormatForPath(absl::string_view path) {
@@ -53,6 +83,7 @@ LoadResult ParseCampaign(absl::string_view content, SourceFormat format,
                          absl::string_view source_name) {
   LoadResult result;
   Diagnostics diagnostics{std::string(source_name), &result.source_map};
+  if (!CheckSource(content, format, diagnostics)) return Finish(std::move(result), diagnostics);
   switch (format) {
     case SourceFormat::kYaml:
       result.spec = ReadYamlCampaign(content, &result.source_map, &diagnostics);
@@ -78,6 +109,7 @@ LoadResult ParseCampaign(absl::string_view content, SourceFormat format,
         diagnostics.AddAt(d.position, d.path, d.step_id, d.message);
       }
     }
+    diagnostics.AddDropped(checked.dropped());
   }
   return Finish(std::move(result), diagnostics);
 }

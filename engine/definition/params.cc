@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/base/durations.h"
 #include "engine/base/suggest.h"
+#include "engine/definition/limits.h"
 #include "engine/expr/proto_value.h"
 
 namespace fanfare::definition {
@@ -14,9 +15,10 @@ namespace {
 
 using google::protobuf::Value;
 
+// A time that a google.protobuf.Timestamp can hold.
 bool ParseTimestamp(const std::string& text, absl::Time* out) {
   std::string error;
-  return absl::ParseTime(absl::RFC3339_full, text, out, &error);
+  return absl::ParseTime(absl::RFC3339_full, text, out, &error) && TimeProblem(*out).empty();
 }
 
 }  // namespace
@@ -26,26 +28,35 @@ std::string ParamTypeMismatch(const Value& value, v1::ParamType type) {
     case v1::PARAM_TYPE_STRING:
       return value.has_string_value() ? "" : "a string";
     case v1::PARAM_TYPE_INT:
-      return value.has_number_value() && std::trunc(value.number_value()) == value.number_value()
-                 ? ""
-                 : "an integer";
+      if (!value.has_number_value() || !NumberProblem(value.number_value()).empty() ||
+          std::trunc(value.number_value()) != value.number_value()) {
+        return "an integer";
+      }
+      return IntegerProblem(value.number_value()).empty() ? ""
+                                                          : "an integer between -2^53 and 2^53";
     case v1::PARAM_TYPE_DOUBLE:
-      return value.has_number_value() ? "" : "a number";
+      if (!value.has_number_value()) return "a number";
+      return NumberProblem(value.number_value()).empty() ? "" : "a finite number";
     case v1::PARAM_TYPE_BOOL:
       return value.has_bool_value() ? "" : "true or false";
     case v1::PARAM_TYPE_LIST:
       return value.has_list_value() ? "" : "a list";
     case v1::PARAM_TYPE_MAP:
       return value.has_struct_value() ? "" : "a map";
-    case v1::PARAM_TYPE_DURATION:
-      return value.has_string_value() && ParseDuration(value.string_value()).ok()
-                 ? ""
-                 : "a duration such as 6h or 2d";
+    case v1::PARAM_TYPE_DURATION: {
+      if (!value.has_string_value()) return "a duration such as 6h or 2d";
+      absl::StatusOr<absl::Duration> d = ParseDuration(value.string_value());
+      if (!d.ok()) return "a duration such as 6h or 2d";
+      return absl::AbsDuration(*d) <= kMaxDuration ? "" : "a duration of at most 10 years";
+    }
     case v1::PARAM_TYPE_TIMESTAMP: {
       absl::Time t;
-      return value.has_string_value() && ParseTimestamp(value.string_value(), &t)
-                 ? ""
-                 : "an RFC 3339 time such as 2026-12-01T09:00:00Z";
+      std::string error;
+      if (!value.has_string_value() ||
+          !absl::ParseTime(absl::RFC3339_full, value.string_value(), &t, &error)) {
+        return "an RFC 3339 time such as 2026-12-01T09:00:00Z";
+      }
+      return TimeProblem(t).empty() ? "" : "a time in the years 1 to 9999";
     }
     default:
       return "";
@@ -59,7 +70,9 @@ absl::StatusOr<google::protobuf::Struct> ResolveParams(const v1::CampaignSpec& s
   std::vector<std::string> problems;
   for (const auto& [name, value] : given.fields()) {
     if (std::find(declared.begin(), declared.end(), name) == declared.end()) {
-      problems.push_back(absl::StrCat("unknown param '", name, "'", DidYouMean(name, declared),
+      if (problems.size() >= 10) break;
+      problems.push_back(absl::StrCat("unknown param '", Echo(name, 63), "'",
+                                      DidYouMean(name, declared),
                                       "; campaign ", spec.metadata().name(), " declares ",
                                       declared.empty() ? "none" : absl::StrJoin(declared, ", ")));
     }
@@ -77,6 +90,10 @@ absl::StatusOr<google::protobuf::Struct> ResolveParams(const v1::CampaignSpec& s
     }
     if (std::string want = ParamTypeMismatch(it->second, param.type()); !want.empty()) {
       problems.push_back(absl::StrCat("param '", param.name(), "' must be ", want));
+      continue;
+    }
+    if (std::string problem = ValueProblem(it->second, param.name()); !problem.empty()) {
+      problems.push_back(absl::StrCat("param ", problem));
       continue;
     }
     (*resolved.mutable_fields())[param.name()] = it->second;

@@ -1,6 +1,7 @@
 #include "engine/definition/validator.h"
 
 #include <algorithm>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "engine/definition/internal/expression_check.h"
 #include "engine/definition/internal/step_scope.h"
 #include "engine/definition/internal/step_validator.h"
+#include "engine/definition/limits.h"
 #include "engine/definition/params.h"
 
 namespace fanfare::definition {
@@ -85,6 +87,9 @@ void CheckParams(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
     if (std::string want = ParamTypeMismatch(param.default_value(), param.type()); !want.empty()) {
       diagnostics.Add(path + ".default", "",
                       absl::StrCat("the default of param '", param.name(), "' must be ", want));
+    } else if (std::string problem = ValueProblem(param.default_value(), "default");
+               !problem.empty()) {
+      diagnostics.Add(path + ".default", "", absl::StrCat("param '", param.name(), "' ", problem));
     }
   }
 }
@@ -125,6 +130,12 @@ void CheckBudget(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
     // At budget.total: where a total is expected, and where a total that could not be read
     // was reported already.
     diagnostics.Add("budget.total", "", "the budget sets neither `total` nor `daily_max`");
+  }
+  for (const auto& [field, micros] : {std::pair<const char*, int64_t>{"budget.total_micros", budget.total_micros()},
+                                     {"budget.daily_max_micros", budget.daily_max_micros()}}) {
+    if (std::string problem = MoneyProblem(micros); !problem.empty()) {
+      diagnostics.Add(field, "", absl::StrCat(field, " ", problem));
+    }
   }
   if (budget.total_micros() > 0 && budget.daily_max_micros() > budget.total_micros()) {
     diagnostics.Add("budget.daily_max_micros", "", "budget.daily_max is larger than budget.total");
@@ -177,9 +188,38 @@ void CheckSchedule(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
   CheckScheduledParams(spec, diagnostics);
 }
 
+// Checks the campaign's size against the limits. False if it is too large to check further:
+// a campaign far beyond the limits gets one clear answer, in time linear in its size.
+bool CheckSize(const v1::CampaignSpec& spec, Diagnostics& diagnostics) {
+  if (const size_t bytes = spec.ByteSizeLong(); bytes > kMaxCampaignBytes) {
+    diagnostics.Add("", "", absl::StrCat("the campaign is ", bytes, " bytes as a CampaignSpec; "
+                                         "at most ", kMaxCampaignBytes, " (1 MiB) are allowed"));
+    return false;
+  }
+  // Every step, repeat blocks' included (however deeply a malformed spec nests them).
+  size_t steps = 0;
+  std::vector<const google::protobuf::RepeatedPtrField<v1::Step>*> scopes = {&spec.steps()};
+  while (!scopes.empty()) {
+    const auto* scope = scopes.back();
+    scopes.pop_back();
+    steps += scope->size();
+    for (const v1::Step& step : *scope) {
+      if (step.has_repeat()) scopes.push_back(&step.repeat().steps());
+    }
+  }
+  if (steps > static_cast<size_t>(kMaxSteps)) {
+    diagnostics.Add("steps", "", absl::StrCat("the campaign has ", steps, " steps; at most ",
+                                              kMaxSteps, " are allowed (steps inside repeat "
+                                              "blocks count too): split it into campaigns"));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void ValidateCampaign(const v1::CampaignSpec& spec, Diagnostics* diagnostics) {
+  if (!CheckSize(spec, *diagnostics)) return;
   CheckMetadata(spec.metadata(), *diagnostics);
   CheckParams(spec, *diagnostics);
   CheckAccounts(spec, *diagnostics);

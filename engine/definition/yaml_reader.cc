@@ -483,15 +483,25 @@ std::optional<Enum> CampaignReader::ReadEnum(
 
 v1::CampaignSpec ReadYamlCampaign(absl::string_view text, SourceMap* source_map,
                                   Diagnostics* diagnostics) {
-  YAML::Node root;
+  std::vector<YAML::Node> documents;
   try {
-    // yaml-cpp reports syntax errors by exception; they stop here.
-    root = YAML::Load(std::string(text));
+    // yaml-cpp reports syntax errors (and nesting beyond its own depth guard) by exception;
+    // they stop here.
+    documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     diagnostics->AddAt(SourcePosition{e.mark.line + 1, e.mark.column + 1}, "", "",
                        absl::StrCat("YAML syntax error: ", e.msg));
     return v1::CampaignSpec();
   }
+  if (documents.size() > 1) {
+    // Applying the first and dropping the rest would lose what the author wrote.
+    diagnostics->AddAt(internal::PositionOf(documents[1]), "", "",
+                       absl::StrCat("the file holds ", documents.size(), " YAML documents; a "
+                                    "campaign file holds exactly one (put each campaign in a "
+                                    "file of its own)"));
+    return v1::CampaignSpec();
+  }
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents[0];
   if (!root.IsDefined() || root.IsNull()) {
     diagnostics->AddAt(SourcePosition{1, 1}, "", "", "the file is empty; a campaign needs at "
                        "least `name` and `steps`");

@@ -8,23 +8,40 @@ StepScope::StepScope(const google::protobuf::RepeatedPtrField<v1::Step>& steps, 
                      const StepScope* parent, int owner)
     : steps_(steps), path_(std::move(path)), parent_(parent), owner_(owner) {
   for (int i = 0; i < steps.size(); ++i) index_.try_emplace(steps[i].id(), i);
-  upstream_.resize(steps.size());
-  // 0 = not visited, 1 = in progress (a cycle: left to the cycle check), 2 = done.
-  std::vector<int> state(steps.size(), 0);
-  for (int i = 0; i < steps.size(); ++i) ComputeUpstream(i, state);
+  ComputeUpstream();
 }
 
-void StepScope::ComputeUpstream(int index, std::vector<int>& state) {
-  if (state[index] != 0) return;
-  state[index] = 1;
-  for (const std::string& need : steps_[index].needs()) {
-    const int dep = IndexOf(need);
-    if (dep < 0 || dep == index) continue;
-    ComputeUpstream(dep, state);
-    upstream_[index].insert(dep);
-    upstream_[index].insert(upstream_[dep].begin(), upstream_[dep].end());
+void StepScope::ComputeUpstream() {
+  const int n = steps_.size();
+  words_ = (static_cast<size_t>(n) + 63) / 64;
+  upstream_.assign(words_ * n, 0);
+  // Kahn's algorithm: a step's row is complete once every step it needs is. Steps on a
+  // cycle (reported by the cycle check) never complete, and keep what they had.
+  std::vector<int> waiting_on(n, 0);
+  std::vector<std::vector<int>> dependents(n);
+  for (int i = 0; i < n; ++i) {
+    for (const std::string& need : steps_[i].needs()) {
+      const int dep = IndexOf(need);
+      if (dep < 0 || dep == i) continue;
+      ++waiting_on[i];
+      dependents[dep].push_back(i);
+    }
   }
-  state[index] = 2;
+  std::vector<int> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push_back(i);
+  }
+  while (!ready.empty()) {
+    const int dep = ready.back();
+    ready.pop_back();
+    const uint64_t* from = &upstream_[words_ * dep];
+    for (int i : dependents[dep]) {
+      uint64_t* to = &upstream_[words_ * i];
+      for (size_t w = 0; w < words_; ++w) to[w] |= from[w];
+      to[dep / 64] |= uint64_t{1} << (dep % 64);
+      if (--waiting_on[i] == 0) ready.push_back(i);
+    }
+  }
 }
 
 std::string StepScope::StepPath(int index) const { return absl::StrCat(path_, "[", index, "]"); }
@@ -40,7 +57,9 @@ std::vector<std::string> StepScope::Ids() const {
   return ids;
 }
 
-bool StepScope::IsUpstream(int from, int to) const { return upstream_[from].contains(to); }
+bool StepScope::IsUpstream(int from, int to) const {
+  return (upstream_[words_ * from + to / 64] >> (to % 64)) & 1;
+}
 
 bool StepScope::ShadowsOuter(const std::string& id) const {
   for (const StepScope* s = parent_; s != nullptr; s = s->parent_) {

@@ -3,16 +3,17 @@
 #ifndef FANFARE_ENGINE_DEFINITION_INTERNAL_STEP_SCOPE_H_
 #define FANFARE_ENGINE_DEFINITION_INTERNAL_STEP_SCOPE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "fanfare/v1/campaign.pb.h"
 
 namespace fanfare::definition::internal {
 
-// The steps of one scope with their dependency closure. Built once per scope.
+// The steps of one scope with their dependency closure. Built once per scope, in time
+// O(n + e·n/64) and space n²/8 bytes for n steps and e needs (kMaxSteps bounds n).
 class StepScope {
  public:
   // `steps` must outlive the scope. `parent` is the enclosing scope (null at the top) and
@@ -38,15 +39,16 @@ class StepScope {
   bool ShadowsOuter(const std::string& id) const;
 
  private:
-  void ComputeUpstream(int index, std::vector<int>& state);
+  void ComputeUpstream();
 
   const google::protobuf::RepeatedPtrField<v1::Step>& steps_;
   std::string path_;
   const StepScope* parent_;
   int owner_;
   absl::flat_hash_map<std::string, int> index_;
-  // upstream_[i]: every step index that step i needs, transitively.
-  std::vector<absl::flat_hash_set<int>> upstream_;
+  // Bit j of row i: step i needs step j, directly or transitively. Rows of words_ words.
+  std::vector<uint64_t> upstream_;
+  size_t words_ = 0;
 };
 
 }  // namespace fanfare::definition::internal

@@ -12,6 +12,7 @@
 #include "engine/base/suggest.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/item_key.h"
+#include "engine/definition/limits.h"
 #include "engine/expr/expression.h"
 #include "engine/expr/proto_value.h"
 
@@ -50,7 +51,7 @@ void StepValidator::ValidateScope(const StepScope& scope) {
   CheckIds(scope);
   CheckNeeds(scope);
   CheckCycles(scope);
-  for (int i = 0; i < scope.steps().size(); ++i) CheckStep(scope, i);
+  for (int i = 0; i < scope.steps().size() && !diagnostics_.saturated(); ++i) CheckStep(scope, i);
 }
 
 void StepValidator::CheckIds(const StepScope& scope) {
@@ -83,6 +84,10 @@ void StepValidator::CheckNeeds(const StepScope& scope) {
       if (need == step.id()) {
         diagnostics_.Add(path, step.id(), "a step cannot need itself");
       } else if (scope.IndexOf(need) < 0) {
+        if (diagnostics_.saturated()) {
+          diagnostics_.Add(path, step.id(), "");  // counted, not kept
+          continue;
+        }
         std::string where = scope.parent() != nullptr && scope.ShadowsOuter(need)
                                 ? "; steps in a repeat block can only need steps of the same "
                                   "block (put outer steps in the block's own `needs`)"
@@ -90,10 +95,11 @@ void StepValidator::CheckNeeds(const StepScope& scope) {
         std::vector<std::string> others = scope.Ids();
         others.erase(std::remove(others.begin(), others.end(), step.id()), others.end());
         diagnostics_.Add(path, step.id(),
-                         absl::StrCat("needs unknown step '", need, "'",
+                         absl::StrCat("needs unknown step '", Echo(need, 63), "'",
                                       DidYouMean(need, others), where));
       } else if (!seen.insert(need).second) {
-        diagnostics_.Add(path, step.id(), absl::StrCat("'", need, "' is listed twice in needs"));
+        diagnostics_.Add(path, step.id(),
+                         absl::StrCat("'", Echo(need, 63), "' is listed twice in needs"));
       }
     }
   }
@@ -101,36 +107,57 @@ void StepValidator::CheckNeeds(const StepScope& scope) {
 
 void StepValidator::CheckCycles(const StepScope& scope) {
   const int n = scope.steps().size();
-  // Depth-first search; a back edge closes a cycle, printed from where it starts.
+  // Depth-first search with an explicit stack (a chain of needs is as deep as the campaign
+  // is long); a back edge closes a cycle, printed from where it starts.
+  constexpr int kMaxCyclesReported = 10;
+  constexpr size_t kMaxIdsShown = 12;
+  struct Frame {
+    int step;
+    int next_need = 0;
+  };
   std::vector<int> state(n, 0);  // 0 new, 1 on the stack, 2 done
-  std::vector<int> stack;
-  absl::flat_hash_set<std::string> reported;
-  auto visit = [&](auto& self, int i) -> void {
-    state[i] = 1;
-    stack.push_back(i);
-    for (const std::string& need : scope.steps()[i].needs()) {
-      const int dep = scope.IndexOf(need);
-      if (dep < 0 || dep == i) continue;
+  std::vector<Frame> stack;
+  int reported = 0;
+  auto report = [&](int from, int to) {
+    std::vector<std::string> cycle;
+    auto start = std::find_if(stack.begin(), stack.end(), [&](const Frame& f) { return f.step == to; });
+    const size_t length = static_cast<size_t>(stack.end() - start);
+    for (auto it = start; it != stack.end(); ++it) {
+      const size_t k = static_cast<size_t>(it - start);
+      if (k == kMaxIdsShown / 2 && length > kMaxIdsShown) {
+        cycle.push_back(absl::StrCat("… (", length - kMaxIdsShown, " more)"));
+        it += length - kMaxIdsShown - 1;
+        continue;
+      }
+      cycle.push_back(scope.steps()[it->step].id());
+    }
+    cycle.push_back(scope.steps()[to].id());
+    diagnostics_.Add(absl::StrCat(scope.StepPath(from), ".needs"), scope.steps()[from].id(),
+                     absl::StrCat("dependency cycle: ", absl::StrJoin(cycle, " → "),
+                                  " (each step needs the next); remove one of these needs"));
+    ++reported;
+  };
+  for (int root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    state[root] = 1;
+    stack.push_back({root});
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      const v1::Step& step = scope.steps()[frame.step];
+      if (frame.next_need == step.needs_size()) {
+        state[frame.step] = 2;
+        stack.pop_back();
+        continue;
+      }
+      const int dep = scope.IndexOf(step.needs(frame.next_need++));
+      if (dep < 0 || dep == frame.step) continue;
       if (state[dep] == 1) {
-        auto start = std::find(stack.begin(), stack.end(), dep);
-        std::vector<std::string> cycle;
-        for (auto it = start; it != stack.end(); ++it) cycle.push_back(scope.steps()[*it].id());
-        cycle.push_back(scope.steps()[dep].id());
-        std::string text = absl::StrJoin(cycle, " → ");
-        if (reported.insert(text).second) {
-          diagnostics_.Add(absl::StrCat(scope.StepPath(i), ".needs"), scope.steps()[i].id(),
-                           absl::StrCat("dependency cycle: ", text,
-                                        " (each step needs the next); remove one of these needs"));
-        }
+        if (reported < kMaxCyclesReported) report(frame.step, dep);
       } else if (state[dep] == 0) {
-        self(self, dep);
+        state[dep] = 1;
+        stack.push_back({dep});  // invalidates `frame`
       }
     }
-    stack.pop_back();
-    state[i] = 2;
-  };
-  for (int i = 0; i < n; ++i) {
-    if (state[i] == 0) visit(visit, i);
   }
 }
 
@@ -154,6 +181,9 @@ void StepValidator::CheckStep(const StepScope& scope, int index) {
     google::protobuf::Value with;
     *with.mutable_struct_value() = step.with();
     expressions_.CheckValueTree(with, absl::StrCat(path, ".with"), site);
+    if (std::string problem = ValueProblem(with, "with"); !problem.empty()) {
+      diagnostics_.Add(absl::StrCat(path, ".with"), step.id(), problem);
+    }
   }
   CheckRetry(step, path);
   CheckTimeouts(step, path);
@@ -245,13 +275,24 @@ void StepValidator::CheckForEach(const v1::Step& step, const std::string& path,
     if (for_each.items().values_size() == 0) {
       diagnostics_.Add(for_each_path, step.id(), "for_each has an empty list: nothing would run");
     }
+    if (for_each.items().values_size() > kMaxForEachItems) {
+      diagnostics_.Add(for_each_path, step.id(),
+                       absl::StrCat("for_each lists ", for_each.items().values_size(),
+                                    " items; at most ", kMaxForEachItems, " are allowed"));
+      return;
+    }
+    google::protobuf::Value list;
+    *list.mutable_list_value() = for_each.items();
+    if (std::string problem = ValueProblem(list, "items"); !problem.empty()) {
+      diagnostics_.Add(for_each_path, step.id(), absl::StrCat("for_each ", problem));
+    }
     absl::flat_hash_set<std::string> keys;
     const expr::Value items = expr::FromProto(for_each.items());
     for (size_t i = 0; i < items.list().size(); ++i) {
       const std::string key = ItemKey(items.list()[i], i);
       if (!keys.insert(key).second) {
         diagnostics_.Add(absl::StrCat(for_each_path, ".items[", i, "]"), step.id(),
-                         absl::StrCat("for_each item '", key, "' appears twice; items name the "
+                         absl::StrCat("for_each item '", Echo(key, 63), "' appears twice; items name the "
                                       "instances and must be unique"));
       }
     }
@@ -288,6 +329,10 @@ void StepValidator::CheckRetry(const v1::Step& step, const std::string& path) {
     diagnostics_.Add(absl::StrCat(retry_path, ".jitter"), step.id(),
                      "jitter is a fraction of each delay: between 0 and 1");
   }
+  CheckDuration(retry.initial_backoff(), absl::StrCat(retry_path, ".initial_backoff"), step.id(),
+                "retry.initial_backoff", /*positive=*/false);
+  CheckDuration(retry.max_backoff(), absl::StrCat(retry_path, ".max_backoff"), step.id(),
+                "retry.max_backoff", /*positive=*/false);
   if (retry.has_initial_backoff() && retry.has_max_backoff() &&
       retry.initial_backoff().seconds() > retry.max_backoff().seconds()) {
     diagnostics_.Add(absl::StrCat(retry_path, ".max_backoff"), step.id(),
@@ -295,11 +340,11 @@ void StepValidator::CheckRetry(const v1::Step& step, const std::string& path) {
   }
 }
 
-void StepValidator::CheckPositive(const google::protobuf::Duration& d, const std::string& path,
-                                  const std::string& step_id, absl::string_view what) {
-  if (d.seconds() <= 0 && d.nanos() <= 0) {
-    diagnostics_.Add(path, step_id, absl::StrCat(what, " must be longer than zero"));
-  }
+void StepValidator::CheckDuration(const google::protobuf::Duration& d, const std::string& path,
+                                  const std::string& step_id, absl::string_view what,
+                                  bool positive) {
+  const std::string problem = positive ? PositiveDurationProblem(d) : DurationProblem(d);
+  if (!problem.empty()) diagnostics_.Add(path, step_id, absl::StrCat(what, " ", problem));
 }
 
 void StepValidator::CheckTimeouts(const v1::Step& step, const std::string& path) {
@@ -307,12 +352,16 @@ void StepValidator::CheckTimeouts(const v1::Step& step, const std::string& path)
   const v1::Timeouts& t = step.timeouts();
   const std::string base = absl::StrCat(path, ".timeouts.");
   if (t.has_schedule_to_start()) {
-    CheckPositive(t.schedule_to_start(), base + "schedule_to_start", step.id(), "schedule_to_start");
+    CheckDuration(t.schedule_to_start(), base + "schedule_to_start", step.id(),
+                  "schedule_to_start", /*positive=*/true);
   }
   if (t.has_start_to_close()) {
-    CheckPositive(t.start_to_close(), base + "start_to_close", step.id(), "start_to_close");
+    CheckDuration(t.start_to_close(), base + "start_to_close", step.id(), "start_to_close",
+                  /*positive=*/true);
   }
-  if (t.has_heartbeat()) CheckPositive(t.heartbeat(), base + "heartbeat", step.id(), "heartbeat");
+  if (t.has_heartbeat()) {
+    CheckDuration(t.heartbeat(), base + "heartbeat", step.id(), "heartbeat", /*positive=*/true);
+  }
 }
 
 void StepValidator::CheckBuiltin(const StepScope& scope, int index, const ExpressionSite& site) {
@@ -329,7 +378,10 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
                            absl::StrCat("wait.until must be an RFC 3339 time such as "
                                         "2026-12-01T09:00:00Z or an expression such as "
                                         "\"{{ params.launch_at }}\", not \"",
-                                        step.wait().until(), "\""));
+                                        Echo(step.wait().until()), "\""));
+        } else if (std::string problem = TimeProblem(time); !problem.empty()) {
+          diagnostics_.Add(absl::StrCat(path, ".wait.until"), step.id(),
+                           absl::StrCat("wait.until ", problem));
         }
       } else if (!step.wait().until().empty()) {
         expressions_.CheckTemplate(step.wait().until(), absl::StrCat(path, ".wait.until"), site,
@@ -337,6 +389,9 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
       } else if (!step.wait().has_duration()) {
         diagnostics_.Add(absl::StrCat(path, ".wait"), step.id(),
                          "wait needs a duration (wait: 6h) or a time (wait: {until: ...})");
+      } else {
+        CheckDuration(step.wait().duration(), absl::StrCat(path, ".wait.duration"), step.id(),
+                      "wait", /*positive=*/false);
       }
       break;
     case v1::Step::kApproval:
@@ -345,8 +400,8 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
                                    absl::StrCat(path, ".approval.message"), site);
       }
       if (step.approval().has_timeout()) {
-        CheckPositive(step.approval().timeout(), absl::StrCat(path, ".approval.timeout"),
-                      step.id(), "approval.timeout");
+        CheckDuration(step.approval().timeout(), absl::StrCat(path, ".approval.timeout"),
+                      step.id(), "approval.timeout", /*positive=*/true);
       }
       break;
     case v1::Step::kSignal:
@@ -354,6 +409,10 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
         diagnostics_.Add(absl::StrCat(path, ".signal.name"), step.id(),
                          "a signal needs a name in lowercase letters, digits and '_', e.g. "
                          "signal: go_live");
+      }
+      if (step.signal().has_timeout()) {
+        CheckDuration(step.signal().timeout(), absl::StrCat(path, ".signal.timeout"), step.id(),
+                      "signal.timeout", /*positive=*/true);
       }
       break;
     case v1::Step::kRepeat:
@@ -379,6 +438,8 @@ void StepValidator::CheckRepeat(const StepScope& scope, int index, const Express
     diagnostics_.Add(path, step.id(),
                      "a repeat block needs `until` or `max_iterations` (or both) so that it ends");
   }
+  CheckDuration(repeat.every(), absl::StrCat(path, ".every"), step.id(), "repeat.every",
+                /*positive=*/false);
   if (repeat.max_iterations() < 0 || repeat.max_iterations() > kMaxIterations) {
     diagnostics_.Add(absl::StrCat(path, ".max_iterations"), step.id(),
                      absl::StrCat("max_iterations must be between 1 and ", kMaxIterations));

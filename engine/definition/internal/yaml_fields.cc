@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "engine/base/durations.h"
 #include "engine/base/suggest.h"
+#include "engine/definition/limits.h"
 
 namespace fanfare::definition::internal {
 namespace {
@@ -314,6 +315,15 @@ std::optional<google::protobuf::Value> YamlFields::Value(const YAML::Node& node,
     return std::nullopt;
   }
   Mark(node, path);
+  if ((node.IsSequence() || node.IsMap()) && depth_ >= kMaxNesting) {
+    Error(node, path, step, absl::StrCat("values nest more than ", kMaxNesting, " deep"));
+    return std::nullopt;
+  }
+  struct Nesting {
+    explicit Nesting(int& d) : depth(d) { ++depth; }
+    ~Nesting() { --depth; }
+    int& depth;
+  } nesting(depth_);
   google::protobuf::Value out;
   if (node.IsNull()) {
     out.set_null_value(google::protobuf::NULL_VALUE);

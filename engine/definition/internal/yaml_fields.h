@@ -68,7 +68,8 @@ class YamlFields {
   // Any YAML value as a JSON-like value; plain scalars resolve per the YAML 1.2 core schema
   // (null, booleans, integers, floats), quoted scalars are strings. At most kMaxValues
   // values are read per document, counting an alias each time it is used, so that a few
-  // lines of nested aliases cannot expand into billions of values.
+  // lines of nested aliases cannot expand into billions of values; collections nest at most
+  // kMaxNesting deep.
   std::optional<google::protobuf::Value> Value(const YAML::Node& node, const std::string& path,
                                                absl::string_view step);
 
@@ -82,6 +83,7 @@ class YamlFields {
   SourceMap& source_map_;
   Diagnostics& diagnostics_;
   size_t values_read_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace fanfare::definition::internal
