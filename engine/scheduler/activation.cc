@@ -55,6 +55,20 @@ void AddStepViews(const RunState& run, const Scope& scope, int iteration, expr::
   }
 }
 
+// The views of the steps `reader` reads: in `scope` (at `iteration`) where it has them, else
+// at the top (a step in a repeat block may read the steps before the block).
+void AddReadViews(const RunState& run, const StepDef& reader, const Scope& scope, int iteration,
+                  expr::Value::Map& out) {
+  const Scope& top = run.campaign().root();
+  for (const std::string& id : reader.reads) {
+    if (const StepDef* def = scope.Find(id)) {
+      out.insert_or_assign(id, StepView(run.FindGroup(scope, def->index, iteration), *def));
+    } else if (const StepDef* outer = top.Find(id); outer != nullptr && &scope != &top) {
+      out.insert_or_assign(id, StepView(run.FindGroup(top, outer->index, 0), *outer));
+    }
+  }
+}
+
 }  // namespace
 
 expr::Value StepsView(const RunState& run, const Scope& scope, int iteration) {
@@ -64,7 +78,8 @@ expr::Value StepsView(const RunState& run, const Scope& scope, int iteration) {
 }
 
 expr::Activation Scheduler::MakeActivation(const RunState& run, const Scope& scope,
-                                           int iteration, const StepInstance* instance) const {
+                                           int iteration, const StepInstance* instance,
+                                           const StepDef* reader) const {
   expr::Activation vars;
   vars.set_now(clock_.Now());
   const v1::Run& record = run.record();
@@ -78,13 +93,26 @@ expr::Activation Scheduler::MakeActivation(const RunState& run, const Scope& sco
            expr::Value::MakeMap({{"name", expr::Value::String(run.campaign().name())},
                                  {"version", expr::Value::Int(run.campaign().version())}}));
   const Scope& top = run.campaign().root();
+  // Only what the reader's expressions read: a view of every step would make preparing each
+  // instance cost as much as the campaign is large.
+  const bool all = reader == nullptr || reader->reads_all;
   expr::Value::Map steps;
-  AddStepViews(run, top, 0, steps);
+  if (all) {
+    AddStepViews(run, top, 0, steps);
+    if (&scope != &top) AddStepViews(run, scope, iteration, steps);
+  } else {
+    AddReadViews(run, *reader, scope, iteration, steps);
+  }
   if (&scope != &top) {
-    AddStepViews(run, scope, iteration, steps);
     vars.Set("iteration", expr::Value::Int(iteration));
     expr::Value::Map previous;
-    if (iteration > 1) AddStepViews(run, scope, iteration - 1, previous);
+    if (iteration > 1 && (all || reader->reads_previous)) {
+      if (all) {
+        AddStepViews(run, scope, iteration - 1, previous);
+      } else {
+        AddReadViews(run, *reader, scope, iteration - 1, previous);
+      }
+    }
     vars.Set("previous",
              expr::Value::MakeMap({{"steps", expr::Value::MakeMap(std::move(previous))}}));
   }

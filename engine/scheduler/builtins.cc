@@ -219,7 +219,7 @@ void Scheduler::IterationDone(RunState& run, const Scope& block, int iteration) 
       run.iteration(def.index) != iteration) {
     return;  // already handled
   }
-  const expr::Activation vars = MakeActivation(run, block, iteration, nullptr);
+  const expr::Activation vars = MakeActivation(run, block, iteration, nullptr, &def);
   bool done = def.max_iterations > 0 && iteration >= def.max_iterations;
   if (def.until.has_value()) {
     const expr::Value until = def.until->Evaluate(vars);

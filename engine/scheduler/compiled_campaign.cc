@@ -1,5 +1,7 @@
 #include "engine/scheduler/compiled_campaign.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "engine/base/status_macros.h"
 #include "engine/definition/action_catalog.h"
@@ -111,6 +113,38 @@ absl::Status CompileBuiltin(const v1::Step& step, StepDef& def) {
   return absl::OkStatus();
 }
 
+// Fills def.reads from the references of every expression the step has.
+void CollectReads(StepDef& def) {
+  std::vector<expr::Reference> references;
+  auto add = [&](const std::vector<expr::Reference>& more) {
+    references.insert(references.end(), more.begin(), more.end());
+  };
+  if (def.when) add(def.when->references());
+  if (def.until) add(def.until->references());
+  if (def.items_template) add(def.items_template->references());
+  if (def.queue_template) add(def.queue_template->references());
+  if (def.wait_until) add(def.wait_until->references());
+  if (def.approval_message) add(def.approval_message->references());
+  if (def.with) def.with->AppendReferences(&references);
+  for (const expr::Reference& reference : references) {
+    const std::vector<std::string>& path = reference.path;
+    if (path.empty()) continue;
+    size_t id_at = 1;
+    if (path[0] == "previous") {
+      def.reads_previous = true;
+      id_at = 2;
+      if (path.size() < 2 || path[1] != "steps") def.reads_all = true;
+    } else if (path[0] != "steps") {
+      continue;
+    }
+    if (path.size() <= id_at) {
+      def.reads_all = true;
+    } else if (std::find(def.reads.begin(), def.reads.end(), path[id_at]) == def.reads.end()) {
+      def.reads.push_back(path[id_at]);
+    }
+  }
+}
+
 absl::Status CompileStep(const v1::Step& step, int index, StepDef& def) {
   def.index = index;
   def.id = step.id();
@@ -131,8 +165,9 @@ absl::Status CompileStep(const v1::Step& step, int index, StepDef& def) {
       ASSIGN_OR_RETURN(def.items_template, expr::Template::Parse(step.for_each().expression()));
     }
   }
-  if (!step.action().empty()) return CompileAction(step, def);
-  return CompileBuiltin(step, def);
+  RETURN_IF_ERROR(step.action().empty() ? CompileBuiltin(step, def) : CompileAction(step, def));
+  CollectReads(def);
+  return absl::OkStatus();
 }
 
 absl::Status CompileScope(const google::protobuf::RepeatedPtrField<v1::Step>& steps,

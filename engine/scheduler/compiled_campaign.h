@@ -71,6 +71,15 @@ struct StepDef {
   std::vector<int> needs;
   std::vector<int> dependents;
 
+  // The steps this step's expressions read, as `steps.<id>` or `previous.steps.<id>`, so
+  // that preparing an instance builds the views of those steps only (the work stays in
+  // proportion to what the step reads, not to the size of the campaign). `reads_all` when an
+  // expression reads `steps` as a whole or by a computed key; `reads_previous` when one
+  // reads `previous`.
+  std::vector<std::string> reads;
+  bool reads_all = false;
+  bool reads_previous = false;
+
   // Built-in kinds.
   absl::Duration wait_duration = absl::ZeroDuration();
   std::optional<expr::Template> wait_until;

@@ -49,6 +49,15 @@ absl::StatusOr<CompiledValue> CompiledValue::Compile(const google::protobuf::Val
   return out;
 }
 
+void CompiledValue::AppendReferences(std::vector<expr::Reference>* out) const {
+  if (template_ != nullptr) {
+    std::vector<expr::Reference> references = template_->references();
+    out->insert(out->end(), references.begin(), references.end());
+  }
+  for (const CompiledValue& item : items_) item.AppendReferences(out);
+  for (const auto& [key, field] : fields_) field.AppendReferences(out);
+}
+
 expr::Value CompiledValue::Render(const expr::Activation& vars) const {
   return RenderAt(vars, "with");
 }

@@ -28,6 +28,9 @@ class CompiledValue {
   // True if the tree holds no template: Render() always returns the same literal.
   bool is_literal() const { return kind_ == Kind::kLiteral; }
 
+  // Appends the references of every template in the tree.
+  void AppendReferences(std::vector<expr::Reference>* out) const;
+
  private:
   enum class Kind { kLiteral, kTemplate, kList, kMap };
 

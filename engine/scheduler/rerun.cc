@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "engine/base/suggest.h"
+#include "engine/definition/limits.h"
 #include "engine/scheduler/scheduler.h"
 
 namespace fanfare::scheduler {
@@ -49,6 +50,7 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
         absl::StripPrefix(v1::RunStatus_Name(status), "RUN_STATUS_")));
   }
   const Scope& root = run.campaign().root();
+  run.ResetSettled();  // steps that were settled are about to run again
   absl::flat_hash_set<int> redo;  // top-level steps re-executed from scratch
   if (!from_step.empty()) {
     const StepDef* def = root.Find(from_step);
@@ -56,7 +58,7 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
       std::vector<std::string> ids;
       for (const StepDef& d : root.steps) ids.push_back(d.id);
       return absl::NotFoundError(absl::StrCat("campaign ", run.campaign().name(),
-                                              " has no step '", from_step, "'",
+                                              " has no step '", definition::Echo(from_step, 63), "'",
                                               DidYouMean(from_step, ids)));
     }
     redo = Downstream(root, def->index);

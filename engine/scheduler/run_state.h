@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -58,6 +59,18 @@ class RunState {
 
   StepGroup& Group(const Scope& scope, int step_index, int iteration);
   const StepGroup* FindGroup(const Scope& scope, int step_index, int iteration) const;
+
+  // How many of the first steps of (scope, iteration) are known to be settled (their group's
+  // outcome is not pending), so that deciding whether a scope is done costs O(1) amortised
+  // instead of a scan of every step per change. Settled steps stay settled until a rerun,
+  // which calls ResetSettled().
+  int& settled_prefix(const Scope& scope, int iteration) {
+    return settled_prefix_[std::make_pair(&scope, iteration)];
+  }
+  void ForgetSettled(const Scope& scope, int iteration) {
+    settled_prefix_.erase(std::make_pair(&scope, iteration));
+  }
+  void ResetSettled() { settled_prefix_.clear(); }
 
   // The current iteration of repeat step `repeat_index` (0 before the first).
   int iteration(int repeat_index) const;
@@ -145,6 +158,7 @@ class RunState {
   std::vector<std::unique_ptr<StepInstance>> instances_;
   absl::flat_hash_map<std::string, StepInstance*> by_key_;
   absl::flat_hash_map<GroupKey, StepGroup> groups_;
+  absl::flat_hash_map<std::pair<const Scope*, int>, int> settled_prefix_;
   absl::flat_hash_map<int, int> iterations_;
   absl::flat_hash_map<int, int> first_kept_;
   std::vector<BufferedSignal> signals_;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/item_key.h"
+#include "engine/definition/limits.h"
 #include "engine/expr/proto_value.h"
 #include "engine/base/proto_time.h"
 
@@ -115,7 +116,8 @@ void Scheduler::Expand(RunState& run, const Scope& scope, const StepDef& def, in
     return;
   }
   expr::Value items = def.items_template.has_value()
-                          ? def.items_template->Render(MakeActivation(run, scope, iteration, nullptr))
+                          ? def.items_template->Render(
+                                MakeActivation(run, scope, iteration, nullptr, &def))
                           : expr::Value::MakeList(def.literal_items);
   if (items.is_error() || !items.is_list()) {
     StepInstance& instance = add("", false);
@@ -123,6 +125,13 @@ void Scheduler::Expand(RunState& run, const Scope& scope, const StepDef& def, in
                  items.is_error() ? absl::StrCat("for_each: ", items.error_message())
                                   : absl::StrCat("for_each must yield a list, got ",
                                                  items.kind_name()));
+    return;
+  }
+  if (items.list().size() > static_cast<size_t>(definition::kMaxForEachItems)) {
+    StepInstance& instance = add("", false);
+    FailInstance(run, instance, v1::ERROR_TYPE_INVALID,
+                 absl::StrCat("for_each yielded ", items.list().size(), " items; at most ",
+                              definition::kMaxForEachItems, " are allowed"));
     return;
   }
   if (items.list().empty()) {
@@ -159,7 +168,8 @@ void Scheduler::Expand(RunState& run, const Scope& scope, const StepDef& def, in
 
 void Scheduler::Prepare(RunState& run, StepInstance& instance) {
   const StepDef& def = *instance.def;
-  const expr::Activation vars = MakeActivation(run, *instance.scope, instance.iteration, &instance);
+  const expr::Activation vars =
+      MakeActivation(run, *instance.scope, instance.iteration, &instance, &def);
   if (def.when.has_value()) {
     const expr::Value condition = def.when->Evaluate(vars);
     if (condition.is_error() || !condition.is_bool()) {
@@ -277,10 +287,15 @@ void Scheduler::AfterGroupChange(RunState& run, const Scope& scope, int step_ind
     return;
   }
   for (int dependent : def.dependents) TryStart(run, scope, dependent, iteration);
-  for (const StepDef& other : scope.steps) {
-    const StepGroup* g = run.FindGroup(scope, other.index, iteration);
-    if (g == nullptr || OutcomeOf(*g, other) == GroupOutcome::kPending) return;
+  if (run.terminal()) return;
+  // Steps before the settled prefix stay settled (until a rerun resets it): each step is
+  // passed once, and each change rechecks only the first unsettled one.
+  int& settled = run.settled_prefix(scope, iteration);
+  for (; settled < static_cast<int>(scope.steps.size()); ++settled) {
+    const StepGroup* g = run.FindGroup(scope, settled, iteration);
+    if (g == nullptr || OutcomeOf(*g, scope.steps[settled]) == GroupOutcome::kPending) return;
   }
+  run.ForgetSettled(scope, iteration);
   ScopeDone(run, scope, iteration);
 }
 

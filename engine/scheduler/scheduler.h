@@ -130,9 +130,11 @@ class Scheduler {
   // Ends the run as CANCELED. Idempotent; a terminal run is left as it is.
   void Cancel(RunState& run, const std::string& reason, const std::string& identity);
 
-  // The variables an instance's expressions see.
+  // The variables the expressions of `reader` see, for `instance` (null when evaluating for
+  // the step as a whole, e.g. its for_each). `steps` holds the steps `reader` reads
+  // (StepDef::reads), or every step when `reader` is null.
   expr::Activation MakeActivation(const RunState& run, const Scope& scope, int iteration,
-                                  const StepInstance* instance) const;
+                                  const StepInstance* instance, const StepDef* reader) const;
 
  private:
   // Eligibility and expansion (scheduler.cc).
