@@ -54,6 +54,23 @@ void Engine::Register(scheduler::RunState& run, scheduler::StepInstance& instanc
 
 void Engine::Forget(const scheduler::StepInstance& instance) { tasks_.erase(instance.task_id); }
 
+void Engine::Deferred(scheduler::RunState& run) {
+  deferred_runs_.push_back(RunKey(run.ns(), run.run_id()));
+}
+
+void Engine::ContinueDeferred() {
+  std::vector<std::string> runs;
+  runs.swap(deferred_runs_);
+  for (std::string& key : runs) {
+    auto it = runs_.find(key);
+    // A run that still has work once the budget is spent is asked again next cycle.
+    if (it != runs_.end() && scheduler_.ContinueDeferred(*it->second) &&
+        std::find(deferred_runs_.begin(), deferred_runs_.end(), key) == deferred_runs_.end()) {
+      deferred_runs_.push_back(std::move(key));
+    }
+  }
+}
+
 void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance) {
   const std::string& campaign = run.campaign().name();
   auto weight = options_.quotas.campaign_weights.find(absl::StrCat(run.ns(), "/", campaign));
@@ -94,6 +111,7 @@ absl::Time Engine::NextDue() {
     }
     return absl::InfiniteFuture();
   };
+  if (!deferred_runs_.empty()) return clock_->Now();  // expansions wait for the next cycle
   absl::Time due = std::min(live_head(lease_heap_, true), live_head(timer_heap_, false));
   for (const auto& [id, session] : dispatcher_.sessions()) {
     due = std::min(due, session->poll_deadline);
@@ -282,8 +300,10 @@ void Engine::Flush() {
 
 void Engine::Step() {
   FireDue();
+  ContinueDeferred();
   Dispatch();
   Flush();
+  scheduler_.BeginCycle();  // the next cycle's operations get a fresh budget
 }
 
 Engine::CommitGroup Engine::Seal() {
@@ -324,6 +344,7 @@ absl::Status Engine::FinishCycle() {
 }
 
 bool Engine::Quiescent() const {
+  if (!deferred_runs_.empty()) return false;
   for (const auto& [key, run] : runs_) {
     for (const auto& instance : run->instances()) {
       if (instance->leased() || instance->queued()) return false;

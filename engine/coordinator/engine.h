@@ -47,7 +47,9 @@
 namespace fanfare::coordinator {
 
 struct EngineOptions {
-  scheduler::SchedulerOptions scheduler;
+  // New step instances per cycle are bounded so that a wide campaign or a large fan-out
+  // spreads over cycles of a few milliseconds each (bench/README.md, "Campaigns at the limits").
+  scheduler::SchedulerOptions scheduler{.max_new_instances_per_cycle = 200};
   // The networks' API limits, per account, and per-account spend caps.
   dispatch::QuotaConfig quotas = dispatch::QuotaConfig::Defaults();
   // How often workers are asked to heartbeat their running attempts.
@@ -149,6 +151,9 @@ class Engine : private scheduler::SchedulerHost {
   void Register(scheduler::RunState& run, scheduler::StepInstance& instance) override;
   void Forget(const scheduler::StepInstance& instance) override;
   void Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) override;
+  void Deferred(scheduler::RunState& run) override;
+  // Goes on with the runs' deferred expansions while the cycle's budget lasts.
+  void ContinueDeferred();
 
   // Recovery (recovery.cc).
   absl::Status Recover();
@@ -228,6 +233,8 @@ class Engine : private scheduler::SchedulerHost {
   absl::flat_hash_map<uint64_t, TaskRef> tasks_;
   // Runs changed since the last flush.
   std::vector<scheduler::RunState*> changed_runs_;
+  // Runs ("ns/run_id") with expansions deferred to a later cycle.
+  std::vector<std::string> deferred_runs_;
   // Lazily-deleted heaps: an entry counts only if the instance still has that deadline.
   DueHeap lease_heap_;
   DueHeap timer_heap_;

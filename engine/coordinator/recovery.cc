@@ -45,6 +45,9 @@ absl::Status Engine::Recover() {
     if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
   }
   if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
+  // Expansions deferred to a later cycle are not stored: find them again.
+  for (const auto& [key, run] : runs_) scheduler_.Resume(*run);
+  Flush();
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
   if (absl::Status status = LoadSpend(); !status.ok()) return status;

@@ -113,6 +113,11 @@ internal::StepRecord EncodeStep(const StepInstance& instance) {
     if (auto item = expr::ToProto(instance.item); item.ok()) *record.mutable_item() = *item;
   }
   record.set_item_index(instance.item_index);
+  if (instance.fan_out_items.is_list()) {
+    if (auto items = expr::ToProto(instance.fan_out_items); items.ok()) {
+      *record.mutable_fan_out_items() = std::move(*items->mutable_list_value());
+    }
+  }
   *record.mutable_input() = instance.input;
   record.set_queue(instance.queue);
   record.set_idempotent(instance.idempotent);
@@ -179,6 +184,11 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     instance.item = expr::FromProto(step.item());
     instance.item_key = view.item();
     instance.item_index = step.item_index();
+    if (step.has_fan_out_items()) {
+      google::protobuf::Value items;
+      *items.mutable_list_value() = std::move(*step.mutable_fan_out_items());
+      instance.fan_out_items = expr::FromProto(items);
+    }
     instance.state = view.state();
     instance.attempt = view.attempt();
     instance.task_id = view.task_id();

@@ -113,7 +113,9 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
     }
     Prepare(run, *instance);
   }
-  for (int index : redo) TryStart(run, root, index, 0);
+  // The steps to redo start again, and so does whatever expansion the run's end cut short
+  // (a fan-out created in part, a step deferred to a later cycle).
+  Resume(run);
   return absl::OkStatus();
 }
 

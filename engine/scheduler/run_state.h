@@ -8,6 +8,7 @@
 #define FANFARE_ENGINE_SCHEDULER_RUN_STATE_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,9 +27,23 @@ namespace fanfare::scheduler {
 
 // The instances of one step in one iteration (iteration 0 outside repeat blocks).
 struct StepGroup {
-  // True once the step's needs were met and its instances were created.
+  // True once the step's needs were met and its instances began to be created.
   bool expanded = false;
   std::vector<StepInstance*> instances;
+
+  // True while a fan-out's instances are still being created, over several engine cycles:
+  // the group is pending, whatever its instances have done.
+  bool expanding() const {
+    return !instances.empty() && instances.front()->fan_out_items.is_list();
+  }
+};
+
+// A step of a scope iteration whose expansion waits for a later engine cycle: its needs are
+// met (or its fan-out is part-created) but the cycle's budget of new instances was spent.
+struct DeferredExpansion {
+  const Scope* scope;
+  int step_index;
+  int iteration;
 };
 
 class RunState {
@@ -59,6 +74,10 @@ class RunState {
 
   StepGroup& Group(const Scope& scope, int step_index, int iteration);
   const StepGroup* FindGroup(const Scope& scope, int step_index, int iteration) const;
+
+  // Expansions waiting for a later cycle, oldest first. Not stored: after a restart,
+  // Scheduler::Resume finds them again from the instances.
+  std::deque<DeferredExpansion>& deferred() { return deferred_; }
 
   // How many of the first steps of (scope, iteration) are known to be settled (their group's
   // outcome is not pending), so that deciding whether a scope is done costs O(1) amortised
@@ -159,6 +178,7 @@ class RunState {
   absl::flat_hash_map<std::string, StepInstance*> by_key_;
   absl::flat_hash_map<GroupKey, StepGroup> groups_;
   absl::flat_hash_map<std::pair<const Scope*, int>, int> settled_prefix_;
+  std::deque<DeferredExpansion> deferred_;
   absl::flat_hash_map<int, int> iterations_;
   absl::flat_hash_map<int, int> first_kept_;
   std::vector<BufferedSignal> signals_;

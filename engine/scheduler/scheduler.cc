@@ -1,6 +1,9 @@
 // Eligibility, expansion, preparation and completion of step instances and runs.
 #include "engine/scheduler/scheduler.h"
 
+#include <algorithm>
+#include <limits>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/definition/action_catalog.h"
@@ -33,7 +36,7 @@ v1::EventType EventFor(v1::RunStatus status) {
 }  // namespace
 
 GroupOutcome OutcomeOf(const StepGroup& group, const StepDef& def) {
-  if (!group.expanded) return GroupOutcome::kPending;
+  if (!group.expanded || group.expanding()) return GroupOutcome::kPending;
   int failed = 0, canceled = 0, succeeded = 0;
   for (const StepInstance* instance : group.instances) {
     switch (instance->state) {
@@ -69,7 +72,7 @@ void Scheduler::StartScope(RunState& run, const Scope& scope, int iteration) {
 }
 
 void Scheduler::TryStart(RunState& run, const Scope& scope, int step_index, int iteration) {
-  if (run.terminal()) return;
+  if (run.terminal() || !ScopeLive(run, scope, iteration)) return;
   if (const StepGroup* group = run.FindGroup(scope, step_index, iteration);
       group != nullptr && group->expanded) {
     return;
@@ -93,17 +96,83 @@ void Scheduler::TryStart(RunState& run, const Scope& scope, int step_index, int 
         break;
     }
   }
+  if (Budget() == 0) {
+    Defer(run, scope, step_index, iteration);
+    return;
+  }
   Expand(run, scope, def, iteration, need_skipped && !def.when.has_value());
+}
+
+size_t Scheduler::Budget() const {
+  const int limit = options_.max_new_instances_per_cycle;
+  if (limit <= 0) return std::numeric_limits<size_t>::max();
+  return created_this_cycle_ >= limit ? 0 : static_cast<size_t>(limit - created_this_cycle_);
+}
+
+void Scheduler::Defer(RunState& run, const Scope& scope, int step_index, int iteration) {
+  const bool first = run.deferred().empty();
+  run.deferred().push_back(DeferredExpansion{&scope, step_index, iteration});
+  if (first) host_.Deferred(run);
+}
+
+bool Scheduler::ContinueDeferred(RunState& run) {
+  std::deque<DeferredExpansion>& deferred = run.deferred();
+  // Each pass expands at least one instance, or finds the entry stale: the loop ends.
+  while (!deferred.empty() && !run.terminal() && Budget() > 0) {
+    const DeferredExpansion next = deferred.front();
+    deferred.pop_front();
+    const StepGroup* group = run.FindGroup(*next.scope, next.step_index, next.iteration);
+    if (group != nullptr && group->expanding()) {
+      if (!ScopeLive(run, *next.scope, next.iteration)) continue;
+      ContinueFanOut(run, *next.scope, next.scope->steps[next.step_index], next.iteration,
+                     expr::Value(group->instances.front()->fan_out_items));
+    } else {
+      TryStart(run, *next.scope, next.step_index, next.iteration);
+    }
+  }
+  if (run.terminal()) deferred.clear();
+  return !deferred.empty();
+}
+
+bool Scheduler::ScopeLive(const RunState& run, const Scope& scope, int iteration) const {
+  if (scope.owner < 0) return true;
+  const Scope& top = run.campaign().root();
+  const StepGroup* repeat = run.FindGroup(top, scope.owner, 0);
+  return repeat != nullptr && !repeat->instances.empty() &&
+         repeat->instances.front()->state == v1::STEP_STATE_RUNNING &&
+         run.iteration(scope.owner) == iteration;
+}
+
+void Scheduler::Resume(RunState& run) {
+  if (run.terminal() || run.record().status() == v1::RUN_STATUS_SCHEDULED) return;
+  const Scope& top = run.campaign().root();
+  ResumeScope(run, top, 0);
+  for (const StepDef& def : top.steps) {
+    if (def.kind != StepDef::Kind::kRepeat) continue;
+    const int iteration = run.iteration(def.index);
+    if (iteration > 0 && ScopeLive(run, *def.body, iteration)) {
+      ResumeScope(run, *def.body, iteration);
+    }
+  }
+}
+
+void Scheduler::ResumeScope(RunState& run, const Scope& scope, int iteration) {
+  for (const StepDef& def : scope.steps) {
+    if (run.terminal()) return;
+    const StepGroup* group = run.FindGroup(scope, def.index, iteration);
+    if (group != nullptr && group->expanding()) {
+      Defer(run, scope, def.index, iteration);
+    } else if (group == nullptr || !group->expanded) {
+      TryStart(run, scope, def.index, iteration);
+    }
+  }
 }
 
 void Scheduler::Expand(RunState& run, const Scope& scope, const StepDef& def, int iteration,
                        bool propagate_skip) {
   run.Group(scope, def.index, iteration).expanded = true;
   auto add = [&](absl::string_view item_key, bool fanned) -> StepInstance& {
-    StepInstance& instance =
-        run.AddInstance(scope, def, iteration, InstanceKey(scope, def, item_key, fanned, iteration));
-    host_.Register(run, instance);
-    return instance;
+    return Create(run, scope, def, iteration, item_key, fanned);
   };
   if (propagate_skip) {
     StepInstance& instance = add("", false);
@@ -145,25 +214,53 @@ void Scheduler::Expand(RunState& run, const Scope& scope, const StepDef& def, in
     if (!keys.insert(definition::ItemKey(items.list()[i], i)).second) {
       StepInstance& instance = add("", false);
       FailInstance(run, instance, v1::ERROR_TYPE_INVALID,
-                   absl::StrCat("for_each item key '", definition::ItemKey(items.list()[i], i),
+                   absl::StrCat("for_each item key '",
+                                definition::Echo(definition::ItemKey(items.list()[i], i), 63),
                                 "' appears twice; give map items distinct `id`s"));
       return;
     }
   }
-  // Create every instance before preparing any, so that the group is complete before one of
-  // its instances can finish (a `when` that is false finishes at once).
+  ContinueFanOut(run, scope, def, iteration, items);
+}
+
+StepInstance& Scheduler::Create(RunState& run, const Scope& scope, const StepDef& def,
+                                int iteration, absl::string_view item_key, bool fanned) {
+  StepInstance& instance =
+      run.AddInstance(scope, def, iteration, InstanceKey(scope, def, item_key, fanned, iteration));
+  host_.Register(run, instance);
+  ++created_this_cycle_;
+  return instance;
+}
+
+void Scheduler::ContinueFanOut(RunState& run, const Scope& scope, const StepDef& def,
+                               int iteration, const expr::Value& items) {
+  StepGroup& group = run.Group(scope, def.index, iteration);
+  const expr::Value::List& list = items.list();
+  const size_t begin = group.instances.size();
+  const size_t end = begin + std::min(list.size() - begin, std::max<size_t>(1, Budget()));
+  // Create this part's instances before preparing any, and keep the items with the first
+  // instance until the last exists: the group is pending until it is complete, however many
+  // of its instances finish (a `when` that is false finishes at once).
   std::vector<StepInstance*> created;
-  for (size_t i = 0; i < items.list().size(); ++i) {
-    StepInstance& instance = add(definition::ItemKey(items.list()[i], i), true);
-    instance.item = items.list()[i];
-    instance.item_key = definition::ItemKey(items.list()[i], i);
+  for (size_t i = begin; i < end; ++i) {
+    const std::string key = definition::ItemKey(list[i], i);
+    StepInstance& instance = Create(run, scope, def, iteration, key, /*fanned=*/true);
+    instance.item = list[i];
+    instance.item_key = key;
     instance.item_index = static_cast<int>(i);
     created.push_back(&instance);
+  }
+  StepInstance& first = *group.instances.front();
+  const bool complete = end == list.size();
+  if (complete != !first.fan_out_items.is_list()) {
+    first.fan_out_items = complete ? expr::Value() : items;
+    run.Touch(first);
   }
   for (StepInstance* instance : created) {
     if (run.terminal()) return;
     Prepare(run, *instance);
   }
+  if (!complete) Defer(run, scope, def.index, iteration);
 }
 
 void Scheduler::Prepare(RunState& run, StepInstance& instance) {

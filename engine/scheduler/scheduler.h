@@ -64,6 +64,8 @@ class SchedulerHost {
   // If an attempt of it may still act (instance.in_doubt()), it may until
   // instance.unsettled_until: whatever it reserved must count until then.
   virtual void Ended(RunState& run, const StepInstance& instance) = 0;
+  // `run` has expansions deferred to a later cycle: call ContinueDeferred(run) then.
+  virtual void Deferred(RunState& run) = 0;
 };
 
 struct SchedulerOptions {
@@ -78,6 +80,11 @@ struct SchedulerOptions {
   size_t max_output_bytes = 256 * 1024;
   // Repeat iterations kept in full; older ones are compacted into the repeat's output.
   int keep_iterations = 3;
+  // Step instances created per engine cycle (between BeginCycle calls), so that no cycle
+  // holds the engine thread for long: once they are spent, steps whose needs are met wait
+  // for the next cycle, and a fan-out goes on creating its instances there. An expansion
+  // always creates at least one. 0: no limit.
+  int max_new_instances_per_cycle = 0;
 };
 
 class Scheduler {
@@ -130,6 +137,17 @@ class Scheduler {
   // Ends the run as CANCELED. Idempotent; a terminal run is left as it is.
   void Cancel(RunState& run, const std::string& reason, const std::string& identity);
 
+  // --- Work spread over engine cycles.
+  // Starts a new cycle's budget of new instances (max_new_instances_per_cycle).
+  void BeginCycle() { created_this_cycle_ = 0; }
+  // Goes on with `run`'s deferred expansions while the cycle's budget lasts. True if some
+  // are left for a later cycle.
+  bool ContinueDeferred(RunState& run);
+  // Defers again whatever expansion a run had pending: steps whose needs are met but that
+  // were not expanded, and fan-outs created in part. For a run loaded after a restart, and
+  // after a rerun.
+  void Resume(RunState& run);
+
   // The variables the expressions of `reader` see, for `instance` (null when evaluating for
   // the step as a whole, e.g. its for_each). `steps` holds the steps `reader` reads
   // (StepDef::reads), or every step when `reader` is null.
@@ -142,6 +160,20 @@ class Scheduler {
   void TryStart(RunState& run, const Scope& scope, int step_index, int iteration);
   void Expand(RunState& run, const Scope& scope, const StepDef& def, int iteration,
               bool propagate_skip);
+  // A new instance of `def` (counted against the cycle's budget), registered with the host.
+  StepInstance& Create(RunState& run, const Scope& scope, const StepDef& def, int iteration,
+                       absl::string_view item_key, bool fanned);
+  // Creates and prepares the next instances of a fan-out over `items`, as many as the
+  // cycle's budget allows (at least one), deferring the rest.
+  void ContinueFanOut(RunState& run, const Scope& scope, const StepDef& def, int iteration,
+                      const expr::Value& items);
+  void Defer(RunState& run, const Scope& scope, int step_index, int iteration);
+  // New instances this cycle may still create; at least 1 when unlimited.
+  size_t Budget() const;
+  // True if the steps of (scope, iteration) may still start: the top scope, or the current
+  // iteration of a running repeat block.
+  bool ScopeLive(const RunState& run, const Scope& scope, int iteration) const;
+  void ResumeScope(RunState& run, const Scope& scope, int iteration);
   void Prepare(RunState& run, StepInstance& instance);
   bool PrepareAction(RunState& run, StepInstance& instance, const expr::Activation& vars);
   void Finish(RunState& run, StepInstance& instance, v1::StepState state);
@@ -191,6 +223,7 @@ class Scheduler {
   absl::BitGenRef random_;
   SchedulerHost& host_;
   SchedulerOptions options_;
+  int created_this_cycle_ = 0;
 };
 
 // What `steps` holds for the steps of one scope in one iteration, and nothing else.

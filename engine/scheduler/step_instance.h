@@ -43,6 +43,10 @@ struct StepInstance {
   expr::Value item;
   std::string item_key;
   int item_index = -1;
+  // The first instance of a fan-out created over several engine cycles holds every item of
+  // the fan-out until the last instance exists (null otherwise), so that a restart goes on
+  // where it stopped.
+  expr::Value fan_out_items;
 
   v1::StepState state = v1::STEP_STATE_PENDING;
   // Attempts made so far; the current attempt's number while RUNNING.

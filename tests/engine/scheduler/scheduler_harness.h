@@ -26,9 +26,11 @@ class FakeHost : public SchedulerHost {
   void Register(RunState& run, StepInstance& instance) override { instance.task_id = next_id++; }
   void Forget(const StepInstance& instance) override { forgotten.push_back(instance.key); }
   void Ended(RunState& run, const StepInstance& instance) override { ended.push_back(instance.key); }
+  void Deferred(RunState& run) override { deferred.push_back(run.run_id()); }
 
   std::vector<std::string> queued;
   std::vector<std::string> ended;
+  std::vector<std::string> deferred;
   std::vector<std::string> cancelled;
   std::vector<std::string> forgotten;
   uint64_t next_id = 1;
