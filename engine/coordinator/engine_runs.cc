@@ -155,7 +155,7 @@ void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
                 campaign.SerializeAsString());
     // The store lags the open group: later applies in this group must see this version.
     latest_versions_[absl::StrCat(ns, "/", name)] = campaign.version();
-    if (auto compiled = scheduler::CompiledCampaign::Compile(campaign); compiled.ok()) {
+    if (auto compiled = scheduler::CompiledCampaign::CompileChecked(campaign); compiled.ok()) {
       campaigns_[absl::StrCat(ns, "/", name, "/", campaign.version())] = *compiled;
     }
     UpdateSchedule(campaign);

@@ -207,6 +207,11 @@ absl::StatusOr<std::shared_ptr<const CompiledCampaign>> CompiledCampaign::Compil
   definition::LoadResult checked = definition::CheckCampaign(
       campaign.spec(), absl::StrCat("campaign '", campaign.spec().metadata().name(), "'"));
   RETURN_IF_ERROR(checked.status);
+  return CompileChecked(std::move(campaign));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledCampaign>> CompiledCampaign::CompileChecked(
+    v1::Campaign campaign) {
   std::shared_ptr<CompiledCampaign> compiled(new CompiledCampaign());
   compiled->campaign_ = std::move(campaign);
   RETURN_IF_ERROR(CompileScope(compiled->campaign_.spec().steps(), "", -1, compiled->root_));

@@ -116,6 +116,10 @@ class CompiledCampaign {
  public:
   // Validates and compiles. InvalidArgument listing every problem if the spec is invalid.
   static absl::StatusOr<std::shared_ptr<const CompiledCampaign>> Compile(v1::Campaign campaign);
+  // As Compile, for a spec that has just passed definition::CheckCampaign: it is not
+  // validated again.
+  static absl::StatusOr<std::shared_ptr<const CompiledCampaign>> CompileChecked(
+      v1::Campaign campaign);
 
   const v1::Campaign& campaign() const { return campaign_; }
   const v1::CampaignSpec& spec() const { return campaign_.spec(); }

@@ -2,11 +2,33 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+
 namespace fanfare {
+
+namespace {
+
+// `message` if it is short; else its first lines within the limit, and what was cut.
+std::string Bounded(absl::string_view message) {
+  if (message.size() <= kMaxStatusMessageBytes) return std::string(message);
+  absl::string_view kept = message.substr(0, kMaxStatusMessageBytes);
+  if (const size_t line_end = kept.rfind('\n'); line_end != absl::string_view::npos && line_end > 0) {
+    kept = kept.substr(0, line_end);
+  } else {
+    // One long line: cut at a UTF-8 character boundary.
+    size_t cut = kept.size();
+    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+    kept = kept.substr(0, cut);
+  }
+  return absl::StrCat(kept, "\n… (", message.size() - kept.size(), " more bytes of this message "
+                      "were cut)");
+}
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), Bounded(status.message()));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

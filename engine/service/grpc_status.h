@@ -1,5 +1,7 @@
 // The one conversion between absl::Status and grpc::Status (their codes are the same
-// numbers; messages are carried as they are).
+// numbers). A message travels as the grpc-message header, which clients with default
+// metadata limits (8 KiB, after percent-encoding) cannot read when it is long: ToGrpcStatus
+// cuts messages beyond kMaxStatusMessageBytes at a line boundary and says how much it cut.
 #ifndef FANFARE_ENGINE_SERVICE_GRPC_STATUS_H_
 #define FANFARE_ENGINE_SERVICE_GRPC_STATUS_H_
 
@@ -7,6 +9,8 @@
 #include "grpcpp/support/status.h"
 
 namespace fanfare {
+
+inline constexpr size_t kMaxStatusMessageBytes = 2048;
 
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);

@@ -5,6 +5,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/definition/action_catalog.h"
+#include "engine/definition/limits.h"
+#include "engine/definition/loader.h"
 
 namespace fanfare::service {
 namespace {
@@ -129,8 +131,16 @@ absl::Status Check(const v1::ApplyCampaignRequest& request) {
   if (request.spec().ByteSizeLong() > 4 * kMaxValueBytes) {
     return Invalid("spec", "at most 1 MiB");
   }
-  return All(CheckNamespace(request.spec().metadata().namespace_()),
-             CheckText("source_name", request.source_name()));
+  if (absl::Status s = All(CheckNamespace(request.spec().metadata().namespace_()),
+                           CheckText("source_name", request.source_name()));
+      !s.ok()) {
+    return s;
+  }
+  // The whole campaign, here on the RPC's thread: a campaign that is refused costs the
+  // engine thread nothing.
+  return definition::CheckCampaign(
+             request.spec(), request.source_name().empty() ? "campaign" : request.source_name())
+      .status;
 }
 
 absl::Status Check(const v1::GetCampaignRequest& request) {
@@ -148,6 +158,11 @@ absl::Status Check(const v1::StartRunRequest& request) {
   }
   if (request.params().ByteSizeLong() > kMaxValueBytes) return Invalid("params", "at most 256 KiB");
   if (request.campaign_version() < 0) return Invalid("campaign_version", "0 or more");
+  if (request.has_start_at()) {
+    if (std::string problem = definition::TimestampProblem(request.start_at()); !problem.empty()) {
+      return Invalid("start_at", problem);
+    }
+  }
   return All(CheckNamespace(request.namespace_()), CheckCampaignName(request.campaign()),
              CheckRunId(request.run_id(), false), CheckLabels(request.labels()),
              CheckText("identity", request.identity()));

@@ -22,6 +22,7 @@ absl::Status CheckNamespace(absl::string_view ns);
 absl::Status CheckRunId(absl::string_view run_id, bool required);
 absl::Status CheckPageSize(int page_size);
 
+// Validates the whole campaign too (definition::CheckCampaign), on the calling thread.
 absl::Status Check(const v1::ApplyCampaignRequest& request);
 absl::Status Check(const v1::GetCampaignRequest& request);
 absl::Status Check(const v1::ListCampaignsRequest& request);

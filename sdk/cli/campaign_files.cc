@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "sdk/cli/command.h"
+
 namespace fanfare::cli {
 
 definition::LoadResult LoadCampaignForCli(const std::string& path) {
@@ -17,7 +19,10 @@ definition::LoadResult LoadCampaignForCli(const std::string& path) {
 }
 
 void PrintLoadFailure(const definition::LoadResult& result, CliContext& context) {
-  if (result.diagnostics.empty()) context.err << "error: ";
+  if (result.diagnostics.empty()) {
+    ReportError(result.status, context);
+    return;
+  }
   context.err << result.status.message() << "\n";
 }
 

@@ -32,7 +32,13 @@ void PrintCommandUsage(const Command& c, std::ostream& out) {
 }  // namespace
 
 int ReportError(const absl::Status& status, CliContext& context) {
-  context.err << "error: " << status.message() << "\n";
+  // Always a reason: a status without a message (from a peer that gave none) says its code.
+  if (status.message().empty()) {
+    context.err << "error: " << absl::StatusCodeToString(status.code())
+                << " (no reason was given)\n";
+  } else {
+    context.err << "error: " << status.message() << "\n";
+  }
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kDeadlineExceeded: return kExitUnavailable;
