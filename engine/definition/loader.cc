@@ -116,9 +116,8 @@ LoadResult ParseCampaign(absl::string_view content, SourceFormat format,
 
 LoadResult CheckCampaign(const v1::CampaignSpec& spec, absl::string_view source_name) {
   LoadResult result;
-  result.spec = spec;
   Diagnostics diagnostics{std::string(source_name), nullptr};
-  ValidateCampaign(result.spec, &diagnostics);
+  ValidateCampaign(spec, &diagnostics);
   return Finish(std::move(result), diagnostics);
 }
 

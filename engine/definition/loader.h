@@ -39,7 +39,8 @@ struct LoadResult {
 LoadResult ParseCampaign(absl::string_view content, SourceFormat format,
                          absl::string_view source_name);
 
-// As ParseCampaign, for a spec that is already a message (e.g. received over gRPC).
+// As ParseCampaign, for a spec that is already a message (e.g. received over gRPC). The
+// result's `spec` is left empty: the caller has it (a copy would cost as much as the check).
 LoadResult CheckCampaign(const v1::CampaignSpec& spec, absl::string_view source_name);
 
 // Reads, parses and validates a file; the spec, or InvalidArgument with every problem
