@@ -63,8 +63,15 @@ absl::Status ToProtoValue(const Value& value, const std::string& path, int depth
   switch (value.kind()) {
     case Value::Kind::kNull: out->set_null_value(google::protobuf::NULL_VALUE); break;
     case Value::Kind::kBool: out->set_bool_value(value.bool_value()); break;
-    case Value::Kind::kInt:
-    case Value::Kind::kDouble: out->set_number_value(value.number_value()); break;
+    case Value::Kind::kInt: out->set_number_value(value.number_value()); break;
+    case Value::Kind::kDouble:
+      // JSON (and so every reader of a stored value) has no Infinity or NaN.
+      if (!std::isfinite(value.double_value())) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where(), " is not a finite number (", value.DebugString(), ")"));
+      }
+      out->set_number_value(value.double_value());
+      break;
     case Value::Kind::kString: out->set_string_value(value.string_value()); break;
     case Value::Kind::kTimestamp:
       out->set_string_value(FormatTimestamp(value.timestamp_value()));

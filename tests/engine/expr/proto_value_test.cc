@@ -1,6 +1,7 @@
 #include "engine/expr/proto_value.h"
 
 #include <cmath>
+#include <limits>
 
 #include "gtest/gtest.h"
 #include "tests/engine/expr/test_util.h"
@@ -136,6 +137,16 @@ TEST(ProtoValueTest, DeepNestingIsAnErrorNotACrash) {
   Value back = FromProto(proto);
   for (int i = 0; i < 300 && back.is_list(); ++i) back = back.list()[0];
   EXPECT_TRUE(back.is_error());
+}
+
+TEST(ProtoValueTest, NonFiniteNumbersAreErrorsNotStoredValues) {
+  // JSON has no Infinity or NaN: a stored value holding one could never be read back out.
+  const Value infinite = Value::Double(std::numeric_limits<double>::infinity());
+  absl::StatusOr<google::protobuf::Struct> s = ToProtoStruct(Value::MakeMap({{"bid", infinite}}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "bid is not a finite number (Infinity)");
+  EXPECT_FALSE(ToProto(Value::Double(std::nan(""))).ok());
+  EXPECT_TRUE(ToProto(Value::Double(1e300)).ok());
 }
 
 }  // namespace
