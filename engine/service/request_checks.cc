@@ -157,6 +157,12 @@ absl::Status Check(const v1::StartRunRequest& request) {
     return Invalid("priority", "between -100 and 100");
   }
   if (request.params().ByteSizeLong() > kMaxValueBytes) return Invalid("params", "at most 256 KiB");
+  for (const auto& [name, value] : request.params().fields()) {
+    if (std::string problem = definition::ValueProblem(value, definition::Echo(name, 63));
+        !problem.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("params.", problem));
+    }
+  }
   if (request.campaign_version() < 0) return Invalid("campaign_version", "0 or more");
   if (request.has_start_at()) {
     if (std::string problem = definition::TimestampProblem(request.start_at()); !problem.empty()) {
@@ -222,6 +228,10 @@ absl::Status Check(const v1::SignalRunRequest& request) {
     return Invalid("signal", "a signal name in lowercase letters, digits and '_'");
   }
   if (request.payload().ByteSizeLong() > kMaxValueBytes) return Invalid("payload", "at most 256 KiB");
+  if (std::string problem = definition::ValueProblem(request.payload(), "payload");
+      !problem.empty()) {
+    return absl::InvalidArgumentError(problem);
+  }
   return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
              CheckText("identity", request.identity()));
 }

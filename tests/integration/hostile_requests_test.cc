@@ -1,6 +1,8 @@
 // Hostile requests over real gRPC: each gets a clear, bounded answer, and the coordinator
 // goes on answering everyone else meanwhile.
 #include <chrono>
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -70,6 +72,27 @@ TEST(HostileRequestsTest, AStartTimeNoTimestampHoldsIsRefused) {
   EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(started.status().message(),
               HasSubstr("start_at: must be between the years 1 and 9999"));
+}
+
+TEST(HostileRequestsTest, NonFiniteNumbersAreRefusedAtTheDoor) {
+  CoordinatorEnv env;
+  env.Apply("name: c\nparams:\n  bid: {type: double}\nsteps:\n"
+            "  - {id: go, signal: go}\n");
+  v1::StartRunRequest request;
+  request.set_campaign("c");
+  request.set_run_id("r1");
+  (*request.mutable_params()->mutable_fields())["bid"].set_number_value(
+      std::numeric_limits<double>::infinity());
+  absl::StatusOr<v1::StartRunResponse> started = env.client().StartRun(request);
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.status().message(), "params.bid: must be finite");
+  (*request.mutable_params()->mutable_fields())["bid"].set_number_value(1.5);
+  ASSERT_TRUE(env.client().StartRun(request).ok());
+  google::protobuf::Value payload;
+  payload.mutable_list_value()->add_values()->set_number_value(std::nan(""));
+  absl::StatusOr<v1::Run> signalled = env.client().SignalRun("r1", "go", payload);
+  ASSERT_FALSE(signalled.ok());
+  EXPECT_EQ(signalled.status().message(), "payload[0]: must be a number, not NaN");
 }
 
 TEST(HostileRequestsTest, OthersAreAnsweredWhileTheWidestCampaignStarts) {
