@@ -1,5 +1,7 @@
 #include "engine/definition/internal/expression_check.h"
 
+#include "engine/definition/limits.h"
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -93,6 +95,11 @@ void ExpressionChecker::CheckValueTree(const google::protobuf::Value& value,
   }
 }
 
+std::string ExpressionChecker::Suggest(absl::string_view name,
+                                       const std::vector<std::string>& candidates) const {
+  return diagnostics_.saturated() ? "" : DidYouMean(name, candidates);
+}
+
 void ExpressionChecker::CheckReferences(const std::vector<expr::Reference>& references,
                                         const std::string& path, const ExpressionSite& site) {
   for (const expr::Reference& reference : references) CheckReference(reference, path, site);
@@ -114,7 +121,7 @@ void ExpressionChecker::CheckReference(const expr::Reference& reference, const s
     } else if (root == "iteration" || root == "previous") {
       report(absl::StrCat("'", root, "' is only defined inside a repeat block"));
     } else {
-      report(absl::StrCat("unknown variable '", root, "'", DidYouMean(root, visible),
+      report(absl::StrCat("unknown variable '", Echo(root, 63), "'", Suggest(root, visible),
                           "; variables here are ", absl::StrJoin(visible, ", ")));
     }
     return;
@@ -122,7 +129,7 @@ void ExpressionChecker::CheckReference(const expr::Reference& reference, const s
   if (root == "params" && p.size() > 1 && !params_.contains(p[1])) {
     std::vector<std::string> declared(params_.begin(), params_.end());
     std::sort(declared.begin(), declared.end());
-    report(absl::StrCat("param '", p[1], "' is not declared", DidYouMean(p[1], declared),
+    report(absl::StrCat("param '", Echo(p[1], 63), "' is not declared", Suggest(p[1], declared),
                         "; declare it under `params:`"));
   } else if (root == "steps") {
     CheckStepReference(reference, 1, path, site, /*previous=*/false);
@@ -179,7 +186,8 @@ void ExpressionChecker::CheckStepReference(const expr::Reference& reference, siz
       return;
     }
   }
-  report(absl::StrCat("unknown step '", id, "' in ", Join(p), DidYouMean(id, scope->Ids())));
+  report(absl::StrCat("unknown step '", Echo(id, 63), "' in ", Echo(Join(p)),
+                      diagnostics_.saturated() ? "" : DidYouMean(id, scope->Ids())));
 }
 
 void ExpressionChecker::CheckStepField(const expr::Reference& reference, size_t field_index,

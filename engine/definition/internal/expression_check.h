@@ -47,6 +47,9 @@ class ExpressionChecker {
                       const ExpressionSite& site);
 
  private:
+  // " (did you mean 'x'?)", or "" once the report is full: a suggestion costs an edit
+  // distance per candidate, and a problem past the report's end is only counted.
+  std::string Suggest(absl::string_view name, const std::vector<std::string>& candidates) const;
   void ReportParseError(const absl::Status& status, absl::string_view source,
                         const std::string& path, const ExpressionSite& site);
   void CheckReferences(const std::vector<expr::Reference>& references, const std::string& path,

@@ -84,19 +84,19 @@ void StepValidator::CheckNeeds(const StepScope& scope) {
       if (need == step.id()) {
         diagnostics_.Add(path, step.id(), "a step cannot need itself");
       } else if (scope.IndexOf(need) < 0) {
-        if (diagnostics_.saturated()) {
-          diagnostics_.Add(path, step.id(), "");  // counted, not kept
-          continue;
-        }
         std::string where = scope.parent() != nullptr && scope.ShadowsOuter(need)
                                 ? "; steps in a repeat block can only need steps of the same "
                                   "block (put outer steps in the block's own `needs`)"
                                 : "";
-        std::vector<std::string> others = scope.Ids();
-        others.erase(std::remove(others.begin(), others.end(), step.id()), others.end());
+        // A suggestion costs an edit distance per step: none once the report is full.
+        std::string hint;
+        if (!diagnostics_.saturated()) {
+          std::vector<std::string> others = scope.Ids();
+          others.erase(std::remove(others.begin(), others.end(), step.id()), others.end());
+          hint = DidYouMean(need, others);
+        }
         diagnostics_.Add(path, step.id(),
-                         absl::StrCat("needs unknown step '", Echo(need, 63), "'",
-                                      DidYouMean(need, others), where));
+                         absl::StrCat("needs unknown step '", Echo(need, 63), "'", hint, where));
       } else if (!seen.insert(need).second) {
         diagnostics_.Add(path, step.id(),
                          absl::StrCat("'", Echo(need, 63), "' is listed twice in needs"));

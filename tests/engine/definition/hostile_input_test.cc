@@ -104,6 +104,25 @@ TEST(HostileInputTest, ProblemsBeyondTheFiftiethAreCountedNotListed) {
   EXPECT_EQ(result.diagnostics.size(), Diagnostics::kMaxKept);
 }
 
+TEST(HostileInputTest, ThousandsOfUnknownReferencesCostNoSuggestionEach) {
+  // One step reading 20,000 unknown steps, in a campaign of 1,000: a "did you mean" for
+  // each would cost an edit distance against every step id, each time.
+  std::string yaml = "name: c\nsteps:\n";
+  for (int i = 0; i < kMaxSteps - 1; ++i) {
+    absl::StrAppend(&yaml, "  - {id: step_", i, ", action: x.insights}\n");
+  }
+  absl::StrAppend(&yaml, "  - id: last\n    action: x.insights\n    with:\n");
+  for (int i = 0; i < 20'000; ++i) {
+    absl::StrAppend(&yaml, "      f", i, ": \"{{ steps.stop_", i, " }}\"\n");
+  }
+  ASSERT_LT(yaml.size(), kMaxCampaignBytes);
+  LoadResult result;
+  const double took = Seconds([&] { result = Yaml(yaml); });
+  EXPECT_THAT(result.status.message(), HasSubstr("unknown step 'stop_"));
+  EXPECT_EQ(result.diagnostics.size(), Diagnostics::kMaxKept);
+  EXPECT_LT(took, 5.0);
+}
+
 TEST(HostileInputTest, EchoedInputIsTruncated) {
   const std::string huge(20'000, 'q');
   const LoadResult result = Yaml(absl::StrCat("name: c\nsteps:\n  - {id: a, action: x.insights, "
