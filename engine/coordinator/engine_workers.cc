@@ -145,15 +145,22 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
     } else {
       v1::TaskFailure failure = outcome.failure();
       if (failure.type() == v1::ERROR_TYPE_UNSPECIFIED) failure.set_type(v1::ERROR_TYPE_INTERNAL);
-      if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
-        // The network said so: nothing more for this account until then.
-        limiter_.Hold(run.ns(), instance.queue, instance.account,
-                      clock_->Now() + FromProtoDuration(failure.retry_after()),
-                      absl::StrCat("held after a 429: ", failure.message()));
-      }
       if (failure.message().size() > kMaxErrorMessage) {
         failure.mutable_message()->resize(kMaxErrorMessage);
         failure.mutable_message()->append("…");
+      }
+      if (failure.has_retry_after()) {
+        // The one place a worker's retry_after is bounded: the hold and the retry's wait both
+        // read this, so neither can be longer than kMaxHold (request_checks refused
+        // negative and malformed ones).
+        *failure.mutable_retry_after() =
+            ToProtoDuration(dispatch::ClampHold(FromProtoDuration(failure.retry_after())));
+      }
+      if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
+        // The network said so: nothing more for this account until then.
+        limiter_.Hold(run.ns(), instance.queue, instance.account, clock_->Now(),
+                      FromProtoDuration(failure.retry_after()),
+                      absl::StrCat("held after a 429: ", failure.message()));
       }
       scheduler_.Fail(run, instance, failure);
     }

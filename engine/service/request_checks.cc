@@ -4,7 +4,9 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/durations.h"
 #include "engine/definition/action_catalog.h"
+#include "engine/dispatch/rate_limiter.h"
 
 namespace fanfare::service {
 namespace {
@@ -64,6 +66,21 @@ absl::Status CheckLabels(const google::protobuf::Map<std::string, std::string>& 
 absl::Status CheckTaskRef(absl::string_view field, uint64_t task_id, int attempt) {
   if (task_id == 0) return Invalid(field, "task_id is required");
   if (attempt < 1) return Invalid(field, "attempt must be 1 or more");
+  return absl::OkStatus();
+}
+
+// A worker's retry_after must be a well-formed duration of 0 or more; a long one is not
+// refused but clamped where outcomes are applied (dispatch::ClampHold).
+absl::Status CheckFailure(absl::string_view field, const v1::TaskFailure& failure) {
+  if (!failure.has_retry_after()) return absl::OkStatus();
+  const google::protobuf::Duration& retry_after = failure.retry_after();
+  if (retry_after.seconds() < 0 || retry_after.nanos() < 0 || retry_after.nanos() > 999'999'999) {
+    return Invalid(absl::StrCat(field, ".retry_after"),
+                   absl::StrCat("must be a duration of 0 or more (seconds >= 0, nanos 0 to "
+                                "999999999); a longer one than ",
+                                fanfare::FormatDuration(dispatch::kMaxHold), " counts as ",
+                                fanfare::FormatDuration(dispatch::kMaxHold)));
+  }
   return absl::OkStatus();
 }
 
@@ -229,7 +246,9 @@ absl::Status Check(const v1::WorkerMessage& message) {
     return Invalid("credit", absl::StrCat("between 0 and ", kMaxConcurrency));
   }
   for (const v1::TaskOutcome& outcome : message.outcomes()) {
-    if (absl::Status s = CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()); !s.ok()) {
+    if (absl::Status s = All(CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()),
+                             CheckFailure("outcomes.failure", outcome.failure()));
+        !s.ok()) {
       return s;
     }
   }
@@ -257,7 +276,8 @@ absl::Status Check(const v1::CompleteTaskRequest& request) {
 absl::Status Check(const v1::FailTaskRequest& request) {
   if (!request.has_failure()) return Invalid("failure", "is required");
   return All(CheckWorkerId(request.worker_id()),
-             CheckTaskRef("task", request.task_id(), request.attempt()));
+             CheckTaskRef("task", request.task_id(), request.attempt()),
+             CheckFailure("failure", request.failure()));
 }
 
 absl::Status Check(const v1::HeartbeatRequest& request) {

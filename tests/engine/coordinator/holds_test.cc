@@ -1,0 +1,111 @@
+// Account holds from a worker's retry_after over a real store and a fake clock: clamped to
+// kMaxHold however long the worker asks, finite across restarts, and readable as JSON.
+#include "engine/dispatch/rate_limiter.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "tests/engine/coordinator/engine_harness.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);
+
+constexpr char kCampaign[] = R"yaml(
+name: held
+accounts:
+  x: acme_x
+steps:
+  - id: read
+    action: x.insights
+    retry: {max_attempts: 3, initial_backoff: 1s}
+)yaml";
+
+// Reports `task` THROTTLED with `retry_after` on session-1.
+void Throttle(EngineHarness& h, const v1::Task& task, google::protobuf::Duration retry_after) {
+  v1::WorkerMessage message;
+  v1::TaskOutcome& outcome = *message.add_outcomes();
+  outcome.set_task_id(task.task_id());
+  outcome.set_attempt(task.attempt());
+  outcome.mutable_failure()->set_type(v1::ERROR_TYPE_THROTTLED);
+  outcome.mutable_failure()->set_message("x said 429");
+  *outcome.mutable_failure()->mutable_retry_after() = retry_after;
+  message.set_credit(1);
+  h.engine().OnWorkerMessage("session-1", message);
+  h.Cycle();
+}
+
+google::protobuf::Duration Seconds(int64_t seconds) {
+  google::protobuf::Duration d;
+  d.set_seconds(seconds);
+  return d;
+}
+
+v1::DispatchState State(EngineHarness& h) {
+  auto state = h.Call<v1::DispatchState>([](Engine& e, auto reply) {
+    e.GetDispatchState(v1::GetDispatchStateRequest(), std::move(reply));
+  });
+  EXPECT_TRUE(state.ok()) << state.status();
+  return state.ok() ? *state : v1::DispatchState();
+}
+
+// The hold on x/acme_x as `fanfare workers` shows it; InfinitePast if none.
+absl::Time HeldUntil(const v1::DispatchState& state) {
+  absl::Time until = absl::InfinitePast();
+  for (const v1::DispatchState::RateLimit& row : state.rate_limits()) {
+    if (row.network() == "x" && row.account() == "acme_x" && row.has_held_until()) {
+      until = absl::FromUnixSeconds(row.held_until().seconds());
+    }
+  }
+  return until;
+}
+
+// A task held by a worker's huge retry_after, with the worker gone: what a restart finds.
+class HoldsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h_.Apply(kCampaign);
+    ASSERT_TRUE(h_.Start("held", "r1").ok());
+    h_.ConnectWorker("x", 1);
+    std::vector<v1::Task> tasks = h_.TakeTasks();
+    ASSERT_EQ(tasks.size(), 1u);
+    Throttle(h_, tasks[0], Seconds(int64_t{1} << 62));
+  }
+
+  EngineHarness h_;
+};
+
+TEST_F(HoldsTest, AHugeRetryAfterHoldsTheAccountForTheMaximumHold) {
+  EXPECT_EQ(HeldUntil(State(h_)), kStart + dispatch::kMaxHold);
+  const v1::Run run = h_.Run("r1");
+  ASSERT_EQ(run.steps_size(), 1);
+  EXPECT_EQ(run.steps(0).state(), v1::STEP_STATE_WAITING);
+  EXPECT_EQ(run.steps(0).waiting().until().seconds(),
+            absl::ToUnixSeconds(kStart + dispatch::kMaxHold))
+      << "the retry waits no longer than the hold";
+  EXPECT_EQ(h_.engine().NextDue(), kStart + dispatch::kMaxHold);
+}
+
+TEST_F(HoldsTest, TheClampedHoldSurvivesARestartFiniteAndReadableAsJson) {
+  h_.Restart();
+  const v1::DispatchState state = State(h_);
+  EXPECT_EQ(HeldUntil(state), kStart + dispatch::kMaxHold);
+  std::string json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(state, &json).ok());
+  EXPECT_THAT(json, HasSubstr("held after a 429: x said 429"));
+  std::string run_json;
+  ASSERT_TRUE(google::protobuf::util::MessageToJsonString(h_.Run("r1"), &run_json).ok())
+      << "the step's last error keeps a retry_after JSON can hold";
+
+  // When the hold ends, the task goes.
+  h_.ConnectWorker("x", 1);
+  EXPECT_TRUE(h_.TakeTasks().empty());
+  ASSERT_TRUE(h_.AdvanceToNextDue());
+  EXPECT_EQ(h_.clock().Now(), kStart + dispatch::kMaxHold);
+  EXPECT_EQ(h_.TakeTasks().size(), 1u);
+}
+
+}  // namespace
+}  // namespace fanfare::coordinator
