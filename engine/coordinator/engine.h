@@ -86,6 +86,9 @@ class Engine : private scheduler::SchedulerHost {
              std::shared_ptr<RunWatcher> watcher);
   void GetDispatchState(const v1::GetDispatchStateRequest& request,
                         Reply<v1::DispatchState> reply);
+  // Lifts the account's holds (RateLimiter::Release) and makes its tasks waiting on them
+  // ready; NotFound if none is in force (engine_workers.cc).
+  void ReleaseHold(const v1::ReleaseHoldRequest& request, Reply<v1::ReleaseHoldResponse> reply);
 
   // --- Workers (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
@@ -215,6 +218,9 @@ class Engine : private scheduler::SchedulerHost {
                    const google::protobuf::Value& output);
   void StartGuardRun(const std::string& ns, const std::string& campaign);
   static std::string EndpointClassOf(const scheduler::StepInstance& instance);
+  // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
+  void WakeThrottled(const std::string& ns, const std::string& network,
+                     const std::string& account);
   // False (and the instance waits) if its account's rate limit says not yet.
   bool WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance);
   void FlushSessions();

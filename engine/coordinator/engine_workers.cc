@@ -1,4 +1,5 @@
-// Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment.
+// Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment,
+// and lifting the account holds their 429s cause.
 #include <algorithm>
 #include <optional>
 
@@ -194,6 +195,49 @@ std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
   scheduler_.ExtendLease(instance);
   it->second.run->Touch(instance);
   return instance.lease_deadline - clock_->Now();
+}
+
+void Engine::ReleaseHold(const v1::ReleaseHoldRequest& request,
+                         Reply<v1::ReleaseHoldResponse> reply) {
+  const std::string ns = request.namespace_().empty() ? "default" : request.namespace_();
+  std::vector<dispatch::RateLimiter::ReleasedHold> released =
+      limiter_.Release(ns, request.network(), request.account(), clock_->Now());
+  if (released.empty()) {
+    const std::string account = request.account().empty() ? "(default)" : request.account();
+    ReplyAfterCommit<v1::ReleaseHoldResponse>(
+        std::move(reply),
+        absl::NotFoundError(absl::StrCat(
+            "no hold on account '", account, "'",
+            request.network().empty() ? "" : absl::StrCat(" of ", request.network()),
+            " in namespace ", ns, "; `fanfare workers` shows the holds in force")));
+    return;
+  }
+  v1::ReleaseHoldResponse response;
+  for (dispatch::RateLimiter::ReleasedHold& hold : released) {
+    v1::ReleaseHoldResponse::Hold& out = *response.add_released();
+    out.set_network(hold.network);
+    out.set_account(request.account());
+    *out.mutable_held_until() = ToProtoTime(hold.until);
+    out.set_detail(std::move(hold.detail));
+    WakeThrottled(ns, hold.network, request.account());
+  }
+  ReplyAfterCommit<v1::ReleaseHoldResponse>(std::move(reply), std::move(response));
+}
+
+void Engine::WakeThrottled(const std::string& ns, const std::string& network,
+                           const std::string& account) {
+  for (const auto& [key, run] : runs_) {
+    if (run->ns() != ns) continue;
+    for (const auto& instance : run->instances()) {
+      // Waits for a rate limit are backoff timers (Scheduler::Throttle, WaitToRetry); firing
+      // one early only queues the task again, and dispatch asks the limiter anew.
+      if (instance->queue == network && instance->account == account &&
+          instance->waiting.kind() == v1::WaitingReason::KIND_RATE_LIMIT &&
+          instance->timer_kind == scheduler::TimerKind::kBackoff) {
+        scheduler_.TimerFired(*run, *instance);
+      }
+    }
+  }
 }
 
 void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {

@@ -204,6 +204,24 @@ void RateLimiter::Hold(const std::string& ns, const std::string& network,
   dirty_.push_back(Key(ns, network, account));
 }
 
+std::vector<RateLimiter::ReleasedHold> RateLimiter::Release(const std::string& ns,
+                                                            absl::string_view network,
+                                                            const std::string& account,
+                                                            absl::Time now) {
+  std::vector<ReleasedHold> released;
+  for (auto& [key, state] : accounts_) {
+    if (state.ns != ns || state.account != account || state.hold_until <= now ||
+        (!network.empty() && state.network != network)) {
+      continue;
+    }
+    released.push_back({state.network, state.hold_until, std::move(state.hold_detail)});
+    state.hold_until = absl::InfinitePast();
+    state.hold_detail.clear();
+    dirty_.push_back(key);
+  }
+  return released;
+}
+
 std::vector<std::pair<std::string, internal::LimiterRecord>> RateLimiter::TakeDirty() {
   std::sort(dirty_.begin(), dirty_.end());
   dirty_.erase(std::unique(dirty_.begin(), dirty_.end()), dirty_.end());

@@ -55,6 +55,17 @@ class RateLimiter {
   void Hold(const std::string& ns, const std::string& network, const std::string& account,
             absl::Time now, absl::Duration retry_after, std::string detail);
 
+  // A hold lifted by Release().
+  struct ReleasedHold {
+    std::string network;
+    absl::Time until;
+    std::string detail;
+  };
+  // Lifts the holds in force at `now` on `account` of `ns`: on `network`, or on every network
+  // if it is empty. Returns what was lifted, by network; empty if nothing was held.
+  std::vector<ReleasedHold> Release(const std::string& ns, absl::string_view network,
+                                    const std::string& account, absl::Time now);
+
   // Accounts changed since the last call, as records to store (key: ns/network/account).
   std::vector<std::pair<std::string, internal::LimiterRecord>> TakeDirty();
   // Restores an account's state from its record. A stored hold ending more than kMaxHold

@@ -232,6 +232,17 @@ absl::Status Check(const v1::GetDispatchStateRequest& request) {
   return CheckNamespace(request.namespace_());
 }
 
+absl::Status Check(const v1::ReleaseHoldRequest& request) {
+  if (!request.network().empty() && !definition::IsLowerIdentifier(request.network())) {
+    return Invalid("network", "a network or pool name such as facebook, or empty for all");
+  }
+  if (request.account().size() > kMaxIdLength || !IsPrintable(request.account())) {
+    return Invalid("account", absl::StrCat("an account alias of at most ", kMaxIdLength,
+                                           " printable characters"));
+  }
+  return CheckNamespace(request.namespace_());
+}
+
 absl::Status Check(const v1::WorkerHello& hello) {
   if (hello.max_concurrency() < 1 || hello.max_concurrency() > kMaxConcurrency) {
     return Invalid("hello.max_concurrency", absl::StrCat("between 1 and ", kMaxConcurrency));

@@ -37,6 +37,7 @@ absl::Status Check(const v1::RetryRunRequest& request);
 absl::Status Check(const v1::DecideStepRequest& request);
 absl::Status Check(const v1::SignalRunRequest& request);
 absl::Status Check(const v1::GetDispatchStateRequest& request);
+absl::Status Check(const v1::ReleaseHoldRequest& request);
 
 absl::Status Check(const v1::WorkerHello& hello);
 absl::Status Check(const v1::WorkerMessage& message);

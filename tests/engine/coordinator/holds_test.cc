@@ -1,5 +1,6 @@
 // Account holds from a worker's retry_after over a real store and a fake clock: clamped to
-// kMaxHold however long the worker asks, finite across restarts, and readable as JSON.
+// kMaxHold however long the worker asks, finite across restarts, readable as JSON, and
+// lifted durably by ReleaseHold.
 #include "engine/dispatch/rate_limiter.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -105,6 +106,54 @@ TEST_F(HoldsTest, TheClampedHoldSurvivesARestartFiniteAndReadableAsJson) {
   ASSERT_TRUE(h_.AdvanceToNextDue());
   EXPECT_EQ(h_.clock().Now(), kStart + dispatch::kMaxHold);
   EXPECT_EQ(h_.TakeTasks().size(), 1u);
+}
+
+absl::StatusOr<v1::ReleaseHoldResponse> Release(EngineHarness& h, const std::string& account,
+                                                const std::string& network) {
+  v1::ReleaseHoldRequest request;
+  request.set_account(account);
+  request.set_network(network);
+  return h.Call<v1::ReleaseHoldResponse>(
+      [&](Engine& e, auto reply) { e.ReleaseHold(request, std::move(reply)); });
+}
+
+TEST_F(HoldsTest, ReleasingTheHoldSaysWhyItWasSetAndTheTaskGoesAtOnce) {
+  h_.Restart();
+  h_.ConnectWorker("x", 1);
+  EXPECT_TRUE(h_.TakeTasks().empty()) << "held";
+  absl::StatusOr<v1::ReleaseHoldResponse> released = Release(h_, "acme_x", "x");
+  ASSERT_TRUE(released.ok()) << released.status();
+  ASSERT_EQ(released->released_size(), 1);
+  EXPECT_EQ(released->released(0).network(), "x");
+  EXPECT_EQ(released->released(0).account(), "acme_x");
+  EXPECT_EQ(released->released(0).detail(), "held after a 429: x said 429");
+  EXPECT_EQ(released->released(0).held_until().seconds(),
+            absl::ToUnixSeconds(kStart + dispatch::kMaxHold));
+  EXPECT_EQ(h_.TakeTasks().size(), 1u) << "the retry went in the same cycle, no clock moved";
+  EXPECT_EQ(h_.clock().Now(), kStart);
+
+  h_.Restart();
+  EXPECT_EQ(HeldUntil(State(h_)), absl::InfinitePast()) << "the release was durable";
+}
+
+TEST_F(HoldsTest, ReleasingWithoutANetworkLiftsTheAccountEverywhere) {
+  absl::StatusOr<v1::ReleaseHoldResponse> released = Release(h_, "acme_x", "");
+  ASSERT_TRUE(released.ok()) << released.status();
+  EXPECT_EQ(released->released_size(), 1);
+  EXPECT_EQ(HeldUntil(State(h_)), absl::InfinitePast());
+}
+
+TEST_F(HoldsTest, ReleasingAnAccountThatIsNotHeldIsNotFound) {
+  absl::StatusOr<v1::ReleaseHoldResponse> released = Release(h_, "acme_y", "x");
+  EXPECT_TRUE(absl::IsNotFound(released.status())) << released.status();
+  EXPECT_THAT(std::string(released.status().message()),
+              HasSubstr("no hold on account 'acme_y' of x"));
+  released = Release(h_, "acme_x", "facebook");
+  EXPECT_TRUE(absl::IsNotFound(released.status())) << "held on x, not on facebook";
+  EXPECT_EQ(HeldUntil(State(h_)), kStart + dispatch::kMaxHold) << "nothing was lifted";
+  ASSERT_TRUE(Release(h_, "acme_x", "x").ok());
+  released = Release(h_, "acme_x", "x");
+  EXPECT_TRUE(absl::IsNotFound(released.status())) << "a second release finds nothing";
 }
 
 }  // namespace
