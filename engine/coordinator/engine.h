@@ -96,7 +96,18 @@ class Engine : private scheduler::SchedulerHost {
                std::shared_ptr<dispatch::SessionSink> sink);
   // A message on a stream session after its hello.
   void OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message);
-  void Disconnect(const std::string& session_id);
+  // How a stream session ended.
+  enum class SessionEnd {
+    // The worker closed its side, or the connection broke: the attempts it holds keep their
+    // leases, so that it may reconnect and report or heartbeat them.
+    kClosed,
+    // The coordinator ended the stream because the worker sent a message it could not parse
+    // or had to refuse: the attempts leased to the session are treated as lost at once
+    // (Scheduler::LeaseExpired). Fencing still holds their next attempts until the lease
+    // deadline plus the fence margin, since the worker may act until then.
+    kBrokeProtocol,
+  };
+  void Disconnect(const std::string& session_id, SessionEnd how = SessionEnd::kClosed);
   // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
   void Poll(const std::string& session_id, v1::PollTasksRequest request,
             std::shared_ptr<dispatch::SessionSink> sink);

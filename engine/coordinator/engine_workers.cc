@@ -63,10 +63,20 @@ void Engine::OnWorkerMessage(const std::string& session_id, v1::WorkerMessage me
   if (message.drain()) session->set_draining();
 }
 
-void Engine::Disconnect(const std::string& session_id) {
-  // Attempts the worker held keep their leases: they expire at their deadlines unless the
-  // worker reconnects and reports or heartbeats them first.
-  dispatcher_.RemoveSession(session_id);
+void Engine::Disconnect(const std::string& session_id, SessionEnd how) {
+  // After kClosed, attempts the worker held keep their leases: they expire at their
+  // deadlines unless the worker reconnects and reports or heartbeats them first.
+  const std::unique_ptr<dispatch::WorkerSession> session = dispatcher_.RemoveSession(session_id);
+  if (session == nullptr || how == SessionEnd::kClosed) return;
+  for (const uint64_t task_id : session->running()) {
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end() || it->second.instance == nullptr) continue;
+    scheduler::StepInstance& instance = *it->second.instance;
+    if (!instance.leased() || instance.worker_id != session->worker_id()) continue;
+    // The lease is given up now; the doubt still runs to its deadline plus the fence margin,
+    // since the worker may act until then by its own copy of the lease.
+    scheduler_.LeaseExpired(*it->second.run, instance);
+  }
 }
 
 void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
