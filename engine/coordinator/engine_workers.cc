@@ -162,8 +162,8 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
       }
       if (failure.has_retry_after()) {
         // The one place a worker's retry_after is bounded: the hold and the retry's wait both
-        // read this, so neither can be longer than kMaxHold (request_checks refused
-        // negative and malformed ones).
+        // read this, so neither is negative or longer than kMaxHold (request_checks refused
+        // malformed ones).
         *failure.mutable_retry_after() =
             ToProtoDuration(dispatch::ClampHold(FromProtoDuration(failure.retry_after())));
       }

@@ -81,17 +81,21 @@ absl::Status CheckTaskRef(absl::string_view field, uint64_t task_id, int attempt
   return absl::OkStatus();
 }
 
-// A worker's retry_after must be a well-formed duration of 0 or more; a long one is not
-// refused but clamped where outcomes are applied (dispatch::ClampHold).
+// A worker's retry_after must be a well-formed protobuf Duration. Its value is not refused:
+// where outcomes are applied, a negative one counts as zero and a long one as kMaxHold
+// (dispatch::ClampHold), since a worker's clock arithmetic ("reset - now") can go either way.
 absl::Status CheckFailure(absl::string_view field, const v1::TaskFailure& failure) {
   if (!failure.has_retry_after()) return absl::OkStatus();
-  const google::protobuf::Duration& retry_after = failure.retry_after();
-  if (retry_after.seconds() < 0 || retry_after.nanos() < 0 || retry_after.nanos() > 999'999'999) {
+  const int64_t seconds = failure.retry_after().seconds();
+  const int32_t nanos = failure.retry_after().nanos();
+  if (nanos < -999'999'999 || nanos > 999'999'999 || (seconds > 0 && nanos < 0) ||
+      (seconds < 0 && nanos > 0)) {
     return Invalid(absl::StrCat(field, ".retry_after"),
-                   absl::StrCat("must be a duration of 0 or more (seconds >= 0, nanos 0 to "
-                                "999999999); a longer one than ",
-                                fanfare::FormatDuration(dispatch::kMaxHold), " counts as ",
-                                fanfare::FormatDuration(dispatch::kMaxHold)));
+                   absl::StrCat("not a valid duration: nanos must be within ±999999999 and "
+                                "of the same sign as seconds (got seconds ", seconds,
+                                ", nanos ", nanos, "); a negative duration counts as 0, and "
+                                "one longer than ", fanfare::FormatDuration(dispatch::kMaxHold),
+                                " as ", fanfare::FormatDuration(dispatch::kMaxHold)));
   }
   return absl::OkStatus();
 }

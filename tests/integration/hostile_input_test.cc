@@ -328,7 +328,7 @@ TEST(HostileInputTest, AMalformedRetryAfterIsRefused) {
   auto worker = v1::WorkerService::NewStub(
       grpc::CreateChannel(env.address(), grpc::InsecureChannelCredentials()));
   for (const auto& [seconds, nanos] : std::vector<std::pair<int64_t, int32_t>>{
-           {-5, 0}, {0, -1}, {1, 1'000'000'000}}) {
+           {1, -1}, {-1, 1}, {0, 1'000'000'000}, {0, -1'000'000'000}}) {
     v1::FailTaskRequest fail;
     fail.set_task_id(1);
     fail.set_attempt(1);
@@ -340,9 +340,20 @@ TEST(HostileInputTest, AMalformedRetryAfterIsRefused) {
     const grpc::Status status = worker->FailTask(&context, fail, &ack);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << seconds << "s " << nanos;
     EXPECT_THAT(status.error_message(),
-                AllOf(StartsWith("failure.retry_after: must be a duration of 0 or more"),
-                      HasSubstr("counts as 1d")));
+                AllOf(StartsWith("failure.retry_after: not a valid duration"),
+                      HasSubstr("counts as 0"), HasSubstr("as 1d")));
   }
+  // A negative one is well-formed: it reaches the engine (which finds no such task).
+  v1::FailTaskRequest fail;
+  fail.set_task_id(1);
+  fail.set_attempt(1);
+  fail.mutable_failure()->set_type(v1::ERROR_TYPE_THROTTLED);
+  fail.mutable_failure()->mutable_retry_after()->set_seconds(-5);
+  fail.mutable_failure()->mutable_retry_after()->set_nanos(-1);
+  v1::OutcomeAck ack;
+  grpc::ClientContext context;
+  ASSERT_TRUE(worker->FailTask(&context, fail, &ack).ok());
+  EXPECT_EQ(ack.status(), v1::OutcomeAck::STATUS_UNKNOWN_TASK);
 }
 
 }  // namespace

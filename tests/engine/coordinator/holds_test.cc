@@ -108,6 +108,20 @@ TEST_F(HoldsTest, TheClampedHoldSurvivesARestartFiniteAndReadableAsJson) {
   EXPECT_EQ(h_.TakeTasks().size(), 1u);
 }
 
+TEST(NegativeRetryAfterTest, HoldsNothingAndTheRetryWaitsOnlyItsBackoff) {
+  EngineHarness h;
+  h.Apply(kCampaign);
+  ASSERT_TRUE(h.Start("held", "r1").ok());
+  h.ConnectWorker("x", 1);
+  std::vector<v1::Task> tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  Throttle(h, tasks[0], Seconds(-3600));
+  EXPECT_EQ(HeldUntil(State(h)), absl::InfinitePast());
+  ASSERT_TRUE(h.AdvanceToNextDue());
+  EXPECT_LE(h.clock().Now(), kStart + absl::Seconds(2)) << "the 1s backoff (with jitter)";
+  EXPECT_EQ(h.TakeTasks().size(), 1u);
+}
+
 absl::StatusOr<v1::ReleaseHoldResponse> Release(EngineHarness& h, const std::string& account,
                                                 const std::string& network) {
   v1::ReleaseHoldRequest request;
