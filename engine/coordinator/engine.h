@@ -86,6 +86,9 @@ class Engine : private scheduler::SchedulerHost {
              std::shared_ptr<RunWatcher> watcher);
   void GetDispatchState(const v1::GetDispatchStateRequest& request,
                         Reply<v1::DispatchState> reply);
+  // Lifts the account's holds (RateLimiter::Release) and makes its tasks waiting on them
+  // ready; NotFound if none is in force (engine_workers.cc).
+  void ReleaseHold(const v1::ReleaseHoldRequest& request, Reply<v1::ReleaseHoldResponse> reply);
 
   // --- Workers (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
@@ -93,7 +96,18 @@ class Engine : private scheduler::SchedulerHost {
                std::shared_ptr<dispatch::SessionSink> sink);
   // A message on a stream session after its hello.
   void OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message);
-  void Disconnect(const std::string& session_id);
+  // How a stream session ended.
+  enum class SessionEnd {
+    // The worker closed its side, or the connection broke: the attempts it holds keep their
+    // leases, so that it may reconnect and report or heartbeat them.
+    kClosed,
+    // The coordinator ended the stream because the worker sent a message it could not parse
+    // or had to refuse: the attempts leased to the session are treated as lost at once
+    // (Scheduler::LeaseExpired). Fencing still holds their next attempts until the lease
+    // deadline plus the fence margin, since the worker may act until then.
+    kBrokeProtocol,
+  };
+  void Disconnect(const std::string& session_id, SessionEnd how = SessionEnd::kClosed);
   // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
   void Poll(const std::string& session_id, v1::PollTasksRequest request,
             std::shared_ptr<dispatch::SessionSink> sink);
@@ -215,6 +229,9 @@ class Engine : private scheduler::SchedulerHost {
                    const google::protobuf::Value& output);
   void StartGuardRun(const std::string& ns, const std::string& campaign);
   static std::string EndpointClassOf(const scheduler::StepInstance& instance);
+  // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
+  void WakeThrottled(const std::string& ns, const std::string& network,
+                     const std::string& account);
   // False (and the instance waits) if its account's rate limit says not yet.
   bool WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance);
   void FlushSessions();

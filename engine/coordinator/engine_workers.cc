@@ -1,4 +1,5 @@
-// Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment.
+// Workers: stream sessions, long-polls, outcomes with fencing, heartbeats, task assignment,
+// and lifting the account holds their 429s cause.
 #include <algorithm>
 #include <optional>
 
@@ -62,10 +63,20 @@ void Engine::OnWorkerMessage(const std::string& session_id, v1::WorkerMessage me
   if (message.drain()) session->set_draining();
 }
 
-void Engine::Disconnect(const std::string& session_id) {
-  // Attempts the worker held keep their leases: they expire at their deadlines unless the
-  // worker reconnects and reports or heartbeats them first.
-  dispatcher_.RemoveSession(session_id);
+void Engine::Disconnect(const std::string& session_id, SessionEnd how) {
+  // After kClosed, attempts the worker held keep their leases: they expire at their
+  // deadlines unless the worker reconnects and reports or heartbeats them first.
+  const std::unique_ptr<dispatch::WorkerSession> session = dispatcher_.RemoveSession(session_id);
+  if (session == nullptr || how == SessionEnd::kClosed) return;
+  for (const uint64_t task_id : session->running()) {
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end() || it->second.instance == nullptr) continue;
+    scheduler::StepInstance& instance = *it->second.instance;
+    if (!instance.leased() || instance.worker_id != session->worker_id()) continue;
+    // The lease is given up now; the doubt still runs to its deadline plus the fence margin,
+    // since the worker may act until then by its own copy of the lease.
+    scheduler_.LeaseExpired(*it->second.run, instance);
+  }
 }
 
 void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
@@ -145,15 +156,22 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
     } else {
       v1::TaskFailure failure = outcome.failure();
       if (failure.type() == v1::ERROR_TYPE_UNSPECIFIED) failure.set_type(v1::ERROR_TYPE_INTERNAL);
-      if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
-        // The network said so: nothing more for this account until then.
-        limiter_.Hold(run.ns(), instance.queue, instance.account,
-                      clock_->Now() + FromProtoDuration(failure.retry_after()),
-                      absl::StrCat("held after a 429: ", failure.message()));
-      }
       if (failure.message().size() > kMaxErrorMessage) {
         failure.mutable_message()->resize(kMaxErrorMessage);
         failure.mutable_message()->append("…");
+      }
+      if (failure.has_retry_after()) {
+        // The one place a worker's retry_after is bounded: the hold and the retry's wait both
+        // read this, so neither is negative or longer than kMaxHold (request_checks refused
+        // malformed ones).
+        *failure.mutable_retry_after() =
+            ToProtoDuration(dispatch::ClampHold(FromProtoDuration(failure.retry_after())));
+      }
+      if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
+        // The network said so: nothing more for this account until then.
+        limiter_.Hold(run.ns(), instance.queue, instance.account, clock_->Now(),
+                      FromProtoDuration(failure.retry_after()),
+                      absl::StrCat("held after a 429: ", failure.message()));
       }
       scheduler_.Fail(run, instance, failure);
     }
@@ -187,6 +205,49 @@ std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
   scheduler_.ExtendLease(instance);
   it->second.run->Touch(instance);
   return instance.lease_deadline - clock_->Now();
+}
+
+void Engine::ReleaseHold(const v1::ReleaseHoldRequest& request,
+                         Reply<v1::ReleaseHoldResponse> reply) {
+  const std::string ns = request.namespace_().empty() ? "default" : request.namespace_();
+  std::vector<dispatch::RateLimiter::ReleasedHold> released =
+      limiter_.Release(ns, request.network(), request.account(), clock_->Now());
+  if (released.empty()) {
+    const std::string account = request.account().empty() ? "(default)" : request.account();
+    ReplyAfterCommit<v1::ReleaseHoldResponse>(
+        std::move(reply),
+        absl::NotFoundError(absl::StrCat(
+            "no hold on account '", account, "'",
+            request.network().empty() ? "" : absl::StrCat(" of ", request.network()),
+            " in namespace ", ns, "; `fanfare workers` shows the holds in force")));
+    return;
+  }
+  v1::ReleaseHoldResponse response;
+  for (dispatch::RateLimiter::ReleasedHold& hold : released) {
+    v1::ReleaseHoldResponse::Hold& out = *response.add_released();
+    out.set_network(hold.network);
+    out.set_account(request.account());
+    *out.mutable_held_until() = ToProtoTime(hold.until);
+    out.set_detail(std::move(hold.detail));
+    WakeThrottled(ns, hold.network, request.account());
+  }
+  ReplyAfterCommit<v1::ReleaseHoldResponse>(std::move(reply), std::move(response));
+}
+
+void Engine::WakeThrottled(const std::string& ns, const std::string& network,
+                           const std::string& account) {
+  for (const auto& [key, run] : runs_) {
+    if (run->ns() != ns) continue;
+    for (const auto& instance : run->instances()) {
+      // Waits for a rate limit are backoff timers (Scheduler::Throttle, WaitToRetry); firing
+      // one early only queues the task again, and dispatch asks the limiter anew.
+      if (instance->queue == network && instance->account == account &&
+          instance->waiting.kind() == v1::WaitingReason::KIND_RATE_LIMIT &&
+          instance->timer_kind == scheduler::TimerKind::kBackoff) {
+        scheduler_.TimerFired(*run, *instance);
+      }
+    }
+  }
 }
 
 void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {

@@ -106,7 +106,7 @@ absl::Status Engine::LoadLimiters() {
   return store_->ScanPrefix(store::Cf::kQuotas, "", [&](absl::string_view key, absl::string_view value) {
     internal::LimiterRecord record;
     if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      limiter_.Restore(std::string(key), record);
+      limiter_.Restore(std::string(key), record, clock_->Now());
     }
     return true;
   });

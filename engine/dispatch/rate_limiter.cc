@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/base/durations.h"
+#include "engine/base/proto_time.h"
 
 namespace fanfare::dispatch {
 namespace {
@@ -39,6 +40,10 @@ std::string Describe(const LimitSpec& spec) {
 }
 
 }  // namespace
+
+absl::Duration ClampHold(absl::Duration retry_after) {
+  return std::clamp(retry_after, absl::ZeroDuration(), kMaxHold);
+}
 
 std::string RateLimiter::Key(absl::string_view ns, absl::string_view network,
                              absl::string_view account) {
@@ -189,12 +194,32 @@ void RateLimiter::CountRolling(const LimitSpec& spec, LimitState& state, int64_t
 }
 
 void RateLimiter::Hold(const std::string& ns, const std::string& network,
-                       const std::string& account, absl::Time until, std::string detail) {
+                       const std::string& account, absl::Time now, absl::Duration retry_after,
+                       std::string detail) {
+  const absl::Time until = now + ClampHold(retry_after);
   Account* state = Find(ns, network, account, /*create=*/true);
   if (until <= state->hold_until) return;
   state->hold_until = until;
   state->hold_detail = std::move(detail);
   dirty_.push_back(Key(ns, network, account));
+}
+
+std::vector<RateLimiter::ReleasedHold> RateLimiter::Release(const std::string& ns,
+                                                            absl::string_view network,
+                                                            const std::string& account,
+                                                            absl::Time now) {
+  std::vector<ReleasedHold> released;
+  for (auto& [key, state] : accounts_) {
+    if (state.ns != ns || state.account != account || state.hold_until <= now ||
+        (!network.empty() && state.network != network)) {
+      continue;
+    }
+    released.push_back({state.network, state.hold_until, std::move(state.hold_detail)});
+    state.hold_until = absl::InfinitePast();
+    state.hold_detail.clear();
+    dirty_.push_back(key);
+  }
+  return released;
 }
 
 std::vector<std::pair<std::string, internal::LimiterRecord>> RateLimiter::TakeDirty() {
@@ -233,9 +258,16 @@ std::vector<std::pair<std::string, internal::LimiterRecord>> RateLimiter::TakeDi
   return out;
 }
 
-void RateLimiter::Restore(const std::string& key, const internal::LimiterRecord& record) {
+void RateLimiter::Restore(const std::string& key, const internal::LimiterRecord& record,
+                          absl::Time now) {
   Account* account = Find(record.namespace_(), record.network(), record.account(), true);
-  if (record.hold_until_us() != 0) account->hold_until = absl::FromUnixMicros(record.hold_until_us());
+  if (record.hold_until_us() != 0) {
+    account->hold_until = absl::FromUnixMicros(record.hold_until_us());
+    if (account->hold_until > now + kMaxHold) {
+      account->hold_until = now + kMaxHold;
+      dirty_.push_back(Key(record.namespace_(), record.network(), record.account()));
+    }
+  }
   account->hold_detail = record.hold_detail();
   auto specs = config_.networks.find(record.network());
   if (specs == config_.networks.end()) return;
@@ -263,21 +295,30 @@ std::vector<v1::DispatchState::RateLimit> RateLimiter::Snapshot(const std::strin
   std::vector<v1::DispatchState::RateLimit> out;
   for (auto& [key, account] : accounts_) {
     if (account.ns != ns) continue;
-    auto specs = config_.networks.find(account.network);
-    for (size_t i = 0; specs != config_.networks.end() && i < specs->second.size(); ++i) {
-      const LimitSpec& spec = specs->second[i];
+    const bool held = account.hold_until > now;
+    const auto add = [&](absl::string_view endpoint_class, std::string detail) {
       v1::DispatchState::RateLimit& limit = out.emplace_back();
       limit.set_namespace_(account.ns);
       limit.set_network(account.network);
       limit.set_account(account.account);
-      limit.set_endpoint_class(spec.name);
-      limit.set_available(std::max(0.0, Available(spec, account.limits[i], now)));
-      limit.set_capacity(static_cast<double>(spec.limit));
-      limit.set_detail(Describe(spec));
-      if (account.hold_until > now) {
-        limit.mutable_held_until()->set_seconds(absl::ToUnixSeconds(account.hold_until));
-        limit.set_detail(absl::StrCat(limit.detail(), "; held: ", account.hold_detail));
+      limit.set_endpoint_class(std::string(endpoint_class));
+      limit.set_detail(std::move(detail));
+      if (held) {
+        *limit.mutable_held_until() = ToProtoTime(account.hold_until);
+        limit.set_detail(absl::StrCat(limit.detail(), limit.detail().empty() ? "" : "; ",
+                                      "held: ", account.hold_detail));
       }
+      return &limit;
+    };
+    auto specs = config_.networks.find(account.network);
+    const size_t n = specs == config_.networks.end() ? 0 : specs->second.size();
+    // A hold on a network the quota file does not limit still shows, as a row of its own.
+    if (n == 0 && held) add("", "");
+    for (size_t i = 0; i < n; ++i) {
+      const LimitSpec& spec = specs->second[i];
+      v1::DispatchState::RateLimit* limit = add(spec.name, Describe(spec));
+      limit->set_available(std::max(0.0, Available(spec, account.limits[i], now)));
+      limit->set_capacity(static_cast<double>(spec.limit));
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // RateLimiter: the coordinator's central count of every (namespace, network, account)'s API
 // use against the network's limits (QuotaConfig), so that however many workers run, no
 // account is sent more than its network allows. A worker that meets a 429 anyway reports
-// `retry_after`, and the account is then held until that time.
+// `retry_after`, and the account is then held until that time, for at most kMaxHold.
 //
 // The dispatcher asks Check() before it leases a task and Consume()s after; a task that may
 // not go waits (WAITING, rate limit) until the time Check() names. State changes are
@@ -25,6 +25,14 @@
 
 namespace fanfare::dispatch {
 
+// The longest a worker's retry_after may hold an account. A network (or a broken worker) that
+// asks for longer gets this much; `fanfare workers release` lifts a hold sooner. Keeps every
+// hold a time that the store, a Timestamp and JSON can all represent.
+inline constexpr absl::Duration kMaxHold = absl::Hours(24);
+
+// A worker-reported retry_after as the coordinator honours it: within [0, kMaxHold].
+absl::Duration ClampHold(absl::Duration retry_after);
+
 class RateLimiter {
  public:
   // `config` must outlive the limiter.
@@ -42,14 +50,28 @@ class RateLimiter {
   // Counts one task. REQUIRES: Check() allowed it at `now`.
   void Consume(const std::string& ns, const std::string& network, const std::string& account,
                absl::string_view endpoint_class, absl::Time now);
-  // Holds the account until `until` (a worker's retry_after).
+  // Holds the account from `now` for `retry_after` (a worker's), clamped by ClampHold. A
+  // longer hold already in force stays.
   void Hold(const std::string& ns, const std::string& network, const std::string& account,
-            absl::Time until, std::string detail);
+            absl::Time now, absl::Duration retry_after, std::string detail);
+
+  // A hold lifted by Release().
+  struct ReleasedHold {
+    std::string network;
+    absl::Time until;
+    std::string detail;
+  };
+  // Lifts the holds in force at `now` on `account` of `ns`: on `network`, or on every network
+  // if it is empty. Returns what was lifted, by network; empty if nothing was held.
+  std::vector<ReleasedHold> Release(const std::string& ns, absl::string_view network,
+                                    const std::string& account, absl::Time now);
 
   // Accounts changed since the last call, as records to store (key: ns/network/account).
   std::vector<std::pair<std::string, internal::LimiterRecord>> TakeDirty();
-  // Restores an account's state from its record.
-  void Restore(const std::string& key, const internal::LimiterRecord& record);
+  // Restores an account's state from its record. A stored hold ending more than kMaxHold
+  // after `now` (written before holds were clamped) is cut to `now + kMaxHold`, and the
+  // account marked dirty so that the corrected record is written back.
+  void Restore(const std::string& key, const internal::LimiterRecord& record, absl::Time now);
 
   // What `fanfare workers` shows: every tracked account of `ns`.
   std::vector<v1::DispatchState::RateLimit> Snapshot(const std::string& ns, absl::Time now);

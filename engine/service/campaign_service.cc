@@ -149,4 +149,14 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::GetDispatchState(
                      });
 }
 
+grpc::ServerUnaryReactor* CampaignServiceImpl::ReleaseHold(grpc::CallbackServerContext* context,
+                                                           const v1::ReleaseHoldRequest* request,
+                                                           v1::ReleaseHoldResponse* response) {
+  return RunOnEngine(coordinator_, context, request, response,
+                     [](Engine& engine, const v1::ReleaseHoldRequest& r,
+                        Reply<v1::ReleaseHoldResponse> reply) {
+                       engine.ReleaseHold(r, std::move(reply));
+                     });
+}
+
 }  // namespace fanfare::service

@@ -60,6 +60,9 @@ class CampaignServiceImpl final : public v1::CampaignService::CallbackService {
   grpc::ServerUnaryReactor* GetDispatchState(grpc::CallbackServerContext* context,
                                              const v1::GetDispatchStateRequest* request,
                                              v1::DispatchState* response) override;
+  grpc::ServerUnaryReactor* ReleaseHold(grpc::CallbackServerContext* context,
+                                        const v1::ReleaseHoldRequest* request,
+                                        v1::ReleaseHoldResponse* response) override;
 
  private:
   coordinator::Coordinator& coordinator_;

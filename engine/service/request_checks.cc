@@ -4,12 +4,25 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/base/durations.h"
+#include "engine/base/status_macros.h"
+#include "engine/base/suggest.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/limits.h"
 #include "engine/definition/loader.h"
+#include "engine/dispatch/rate_limiter.h"
 
 namespace fanfare::service {
 namespace {
+
+// How much of an input a message echoes.
+constexpr size_t kMaxEchoBytes = 200;
+
+// Outside input in a message: quoted, and cut to kMaxEchoBytes with "…".
+std::string Quoted(absl::string_view text) {
+  return absl::StrCat("'", definition::Echo(text, kMaxEchoBytes), "'");
+}
 
 absl::Status Invalid(absl::string_view field, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
@@ -56,7 +69,7 @@ absl::Status CheckLabels(const google::protobuf::Map<std::string, std::string>& 
   if (labels.size() > kMaxLabels) return Invalid("labels", absl::StrCat("at most ", kMaxLabels));
   for (const auto& [key, value] : labels) {
     if (key.empty() || key.size() > 63 || !IsPrintable(key)) {
-      return Invalid("labels", absl::StrCat("bad label key '", key, "'"));
+      return Invalid("labels", absl::StrCat("bad label key ", Quoted(key)));
     }
     if (absl::Status s = CheckText(absl::StrCat("labels.", key), value); !s.ok()) return s;
   }
@@ -69,19 +82,85 @@ absl::Status CheckTaskRef(absl::string_view field, uint64_t task_id, int attempt
   return absl::OkStatus();
 }
 
+// A worker's retry_after must be a well-formed protobuf Duration. Its value is not refused:
+// where outcomes are applied, a negative one counts as zero and a long one as kMaxHold
+// (dispatch::ClampHold), since a worker's clock arithmetic ("reset - now") can go either way.
+absl::Status CheckFailure(absl::string_view field, const v1::TaskFailure& failure) {
+  if (!failure.has_retry_after()) return absl::OkStatus();
+  const int64_t seconds = failure.retry_after().seconds();
+  const int32_t nanos = failure.retry_after().nanos();
+  if (nanos < -999'999'999 || nanos > 999'999'999 || (seconds > 0 && nanos < 0) ||
+      (seconds < 0 && nanos > 0)) {
+    return Invalid(absl::StrCat(field, ".retry_after"),
+                   absl::StrCat("not a valid duration: nanos must be within ±999999999 and "
+                                "of the same sign as seconds (got seconds ", seconds,
+                                ", nanos ", nanos, "); a negative duration counts as 0, and "
+                                "one longer than ", fanfare::FormatDuration(dispatch::kMaxHold),
+                                " as ", fanfare::FormatDuration(dispatch::kMaxHold)));
+  }
+  return absl::OkStatus();
+}
+
+// A queue some campaign can route a task to: a built-in queue, or a custom worker pool that
+// is not a misspelt network (the validator refuses step actions on those, so no task would
+// ever come).
+absl::Status CheckQueue(absl::string_view queue) {
+  const definition::ActionCatalog& catalog = definition::ActionCatalog::Default();
+  if (!definition::IsLowerIdentifier(queue)) {
+    return Invalid("queues", absl::StrCat(Quoted(queue),
+                                          " is not a queue name: a network such as facebook, "
+                                          "or a worker pool, in lowercase letters, digits and "
+                                          "'_', starting with a letter"));
+  }
+  if (catalog.IsBuiltinQueue(queue)) return absl::OkStatus();
+  if (queue == "fanfare" || queue == "builtin") {
+    return Invalid("queues", absl::StrCat("'", queue, "' is not a queue: the built-in step kinds "
+                                          "never leave the coordinator"));
+  }
+  if (std::string near = ClosestMatch(queue, catalog.queues()); !near.empty()) {
+    return Invalid("queues", absl::StrCat("unknown network '", queue, "' (did you mean '", near,
+                                          "'?); the built-in queues are ",
+                                          absl::StrJoin(catalog.queues(), ", "),
+                                          ", and a custom worker pool must not look like one"));
+  }
+  return absl::OkStatus();
+}
+
+// An action a campaign can produce on one of `queues`: <queue>.<verb>, and one of the
+// catalog's verbs if the queue is built in.
+absl::Status CheckAction(absl::string_view action,
+                         const google::protobuf::RepeatedPtrField<std::string>& queues) {
+  absl::StatusOr<definition::ActionName> name = definition::ParseActionName(action);
+  if (!name.ok()) {
+    return Invalid("actions", absl::StrCat("malformed action ", Quoted(action),
+                                           ": write <queue>.<verb> in lowercase, e.g. "
+                                           "facebook.publish or content.generate"));
+  }
+  if (std::find(queues.begin(), queues.end(), name->queue) == queues.end()) {
+    return Invalid("actions", absl::StrCat("'", action, "' is not on a queue the worker serves (",
+                                           absl::StrJoin(queues, ", "), "); add '", name->queue,
+                                           "' to its queues or leave the action out"));
+  }
+  const definition::ActionCatalog& catalog = definition::ActionCatalog::Default();
+  if (catalog.IsBuiltinQueue(name->queue) && catalog.Find(name->queue, name->verb) == nullptr) {
+    const std::vector<std::string> verbs = catalog.Verbs(name->queue);
+    return Invalid("actions", absl::StrCat(name->queue, " has no action '", name->verb, "'",
+                                           DidYouMean(name->verb, verbs), "; its actions are ",
+                                           absl::StrJoin(verbs, ", ")));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckQueues(const google::protobuf::RepeatedPtrField<std::string>& queues,
                          const google::protobuf::RepeatedPtrField<std::string>& actions) {
-  if (queues.empty() || queues.size() > 64) return Invalid("queues", "name 1 to 64 queues");
-  for (const std::string& queue : queues) {
-    if (!definition::IsLowerIdentifier(queue)) {
-      return Invalid("queues", absl::StrCat("'", queue, "' is not a queue name (e.g. facebook)"));
-    }
+  if (queues.empty() || queues.size() > kMaxQueues) {
+    return Invalid("queues", absl::StrCat("name 1 to ", kMaxQueues, " queues"));
   }
-  for (const std::string& action : actions) {
-    if (absl::Status s = definition::ParseActionName(action).status(); !s.ok()) {
-      return Invalid("actions", s.message());
-    }
+  if (actions.size() > kMaxActions) {
+    return Invalid("actions", absl::StrCat("at most ", kMaxActions, " (or none: every action)"));
   }
+  for (const std::string& queue : queues) RETURN_IF_ERROR(CheckQueue(queue));
+  for (const std::string& action : actions) RETURN_IF_ERROR(CheckAction(action, queues));
   return absl::OkStatus();
 }
 
@@ -240,6 +319,17 @@ absl::Status Check(const v1::GetDispatchStateRequest& request) {
   return CheckNamespace(request.namespace_());
 }
 
+absl::Status Check(const v1::ReleaseHoldRequest& request) {
+  if (!request.network().empty() && !definition::IsLowerIdentifier(request.network())) {
+    return Invalid("network", "a network or pool name such as facebook, or empty for all");
+  }
+  if (request.account().size() > kMaxIdLength || !IsPrintable(request.account())) {
+    return Invalid("account", absl::StrCat("an account alias of at most ", kMaxIdLength,
+                                           " printable characters"));
+  }
+  return CheckNamespace(request.namespace_());
+}
+
 absl::Status Check(const v1::WorkerHello& hello) {
   if (hello.max_concurrency() < 1 || hello.max_concurrency() > kMaxConcurrency) {
     return Invalid("hello.max_concurrency", absl::StrCat("between 1 and ", kMaxConcurrency));
@@ -254,7 +344,9 @@ absl::Status Check(const v1::WorkerMessage& message) {
     return Invalid("credit", absl::StrCat("between 0 and ", kMaxConcurrency));
   }
   for (const v1::TaskOutcome& outcome : message.outcomes()) {
-    if (absl::Status s = CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()); !s.ok()) {
+    if (absl::Status s = All(CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()),
+                             CheckFailure("outcomes.failure", outcome.failure()));
+        !s.ok()) {
       return s;
     }
   }
@@ -282,7 +374,8 @@ absl::Status Check(const v1::CompleteTaskRequest& request) {
 absl::Status Check(const v1::FailTaskRequest& request) {
   if (!request.has_failure()) return Invalid("failure", "is required");
   return All(CheckWorkerId(request.worker_id()),
-             CheckTaskRef("task", request.task_id(), request.attempt()));
+             CheckTaskRef("task", request.task_id(), request.attempt()),
+             CheckFailure("failure", request.failure()));
 }
 
 absl::Status Check(const v1::HeartbeatRequest& request) {

@@ -1,5 +1,10 @@
 // Checks every field of every RPC request before anything acts on it. Each check returns
-// InvalidArgument naming the field and what it must look like.
+// InvalidArgument naming the field and what it must look like, echoing at most 200 bytes of
+// the input (definition::Echo).
+//
+// A worker's hello (and a PollTasks) must name queues and actions some campaign can
+// produce: built-in queues with their catalog's actions, or custom worker pools — but not a
+// misspelt network, a malformed name, or an action on a queue the worker does not serve.
 #ifndef FANFARE_ENGINE_SERVICE_REQUEST_CHECKS_H_
 #define FANFARE_ENGINE_SERVICE_REQUEST_CHECKS_H_
 
@@ -17,6 +22,8 @@ inline constexpr size_t kMaxLabels = 64;
 inline constexpr size_t kMaxValueBytes = 256 * 1024;
 inline constexpr int kMaxPageSize = 1000;
 inline constexpr int kMaxConcurrency = 10'000;
+inline constexpr int kMaxQueues = 64;
+inline constexpr int kMaxActions = 1000;
 
 absl::Status CheckNamespace(absl::string_view ns);
 absl::Status CheckRunId(absl::string_view run_id, bool required);
@@ -38,6 +45,7 @@ absl::Status Check(const v1::RetryRunRequest& request);
 absl::Status Check(const v1::DecideStepRequest& request);
 absl::Status Check(const v1::SignalRunRequest& request);
 absl::Status Check(const v1::GetDispatchStateRequest& request);
+absl::Status Check(const v1::ReleaseHoldRequest& request);
 
 absl::Status Check(const v1::WorkerHello& hello);
 absl::Status Check(const v1::WorkerMessage& message);

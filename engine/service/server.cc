@@ -1,6 +1,7 @@
 #include "engine/service/server.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/service/unparsable_requests.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 
@@ -16,6 +17,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(coordinator::Coordinator* 
   builder.RegisterService(&server->campaigns_);
   builder.RegisterService(&server->workers_);
   builder.SetMaxReceiveMessageSize(8 << 20);
+  builder.experimental().SetInterceptorCreators(UnparsableRequestInterceptors(
+      {v1::CampaignService::service_full_name(), v1::WorkerService::service_full_name()}));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address,

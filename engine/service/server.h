@@ -1,5 +1,6 @@
 // Server: fanfared's gRPC server, with CampaignService, WorkerService, health checking and
-// server reflection.
+// server reflection. A request to one of Fanfare's methods that does not parse is answered
+// INVALID_ARGUMENT naming the method (unparsable_requests.h).
 //
 //   ASSIGN_OR_RETURN(auto server, Server::Start(coordinator.get(), "127.0.0.1:0"));
 //   int port = server->port();

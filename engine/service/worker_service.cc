@@ -9,25 +9,32 @@
 #include "engine/base/status_macros.h"
 #include "engine/dispatch/worker_session.h"
 #include "engine/service/unary.h"
+#include "engine/service/unparsable_requests.h"
 
 namespace fanfare::service {
 namespace {
 
 using coordinator::Engine;
 
-class ConnectStream;
+using RawStream = grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>;
 
 // Where the engine delivers a stream session's messages. Shared between the engine (which
 // may outlive the call briefly) and the reactor; messages to a finished call are dropped.
 class StreamSink final : public dispatch::SessionSink {
  public:
-  explicit StreamSink(grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* stream)
-      : stream_(stream) {}
+  explicit StreamSink(RawStream* stream) : stream_(stream) {}
 
   void Deliver(v1::CoordinatorMessage message) override {
+    grpc::ByteBuffer bytes;
+    bool own_buffer = false;
+    if (!grpc::SerializationTraits<v1::CoordinatorMessage>::Serialize(message, &bytes, &own_buffer)
+             .ok()) {
+      Finish(grpc::Status(grpc::StatusCode::INTERNAL, "cannot serialise a CoordinatorMessage"));
+      return;
+    }
     absl::MutexLock lock(&mu_);
     if (stream_ == nullptr || finishing_) return;
-    outbox_.push_back(std::move(message));
+    outbox_.push_back(std::move(bytes));
     WriteNext();
   }
 
@@ -66,41 +73,42 @@ class StreamSink final : public dispatch::SessionSink {
   }
 
   absl::Mutex mu_;
-  grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* stream_ ABSL_GUARDED_BY(mu_);
-  std::deque<v1::CoordinatorMessage> outbox_ ABSL_GUARDED_BY(mu_);
+  RawStream* stream_ ABSL_GUARDED_BY(mu_);
+  std::deque<grpc::ByteBuffer> outbox_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool finishing_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status final_status_ ABSL_GUARDED_BY(mu_);
 };
 
-// One worker's Connect stream: reads its messages and hands them to the engine; the sink
-// writes what the engine sends back.
-class ConnectStream final
-    : public grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage> {
+// One worker's Connect stream: reads its messages, parses and checks them, and hands them to
+// the engine; the sink writes what the engine sends back.
+class ConnectStream final : public RawStream {
  public:
   ConnectStream(coordinator::Coordinator& coordinator, std::string session_id)
       : coordinator_(coordinator),
         session_id_(std::move(session_id)),
         sink_(std::make_shared<StreamSink>(this)) {
-    StartRead(&in_);
+    StartRead(&raw_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
       // The worker closed its side (or the connection broke): end the session.
-      Close(grpc::Status::OK);
+      Close(grpc::Status::OK, Engine::SessionEnd::kClosed);
       return;
     }
-    if (absl::Status status = Accept(); !status.ok()) {
-      Close(ToGrpcStatus(status));
+    absl::Status status = Parse();
+    if (status.ok()) status = Accept();
+    if (!status.ok()) {
+      Close(ToGrpcStatus(status), Engine::SessionEnd::kBrokeProtocol);
       return;
     }
-    StartRead(&in_);
+    StartRead(&raw_);
   }
 
   void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
-  void OnCancel() override { Close(grpc::Status::CANCELLED); }
+  void OnCancel() override { Close(grpc::Status::CANCELLED, Engine::SessionEnd::kClosed); }
 
   void OnDone() override {
     sink_->Detach();
@@ -108,7 +116,20 @@ class ConnectStream final
   }
 
  private:
-  // Checks the message just read and posts it to the engine.
+  // Parses the message just read into in_.
+  absl::Status Parse() {
+    in_.Clear();
+    if (!grpc::SerializationTraits<v1::WorkerMessage>::Deserialize(&raw_, &in_).ok()) {
+      static const std::string* const message = new std::string(
+          UnparsableMessage(*google::protobuf::DescriptorPool::generated_pool()
+                                 ->FindServiceByName(v1::WorkerService::service_full_name())
+                                 ->FindMethodByName("Connect")));
+      return absl::InvalidArgumentError(*message);
+    }
+    return absl::OkStatus();
+  }
+
+  // Checks the message just parsed and posts it to the engine.
   absl::Status Accept() {
     if (!connected_) {
       if (!in_.has_hello()) {
@@ -134,9 +155,9 @@ class ConnectStream final
     return absl::OkStatus();
   }
 
-  void Close(grpc::Status status) {
+  void Close(grpc::Status status, Engine::SessionEnd how) {
     if (connected_ && !disconnected_.exchange(true)) {
-      coordinator_.Post([id = session_id_](Engine& e) { e.Disconnect(id); });
+      coordinator_.Post([id = session_id_, how](Engine& e) { e.Disconnect(id, how); });
     }
     sink_->Finish(std::move(status));
   }
@@ -144,6 +165,7 @@ class ConnectStream final
   coordinator::Coordinator& coordinator_;
   const std::string session_id_;
   std::shared_ptr<StreamSink> sink_;
+  grpc::ByteBuffer raw_;
   v1::WorkerMessage in_;
   // Set by OnReadDone; read by OnCancel, which may run concurrently.
   std::atomic<bool> connected_{false};
@@ -174,7 +196,7 @@ std::string WorkerServiceImpl::NewSessionId() {
   return absl::StrCat("session-", sessions_.fetch_add(1) + 1);
 }
 
-grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* WorkerServiceImpl::Connect(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* WorkerServiceImpl::Connect(
     grpc::CallbackServerContext* context) {
   return new ConnectStream(coordinator_, NewSessionId());
 }

@@ -11,13 +11,23 @@
 
 namespace fanfare::service {
 
+// Connect is served raw (bytes in, bytes out) and parses each message itself, so that a
+// message that does not parse is told apart from the worker closing its side: it ends the
+// stream with INVALID_ARGUMENT, and the attempts leased to the session are treated as lost
+// at once (Engine::SessionEnd::kBrokeProtocol), like every refusal that ends the stream.
+using WorkerServiceBase = v1::WorkerService::WithRawCallbackMethod_Connect<
+    v1::WorkerService::WithCallbackMethod_PollTasks<
+        v1::WorkerService::WithCallbackMethod_CompleteTask<
+            v1::WorkerService::WithCallbackMethod_FailTask<
+                v1::WorkerService::WithCallbackMethod_Heartbeat<v1::WorkerService::Service>>>>>;
+
 // Thread-safe; the coordinator must outlive the service.
-class WorkerServiceImpl final : public v1::WorkerService::CallbackService {
+class WorkerServiceImpl final : public WorkerServiceBase {
  public:
   explicit WorkerServiceImpl(coordinator::Coordinator* coordinator)
       : coordinator_(*coordinator) {}
 
-  grpc::ServerBidiReactor<v1::WorkerMessage, v1::CoordinatorMessage>* Connect(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Connect(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* PollTasks(grpc::CallbackServerContext* context,
                                       const v1::PollTasksRequest* request,

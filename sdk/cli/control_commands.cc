@@ -1,5 +1,6 @@
 // fanfare cancel, pause, resume, approve, reject, signal and retry: verbs that change a run.
-// Each prints one line saying what happened, or with --output the run as it now is.
+// Each prints one line saying what happened, or with --output the run as it now is. Also
+// `fanfare workers release`, which lifts an account's hold.
 #include <functional>
 #include <ostream>
 
@@ -98,6 +99,22 @@ int RetryVerb(const Args& args, CliContext& context) {
       args, context, "retry", "RUN_ID", 1,
       [&](Client& c, const auto& ops) { return c.RetryRun(ops[0], from); },
       [](const v1::Run& run, const auto&) { return RunNow(run); });
+}
+
+int ReleaseHoldVerb(const Args& args, CliContext& context) {
+  absl::StatusOr<Remote> remote =
+      PrepareRemote(args, context, "workers release", "ACCOUNT", 2, 2);
+  if (!remote.ok()) return UsageError(remote.status(), context);
+  absl::StatusOr<v1::ReleaseHoldResponse> released =
+      remote->client->ReleaseHold(args.positional()[1], args.GetOr("network", ""));
+  if (!released.ok()) return ReportRemoteError(released.status(), *remote->client, context);
+  std::string lines;
+  for (const v1::ReleaseHoldResponse::Hold& hold : released->released()) {
+    absl::StrAppend(&lines, "released ", hold.network(), "/",
+                    hold.account().empty() ? "(default)" : hold.account(), " (held until ",
+                    remote->style.Time(hold.held_until()), ": ", hold.detail(), ")\n");
+  }
+  return PrintResult(*remote, *released, lines, context);
 }
 
 }  // namespace fanfare::cli

@@ -167,7 +167,15 @@ int HistoryVerb(const Args& args, CliContext& context) {
 }
 
 int WorkersVerb(const Args& args, CliContext& context) {
-  absl::StatusOr<Remote> remote = PrepareRemote(args, context, "workers", "", 0, 0);
+  if (!args.positional().empty() && args.positional()[0] == "release") {
+    return ReleaseHoldVerb(args, context);
+  }
+  if (args.Has("network")) {
+    return UsageError(absl::InvalidArgumentError(
+                          "--network goes with `fanfare workers release ACCOUNT`"),
+                      context);
+  }
+  absl::StatusOr<Remote> remote = PrepareRemote(args, context, "workers", "[release ACCOUNT]", 0, 0);
   if (!remote.ok()) return UsageError(remote.status(), context);
   absl::StatusOr<v1::DispatchState> state = remote->client->GetDispatchState();
   if (!state.ok()) return ReportRemoteError(state.status(), *remote->client, context);

@@ -71,8 +71,13 @@ std::vector<Command> RemoteCommands() {
           "Re-run a failed or cancelled run from its failed steps, keeping what succeeded.",
           RemoteFlags({{"from", "STEP", "re-run from this step and everything after it"}}, true),
           RetryVerb},
-      Command{"workers", "", "Show connected workers, queue depths and rate limits.",
-              RemoteFlags({}, true), WorkersVerb},
+      Command{"workers", "[release ACCOUNT]",
+              "Show connected workers, queue depths and rate limits; `release ACCOUNT` lifts "
+              "the hold a network's 429 put on an account.",
+              RemoteFlags({{"network", "NETWORK",
+                            "release: only the hold on this network (default: every network)"}},
+                          true),
+              WorkersVerb},
   };
 }
 

@@ -32,6 +32,8 @@ int ApproveVerb(const Args& args, CliContext& context);
 int RejectVerb(const Args& args, CliContext& context);
 int SignalVerb(const Args& args, CliContext& context);
 int RetryVerb(const Args& args, CliContext& context);
+// `fanfare workers release ACCOUNT [--network N]`; WorkersVerb hands it over.
+int ReleaseHoldVerb(const Args& args, CliContext& context);
 
 // watch_command.cc
 int WatchVerb(const Args& args, CliContext& context);

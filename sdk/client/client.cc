@@ -202,4 +202,14 @@ absl::StatusOr<v1::DispatchState> Client::GetDispatchState() {
   return Call<v1::DispatchState>([&](auto* c, auto* r) { return stub_->GetDispatchState(c, request, r); });
 }
 
+absl::StatusOr<v1::ReleaseHoldResponse> Client::ReleaseHold(const std::string& account,
+                                                            const std::string& network) {
+  v1::ReleaseHoldRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_account(account);
+  request.set_network(network);
+  return Call<v1::ReleaseHoldResponse>(
+      [&](auto* c, auto* r) { return stub_->ReleaseHold(c, request, r); });
+}
+
 }  // namespace fanfare

@@ -87,6 +87,10 @@ class Client {
   absl::StatusOr<v1::Run> SignalRun(const std::string& run_id, const std::string& signal,
                                     const google::protobuf::Value& payload);
   absl::StatusOr<v1::DispatchState> GetDispatchState();
+  // Lifts the holds on `account` (on `network`, or on every network if empty); NotFound if
+  // none is in force.
+  absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(const std::string& account,
+                                                      const std::string& network = "");
 
   const ClientOptions& options() const { return options_; }
 

@@ -1,6 +1,8 @@
 // Each kind of limit, holds, durability of the counts, and the quota file.
 #include "engine/dispatch/rate_limiter.h"
 
+#include <limits>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -104,7 +106,7 @@ TEST(RateLimiterTest, AHoldOnANetworkWithoutLimitsIsKept) {
   // No quota file names `content`, and the defaults do not either.
   QuotaConfig config = QuotaConfig::Defaults();
   RateLimiter limiter(&config);
-  limiter.Hold("ns", "content", "acme", kStart + absl::Minutes(1), "429");
+  limiter.Hold("ns", "content", "acme", kStart, absl::Minutes(1), "429");
   auto dirty = limiter.TakeDirty();
   ASSERT_EQ(dirty.size(), 1u);
   EXPECT_EQ(dirty[0].second.hold_until_us(), absl::ToUnixMicros(kStart + absl::Minutes(1)));
@@ -139,7 +141,7 @@ networks:
 TEST(RateLimiterTest, AHoldFromRetryAfterBlocksEveryClass) {
   QuotaConfig config = QuotaConfig::Defaults();
   RateLimiter limiter(&config);
-  limiter.Hold("ns", "x", "acme", kStart + absl::Minutes(5), "x said 429; retry after 5m");
+  limiter.Hold("ns", "x", "acme", kStart, absl::Minutes(5), "x said 429; retry after 5m");
   RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "read", kStart);
   EXPECT_FALSE(decision.allowed);
   EXPECT_EQ(decision.retry_at, kStart + absl::Minutes(5));
@@ -152,14 +154,69 @@ TEST(RateLimiterTest, CountsSurviveARestartThroughTheirRecords) {
       "networks:\n  x:\n    - {name: posts, kind: rolling, limit: 3, period: 1h, classes: {publish: 1}}\n");
   RateLimiter before(&config);
   Drain(before, "publish", kStart, 2);
-  before.Hold("ns", "x", "acme", kStart + absl::Minutes(1), "held");
+  before.Hold("ns", "x", "acme", kStart, absl::Minutes(1), "held");
   auto dirty = before.TakeDirty();
   ASSERT_EQ(dirty.size(), 1u);
   EXPECT_TRUE(before.TakeDirty().empty());
   RateLimiter after(&config);
-  after.Restore(dirty[0].first, dirty[0].second);
+  after.Restore(dirty[0].first, dirty[0].second, kStart);
   EXPECT_FALSE(after.Check("ns", "x", "acme", "publish", kStart).allowed) << "still held";
   EXPECT_EQ(Drain(after, "publish", kStart + absl::Minutes(2)), 1) << "two of three used";
+}
+
+TEST(RateLimiterTest, AHoldIsClampedToTheMaximumHold) {
+  QuotaConfig config = QuotaConfig::Defaults();
+  RateLimiter limiter(&config);
+  // 2^62 seconds: no Timestamp can hold now + that.
+  limiter.Hold("ns", "x", "acme", kStart, absl::Seconds(int64_t{1} << 62), "x said 429");
+  EXPECT_EQ(limiter.Check("ns", "x", "acme", "read", kStart).retry_at, kStart + kMaxHold);
+  EXPECT_TRUE(limiter.Check("ns", "x", "acme", "read", kStart + kMaxHold).allowed);
+  auto dirty = limiter.TakeDirty();
+  ASSERT_EQ(dirty.size(), 1u);
+  EXPECT_EQ(dirty[0].second.hold_until_us(), absl::ToUnixMicros(kStart + kMaxHold));
+  // A negative retry_after holds nothing.
+  limiter.Hold("ns", "x", "other", kStart, absl::Seconds(-5), "x said 429");
+  EXPECT_TRUE(limiter.Check("ns", "x", "other", "read", kStart).allowed);
+  EXPECT_EQ(ClampHold(absl::InfiniteDuration()), kMaxHold);
+  EXPECT_EQ(ClampHold(-absl::InfiniteDuration()), absl::ZeroDuration());
+  EXPECT_EQ(ClampHold(absl::Minutes(3)), absl::Minutes(3));
+}
+
+TEST(RateLimiterTest, AStoredHoldBeyondTheMaximumIsCutOnRestoreAndWrittenBack) {
+  QuotaConfig config = QuotaConfig::Defaults();
+  internal::LimiterRecord record;
+  record.set_namespace_("ns");
+  record.set_network("x");
+  record.set_account("acme");
+  record.set_hold_until_us(std::numeric_limits<int64_t>::max());  // as older versions stored it
+  record.set_hold_detail("held after a 429: slow down");
+  RateLimiter limiter(&config);
+  limiter.Restore(RateLimiter::Key("ns", "x", "acme"), record, kStart);
+  RateLimiter::Decision decision = limiter.Check("ns", "x", "acme", "publish", kStart);
+  EXPECT_FALSE(decision.allowed);
+  EXPECT_EQ(decision.retry_at, kStart + kMaxHold);
+  auto dirty = limiter.TakeDirty();
+  ASSERT_EQ(dirty.size(), 1u) << "the corrected record is written back";
+  EXPECT_EQ(dirty[0].second.hold_until_us(), absl::ToUnixMicros(kStart + kMaxHold));
+  EXPECT_EQ(dirty[0].second.hold_detail(), "held after a 429: slow down");
+}
+
+TEST(RateLimiterTest, SnapshotShowsEveryHoldAsAValidTimestamp) {
+  QuotaConfig config = QuotaConfig::Defaults();
+  RateLimiter limiter(&config);
+  limiter.Hold("ns", "content", "acme", kStart, absl::Seconds(int64_t{1} << 62), "429");
+  limiter.Hold("ns", "x", "acme", kStart, absl::Minutes(5), "429");
+  std::vector<v1::DispatchState::RateLimit> rows = limiter.Snapshot("ns", kStart);
+  bool content_shown = false;
+  for (const v1::DispatchState::RateLimit& row : rows) {
+    EXPECT_GT(row.held_until().seconds(), 0) << row.network();
+    EXPECT_LE(row.held_until().seconds(), absl::ToUnixSeconds(kStart + kMaxHold)) << row.network();
+    if (row.network() == "content") {
+      content_shown = true;
+      EXPECT_THAT(row.detail(), HasSubstr("held: 429"));
+    }
+  }
+  EXPECT_TRUE(content_shown) << "a hold on a network without limits is shown too";
 }
 
 TEST(QuotaConfigTest, DefaultsCoverEveryNetworkAndAFileReplacesANetwork) {

@@ -6,8 +6,11 @@
 #include <regex>
 #include <sstream>
 
+#include "fanfare/v1/worker.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "grpcpp/grpcpp.h"
 #include "sdk/cli/command.h"
 #include "sdk/worker/task_errors.h"
 #include "tests/sdk/cli/golden.h"
@@ -457,6 +460,80 @@ TEST_F(RemoteCommandsTest, RetryReportsTheCoordinatorsAnswer) {
     EXPECT_EQ(retried.code, kExitRefused);
     EXPECT_THAT(retried.err, StartsWith("error: "));
   }
+}
+
+// A step on a custom pool no SDK worker of the fixture serves, so that the test's raw
+// worker gets its attempts.
+constexpr char kHeld[] = R"yaml(name: cli-held
+accounts:
+  test: acme_test
+steps:
+  - id: read
+    action: test.held
+    retry: {max_attempts: 3, initial_backoff: 1s}
+)yaml";
+
+// One PollTasks for test.held, waiting up to 10 s.
+std::vector<v1::Task> PollHeld(v1::WorkerService::Stub& stub) {
+  v1::PollTasksRequest request;
+  request.set_worker_id("raw");
+  request.add_queues("test");
+  request.add_actions("test.held");
+  request.set_max_tasks(1);
+  request.mutable_wait()->set_seconds(10);
+  v1::PollTasksResponse response;
+  grpc::ClientContext context;
+  EXPECT_TRUE(stub.PollTasks(&context, request, &response).ok());
+  return {response.tasks().begin(), response.tasks().end()};
+}
+
+TEST_F(RemoteCommandsTest, AHugeRetryAfterIsAFiniteHoldThatWorkersReleaseLifts) {
+  ASSERT_EQ(Cli({"apply", WriteFile("held.yaml", kHeld)}).code, kExitOk);
+  ASSERT_EQ(Cli({"run", "cli-held", "--id", "held-1"}).code, kExitOk);
+  auto stub = v1::WorkerService::NewStub(
+      grpc::CreateChannel(env_.address(), grpc::InsecureChannelCredentials()));
+  std::vector<v1::Task> tasks = PollHeld(*stub);
+  ASSERT_EQ(tasks.size(), 1u);
+  v1::FailTaskRequest fail;
+  fail.set_worker_id("raw");
+  fail.set_task_id(tasks[0].task_id());
+  fail.set_attempt(tasks[0].attempt());
+  fail.mutable_failure()->set_type(v1::ERROR_TYPE_THROTTLED);
+  fail.mutable_failure()->set_message("slow down");
+  fail.mutable_failure()->mutable_retry_after()->set_seconds(int64_t{1} << 62);
+  v1::OutcomeAck ack;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub->FailTask(&context, fail, &ack).ok());
+  ASSERT_EQ(ack.status(), v1::OutcomeAck::STATUS_ACCEPTED) << ack.message();
+
+  CliResult json = Cli({"workers", "--output", "json"});
+  EXPECT_EQ(json.code, kExitOk) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("held after a 429: slow down"));
+  env_.Restart();
+  json = Cli({"workers", "--output", "json"});
+  EXPECT_EQ(json.code, kExitOk) << "a finite hold after a restart too: " << json.err;
+  v1::DispatchState state;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &state).ok()) << json.out;
+  ASSERT_EQ(state.rate_limits_size(), 1) << json.out;
+  EXPECT_LE(absl::FromUnixSeconds(state.rate_limits(0).held_until().seconds()),
+            absl::Now() + absl::Hours(24))
+      << "held for at most a day";
+
+  CliResult released = Cli({"workers", "release", "acme_test", "--network", "test"});
+  EXPECT_EQ(released.code, kExitOk) << released.err;
+  EXPECT_THAT(released.out,
+              AllOf(StartsWith("released test/acme_test (held until "),
+                    HasSubstr("held after a 429: slow down")));
+  tasks = PollHeld(*stub);
+  ASSERT_EQ(tasks.size(), 1u) << "the account's task goes at once";
+  EXPECT_EQ(tasks[0].attempt(), 2);
+
+  CliResult again = Cli({"workers", "release", "acme_test"});
+  EXPECT_EQ(again.code, kExitNotFound);
+  EXPECT_THAT(again.err, StartsWith("error: no hold on account 'acme_test' in namespace default"));
+  CliResult usage = Cli({"workers", "release"});
+  EXPECT_EQ(usage.code, kExitUsage);
+  EXPECT_THAT(usage.err, HasSubstr("usage: fanfare workers release [FLAGS] ACCOUNT"));
 }
 
 TEST_F(RemoteCommandsTest, UsageErrorsExitTwo) {
