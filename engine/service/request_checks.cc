@@ -86,6 +86,10 @@ absl::Status CheckTaskRef(absl::string_view field, uint64_t task_id, int attempt
 // where outcomes are applied, a negative one counts as zero and a long one as kMaxHold
 // (dispatch::ClampHold), since a worker's clock arithmetic ("reset - now") can go either way.
 absl::Status CheckFailure(absl::string_view field, const v1::TaskFailure& failure) {
+  if (failure.code().size() > kMaxIdLength || failure.custom_type().size() > kMaxIdLength) {
+    return Invalid(field, absl::StrCat("code and custom_type are at most ", kMaxIdLength,
+                                       " characters"));
+  }
   if (!failure.has_retry_after()) return absl::OkStatus();
   const int64_t seconds = failure.retry_after().seconds();
   const int32_t nanos = failure.retry_after().nanos();
@@ -97,6 +101,15 @@ absl::Status CheckFailure(absl::string_view field, const v1::TaskFailure& failur
                                 ", nanos ", nanos, "); a negative duration counts as 0, and "
                                 "one longer than ", fanfare::FormatDuration(dispatch::kMaxHold),
                                 " as ", fanfare::FormatDuration(dispatch::kMaxHold)));
+  }
+  return absl::OkStatus();
+}
+
+// A success's output is stored and read back as JSON: it may hold only finite numbers.
+absl::Status CheckSuccess(absl::string_view field, const v1::TaskSuccess& success) {
+  if (std::string problem = definition::ValueProblem(success.output(), "output");
+      !problem.empty()) {
+    return Invalid(field, problem);
   }
   return absl::OkStatus();
 }
@@ -345,6 +358,7 @@ absl::Status Check(const v1::WorkerMessage& message) {
   }
   for (const v1::TaskOutcome& outcome : message.outcomes()) {
     if (absl::Status s = All(CheckTaskRef("outcomes", outcome.task_id(), outcome.attempt()),
+                             CheckSuccess("outcomes.success", outcome.success()),
                              CheckFailure("outcomes.failure", outcome.failure()));
         !s.ok()) {
       return s;
@@ -368,7 +382,8 @@ absl::Status Check(const v1::PollTasksRequest& request) {
 
 absl::Status Check(const v1::CompleteTaskRequest& request) {
   return All(CheckWorkerId(request.worker_id()),
-             CheckTaskRef("task", request.task_id(), request.attempt()));
+             CheckTaskRef("task", request.task_id(), request.attempt()),
+             CheckSuccess("success", request.success()));
 }
 
 absl::Status Check(const v1::FailTaskRequest& request) {

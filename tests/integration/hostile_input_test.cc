@@ -2,6 +2,7 @@
 // parse, worker hellos naming queues and actions no campaign can produce, malformed
 // retry_after, and a worker stream that breaks mid-session. Every refusal is
 // INVALID_ARGUMENT with a bounded message that names the problem, and nothing stays stuck.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -354,6 +355,29 @@ TEST(HostileInputTest, AMalformedRetryAfterIsRefused) {
   grpc::ClientContext context;
   ASSERT_TRUE(worker->FailTask(&context, fail, &ack).ok());
   EXPECT_EQ(ack.status(), v1::OutcomeAck::STATUS_UNKNOWN_TASK);
+}
+
+TEST(HostileInputTest, AnOutputThatJsonCannotHoldIsRefused) {
+  CoordinatorEnv env;
+  auto worker = v1::WorkerService::NewStub(
+      grpc::CreateChannel(env.address(), grpc::InsecureChannelCredentials()));
+  v1::CompleteTaskRequest complete;
+  complete.set_task_id(1);
+  complete.set_attempt(1);
+  (*complete.mutable_success()->mutable_output()->mutable_struct_value()->mutable_fields())["ctr"]
+      .set_number_value(std::numeric_limits<double>::quiet_NaN());
+  v1::OutcomeAck ack;
+  grpc::ClientContext context;
+  const grpc::Status status = worker->CompleteTask(&context, complete, &ack);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "success: output.ctr: must be a number, not NaN");
+  v1::FailTaskRequest fail;
+  fail.set_task_id(1);
+  fail.set_attempt(1);
+  fail.mutable_failure()->set_code(std::string(10'000, 'c'));
+  grpc::ClientContext fail_context;
+  EXPECT_THAT(worker->FailTask(&fail_context, fail, &ack).error_message(),
+              HasSubstr("code and custom_type are at most 128 characters"));
 }
 
 }  // namespace
