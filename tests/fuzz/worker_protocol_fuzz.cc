@@ -32,6 +32,7 @@
 #include "engine/service/request_checks.h"
 #include "engine/store/store.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/support/temp_dir.h"
 
@@ -105,36 +106,55 @@ class CapturingSink : public fanfare::dispatch::SessionSink {
   std::vector<v1::CoordinatorMessage> messages_;
 };
 
-// The store every input starts from, empty. Opening RocksDB takes about 100 ms, which would
-// slow the fuzzer a hundredfold, so one store serves many inputs: emptied before each, and
+// A store and the directory it lives in.
+struct OpenStore {
+  fanfare::testing::TempDir dir;
+  std::unique_ptr<fanfare::store::Store> store;
+};
+
+OpenStore*& CurrentStore() {
+  static OpenStore* current = nullptr;
+  return current;
+}
+
+void CloseStore() {
+  delete CurrentStore();
+  CurrentStore() = nullptr;
+}
+
+// The store every input starts from, empty. Opening RocksDB takes tens of milliseconds, which
+// would slow the fuzzer tenfold, so one store serves many inputs: emptied before each, and
 // replaced by a new one in a new directory now and then, before deleted keys pile up.
 fanfare::store::Store& EmptyStore() {
   constexpr int kInputsPerStore = 500;
   static int inputs = 0;
-  static std::unique_ptr<fanfare::testing::TempDir> dir;
-  static std::unique_ptr<fanfare::store::Store> store;
   if (inputs++ % kInputsPerStore == 0) {
-    store.reset();
-    dir = std::make_unique<fanfare::testing::TempDir>();
-    auto opened = fanfare::store::Store::Open({.path = dir->Join("data"),
-                                               .block_cache_bytes = 1 << 20,
-                                               .write_buffer_bytes = 4 << 20,
-                                               .sync = false});
-    Require(opened.ok(), "the store opens", opened.status());
-    store = *std::move(opened);
-    return *store;
+    const bool first = CurrentStore() == nullptr;
+    CloseStore();
+    auto* open = new OpenStore;
+    auto store = fanfare::store::Store::Open({.path = open->dir.Join("data"),
+                                              .block_cache_bytes = 1 << 20,
+                                              .write_buffer_bytes = 4 << 20,
+                                              .sync = false});
+    Require(store.ok(), "the store opens", store.status());
+    open->store = *std::move(store);
+    CurrentStore() = open;
+    // Registered once RocksDB's own statics exist, so that the store closes before they go.
+    if (first) std::atexit(CloseStore);
+    return *open->store;
   }
-  fanfare::store::Batch batch(*store);
-  for (int cf = 0; cf < static_cast<int>(fanfare::store::Cf::kCount); ++cf) {
-    std::unique_ptr<rocksdb::Iterator> it = store->NewIterator(static_cast<fanfare::store::Cf>(cf));
+  fanfare::store::Store& store = *CurrentStore()->store;
+  fanfare::store::Batch batch(store);
+  for (int i = 0; i < static_cast<int>(fanfare::store::Cf::kCount); ++i) {
+    const auto cf = static_cast<fanfare::store::Cf>(i);
+    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(cf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      batch.Delete(static_cast<fanfare::store::Cf>(cf),
-                   absl::string_view(it->key().data(), it->key().size()));
+      batch.Delete(cf, absl::string_view(it->key().data(), it->key().size()));
     }
   }
-  const absl::Status emptied = store->Commit(batch);
+  const absl::Status emptied = store.Commit(batch);
   Require(emptied.ok(), "the store empties", emptied);
-  return *store;
+  return store;
 }
 
 // An Engine over an empty store, with the campaign applied and one run started.
@@ -291,6 +311,7 @@ class Stream {
 // The messages in `data`, up to the first that cannot be read (which ends the stream, as a
 // message gRPC cannot parse ends the call).
 std::vector<v1::WorkerMessage> ReadMessages(const uint8_t* data, size_t size) {
+  google::protobuf::LogSilencer quiet;  // protobuf would log every invalid UTF-8 string
   std::vector<v1::WorkerMessage> messages;
   google::protobuf::io::CodedInputStream in(data, static_cast<int>(size));
   uint32_t length = 0;
