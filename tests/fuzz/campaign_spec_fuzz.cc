@@ -1,10 +1,10 @@
 // Fuzzes campaigns sent as protobuf, as ApplyCampaign receives them: any bytes, read as the
 // binary wire format and as the JSON mapping, must load into diagnostics or a valid spec.
-// A spec the loader accepts must pass CheckCampaign alone, compile for the scheduler and play
-// out: a run of it starts in memory (a Scheduler over a no-op host and a ManualClock) and is
-// driven by a fake worker, approver and signaller whose choices follow from the input, until
-// it ends or a budget of scheduler calls runs out. Whenever nothing is left to do, the run
-// must be over: a run that waits for nothing and never ends is a stuck run.
+// A spec the loader accepts must pass CheckCampaign alone, convert to JSON, compile for the
+// scheduler and play out: a run of it starts in memory (a Scheduler over a no-op host and a
+// ManualClock) and is driven by a fake worker, approver and signaller whose choices follow
+// from the input, until it ends or a budget of scheduler calls runs out. Whenever nothing is
+// left to do, the run must be over: a run that waits for nothing and never ends is stuck.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +27,9 @@
 #include "engine/scheduler/compiled_campaign.h"
 #include "engine/scheduler/run_state.h"
 #include "engine/scheduler/scheduler.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace {
 
@@ -126,8 +128,9 @@ class RunDriver {
       (void)run.TakeChanges();  // what the coordinator would write
       if (run.terminal() && !RerunOnce(run)) return;
       if (!StepOnce(run)) {
-        Require(run.terminal(), absl::StrCat("a run with nothing left to do is over (status ",
-                                             v1::RunStatus_Name(run.record().status()), ")"));
+        Require(run.terminal(), absl::StrCat("a run with nothing left to do is over; it is ",
+                                             v1::RunStatus_Name(run.record().status()),
+                                             " with ", Unfinished(run)));
         return;
       }
     }
@@ -185,6 +188,20 @@ class RunDriver {
     return true;
   }
 
+  // The run's unfinished instances, for a report.
+  static std::string Unfinished(const scheduler::RunState& run) {
+    std::string out;
+    for (const auto& instance : run.instances()) {
+      if (instance->terminal()) continue;
+      absl::StrAppend(&out, out.empty() ? "" : ", ", instance->key, " ",
+                      v1::StepState_Name(instance->state));
+      if (instance->timer_kind != scheduler::TimerKind::kNone) {
+        absl::StrAppend(&out, " (timer at ", absl::FormatTime(instance->timer_at), ")");
+      }
+    }
+    return out.empty() ? "no unfinished instance" : out;
+  }
+
   static bool AwaitsPerson(const scheduler::StepInstance& instance) {
     return instance.state == v1::STEP_STATE_WAITING &&
            (instance.waiting.kind() == v1::WaitingReason::KIND_APPROVAL ||
@@ -205,7 +222,10 @@ class RunDriver {
     if (AwaitsPerson(instance)) {
       Decide(run, instance);
     } else if (instance.queued()) {
-      switch (Draw(40)) {
+      // What the engine may do instead of leasing: skip an execution over budget (never a
+      // reconcile), or hold it for its account's rate limit.
+      const uint64_t choice = Draw(40);
+      switch (instance.purpose == v1::TASK_PURPOSE_RECONCILE && choice == 0 ? 2 : choice) {
         case 0: scheduler_.Skip(run, instance, "over budget"); break;
         case 1:
           scheduler_.Throttle(run, instance, clock_.Now() + absl::Seconds(Draw(3600)),
@@ -267,7 +287,10 @@ class RunDriver {
 };
 
 void LoadAndPlay(absl::string_view bytes, definition::SourceFormat format) {
-  const definition::LoadResult result = definition::ParseCampaign(bytes, format, "fuzz");
+  const definition::LoadResult result = [&] {
+    google::protobuf::LogSilencer quiet;  // protobuf would log every invalid UTF-8 string
+    return definition::ParseCampaign(bytes, format, "fuzz");
+  }();
   for (const definition::Diagnostic& d : result.diagnostics) (void)d.ToString();
   Require(result.status.ok() == result.diagnostics.empty(), "status agrees with diagnostics",
           result.status);
@@ -277,6 +300,11 @@ void LoadAndPlay(absl::string_view bytes, definition::SourceFormat format) {
   const definition::LoadResult checked = definition::CheckCampaign(result.spec, "fuzz");
   Require(checked.status.ok(), "CheckCampaign accepts what ParseCampaign accepted",
           checked.status);
+  // ... reads back as JSON, as `fanfare get campaign --output json` shows it ...
+  std::string json;
+  const auto printed = google::protobuf::util::MessageToJsonString(result.spec, &json);
+  Require(printed.ok(), "an accepted spec converts to JSON",
+          absl::InvalidArgumentError(printed.ToString()));
   // ... compiles for the scheduler ...
   v1::Campaign campaign;
   *campaign.mutable_spec() = result.spec;

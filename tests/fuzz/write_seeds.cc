@@ -4,7 +4,8 @@
 //   build/tests/fuzz/fuzz_write_seeds . tests/fuzz/corpus
 //
 // campaign_spec/: every example campaign as the binary wire format and as the JSON mapping,
-// and edge cases given below in text format. worker_protocol/: worker sessions, each a
+// and edge cases given below in text format (those that still break an invariant go to
+// ../findings/campaign_spec/). worker_protocol/: worker sessions, each a
 // sequence of length-delimited WorkerMessages, talking to worker_protocol_fuzz's campaign
 // (whose run hands out task ids 1, 2, 3, ... in step order).
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "nlohmann/json.hpp"
 
 namespace {
 
@@ -33,6 +35,17 @@ void Write(const fs::path& path, const std::string& bytes) {
   std::cout << path.string() << " (" << bytes.size() << " bytes)\n";
 }
 
+// The wire format with map entries in key order, so that rewriting a seed changes no byte.
+std::string Deterministic(const google::protobuf::Message& message) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&out);
+  out.Trim();
+  return bytes;
+}
+
 template <typename Message>
 Message FromText(const std::string& text) {
   Message message;
@@ -43,8 +56,15 @@ Message FromText(const std::string& text) {
   return message;
 }
 
-// Campaigns the protobuf path must survive, valid or not.
-const std::vector<std::pair<std::string, std::string>> kCampaignEdgeCases = {
+// A campaign the protobuf path must survive, valid or not.
+struct EdgeCase {
+  std::string name;
+  std::string text;
+  // Still breaks an invariant: written to findings/ rather than corpus/ (README.md).
+  bool open_finding = false;
+};
+
+const std::vector<EdgeCase> kCampaignEdgeCases = {
     {"every_kind", R"pb(
       metadata { name: "every-kind" }
       params { name: "networks" type: PARAM_TYPE_LIST required: true }
@@ -75,12 +95,15 @@ const std::vector<std::pair<std::string, std::string>> kCampaignEdgeCases = {
               retry { max_attempts: 3 backoff_multiplier: -2 }
               timeouts { start_to_close { seconds: -1 } heartbeat { nanos: -1 } } }
     )pb"},
-    {"out_of_range_durations", R"pb(
+    {"wait_beyond_any_time", R"pb(
       metadata { name: "huge" }
-      steps { id: "w" wait { duration { seconds: 9223372036854775807 nanos: 999999999 } } }
-      steps { id: "r" needs: "w" repeat { every { seconds: 315576000001 } max_iterations: 2
+      steps { id: "w" wait { duration { seconds: 9223372036854775807 } } }
+    )pb", true},
+    {"every_beyond_protobuf_range", R"pb(
+      metadata { name: "huge" }
+      steps { id: "r" repeat { every { seconds: 315576000001 } max_iterations: 2
               steps { id: "a" action: "content.generate" } } }
-    )pb"},
+    )pb", true},
     {"out_of_range_retry", R"pb(
       metadata { name: "huge" }
       steps { id: "r" repeat { every { seconds: 1 } max_iterations: 2147483647
@@ -128,7 +151,7 @@ const std::vector<std::pair<std::string, std::string>> kCampaignEdgeCases = {
     )pb"},
 };
 
-void WriteCampaignSeeds(const fs::path& source, const fs::path& out) {
+void WriteCampaignSeeds(const fs::path& source, const fs::path& out, const fs::path& findings) {
   fs::create_directories(out);
   google::protobuf::util::JsonPrintOptions json;
   json.preserve_proto_field_names = true;
@@ -140,13 +163,15 @@ void WriteCampaignSeeds(const fs::path& source, const fs::path& out) {
       std::exit(1);
     }
     const std::string stem = "example_" + entry.path().stem().string();
-    Write(out / (stem + ".binpb"), spec->SerializeAsString());
+    Write(out / (stem + ".binpb"), Deterministic(*spec));
     std::string text;
     (void)google::protobuf::util::MessageToJsonString(*spec, &text, json);
-    Write(out / (stem + ".json"), text);
+    Write(out / (stem + ".json"), nlohmann::json::parse(text).dump(1));  // keys sorted
   }
-  for (const auto& [name, text] : kCampaignEdgeCases) {
-    Write(out / (name + ".binpb"), FromText<CampaignSpec>(text).SerializeAsString());
+  for (const EdgeCase& edge : kCampaignEdgeCases) {
+    const fs::path dir = edge.open_finding ? findings : out;
+    fs::create_directories(dir);
+    Write(dir / (edge.name + ".binpb"), Deterministic(FromText<CampaignSpec>(edge.text)));
   }
   // The JSON mapping's own edge cases: lowerCamel names, an unknown field, a huge number.
   Write(out / "json_camel_case.json",
@@ -165,9 +190,9 @@ void WriteSession(const fs::path& path, const std::vector<std::string>& messages
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream out(&stream);
     for (const std::string& text : messages) {
-      const WorkerMessage message = FromText<WorkerMessage>(text);
-      out.WriteVarint32(static_cast<uint32_t>(message.ByteSizeLong()));
-      message.SerializeToCodedStream(&out);
+      const std::string message = Deterministic(FromText<WorkerMessage>(text));
+      out.WriteVarint32(static_cast<uint32_t>(message.size()));
+      out.WriteString(message);
     }
   }
   Write(path, bytes);
@@ -243,7 +268,8 @@ int main(int argc, char** argv) {
     std::cerr << "usage: fuzz_write_seeds SOURCE_DIR CORPUS_DIR\n";
     return 2;
   }
-  WriteCampaignSeeds(argv[1], fs::path(argv[2]) / "campaign_spec");
-  WriteWorkerSeeds(fs::path(argv[2]) / "worker_protocol");
+  const fs::path corpus = argv[2];
+  WriteCampaignSeeds(argv[1], corpus / "campaign_spec", corpus / "../findings/campaign_spec");
+  WriteWorkerSeeds(corpus / "worker_protocol");
   return 0;
 }
