@@ -3,8 +3,9 @@
 #   fanfare_library(NAME SRCS a.cc b.cc DEPS other_lib absl::status)
 #   fanfare_binary(NAME SRCS main.cc DEPS lib)
 #   fanfare_test(NAME SRCS a_test.cc DEPS lib [LABELS slow] [TIMEOUT 300])
+#       (TIMEOUT in seconds, multiplied by FANFARE_TIMEOUT_SCALE in a sanitized build)
 #   fanfare_proto(NAME PROTOS fanfare/v1/a.proto [GRPC])
-#   fanfare_fuzzer(NAME SRCS fuzz.cc DEPS lib CORPUS dir)   # built only with clang
+#   fanfare_fuzzer(NAME SRCS fuzz.cc DEPS lib ENTRY FanfareNameFuzz)   # libFuzzer with clang
 
 function(fanfare_library name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
@@ -32,7 +33,8 @@ function(fanfare_test name)
     set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}")
   endif()
   if(ARG_TIMEOUT)
-    set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+    math(EXPR timeout "${ARG_TIMEOUT} * ${FANFARE_TIMEOUT_SCALE}")
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout})
   endif()
 endfunction()
 
@@ -68,9 +70,15 @@ function(fanfare_proto name)
   endif()
 endfunction()
 
-# libFuzzer targets need clang; with g++ they are skipped (the seeds still run as unit tests).
+# A libFuzzer target, and NAME_entry: the same sources as an object library whose
+# LLVMFuzzerTestOneInput is renamed ENTRY, so that fuzz_seed_replay_test replays every seed
+# with any compiler. The fuzzer itself needs clang; with g++ only NAME_entry is built.
+# Configure with -DFANFARE_FUZZ=ON (`./dev fuzz`) so that the libraries are instrumented too.
 function(fanfare_fuzzer name)
-  cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "ENTRY" "SRCS;DEPS" ${ARGN})
+  add_library(${name}_entry OBJECT ${ARG_SRCS})
+  target_compile_definitions(${name}_entry PRIVATE LLVMFuzzerTestOneInput=${ARG_ENTRY})
+  target_link_libraries(${name}_entry PUBLIC ${ARG_DEPS})
   if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
     return()
   endif()
@@ -78,6 +86,7 @@ function(fanfare_fuzzer name)
   target_compile_options(${name} PRIVATE -fsanitize=fuzzer,address)
   target_link_options(${name} PRIVATE -fsanitize=fuzzer,address)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  set_property(GLOBAL APPEND PROPERTY FANFARE_FUZZERS ${name})
 endfunction()
 
 # Adds every immediate subfolder that has a CMakeLists.txt, so that a new component folder

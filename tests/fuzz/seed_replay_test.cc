@@ -2,21 +2,29 @@
 // so that the seeds run as an ordinary test with any compiler: examples/*.yaml and
 // tests/fuzz/corpus/. Each entry point is fed every seed (a YAML file is a fine odd
 // expression, and the other way round). Passing means: no crash, no hang.
+//
+// tests/fuzz/findings/<target>/ holds inputs that still break an invariant: bugs found by
+// fuzzing and not fixed yet (tests/fuzz/README.md lists them). Each must still abort; one that
+// no longer does has had its bug fixed, and belongs in corpus/<target>/, guarding the fix.
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 
-// yaml_loader_fuzz.cc and expression_fuzz.cc, each with LLVMFuzzerTestOneInput renamed.
+// The fuzzers' entry points, LLVMFuzzerTestOneInput renamed (fanfare_fuzzer's ENTRY).
 extern "C" int FanfareYamlLoaderFuzz(const uint8_t* data, size_t size);
 extern "C" int FanfareExpressionFuzz(const uint8_t* data, size_t size);
+extern "C" int FanfareCampaignSpecFuzz(const uint8_t* data, size_t size);
+extern "C" int FanfareWorkerProtocolFuzz(const uint8_t* data, size_t size);
 
 namespace fanfare {
 namespace {
@@ -66,9 +74,54 @@ void Replay(int (*entry)(const uint8_t*, size_t)) {
   }
 }
 
+using Entry = int (*)(const uint8_t*, size_t);
+
+// The entry point of each target, by the name of its folder in corpus/ and findings/.
+const std::vector<std::pair<std::string, Entry>>& Entries() {
+  static const auto* const entries = new std::vector<std::pair<std::string, Entry>>{
+      {"yaml_loader", FanfareYamlLoaderFuzz},
+      {"expression", FanfareExpressionFuzz},
+      {"campaign_spec", FanfareCampaignSpecFuzz},
+      {"worker_protocol", FanfareWorkerProtocolFuzz}};
+  return *entries;
+}
+
+TEST(FuzzSeedReplayTest, EveryCorpusFolderIsATarget) {
+  for (const auto& folder : fs::directory_iterator(SourceDir() / "tests/fuzz/corpus")) {
+    const std::string name = folder.path().filename().string();
+    EXPECT_TRUE(std::any_of(Entries().begin(), Entries().end(),
+                            [&](const auto& entry) { return entry.first == name; }))
+        << "corpus/" << name << " names no fuzz target";
+  }
+}
+
 TEST(FuzzSeedReplayTest, YamlLoader) { Replay(FanfareYamlLoaderFuzz); }
 
 TEST(FuzzSeedReplayTest, Expression) { Replay(FanfareExpressionFuzz); }
+
+TEST(FuzzOpenFindingsTest, EachStillBreaksItsInvariant) {
+  // Each input runs in a child process started afresh (the entry points keep state, such as
+  // the worker fuzzer's store, that a fork would share).
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  int findings = 0;
+  for (const auto& [name, entry] : Entries()) {
+    const fs::path dir = SourceDir() / "tests/fuzz/findings" / name;
+    if (!fs::exists(dir)) continue;
+    for (const fs::path& input : FilesUnder(dir)) {
+      ++findings;
+      const std::string data = Read(input);
+      EXPECT_DEATH(entry(reinterpret_cast<const uint8_t*>(data.data()), data.size()),
+                   "invariant broken")
+          << input.string() << " no longer breaks an invariant: if its bug is fixed, move it "
+          << "to tests/fuzz/corpus/" << name << "/ and strike it from tests/fuzz/README.md";
+    }
+  }
+  if (findings == 0) GTEST_SKIP() << "no open findings";
+}
+
+TEST(FuzzSeedReplayTest, CampaignSpec) { Replay(FanfareCampaignSpecFuzz); }
+
+TEST(FuzzSeedReplayTest, WorkerProtocol) { Replay(FanfareWorkerProtocolFuzz); }
 
 }  // namespace
 }  // namespace fanfare
