@@ -71,6 +71,8 @@ internal::RunRecord EncodeRun(const scheduler::RunState& run) {
   internal::RunRecord record;
   *record.mutable_run() = run.record();
   record.mutable_run()->clear_steps();
+  // A recovered record holds the counts of its last write, which may be out of date.
+  record.mutable_run()->clear_step_counts();
   for (const auto& [state, count] : run.CountStates()) {
     (*record.mutable_run()->mutable_step_counts())[state] = count;
   }

@@ -201,7 +201,7 @@ void WriteSession(const fs::path& path, const std::vector<std::string>& messages
 constexpr char kHello[] =
     R"pb(hello { worker_id: "w1" queues: "content" queues: "facebook" queues: "x" max_concurrency: 8 } credit: 8)pb";
 
-void WriteWorkerSeeds(const fs::path& out) {
+void WriteWorkerSeeds(const fs::path& out, const fs::path& findings) {
   fs::create_directories(out);
   // The whole run: copy (task 1); then the approval (2) and publish[facebook], publish[x]
   // (3, 4); boost (5); measure (6).
@@ -224,7 +224,9 @@ void WriteWorkerSeeds(const fs::path& out) {
                 R"pb(outcomes { task_id: 1 attempt: 2 failure { type: ERROR_TYPE_OUTCOME_UNKNOWN code: "timeout" custom_type: "x" } })pb",
                 "", "",
                 R"pb(outcomes { task_id: 1 attempt: 2 success { } })pb"});
-  WriteSession(out / "throttled_forever.bin",
+  // Still breaks an invariant (README.md): the hold's time does not survive a restart.
+  fs::create_directories(findings);
+  WriteSession(findings / "throttled_forever.bin",
                {kHello,
                 R"pb(outcomes { task_id: 1 attempt: 1 failure { type: ERROR_TYPE_THROTTLED retry_after { seconds: 4611686018427387904 } } })pb"});
   WriteSession(out / "throttled_normal.bin",
@@ -270,6 +272,6 @@ int main(int argc, char** argv) {
   }
   const fs::path corpus = argv[2];
   WriteCampaignSeeds(argv[1], corpus / "campaign_spec", corpus / "../findings/campaign_spec");
-  WriteWorkerSeeds(corpus / "worker_protocol");
+  WriteWorkerSeeds(corpus / "worker_protocol", corpus / "../findings/worker_protocol");
   return 0;
 }
