@@ -33,12 +33,14 @@ std::string Key(const std::string& network, const std::string& account) {
 
 }  // namespace
 
+// `rng` is declared (so initialised) before `options_`: it takes the seed from `options`
+// before that is moved.
 SandboxState::SandboxState(SandboxOptions options)
-    : options_(std::move(options)),
+    : rng(options.seed),
+      options_(std::move(options)),
       clock_(options_.clock != nullptr         ? options_.clock
              : options_.manual_clock != nullptr ? options_.manual_clock
-                                                : &Clock::System()),
-      rng(options_.seed) {}
+                                                : &Clock::System()) {}
 
 TokenCheck SandboxState::CheckToken(const std::string& network, const std::string& token,
                                     std::string* account) {
