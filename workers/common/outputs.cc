@@ -35,6 +35,17 @@ Json InsightsOutput(const Metrics& m) {
   return out;
 }
 
+Json PostInsightsOutput(Metrics metrics, absl::string_view post_id, absl::Time now,
+                        absl::string_view currency) {
+  metrics.spend = MoneyFromMicros(0, currency);
+  metrics.window.until = now;
+  metrics.lifetime = true;
+  Json out = InsightsOutput(metrics);
+  out["post_id"] = std::string(post_id);
+  out["period"] = "lifetime";
+  return out;
+}
+
 Json AdInsightsOutput(const Metrics& metrics, const AdState& state) {
   Json out = InsightsOutput(metrics);
   out.update(BudgetOutput(state.daily_budget));

@@ -48,6 +48,13 @@ struct Metrics {
 // `clicks == 0 && spend > x`).
 Json InsightsOutput(const Metrics& metrics);
 
+// The insights of an organic post, the same on every network. Organic metrics are lifetime
+// totals (no network reports them per window), so the output says so — "window":
+// {"lifetime": true, "until": now}, "period": "lifetime" — rather than pretend to the window
+// asked for; nothing was spent (0 in `currency`). `metrics` brings the counts.
+Json PostInsightsOutput(Metrics metrics, absl::string_view post_id, absl::Time now,
+                        absl::string_view currency);
+
 // An ad's state at measuring time, the same fields on every network.
 struct AdState {
   std::string ad_id;

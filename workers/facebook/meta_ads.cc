@@ -401,7 +401,8 @@ absl::StatusOr<Json> AdInsights(ActionCall& call, ApiSession& session, const std
 
 absl::StatusOr<Json> PostInsights(ActionCall& call, ApiSession& session, const std::string& post,
                                   const PostMetricNames& names, absl::string_view what) {
-  ASSIGN_OR_RETURN(TimeWindow window, call.input.Window(call.now()));
+  // A malformed window is refused although the totals reported are lifetime ones.
+  RETURN_IF_ERROR(call.input.Window(call.now()).status());
   ASSIGN_OR_RETURN(Json insights,
                    session.SendJson(GetRequest(call, absl::StrCat(GraphUrl(call, call.endpoints.api,
                                                                            post + "/insights"),
@@ -421,14 +422,7 @@ absl::StatusOr<Json> PostInsights(ActionCall& call, ApiSession& session, const s
     if (name == names.reach) m.reach = value;
     if (name == names.clicks) m.clicks = value;
   }
-  m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-  // Organic metrics are lifetime totals: say so rather than pretend to a window.
-  m.window = {window.since, call.now()};
-  m.lifetime = true;
-  Json out = InsightsOutput(m);
-  out["post_id"] = post;
-  out["period"] = "lifetime";
-  return out;
+  return PostInsightsOutput(m, post, call.now(), call.input.OptionalString("currency", "USD"));
 }
 
 }  // namespace fanfare::workers::graph

@@ -210,14 +210,9 @@ class TikTokAdapter final : public AdapterBase {
     const Json v = videos.is_array() && !videos.empty() ? videos[0] : Json::object();
     Metrics m;
     m.impressions = static_cast<int64_t>(JsonNumber(v, "view_count"));
-    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    // Organic metrics are lifetime totals: say so rather than pretend to a window.
-    m.window = {window.since, call.now()};
-    m.lifetime = true;
-    Json out = InsightsOutput(m);
-    out["post_id"] = id;
+    Json out =
+        PostInsightsOutput(m, id, call.now(), call.input.OptionalString("currency", "USD"));
     out["views"] = m.impressions;
-    out["period"] = "lifetime";
     return out;
   }
 

@@ -313,14 +313,7 @@ class XAdapter final : public AdapterBase {
         JsonNumber(JsonMember(data, "public_metrics"), "impression_count"));
     m.clicks = static_cast<int64_t>(
         JsonNumber(JsonMember(data, "non_public_metrics"), "url_link_clicks"));
-    m.spend = MoneyFromMicros(0, call.input.OptionalString("currency", "USD"));
-    // Organic metrics are lifetime totals: say so rather than pretend to a window.
-    m.window = {window.since, call.now()};
-    m.lifetime = true;
-    Json out = InsightsOutput(m);
-    out["post_id"] = id;
-    out["period"] = "lifetime";
-    return out;
+    return PostInsightsOutput(m, id, call.now(), call.input.OptionalString("currency", "USD"));
   }
 
   // Adds the line item's stats over `hours` (whole hours) into `m`: HOUR granularity (the
