@@ -23,6 +23,7 @@
 #include "engine/definition/limits.h"
 #include "engine/definition/loader.h"
 #include "engine/scheduler/compiled_campaign.h"
+#include "engine/store/rocks_store.h"
 #include "engine/store/store.h"
 
 namespace fanfare::bench {
@@ -97,7 +98,7 @@ struct CycleStats {
 class Bench {
  public:
   explicit Bench(const std::string& dir) : clock_(absl::FromUnixSeconds(1'800'000'000)) {
-    store_ = *store::Store::Open({.path = dir, .block_cache_bytes = 8 << 20,
+    store_ = *store::RocksStore::Open({.path = dir, .block_cache_bytes = 8 << 20,
                                   .write_buffer_bytes = 64 << 20, .sync = true});
     engine_ = *coordinator::Engine::Open(store_.get(), &clock_, coordinator::EngineOptions());
     v1::WorkerHello hello;

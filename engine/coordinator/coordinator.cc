@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "engine/store/rocks_store.h"
+
 namespace fanfare::coordinator {
 namespace {
 
@@ -21,14 +23,20 @@ constexpr absl::Duration kIdleWait = absl::Seconds(1);
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(CoordinatorOptions options) {
-  std::unique_ptr<Coordinator> coordinator(new Coordinator(std::move(options)));
   store::StoreOptions store_options;
-  store_options.path = coordinator->options_.data_dir;
-  store_options.block_cache_bytes = coordinator->options_.block_cache_bytes;
-  store_options.write_buffer_bytes = coordinator->options_.write_buffer_bytes;
-  absl::StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(store_options);
+  store_options.path = options.data_dir;
+  store_options.block_cache_bytes = options.block_cache_bytes;
+  store_options.write_buffer_bytes = options.write_buffer_bytes;
+  absl::StatusOr<std::unique_ptr<store::RocksStore>> store =
+      store::RocksStore::Open(store_options);
   if (!store.ok()) return store.status();
-  coordinator->store_ = *std::move(store);
+  return Open(std::move(options), *std::move(store));
+}
+
+absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(
+    CoordinatorOptions options, std::unique_ptr<store::Store> store) {
+  std::unique_ptr<Coordinator> coordinator(new Coordinator(std::move(options)));
+  coordinator->store_ = std::move(store);
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(
       coordinator->store_.get(), coordinator->options_.clock, coordinator->options_.engine);
   if (!engine.ok()) return engine.status();

@@ -47,6 +47,11 @@ class Coordinator {
  public:
   // Opens the store under data_dir, recovers, and starts the threads.
   static absl::StatusOr<std::unique_ptr<Coordinator>> Open(CoordinatorOptions options);
+  // The same over a store opened by the caller (tests use a FaultInjectingStore);
+  // options.data_dir and the cache sizes are then unused. If a commit ever fails, the
+  // process stops (memory is ahead of the store; a restart recovers from the store).
+  static absl::StatusOr<std::unique_ptr<Coordinator>> Open(CoordinatorOptions options,
+                                                           std::unique_ptr<store::Store> store);
   // Finishes the operations already posted, commits them, and stops.
   ~Coordinator();
 

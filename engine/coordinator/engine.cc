@@ -27,8 +27,7 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
       options_(options),
       scheduler_(*clock, random_, *this, options.scheduler),
       limiter_(&options_.quotas),
-      ledger_(&options_.quotas),
-      batch_(std::make_unique<store::Batch>(*store)) {}
+      ledger_(&options_.quotas) {}
 
 Engine::~Engine() = default;
 
@@ -42,7 +41,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(store::Store* store, const 
 uint64_t Engine::AllocateTaskId() {
   if (next_task_id_ >= task_id_limit_) {
     task_id_limit_ = next_task_id_ + kTaskIdBlock;
-    batch_->Put(store::Cf::kMeta, keys::Meta("task_id_limit"), absl::StrCat(task_id_limit_));
+    state_.PutMeta("task_id_limit", absl::StrCat(task_id_limit_));
   }
   return next_task_id_++;
 }
@@ -79,15 +78,12 @@ void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance
 }
 
 void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
-  for (const auto& [id, session] : dispatcher_.sessions()) {
-    if (session->worker_id() != instance.worker_id || !session->running().contains(instance.task_id)) {
-      continue;
-    }
-    v1::TaskRef* ref = session->outbox().add_cancels();
-    ref->set_task_id(instance.task_id);
-    ref->set_attempt(instance.attempt);
-    session->Stopped(instance.task_id);
-  }
+  dispatch::WorkerSession* session = dispatcher_.RunningOn(instance.task_id);
+  if (session == nullptr || session->worker_id() != instance.worker_id) return;
+  v1::TaskRef* ref = session->outbox().add_cancels();
+  ref->set_task_id(instance.task_id);
+  ref->set_attempt(instance.attempt);
+  dispatcher_.Stopped(instance.task_id);
 }
 
 void Engine::AfterCommit(absl::AnyInvocable<void() &&> effect) {
@@ -195,14 +191,8 @@ void Engine::SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
                        const scheduler::RunState& run,
                        const scheduler::StepInstance& instance) {
   if (stored == wanted) return;
-  if (!stored.empty()) batch_->Delete(cf, stored);
-  if (!wanted.empty()) {
-    internal::InstanceRef ref;
-    ref.set_namespace_(run.ns());
-    ref.set_run_id(run.run_id());
-    ref.set_step_key(instance.key);
-    batch_->Put(cf, wanted, ref.SerializeAsString());
-  }
+  if (!stored.empty()) state_.DeleteIndex(cf, stored);
+  if (!wanted.empty()) state_.PutIndex(cf, wanted, run.ns(), run.run_id(), instance.key);
   stored = std::move(wanted);
 }
 
@@ -210,12 +200,9 @@ void Engine::SyncRunTimer(scheduler::RunState& run) {
   const bool timed = run.start_timer() != absl::InfiniteFuture();
   std::string wanted = timed ? keys::Timer(run.start_timer(), run.start_task_id) : "";
   if (wanted == run.stored_start_timer) return;
-  if (!run.stored_start_timer.empty()) batch_->Delete(store::Cf::kTimers, run.stored_start_timer);
+  if (!run.stored_start_timer.empty()) state_.DeleteIndex(store::Cf::kTimers, run.stored_start_timer);
   if (timed) {
-    internal::InstanceRef ref;
-    ref.set_namespace_(run.ns());
-    ref.set_run_id(run.run_id());
-    batch_->Put(store::Cf::kTimers, wanted, ref.SerializeAsString());
+    state_.PutIndex(store::Cf::kTimers, wanted, run.ns(), run.run_id(), /*step_key=*/"");
     timer_heap_.emplace(run.start_timer(), run.start_task_id);
   }
   run.stored_start_timer = std::move(wanted);
@@ -226,15 +213,10 @@ void Engine::FlushRun(scheduler::RunState& run) {
   const std::string& ns = run.ns();
   const std::string& run_id = run.run_id();
   // Deletions first: a step re-created in the same cycle (RetryRun) reuses its key.
-  for (const std::string& key : changes.deleted_keys) {
-    batch_->Delete(store::Cf::kSteps, keys::Step(ns, run_id, key));
-  }
-  for (int64_t seq : changes.deleted_events) {
-    batch_->Delete(store::Cf::kHistory, keys::History(ns, run_id, seq));
-  }
+  for (const std::string& key : changes.deleted_keys) state_.DeleteStep(ns, run_id, key);
+  for (int64_t seq : changes.deleted_events) state_.DeleteEvent(ns, run_id, seq);
   for (scheduler::StepInstance* instance : changes.instances) {
-    batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, instance->key),
-                EncodeStep(*instance).SerializeAsString());
+    state_.PutStep(ns, run_id, EncodeStep(*instance));
     auto& stored = instance->stored;
     SyncIndex(store::Cf::kReady, stored.ready,
               instance->queued() ? keys::Ready(ns, instance->queue, instance->ready_at,
@@ -256,15 +238,11 @@ void Engine::FlushRun(scheduler::RunState& run) {
       timer_heap_.emplace(instance->timer_at, instance->task_id);
     }
   }
-  for (const v1::HistoryEvent& event : changes.events) {
-    batch_->Put(store::Cf::kHistory, keys::History(ns, run_id, event.seq()),
-                event.SerializeAsString());
-  }
+  for (const v1::HistoryEvent& event : changes.events) state_.PutEvent(ns, run_id, event);
   if (changes.record_dirty) {
     SyncRunTimer(run);
-    batch_->Put(store::Cf::kRuns, keys::Run(ns, run_id), EncodeRun(run).SerializeAsString());
+    state_.PutRun(EncodeRun(run));  // a terminal run is no longer active
     if (run.terminal()) {
-      batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id));
       // Forgotten once this group is durable: until then reads must still find it here.
       ended_runs_.emplace_back(next_group_id_, RunKey(ns, run_id));
     }
@@ -288,13 +266,8 @@ void Engine::Flush() {
   std::vector<scheduler::RunState*> changed;
   changed.swap(changed_runs_);
   for (scheduler::RunState* run : changed) FlushRun(*run);
-  for (auto& [key, record] : limiter_.TakeDirty()) {
-    batch_->Put(store::Cf::kQuotas, keys::Limiter(key), record.SerializeAsString());
-  }
-  for (auto& [key, record] : ledger_.TakeDirty()) {
-    batch_->Put(store::Cf::kSpend, keys::Spend(record.namespace_(), record.campaign()),
-                record.SerializeAsString());
-  }
+  for (auto& [key, record] : limiter_.TakeDirty()) state_.PutLimiter(key, record);
+  for (auto& [key, record] : ledger_.TakeDirty()) state_.PutSpend(record);
   FlushSessions();
 }
 
@@ -309,9 +282,8 @@ void Engine::Step() {
 Engine::CommitGroup Engine::Seal() {
   CommitGroup group;
   group.id = next_group_id_++;
-  group.batch = std::move(batch_);
+  group.batch = state_.Seal();
   group.effects.swap(effects_);
-  batch_ = std::make_unique<store::Batch>(*store_);
   return group;
 }
 

@@ -35,6 +35,7 @@
 #include "engine/base/clock.h"
 #include "engine/coordinator/run_watcher.h"
 #include "engine/coordinator/spend_ledger.h"
+#include "engine/coordinator/state_writer.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/quota_config.h"
 #include "engine/dispatch/rate_limiter.h"
@@ -128,7 +129,7 @@ class Engine : private scheduler::SchedulerHost {
   // Closes the open group (handing it over) and opens the next.
   CommitGroup Seal();
   // True if the open group holds writes or effects.
-  bool HasOpenGroup() const { return !batch_->empty() || !effects_.empty(); }
+  bool HasOpenGroup() const { return !state_.empty() || !effects_.empty(); }
   // Writes `group` durably, then runs its effects. Touches no other engine state, so it
   // may run on another thread while the engine goes on; groups must be committed one at a
   // time in Seal() order. An error is fatal to the process: memory is ahead of the store.
@@ -193,12 +194,16 @@ class Engine : private scheduler::SchedulerHost {
   void ReplyAfterCommit(Reply<T> reply, absl::StatusOr<T> result);
 
   // Runs (engine_runs.cc).
+  // ApplyCampaign and StartRun without the reply, for the engine's own callers (schedules,
+  // the budget guard), which must record a failure rather than drop it.
+  absl::StatusOr<v1::ApplyCampaignResponse> ApplyCampaignNow(v1::ApplyCampaignRequest request);
+  absl::StatusOr<v1::StartRunResponse> StartRunNow(v1::StartRunRequest request);
   scheduler::RunState* FindActive(const std::string& ns, const std::string& run_id);
   absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> LoadCampaign(
       const std::string& ns, const std::string& name, int64_t version);
   absl::StatusOr<v1::Run> ReadStoredRun(const std::string& ns, const std::string& run_id) const;
   absl::StatusOr<v1::StartRunResponse> ExistingRun(const v1::StartRunRequest& request,
-                                                   const std::string& fingerprint);
+                                                   const internal::StartFingerprint& previous);
   scheduler::RunState& AddRun(std::unique_ptr<scheduler::RunState> run);
   // Forgets an unchanged run that was loaded only to be looked at.
   void Unload(scheduler::RunState& run);
@@ -211,8 +216,12 @@ class Engine : private scheduler::SchedulerHost {
   absl::Status LoadSchedules();
   void UpdateSchedule(const v1::Campaign& campaign);
   void FireSchedules();
-  void FireSchedule(internal::ScheduleRecord& schedule, absl::Time fire_time);
+  void FireSchedule(internal::ScheduleRecord& schedule, const v1::Schedule& spec,
+                    absl::Time fire_time);
   absl::Time NextScheduleFire() const;
+  // Leaves a FAILED run under the fire's run id, its one history event saying `why`.
+  void RecordFailedFire(const internal::ScheduleRecord& schedule, const std::string& run_id,
+                        absl::Time fire_time, const absl::Status& why);
 
   // Workers (engine_workers.cc).
   v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
@@ -227,7 +236,11 @@ class Engine : private scheduler::SchedulerHost {
   // its total budget is reached.
   void RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
                    const google::protobuf::Value& output);
-  void StartGuardRun(const std::string& ns, const std::string& campaign);
+  // Starts the run that pauses the capped campaign's `ads`; a failure to start it is
+  // recorded in `run`'s history, at `instance` (whose spend reached the cap).
+  void StartGuardRun(scheduler::RunState& run, const scheduler::StepInstance& instance);
+  absl::Status StartGuard(const std::string& ns, const std::string& campaign,
+                          google::protobuf::ListValue ads);
   static std::string EndpointClassOf(const scheduler::StepInstance& instance);
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
@@ -268,8 +281,8 @@ class Engine : private scheduler::SchedulerHost {
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store
   int64_t poll_counter_ = 0;
 
-  // The open commit group.
-  std::unique_ptr<store::Batch> batch_;
+  // The open commit group: every write (the one writer) and what to do once it is durable.
+  StateWriter state_;
   std::vector<absl::AnyInvocable<void() &&>> effects_;
   int64_t next_group_id_ = 1;
   int64_t durable_group_id_ = 0;

@@ -3,13 +3,14 @@
 #include "absl/strings/strip.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
+#include "engine/coordinator/namespaces.h"
 #include "engine/coordinator/run_codec.h"
 
 namespace fanfare::coordinator {
 
 absl::StatusOr<scheduler::RunState*> Engine::ActiveOrError(const std::string& ns_in,
                                                            const std::string& run_id) {
-  const std::string ns = ns_in.empty() ? "default" : ns_in;
+  const std::string& ns = NamespaceOr(ns_in);
   if (scheduler::RunState* run = FindActive(ns, run_id)) return run;
   absl::StatusOr<v1::Run> stored = ReadStoredRun(ns, run_id);
   if (!stored.ok()) return stored.status();
@@ -56,7 +57,7 @@ void Engine::ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply
 }
 
 void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) {
-  const std::string ns = request.namespace_().empty() ? "default" : request.namespace_();
+  const std::string& ns = NamespaceOr(request.namespace_());
   scheduler::RunState* run = FindActive(ns, request.run_id());
   const bool loaded = run == nullptr;
   if (loaded) {
@@ -75,7 +76,7 @@ void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) 
     ReplyAfterCommit<v1::Run>(std::move(reply), status);
     return;
   }
-  batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, request.run_id()), "");
+  state_.Reactivate(ns, request.run_id());
   ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
 }
 

@@ -9,6 +9,8 @@
 #include "engine/base/suggest.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
+#include "engine/coordinator/namespaces.h"
+#include "engine/coordinator/stored_record.h"
 #include "engine/coordinator/run_codec.h"
 #include "engine/definition/loader.h"
 #include "engine/definition/params.h"
@@ -21,15 +23,8 @@
 namespace fanfare::coordinator {
 namespace {
 
-constexpr char kDefaultNamespace[] = "default";
-
 std::string RunKey(absl::string_view ns, absl::string_view run_id) {
   return absl::StrCat(ns, "/", run_id);
-}
-
-const std::string& NamespaceOr(const std::string& ns) {
-  static const std::string* const kDefault = new std::string(kDefaultNamespace);
-  return ns.empty() ? *kDefault : ns;
 }
 
 // Deterministic bytes of a message, so that equal messages have equal digests.
@@ -102,33 +97,32 @@ absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> Engine::LoadC
   }
   const std::string cache_key = absl::StrCat(ns, "/", name, "/", version);
   if (auto it = campaigns_.find(cache_key); it != campaigns_.end()) return it->second;
-  absl::StatusOr<std::optional<std::string>> bytes =
-      store_->Get(store::Cf::kSpecs, keys::Spec(ns, name, version));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
+  absl::StatusOr<std::optional<v1::Campaign>> campaign =
+      GetRecord<v1::Campaign>(*store_, store::Cf::kSpecs, keys::Spec(ns, name, version));
+  if (!campaign.ok()) return campaign.status();
+  if (!campaign->has_value()) {
     return absl::NotFoundError(
         absl::StrCat("campaign '", name, "' has no version ", version, " in namespace '", ns, "'"));
   }
-  v1::Campaign campaign;
-  if (!campaign.ParseFromString(**bytes)) {
-    return absl::DataLossError(absl::StrCat("stored campaign ", name, " v", version, " is corrupt"));
-  }
   absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> compiled =
-      scheduler::CompiledCampaign::Compile(std::move(campaign));
+      scheduler::CompiledCampaign::Compile(**std::move(campaign));
   if (compiled.ok()) campaigns_[cache_key] = *compiled;
   return compiled;
 }
 
 void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
                            Reply<v1::ApplyCampaignResponse> reply) {
+  ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply),
+                                              ApplyCampaignNow(std::move(request)));
+}
+
+absl::StatusOr<v1::ApplyCampaignResponse> Engine::ApplyCampaignNow(
+    v1::ApplyCampaignRequest request) {
   v1::CampaignSpec& spec = *request.mutable_spec();
   spec.mutable_metadata()->set_namespace_(NamespaceOr(spec.metadata().namespace_()));
   definition::LoadResult checked = definition::CheckCampaign(
       spec, request.source_name().empty() ? "campaign" : request.source_name());
-  if (!checked.status.ok()) {
-    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), checked.status);
-    return;
-  }
+  if (!checked.status.ok()) return checked.status;
   const std::string& ns = spec.metadata().namespace_();
   const std::string& name = spec.metadata().name();
   v1::Campaign campaign;
@@ -139,20 +133,15 @@ void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
   if (latest.ok() && (*latest)->campaign().digest() == campaign.digest()) {
     *response.mutable_campaign() = (*latest)->campaign();
     response.set_changed(false);
-    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), std::move(response));
-    return;
+    return response;
   }
-  if (!latest.ok() && !absl::IsNotFound(latest.status())) {
-    ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), latest.status());
-    return;
-  }
+  if (!latest.ok() && !absl::IsNotFound(latest.status())) return latest.status();
   campaign.set_version(latest.ok() ? (*latest)->version() + 1 : 1);
   *campaign.mutable_applied_at() = ToProtoTime(clock_->Now());
   *campaign.mutable_spec() = std::move(spec);
   campaign.set_latest_version(campaign.version());
   if (!request.dry_run()) {
-    batch_->Put(store::Cf::kSpecs, keys::Spec(ns, name, campaign.version()),
-                campaign.SerializeAsString());
+    state_.PutCampaign(campaign);
     // The store lags the open group: later applies in this group must see this version.
     latest_versions_[absl::StrCat(ns, "/", name)] = campaign.version();
     if (auto compiled = scheduler::CompiledCampaign::CompileChecked(campaign); compiled.ok()) {
@@ -162,13 +151,11 @@ void Engine::ApplyCampaign(v1::ApplyCampaignRequest request,
   }
   *response.mutable_campaign() = std::move(campaign);
   response.set_changed(true);
-  ReplyAfterCommit<v1::ApplyCampaignResponse>(std::move(reply), std::move(response));
+  return response;
 }
 
-absl::StatusOr<v1::StartRunResponse> Engine::ExistingRun(const v1::StartRunRequest& request,
-                                                         const std::string& stored) {
-  internal::StartFingerprint previous;
-  previous.ParseFromString(stored);
+absl::StatusOr<v1::StartRunResponse> Engine::ExistingRun(
+    const v1::StartRunRequest& request, const internal::StartFingerprint& previous) {
   const internal::StartFingerprint asked = Fingerprint(request);
   if (previous.campaign() != asked.campaign() || previous.digest() != asked.digest() ||
       (asked.campaign_version() != 0 && previous.campaign_version() != asked.campaign_version())) {
@@ -189,6 +176,10 @@ absl::StatusOr<v1::StartRunResponse> Engine::ExistingRun(const v1::StartRunReque
 }
 
 void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> reply) {
+  ReplyAfterCommit<v1::StartRunResponse>(std::move(reply), StartRunNow(std::move(request)));
+}
+
+absl::StatusOr<v1::StartRunResponse> Engine::StartRunNow(v1::StartRunRequest request) {
   const std::string ns = NamespaceOr(request.namespace_());
   request.set_namespace_(ns);
   if (request.run_id().empty()) {
@@ -196,28 +187,20 @@ void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> r
                                     absl::Hex(absl::Uniform<uint64_t>(random_), absl::kZeroPad16)));
   }
   const std::string fingerprint_key = keys::StartFingerprint(ns, request.run_id());
-  absl::StatusOr<std::optional<std::string>> existing =
-      store_->Get(store::Cf::kIdempotency, fingerprint_key);
-  if (!existing.ok() || existing->has_value()) {
-    ReplyAfterCommit<v1::StartRunResponse>(
-        std::move(reply), existing.ok() ? ExistingRun(request, **existing) : existing.status());
-    return;
-  }
+  absl::StatusOr<std::optional<internal::StartFingerprint>> existing =
+      GetRecord<internal::StartFingerprint>(*store_, store::Cf::kIdempotency, fingerprint_key);
+  if (!existing.ok()) return existing.status();
+  if (existing->has_value()) return ExistingRun(request, **existing);
   if (FindActive(ns, request.run_id()) != nullptr) {
     // Started earlier in this very cycle: its fingerprint is not in the store yet.
-    ReplyAfterCommit<v1::StartRunResponse>(
-        std::move(reply), ExistingRun(request, Fingerprint(request).SerializeAsString()));
-    return;
+    return ExistingRun(request, Fingerprint(request));
   }
   absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> campaign =
       LoadCampaign(ns, request.campaign(), request.campaign_version());
   absl::StatusOr<google::protobuf::Struct> params =
       campaign.ok() ? definition::ResolveParams((*campaign)->spec(), request.params())
                     : absl::StatusOr<google::protobuf::Struct>(campaign.status());
-  if (!params.ok()) {
-    ReplyAfterCommit<v1::StartRunResponse>(std::move(reply), params.status());
-    return;
-  }
+  if (!params.ok()) return params.status();
   const absl::Time now = clock_->Now();
   v1::Run record;
   record.set_namespace_(ns);
@@ -235,9 +218,7 @@ void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> r
   record.set_started_by(request.identity());
   scheduler::RunState& run = AddRun(std::make_unique<scheduler::RunState>(
       std::move(record), *campaign, definition::ParamsValue((*campaign)->spec(), *params)));
-  batch_->Put(store::Cf::kIdempotency, fingerprint_key, Fingerprint(request).SerializeAsString());
-  batch_->Put(store::Cf::kRunIndex, keys::RunIndex(ns, now, run.run_id()), "");
-  batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run.run_id()), "");
+  state_.NewRun(ns, run.run_id(), now, Fingerprint(request), /*active=*/true);
   if (start_at > now) {
     // SCHEDULED until its own timer fires.
     run.start_task_id = AllocateTaskId();
@@ -249,30 +230,25 @@ void Engine::StartRun(v1::StartRunRequest request, Reply<v1::StartRunResponse> r
   v1::StartRunResponse response;
   *response.mutable_run() = PublicRun(run);
   response.set_created(true);
-  ReplyAfterCommit<v1::StartRunResponse>(std::move(reply), std::move(response));
+  return response;
 }
 
 absl::StatusOr<v1::Run> Engine::ReadStoredRun(const std::string& ns,
                                               const std::string& run_id) const {
-  absl::StatusOr<std::optional<std::string>> bytes = store_->Get(store::Cf::kRuns, keys::Run(ns, run_id));
-  if (!bytes.ok()) return bytes.status();
-  if (!bytes->has_value()) {
+  absl::StatusOr<std::optional<internal::RunRecord>> record =
+      GetRecord<internal::RunRecord>(*store_, store::Cf::kRuns, keys::Run(ns, run_id));
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) {
     return absl::NotFoundError(absl::StrCat("run '", run_id, "' not found in namespace '", ns, "'"));
   }
-  internal::RunRecord record;
-  if (!record.ParseFromString(**bytes)) {
-    return absl::DataLossError(absl::StrCat("stored run ", run_id, " is corrupt"));
-  }
-  v1::Run run = record.run();
-  absl::Status scan = store_->ScanPrefix(
-      store::Cf::kSteps, keys::StepPrefix(ns, run_id), [&](absl::string_view, absl::string_view value) {
-        internal::StepRecord step;
-        if (step.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          v1::StepInstance& view = *run.add_steps();
-          view = step.instance();
-          view.set_idempotency_key(absl::StrCat(ns, "/", run_id, "/", view.key()));
-          view.clear_worker_id();
-        }
+  v1::Run run = std::move(*(*record)->mutable_run());
+  absl::Status scan = ScanRecords<internal::StepRecord>(
+      *store_, store::Cf::kSteps, keys::StepPrefix(ns, run_id),
+      [&](absl::string_view, internal::StepRecord step) {
+        v1::StepInstance& view = *run.add_steps();
+        view = std::move(*step.mutable_instance());
+        view.set_idempotency_key(scheduler::IdempotencyKey(ns, run_id, view.key()));
+        view.clear_worker_id();
         return true;
       });
   if (!scan.ok()) return scan;

@@ -59,9 +59,7 @@ bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& ins
 void Engine::RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
                          const google::protobuf::Value& output) {
   if (instance.purpose == v1::TASK_PURPOSE_RECONCILE && instance.def->verb != "boost") return;
-  if (ledger_.Record(SpendTaskOf(run, instance), output)) {
-    StartGuardRun(run.ns(), run.campaign().name());
-  }
+  if (ledger_.Record(SpendTaskOf(run, instance), output)) StartGuardRun(run, instance);
 }
 
 void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) {
@@ -75,16 +73,31 @@ void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& inst
   ledger_.Release(run.ns(), run.campaign().name(), instance.task_id, until, now);
 }
 
-void Engine::StartGuardRun(const std::string& ns, const std::string& campaign) {
+void Engine::StartGuardRun(scheduler::RunState& run, const scheduler::StepInstance& instance) {
+  const std::string& ns = run.ns();
+  const std::string& campaign = run.campaign().name();
   google::protobuf::ListValue ads = ledger_.ActiveAds(ns, campaign);
   ledger_.MarkCapped(ns, campaign);
   if (ads.values_size() == 0) return;
+  if (absl::Status started = StartGuard(ns, campaign, std::move(ads)); !started.ok()) {
+    // The cap holds for new spend (MarkCapped) whatever happens here, but the ads already
+    // live keep spending until someone pauses them: say so where the run's owner looks.
+    v1::HistoryEvent& event =
+        run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
+    event.set_message(absl::StrCat("total budget reached, but the run pausing the campaign's ",
+                                   "ads could not start: ", started.message()));
+  }
+}
+
+absl::Status Engine::StartGuard(const std::string& ns, const std::string& campaign,
+                                google::protobuf::ListValue ads) {
   definition::LoadResult guard =
       definition::ParseCampaign(kGuardCampaign, definition::SourceFormat::kYaml, "budget-guard");
+  if (!guard.status.ok()) return guard.status;
   v1::ApplyCampaignRequest apply;
   *apply.mutable_spec() = guard.spec;
   apply.mutable_spec()->mutable_metadata()->set_namespace_(ns);
-  ApplyCampaign(std::move(apply), [](absl::StatusOr<v1::ApplyCampaignResponse>) {});
+  if (auto applied = ApplyCampaignNow(std::move(apply)); !applied.ok()) return applied.status();
   v1::StartRunRequest start;
   start.set_namespace_(ns);
   start.set_campaign("budget-guard");
@@ -93,7 +106,7 @@ void Engine::StartGuardRun(const std::string& ns, const std::string& campaign) {
   auto& params = *start.mutable_params()->mutable_fields();
   params["campaign"].set_string_value(campaign);
   *params["ads"].mutable_list_value() = std::move(ads);
-  StartRun(std::move(start), [](absl::StatusOr<v1::StartRunResponse>) {});
+  return StartRunNow(std::move(start)).status();
 }
 
 }  // namespace fanfare::coordinator

@@ -7,6 +7,7 @@
 #include "absl/strings/strip.h"
 #include "engine/base/proto_time.h"
 #include "engine/coordinator/engine.h"
+#include "engine/coordinator/namespaces.h"
 #include "engine/expr/proto_value.h"
 
 namespace fanfare::coordinator {
@@ -83,7 +84,7 @@ void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
                   std::shared_ptr<dispatch::SessionSink> sink) {
   v1::WorkerHello hello;
   hello.set_worker_id(request.worker_id());
-  hello.set_namespace_(request.namespace_().empty() ? "default" : request.namespace_());
+  hello.set_namespace_(NamespaceOr(request.namespace_()));
   *hello.mutable_queues() = request.queues();
   *hello.mutable_actions() = request.actions();
   hello.set_max_concurrency(std::max(1, request.max_tasks()));
@@ -124,7 +125,7 @@ bool Engine::AssignTask(uint64_t task_id, dispatch::WorkerSession& session) {
   limiter_.Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                    clock_->Now());
   v1::Task task = scheduler_.Lease(run, instance, session.worker_id());
-  session.Started(task_id);
+  dispatcher_.Started(task_id, session);
   *session.outbox().add_tasks() = std::move(task);
   return true;
 }
@@ -141,9 +142,7 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
   }
   scheduler::RunState& run = *it->second.run;
   scheduler::StepInstance& instance = *it->second.instance;
-  for (const auto& [id, session] : dispatcher_.sessions()) {
-    if (session->running().contains(outcome.task_id())) session->Stopped(outcome.task_id());
-  }
+  dispatcher_.Stopped(outcome.task_id());
   const bool current = instance.leased() && instance.attempt == outcome.attempt();
   // A late success of a lost non-idempotent attempt settles its unknown outcome.
   const bool settles = !instance.leased() && instance.state == v1::STEP_STATE_UNKNOWN &&
@@ -209,7 +208,7 @@ std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
 
 void Engine::ReleaseHold(const v1::ReleaseHoldRequest& request,
                          Reply<v1::ReleaseHoldResponse> reply) {
-  const std::string ns = request.namespace_().empty() ? "default" : request.namespace_();
+  const std::string& ns = NamespaceOr(request.namespace_());
   std::vector<dispatch::RateLimiter::ReleasedHold> released =
       limiter_.Release(ns, request.network(), request.account(), clock_->Now());
   if (released.empty()) {

@@ -5,8 +5,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "engine/base/status_macros.h"
 #include "engine/coordinator/keys.h"
+#include "engine/coordinator/namespaces.h"
 #include "engine/coordinator/spend_ledger.h"
+#include "engine/coordinator/stored_record.h"
 #include "engine/store/key_codec.h"
 #include "fanfare/internal/records.pb.h"
 
@@ -17,11 +20,6 @@ constexpr int kDefaultPageSize = 100;
 // A listing with filters reads at most this many records per call, so that one call stays
 // cheap; the page may then be short, with a token to go on.
 constexpr int kMaxScanned = 10'000;
-
-const std::string& NamespaceOr(const std::string& ns) {
-  static const std::string* const kDefault = new std::string("default");
-  return ns.empty() ? *kDefault : ns;
-}
 
 int PageSize(int requested) { return requested <= 0 ? kDefaultPageSize : requested; }
 
@@ -48,19 +46,20 @@ bool Matches(const v1::Run& run, const v1::ListRunsRequest& request) {
 }
 
 // Iterates `cf` from `start` while keys keep `prefix`; `fn(key, value)` returns false to
-// stop. Returns the key it stopped at (empty if the prefix ran out).
+// stop, or an error to fail with. Returns the key it stopped at (empty if the prefix ran
+// out).
 template <typename Fn>
 absl::StatusOr<std::string> Walk(const store::Store& store, store::Cf cf,
                                  const std::string& prefix, const std::string& start, Fn fn) {
-  std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(cf);
-  for (it->Seek(start); it->Valid(); it->Next()) {
-    absl::string_view key(it->key().data(), it->key().size());
+  std::unique_ptr<store::Cursor> cursor = store.NewCursor(cf);
+  for (cursor->Seek(start); cursor->Valid(); cursor->Next()) {
+    const absl::string_view key = cursor->key();
     if (!absl::StartsWith(key, prefix)) break;
-    if (!fn(key, absl::string_view(it->value().data(), it->value().size()))) {
-      return std::string(key);
-    }
+    absl::StatusOr<bool> go_on = fn(key, cursor->value());
+    if (!go_on.ok()) return go_on.status();
+    if (!*go_on) return std::string(key);
   }
-  if (!it->status().ok()) return absl::UnavailableError(it->status().ToString());
+  if (absl::Status status = cursor->status(); !status.ok()) return status;
   return std::string();
 }
 
@@ -70,13 +69,12 @@ absl::StatusOr<v1::Campaign> GetCampaign(const store::Store& store,
                                          const v1::GetCampaignRequest& request) {
   const std::string& ns = NamespaceOr(request.namespace_());
   std::vector<v1::Campaign> versions;
-  absl::Status scan = store.ScanPrefix(store::Cf::kSpecs, keys::SpecPrefix(ns, request.name()),
-                                       [&](absl::string_view, absl::string_view value) {
-                                         versions.emplace_back().ParseFromArray(
-                                             value.data(), static_cast<int>(value.size()));
-                                         return true;
-                                       });
-  if (!scan.ok()) return scan;
+  RETURN_IF_ERROR(ScanRecords<v1::Campaign>(store, store::Cf::kSpecs,
+                                            keys::SpecPrefix(ns, request.name()),
+                                            [&](absl::string_view, v1::Campaign campaign) {
+                                              versions.push_back(std::move(campaign));
+                                              return true;
+                                            }));
   if (versions.empty()) {
     return absl::NotFoundError(
         absl::StrCat("campaign '", request.name(), "' not found in namespace '", ns, "'"));
@@ -93,12 +91,11 @@ absl::StatusOr<v1::Campaign> GetCampaign(const store::Store& store,
   }
   v1::Campaign campaign = std::move(*it);
   campaign.set_latest_version(latest);
-  absl::StatusOr<std::optional<std::string>> spend =
-      store.Get(store::Cf::kSpend, keys::Spend(ns, request.name()));
-  if (!spend.ok()) return spend.status();
-  internal::SpendRecord record;
-  if (spend->has_value()) record.ParseFromString(**spend);
-  *campaign.mutable_spend() = SpendStatusOf(record, campaign.spec().budget());
+  ASSIGN_OR_RETURN(std::optional<internal::SpendRecord> spend,
+                   GetRecord<internal::SpendRecord>(store, store::Cf::kSpend,
+                                                    keys::Spend(ns, request.name())));
+  *campaign.mutable_spend() =
+      SpendStatusOf(spend.value_or(internal::SpendRecord()), campaign.spec().budget());
   return campaign;
 }
 
@@ -111,9 +108,10 @@ absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const store::Store& stor
   const int page_size = PageSize(request.page_size());
   // Versions of one campaign are adjacent; keep the last of each run of names.
   absl::StatusOr<std::string> stopped = Walk(
-      store, store::Cf::kSpecs, prefix, *start, [&](absl::string_view key, absl::string_view value) {
-        v1::Campaign campaign;
-        campaign.ParseFromArray(value.data(), static_cast<int>(value.size()));
+      store, store::Cf::kSpecs, prefix, *start,
+      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(v1::Campaign campaign,
+                         ParseRecord<v1::Campaign>(store::Cf::kSpecs, key, value));
         const int n = response.campaigns_size();
         if (n > 0 && response.campaigns(n - 1).spec().metadata().name() ==
                          campaign.spec().metadata().name()) {
@@ -141,30 +139,24 @@ absl::StatusOr<v1::ListRunsResponse> ListRuns(const store::Store& store,
   v1::ListRunsResponse response;
   const int page_size = PageSize(request.page_size());
   int scanned = 0;
-  absl::Status read_error;
   absl::StatusOr<std::string> stopped = Walk(
-      store, store::Cf::kRunIndex, prefix, *start, [&](absl::string_view key, absl::string_view) {
+      store, store::Cf::kRunIndex, prefix, *start,
+      [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
         if (response.runs_size() == page_size || ++scanned > kMaxScanned) return false;
         store::KeyReader reader(key);
         std::string key_ns, run_id;
         absl::Time created;
         if (!reader.String(&key_ns) || !reader.TimeDescending(&created) || !reader.String(&run_id)) {
-          return true;
+          return CorruptRecord(store::Cf::kRunIndex, key);
         }
-        absl::StatusOr<std::optional<std::string>> bytes =
-            store.Get(store::Cf::kRuns, keys::Run(ns, run_id));
-        if (!bytes.ok()) {
-          read_error = bytes.status();
-          return false;
-        }
-        internal::RunRecord record;
-        if (bytes->has_value() && record.ParseFromString(**bytes) &&
-            Matches(record.run(), request)) {
-          *response.add_runs() = std::move(*record.mutable_run());
+        ASSIGN_OR_RETURN(std::optional<internal::RunRecord> record,
+                         GetRecord<internal::RunRecord>(store, store::Cf::kRuns,
+                                                        keys::Run(ns, run_id)));
+        if (record.has_value() && Matches(record->run(), request)) {
+          *response.add_runs() = std::move(*record->mutable_run());
         }
         return true;
       });
-  if (!read_error.ok()) return read_error;
   if (!stopped.ok()) return stopped.status();
   if (!stopped->empty()) response.set_next_page_token(EncodeToken(*stopped));
   return response;
@@ -179,10 +171,10 @@ absl::StatusOr<std::vector<v1::HistoryEvent>> ReadHistory(const store::Store& st
   absl::StatusOr<std::string> stopped =
       Walk(store, store::Cf::kHistory, keys::HistoryPrefix(ns, run_id),
            keys::History(ns, run_id, std::max<int64_t>(from_seq, 1)),
-           [&](absl::string_view, absl::string_view value) {
+           [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
              if (events.size() == limit) return false;
-             v1::HistoryEvent event;
-             event.ParseFromArray(value.data(), static_cast<int>(value.size()));
+             ASSIGN_OR_RETURN(v1::HistoryEvent event,
+                              ParseRecord<v1::HistoryEvent>(store::Cf::kHistory, key, value));
              if (event.seq() >= to_seq) return false;
              events.push_back(std::move(event));
              return true;

@@ -7,6 +7,7 @@
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/run_codec.h"
+#include "engine/coordinator/stored_record.h"
 #include "engine/store/key_codec.h"
 #include "fanfare/internal/records.pb.h"
 
@@ -17,7 +18,7 @@ absl::Status Engine::Recover() {
       store_->Get(store::Cf::kMeta, keys::Meta("schema"));
   if (!schema.ok()) return schema.status();
   if (!schema->has_value()) {
-    batch_->Put(store::Cf::kMeta, keys::Meta("schema"), absl::StrCat(keys::kSchemaVersion));
+    state_.PutMeta("schema", absl::StrCat(keys::kSchemaVersion));
   } else if (**schema != absl::StrCat(keys::kSchemaVersion)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the data directory holds schema version ", **schema, "; this fanfared reads version ",
@@ -33,13 +34,19 @@ absl::Status Engine::Recover() {
   task_id_limit_ = next_task_id_;  // reserve a fresh block before the first new id
 
   std::vector<std::pair<std::string, std::string>> active;
+  absl::Status corrupt;
   absl::Status scan = store_->ScanPrefix(
       store::Cf::kActiveRuns, "", [&](absl::string_view key, absl::string_view) {
         store::KeyReader reader(key);
         std::string ns, run_id;
-        if (reader.String(&ns) && reader.String(&run_id)) active.emplace_back(ns, run_id);
+        if (!reader.String(&ns) || !reader.String(&run_id) || !reader.done()) {
+          corrupt = CorruptRecord(store::Cf::kActiveRuns, key);
+          return false;
+        }
+        active.emplace_back(std::move(ns), std::move(run_id));
         return true;
       });
+  if (!corrupt.ok()) return corrupt;
   if (!scan.ok()) return scan;
   for (const auto& [ns, run_id] : active) {
     if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
@@ -51,22 +58,22 @@ absl::Status Engine::Recover() {
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
   if (absl::Status status = LoadSpend(); !status.ok()) return status;
-  if (absl::Status status = store_->Commit(*batch_); !status.ok()) return status;
-  batch_->Clear();
-  return absl::OkStatus();
+  return store_->Commit(*state_.Seal());
 }
 
 absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id) {
-  absl::StatusOr<std::optional<std::string>> bytes = store_->Get(store::Cf::kRuns, keys::Run(ns, run_id));
-  if (!bytes.ok()) return bytes.status();
-  internal::RunRecord record;
-  if (!bytes->has_value() || !record.ParseFromString(**bytes)) {
-    return absl::DataLossError(absl::StrCat("active run ", ns, "/", run_id, " has no valid record"));
+  absl::StatusOr<std::optional<internal::RunRecord>> stored =
+      GetRecord<internal::RunRecord>(*store_, store::Cf::kRuns, keys::Run(ns, run_id));
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) {
+    return absl::DataLossError(absl::StrCat("active run ", ns, "/", run_id, " has no record"));
   }
+  const internal::RunRecord& record = **stored;
   std::vector<internal::StepRecord> steps;
-  absl::Status scan = store_->ScanPrefix(
-      store::Cf::kSteps, keys::StepPrefix(ns, run_id), [&](absl::string_view, absl::string_view value) {
-        steps.emplace_back().ParseFromArray(value.data(), static_cast<int>(value.size()));
+  absl::Status scan = ScanRecords<internal::StepRecord>(
+      *store_, store::Cf::kSteps, keys::StepPrefix(ns, run_id),
+      [&](absl::string_view, internal::StepRecord step) {
+        steps.push_back(std::move(step));
         return true;
       });
   if (!scan.ok()) return scan;
@@ -89,13 +96,10 @@ absl::Status Engine::LoadIterationEvents(scheduler::RunState& run) {
     return def.kind == scheduler::StepDef::Kind::kRepeat;
   });
   if (!loops) return absl::OkStatus();
-  absl::Status scan = store_->ScanPrefix(
-      store::Cf::kHistory, keys::HistoryPrefix(run.ns(), run.run_id()),
-      [&](absl::string_view, absl::string_view value) {
-        v1::HistoryEvent event;
-        if (event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          run.NoteStoredEvent(event);
-        }
+  absl::Status scan = ScanRecords<v1::HistoryEvent>(
+      *store_, store::Cf::kHistory, keys::HistoryPrefix(run.ns(), run.run_id()),
+      [&](absl::string_view, const v1::HistoryEvent& event) {
+        run.NoteStoredEvent(event);
         return true;
       });
   run.TakeChanges();
@@ -103,26 +107,25 @@ absl::Status Engine::LoadIterationEvents(scheduler::RunState& run) {
 }
 
 absl::Status Engine::LoadLimiters() {
-  return store_->ScanPrefix(store::Cf::kQuotas, "", [&](absl::string_view key, absl::string_view value) {
-    internal::LimiterRecord record;
-    if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      limiter_.Restore(std::string(key), record, clock_->Now());
-    }
-    return true;
-  });
+  return ScanRecords<internal::LimiterRecord>(
+      *store_, store::Cf::kQuotas, "", [&](absl::string_view key, const internal::LimiterRecord& record) {
+        limiter_.Restore(std::string(key), record, clock_->Now());
+        return true;
+      });
 }
 
 absl::Status Engine::LoadSpend() {
-  return store_->ScanPrefix(store::Cf::kSpend, "", [&](absl::string_view, absl::string_view value) {
-    internal::SpendRecord record;
-    if (record.ParseFromArray(value.data(), static_cast<int>(value.size()))) ledger_.Restore(record);
-    return true;
-  });
+  return ScanRecords<internal::SpendRecord>(
+      *store_, store::Cf::kSpend, "", [&](absl::string_view, const internal::SpendRecord& record) {
+        ledger_.Restore(record);
+        return true;
+      });
 }
 
 absl::Status Engine::RebuildIndexes() {
-  // Each index key must point at an instance that still wants it; anything else is left
-  // over from an older layout or a bug, and is removed.
+  // Each index key must point at an instance that still wants it; anything else (an entry
+  // that does not parse included: indexes are derived from the records) is left over from
+  // an older layout or a bug, and is removed.
   auto rebuild = [&](store::Cf cf, auto wants, auto adopt) {
     return store_->ScanPrefix(cf, "", [&](absl::string_view key, absl::string_view value) {
       internal::InstanceRef ref;
@@ -140,7 +143,7 @@ absl::Status Engine::RebuildIndexes() {
       } else if (instance != nullptr && wants(*instance)) {
         adopt(*instance, std::string(key));
       } else {
-        batch_->Delete(cf, key);
+        state_.DeleteIndex(cf, key);
       }
       return true;
     });

@@ -19,7 +19,9 @@ int ScopeNumber(const Scope& scope) { return scope.owner < 0 ? 0 : scope.owner +
 const Scope* ScopeOf(const Scope& root, int number) {
   if (number == 0) return &root;
   const int owner = number - 1;
-  if (owner >= static_cast<int>(root.steps.size()) || !root.steps[owner].body) return nullptr;
+  if (owner < 0 || owner >= static_cast<int>(root.steps.size()) || !root.steps[owner].body) {
+    return nullptr;
+  }
   return root.steps[owner].body.get();
 }
 
@@ -101,7 +103,7 @@ internal::RunRecord EncodeRun(const scheduler::RunState& run) {
 v1::StepInstance PublicInstance(const StepInstance& instance, const scheduler::RunState& run) {
   v1::StepInstance out;
   FillView(instance, out);
-  out.set_idempotency_key(absl::StrCat(run.ns(), "/", run.run_id(), "/", instance.key));
+  out.set_idempotency_key(scheduler::IdempotencyKey(run.ns(), run.run_id(), instance.key));
   return out;
 }
 
@@ -171,9 +173,14 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
            std::make_tuple(b.scope(), b.instance().iteration(), b.step_index(), b.item_index());
   });
   for (internal::StepRecord& step : steps) {
+    if (step.instance().key().empty()) {
+      return absl::DataLossError(
+          absl::StrCat("run ", record.run().run_id(), ": a step record has no key"));
+    }
     const Scope* scope = ScopeOf(root, step.scope());
     if (scope == nullptr || step.step_index() < 0 ||
-        step.step_index() >= static_cast<int>(scope->steps.size())) {
+        step.step_index() >= static_cast<int>(scope->steps.size()) ||
+        scope->steps[step.step_index()].id != step.instance().step_id()) {
       return absl::DataLossError(absl::StrCat("run ", record.run().run_id(), ": step record '",
                                               step.instance().key(),
                                               "' does not match campaign ", campaign->name(),

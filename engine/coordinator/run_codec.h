@@ -22,8 +22,9 @@ v1::StepInstance PublicInstance(const scheduler::StepInstance& instance,
 // The public view of a run, with every instance.
 v1::Run PublicRun(const scheduler::RunState& run);
 
-// Rebuilds a run from its records. DataLoss if a record names a step the campaign version
-// does not have (the store does not match the spec it says it was run with).
+// Rebuilds a run from its records. DataLoss if a step record has no key or names a step the
+// campaign version does not have (the store does not match the spec it says it was run
+// with); see stored_record.h for records that do not parse at all.
 absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     const internal::RunRecord& record,
     std::shared_ptr<const scheduler::CompiledCampaign> campaign,

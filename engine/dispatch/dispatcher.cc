@@ -8,6 +8,7 @@ std::unique_ptr<WorkerSession> Dispatcher::AddSession(std::unique_ptr<WorkerSess
   std::unique_ptr<WorkerSession>& slot = sessions_[session->session_id()];
   std::unique_ptr<WorkerSession> previous = std::move(slot);
   slot = std::move(session);
+  if (previous != nullptr) Unindex(*previous);
   return previous;
 }
 
@@ -16,7 +17,36 @@ std::unique_ptr<WorkerSession> Dispatcher::RemoveSession(absl::string_view sessi
   if (it == sessions_.end()) return nullptr;
   std::unique_ptr<WorkerSession> session = std::move(it->second);
   sessions_.erase(it);
+  Unindex(*session);
   return session;
+}
+
+void Dispatcher::Unindex(const WorkerSession& session) {
+  for (const uint64_t task_id : session.running()) {
+    auto it = running_on_.find(task_id);
+    if (it != running_on_.end() && it->second == &session) running_on_.erase(it);
+  }
+}
+
+void Dispatcher::Started(uint64_t task_id, WorkerSession& session) {
+  WorkerSession*& slot = running_on_[task_id];
+  if (slot != nullptr && slot != &session) slot->Stopped(task_id);
+  slot = &session;
+  session.Started(task_id);
+}
+
+WorkerSession* Dispatcher::Stopped(uint64_t task_id) {
+  auto it = running_on_.find(task_id);
+  if (it == running_on_.end()) return nullptr;
+  WorkerSession* session = it->second;
+  running_on_.erase(it);
+  session->Stopped(task_id);
+  return session;
+}
+
+WorkerSession* Dispatcher::RunningOn(uint64_t task_id) const {
+  auto it = running_on_.find(task_id);
+  return it == running_on_.end() ? nullptr : it->second;
 }
 
 WorkerSession* Dispatcher::FindSession(absl::string_view session_id) {

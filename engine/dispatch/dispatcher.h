@@ -29,7 +29,7 @@ namespace fanfare::dispatch {
 class Dispatcher {
  public:
   // Registers a session; a session with the same id replaces the old one, which is returned
-  // (or null) so that the caller can close it.
+  // (or null) so that the caller can close it, and whose tasks are no longer indexed.
   std::unique_ptr<WorkerSession> AddSession(std::unique_ptr<WorkerSession> session);
   // Removes and returns a session (null if unknown).
   std::unique_ptr<WorkerSession> RemoveSession(absl::string_view session_id);
@@ -37,6 +37,15 @@ class Dispatcher {
   const absl::flat_hash_map<std::string, std::unique_ptr<WorkerSession>>& sessions() const {
     return sessions_;
   }
+
+  // The index of leased tasks to the session running them, so that an outcome or a cancel
+  // finds its session in O(1). Started records that `session` runs `task_id` (taking one of
+  // its credits; a task another session held is taken from it); Stopped forgets the task and
+  // returns the session that ran it, or null.
+  void Started(uint64_t task_id, WorkerSession& session);
+  WorkerSession* Stopped(uint64_t task_id);
+  // The session running `task_id`, or null.
+  WorkerSession* RunningOn(uint64_t task_id) const;
 
   // Queues a task in its queue, behind tasks of higher or equal priority and taking turns
   // with other campaigns (`group`) by `weight` (FairQueue).
@@ -71,7 +80,11 @@ class Dispatcher {
   std::vector<WorkerSession*> SessionsFor(const QueueKey& key) const;
   int MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, Assign assign);
 
+  // Forgets the tasks `session` runs (it is leaving).
+  void Unindex(const WorkerSession& session);
+
   absl::flat_hash_map<std::string, std::unique_ptr<WorkerSession>> sessions_;
+  absl::flat_hash_map<uint64_t, WorkerSession*> running_on_;
   std::map<QueueKey, Queue> queues_;
 };
 

@@ -48,7 +48,8 @@ class WorkerSession {
   void set_draining() { draining_ = true; }
   bool CanTake() const { return credit_ > 0 && !draining_; }
 
-  // Attempts leased to this session and not yet reported.
+  // Attempts leased to this session and not yet reported. Dispatcher::Started and Stopped
+  // keep this and the dispatcher's index in step; use those.
   const absl::flat_hash_set<uint64_t>& running() const { return running_; }
   void Started(uint64_t task_id);
   void Stopped(uint64_t task_id);

@@ -57,7 +57,7 @@ v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::stri
   v1::Task task;
   task.set_task_id(instance.task_id);
   task.set_attempt(instance.attempt);
-  task.set_idempotency_key(absl::StrCat(run.ns(), "/", run.run_id(), "/", instance.key));
+  task.set_idempotency_key(IdempotencyKey(run.ns(), run.run_id(), instance.key));
   task.set_namespace_(run.ns());
   task.set_run_id(run.run_id());
   task.set_step_key(instance.key);

@@ -25,16 +25,7 @@ void RunState::MarkChanged() {
   if (change_list_ != nullptr) change_list_->push_back(this);
 }
 
-bool RunState::terminal() const {
-  switch (record_.status()) {
-    case v1::RUN_STATUS_SUCCEEDED:
-    case v1::RUN_STATUS_FAILED:
-    case v1::RUN_STATUS_CANCELED:
-      return true;
-    default:
-      return false;
-  }
-}
+bool RunState::terminal() const { return IsTerminal(record_.status()); }
 
 StepInstance& RunState::AddInstance(const Scope& scope, const StepDef& def, int iteration,
                                     std::string key) {

@@ -12,6 +12,16 @@ std::string InstanceKey(const Scope& scope, const StepDef& def, absl::string_vie
   return key;
 }
 
+std::string IdempotencyKey(absl::string_view ns, absl::string_view run_id,
+                           absl::string_view instance_key) {
+  return absl::StrCat(ns, "/", run_id, "/", instance_key);
+}
+
+bool IsTerminal(v1::RunStatus status) {
+  return status == v1::RUN_STATUS_SUCCEEDED || status == v1::RUN_STATUS_FAILED ||
+         status == v1::RUN_STATUS_CANCELED;
+}
+
 bool IsTerminal(v1::StepState state) {
   switch (state) {
     case v1::STEP_STATE_SUCCEEDED:

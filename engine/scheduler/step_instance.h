@@ -30,7 +30,15 @@ enum class TimerKind : int {
 std::string InstanceKey(const Scope& scope, const StepDef& def, absl::string_view item_key,
                         bool fans_out, int iteration);
 
+// The key a worker passes to a network so that no attempt of an instance acts twice:
+// "namespace/run_id/instance_key". Workers derive every client reference and boost name
+// from it, and reconciliation finds an earlier attempt's work by it, so tasks, GetRun and
+// stored runs all show this one.
+std::string IdempotencyKey(absl::string_view ns, absl::string_view run_id,
+                           absl::string_view instance_key);
+
 bool IsTerminal(v1::StepState state);
+bool IsTerminal(v1::RunStatus status);
 
 // One instance. Owned by its RunState; mutated only by the Scheduler (which marks it dirty).
 struct StepInstance {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "engine/coordinator/namespaces.h"
 #include "engine/coordinator/queries.h"
 #include "engine/service/grpc_status.h"
 #include "engine/service/request_checks.h"
@@ -77,7 +78,7 @@ bool WatchBridge::NextEvent(v1::HistoryEvent* event) {
   if (next_seq_ < first_live_seq_) {
     if (stored_.empty()) {
       absl::StatusOr<std::vector<v1::HistoryEvent>> page = coordinator::ReadHistory(
-          store_, request_.namespace_().empty() ? "default" : request_.namespace_(),
+          store_, coordinator::NamespaceOr(request_.namespace_()),
           request_.run_id(), next_seq_, first_live_seq_, kPage);
       if (!page.ok() || page->empty()) {
         // Nothing stored below first_live_seq_ from here on (compacted): go live.

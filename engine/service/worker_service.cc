@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/base/status_macros.h"
+#include "engine/coordinator/namespaces.h"
 #include "engine/dispatch/worker_session.h"
 #include "engine/service/unary.h"
 #include "engine/service/unparsable_requests.h"
@@ -137,7 +138,7 @@ class ConnectStream final : public RawStream {
       }
       v1::WorkerHello hello = std::move(*in_.mutable_hello());
       if (hello.worker_id().empty()) hello.set_worker_id(session_id_);
-      if (hello.namespace_().empty()) hello.set_namespace_("default");
+      if (hello.namespace_().empty()) hello.set_namespace_(std::string(coordinator::kDefaultNamespace));
       RETURN_IF_ERROR(Check(hello));
       connected_ = true;
       in_.clear_hello();

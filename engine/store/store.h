@@ -1,16 +1,28 @@
-// Store: Fanfare's RocksDB database, with one column family per kind of record.
+// Store: where Fanfare keeps its state, as an interface (as LevelDB's Env is one), with one
+// keyspace per kind of record.
 //
-// Every state transition is written as one Batch with Commit(), which syncs the WAL before
-// returning (sync = true): the caller may acknowledge the transition once Commit() returns
-// OK. Grouping many transitions into one Batch is the caller's job (the coordinator does it
-// once per engine cycle); see docs/architecture.md.
+// The one implementation that ships is RocksStore (engine/store/rocks_store.h); tests also
+// use FaultInjectingStore (tests/support/fault_injecting_store.h), which fails writes and
+// syncs on demand and simulates power loss.
 //
-// Thread safety: a Store is safe for concurrent use. Batches are not; build each on one
-// thread.
+// The contract every implementation keeps, and that the coordinator's "fsync before ack"
+// rule rests on:
+//   - Commit(batch) applies all of `batch` or none of it. When it returns OK, the batch is
+//     durable: it survives a crash of the process and a loss of power. The caller may then
+//     (and only then) acknowledge what the batch records.
+//   - When Commit returns an error, nothing it was given is acknowledged. The batch may or
+//     may not be present after a restart (a write can reach the disk and its sync fail), so
+//     the caller must treat its own memory as ahead of the store and recover from the store.
+//   - Reads (Get, cursors) see every batch whose Commit returned OK.
+//
+// Grouping many transitions into one Batch is the caller's job (the coordinator does it once
+// per engine cycle); see docs/architecture.md.
+//
+// Thread safety: a Store is safe for concurrent use. Batches and cursors are not; use each on
+// one thread.
 #ifndef FANFARE_ENGINE_STORE_STORE_H_
 #define FANFARE_ENGINE_STORE_STORE_H_
 
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -18,13 +30,12 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
-#include "rocksdb/db.h"
-#include "rocksdb/write_batch.h"
 
 namespace fanfare::store {
 
-// The column families. Key layouts are documented in engine/store/keys.h.
+// The keyspaces. Key layouts are documented in engine/coordinator/keys.h.
 enum class Cf : int {
   kMeta = 0,      // schema version, id watermarks
   kSpecs,         // campaign versions
@@ -42,87 +53,111 @@ enum class Cf : int {
   kCount,
 };
 
+inline constexpr int kCfCount = static_cast<int>(Cf::kCount);
+
 absl::string_view CfName(Cf cf);
 
-struct StoreOptions {
-  std::string path;
-  // LRU block cache shared by every column family.
-  size_t block_cache_bytes = 64 << 20;
-  // Memtable memory across all column families.
-  size_t write_buffer_bytes = 64 << 20;
-  // False only for tests that measure something else than durability.
-  bool sync = true;
-};
-
-class Store;
-
-// A set of writes applied atomically by Store::Commit. Not thread-safe.
+// A set of writes that Store::Commit applies atomically, in order. Independent of any
+// implementation: it holds its operations in one buffer, as LevelDB's WriteBatch does.
+// Not thread-safe.
 class Batch {
  public:
-  explicit Batch(const Store& store) : store_(store) {}
+  enum class Kind : uint8_t { kPut = 0, kDelete = 1 };
+  struct Operation {
+    Kind kind;
+    Cf cf;
+    absl::string_view key;
+    absl::string_view value;  // empty for kDelete
+  };
 
   void Put(Cf cf, absl::string_view key, absl::string_view value);
   void Delete(Cf cf, absl::string_view key);
 
-  int count() const { return batch_.Count(); }
-  size_t bytes() const { return batch_.GetDataSize(); }
-  bool empty() const { return batch_.Count() == 0; }
-  void Clear() { batch_.Clear(); }
+  // Calls `fn(const Operation&)` for each operation in the order they were added. The views
+  // point into the batch and live as long as it is not changed.
+  template <typename Fn>
+  void ForEach(Fn fn) const;
+
+  int count() const { return count_; }
+  size_t bytes() const { return rep_.size(); }
+  bool empty() const { return count_ == 0; }
+  void Clear() {
+    rep_.clear();
+    count_ = 0;
+  }
 
  private:
-  friend class Store;
-  const Store& store_;
-  rocksdb::WriteBatch batch_;
+  // Each operation: kind (1 byte), cf (1 byte), key size (4 bytes, little-endian), key, and
+  // for a put the value size (4 bytes) and the value.
+  void AppendString(absl::string_view s);
+  static absl::string_view ReadString(absl::string_view rep, size_t& pos);
+
+  std::string rep_;
+  int count_ = 0;
+};
+
+// A position in one keyspace, in key order. Not thread-safe. Reads see every batch committed
+// before the cursor was created (an implementation may show later ones too).
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+
+  virtual void Seek(absl::string_view target) = 0;  // first key >= target
+  virtual void SeekToFirst() = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  // Valid until the next move.
+  virtual absl::string_view key() const = 0;
+  virtual absl::string_view value() const = 0;
+  // Why the cursor stopped being valid, if not because the keyspace ran out.
+  virtual absl::Status status() const = 0;
 };
 
 class Store {
  public:
-  // Opens (creating if needed) the database at options.path.
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
-  ~Store();
+  virtual ~Store() = default;
 
-  Store(const Store&) = delete;
-  Store& operator=(const Store&) = delete;
-
-  // Applies `batch` atomically and durably (WAL fsync) before returning.
-  absl::Status Commit(Batch& batch);
+  // Applies `batch` atomically and durably, under the contract above.
+  virtual absl::Status Commit(const Batch& batch) = 0;
 
   // The value under `key`, nullopt if absent, or an error.
-  absl::StatusOr<std::optional<std::string>> Get(Cf cf, absl::string_view key) const;
+  virtual absl::StatusOr<std::optional<std::string>> Get(Cf cf, absl::string_view key) const = 0;
 
-  // An iterator over `cf`; the caller seeks it. Reads see every committed batch.
-  std::unique_ptr<rocksdb::Iterator> NewIterator(Cf cf) const;
+  // A cursor over `cf`, not yet positioned.
+  virtual std::unique_ptr<Cursor> NewCursor(Cf cf) const = 0;
+
+  // Memory the store itself holds (caches, buffers), for the benchmarks and status.
+  virtual uint64_t ApproximateMemoryBytes() const = 0;
 
   // Calls `fn(key, value)` for each key starting with `prefix`, in key order, until `fn`
   // returns false.
   template <typename Fn>
   absl::Status ScanPrefix(Cf cf, absl::string_view prefix, Fn fn) const;
-
-  rocksdb::ColumnFamilyHandle* handle(Cf cf) const { return handles_[static_cast<int>(cf)]; }
-  // RocksDB's own memory accounting, for the benchmark and `fanfared` status.
-  uint64_t ApproximateMemoryBytes() const;
-
- private:
-  Store() = default;
-  absl::Status Finish(const rocksdb::Status& status) const;
-
-  std::unique_ptr<rocksdb::DB> db_;
-  std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Cf::kCount)> handles_{};
-  rocksdb::WriteOptions write_options_;
 };
 
 template <typename Fn>
-absl::Status Store::ScanPrefix(Cf cf, absl::string_view prefix, Fn fn) const {
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(cf);
-  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key();
-    if (!key.starts_with(rocksdb::Slice(prefix.data(), prefix.size()))) break;
-    if (!fn(absl::string_view(key.data(), key.size()),
-            absl::string_view(it->value().data(), it->value().size()))) {
-      break;
-    }
+void Batch::ForEach(Fn fn) const {
+  const absl::string_view rep(rep_);
+  size_t pos = 0;
+  while (pos < rep.size()) {
+    Operation op;
+    op.kind = static_cast<Kind>(rep[pos]);
+    op.cf = static_cast<Cf>(rep[pos + 1]);
+    pos += 2;
+    op.key = ReadString(rep, pos);
+    if (op.kind == Kind::kPut) op.value = ReadString(rep, pos);
+    fn(static_cast<const Operation&>(op));
   }
-  return Finish(it->status());
+}
+
+template <typename Fn>
+absl::Status Store::ScanPrefix(Cf cf, absl::string_view prefix, Fn fn) const {
+  std::unique_ptr<Cursor> cursor = NewCursor(cf);
+  for (cursor->Seek(prefix); cursor->Valid(); cursor->Next()) {
+    if (!absl::StartsWith(cursor->key(), prefix)) break;
+    if (!fn(cursor->key(), cursor->value())) break;
+  }
+  return cursor->status();
 }
 
 }  // namespace fanfare::store

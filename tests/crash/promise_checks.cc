@@ -38,12 +38,6 @@ std::string ReferenceOfName(const std::string& name) {
   return at == std::string::npos ? "" : name.substr(at, name.find(' ', at) - at);
 }
 
-// The key a worker was given, as the coordinator reports it (namespace/run/step_key).
-std::string IdempotencyKey(const RunReport& report, const v1::StepInstance& step) {
-  if (!step.idempotency_key().empty()) return step.idempotency_key();
-  return absl::StrCat(report.run->namespace_(), "/", report.run_id, "/", step.key());
-}
-
 // The ad objects of one client reference on the network.
 struct BoostObjects {
   std::vector<std::string> campaigns;  // "<network>:<id>"
@@ -171,7 +165,7 @@ void CheckAds(const Json& ads, const std::vector<RunReport>& runs, Findings& fin
     if (!report.run.has_value()) continue;
     for (const v1::StepInstance& step : report.run->steps()) {
       if (step.step_id() != "boost") continue;
-      const std::string reference = workers::ClientReference(IdempotencyKey(report, step));
+      const std::string reference = workers::ClientReference(step.idempotency_key());
       auto it = by_reference.find(reference);
       const BoostObjects objects = it == by_reference.end() ? BoostObjects{} : it->second;
       if (it != by_reference.end()) by_reference.erase(it);

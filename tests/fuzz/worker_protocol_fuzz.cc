@@ -30,6 +30,7 @@
 #include "engine/coordinator/engine.h"
 #include "engine/definition/loader.h"
 #include "engine/service/request_checks.h"
+#include "engine/store/rocks_store.h"
 #include "engine/store/store.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/stubs/logging.h"
@@ -134,7 +135,7 @@ fanfare::store::Store& EmptyStore() {
     const bool first = CurrentStore() == nullptr;
     CloseStore();
     auto* open = new OpenStore;
-    auto store = fanfare::store::Store::Open({.path = open->dir.Join("data"),
+    auto store = fanfare::store::RocksStore::Open({.path = open->dir.Join("data"),
                                               .block_cache_bytes = 1 << 20,
                                               .write_buffer_bytes = 64 << 20,
                                               .sync = false});
@@ -146,13 +147,11 @@ fanfare::store::Store& EmptyStore() {
     return *open->store;
   }
   fanfare::store::Store& store = *CurrentStore()->store;
-  fanfare::store::Batch batch(store);
-  for (int i = 0; i < static_cast<int>(fanfare::store::Cf::kCount); ++i) {
+  fanfare::store::Batch batch;
+  for (int i = 0; i < fanfare::store::kCfCount; ++i) {
     const auto cf = static_cast<fanfare::store::Cf>(i);
-    std::unique_ptr<rocksdb::Iterator> it = store.NewIterator(cf);
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      batch.Delete(cf, absl::string_view(it->key().data(), it->key().size()));
-    }
+    std::unique_ptr<fanfare::store::Cursor> cursor = store.NewCursor(cf);
+    for (cursor->SeekToFirst(); cursor->Valid(); cursor->Next()) batch.Delete(cf, cursor->key());
   }
   const absl::Status emptied = store.Commit(batch);
   Require(emptied.ok(), "the store empties", emptied);

@@ -1,6 +1,7 @@
 // An Engine over a real RocksDB in a temp dir and a ManualClock, driven cycle by cycle on
 // the test's thread (no threads, no gRPC), with a fake worker session. Restart() closes and
-// reopens the store, as a coordinator restart does.
+// reopens the store, as a coordinator restart does. The store is seen through a
+// FaultInjectingStore, so that a test can fail a commit or cut the power (faults()).
 #ifndef FANFARE_TESTS_ENGINE_COORDINATOR_ENGINE_HARNESS_H_
 #define FANFARE_TESTS_ENGINE_COORDINATOR_ENGINE_HARNESS_H_
 
@@ -13,8 +14,10 @@
 #include "engine/base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/definition/loader.h"
+#include "engine/store/rocks_store.h"
 #include "engine/store/store.h"
 #include "gtest/gtest.h"
+#include "tests/support/fault_injecting_store.h"
 #include "tests/support/temp_dir.h"
 
 namespace fanfare::coordinator {
@@ -54,32 +57,51 @@ class EngineHarness {
   }
 
   void Open() {
-    auto store = store::Store::Open({.path = dir_.Join("data"), .block_cache_bytes = 1 << 20,
+    const absl::Status opened = TryOpen();
+    ASSERT_TRUE(opened.ok()) << opened;
+  }
+
+  // Opens the store and recovers the engine; the engine's error if recovery fails.
+  absl::Status TryOpen() {
+    auto store = store::RocksStore::Open({.path = dir_.Join("data"), .block_cache_bytes = 1 << 20,
                                      .write_buffer_bytes = 4 << 20, .sync = options_.sync});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    if (!store.ok()) return store.status();
+    store_ = std::make_unique<testing::FaultInjectingStore>(*std::move(store));
     EngineOptions options;
     options.scheduler.lease_ttl = absl::Seconds(30);
     options.scheduler.fence_margin = options_.fence_margin;
     if (!options_.quotas.empty()) {
       auto quotas = dispatch::QuotaConfig::Parse(options_.quotas, "quotas.yaml");
-      ASSERT_TRUE(quotas.ok()) << quotas.status();
+      if (!quotas.ok()) return quotas.status();
       options.quotas = *std::move(quotas);
     }
     auto engine = Engine::Open(store_.get(), &clock_, options);
-    ASSERT_TRUE(engine.ok()) << engine.status();
+    if (!engine.ok()) return engine.status();
     engine_ = *std::move(engine);
+    return absl::OkStatus();
   }
 
   // Closes the engine and the store and opens them again on the same data.
   void Restart() {
+    const absl::Status restarted = TryRestart();
+    ASSERT_TRUE(restarted.ok()) << restarted;
+  }
+  absl::Status TryRestart() {
     engine_.reset();
     store_.reset();
     sink_.reset();
-    Open();
+    return TryOpen();
+  }
+
+  // Cuts the power (what was never synced is lost) and restarts.
+  void PowerLossAndRestart() {
+    ASSERT_TRUE(store_->PowerLoss().ok());
+    Restart();
   }
 
   void Cycle() { ASSERT_TRUE(engine_->FinishCycle().ok()); }
+  // A cycle that may fail (a test injected a fault).
+  absl::Status TryCycle() { return engine_->FinishCycle(); }
 
   // Calls `operation(engine, reply)`, finishes the cycle and returns what was replied.
   template <typename T, typename Operation>
@@ -142,6 +164,11 @@ class EngineHarness {
 
   // A worker session serving `queue`, with `credit` slots.
   void ConnectWorker(const std::string& queue, int credit) {
+    Connect(queue, credit);
+    Cycle();
+  }
+  // ConnectWorker without the cycle that applies it.
+  void Connect(const std::string& queue, int credit) {
     sink_ = std::make_shared<CapturingSink>();
     v1::WorkerHello hello;
     hello.set_worker_id("w1");
@@ -149,12 +176,14 @@ class EngineHarness {
     hello.add_queues(queue);
     hello.set_max_concurrency(credit);
     engine_->Connect("session-1", hello, sink_);
-    Grant(credit);
+    v1::WorkerMessage message;
+    message.set_credit(credit);
+    Send(message);
   }
   void Grant(int credit) {
     v1::WorkerMessage message;
     message.set_credit(credit);
-    engine_->OnWorkerMessage("session-1", message);
+    Send(message);
     Cycle();
   }
   // Tasks delivered to the worker since the last call.
@@ -169,38 +198,50 @@ class EngineHarness {
   std::vector<v1::CoordinatorMessage> TakeMessages() {
     return sink_ == nullptr ? std::vector<v1::CoordinatorMessage>() : sink_->Take();
   }
-  void Complete(const v1::Task& task, google::protobuf::Value output = {}) {
+  // The worker's report that `task` succeeded, with one credit back.
+  static v1::WorkerMessage Success(const v1::Task& task, google::protobuf::Value output = {}) {
     v1::WorkerMessage message;
     v1::TaskOutcome& outcome = *message.add_outcomes();
     outcome.set_task_id(task.task_id());
     outcome.set_attempt(task.attempt());
     *outcome.mutable_success()->mutable_output() = std::move(output);
     message.set_credit(1);
-    engine_->OnWorkerMessage("session-1", message);
-    Cycle();
+    return message;
   }
-
-  void Fail(const v1::Task& task, v1::ErrorType type, const std::string& message = "boom") {
-    v1::WorkerMessage message_to_send;
-    v1::TaskOutcome& outcome = *message_to_send.add_outcomes();
+  // The worker's report that `task` failed, with one credit back.
+  static v1::WorkerMessage Failure(const v1::Task& task, v1::ErrorType type,
+                                   const std::string& text = "boom") {
+    v1::WorkerMessage message;
+    v1::TaskOutcome& outcome = *message.add_outcomes();
     outcome.set_task_id(task.task_id());
     outcome.set_attempt(task.attempt());
     outcome.mutable_failure()->set_type(type);
-    outcome.mutable_failure()->set_message(message);
-    message_to_send.set_credit(1);
-    engine_->OnWorkerMessage("session-1", message_to_send);
+    outcome.mutable_failure()->set_message(text);
+    message.set_credit(1);
+    return message;
+  }
+  // Hands `message` to the engine as session-1's; the next cycle applies it.
+  void Send(const v1::WorkerMessage& message) { engine_->OnWorkerMessage("session-1", message); }
+
+  void Complete(const v1::Task& task, google::protobuf::Value output = {}) {
+    Send(Success(task, std::move(output)));
+    Cycle();
+  }
+  void Fail(const v1::Task& task, v1::ErrorType type, const std::string& message = "boom") {
+    Send(Failure(task, type, message));
     Cycle();
   }
 
   Engine& engine() { return *engine_; }
   store::Store& store() { return *store_; }
+  testing::FaultInjectingStore& faults() { return *store_; }
   ManualClock& clock() { return clock_; }
 
  private:
   EngineHarnessOptions options_;
   testing::TempDir dir_;
   ManualClock clock_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<testing::FaultInjectingStore> store_;
   std::unique_ptr<Engine> engine_;
   std::shared_ptr<CapturingSink> sink_;
 };

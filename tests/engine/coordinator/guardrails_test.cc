@@ -1,6 +1,7 @@
 // Quota-aware dispatch and spend guardrails over a real store and a fake clock: rate limits
 // make tasks wait, campaigns sharing a queue take turns, priorities go first, budget raises
 // stop exactly at their cap, a reached total pauses the ads, and counters survive restarts.
+#include "absl/strings/match.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/queries.h"
 #include "gmock/gmock.h"
@@ -306,6 +307,48 @@ TEST(GuardrailsTest, AReservationOutlivesARestartAndAnUnknownOutcome) {
   // ... and the retry, checked against the other raise's reservation, asks no more than its
   // share: together they still fit in 60.
   EXPECT_LE(Input(retried[0], "daily_budget") + Input(raises[1], "daily_budget"), 60);
+}
+
+// The guard run's id is taken (here by a run of another campaign): the cap still holds for
+// new spend, and the run whose spend reached it says that the ads could not be paused.
+TEST(GuardrailsTest, AGuardRunThatCannotStartIsInTheCappedRunsHistory) {
+  EngineHarness h;
+  h.Apply("name: squatter\nsteps:\n  - {id: a, action: test.work}\n");
+  ASSERT_TRUE(h.Start("squatter", "capped-budget-guard").ok());
+  h.Apply(R"yaml(
+name: capped
+accounts: {facebook: acme_fb}
+budget: {currency: USD, total: 100}
+steps:
+  - {id: boost, action: facebook.boost, with: {post_id: p1, daily_budget: 50, currency: USD}}
+  - {id: measure, action: facebook.insights, needs: [boost], with: {ad_id: "{{ steps.boost.output.ad_id }}"}}
+)yaml");
+  ASSERT_TRUE(h.Start("capped", "r1").ok());
+  h.ConnectWorker("facebook", 1);
+  std::vector<v1::Task> tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  h.Complete(tasks[0], Budget("set-1", 50));
+  tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  ASSERT_EQ(tasks[0].action(), "facebook.insights");
+  h.Complete(tasks[0], Budget("set-1", 50, /*lifetime_spend=*/60));
+
+  EXPECT_TRUE(Spend(h, "capped").capped());
+  int reported = 0;
+  ASSERT_TRUE(h.store()
+                  .ScanPrefix(store::Cf::kHistory, keys::HistoryPrefix("default", "r1"),
+                              [&](absl::string_view, absl::string_view value) {
+                                v1::HistoryEvent e;
+                                e.ParseFromArray(value.data(), static_cast<int>(value.size()));
+                                if (e.type() == v1::EVENT_TYPE_BUDGET_GUARDRAIL &&
+                                    absl::StrContains(e.message(), "could not start")) {
+                                  EXPECT_THAT(e.message(), HasSubstr("already exists"));
+                                  ++reported;
+                                }
+                                return true;
+                              })
+                  .ok());
+  EXPECT_EQ(reported, 1);
 }
 
 }  // namespace

@@ -1,0 +1,96 @@
+#include "engine/coordinator/state_writer.h"
+
+#include <utility>
+
+#include "engine/coordinator/keys.h"
+#include "engine/scheduler/step_instance.h"
+
+namespace fanfare::coordinator {
+
+void StateWriter::PutCampaign(const v1::Campaign& campaign) {
+  const v1::Metadata& metadata = campaign.spec().metadata();
+  batch_->Put(store::Cf::kSpecs, keys::Spec(metadata.namespace_(), metadata.name(),
+                                            campaign.version()),
+              campaign.SerializeAsString());
+}
+
+void StateWriter::PutSchedule(const internal::ScheduleRecord& schedule) {
+  batch_->Put(store::Cf::kIdempotency, keys::Schedule(schedule.namespace_(), schedule.campaign()),
+              schedule.SerializeAsString());
+}
+
+void StateWriter::DeleteSchedule(absl::string_view ns, absl::string_view campaign) {
+  batch_->Delete(store::Cf::kIdempotency, keys::Schedule(ns, campaign));
+}
+
+void StateWriter::NewRun(absl::string_view ns, absl::string_view run_id, absl::Time created_at,
+                         const internal::StartFingerprint& fingerprint, bool active) {
+  batch_->Put(store::Cf::kIdempotency, keys::StartFingerprint(ns, run_id),
+              fingerprint.SerializeAsString());
+  batch_->Put(store::Cf::kRunIndex, keys::RunIndex(ns, created_at, run_id), "");
+  if (active) batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id), "");
+}
+
+void StateWriter::PutRun(const internal::RunRecord& record) {
+  const v1::Run& run = record.run();
+  batch_->Put(store::Cf::kRuns, keys::Run(run.namespace_(), run.run_id()),
+              record.SerializeAsString());
+  if (scheduler::IsTerminal(run.status())) {
+    batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(run.namespace_(), run.run_id()));
+  }
+}
+
+void StateWriter::Reactivate(absl::string_view ns, absl::string_view run_id) {
+  batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id), "");
+}
+
+void StateWriter::PutStep(absl::string_view ns, absl::string_view run_id,
+                          const internal::StepRecord& step) {
+  batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, step.instance().key()),
+              step.SerializeAsString());
+}
+
+void StateWriter::DeleteStep(absl::string_view ns, absl::string_view run_id,
+                             absl::string_view step_key) {
+  batch_->Delete(store::Cf::kSteps, keys::Step(ns, run_id, step_key));
+}
+
+void StateWriter::PutEvent(absl::string_view ns, absl::string_view run_id,
+                           const v1::HistoryEvent& event) {
+  batch_->Put(store::Cf::kHistory, keys::History(ns, run_id, event.seq()),
+              event.SerializeAsString());
+}
+
+void StateWriter::DeleteEvent(absl::string_view ns, absl::string_view run_id, int64_t seq) {
+  batch_->Delete(store::Cf::kHistory, keys::History(ns, run_id, seq));
+}
+
+void StateWriter::PutIndex(store::Cf cf, absl::string_view key, absl::string_view ns,
+                           absl::string_view run_id, absl::string_view step_key) {
+  internal::InstanceRef ref;
+  ref.set_namespace_(std::string(ns));
+  ref.set_run_id(std::string(run_id));
+  ref.set_step_key(std::string(step_key));
+  batch_->Put(cf, key, ref.SerializeAsString());
+}
+
+void StateWriter::DeleteIndex(store::Cf cf, absl::string_view key) { batch_->Delete(cf, key); }
+
+void StateWriter::PutLimiter(absl::string_view key, const internal::LimiterRecord& record) {
+  batch_->Put(store::Cf::kQuotas, keys::Limiter(key), record.SerializeAsString());
+}
+
+void StateWriter::PutSpend(const internal::SpendRecord& record) {
+  batch_->Put(store::Cf::kSpend, keys::Spend(record.namespace_(), record.campaign()),
+              record.SerializeAsString());
+}
+
+void StateWriter::PutMeta(absl::string_view name, absl::string_view value) {
+  batch_->Put(store::Cf::kMeta, keys::Meta(name), value);
+}
+
+std::unique_ptr<store::Batch> StateWriter::Seal() {
+  return std::exchange(batch_, std::make_unique<store::Batch>());
+}
+
+}  // namespace fanfare::coordinator

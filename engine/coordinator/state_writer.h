@@ -1,0 +1,71 @@
+// StateWriter: the one place the coordinator's state is written.
+//
+// Every change the engine makes goes into the open commit group through one of these
+// methods, each of which knows its record's key (keys.h) and encoding; nothing else in the
+// engine builds a key to write or touches a store::Batch. Seal() hands the batch over for
+// Engine::Commit and opens the next, so what a cycle wrote is committed — or, if the commit
+// fails, acknowledged nowhere — as one.
+//
+// Not thread-safe: owned by the engine thread.
+#ifndef FANFARE_ENGINE_COORDINATOR_STATE_WRITER_H_
+#define FANFARE_ENGINE_COORDINATOR_STATE_WRITER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "engine/store/store.h"
+#include "fanfare/internal/records.pb.h"
+#include "fanfare/v1/coordinator.pb.h"
+#include "fanfare/v1/run.pb.h"
+
+namespace fanfare::coordinator {
+
+class StateWriter {
+ public:
+  StateWriter() : batch_(std::make_unique<store::Batch>()) {}
+
+  // --- Campaigns.
+  void PutCampaign(const v1::Campaign& campaign);
+  void PutSchedule(const internal::ScheduleRecord& schedule);
+  void DeleteSchedule(absl::string_view ns, absl::string_view campaign);
+
+  // --- Runs.
+  // A new run: its start fingerprint (what makes a repeated StartRun the same run), its place
+  // in ListRuns, and, if it is to be loaded at start-up, its mark as active.
+  void NewRun(absl::string_view ns, absl::string_view run_id, absl::Time created_at,
+              const internal::StartFingerprint& fingerprint, bool active);
+  // The run's record; a terminal run is no longer loaded at start-up.
+  void PutRun(const internal::RunRecord& record);
+  // A terminal run made active again (RetryRun).
+  void Reactivate(absl::string_view ns, absl::string_view run_id);
+  void PutStep(absl::string_view ns, absl::string_view run_id, const internal::StepRecord& step);
+  void DeleteStep(absl::string_view ns, absl::string_view run_id, absl::string_view step_key);
+  void PutEvent(absl::string_view ns, absl::string_view run_id, const v1::HistoryEvent& event);
+  void DeleteEvent(absl::string_view ns, absl::string_view run_id, int64_t seq);
+
+  // --- Indexes over step instances (ready, leases, timers), by the keys keys.h makes. An
+  // empty step key names the run's own start timer.
+  void PutIndex(store::Cf cf, absl::string_view key, absl::string_view ns,
+                absl::string_view run_id, absl::string_view step_key);
+  void DeleteIndex(store::Cf cf, absl::string_view key);
+
+  // --- Counters and metadata.
+  void PutLimiter(absl::string_view key, const internal::LimiterRecord& record);
+  void PutSpend(const internal::SpendRecord& record);
+  void PutMeta(absl::string_view name, absl::string_view value);
+
+  // --- The commit group.
+  bool empty() const { return batch_->empty(); }
+  // The batch written so far; the writer goes on with an empty one.
+  std::unique_ptr<store::Batch> Seal();
+
+ private:
+  std::unique_ptr<store::Batch> batch_;
+};
+
+}  // namespace fanfare::coordinator
+
+#endif  // FANFARE_ENGINE_COORDINATOR_STATE_WRITER_H_

@@ -1,0 +1,119 @@
+#include "engine/store/rocks_store.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/store/rocks_status.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+#include "rocksdb/write_buffer_manager.h"
+
+namespace fanfare::store {
+namespace {
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view FromSlice(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  table.cache_index_and_filter_blocks = true;
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.write_buffer_size = 16 << 20;
+  options.compression = rocksdb::kLZ4Compression;
+  return options;
+}
+
+class RocksCursor final : public Cursor {
+ public:
+  explicit RocksCursor(std::unique_ptr<rocksdb::Iterator> it) : it_(std::move(it)) {}
+
+  void Seek(absl::string_view target) override { it_->Seek(ToSlice(target)); }
+  void SeekToFirst() override { it_->SeekToFirst(); }
+  bool Valid() const override { return it_->Valid(); }
+  void Next() override { it_->Next(); }
+  absl::string_view key() const override { return FromSlice(it_->key()); }
+  absl::string_view value() const override { return FromSlice(it_->value()); }
+  absl::Status status() const override { return FromRocks(it_->status(), "read"); }
+
+ private:
+  std::unique_ptr<rocksdb::Iterator> it_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions& options) {
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.write_buffer_manager =
+      std::make_shared<rocksdb::WriteBufferManager>(options.write_buffer_bytes, cache);
+  // Memory grows with the working set, not the number of files ever written.
+  db_options.max_open_files = 512;
+  db_options.keep_log_file_num = 4;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int i = 0; i < kCfCount; ++i) {
+    families.emplace_back(std::string(CfName(static_cast<Cf>(i))), FamilyOptions(cache));
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(db_options, options.path, families, &handles, &db);
+  if (!status.ok()) return FromRocks(status, absl::StrCat("open ", options.path));
+
+  std::unique_ptr<RocksStore> store(new RocksStore());
+  store->db_.reset(db);
+  for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
+  store->write_options_.sync = options.sync;
+  return store;
+}
+
+RocksStore::~RocksStore() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (handle != nullptr) db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  if (db_ != nullptr) db_->Close().PermitUncheckedError();
+}
+
+absl::Status RocksStore::Commit(const Batch& batch) {
+  if (batch.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch write(/*reserved_bytes=*/batch.bytes());
+  rocksdb::Status added;
+  batch.ForEach([&](const Batch::Operation& op) {
+    if (!added.ok()) return;
+    added = op.kind == Batch::Kind::kPut
+                ? write.Put(handle(op.cf), ToSlice(op.key), ToSlice(op.value))
+                : write.Delete(handle(op.cf), ToSlice(op.key));
+  });
+  if (!added.ok()) return FromRocks(added, "commit");
+  return FromRocks(db_->Write(write_options_, &write), "commit");
+}
+
+absl::StatusOr<std::optional<std::string>> RocksStore::Get(Cf cf, absl::string_view key) const {
+  std::string value;
+  rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), handle(cf), ToSlice(key), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, absl::StrCat("read ", CfName(cf)));
+  return std::optional<std::string>(std::move(value));
+}
+
+std::unique_ptr<Cursor> RocksStore::NewCursor(Cf cf) const {
+  return std::make_unique<RocksCursor>(
+      std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(rocksdb::ReadOptions(), handle(cf))));
+}
+
+uint64_t RocksStore::ApproximateMemoryBytes() const {
+  uint64_t total = 0;
+  uint64_t value = 0;
+  for (const char* property : {"rocksdb.cur-size-all-mem-tables", "rocksdb.block-cache-usage",
+                               "rocksdb.estimate-table-readers-mem"}) {
+    if (db_->GetAggregatedIntProperty(property, &value)) total += value;
+  }
+  return total;
+}
+
+}  // namespace fanfare::store
