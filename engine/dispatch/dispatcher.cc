@@ -77,6 +77,7 @@ std::vector<WorkerSession*> Dispatcher::SessionsFor(const QueueKey& key) const {
 
 int Dispatcher::MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, Assign assign) {
   std::vector<WorkerSession*> sessions = SessionsFor(key);
+  std::string& last_served = last_served_[key];
   int assigned = 0;
   while (!queue.tasks.empty() && !sessions.empty()) {
     const uint64_t task_id = queue.tasks.Front();
@@ -85,16 +86,19 @@ int Dispatcher::MatchQueue(const QueueKey& key, Queue& queue, Inspect inspect, A
       queue.tasks.PopFront();
       continue;
     }
-    // The next session in turn that serves this action.
+    // The next session in turn that serves this action: the first after the last served.
+    const size_t next = std::upper_bound(sessions.begin(), sessions.end(), last_served,
+                                         [](const std::string& id, const WorkerSession* s) {
+                                           return id < s->session_id();
+                                         }) -
+                        sessions.begin();
     WorkerSession* chosen = nullptr;
     for (size_t i = 0; i < sessions.size() && chosen == nullptr; ++i) {
-      WorkerSession* s = sessions[(queue.next_session + i) % sessions.size()];
-      if (s->Serves(key.second, candidate.action)) {
-        chosen = s;
-        queue.next_session = (queue.next_session + i + 1) % sessions.size();
-      }
+      WorkerSession* s = sessions[(next + i) % sessions.size()];
+      if (s->Serves(key.second, candidate.action)) chosen = s;
     }
     if (chosen == nullptr) break;  // nobody with credit serves the task at the front
+    last_served = chosen->session_id();
     queue.tasks.PopFront();
     if (assign(task_id, *chosen)) ++assigned;
     if (!chosen->CanTake()) {

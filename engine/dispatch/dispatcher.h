@@ -73,8 +73,6 @@ class Dispatcher {
   using QueueKey = std::pair<std::string, std::string>;  // namespace, queue
   struct Queue {
     FairQueue tasks;
-    // Round-robin position among the sessions serving this queue.
-    size_t next_session = 0;
   };
 
   std::vector<WorkerSession*> SessionsFor(const QueueKey& key) const;
@@ -86,6 +84,10 @@ class Dispatcher {
   absl::flat_hash_map<std::string, std::unique_ptr<WorkerSession>> sessions_;
   absl::flat_hash_map<uint64_t, WorkerSession*> running_on_;
   std::map<QueueKey, Queue> queues_;
+  // Round-robin: the session each queue gave its last task to; the next turn is the next
+  // session by id. Kept by id, not position, so that it holds while sessions run out of
+  // credit or come and go, and while the queue is empty between tasks.
+  std::map<QueueKey, std::string> last_served_;
 };
 
 }  // namespace fanfare::dispatch

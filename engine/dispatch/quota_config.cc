@@ -32,6 +32,9 @@ LimitSpec Daily(std::string name, int64_t limit, std::string timezone,
   return spec;
 }
 
+// The largest account cap, in currency units: its micros must fit in an int64 (9.2e18).
+constexpr double kMaxAmount = 9e12;
+
 absl::Status Bad(absl::string_view source, const YAML::Node& node, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(source, ":", node.Mark().line + 1, ":",
                                                  node.Mark().column + 1, ": ", what));
@@ -90,7 +93,8 @@ absl::StatusOr<LimitSpec> ParseLimit(absl::string_view source, const YAML::Node&
     spec.period = *period;
   }
   const YAML::Node classes = node["classes"];
-  if (!classes.IsMap() || classes.size() == 0) {
+  // A missing key is an invalid node, on which IsMap() throws: test presence first.
+  if (!classes || !classes.IsMap() || classes.size() == 0) {
     return Bad(source, node, "a limit needs `classes`: the endpoint classes it counts and their "
                              "cost, e.g. {publish: 1}");
   }
@@ -116,7 +120,9 @@ absl::Status ParseAccounts(absl::string_view source, const YAML::Node& node, Quo
     cap.currency = entry.second["currency"].as<std::string>("");
     std::string amount = entry.second["daily_max"].as<std::string>("");
     double units = 0;
-    if (cap.currency.size() != 3 || !absl::SimpleAtod(amount, &units) || units <= 0) {
+    // Written so that NaN fails too; the bound keeps the micros within an int64.
+    if (cap.currency.size() != 3 || !absl::SimpleAtod(amount, &units) ||
+        !(units > 0 && units <= kMaxAmount)) {
       return Bad(source, entry.second, "an account cap needs `daily_max` (an amount) and `currency`");
     }
     cap.daily_max_micros = static_cast<int64_t>(units * 1'000'000 + 0.5);

@@ -1,4 +1,5 @@
-// Each kind of limit, holds, durability of the counts, and the quota file.
+// Each kind of limit, holds, and durability of the counts (the quota file itself:
+// quota_config_test.cc).
 #include "engine/dispatch/rate_limiter.h"
 
 #include <limits>
@@ -217,31 +218,6 @@ TEST(RateLimiterTest, SnapshotShowsEveryHoldAsAValidTimestamp) {
     }
   }
   EXPECT_TRUE(content_shown) << "a hold on a network without limits is shown too";
-}
-
-TEST(QuotaConfigTest, DefaultsCoverEveryNetworkAndAFileReplacesANetwork) {
-  QuotaConfig defaults = QuotaConfig::Defaults();
-  for (const char* network : {"facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "snapchat"}) {
-    EXPECT_TRUE(defaults.networks.contains(network)) << network;
-  }
-  QuotaConfig config = Config(
-      "networks:\n  x: []\naccounts:\n  facebook/acme_fb: {daily_max: 500, currency: USD}\n");
-  EXPECT_TRUE(config.networks.at("x").empty()) << "x unlimited";
-  EXPECT_FALSE(config.networks.at("facebook").empty()) << "other networks keep their defaults";
-  EXPECT_EQ(config.account_caps.at("facebook/acme_fb").daily_max_micros, 500'000'000);
-}
-
-TEST(QuotaConfigTest, MistakesNameTheLineAndField) {
-  auto bad = QuotaConfig::Parse(
-      "networks:\n  x:\n    - {name: posts, kind: windw, limit: 3, period: 15m, classes: {publish: 1}}\n",
-      "quotas.yaml");
-  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("quotas.yaml:3:"));
-  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("kind must be window"));
-  bad = QuotaConfig::Parse("networks:\n  x:\n    - {name: p, kind: window, limit: 3, classes: {publish: 1}}\n",
-                           "q.yaml");
-  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("needs a `period`"));
-  bad = QuotaConfig::Parse("netwroks: {}\n", "q.yaml");
-  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("unknown field 'netwroks'"));
 }
 
 }  // namespace
