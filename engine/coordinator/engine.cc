@@ -77,6 +77,10 @@ void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance
                       campaign, weight == options_.quotas.campaign_weights.end() ? 1 : weight->second);
 }
 
+void Engine::Rearm(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  timer_heap_.emplace(instance.timer_at, instance.task_id);
+}
+
 void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
   dispatch::WorkerSession* session = dispatcher_.RunningOn(instance.task_id);
   if (session == nullptr || session->worker_id() != instance.worker_id) return;

@@ -167,6 +167,7 @@ class Engine : private scheduler::SchedulerHost {
   void Forget(const scheduler::StepInstance& instance) override;
   void Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) override;
   void Deferred(scheduler::RunState& run) override;
+  void Rearm(scheduler::RunState& run, scheduler::StepInstance& instance) override;
   // Goes on with the runs' deferred expansions while the cycle's budget lasts.
   void ContinueDeferred();
 

@@ -25,12 +25,7 @@ void Engine::PauseRun(const v1::PauseRunRequest& request, Reply<v1::Run> reply) 
     ReplyAfterCommit<v1::Run>(std::move(reply), run.status());
     return;
   }
-  if ((*run)->record().status() != v1::RUN_STATUS_PAUSED) {
-    (*run)->mutable_record().set_status(v1::RUN_STATUS_PAUSED);
-    v1::HistoryEvent& event = (*run)->AddEvent(v1::EVENT_TYPE_RUN_PAUSED, clock_->Now(), nullptr);
-    event.set_actor(request.identity());
-    event.set_message(request.reason());
-  }
+  scheduler_.Pause(**run, request.identity(), request.reason());
   ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(**run));
 }
 
@@ -40,20 +35,8 @@ void Engine::ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply
     ReplyAfterCommit<v1::Run>(std::move(reply), run.status());
     return;
   }
-  scheduler::RunState& state = **run;
-  if (state.record().status() == v1::RUN_STATUS_PAUSED) {
-    state.mutable_record().set_status(v1::RUN_STATUS_RUNNING);
-    state.AddEvent(v1::EVENT_TYPE_RUN_RESUMED, clock_->Now(), nullptr).set_actor(request.identity());
-    // What was held while paused goes back to the queues and the timer heap; timers that
-    // came due meanwhile fire in this cycle.
-    for (const auto& instance : state.instances()) {
-      if (instance->queued()) Enqueue(state, *instance);
-      if (instance->timer_kind != scheduler::TimerKind::kNone) {
-        timer_heap_.emplace(instance->timer_at, instance->task_id);
-      }
-    }
-  }
-  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(state));
+  scheduler_.Resume(**run, request.identity());
+  ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(**run));
 }
 
 void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) {

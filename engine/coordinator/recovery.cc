@@ -53,7 +53,7 @@ absl::Status Engine::Recover() {
   }
   if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
   // Expansions deferred to a later cycle are not stored: find them again.
-  for (const auto& [key, run] : runs_) scheduler_.Resume(*run);
+  for (const auto& [key, run] : runs_) scheduler_.ResumeDeferred(*run);
   Flush();
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;

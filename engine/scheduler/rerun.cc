@@ -115,7 +115,7 @@ absl::Status Scheduler::Rerun(RunState& run, const std::string& from_step,
   }
   // The steps to redo start again, and so does whatever expansion the run's end cut short
   // (a fan-out created in part, a step deferred to a later cycle).
-  Resume(run);
+  ResumeDeferred(run);
   return absl::OkStatus();
 }
 

@@ -143,7 +143,7 @@ bool Scheduler::ScopeLive(const RunState& run, const Scope& scope, int iteration
          run.iteration(scope.owner) == iteration;
 }
 
-void Scheduler::Resume(RunState& run) {
+void Scheduler::ResumeDeferred(RunState& run) {
   if (run.terminal() || run.record().status() == v1::RUN_STATUS_SCHEDULED) return;
   const Scope& top = run.campaign().root();
   ResumeScope(run, top, 0);
@@ -437,6 +437,24 @@ void Scheduler::CancelUnfinished(RunState& run, const Scope* scope, int iteratio
     instance->ended_at = now;
     run.Touch(*instance);
     host_.Ended(run, *instance);
+  }
+}
+
+void Scheduler::Pause(RunState& run, const std::string& identity, const std::string& reason) {
+  if (run.record().status() == v1::RUN_STATUS_PAUSED) return;
+  run.mutable_record().set_status(v1::RUN_STATUS_PAUSED);
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_RUN_PAUSED, clock_.Now(), nullptr);
+  event.set_actor(identity);
+  event.set_message(reason);
+}
+
+void Scheduler::Resume(RunState& run, const std::string& identity) {
+  if (run.record().status() != v1::RUN_STATUS_PAUSED) return;
+  run.mutable_record().set_status(v1::RUN_STATUS_RUNNING);
+  run.AddEvent(v1::EVENT_TYPE_RUN_RESUMED, clock_.Now(), nullptr).set_actor(identity);
+  for (const auto& instance : run.instances()) {
+    if (instance->queued()) host_.Enqueue(run, *instance);
+    if (instance->timer_kind != TimerKind::kNone) host_.Rearm(run, *instance);
   }
 }
 

@@ -66,6 +66,9 @@ class SchedulerHost {
   virtual void Ended(RunState& run, const StepInstance& instance) = 0;
   // `run` has expansions deferred to a later cycle: call ContinueDeferred(run) then.
   virtual void Deferred(RunState& run) = 0;
+  // The timer of `instance` (timer_at) must fire when due, although it has not changed (its
+  // run was paused, and is resumed).
+  virtual void Rearm(RunState& run, StepInstance& instance) = 0;
 };
 
 struct SchedulerOptions {
@@ -136,6 +139,14 @@ class Scheduler {
 
   // Ends the run as CANCELED. Idempotent; a terminal run is left as it is.
   void Cancel(RunState& run, const std::string& reason, const std::string& identity);
+  // Holds `run`: nothing more of it is dispatched and none of its timers fires (the host
+  // checks the status); attempts already running finish and report. Recorded with who did it
+  // and why; pausing a paused run changes nothing.
+  void Pause(RunState& run, const std::string& identity, const std::string& reason);
+  // Releases a paused run: its queued instances are offered again (host Enqueue) and its
+  // timers armed again (host Rearm), so those that came due meanwhile fire at once. Resuming
+  // a run that is not paused changes nothing.
+  void Resume(RunState& run, const std::string& identity);
 
   // --- Work spread over engine cycles.
   // Starts a new cycle's budget of new instances (max_new_instances_per_cycle).
@@ -146,7 +157,7 @@ class Scheduler {
   // Defers again whatever expansion a run had pending: steps whose needs are met but that
   // were not expanded, and fan-outs created in part. For a run loaded after a restart, and
   // after a rerun.
-  void Resume(RunState& run);
+  void ResumeDeferred(RunState& run);
 
   // The variables the expressions of `reader` see, for `instance` (null when evaluating for
   // the step as a whole, e.g. its for_each). `steps` holds the steps `reader` reads

@@ -62,6 +62,7 @@ class NoOpHost : public scheduler::SchedulerHost {
   void Ended(scheduler::RunState&, const scheduler::StepInstance&) override {}
   // The scheduler runs with no per-cycle limit here: nothing is ever deferred.
   void Deferred(scheduler::RunState&) override {}
+  void Rearm(scheduler::RunState&, scheduler::StepInstance&) override {}
 
  private:
   uint64_t next_id_ = 1;

@@ -27,8 +27,10 @@ class FakeHost : public SchedulerHost {
   void Forget(const StepInstance& instance) override { forgotten.push_back(instance.key); }
   void Ended(RunState& run, const StepInstance& instance) override { ended.push_back(instance.key); }
   void Deferred(RunState& run) override { deferred.push_back(run.run_id()); }
+  void Rearm(RunState& run, StepInstance& instance) override { rearmed.push_back(instance.key); }
 
   std::vector<std::string> queued;
+  std::vector<std::string> rearmed;
   std::vector<std::string> ended;
   std::vector<std::string> deferred;
   std::vector<std::string> cancelled;

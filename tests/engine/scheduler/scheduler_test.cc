@@ -1,5 +1,6 @@
 // The Scheduler's rules, driven by hand over a fake clock: DAG shapes, for_each, when,
 // skip propagation, failure and retry with backoff, every timeout, and lost attempts.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/engine/scheduler/scheduler_harness.h"
@@ -542,6 +543,30 @@ TEST(SchedulerTest, CancelIsIdempotentAndRecordsWho) {
   EXPECT_EQ(h.status(), v1::RUN_STATUS_CANCELED);
   EXPECT_EQ(h.run().record().error().message(), "cancelled by ops@acme");
   EXPECT_THAT(h.host().cancelled, ElementsAre("a"));
+}
+
+TEST(SchedulerTest, PauseAndResumeAreIdempotentAndResumeReleasesWhatWasHeld) {
+  SchedulerHarness h;
+  h.Start("name: p\nsteps:\n  - {id: ready, action: test.work}\n  - {id: nap, wait: 1h}\n");
+  h.host().queued.clear();
+  h.scheduler().Pause(h.run(), "ops@acme", "copy under review");
+  h.scheduler().Pause(h.run(), "someone else", "");
+  EXPECT_EQ(h.status(), v1::RUN_STATUS_PAUSED);
+  h.scheduler().Resume(h.run(), "ops@acme");
+  h.scheduler().Resume(h.run(), "someone else");
+  EXPECT_EQ(h.status(), v1::RUN_STATUS_RUNNING);
+  EXPECT_THAT(h.host().queued, ElementsAre("ready")) << "offered again, once";
+  EXPECT_THAT(h.host().rearmed, ElementsAre("nap")) << "its timer armed again, once";
+
+  std::vector<std::string> run_events;
+  for (const v1::HistoryEvent& event : h.run().TakeChanges().events) {
+    if (event.type() == v1::EVENT_TYPE_RUN_PAUSED || event.type() == v1::EVENT_TYPE_RUN_RESUMED) {
+      run_events.push_back(absl::StrCat(v1::EventType_Name(event.type()), " by ", event.actor(),
+                                        ": ", event.message()));
+    }
+  }
+  EXPECT_THAT(run_events, ElementsAre("EVENT_TYPE_RUN_PAUSED by ops@acme: copy under review",
+                                      "EVENT_TYPE_RUN_RESUMED by ops@acme: "));
 }
 
 }  // namespace
