@@ -90,8 +90,10 @@ std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage,
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(
       absl::StrCat(usage, "\nFlag names take dashes or underscores: --data-dir is --data_dir."));
-  // The returned operands point into these strings, so they live as long as the program.
-  auto* const spelled = new std::vector<std::string>{argv[0]};
+  // The returned operands point into these strings, so they live as long as the program;
+  // held by a static so that they stay reachable (LeakSanitizer counted them lost).
+  static std::vector<std::string>* const spelled = new std::vector<std::string>();
+  spelled->push_back(argv[0]);
   for (std::string& arg : CanonicalFlagArgs(std::vector<std::string>(argv + 1, argv + argc),
                                             repeatable)) {
     spelled->push_back(std::move(arg));

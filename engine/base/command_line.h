@@ -18,7 +18,8 @@ namespace fanfare {
 std::string CanonicalFlagSpelling(absl::string_view arg);
 
 // Sets the usage message, then parses argc/argv (exiting on a bad flag or --help, as
-// absl::ParseCommandLine does). Returns the positional arguments, argv[0] first.
+// absl::ParseCommandLine does). Returns the positional arguments, argv[0] first. Call it
+// once, from main(): the arguments returned live as long as the program.
 //
 // Each flag named in `repeatable` (a comma-separated list flag, spelled with underscores) may
 // be given several times; its values are joined with commas, where Abseil alone would keep
