@@ -4,8 +4,8 @@
 #include "engine/base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/outputs.h"
-#include "workers/facebook/graph_errors.h"
-#include "workers/facebook/meta_ads.h"
+#include "workers/meta/graph_errors.h"
+#include "workers/meta/meta_ads.h"
 
 namespace fanfare::workers {
 namespace {

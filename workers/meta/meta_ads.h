@@ -3,8 +3,8 @@
 // /adcreatives (object_story_id for a Page post; source_instagram_media_id for an IG post)
 // → /ads, every object named "Fanfare <client reference>". Budgets, pauses and insights work
 // on the ad set and ad ids the boost returns.
-#ifndef FANFARE_WORKERS_FACEBOOK_META_ADS_H_
-#define FANFARE_WORKERS_FACEBOOK_META_ADS_H_
+#ifndef FANFARE_WORKERS_META_META_ADS_H_
+#define FANFARE_WORKERS_META_META_ADS_H_
 
 #include <string>
 
@@ -51,4 +51,4 @@ absl::StatusOr<Json> PostInsights(ActionCall& call, ApiSession& session, const s
 
 }  // namespace fanfare::workers::graph
 
-#endif  // FANFARE_WORKERS_FACEBOOK_META_ADS_H_
+#endif  // FANFARE_WORKERS_META_META_ADS_H_

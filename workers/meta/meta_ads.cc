@@ -1,4 +1,4 @@
-#include "workers/facebook/meta_ads.h"
+#include "workers/meta/meta_ads.h"
 
 #include <algorithm>
 #include <optional>

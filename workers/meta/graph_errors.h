@@ -11,8 +11,8 @@
 //   code 506 (duplicate post)                → Duplicate
 //   code 9007 / subcode 2207027 (not ready)  → Retryable
 //   anything else                            → RejectedInput
-#ifndef FANFARE_WORKERS_FACEBOOK_GRAPH_ERRORS_H_
-#define FANFARE_WORKERS_FACEBOOK_GRAPH_ERRORS_H_
+#ifndef FANFARE_WORKERS_META_GRAPH_ERRORS_H_
+#define FANFARE_WORKERS_META_GRAPH_ERRORS_H_
 
 #include <string>
 
@@ -32,4 +32,4 @@ absl::Duration RegainAccessDelay(const HttpResponse& response, absl::Duration fa
 
 }  // namespace fanfare::workers::graph
 
-#endif  // FANFARE_WORKERS_FACEBOOK_GRAPH_ERRORS_H_
+#endif  // FANFARE_WORKERS_META_GRAPH_ERRORS_H_

@@ -1,4 +1,4 @@
-#include "workers/facebook/graph_errors.h"
+#include "workers/meta/graph_errors.h"
 
 #include <algorithm>
 
