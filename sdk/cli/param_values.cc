@@ -1,12 +1,9 @@
 #include "sdk/cli/param_values.h"
 
-#include <optional>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "engine/definition/diagnostics.h"
-#include "engine/definition/internal/yaml_fields.h"
+#include "engine/definition/yaml_value.h"
 #include "yaml-cpp/yaml.h"
 
 namespace fanfare::cli {
@@ -23,17 +20,6 @@ absl::StatusOr<YAML::Node> LoadYaml(absl::string_view text, absl::string_view wh
     return absl::InvalidArgumentError(absl::StrCat(
         what, ":", e.mark.line + 1, ":", e.mark.column + 1, ": not valid YAML or JSON: ", e.msg));
   }
-}
-
-// The value of `node` the way campaign files read values (the YAML 1.2 core schema).
-absl::StatusOr<Value> NodeValue(const YAML::Node& node, absl::string_view text,
-                                absl::string_view what) {
-  definition::SourceMap source_map;
-  definition::Diagnostics diagnostics{std::string(what), &source_map};
-  definition::internal::YamlFields fields(text, &source_map, &diagnostics);
-  std::optional<Value> value = fields.Value(node, "", "");
-  if (!diagnostics.empty()) return diagnostics.ToStatus();
-  return value ? *std::move(value) : Value();
 }
 
 bool TakesText(const v1::CampaignSpec* spec, const std::string& name) {
@@ -66,7 +52,8 @@ absl::Status AddFile(absl::string_view content, absl::string_view file_name,
     absl::StatusOr<Value> value =
         TakesText(spec, name) && entry.second.IsScalar()
             ? Text(entry.second.Scalar())
-            : NodeValue(entry.second, content, absl::StrCat(file_name, " param ", name));
+            : definition::YamlValue(entry.second, content,
+                                    absl::StrCat(file_name, " param ", name));
     if (!value.ok()) return value.status();
     (*params.mutable_fields())[name] = *std::move(value);
   }
@@ -87,7 +74,7 @@ absl::StatusOr<Value> ParseValueText(absl::string_view text, absl::string_view w
   // Only a value that starts like a list or map may be one: "a: b" or "- a" stay text.
   if ((node->IsMap() || node->IsSequence()) && !structured) return Text(std::string(text));
   if (!node->IsDefined()) return Text(std::string(text));
-  return NodeValue(*node, text, what);
+  return definition::YamlValue(*node, text, what);
 }
 
 absl::StatusOr<std::pair<std::string, std::string>> SplitKeyValue(absl::string_view flag,
