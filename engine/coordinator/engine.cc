@@ -15,10 +15,6 @@ namespace {
 // restarts without a write per id.
 constexpr uint64_t kTaskIdBlock = 1 << 16;
 
-std::string RunKey(absl::string_view ns, absl::string_view run_id) {
-  return absl::StrCat(ns, "/", run_id);
-}
-
 }  // namespace
 
 Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
@@ -48,22 +44,24 @@ uint64_t Engine::AllocateTaskId() {
 
 void Engine::Register(scheduler::RunState& run, scheduler::StepInstance& instance) {
   instance.task_id = AllocateTaskId();
-  tasks_[instance.task_id] = TaskRef{&run, &instance};
+  active_.AddTask(instance.task_id, {&run, &instance});
 }
 
-void Engine::Forget(const scheduler::StepInstance& instance) { tasks_.erase(instance.task_id); }
+void Engine::Forget(const scheduler::StepInstance& instance) {
+  active_.RemoveTask(instance.task_id);
+}
 
 void Engine::Deferred(scheduler::RunState& run) {
-  deferred_runs_.push_back(RunKey(run.ns(), run.run_id()));
+  deferred_runs_.push_back(ActiveRuns::Key(run.ns(), run.run_id()));
 }
 
 void Engine::ContinueDeferred() {
   std::vector<std::string> runs;
   runs.swap(deferred_runs_);
   for (std::string& key : runs) {
-    auto it = runs_.find(key);
+    scheduler::RunState* run = active_.FindKey(key);
     // A run that still has work once the budget is spent is asked again next cycle.
-    if (it != runs_.end() && scheduler_.ContinueDeferred(*it->second) &&
+    if (run != nullptr && scheduler_.ContinueDeferred(*run) &&
         std::find(deferred_runs_.begin(), deferred_runs_.end(), key) == deferred_runs_.end()) {
       deferred_runs_.push_back(std::move(key));
     }
@@ -99,8 +97,7 @@ absl::Time Engine::NextDue() {
   auto live_head = [&](DueHeap& heap, bool lease) {
     while (!heap.empty()) {
       auto [at, task_id] = heap.top();
-      auto it = tasks_.find(task_id);
-      const TaskRef* ref = it == tasks_.end() ? nullptr : &it->second;
+      const ActiveRuns::Task* ref = active_.FindTask(task_id);
       const bool live =
           ref != nullptr &&
           (ref->instance == nullptr
@@ -124,20 +121,17 @@ void Engine::FireDue() {
   while (!lease_heap_.empty() && lease_heap_.top().first <= now) {
     const auto [at, task_id] = lease_heap_.top();
     lease_heap_.pop();
-    auto it = tasks_.find(task_id);
-    if (it == tasks_.end() || it->second.instance == nullptr ||
-        it->second.instance->lease_deadline != at) {
-      continue;
-    }
-    scheduler_.LeaseExpired(*it->second.run, *it->second.instance);
+    const ActiveRuns::Task* task = active_.FindInstance(task_id);
+    if (task == nullptr || task->instance->lease_deadline != at) continue;
+    scheduler_.LeaseExpired(*task->run, *task->instance);
   }
   while (!timer_heap_.empty() && timer_heap_.top().first <= now) {
     const auto [at, task_id] = timer_heap_.top();
     timer_heap_.pop();
-    auto it = tasks_.find(task_id);
-    if (it == tasks_.end()) continue;
-    scheduler::RunState& run = *it->second.run;
-    if (it->second.instance == nullptr) {
+    const ActiveRuns::Task* task = active_.FindTask(task_id);
+    if (task == nullptr) continue;
+    scheduler::RunState& run = *task->run;
+    if (task->instance == nullptr) {
       // The run's own timer: a SCHEDULED run's start.
       if (run.start_timer() == at && run.record().status() == v1::RUN_STATUS_SCHEDULED) {
         run.set_start_timer(absl::InfiniteFuture());
@@ -145,7 +139,7 @@ void Engine::FireDue() {
       }
       continue;
     }
-    scheduler::StepInstance& instance = *it->second.instance;
+    scheduler::StepInstance& instance = *task->instance;
     if (instance.timer_at != at || instance.timer_kind == scheduler::TimerKind::kNone ||
         run.record().status() == v1::RUN_STATUS_PAUSED) {
       continue;  // stale, or held until the run resumes
@@ -159,16 +153,15 @@ void Engine::Dispatch() {
   dispatcher_.Match(
       [&](uint64_t task_id) {
         dispatch::Dispatcher::Candidate candidate;
-        auto it = tasks_.find(task_id);
+        const ActiveRuns::Task* task = active_.FindInstance(task_id);
         // Paused runs' tasks leave the queue; ResumeRun queues them again.
-        if (it == tasks_.end() || it->second.instance == nullptr ||
-            !it->second.instance->queued() ||
-            it->second.run->record().status() == v1::RUN_STATUS_PAUSED ||
-            !WithinRateLimit(*it->second.run, *it->second.instance)) {
+        if (task == nullptr || !task->instance->queued() ||
+            task->run->record().status() == v1::RUN_STATUS_PAUSED ||
+            !WithinRateLimit(*task->run, *task->instance)) {
           return candidate;
         }
         candidate.valid = true;
-        candidate.action = it->second.instance->action;
+        candidate.action = task->instance->action;
         return candidate;
       },
       [&](uint64_t task_id, dispatch::WorkerSession& session) {
@@ -248,11 +241,11 @@ void Engine::FlushRun(scheduler::RunState& run) {
     state_.PutRun(EncodeRun(run));  // a terminal run is no longer active
     if (run.terminal()) {
       // Forgotten once this group is durable: until then reads must still find it here.
-      ended_runs_.emplace_back(next_group_id_, RunKey(ns, run_id));
+      ended_runs_.emplace_back(next_group_id_, ActiveRuns::Key(ns, run_id));
     }
   }
   // Watchers see the events once they are durable.
-  auto watchers = watchers_.find(RunKey(ns, run_id));
+  auto watchers = watchers_.find(ActiveRuns::Key(ns, run_id));
   if (watchers != watchers_.end() && !changes.events.empty()) {
     AfterCommit([list = watchers->second, events = std::move(changes.events),
                  finished = run.terminal()]() mutable {
@@ -301,13 +294,12 @@ absl::Status Engine::Commit(CommitGroup& group) {
 void Engine::Durable(int64_t group_id) {
   durable_group_id_ = group_id;
   while (!ended_runs_.empty() && ended_runs_.front().first <= group_id) {
-    auto it = runs_.find(ended_runs_.front().second);
+    const std::string key = std::move(ended_runs_.front().second);
     ended_runs_.pop_front();
-    if (it == runs_.end() || !it->second->terminal()) continue;
-    for (const auto& instance : it->second->instances()) tasks_.erase(instance->task_id);
-    tasks_.erase(it->second->start_task_id);
-    watchers_.erase(it->first);
-    runs_.erase(it);
+    scheduler::RunState* run = active_.FindKey(key);
+    if (run == nullptr || !run->terminal()) continue;
+    watchers_.erase(key);
+    active_.Remove(*run);
   }
 }
 
@@ -321,7 +313,7 @@ absl::Status Engine::FinishCycle() {
 
 bool Engine::Quiescent() const {
   if (!deferred_runs_.empty()) return false;
-  for (const auto& [key, run] : runs_) {
+  for (const auto& [key, run] : active_.runs()) {
     for (const auto& instance : run->instances()) {
       if (instance->leased() || instance->queued()) return false;
       if (instance->state == v1::STEP_STATE_WAITING &&

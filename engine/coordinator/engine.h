@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/base/clock.h"
+#include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/run_watcher.h"
 #include "engine/coordinator/spend_ledger.h"
 #include "engine/coordinator/state_writer.h"
@@ -147,14 +148,9 @@ class Engine : private scheduler::SchedulerHost {
   bool Quiescent() const;
 
   // Runs in memory: the active working set.
-  size_t active_runs() const { return runs_.size(); }
+  size_t active_runs() const { return active_.size(); }
 
  private:
-  // What a task id names: an instance, or (instance null) the run's own start timer.
-  struct TaskRef {
-    scheduler::RunState* run = nullptr;
-    scheduler::StepInstance* instance = nullptr;
-  };
   using Due = std::pair<absl::Time, uint64_t>;  // time, task id
   using DueHeap = std::priority_queue<Due, std::vector<Due>, std::greater<Due>>;
 
@@ -259,9 +255,8 @@ class Engine : private scheduler::SchedulerHost {
   dispatch::RateLimiter limiter_;
   SpendLedger ledger_;
 
-  // Active runs by "ns/run_id", and every instance of them by task id.
-  absl::flat_hash_map<std::string, std::unique_ptr<scheduler::RunState>> runs_;
-  absl::flat_hash_map<uint64_t, TaskRef> tasks_;
+  // Active runs, and what each task id names.
+  ActiveRuns active_;
   // Runs changed since the last flush.
   std::vector<scheduler::RunState*> changed_runs_;
   // Runs ("ns/run_id") with expansions deferred to a later cycle.

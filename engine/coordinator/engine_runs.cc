@@ -23,10 +23,6 @@
 namespace fanfare::coordinator {
 namespace {
 
-std::string RunKey(absl::string_view ns, absl::string_view run_id) {
-  return absl::StrCat(ns, "/", run_id);
-}
-
 // Deterministic bytes of a message, so that equal messages have equal digests.
 std::string Canonical(const google::protobuf::Message& message) {
   std::string out;
@@ -53,24 +49,15 @@ internal::StartFingerprint Fingerprint(const v1::StartRunRequest& request) {
 }  // namespace
 
 scheduler::RunState* Engine::FindActive(const std::string& ns, const std::string& run_id) {
-  auto it = runs_.find(RunKey(ns, run_id));
-  return it == runs_.end() ? nullptr : it->second.get();
+  return active_.Find(ns, run_id);
 }
 
 scheduler::RunState& Engine::AddRun(std::unique_ptr<scheduler::RunState> run) {
-  scheduler::RunState& ref = *run;
-  ref.set_change_list(&changed_runs_);
-  for (const auto& instance : ref.instances()) tasks_[instance->task_id] = TaskRef{&ref, instance.get()};
-  if (ref.start_task_id != 0) tasks_[ref.start_task_id] = TaskRef{&ref, nullptr};
-  runs_[RunKey(ref.ns(), ref.run_id())] = std::move(run);
-  return ref;
+  run->set_change_list(&changed_runs_);
+  return active_.Add(std::move(run));
 }
 
-void Engine::Unload(scheduler::RunState& run) {
-  for (const auto& instance : run.instances()) tasks_.erase(instance->task_id);
-  tasks_.erase(run.start_task_id);
-  runs_.erase(RunKey(run.ns(), run.run_id()));
-}
+void Engine::Unload(scheduler::RunState& run) { active_.Remove(run); }
 
 absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> Engine::LoadCampaign(
     const std::string& ns, const std::string& name, int64_t version) {
@@ -222,7 +209,7 @@ absl::StatusOr<v1::StartRunResponse> Engine::StartRunNow(v1::StartRunRequest req
   if (start_at > now) {
     // SCHEDULED until its own timer fires.
     run.start_task_id = AllocateTaskId();
-    tasks_[run.start_task_id] = TaskRef{&run, nullptr};
+    active_.AddTask(run.start_task_id, {&run, nullptr});
     run.set_start_timer(start_at);
   } else {
     scheduler_.Start(run);
@@ -343,7 +330,7 @@ void Engine::Watch(const std::string& ns_in, const std::string& run_id,
   // further events, so its watcher only replays the store.
   if (scheduler::RunState* run = FindActive(ns, run_id)) {
     const bool live = !run->terminal() || run->pending_events() > 0;
-    if (live) watchers_[RunKey(ns, run_id)].push_back(watcher);
+    if (live) watchers_[ActiveRuns::Key(ns, run_id)].push_back(watcher);
     const int64_t first_live = run->next_event_seq() - run->pending_events();
     AfterCommit([watcher, first_live, live] { watcher->OnRegistered(first_live, live); });
     return;
@@ -372,7 +359,7 @@ void Engine::GetDispatchState(const v1::GetDispatchStateRequest& request,
     worker.set_transport(session->transport() == dispatch::Transport::kStream ? "stream" : "poll");
   }
   std::map<std::string, v1::DispatchState::Queue> queues;
-  for (const auto& [key, run] : runs_) {
+  for (const auto& [key, run] : active_.runs()) {
     if (run->ns() != ns) continue;
     for (const auto& instance : run->instances()) {
       if (instance->queue.empty() || instance->terminal()) continue;

@@ -70,13 +70,13 @@ void Engine::Disconnect(const std::string& session_id, SessionEnd how) {
   const std::unique_ptr<dispatch::WorkerSession> session = dispatcher_.RemoveSession(session_id);
   if (session == nullptr || how == SessionEnd::kClosed) return;
   for (const uint64_t task_id : session->running()) {
-    auto it = tasks_.find(task_id);
-    if (it == tasks_.end() || it->second.instance == nullptr) continue;
-    scheduler::StepInstance& instance = *it->second.instance;
+    const ActiveRuns::Task* task = active_.FindInstance(task_id);
+    if (task == nullptr) continue;
+    scheduler::StepInstance& instance = *task->instance;
     if (!instance.leased() || instance.worker_id != session->worker_id()) continue;
     // The lease is given up now; the doubt still runs to its deadline plus the fence margin,
     // since the worker may act until then by its own copy of the lease.
-    scheduler_.LeaseExpired(*it->second.run, instance);
+    scheduler_.LeaseExpired(*task->run, instance);
   }
 }
 
@@ -115,18 +115,15 @@ void Engine::FlushSessions() {
 }
 
 bool Engine::AssignTask(uint64_t task_id, dispatch::WorkerSession& session) {
-  auto it = tasks_.find(task_id);
-  if (it == tasks_.end() || it->second.instance == nullptr || !it->second.instance->queued()) {
-    return false;
-  }
-  scheduler::RunState& run = *it->second.run;
-  scheduler::StepInstance& instance = *it->second.instance;
+  const ActiveRuns::Task* found = active_.FindInstance(task_id);
+  if (found == nullptr || !found->instance->queued()) return false;
+  scheduler::RunState& run = *found->run;
+  scheduler::StepInstance& instance = *found->instance;
   if (!WithinBudget(run, instance)) return false;
   limiter_.Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                    clock_->Now());
-  v1::Task task = scheduler_.Lease(run, instance, session.worker_id());
+  *session.outbox().add_tasks() = scheduler_.Lease(run, instance, session.worker_id());
   dispatcher_.Started(task_id, session);
-  *session.outbox().add_tasks() = std::move(task);
   return true;
 }
 
@@ -135,13 +132,13 @@ v1::OutcomeAck Engine::ApplyOutcome(const v1::TaskOutcome& outcome) {
     return Ack(outcome, v1::OutcomeAck::STATUS_INVALID,
                "the outcome has neither `success` nor `failure`");
   }
-  auto it = tasks_.find(outcome.task_id());
-  if (it == tasks_.end() || it->second.instance == nullptr) {
+  const ActiveRuns::Task* task = active_.FindInstance(outcome.task_id());
+  if (task == nullptr) {
     return Ack(outcome, v1::OutcomeAck::STATUS_UNKNOWN_TASK,
                absl::StrCat("no active task ", outcome.task_id(), "; its run may have ended"));
   }
-  scheduler::RunState& run = *it->second.run;
-  scheduler::StepInstance& instance = *it->second.instance;
+  scheduler::RunState& run = *task->run;
+  scheduler::StepInstance& instance = *task->instance;
   dispatcher_.Stopped(outcome.task_id());
   const bool current = instance.leased() && instance.attempt == outcome.attempt();
   // A late success of a lost non-idempotent attempt settles its unknown outcome.
@@ -197,12 +194,12 @@ void Engine::ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome
 }
 
 std::optional<absl::Duration> Engine::ExtendLease(const v1::TaskRef& ref) {
-  auto it = tasks_.find(ref.task_id());
-  if (it == tasks_.end() || it->second.instance == nullptr) return std::nullopt;
-  scheduler::StepInstance& instance = *it->second.instance;
+  const ActiveRuns::Task* task = active_.FindInstance(ref.task_id());
+  if (task == nullptr) return std::nullopt;
+  scheduler::StepInstance& instance = *task->instance;
   if (!instance.leased() || instance.attempt != ref.attempt()) return std::nullopt;
   scheduler_.ExtendLease(instance);
-  it->second.run->Touch(instance);
+  task->run->Touch(instance);
   return instance.lease_deadline - clock_->Now();
 }
 
@@ -235,7 +232,7 @@ void Engine::ReleaseHold(const v1::ReleaseHoldRequest& request,
 
 void Engine::WakeThrottled(const std::string& ns, const std::string& network,
                            const std::string& account) {
-  for (const auto& [key, run] : runs_) {
+  for (const auto& [key, run] : active_.runs()) {
     if (run->ns() != ns) continue;
     for (const auto& instance : run->instances()) {
       // Waits for a rate limit are backoff timers (Scheduler::Throttle, WaitToRetry); firing

@@ -53,7 +53,7 @@ absl::Status Engine::Recover() {
   }
   if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
   // Expansions deferred to a later cycle are not stored: find them again.
-  for (const auto& [key, run] : runs_) scheduler_.ResumeDeferred(*run);
+  for (const auto& [key, run] : active_.runs()) scheduler_.ResumeDeferred(*run);
   Flush();
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
@@ -152,7 +152,7 @@ absl::Status Engine::RebuildIndexes() {
       store::Cf::kReady, [](const scheduler::StepInstance& i) { return i.queued(); },
       [&](scheduler::StepInstance& i, std::string key) {
         i.stored.ready = std::move(key);
-        Enqueue(*tasks_.at(i.task_id).run, i);
+        Enqueue(*active_.FindTask(i.task_id)->run, i);
       });
   if (!status.ok()) return status;
   status = rebuild(
@@ -171,7 +171,7 @@ absl::Status Engine::RebuildIndexes() {
       });
   if (!status.ok()) return status;
   // Instances whose index entry is missing are rewritten (Touch) and queued by the flush.
-  for (const auto& [key, run] : runs_) {
+  for (const auto& [key, run] : active_.runs()) {
     if (run->start_timer() != absl::InfiniteFuture() && run->stored_start_timer.empty()) {
       run->TouchRecord();
     }
