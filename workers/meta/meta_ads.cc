@@ -140,18 +140,24 @@ struct BoostPlan {
   Money budget;
 };
 
-absl::StatusOr<BoostPlan> PlanBoost(ActionCall& call, ApiSession& session) {
-  BoostPlan plan;
-  ASSIGN_OR_RETURN(plan.objective, Objective(call.input));
-  ASSIGN_OR_RETURN(plan.end, call.input.EndTime(call.now()));
-  ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
+// The input's daily_budget in the ad account's currency (a budget in another one is refused:
+// the account bills in its own), rounded to the currency's minor unit as Graph takes it.
+absl::StatusOr<Money> DailyBudgetOf(ActionCall& call, const AccountInfo& account) {
   ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account.currency));
   if (currency != account.currency) {
     return call.input.Reject("currency", absl::StrCat("is ", currency, " but the ad account "
                                                       "bills in ", account.currency));
   }
   ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
-  plan.budget = RoundToMinorUnit(budget);
+  return RoundToMinorUnit(budget);
+}
+
+absl::StatusOr<BoostPlan> PlanBoost(ActionCall& call, ApiSession& session) {
+  BoostPlan plan;
+  ASSIGN_OR_RETURN(plan.objective, Objective(call.input));
+  ASSIGN_OR_RETURN(plan.end, call.input.EndTime(call.now()));
+  ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
+  ASSIGN_OR_RETURN(plan.budget, DailyBudgetOf(call, account));
   plan.name = BoostName(call);
   return plan;
 }
@@ -339,14 +345,8 @@ absl::StatusOr<Json> Boost(ActionCall& call, ApiSession& session, const Promoted
 absl::StatusOr<Json> SetBudget(ActionCall& call, ApiSession& session) {
   ASSIGN_OR_RETURN(std::string adset, call.input.RequiredOneOf({"ad_set_id", "adset_id"}));
   ASSIGN_OR_RETURN(AccountInfo account, ReadAccount(call, session));
-  ASSIGN_OR_RETURN(std::string currency, call.input.Currency(account.currency));
-  if (currency != account.currency) {
-    return call.input.Reject("currency", absl::StrCat("is ", currency, " but the ad account "
-                                                      "bills in ", account.currency));
-  }
-  ASSIGN_OR_RETURN(Money budget, call.input.RequiredAmount("daily_budget", currency));
-  budget = RoundToMinorUnit(budget);
-  ASSIGN_OR_RETURN(Money previous, CurrentBudget(call, session, adset, currency));
+  ASSIGN_OR_RETURN(Money budget, DailyBudgetOf(call, account));
+  ASSIGN_OR_RETURN(Money previous, CurrentBudget(call, session, adset, account.currency));
   RETURN_IF_ERROR(session
                       .SendJson(JsonRequest(call, "POST", GraphUrl(call, call.endpoints.ads, adset),
                                             {{"daily_budget", ToMinorUnits(budget)}},
