@@ -20,17 +20,6 @@ int CountKeys(store::Store& store, store::Cf cf, const std::string& prefix) {
   return n;
 }
 
-std::vector<v1::HistoryEvent> History(store::Store& store, const std::string& run_id) {
-  std::vector<v1::HistoryEvent> events;
-  EXPECT_TRUE(store.ScanPrefix(store::Cf::kHistory, keys::HistoryPrefix("default", run_id),
-                               [&](absl::string_view, absl::string_view value) {
-                                 events.emplace_back().ParseFromArray(value.data(),
-                                                                      static_cast<int>(value.size()));
-                                 return true;
-                               }).ok());
-  return events;
-}
-
 TEST(ControlTest, AWaitFiresAfterARestart) {
   EngineHarness h;
   h.Apply("name: waits\nsteps:\n  - {id: pause, wait: 24h}\n  - {id: go, needs: [pause], action: test.work}\n");
@@ -54,7 +43,7 @@ TEST(ControlTest, LateTimersFireAtOnceInOrder) {
   h.Cycle();
   EXPECT_EQ(h.Run("r1").status(), v1::RUN_STATUS_SUCCEEDED) << "both fired in one cycle";
   std::vector<std::string> order;
-  for (const v1::HistoryEvent& e : History(h.store(), "r1")) {
+  for (const v1::HistoryEvent& e : h.History("r1")) {
     if (e.type() == v1::EVENT_TYPE_STEP_SUCCEEDED) order.push_back(e.step_key());
   }
   EXPECT_EQ(order, (std::vector<std::string>{"sooner", "later"})) << "in the order they were due";
@@ -95,7 +84,7 @@ steps:
   ASSERT_TRUE(decided.ok()) << decided.status();
   EXPECT_EQ(h.StateOf("r1", "go"), v1::STEP_STATE_READY);
   bool recorded = false;
-  for (const v1::HistoryEvent& e : History(h.store(), "r1")) {
+  for (const v1::HistoryEvent& e : h.History("r1")) {
     if (e.type() == v1::EVENT_TYPE_STEP_APPROVED) {
       recorded = e.actor() == "ann" && e.message() == "ship it";
     }
@@ -149,13 +138,13 @@ steps:
   for (int cycles = 0; h.AdvanceToNextDue(); ++cycles) {
     if (cycles == 24 * 3) {
       steps_after_a_day = CountKeys(h.store(), store::Cf::kSteps, keys::StepPrefix("default", "year"));
-      events_after_a_day = static_cast<int>(History(h.store(), "year").size());
+      events_after_a_day = static_cast<int>(h.History("year").size());
     }
     if (cycles % 2000 == 1999) h.Restart();  // restarts mid-loop lose nothing
   }
   ASSERT_EQ(h.Run("year").status(), v1::RUN_STATUS_SUCCEEDED);
   const int steps = CountKeys(h.store(), store::Cf::kSteps, keys::StepPrefix("default", "year"));
-  const std::vector<v1::HistoryEvent> events = History(h.store(), "year");
+  const std::vector<v1::HistoryEvent> events = h.History("year");
   EXPECT_LE(steps, steps_after_a_day) << "step records do not grow with iterations";
   EXPECT_LE(static_cast<int>(events.size()), events_after_a_day + 2)
       << "history does not grow with iterations";
@@ -194,7 +183,7 @@ steps:
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_EQ(tasks[0].step_key(), "first");
   int pauses = 0;
-  for (const v1::HistoryEvent& e : History(h.store(), "r1")) {
+  for (const v1::HistoryEvent& e : h.History("r1")) {
     pauses += e.type() == v1::EVENT_TYPE_RUN_PAUSED;
   }
   EXPECT_EQ(pauses, 1);
@@ -270,7 +259,7 @@ steps:
   h.Complete(tasks[0]);
   EXPECT_EQ(h.Run("r1").status(), v1::RUN_STATUS_SUCCEEDED);
   bool retried_event = false;
-  for (const v1::HistoryEvent& e : History(h.store(), "r1")) {
+  for (const v1::HistoryEvent& e : h.History("r1")) {
     retried_event |= e.type() == v1::EVENT_TYPE_RUN_RETRIED && e.actor() == "ops";
   }
   EXPECT_TRUE(retried_event);

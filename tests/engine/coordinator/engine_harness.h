@@ -13,6 +13,8 @@
 #include "absl/synchronization/mutex.h"
 #include "engine/base/clock.h"
 #include "engine/coordinator/engine.h"
+#include "engine/coordinator/keys.h"
+#include "engine/coordinator/stored_record.h"
 #include "engine/definition/loader.h"
 #include "engine/store/rocks_store.h"
 #include "engine/store/store.h"
@@ -152,6 +154,19 @@ class EngineHarness {
     auto run = Call<v1::Run>([&](Engine& e, auto reply) { e.GetRun(request, std::move(reply)); });
     EXPECT_TRUE(run.ok()) << run.status();
     return run.ok() ? *run : v1::Run();
+  }
+
+  // The run's history events as stored, in order.
+  std::vector<v1::HistoryEvent> History(const std::string& run_id) {
+    std::vector<v1::HistoryEvent> events;
+    const absl::Status read = ScanRecords<v1::HistoryEvent>(
+        *store_, store::Cf::kHistory, keys::HistoryPrefix("default", run_id),
+        [&](absl::string_view, v1::HistoryEvent event) {
+          events.push_back(std::move(event));
+          return true;
+        });
+    EXPECT_TRUE(read.ok()) << read;
+    return events;
   }
 
   v1::StepState StateOf(const std::string& run_id, const std::string& key) {

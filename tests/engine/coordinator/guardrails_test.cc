@@ -142,17 +142,12 @@ TEST(GuardrailsTest, ARuleThatKeepsRaisingTheBudgetStopsExactlyAtTheCap) {
   EXPECT_EQ(asked, (std::vector<double>{40, 60, 90, 100, 100, 100}));
   EXPECT_EQ(Spend(h, "raiser").committed_daily_micros(), 100'000'000);
   int guardrail_events = 0;
-  ASSERT_TRUE(h.store().ScanPrefix(store::Cf::kHistory, keys::HistoryPrefix("default", "r1"),
-                                   [&](absl::string_view, absl::string_view value) {
-                                     v1::HistoryEvent e;
-                                     e.ParseFromArray(value.data(), static_cast<int>(value.size()));
-                                     if (e.type() == v1::EVENT_TYPE_BUDGET_GUARDRAIL) {
-                                       ++guardrail_events;
-                                       EXPECT_THAT(e.message(), HasSubstr("clipped to 100.00 USD"));
-                                     }
-                                     return true;
-                                   })
-                  .ok());
+  for (const v1::HistoryEvent& e : h.History("r1")) {
+    if (e.type() == v1::EVENT_TYPE_BUDGET_GUARDRAIL) {
+      ++guardrail_events;
+      EXPECT_THAT(e.message(), HasSubstr("clipped to 100.00 USD"));
+    }
+  }
   EXPECT_GE(guardrail_events, 1) << "each clip is in history with its figures";
 }
 
@@ -335,19 +330,13 @@ steps:
 
   EXPECT_TRUE(Spend(h, "capped").capped());
   int reported = 0;
-  ASSERT_TRUE(h.store()
-                  .ScanPrefix(store::Cf::kHistory, keys::HistoryPrefix("default", "r1"),
-                              [&](absl::string_view, absl::string_view value) {
-                                v1::HistoryEvent e;
-                                e.ParseFromArray(value.data(), static_cast<int>(value.size()));
-                                if (e.type() == v1::EVENT_TYPE_BUDGET_GUARDRAIL &&
-                                    absl::StrContains(e.message(), "could not start")) {
-                                  EXPECT_THAT(e.message(), HasSubstr("already exists"));
-                                  ++reported;
-                                }
-                                return true;
-                              })
-                  .ok());
+  for (const v1::HistoryEvent& e : h.History("r1")) {
+    if (e.type() == v1::EVENT_TYPE_BUDGET_GUARDRAIL &&
+        absl::StrContains(e.message(), "could not start")) {
+      EXPECT_THAT(e.message(), HasSubstr("already exists"));
+      ++reported;
+    }
+  }
   EXPECT_EQ(reported, 1);
 }
 
