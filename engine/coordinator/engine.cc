@@ -77,6 +77,7 @@ void Engine::Enqueue(scheduler::RunState& run, scheduler::StepInstance& instance
 
 void Engine::Rearm(scheduler::RunState& run, scheduler::StepInstance& instance) {
   timer_heap_.emplace(instance.timer_at, instance.task_id);
+  instance.armed.timer = instance.timer_at;
 }
 
 void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
@@ -184,25 +185,28 @@ bool Engine::WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& 
   return false;
 }
 
-void Engine::SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
-                       const scheduler::RunState& run,
-                       const scheduler::StepInstance& instance) {
-  if (stored == wanted) return;
-  if (!stored.empty()) state_.DeleteIndex(cf, stored);
-  if (!wanted.empty()) state_.PutIndex(cf, wanted, run.ns(), run.run_id(), instance.key);
-  stored = std::move(wanted);
-}
-
-void Engine::SyncRunTimer(scheduler::RunState& run) {
-  const bool timed = run.start_timer() != absl::InfiniteFuture();
-  std::string wanted = timed ? keys::Timer(run.start_timer(), run.start_task_id) : "";
-  if (wanted == run.stored_start_timer) return;
-  if (!run.stored_start_timer.empty()) state_.DeleteIndex(store::Cf::kTimers, run.stored_start_timer);
-  if (timed) {
-    state_.PutIndex(store::Cf::kTimers, wanted, run.ns(), run.run_id(), /*step_key=*/"");
+void Engine::ArmRunTimer(scheduler::RunState& run) {
+  if (run.armed_start_timer == run.start_timer()) return;
+  run.armed_start_timer = run.start_timer();
+  if (run.start_timer() != absl::InfiniteFuture()) {
     timer_heap_.emplace(run.start_timer(), run.start_task_id);
   }
-  run.stored_start_timer = std::move(wanted);
+}
+
+void Engine::ArmDeadlines(scheduler::StepInstance& instance) {
+  // The heaps delete lazily: a deadline that changes is pushed again, and the old entry is
+  // skipped when it comes up (NextDue, FireDue).
+  if (instance.armed.lease != instance.lease_deadline) {
+    instance.armed.lease = instance.lease_deadline;
+    if (instance.leased()) lease_heap_.emplace(instance.lease_deadline, instance.task_id);
+  }
+  const absl::Time timer = instance.timer_kind == scheduler::TimerKind::kNone
+                               ? absl::InfiniteFuture()
+                               : instance.timer_at;
+  if (instance.armed.timer != timer) {
+    instance.armed.timer = timer;
+    if (timer != absl::InfiniteFuture()) timer_heap_.emplace(timer, instance.task_id);
+  }
 }
 
 void Engine::FlushRun(scheduler::RunState& run) {
@@ -212,32 +216,15 @@ void Engine::FlushRun(scheduler::RunState& run) {
   // Deletions first: a step re-created in the same cycle (RetryRun) reuses its key.
   for (const std::string& key : changes.deleted_keys) state_.DeleteStep(ns, run_id, key);
   for (int64_t seq : changes.deleted_events) state_.DeleteEvent(ns, run_id, seq);
+  // Only the step records are written: the dispatch queues, leases and timers are derived
+  // from them, in memory, and rebuilt from them at start-up (recovery.cc).
   for (scheduler::StepInstance* instance : changes.instances) {
     state_.PutStep(ns, run_id, EncodeStep(*instance));
-    auto& stored = instance->stored;
-    SyncIndex(store::Cf::kReady, stored.ready,
-              instance->queued() ? keys::Ready(ns, instance->queue, instance->ready_at,
-                                               instance->task_id)
-                                 : "",
-              run, *instance);
-    const std::string lease_before = stored.lease;
-    SyncIndex(store::Cf::kLeases, stored.lease,
-              instance->leased() ? keys::Lease(instance->lease_deadline, instance->task_id) : "",
-              run, *instance);
-    if (stored.lease != lease_before && instance->leased()) {
-      lease_heap_.emplace(instance->lease_deadline, instance->task_id);
-    }
-    const std::string timer_before = stored.timer;
-    const bool timed = instance->timer_kind != scheduler::TimerKind::kNone;
-    SyncIndex(store::Cf::kTimers, stored.timer,
-              timed ? keys::Timer(instance->timer_at, instance->task_id) : "", run, *instance);
-    if (stored.timer != timer_before && timed) {
-      timer_heap_.emplace(instance->timer_at, instance->task_id);
-    }
+    ArmDeadlines(*instance);
   }
   for (const v1::HistoryEvent& event : changes.events) state_.PutEvent(ns, run_id, event);
   if (changes.record_dirty) {
-    SyncRunTimer(run);
+    ArmRunTimer(run);
     state_.PutRun(EncodeRun(run));  // a terminal run is no longer active
     if (run.terminal()) {
       // Forgotten once this group is durable: until then reads must still find it here.

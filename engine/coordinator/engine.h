@@ -171,7 +171,8 @@ class Engine : private scheduler::SchedulerHost {
   absl::Status Recover();
   absl::Status LoadRun(const std::string& ns, const std::string& run_id);
   absl::Status LoadIterationEvents(scheduler::RunState& run);
-  absl::Status RebuildIndexes();
+  // Rebuilds the dispatch queues and the due heaps from the loaded runs.
+  void Rearm();
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
 
@@ -180,10 +181,10 @@ class Engine : private scheduler::SchedulerHost {
   void Dispatch();
   void Flush();
   void FlushRun(scheduler::RunState& run);
-  // Indexes the run's own start timer (a SCHEDULED run) as it stands.
-  void SyncRunTimer(scheduler::RunState& run);
-  void SyncIndex(store::Cf cf, std::string& stored, std::string wanted,
-                 const scheduler::RunState& run, const scheduler::StepInstance& instance);
+  // Puts the run's own start timer (a SCHEDULED run) in the timer heap, if it changed.
+  void ArmRunTimer(scheduler::RunState& run);
+  // Puts the instance's lease deadline and timer in the due heaps, if they changed.
+  void ArmDeadlines(scheduler::StepInstance& instance);
   uint64_t AllocateTaskId();
   // Runs `effect` after this cycle's commit.
   void AfterCommit(absl::AnyInvocable<void() &&> effect);

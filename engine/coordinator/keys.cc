@@ -34,19 +34,6 @@ std::string StepPrefix(absl::string_view ns, absl::string_view run_id) {
   return Run(ns, run_id);
 }
 
-std::string Ready(absl::string_view ns, absl::string_view queue, absl::Time ready_at,
-                  uint64_t task_id) {
-  return KeyWriter().String(ns).String(queue).Time(ready_at).U64(task_id).Take();
-}
-
-std::string Lease(absl::Time deadline, uint64_t task_id) {
-  return KeyWriter().Time(deadline).U64(task_id).Take();
-}
-
-std::string Timer(absl::Time due, uint64_t task_id) {
-  return KeyWriter().Time(due).U64(task_id).Take();
-}
-
 std::string History(absl::string_view ns, absl::string_view run_id, int64_t seq) {
   return KeyWriter().String(ns).String(run_id).I64(seq).Take();
 }

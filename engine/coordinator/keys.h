@@ -5,9 +5,6 @@
 //   run_index    ns, created_at (newest first), run_id → ""
 //   active_runs  ns, run_id                       → ""
 //   steps        ns, run_id, step_key             → internal.StepRecord
-//   ready        ns, queue, ready_at, task_id     → internal.InstanceRef
-//   leases       lease_deadline, task_id          → internal.InstanceRef
-//   timers       due, task_id                     → internal.InstanceRef
 //   history      ns, run_id, seq                  → fanfare.v1.HistoryEvent
 //   idempotency  "start", ns, run_id              → internal.StartFingerprint
 //                "schedule", ns, name             → internal.ScheduleRecord
@@ -39,11 +36,6 @@ std::string ActiveRun(absl::string_view ns, absl::string_view run_id);
 
 std::string Step(absl::string_view ns, absl::string_view run_id, absl::string_view step_key);
 std::string StepPrefix(absl::string_view ns, absl::string_view run_id);
-
-std::string Ready(absl::string_view ns, absl::string_view queue, absl::Time ready_at,
-                  uint64_t task_id);
-std::string Lease(absl::Time deadline, uint64_t task_id);
-std::string Timer(absl::Time due, uint64_t task_id);
 
 std::string History(absl::string_view ns, absl::string_view run_id, int64_t seq);
 std::string HistoryPrefix(absl::string_view ns, absl::string_view run_id);

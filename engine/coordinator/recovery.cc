@@ -1,7 +1,11 @@
 // Start-up: every active run is loaded from the store, and the dispatch queues, leases and
-// timers are rebuilt from their index column families.
+// timers are rebuilt from its step records.
 #include <algorithm>
+#include <tuple>
+#include <utility>
+#include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/coordinator/engine.h"
@@ -51,7 +55,7 @@ absl::Status Engine::Recover() {
   for (const auto& [ns, run_id] : active) {
     if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
   }
-  if (absl::Status status = RebuildIndexes(); !status.ok()) return status;
+  Rearm();
   // Expansions deferred to a later cycle are not stored: find them again.
   for (const auto& [key, run] : active_.runs()) scheduler_.ResumeDeferred(*run);
   Flush();
@@ -122,71 +126,22 @@ absl::Status Engine::LoadSpend() {
       });
 }
 
-absl::Status Engine::RebuildIndexes() {
-  // Each index key must point at an instance that still wants it; anything else (an entry
-  // that does not parse included: indexes are derived from the records) is left over from
-  // an older layout or a bug, and is removed.
-  auto rebuild = [&](store::Cf cf, auto wants, auto adopt) {
-    return store_->ScanPrefix(cf, "", [&](absl::string_view key, absl::string_view value) {
-      internal::InstanceRef ref;
-      scheduler::StepInstance* instance = nullptr;
-      scheduler::RunState* run = nullptr;
-      if (ref.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-        run = FindActive(ref.namespace_(), ref.run_id());
-        if (run != nullptr) instance = run->Find(ref.step_key());
-      }
-      if (cf == store::Cf::kTimers && run != nullptr && ref.step_key().empty() &&
-          run->start_timer() != absl::InfiniteFuture()) {
-        // The run's own start timer.
-        run->stored_start_timer = std::string(key);
-        timer_heap_.emplace(run->start_timer(), run->start_task_id);
-      } else if (instance != nullptr && wants(*instance)) {
-        adopt(*instance, std::string(key));
-      } else {
-        state_.DeleteIndex(cf, key);
-      }
-      return true;
-    });
-  };
-  absl::Status status = rebuild(
-      store::Cf::kReady, [](const scheduler::StepInstance& i) { return i.queued(); },
-      [&](scheduler::StepInstance& i, std::string key) {
-        i.stored.ready = std::move(key);
-        Enqueue(*active_.FindTask(i.task_id)->run, i);
-      });
-  if (!status.ok()) return status;
-  status = rebuild(
-      store::Cf::kLeases, [](const scheduler::StepInstance& i) { return i.leased(); },
-      [&](scheduler::StepInstance& i, std::string key) {
-        i.stored.lease = std::move(key);
-        lease_heap_.emplace(i.lease_deadline, i.task_id);
-      });
-  if (!status.ok()) return status;
-  status = rebuild(
-      store::Cf::kTimers,
-      [](const scheduler::StepInstance& i) { return i.timer_kind != scheduler::TimerKind::kNone; },
-      [&](scheduler::StepInstance& i, std::string key) {
-        i.stored.timer = std::move(key);
-        timer_heap_.emplace(i.timer_at, i.task_id);
-      });
-  if (!status.ok()) return status;
-  // Instances whose index entry is missing are rewritten (Touch) and queued by the flush.
+void Engine::Rearm() {
+  // Queued instances go back in the order they became ready (task ids break ties, as they
+  // were allocated in that order), so that each queue dispatches as it would have.
+  std::vector<std::pair<scheduler::RunState*, scheduler::StepInstance*>> queued;
   for (const auto& [key, run] : active_.runs()) {
-    if (run->start_timer() != absl::InfiniteFuture() && run->stored_start_timer.empty()) {
-      run->TouchRecord();
-    }
+    ArmRunTimer(*run);
     for (const auto& instance : run->instances()) {
-      const bool missing = (instance->queued() && instance->stored.ready.empty()) ||
-                           (instance->leased() && instance->stored.lease.empty()) ||
-                           (instance->timer_kind != scheduler::TimerKind::kNone &&
-                            instance->stored.timer.empty());
-      if (!missing) continue;
-      if (instance->queued()) Enqueue(*run, *instance);
-      run->Touch(*instance);
+      ArmDeadlines(*instance);
+      if (instance->queued()) queued.emplace_back(run.get(), instance.get());
     }
   }
-  Flush();
-  return absl::OkStatus();
+  absl::c_sort(queued, [](const auto& a, const auto& b) {
+    return std::tie(a.second->ready_at, a.second->task_id) <
+           std::tie(b.second->ready_at, b.second->task_id);
+  });
+  for (const auto& [run, instance] : queued) Enqueue(*run, *instance);
 }
 
 }  // namespace fanfare::coordinator

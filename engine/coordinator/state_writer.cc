@@ -65,17 +65,6 @@ void StateWriter::DeleteEvent(absl::string_view ns, absl::string_view run_id, in
   batch_->Delete(store::Cf::kHistory, keys::History(ns, run_id, seq));
 }
 
-void StateWriter::PutIndex(store::Cf cf, absl::string_view key, absl::string_view ns,
-                           absl::string_view run_id, absl::string_view step_key) {
-  internal::InstanceRef ref;
-  ref.set_namespace_(std::string(ns));
-  ref.set_run_id(std::string(run_id));
-  ref.set_step_key(std::string(step_key));
-  batch_->Put(cf, key, ref.SerializeAsString());
-}
-
-void StateWriter::DeleteIndex(store::Cf cf, absl::string_view key) { batch_->Delete(cf, key); }
-
 void StateWriter::PutLimiter(absl::string_view key, const internal::LimiterRecord& record) {
   batch_->Put(store::Cf::kQuotas, keys::Limiter(key), record.SerializeAsString());
 }

@@ -46,12 +46,6 @@ class StateWriter {
   void PutEvent(absl::string_view ns, absl::string_view run_id, const v1::HistoryEvent& event);
   void DeleteEvent(absl::string_view ns, absl::string_view run_id, int64_t seq);
 
-  // --- Indexes over step instances (ready, leases, timers), by the keys keys.h makes. An
-  // empty step key names the run's own start timer.
-  void PutIndex(store::Cf cf, absl::string_view key, absl::string_view ns,
-                absl::string_view run_id, absl::string_view step_key);
-  void DeleteIndex(store::Cf cf, absl::string_view key);
-
   // --- Counters and metadata.
   void PutLimiter(absl::string_view key, const internal::LimiterRecord& record);
   void PutSpend(const internal::SpendRecord& record);

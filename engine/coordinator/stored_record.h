@@ -4,8 +4,7 @@
 // damaged (a disk error, a bug, a foreign write). The answer is always DataLoss naming the
 // keyspace and the key — recovery refuses to start, a query answers DATA_LOSS — and never a
 // default record in its place (a step instance with an empty key, a spend counter back at
-// zero). Index entries (ready, leases, timers) are the one exception, since they are derived:
-// recovery rebuilds them from the records (Engine::RebuildIndexes).
+// zero).
 //
 //   ASSIGN_OR_RETURN(std::optional<internal::RunRecord> run,
 //                    GetRecord<internal::RunRecord>(store, store::Cf::kRuns, key));

@@ -126,8 +126,8 @@ class RunState {
   void set_start_timer(absl::Time at);
   // The id the start timer is indexed under (allocated by the coordinator).
   uint64_t start_task_id = 0;
-  // The coordinator's bookkeeping: the timer key the run has in the store, if any.
-  std::string stored_start_timer;
+  // The coordinator's bookkeeping: the start timer armed in its due heap, if any.
+  absl::Time armed_start_timer = absl::InfiniteFuture();
 
   // Marks an instance as changed since the last flush.
   void Touch(StepInstance& instance);

@@ -98,15 +98,14 @@ struct StepInstance {
   // Who decided an approval, or sent a signal.
   std::string decided_by;
 
-  // The coordinator's bookkeeping, not the scheduler's: the index keys (ready, lease,
-  // timer) this instance has in the store, empty when absent, so that each flush writes only
-  // what changed.
-  struct StoredIndexKeys {
-    std::string ready;
-    std::string lease;
-    std::string timer;
+  // The coordinator's bookkeeping, not the scheduler's: the lease deadline and timer this
+  // instance has in the coordinator's due heaps (InfiniteFuture when none), so that each flush
+  // arms only what changed.
+  struct ArmedDeadlines {
+    absl::Time lease = absl::InfiniteFuture();
+    absl::Time timer = absl::InfiniteFuture();
   };
-  StoredIndexKeys stored;
+  ArmedDeadlines armed;
 
   bool leased() const { return lease_deadline != absl::InfiniteFuture(); }
   bool in_doubt() const { return unsettled_until != absl::InfinitePast(); }

@@ -1,7 +1,9 @@
 #include "engine/store/rocks_store.h"
 
+#include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "engine/store/rocks_status.h"
 #include "rocksdb/cache.h"
@@ -42,6 +44,18 @@ class RocksCursor final : public Cursor {
   std::unique_ptr<rocksdb::Iterator> it_;
 };
 
+// The retired column families (store.h) that the database at `path` still has; none if it
+// does not exist yet.
+std::vector<std::string> RetiredFamiliesIn(const std::string& path) {
+  std::vector<std::string> existing;
+  if (!rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &existing).ok()) return {};
+  std::vector<std::string> retired;
+  for (const std::string& name : existing) {
+    if (absl::c_linear_search(kRetiredCfNames, name)) retired.push_back(name);
+  }
+  return retired;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions& options) {
@@ -60,6 +74,11 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions&
   for (int i = 0; i < kCfCount; ++i) {
     families.emplace_back(std::string(CfName(static_cast<Cf>(i))), FamilyOptions(cache));
   }
+  // RocksDB opens a database only with all of its column families named: the retired ones
+  // are opened too, then dropped. Any other name (a newer layout) makes Open fail.
+  for (const std::string& name : RetiredFamiliesIn(options.path)) {
+    families.emplace_back(name, FamilyOptions(cache));
+  }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(db_options, options.path, families, &handles, &db);
@@ -67,7 +86,14 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions&
 
   std::unique_ptr<RocksStore> store(new RocksStore());
   store->db_.reset(db);
-  for (size_t i = 0; i < handles.size(); ++i) store->handles_[i] = handles[i];
+  for (int i = 0; i < kCfCount; ++i) store->handles_[i] = handles[i];
+  for (size_t i = kCfCount; i < handles.size(); ++i) {
+    status = db->DropColumnFamily(handles[i]);
+    db->DestroyColumnFamilyHandle(handles[i]).PermitUncheckedError();
+    if (!status.ok()) {
+      return FromRocks(status, absl::StrCat("drop the retired keyspace ", families[i].name));
+    }
+  }
   store->write_options_.sync = options.sync;
   return store;
 }

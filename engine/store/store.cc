@@ -6,9 +6,8 @@ namespace fanfare::store {
 namespace {
 
 constexpr absl::string_view kCfNames[] = {
-    "default", "specs", "runs",   "run_index",   "active_runs", "steps",
-    "ready",   "leases", "timers", "history",    "idempotency", "spend",
-    "quotas"};
+    "default", "specs",       "runs",  "run_index", "active_runs", "steps",
+    "history", "idempotency", "spend", "quotas"};
 static_assert(std::size(kCfNames) == kCfCount);
 
 }  // namespace

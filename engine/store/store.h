@@ -43,9 +43,6 @@ enum class Cf : int {
   kRunIndex,      // runs by namespace, newest first (ListRuns)
   kActiveRuns,    // runs that are not terminal (loaded at start-up)
   kSteps,         // step instance records
-  kReady,         // ready step instances, per queue, in dispatch order
-  kLeases,        // running attempts by lease deadline
-  kTimers,        // timers by due time
   kHistory,       // history events per run, by sequence number
   kIdempotency,   // StartRun fingerprints, schedule fire records
   kSpend,         // committed spend counters
@@ -56,6 +53,11 @@ enum class Cf : int {
 inline constexpr int kCfCount = static_cast<int>(Cf::kCount);
 
 absl::string_view CfName(Cf cf);
+
+// Keyspaces earlier versions wrote and this one no longer reads: the dispatch queues, leases
+// and timers, now rebuilt from the step records at start-up. An implementation that finds
+// them in its data drops them when it opens.
+inline constexpr absl::string_view kRetiredCfNames[] = {"ready", "leases", "timers"};
 
 // A set of writes that Store::Commit applies atomically, in order. Independent of any
 // implementation: it holds its operations in one buffer, as LevelDB's WriteBatch does.

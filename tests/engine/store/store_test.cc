@@ -11,6 +11,7 @@
 #include "engine/store/store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "tests/support/fault_injecting_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -97,10 +98,10 @@ TEST(RocksStoreTest, ScanPrefixStopsWhenAskedTo) {
   testing::TempDir dir;
   std::unique_ptr<RocksStore> store = OpenAt(dir.Join("db"));
   Batch batch;
-  for (const char* key : {"p1", "p2", "p3", "q1"}) batch.Put(Cf::kTimers, key, key);
+  for (const char* key : {"p1", "p2", "p3", "q1"}) batch.Put(Cf::kHistory, key, key);
   ASSERT_TRUE(store->Commit(batch).ok());
   int calls = 0;
-  ASSERT_TRUE(store->ScanPrefix(Cf::kTimers, "p", [&](absl::string_view, absl::string_view) {
+  ASSERT_TRUE(store->ScanPrefix(Cf::kHistory, "p", [&](absl::string_view, absl::string_view) {
     return ++calls < 2;
   }).ok());
   EXPECT_EQ(calls, 2);
@@ -117,6 +118,68 @@ TEST(RocksStoreTest, OpeningWhereNoDatabaseCanBeIsAClearError) {
       RocksStore::Open({.path = "/proc/fanfare-cannot-be-here"});
   ASSERT_FALSE(store.ok());
   EXPECT_THAT(store.status().message(), ::testing::HasSubstr("open /proc/fanfare-cannot-be-here"));
+}
+
+// A data directory written by a version that still stored the dispatch indexes: it opens,
+// and the retired keyspaces are gone afterwards, their entries with them.
+TEST(RocksStoreTest, DropsTheRetiredKeyspacesOfAnOlderLayout) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("db");
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(options, path, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    for (absl::string_view name : kRetiredCfNames) {
+      rocksdb::ColumnFamilyHandle* handle = nullptr;
+      ASSERT_TRUE(db->CreateColumnFamily({}, std::string(name), &handle).ok());
+      ASSERT_TRUE(db->Put({}, handle, "index-key", "ref").ok());
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+  }
+  {
+    std::unique_ptr<RocksStore> store = OpenAt(path);
+    ASSERT_NE(store, nullptr);
+    Batch batch;
+    batch.Put(Cf::kRuns, "r1", "record");
+    ASSERT_TRUE(store->Commit(batch).ok());
+  }
+  std::vector<std::string> families;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, path, &families).ok());
+  for (absl::string_view name : kRetiredCfNames) {
+    EXPECT_THAT(families, ::testing::Not(::testing::Contains(std::string(name))));
+  }
+  std::unique_ptr<RocksStore> reopened = OpenAt(path);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(ValueOf(*reopened, Cf::kRuns, "r1"), "record");
+}
+
+// A keyspace this version does not know (a newer layout's) is not silently dropped.
+TEST(RocksStoreTest, RefusesADatabaseWithAnUnknownKeyspace) {
+  testing::TempDir dir;
+  const std::string path = dir.Join("db");
+  OpenAt(path).reset();
+  {
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (int i = 0; i < kCfCount; ++i) {
+      families.emplace_back(std::string(CfName(static_cast<Cf>(i))), rocksdb::ColumnFamilyOptions());
+    }
+    ASSERT_TRUE(rocksdb::DB::Open({}, path, families, &handles, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::ColumnFamilyHandle* future = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily({}, "from_the_future", &future).ok());
+    handles.push_back(future);
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      ASSERT_TRUE(db->DestroyColumnFamilyHandle(handle).ok());
+    }
+  }
+  EXPECT_FALSE(RocksStore::Open({.path = path}).ok());
+  std::vector<std::string> families;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, path, &families).ok());
+  EXPECT_THAT(families, ::testing::Contains("from_the_future"));
 }
 
 class FaultInjectingStoreTest : public ::testing::Test {
