@@ -59,7 +59,11 @@ std::vector<std::string> RetiredFamiliesIn(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions& options) {
-  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  // The memtables are charged to the same cache (the write buffer manager below), so that
+  // one figure bounds RocksDB's memory; the cache holds both budgets. Sized to the block
+  // budget alone, full memtables left it no room: every new iterator read its index block
+  // from disk again and every seek decompressed its data block again.
+  auto cache = rocksdb::NewLRUCache(options.block_cache_bytes + options.write_buffer_bytes);
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -69,6 +73,13 @@ absl::StatusOr<std::unique_ptr<RocksStore>> RocksStore::Open(const StoreOptions&
   // Memory grows with the working set, not the number of files ever written.
   db_options.max_open_files = 512;
   db_options.keep_log_file_num = 4;
+  // What a restart replays is bounded by the write-ahead log: a log is kept until every
+  // family with data in it has flushed, so a family written rarely would hold logs for the
+  // others (RocksDB's default bound is four times all write buffers). Past this size the
+  // families holding the oldest log are flushed.
+  db_options.max_total_wal_size = options.write_buffer_bytes;
+  // The replayed data stays in the memtables instead of being flushed before Open returns.
+  db_options.avoid_flush_during_recovery = true;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int i = 0; i < kCfCount; ++i) {

@@ -23,7 +23,7 @@ struct StoreOptions {
   std::string path;
   // LRU block cache shared by every column family.
   size_t block_cache_bytes = 64 << 20;
-  // Memtable memory across all column families.
+  // Memtable memory across all column families; the two together bound RocksDB's memory.
   size_t write_buffer_bytes = 64 << 20;
   // False only for tests and fuzzers that measure something else than durability: a store
   // opened so breaks the Store contract (a commit is not durable when it returns).
