@@ -128,20 +128,29 @@ absl::Status Engine::LoadSpend() {
 
 void Engine::Rearm() {
   // Queued instances go back in the order they became ready (task ids break ties, as they
-  // were allocated in that order), so that each queue dispatches as it would have.
-  std::vector<std::pair<scheduler::RunState*, scheduler::StepInstance*>> queued;
+  // were allocated in that order), so that each queue dispatches as it would have. The sort
+  // keys are copied beside the pointers: a hundred thousand runs' instances do not fit in a
+  // cache.
+  struct Queued {
+    absl::Time ready_at;
+    uint64_t task_id;
+    scheduler::RunState* run;
+    scheduler::StepInstance* instance;
+  };
+  std::vector<Queued> queued;
   for (const auto& [key, run] : active_.runs()) {
     ArmRunTimer(*run);
     for (const auto& instance : run->instances()) {
       ArmDeadlines(*instance);
-      if (instance->queued()) queued.emplace_back(run.get(), instance.get());
+      if (instance->queued()) {
+        queued.push_back({instance->ready_at, instance->task_id, run.get(), instance.get()});
+      }
     }
   }
-  absl::c_sort(queued, [](const auto& a, const auto& b) {
-    return std::tie(a.second->ready_at, a.second->task_id) <
-           std::tie(b.second->ready_at, b.second->task_id);
+  absl::c_sort(queued, [](const Queued& a, const Queued& b) {
+    return std::tie(a.ready_at, a.task_id) < std::tie(b.ready_at, b.task_id);
   });
-  for (const auto& [run, instance] : queued) Enqueue(*run, *instance);
+  for (const Queued& q : queued) Enqueue(*q.run, *q.instance);
 }
 
 }  // namespace fanfare::coordinator
