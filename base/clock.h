@@ -2,8 +2,8 @@
 //
 // Production code uses SystemClock; tests and the `--rehearse` mode use ManualClock, whose
 // time moves only when told to. Nothing in the engine calls absl::Now() directly.
-#ifndef FANFARE_ENGINE_BASE_CLOCK_H_
-#define FANFARE_ENGINE_BASE_CLOCK_H_
+#ifndef FANFARE_BASE_CLOCK_H_
+#define FANFARE_BASE_CLOCK_H_
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -42,4 +42,4 @@ class ManualClock final : public Clock {
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_CLOCK_H_
+#endif  // FANFARE_BASE_CLOCK_H_

@@ -1,4 +1,4 @@
-#include "engine/base/command_line.h"
+#include "base/command_line.h"
 
 #include <algorithm>
 #include <map>

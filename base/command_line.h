@@ -3,8 +3,8 @@
 // Flags are declared with underscores (ABSL_FLAG(..., data_dir, ...)) and may be written
 // either way on the command line: `--data-dir DIR` and `--data_dir=DIR` are the same flag.
 // `--help` lists the flags the program itself declares (not those of its libraries).
-#ifndef FANFARE_ENGINE_BASE_COMMAND_LINE_H_
-#define FANFARE_ENGINE_BASE_COMMAND_LINE_H_
+#ifndef FANFARE_BASE_COMMAND_LINE_H_
+#define FANFARE_BASE_COMMAND_LINE_H_
 
 #include <string>
 #include <vector>
@@ -36,4 +36,4 @@ std::vector<std::string> CanonicalFlagArgs(const std::vector<std::string>& args,
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_COMMAND_LINE_H_
+#endif  // FANFARE_BASE_COMMAND_LINE_H_

@@ -1,4 +1,4 @@
-#include "engine/base/durations.h"
+#include "base/durations.h"
 
 #include <cstdint>
 #include <limits>

@@ -1,8 +1,8 @@
 // Human-friendly durations, as campaign authors write them: "90s", "15m", "6h", "2d",
 // "1h30m", "500ms". One parser and one formatter for the YAML loader, the expression
 // language's duration() and every message that shows a duration.
-#ifndef FANFARE_ENGINE_BASE_DURATIONS_H_
-#define FANFARE_ENGINE_BASE_DURATIONS_H_
+#ifndef FANFARE_BASE_DURATIONS_H_
+#define FANFARE_BASE_DURATIONS_H_
 
 #include <string>
 
@@ -25,4 +25,4 @@ std::string FormatDuration(absl::Duration d);
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_DURATIONS_H_
+#endif  // FANFARE_BASE_DURATIONS_H_

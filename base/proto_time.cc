@@ -1,4 +1,4 @@
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 #include <algorithm>
 

@@ -1,6 +1,6 @@
 // Conversions between absl time types and google.protobuf Timestamp / Duration.
-#ifndef FANFARE_ENGINE_BASE_PROTO_TIME_H_
-#define FANFARE_ENGINE_BASE_PROTO_TIME_H_
+#ifndef FANFARE_BASE_PROTO_TIME_H_
+#define FANFARE_BASE_PROTO_TIME_H_
 
 #include "absl/time/time.h"
 #include "google/protobuf/duration.pb.h"
@@ -23,4 +23,4 @@ absl::Time FromMicrosOrZero(int64_t micros, absl::Time unset);
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_PROTO_TIME_H_
+#endif  // FANFARE_BASE_PROTO_TIME_H_

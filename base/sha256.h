@@ -1,6 +1,6 @@
 // SHA-256, for content digests (a campaign version's identity, StartRun fingerprints).
-#ifndef FANFARE_ENGINE_BASE_SHA256_H_
-#define FANFARE_ENGINE_BASE_SHA256_H_
+#ifndef FANFARE_BASE_SHA256_H_
+#define FANFARE_BASE_SHA256_H_
 
 #include <string>
 
@@ -13,4 +13,4 @@ std::string Sha256Hex(absl::string_view data);
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_SHA256_H_
+#endif  // FANFARE_BASE_SHA256_H_

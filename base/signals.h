@@ -1,7 +1,7 @@
 // Shutdown signals for Fanfare's processes: SIGINT and SIGTERM are blocked in every thread
 // and waited for by one, so that shutdown runs as ordinary code rather than in a handler.
-#ifndef FANFARE_ENGINE_BASE_SIGNALS_H_
-#define FANFARE_ENGINE_BASE_SIGNALS_H_
+#ifndef FANFARE_BASE_SIGNALS_H_
+#define FANFARE_BASE_SIGNALS_H_
 
 namespace fanfare {
 
@@ -14,4 +14,4 @@ int WaitForShutdownSignal();
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_SIGNALS_H_
+#endif  // FANFARE_BASE_SIGNALS_H_

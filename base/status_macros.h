@@ -7,8 +7,8 @@
 //     ASSIGN_OR_RETURN(Spec spec, Parse(text));
 //     ...
 //   }
-#ifndef FANFARE_ENGINE_BASE_STATUS_MACROS_H_
-#define FANFARE_ENGINE_BASE_STATUS_MACROS_H_
+#ifndef FANFARE_BASE_STATUS_MACROS_H_
+#define FANFARE_BASE_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -33,4 +33,4 @@
   if (!statusor.ok()) return std::move(statusor).status();    \
   lhs = *std::move(statusor)
 
-#endif  // FANFARE_ENGINE_BASE_STATUS_MACROS_H_
+#endif  // FANFARE_BASE_STATUS_MACROS_H_

@@ -1,4 +1,4 @@
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 
 #include <poll.h>
 #include <signal.h>

@@ -2,8 +2,8 @@
 // Used by the benchmarks and the crash tests, which run the real binaries.
 //
 // Thread safety: none; one thread owns a Subprocess.
-#ifndef FANFARE_ENGINE_BASE_SUBPROCESS_H_
-#define FANFARE_ENGINE_BASE_SUBPROCESS_H_
+#ifndef FANFARE_BASE_SUBPROCESS_H_
+#define FANFARE_BASE_SUBPROCESS_H_
 
 #include <sys/types.h>
 
@@ -53,4 +53,4 @@ class Subprocess {
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_SUBPROCESS_H_
+#endif  // FANFARE_BASE_SUBPROCESS_H_

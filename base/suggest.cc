@@ -1,4 +1,4 @@
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 
 #include <algorithm>
 #include <numeric>

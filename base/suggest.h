@@ -1,6 +1,6 @@
 // "Did you mean …?" — the closest known name to a misspelt one, for error messages.
-#ifndef FANFARE_ENGINE_BASE_SUGGEST_H_
-#define FANFARE_ENGINE_BASE_SUGGEST_H_
+#ifndef FANFARE_BASE_SUGGEST_H_
+#define FANFARE_BASE_SUGGEST_H_
 
 #include <string>
 #include <vector>
@@ -23,4 +23,4 @@ std::string DidYouMean(absl::string_view name, const std::vector<std::string>& c
 
 }  // namespace fanfare
 
-#endif  // FANFARE_ENGINE_BASE_SUGGEST_H_
+#endif  // FANFARE_BASE_SUGGEST_H_

@@ -11,9 +11,9 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "bench/reference_campaign.h"
-#include "engine/base/command_line.h"
-#include "engine/base/proto_time.h"
-#include "engine/base/signals.h"
+#include "base/command_line.h"
+#include "base/proto_time.h"
+#include "base/signals.h"
 #include "sdk/worker/worker.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:7600", "fanfared address");

@@ -18,7 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/definition/limits.h"
 #include "engine/definition/loader.h"

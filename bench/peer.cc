@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 #include "nlohmann/json.hpp"
 
 namespace fanfare::bench {

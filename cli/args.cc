@@ -1,11 +1,11 @@
-#include "sdk/cli/args.h"
+#include "cli/args.h"
 
 #include <algorithm>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 
 namespace fanfare::cli {
 

@@ -1,7 +1,7 @@
 // A small command-line parser for `fanfare <verb> [flags] [args]`: each verb declares its
 // flags; `--name value`, `--name=value`, repeatable flags and `--` are understood.
-#ifndef FANFARE_SDK_CLI_ARGS_H_
-#define FANFARE_SDK_CLI_ARGS_H_
+#ifndef FANFARE_CLI_ARGS_H_
+#define FANFARE_CLI_ARGS_H_
 
 #include <optional>
 #include <string>
@@ -45,4 +45,4 @@ std::string FlagHelp(const std::vector<FlagSpec>& flags);
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_ARGS_H_
+#endif  // FANFARE_CLI_ARGS_H_

@@ -1,8 +1,8 @@
-#include "sdk/cli/campaign_files.h"
+#include "cli/campaign_files.h"
 
 #include <ostream>
 
-#include "sdk/cli/command.h"
+#include "cli/command.h"
 
 namespace fanfare::cli {
 

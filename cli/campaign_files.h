@@ -1,12 +1,12 @@
 // Reading campaign files for the CLI: `validate`, `graph`, `apply` and `run FILE` load files
 // the same way and print their problems the same way.
-#ifndef FANFARE_SDK_CLI_CAMPAIGN_FILES_H_
-#define FANFARE_SDK_CLI_CAMPAIGN_FILES_H_
+#ifndef FANFARE_CLI_CAMPAIGN_FILES_H_
+#define FANFARE_CLI_CAMPAIGN_FILES_H_
 
 #include <string>
 
 #include "engine/definition/loader.h"
-#include "sdk/cli/command.h"
+#include "cli/command.h"
 
 namespace fanfare::cli {
 
@@ -20,4 +20,4 @@ void PrintLoadFailure(const definition::LoadResult& result, CliContext& context)
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_CAMPAIGN_FILES_H_
+#endif  // FANFARE_CLI_CAMPAIGN_FILES_H_

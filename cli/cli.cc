@@ -2,8 +2,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "engine/base/suggest.h"
-#include "sdk/cli/command.h"
+#include "base/suggest.h"
+#include "cli/command.h"
 
 namespace fanfare::cli {
 namespace {

@@ -2,8 +2,8 @@
 //
 // Each verb is a Command: a name, its flags and a function from parsed arguments to an exit
 // code. Output goes to the context's streams so that tests can run verbs in-process.
-#ifndef FANFARE_SDK_CLI_COMMAND_H_
-#define FANFARE_SDK_CLI_COMMAND_H_
+#ifndef FANFARE_CLI_COMMAND_H_
+#define FANFARE_CLI_COMMAND_H_
 
 #include <functional>
 #include <iosfwd>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "sdk/cli/args.h"
+#include "cli/args.h"
 
 namespace fanfare::cli {
 
@@ -70,4 +70,4 @@ int ReportError(const absl::Status& status, CliContext& context);
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_COMMAND_H_
+#endif  // FANFARE_CLI_COMMAND_H_

@@ -6,10 +6,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "sdk/cli/param_values.h"
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
-#include "sdk/cli/views.h"
+#include "cli/param_values.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
+#include "cli/views.h"
 
 namespace fanfare::cli {
 namespace {

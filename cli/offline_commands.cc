@@ -4,8 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "engine/definition/graph.h"
 #include "engine/definition/loader.h"
-#include "sdk/cli/campaign_files.h"
-#include "sdk/cli/command.h"
+#include "cli/campaign_files.h"
+#include "cli/command.h"
 
 namespace fanfare::cli {
 namespace {

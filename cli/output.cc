@@ -1,4 +1,4 @@
-#include "sdk/cli/output.h"
+#include "cli/output.h"
 
 #include <algorithm>
 #include <ostream>

@@ -3,8 +3,8 @@
 //
 //   ASSIGN_OR_RETURN(OutputFormat format, ParseOutputFormat(args.GetOr("output", "table")));
 //   if (format != OutputFormat::kTable) RETURN_IF_ERROR(PrintMessage(run, format, out));
-#ifndef FANFARE_SDK_CLI_OUTPUT_H_
-#define FANFARE_SDK_CLI_OUTPUT_H_
+#ifndef FANFARE_CLI_OUTPUT_H_
+#define FANFARE_CLI_OUTPUT_H_
 
 #include <iosfwd>
 #include <string>
@@ -36,4 +36,4 @@ absl::Status PrintMessage(const google::protobuf::Message& message, OutputFormat
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_OUTPUT_H_
+#endif  // FANFARE_CLI_OUTPUT_H_

@@ -1,4 +1,4 @@
-#include "sdk/cli/param_values.h"
+#include "cli/param_values.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"

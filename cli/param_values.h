@@ -6,8 +6,8 @@
 // text itself (`--param product=Acme Rocket`). When the campaign declares a param as a
 // string, a duration or a timestamp, its value is the text as typed, so that
 // `--param tag=2024` stays the string "2024".
-#ifndef FANFARE_SDK_CLI_PARAM_VALUES_H_
-#define FANFARE_SDK_CLI_PARAM_VALUES_H_
+#ifndef FANFARE_CLI_PARAM_VALUES_H_
+#define FANFARE_CLI_PARAM_VALUES_H_
 
 #include <string>
 #include <utility>
@@ -41,4 +41,4 @@ absl::StatusOr<google::protobuf::Struct> BuildParams(const std::vector<std::stri
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_PARAM_VALUES_H_
+#endif  // FANFARE_CLI_PARAM_VALUES_H_

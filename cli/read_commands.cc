@@ -8,11 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/suggest.h"
-#include "sdk/cli/param_values.h"
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
-#include "sdk/cli/views.h"
+#include "base/suggest.h"
+#include "cli/param_values.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
+#include "cli/views.h"
 
 namespace fanfare::cli {
 namespace {

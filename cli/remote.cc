@@ -1,4 +1,4 @@
-#include "sdk/cli/remote.h"
+#include "cli/remote.h"
 
 #include <ostream>
 

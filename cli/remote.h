@@ -1,8 +1,8 @@
 // What every verb that talks to fanfared shares: the --address, --namespace, --identity and
 // --output flags, connecting, and turning the coordinator's errors into messages that say
 // what to do, with the documented exit codes (command.h).
-#ifndef FANFARE_SDK_CLI_REMOTE_H_
-#define FANFARE_SDK_CLI_REMOTE_H_
+#ifndef FANFARE_CLI_REMOTE_H_
+#define FANFARE_CLI_REMOTE_H_
 
 #include <memory>
 #include <string>
@@ -11,10 +11,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "sdk/cli/args.h"
-#include "sdk/cli/command.h"
-#include "sdk/cli/output.h"
-#include "sdk/cli/render.h"
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/output.h"
+#include "cli/render.h"
 #include "sdk/client/client.h"
 
 namespace fanfare::cli {
@@ -53,4 +53,4 @@ int PrintResult(const Remote& remote, const google::protobuf::Message& message,
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_REMOTE_H_
+#endif  // FANFARE_CLI_REMOTE_H_

@@ -1,7 +1,7 @@
 // The table of verbs that talk to fanfared: names, operands, summaries and flags.
-#include "sdk/cli/command.h"
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
+#include "cli/command.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
 
 namespace fanfare::cli {
 

@@ -1,14 +1,14 @@
 // The functions behind the remote verbs; remote_commands.cc lists them with their flags.
 // Each returns an exit code (command.h) and writes only to the context's streams.
-#ifndef FANFARE_SDK_CLI_REMOTE_VERBS_H_
-#define FANFARE_SDK_CLI_REMOTE_VERBS_H_
+#ifndef FANFARE_CLI_REMOTE_VERBS_H_
+#define FANFARE_CLI_REMOTE_VERBS_H_
 
 #include <string>
 
-#include "sdk/cli/args.h"
-#include "sdk/cli/command.h"
-#include "sdk/cli/render.h"
-#include "sdk/cli/run_summary.h"
+#include "cli/args.h"
+#include "cli/command.h"
+#include "cli/render.h"
+#include "cli/run_summary.h"
 #include "sdk/client/client.h"
 
 namespace fanfare::cli {
@@ -55,4 +55,4 @@ int PrintSummary(Client& client, const RunSummary& summary, const v1::Run& run,
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_REMOTE_VERBS_H_
+#endif  // FANFARE_CLI_REMOTE_VERBS_H_

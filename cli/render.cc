@@ -1,4 +1,4 @@
-#include "sdk/cli/render.h"
+#include "cli/render.h"
 
 #include <algorithm>
 #include <ostream>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 namespace fanfare::cli {
 namespace {

@@ -3,8 +3,8 @@
 //
 // Times are local wall-clock times, "15:04:05" for today and "2006-01-02 15:04:05" for other
 // days (docs/cli.md). Durations are short: "850ms", "4.2s", "3m12s", "2h5m", "3d4h".
-#ifndef FANFARE_SDK_CLI_RENDER_H_
-#define FANFARE_SDK_CLI_RENDER_H_
+#ifndef FANFARE_CLI_RENDER_H_
+#define FANFARE_CLI_RENDER_H_
 
 #include <iosfwd>
 #include <string>
@@ -82,4 +82,4 @@ std::string Truncate(const std::string& s, size_t width);
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_RENDER_H_
+#endif  // FANFARE_CLI_RENDER_H_

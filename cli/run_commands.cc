@@ -6,11 +6,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/definition/loader.h"
-#include "sdk/cli/campaign_files.h"
-#include "sdk/cli/param_values.h"
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
-#include "sdk/cli/views.h"
+#include "cli/campaign_files.h"
+#include "cli/param_values.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
+#include "cli/views.h"
 
 namespace fanfare::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "sdk/cli/run_summary.h"
+#include "cli/run_summary.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,8 +11,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "engine/base/proto_time.h"
-#include "sdk/cli/views.h"
+#include "base/proto_time.h"
+#include "cli/views.h"
 
 namespace fanfare::cli {
 namespace {

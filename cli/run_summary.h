@@ -14,8 +14,8 @@
 // and summarise them all.
 //
 // Not thread-safe; feed it from one thread.
-#ifndef FANFARE_SDK_CLI_RUN_SUMMARY_H_
-#define FANFARE_SDK_CLI_RUN_SUMMARY_H_
+#ifndef FANFARE_CLI_RUN_SUMMARY_H_
+#define FANFARE_CLI_RUN_SUMMARY_H_
 
 #include <cstdint>
 #include <map>
@@ -26,7 +26,7 @@
 #include "absl/time/time.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/run.pb.h"
-#include "sdk/cli/render.h"
+#include "cli/render.h"
 
 namespace fanfare::cli {
 
@@ -109,4 +109,4 @@ class RunSummary {
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_RUN_SUMMARY_H_
+#endif  // FANFARE_CLI_RUN_SUMMARY_H_

@@ -1,9 +1,9 @@
 // fanfare summary: a run's summary replayed from its stored history (run_summary.h).
 #include <utility>
 
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
-#include "sdk/cli/run_summary.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
+#include "cli/run_summary.h"
 
 namespace fanfare::cli {
 

@@ -1,4 +1,4 @@
-#include "sdk/cli/views.h"
+#include "cli/views.h"
 
 #include <algorithm>
 #include <map>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace fanfare::cli {

@@ -1,8 +1,8 @@
 // The human-readable views of CampaignService's messages: what `get`, `list`, `campaigns`,
 // `history`, `workers` and `watch` print with --output table. Pure functions of the message
 // and a RenderStyle, so that tests can compare them with golden files.
-#ifndef FANFARE_SDK_CLI_VIEWS_H_
-#define FANFARE_SDK_CLI_VIEWS_H_
+#ifndef FANFARE_CLI_VIEWS_H_
+#define FANFARE_CLI_VIEWS_H_
 
 #include <string>
 #include <vector>
@@ -11,7 +11,7 @@
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/run.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
-#include "sdk/cli/render.h"
+#include "cli/render.h"
 
 namespace fanfare::cli {
 
@@ -60,4 +60,4 @@ class EventLines {
 
 }  // namespace fanfare::cli
 
-#endif  // FANFARE_SDK_CLI_VIEWS_H_
+#endif  // FANFARE_CLI_VIEWS_H_

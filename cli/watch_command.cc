@@ -15,10 +15,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/synchronization/mutex.h"
-#include "sdk/cli/remote.h"
-#include "sdk/cli/remote_verbs.h"
-#include "sdk/cli/run_summary.h"
-#include "sdk/cli/views.h"
+#include "cli/remote.h"
+#include "cli/remote_verbs.h"
+#include "cli/run_summary.h"
+#include "cli/views.h"
 
 namespace fanfare::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "sdk/cli/command.h"
+#include "cli/command.h"
 
 int main(int argc, char** argv) {
   const char* address = std::getenv("FANFARE_ADDRESS");

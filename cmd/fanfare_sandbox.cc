@@ -7,8 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "engine/base/clock.h"
-#include "workers/sandbox/sandbox.h"
+#include "base/clock.h"
+#include "sandbox/sandbox.h"
 
 namespace {
 

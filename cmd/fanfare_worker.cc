@@ -3,10 +3,10 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "engine/base/command_line.h"
+#include "base/command_line.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/signals.h"
+#include "base/signals.h"
 #include "workers/runtime/network_worker.h"
 
 ABSL_FLAG(std::string, coordinator, "127.0.0.1:7600", "fanfared's address");

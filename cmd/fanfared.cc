@@ -2,9 +2,9 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "engine/base/command_line.h"
+#include "base/command_line.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/signals.h"
+#include "base/signals.h"
 #include "engine/service/fanfared.h"
 #include "workers/devmode/dev_stack.h"
 

@@ -1,4 +1,4 @@
-#include "workers/sandbox/ad_metrics.h"
+#include "sandbox/ad_metrics.h"
 
 #include <algorithm>
 #include <cmath>

@@ -25,8 +25,8 @@
 // click and passes 1.50 within about three days; an image creative gets 50+ clicks per six
 // hours below 0.20 per click until budget increases and saturation push it up (docs/networks.md,
 // "Synthetic ad metrics", has the whole story of examples/launch.yaml).
-#ifndef FANFARE_WORKERS_SANDBOX_AD_METRICS_H_
-#define FANFARE_WORKERS_SANDBOX_AD_METRICS_H_
+#ifndef FANFARE_SANDBOX_AD_METRICS_H_
+#define FANFARE_SANDBOX_AD_METRICS_H_
 
 #include <cstdint>
 #include <optional>
@@ -110,4 +110,4 @@ uint64_t StableHash(uint64_t seed, absl::string_view text);
 
 }  // namespace fanfare::sandbox
 
-#endif  // FANFARE_WORKERS_SANDBOX_AD_METRICS_H_
+#endif  // FANFARE_SANDBOX_AD_METRICS_H_

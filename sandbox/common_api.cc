@@ -1,7 +1,7 @@
 // Helpers shared by the network emulations: time formats, token refresh, transient errors.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "workers/sandbox/network_api.h"
+#include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
 

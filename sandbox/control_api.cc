@@ -1,8 +1,8 @@
 // /_sandbox/…: what the sandbox accepted, and the knobs tests and rehearsals turn.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "engine/base/durations.h"
-#include "workers/sandbox/network_api.h"
+#include "base/durations.h"
+#include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
 namespace {

@@ -1,7 +1,7 @@
 // Facebook Pages: POST/GET /{page-id}/feed, with Graph API duplicate detection (code 506).
 // Node reads, insights and the Marketing API come from graph_marketing.cc.
 #include "absl/strings/str_cat.h"
-#include "workers/sandbox/graph_api.h"
+#include "sandbox/graph_api.h"
 
 namespace fanfare::sandbox {
 namespace {

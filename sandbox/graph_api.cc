@@ -1,4 +1,4 @@
-#include "workers/sandbox/graph_api.h"
+#include "sandbox/graph_api.h"
 
 #include <algorithm>
 

@@ -1,11 +1,11 @@
 // Pieces of the Graph API emulation shared by Facebook and Instagram: the error envelope,
 // token checks, the platform rate limit with its usage headers, and the Marketing API.
-#ifndef FANFARE_WORKERS_SANDBOX_GRAPH_API_H_
-#define FANFARE_WORKERS_SANDBOX_GRAPH_API_H_
+#ifndef FANFARE_SANDBOX_GRAPH_API_H_
+#define FANFARE_SANDBOX_GRAPH_API_H_
 
 #include <string>
 
-#include "workers/sandbox/network_api.h"
+#include "sandbox/network_api.h"
 
 namespace fanfare::sandbox::graph {
 
@@ -37,4 +37,4 @@ std::string DecimalSpend(int64_t micros, const std::string& currency);
 
 }  // namespace fanfare::sandbox::graph
 
-#endif  // FANFARE_WORKERS_SANDBOX_GRAPH_API_H_
+#endif  // FANFARE_SANDBOX_GRAPH_API_H_

@@ -8,7 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
-#include "workers/sandbox/graph_api.h"
+#include "sandbox/graph_api.h"
 
 namespace fanfare::sandbox::graph {
 namespace {

@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "workers/sandbox/graph_api.h"
+#include "sandbox/graph_api.h"
 
 namespace fanfare::sandbox {
 namespace {

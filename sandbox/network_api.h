@@ -1,13 +1,13 @@
 // The sandbox's network emulations: each registers its routes (under "/<network>/…") on the
 // router. Handlers lock state.mu for the whole request.
-#ifndef FANFARE_WORKERS_SANDBOX_NETWORK_API_H_
-#define FANFARE_WORKERS_SANDBOX_NETWORK_API_H_
+#ifndef FANFARE_SANDBOX_NETWORK_API_H_
+#define FANFARE_SANDBOX_NETWORK_API_H_
 
 #include <string>
 
 #include "absl/time/time.h"
-#include "workers/sandbox/router.h"
-#include "workers/sandbox/sandbox_state.h"
+#include "sandbox/router.h"
+#include "sandbox/sandbox_state.h"
 
 namespace fanfare::sandbox {
 
@@ -38,4 +38,4 @@ void HandleTokenRefresh(SandboxState& state, const std::string& network,
 
 }  // namespace fanfare::sandbox
 
-#endif  // FANFARE_WORKERS_SANDBOX_NETWORK_API_H_
+#endif  // FANFARE_SANDBOX_NETWORK_API_H_

@@ -1,4 +1,4 @@
-#include "workers/sandbox/router.h"
+#include "sandbox/router.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"

@@ -1,8 +1,8 @@
 // The sandbox's HTTP-free request model and router. Network emulations register handlers
 // on path patterns ("/facebook/{version}/{id}/feed"); only sandbox.cc knows cpp-httplib, so
 // the emulations can be unit-tested by calling Router::Dispatch directly.
-#ifndef FANFARE_WORKERS_SANDBOX_ROUTER_H_
-#define FANFARE_WORKERS_SANDBOX_ROUTER_H_
+#ifndef FANFARE_SANDBOX_ROUTER_H_
+#define FANFARE_SANDBOX_ROUTER_H_
 
 #include <functional>
 #include <map>
@@ -79,4 +79,4 @@ void ParseQuery(absl::string_view text, std::multimap<std::string, std::string>&
 
 }  // namespace fanfare::sandbox
 
-#endif  // FANFARE_WORKERS_SANDBOX_ROUTER_H_
+#endif  // FANFARE_SANDBOX_ROUTER_H_

@@ -1,4 +1,4 @@
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 #include <httplib.h>
 
@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "workers/sandbox/network_api.h"
+#include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
 namespace {

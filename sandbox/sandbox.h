@@ -15,8 +15,8 @@
 //
 // Start/Stop may be called repeatedly (state survives a restart; a new Sandbox starts
 // empty). Thread-safe: requests are served on a thread pool; state is behind one mutex.
-#ifndef FANFARE_WORKERS_SANDBOX_SANDBOX_H_
-#define FANFARE_WORKERS_SANDBOX_SANDBOX_H_
+#ifndef FANFARE_SANDBOX_SANDBOX_H_
+#define FANFARE_SANDBOX_SANDBOX_H_
 
 #include <memory>
 #include <string>
@@ -24,8 +24,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "workers/sandbox/router.h"
-#include "workers/sandbox/sandbox_state.h"
+#include "sandbox/router.h"
+#include "sandbox/sandbox_state.h"
 
 namespace httplib {
 class Server;
@@ -71,4 +71,4 @@ class Sandbox {
 
 }  // namespace fanfare::sandbox
 
-#endif  // FANFARE_WORKERS_SANDBOX_SANDBOX_H_
+#endif  // FANFARE_SANDBOX_SANDBOX_H_

@@ -1,4 +1,4 @@
-#include "workers/sandbox/sandbox_state.h"
+#include "sandbox/sandbox_state.h"
 
 #include <algorithm>
 

@@ -11,8 +11,8 @@
 //                                  it for a new access token (unless revoked)
 //   sbxa_<network>_<account>_<n>   an access token the sandbox issued; expires after
 //                                  options.token_ttl of sandbox-clock time
-#ifndef FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_
-#define FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_
+#ifndef FANFARE_SANDBOX_SANDBOX_STATE_H_
+#define FANFARE_SANDBOX_SANDBOX_STATE_H_
 
 #include <cstdint>
 #include <deque>
@@ -25,9 +25,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "nlohmann/json.hpp"
-#include "workers/sandbox/ad_metrics.h"
+#include "sandbox/ad_metrics.h"
 
 namespace fanfare::sandbox {
 
@@ -264,4 +264,4 @@ class SandboxState {
 
 }  // namespace fanfare::sandbox
 
-#endif  // FANFARE_WORKERS_SANDBOX_SANDBOX_STATE_H_
+#endif  // FANFARE_SANDBOX_SANDBOX_STATE_H_

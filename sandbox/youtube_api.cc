@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "workers/sandbox/network_api.h"
+#include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
 namespace {

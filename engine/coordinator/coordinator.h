@@ -26,7 +26,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/store/store.h"
 

@@ -32,7 +32,7 @@
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/run_watcher.h"
 #include "engine/coordinator/spend_ledger.h"

@@ -2,7 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/coordinator/engine.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/stored_record.h"
 #include "engine/definition/cron.h"

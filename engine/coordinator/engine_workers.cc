@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/namespaces.h"
 #include "engine/expr/proto_value.h"

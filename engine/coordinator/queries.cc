@@ -5,7 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/namespaces.h"
 #include "engine/coordinator/spend_ledger.h"

@@ -4,7 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "engine/expr/proto_value.h"
 
 namespace fanfare::coordinator {

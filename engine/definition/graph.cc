@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "engine/definition/item_key.h"
 #include "engine/expr/proto_value.h"
 

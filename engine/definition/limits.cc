@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 
 namespace fanfare::definition {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/durations.h"
-#include "engine/base/suggest.h"
+#include "base/durations.h"
+#include "base/suggest.h"
 #include "engine/definition/limits.h"
 #include "engine/expr/proto_value.h"
 

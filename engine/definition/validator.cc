@@ -9,7 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/cron.h"
 #include "engine/definition/internal/expression_check.h"

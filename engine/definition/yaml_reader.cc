@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "engine/definition/internal/yaml_fields.h"
 
 namespace fanfare::definition {

@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "yaml-cpp/yaml.h"
 
 namespace fanfare::dispatch {

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/durations.h"
-#include "engine/base/proto_time.h"
+#include "base/durations.h"
+#include "base/proto_time.h"
 
 namespace fanfare::dispatch {
 namespace {

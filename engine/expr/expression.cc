@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/expr/internal/ast.h"
 #include "engine/expr/internal/evaluator.h"
 #include "engine/expr/internal/parser.h"

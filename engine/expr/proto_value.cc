@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/durations.h"
-#include "engine/base/status_macros.h"
+#include "base/durations.h"
+#include "base/status_macros.h"
 #include "engine/expr/internal/value_internal.h"
 
 namespace fanfare::expr {

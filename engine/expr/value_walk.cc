@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "engine/expr/internal/value_internal.h"
 #include "engine/expr/value.h"
 

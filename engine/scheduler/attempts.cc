@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "engine/scheduler/scheduler.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 namespace fanfare::scheduler {
 namespace {

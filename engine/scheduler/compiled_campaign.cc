@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/loader.h"
 #include "engine/expr/proto_value.h"

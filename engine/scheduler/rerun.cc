@@ -4,7 +4,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "engine/definition/limits.h"
 #include "engine/scheduler/scheduler.h"
 

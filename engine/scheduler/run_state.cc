@@ -5,7 +5,7 @@
 
 #include "absl/strings/numbers.h"
 
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 namespace fanfare::scheduler {
 

@@ -10,7 +10,7 @@
 #include "engine/definition/item_key.h"
 #include "engine/definition/limits.h"
 #include "engine/expr/proto_value.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 namespace fanfare::scheduler {
 namespace {

@@ -40,7 +40,7 @@
 #include "absl/random/bit_gen_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/expr/expression.h"
 #include "engine/scheduler/run_state.h"
 #include "fanfare/v1/worker.pb.h"

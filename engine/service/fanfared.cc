@@ -7,7 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "engine/base/signals.h"
+#include "base/signals.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/server.h"
 

@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 
 namespace fanfare {
 
@@ -44,7 +44,7 @@ struct FanfaredOptions {
 };
 
 // Opens the store, recovers, serves until SIGINT or SIGTERM, then shuts down gracefully.
-// REQUIRES: BlockShutdownSignals() (engine/base/signals.h) ran first thing in main.
+// REQUIRES: BlockShutdownSignals() (base/signals.h) ran first thing in main.
 absl::Status RunFanfared(const FanfaredOptions& options);
 
 }  // namespace fanfare

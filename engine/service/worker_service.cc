@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "engine/coordinator/namespaces.h"
 #include "engine/dispatch/worker_session.h"
 #include "engine/service/unary.h"

@@ -23,7 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "fanfare/v1/worker.pb.h"
 #include "google/protobuf/struct.pb.h"
 

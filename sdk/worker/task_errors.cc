@@ -3,7 +3,7 @@
 #include <string>
 
 #include "absl/strings/cord.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 
 namespace fanfare {
 namespace {

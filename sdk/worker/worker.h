@@ -68,7 +68,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "fanfare/v1/worker.grpc.pb.h"
 #include "sdk/worker/task_context.h"
 
@@ -118,7 +118,7 @@ class Worker : private WriteFence {
   // reported, and their leases expire at the coordinator.
   void Stop();
   // Blocks until SIGTERM or SIGINT, then drains. REQUIRES: BlockShutdownSignals()
-  // (engine/base/signals.h) ran in main() before any thread started.
+  // (base/signals.h) ran in main() before any thread started.
   static void RunUntilSignal(Worker& worker);
 
   struct Stats {

@@ -1,5 +1,5 @@
 // Flag spellings: dashes and underscores name the same flag; values and operands are kept.
-#include "engine/base/command_line.h"
+#include "base/command_line.h"
 
 #include <string>
 #include <vector>

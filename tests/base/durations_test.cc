@@ -1,4 +1,4 @@
-#include "engine/base/durations.h"
+#include "base/durations.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,12 +1,12 @@
-// Golden files for the CLI's output tests: tests/sdk/cli/golden/<name>.
+// Golden files for the CLI's output tests: tests/cli/golden/<name>.
 //
 //   ExpectGolden("get_table.txt", out);
 //
 // Run a test with FANFARE_UPDATE_GOLDEN=1 to write the files from the actual output instead
 // of comparing (then review the diff). The source tree is found through FANFARE_SOURCE_DIR
 // (set by ctest) or, when a test binary runs directly, the path compiled in.
-#ifndef FANFARE_TESTS_SDK_CLI_GOLDEN_H_
-#define FANFARE_TESTS_SDK_CLI_GOLDEN_H_
+#ifndef FANFARE_TESTS_CLI_GOLDEN_H_
+#define FANFARE_TESTS_CLI_GOLDEN_H_
 
 #include <cstdlib>
 #include <fstream>
@@ -20,7 +20,7 @@ namespace fanfare::testing {
 inline std::string GoldenPath(const std::string& name) {
   const char* env = std::getenv("FANFARE_SOURCE_DIR");
   const std::string root = env != nullptr && *env != '\0' ? env : FANFARE_TEST_SOURCE_DIR;
-  return root + "/tests/sdk/cli/golden/" + name;
+  return root + "/tests/cli/golden/" + name;
 }
 
 inline bool UpdatingGoldens() {
@@ -50,4 +50,4 @@ inline void ExpectGolden(const std::string& name, const std::string& actual) {
 
 }  // namespace fanfare::testing
 
-#endif  // FANFARE_TESTS_SDK_CLI_GOLDEN_H_
+#endif  // FANFARE_TESTS_CLI_GOLDEN_H_

@@ -7,8 +7,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sdk/cli/command.h"
-#include "tests/sdk/cli/golden.h"
+#include "cli/command.h"
+#include "tests/cli/golden.h"
 
 namespace fanfare::cli {
 namespace {
@@ -65,7 +65,7 @@ TEST_F(OfflineCommandsTest, ValidateQuietPrintsNothingForValidFiles) {
 }
 
 TEST_F(OfflineCommandsTest, ValidateAnInvalidFilePrintsEveryProblem) {
-  const CliRun run = Run({"validate", "tests/sdk/cli/testdata/invalid.yaml"});
+  const CliRun run = Run({"validate", "tests/cli/testdata/invalid.yaml"});
   EXPECT_EQ(run.exit_code, kExitFailed);
   EXPECT_EQ(run.out, "");
   ExpectGolden("validate_invalid.txt", run.err);
@@ -130,7 +130,7 @@ TEST_F(OfflineCommandsTest, GraphBogusFormat) {
 }
 
 TEST_F(OfflineCommandsTest, GraphOfAnInvalidOrMissingFile) {
-  CliRun run = Run({"graph", "tests/sdk/cli/testdata/invalid.yaml"});
+  CliRun run = Run({"graph", "tests/cli/testdata/invalid.yaml"});
   EXPECT_EQ(run.exit_code, kExitFailed);
   EXPECT_EQ(run.out, "");
   ExpectGolden("validate_invalid.txt", run.err);  // the same problems as validate prints

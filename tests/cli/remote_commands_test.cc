@@ -11,9 +11,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "grpcpp/grpcpp.h"
-#include "sdk/cli/command.h"
+#include "cli/command.h"
 #include "sdk/worker/task_errors.h"
-#include "tests/sdk/cli/golden.h"
+#include "tests/cli/golden.h"
 #include "tests/support/coordinator_env.h"
 #include "tests/support/temp_dir.h"
 

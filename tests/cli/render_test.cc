@@ -1,16 +1,16 @@
 // The CLI's pure output functions: durations, tables, the progress bar, the live frame, the
 // watch views, JSON/YAML printing and --param parsing.
-#include "sdk/cli/render.h"
+#include "cli/render.h"
 
 #include <sstream>
 
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "sdk/cli/output.h"
-#include "sdk/cli/param_values.h"
-#include "sdk/cli/views.h"
-#include "tests/sdk/cli/golden.h"
+#include "cli/output.h"
+#include "cli/param_values.h"
+#include "cli/views.h"
+#include "tests/cli/golden.h"
 
 namespace fanfare::cli {
 namespace {

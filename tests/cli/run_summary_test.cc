@@ -1,17 +1,17 @@
 // RunSummary over the launch example's campaign and hand-made history: what each kind of
 // step contributes, how measurements add up per day, and what a replay after compaction says.
-#include "sdk/cli/run_summary.h"
+#include "cli/run_summary.h"
 
 #include <cstdlib>
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "engine/definition/loader.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "tests/sdk/cli/golden.h"
+#include "tests/cli/golden.h"
 
 namespace fanfare::cli {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 #include "engine/definition/loader.h"
 #include "gtest/gtest.h"
 #include "sdk/client/client.h"

@@ -24,7 +24,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 #include "nlohmann/json.hpp"
 #include "workers/common/http_client.h"
 

@@ -20,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/definition/loader.h"
 #include "engine/definition/params.h"
 #include "engine/expr/value.h"

@@ -26,7 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/definition/loader.h"
 #include "engine/service/request_checks.h"

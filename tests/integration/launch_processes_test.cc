@@ -12,12 +12,12 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/proto_time.h"
-#include "engine/base/subprocess.h"
+#include "base/proto_time.h"
+#include "base/subprocess.h"
 #include "engine/definition/loader.h"
 #include "gtest/gtest.h"
 #include "tests/support/coordinator_env.h"
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 namespace fanfare {
 namespace {

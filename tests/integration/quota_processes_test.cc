@@ -8,10 +8,10 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 #include "gtest/gtest.h"
 #include "tests/support/coordinator_env.h"
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 namespace fanfare {
 namespace {

@@ -1,10 +1,10 @@
 // The sandbox as a library: repeated start/stop on port 0, the control API, fault
 // injection, and the synthetic metrics model (budget cap, creative fatigue, determinism).
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 #include "gtest/gtest.h"
 #include "tests/workers/support/harness.h"
-#include "workers/sandbox/ad_metrics.h"
+#include "sandbox/ad_metrics.h"
 
 namespace fanfare::workers::testing {
 namespace {

@@ -1,7 +1,7 @@
 #include "workers/common/boost_chain.h"
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare::workers {

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare::workers {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "workers/content/content_input.h"
 #include "workers/content/network_rules.h"
 #include "workers/content/post_variant.h"

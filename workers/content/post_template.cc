@@ -5,7 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare::workers::content {

@@ -1,7 +1,7 @@
 #include "workers/devmode/dev_stack.h"
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "workers/registry/adapters.h"
 
 namespace fanfare::devmode {

@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "workers/common/credentials.h"
 #include "workers/runtime/network_worker.h"
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 namespace fanfare::devmode {
 

@@ -2,7 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/outputs.h"
 #include "workers/meta/graph_errors.h"

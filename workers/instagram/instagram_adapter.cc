@@ -1,7 +1,7 @@
 #include "workers/instagram/instagram_adapter.h"
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/outputs.h"
 #include "workers/meta/graph_errors.h"

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "workers/content/content_generator.h"
 #include "workers/registry/adapters.h"
 

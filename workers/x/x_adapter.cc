@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
+#include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
 #include "workers/common/boost_chain.h"

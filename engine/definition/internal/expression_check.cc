@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 
 namespace fanfare::definition::internal {
 namespace {

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/item_key.h"
 #include "engine/definition/limits.h"

@@ -10,8 +10,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/durations.h"
-#include "engine/base/suggest.h"
+#include "base/durations.h"
+#include "base/suggest.h"
 #include "engine/definition/limits.h"
 
 namespace fanfare::definition::internal {

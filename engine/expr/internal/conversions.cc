@@ -6,7 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "engine/base/durations.h"
+#include "base/durations.h"
 #include "engine/expr/expression.h"
 #include "engine/expr/internal/builtins.h"
 #include "engine/expr/internal/functions.h"

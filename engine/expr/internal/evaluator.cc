@@ -8,7 +8,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/base/suggest.h"
+#include "base/suggest.h"
 #include "engine/expr/internal/functions.h"
 #include "engine/expr/internal/operators.h"
 #include "engine/expr/internal/value_internal.h"

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "engine/base/status_macros.h"
-#include "engine/base/suggest.h"
+#include "base/status_macros.h"
+#include "base/suggest.h"
 #include "engine/expr/internal/functions.h"
 #include "engine/expr/internal/parse_error.h"
 #include "engine/expr/internal/parser.h"

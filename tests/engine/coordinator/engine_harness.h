@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/stored_record.h"

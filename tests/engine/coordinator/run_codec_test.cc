@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/proto_time.h"
+#include "base/proto_time.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"

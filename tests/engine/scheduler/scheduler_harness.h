@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "engine/definition/loader.h"
 #include "engine/definition/params.h"
 #include "engine/expr/proto_value.h"

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/subprocess.h"
+#include "base/subprocess.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/coordinator_env.h"

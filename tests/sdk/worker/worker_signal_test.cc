@@ -1,5 +1,5 @@
 // Worker::RunUntilSignal: SIGTERM drains the worker. Its own binary, because SIGTERM must be
-// blocked in every thread before any starts (engine/base/signals.h), as a worker's main()
+// blocked in every thread before any starts (base/signals.h), as a worker's main()
 // does.
 #include <signal.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
-#include "engine/base/signals.h"
+#include "base/signals.h"
 #include "gtest/gtest.h"
 #include "sdk/worker/worker.h"
 #include "tests/support/coordinator_env.h"

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "gtest/gtest.h"
 #include "sdk/worker/task_context.h"
 #include "sdk/worker/task_errors.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/base/clock.h"
+#include "base/clock.h"
 #include "fanfare/v1/run.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "sdk/worker/task_context.h"
@@ -18,7 +18,7 @@
 #include "workers/common/credentials.h"
 #include "workers/common/http_client.h"
 #include "workers/common/json_value.h"
-#include "workers/sandbox/sandbox.h"
+#include "sandbox/sandbox.h"
 
 namespace fanfare::workers::testing {
 
