@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "bench/bench_coordinator.h"
 #include "bench/peer.h"
 #include "bench/reference_campaign.h"
 #include "base/command_line.h"
@@ -43,85 +44,6 @@ ABSL_FLAG(std::string, rate_limits, "on",
 namespace fanfare::bench {
 namespace {
 
-std::string BinDir() {
-  char path[4096] = {0};
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-  return std::filesystem::path(std::string(path, n > 0 ? n : 0)).parent_path().string();
-}
-
-struct Coordinator {
-  std::unique_ptr<Subprocess> process;
-  std::unique_ptr<Client> client;
-  std::string address;
-};
-
-// Limits on every network the reference campaign uses, counted like real ones but far above
-// what the benchmark can reach: the cost of limiting without its effect.
-constexpr char kNonBindingQuotas[] = R"yaml(
-networks:
-  facebook: [{name: calls, kind: window, limit: 1000000000, period: 1m, classes: {publish: 1, read: 1, ads: 1}}]
-  instagram: [{name: posts, kind: rolling, limit: 1000000000, period: 24h, classes: {publish: 1}}]
-  x: [{name: posts, kind: window, limit: 1000000000, period: 15m, classes: {publish: 1}}]
-  linkedin: [{name: posts, kind: daily, limit: 1000000000, reset: "00:00", timezone: UTC, classes: {publish: 1}}]
-)yaml";
-
-absl::StatusOr<Coordinator> StartCoordinator(const std::string& dir, bool rate_limits) {
-  Coordinator c;
-  std::filesystem::create_directories(dir);
-  std::vector<std::string> argv = {BinDir() + "/fanfared", "--listen=127.0.0.1:0",
-                                   absl::StrCat("--data_dir=", dir, "/data")};
-  if (rate_limits) {
-    std::ofstream(dir + "/quotas.yaml") << kNonBindingQuotas;
-    argv.push_back(absl::StrCat("--quotas=", dir, "/quotas.yaml"));
-  } else {
-    argv.push_back("--rate_limits=false");
-  }
-  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(argv);
-  if (!process.ok()) return process.status();
-  c.process = *std::move(process);
-  absl::StatusOr<std::string> line = c.process->WaitForLine("listening", absl::Seconds(30));
-  if (!line.ok()) return line.status();
-  const size_t port_at = line->find("(port ");
-  if (port_at == std::string::npos) return absl::InternalError("fanfared printed no port");
-  c.address = absl::StrCat("127.0.0.1:", std::atoi(line->c_str() + port_at + 6));
-  ClientOptions options;
-  options.address = c.address;
-  options.identity = "bench";
-  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
-  if (!client.ok()) return client.status();
-  c.client = *std::move(client);
-  definition::LoadResult spec =
-      definition::ParseCampaign(kReferenceCampaign, definition::SourceFormat::kYaml, "reference");
-  if (!spec.status.ok()) return spec.status;
-  if (auto applied = c.client->ApplyCampaign(spec.spec, "reference"); !applied.ok()) {
-    return applied.status();
-  }
-  return c;
-}
-
-absl::StatusOr<std::unique_ptr<Subprocess>> StartWorker(const Coordinator& c, int expect) {
-  static int worker_number = 0;
-  absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
-      {BinDir() + "/fanfare-bench-worker", absl::StrCat("--address=", c.address),
-       absl::StrCat("--concurrency=", absl::GetFlag(FLAGS_concurrency)),
-       absl::StrCat("--expect=", expect),
-       absl::StrCat("--worker_id=bench-worker-", ++worker_number)});
-  if (!worker.ok()) return worker.status();
-  // Timing starts only once the worker's session is open.
-  for (int i = 0; i < 500; ++i) {
-    absl::StatusOr<v1::DispatchState> state = c.client->GetDispatchState();
-    if (state.ok() && state->workers_size() > 0) return worker;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return absl::DeadlineExceededError("the bench worker did not connect");
-}
-
-absl::Status StartRun(Client& client, const std::string& run_id) {
-  v1::StartRunRequest request = StartRunRequest(kReferenceCampaignName);
-  request.set_run_id(run_id);
-  return client.StartRun(request).status();
-}
-
 struct PhaseResult {
   double seconds = 0;
   nlohmann::json worker;
@@ -139,8 +61,9 @@ absl::StatusOr<PhaseResult> FinishPhase(Subprocess& worker, absl::Time started) 
 }
 
 // Peak phase: every run started at once from a few threads.
-absl::StatusOr<PhaseResult> PeakPhase(const Coordinator& c, int runs) {
-  absl::StatusOr<std::unique_ptr<Subprocess>> worker = StartWorker(c, runs);
+absl::StatusOr<PhaseResult> PeakPhase(const BenchCoordinator& c, int runs) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker =
+      StartWorker(c, absl::GetFlag(FLAGS_concurrency), runs);
   if (!worker.ok()) return worker.status();
   const absl::Time started = absl::Now();
   const int threads = absl::GetFlag(FLAGS_starters);
@@ -159,9 +82,10 @@ absl::StatusOr<PhaseResult> PeakPhase(const Coordinator& c, int runs) {
 }
 
 // Latency phase: runs started at a steady `runs_per_s`.
-absl::StatusOr<PhaseResult> PacedPhase(const Coordinator& c, double runs_per_s, int seconds) {
+absl::StatusOr<PhaseResult> PacedPhase(const BenchCoordinator& c, double runs_per_s, int seconds) {
   const int runs = std::max(1, static_cast<int>(runs_per_s * seconds));
-  absl::StatusOr<std::unique_ptr<Subprocess>> worker = StartWorker(c, runs);
+  absl::StatusOr<std::unique_ptr<Subprocess>> worker =
+      StartWorker(c, absl::GetFlag(FLAGS_concurrency), runs);
   if (!worker.ok()) return worker.status();
   const absl::Time started = absl::Now();
   const absl::Duration gap = absl::Seconds(1.0 / runs_per_s);
@@ -174,25 +98,17 @@ absl::StatusOr<PhaseResult> PacedPhase(const Coordinator& c, double runs_per_s, 
 
 // Every run of a phase must have succeeded, or the figures mean nothing.
 absl::Status CheckAllSucceeded(Client& client, int expected) {
-  int succeeded = 0;
-  v1::ListRunsRequest request;
-  request.set_status(v1::RUN_STATUS_SUCCEEDED);
-  request.set_page_size(1000);
-  do {
-    absl::StatusOr<v1::ListRunsResponse> page = client.ListRuns(request);
-    if (!page.ok()) return page.status();
-    succeeded += page->runs_size();
-    request.set_page_token(page->next_page_token());
-  } while (!request.page_token().empty());
-  if (succeeded != expected) {
-    return absl::InternalError(absl::StrCat(succeeded, " of ", expected, " runs succeeded"));
+  absl::StatusOr<int> succeeded = CountRuns(client, v1::RUN_STATUS_SUCCEEDED);
+  if (!succeeded.ok()) return succeeded.status();
+  if (*succeeded != expected) {
+    return absl::InternalError(absl::StrCat(*succeeded, " of ", expected, " runs succeeded"));
   }
   return absl::OkStatus();
 }
 
 // One measured coordinator: its peak phase, optionally the latency phase, and its RSS.
 absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits, bool latency) {
-  absl::StatusOr<Coordinator> c = StartCoordinator(dir, rate_limits);
+  absl::StatusOr<BenchCoordinator> c = StartCoordinator(dir, rate_limits);
   if (!c.ok()) return c.status();
   const int runs = absl::GetFlag(FLAGS_campaigns);
   absl::StatusOr<PhaseResult> peak = PeakPhase(*c, runs);
@@ -223,11 +139,6 @@ absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits,
   c->process->Signal(SIGTERM);
   c->process->Wait(absl::Seconds(30)).IgnoreError();
   return figures;
-}
-
-std::string FreshDir() {
-  char pattern[] = "/tmp/fanfare-bench-XXXXXX";
-  return mkdtemp(pattern);
 }
 
 int Fail(absl::string_view what, const absl::Status& status) {
