@@ -11,7 +11,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -34,6 +36,9 @@
 ABSL_FLAG(int, campaigns, 3000, "runs in the peak phase");
 ABSL_FLAG(int, concurrency, 256, "the worker's tasks in flight");
 ABSL_FLAG(int, starters, 4, "client threads starting runs in the peak phase");
+ABSL_FLAG(int, rounds, 1,
+          "peak phases on the same coordinator, one after another: --campaigns x --rounds "
+          "finished runs on disk, the peak RSS printed after each");
 ABSL_FLAG(int, latency_seconds, 5, "length of the half-load latency phase; 0 skips it");
 ABSL_FLAG(std::string, peer, "", "also run a peer benchmark: bullmq or dbos");
 ABSL_FLAG(std::string, data_dir, "", "fanfared's data directory (default: a fresh temp dir)");
@@ -61,7 +66,7 @@ absl::StatusOr<PhaseResult> FinishPhase(Subprocess& worker, absl::Time started) 
 }
 
 // Peak phase: every run started at once from a few threads.
-absl::StatusOr<PhaseResult> PeakPhase(const BenchCoordinator& c, int runs) {
+absl::StatusOr<PhaseResult> PeakPhase(const BenchCoordinator& c, int runs, int round) {
   absl::StatusOr<std::unique_ptr<Subprocess>> worker =
       StartWorker(c, absl::GetFlag(FLAGS_concurrency), runs);
   if (!worker.ok()) return worker.status();
@@ -72,7 +77,7 @@ absl::StatusOr<PhaseResult> PeakPhase(const BenchCoordinator& c, int runs) {
   for (int t = 0; t < threads; ++t) {
     starters.emplace_back([&, t] {
       for (int i = t; i < runs; i += threads) {
-        if (!StartRun(*c.client, absl::StrCat("peak-", i)).ok()) ++errors;
+        if (!StartRun(*c.client, absl::StrCat("peak-", round, "-", i)).ok()) ++errors;
       }
     });
   }
@@ -111,16 +116,30 @@ absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits,
   absl::StatusOr<BenchCoordinator> c = StartCoordinator(dir, rate_limits);
   if (!c.ok()) return c.status();
   const int runs = absl::GetFlag(FLAGS_campaigns);
-  absl::StatusOr<PhaseResult> peak = PeakPhase(*c, runs);
-  if (!peak.ok()) return peak.status();
-  const double steps_per_s = runs * kStepsPerRun / peak->seconds;
-  std::printf("peak (rate limits %s): %d runs (%d steps) in %.2f s = %.0f steps/s\n",
-              rate_limits ? "on, not binding" : "off", runs, runs * kStepsPerRun, peak->seconds,
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  absl::StatusOr<PhaseResult> peak;
+  double seconds = 0;
+  for (int round = 0; round < rounds; ++round) {
+    peak = PeakPhase(*c, runs, round);
+    if (!peak.ok()) return peak.status();
+    seconds += peak->seconds;
+    if (rounds > 1) {
+      std::printf("round %d: %d runs finished in all, %.0f steps/s in this round; fanfared peak "
+                  "RSS %.1f MiB\n",
+                  round + 1, (round + 1) * runs, runs * kStepsPerRun / peak->seconds,
+                  static_cast<double>(c->process->PeakRssBytes().value_or(0)) / (1 << 20));
+      std::fflush(stdout);
+    }
+  }
+  const double steps = static_cast<double>(runs) * rounds * kStepsPerRun;
+  const double steps_per_s = steps / seconds;
+  std::printf("peak (rate limits %s): %d runs (%.0f steps) in %.2f s = %.0f steps/s\n",
+              rate_limits ? "on, not binding" : "off", runs * rounds, steps, seconds,
               steps_per_s);
   nlohmann::json figures = {{"steps_per_s", std::round(steps_per_s)},
                             {"p50_dispatch_ms_at_peak", peak->worker["p50_ms"]},
                             {"p99_dispatch_ms_at_peak", peak->worker["p99_ms"]}};
-  int expected = runs;
+  int expected = runs * rounds;
   if (const int seconds = absl::GetFlag(FLAGS_latency_seconds); latency && seconds > 0) {
     const double half = 0.5 * runs / peak->seconds;
     absl::StatusOr<PhaseResult> paced = PacedPhase(*c, half, seconds);
