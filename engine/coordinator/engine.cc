@@ -23,7 +23,16 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
       options_(options),
       scheduler_(*clock, random_, *this, options.scheduler),
       limiter_(&options_.quotas),
-      ledger_(&options_.quotas) {}
+      spend_(&options_.quotas, clock_, &scheduler_),
+      workers_({.clock = clock_,
+                .scheduler = &scheduler_,
+                .dispatcher = &dispatcher_,
+                .limiter = &limiter_,
+                .spend = &spend_,
+                .active = &active_},
+               {.heartbeat_interval = options_.heartbeat_interval,
+                .max_poll_wait = options_.max_poll_wait},
+               this) {}
 
 Engine::~Engine() = default;
 
@@ -80,13 +89,12 @@ void Engine::Rearm(scheduler::RunState& run, scheduler::StepInstance& instance) 
   instance.armed.timer = instance.timer_at;
 }
 
+void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) {
+  spend_.Ended(run, instance);
+}
+
 void Engine::CancelAttempt(scheduler::RunState& run, const scheduler::StepInstance& instance) {
-  dispatch::WorkerSession* session = dispatcher_.RunningOn(instance.task_id);
-  if (session == nullptr || session->worker_id() != instance.worker_id) return;
-  v1::TaskRef* ref = session->outbox().add_cancels();
-  ref->set_task_id(instance.task_id);
-  ref->set_attempt(instance.attempt);
-  dispatcher_.Stopped(instance.task_id);
+  workers_.CancelAttempt(instance);
 }
 
 void Engine::AfterCommit(absl::AnyInvocable<void() &&> effect) {
@@ -111,9 +119,7 @@ absl::Time Engine::NextDue() {
   };
   if (!deferred_runs_.empty()) return clock_->Now();  // expansions wait for the next cycle
   absl::Time due = std::min(live_head(lease_heap_, true), live_head(timer_heap_, false));
-  for (const auto& [id, session] : dispatcher_.sessions()) {
-    due = std::min(due, session->poll_deadline);
-  }
+  due = std::min(due, workers_.NextPollDeadline());
   return std::min(due, NextScheduleFire());
 }
 
@@ -148,41 +154,6 @@ void Engine::FireDue() {
     scheduler_.TimerFired(run, instance);
   }
   FireSchedules();
-}
-
-void Engine::Dispatch() {
-  dispatcher_.Match(
-      [&](uint64_t task_id) {
-        dispatch::Dispatcher::Candidate candidate;
-        const ActiveRuns::Task* task = active_.FindInstance(task_id);
-        // Paused runs' tasks leave the queue; ResumeRun queues them again.
-        if (task == nullptr || !task->instance->queued() ||
-            task->run->record().status() == v1::RUN_STATUS_PAUSED ||
-            !WithinRateLimit(*task->run, *task->instance)) {
-          return candidate;
-        }
-        candidate.valid = true;
-        candidate.action = task->instance->action;
-        return candidate;
-      },
-      [&](uint64_t task_id, dispatch::WorkerSession& session) {
-        return AssignTask(task_id, session);
-      });
-}
-
-std::string Engine::EndpointClassOf(const scheduler::StepInstance& instance) {
-  // Settling an unknown outcome reads the network back, whatever the action was.
-  return instance.purpose == v1::TASK_PURPOSE_RECONCILE ? "read"
-                                                         : dispatch::EndpointClass(instance.def->verb);
-}
-
-bool Engine::WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance) {
-  const std::string klass = EndpointClassOf(instance);
-  dispatch::RateLimiter::Decision decision =
-      limiter_.Check(run.ns(), instance.queue, instance.account, klass, clock_->Now());
-  if (decision.allowed) return true;
-  scheduler_.Throttle(run, instance, decision.retry_at, std::move(decision.detail));
-  return false;
 }
 
 void Engine::ArmRunTimer(scheduler::RunState& run) {
@@ -251,14 +222,14 @@ void Engine::Flush() {
   changed.swap(changed_runs_);
   for (scheduler::RunState* run : changed) FlushRun(*run);
   for (auto& [key, record] : limiter_.TakeDirty()) state_.PutLimiter(key, record);
-  for (auto& [key, record] : ledger_.TakeDirty()) state_.PutSpend(record);
-  FlushSessions();
+  for (auto& [key, record] : spend_.ledger().TakeDirty()) state_.PutSpend(record);
+  workers_.FlushSessions();
 }
 
 void Engine::Step() {
   FireDue();
   ContinueDeferred();
-  Dispatch();
+  workers_.Dispatch();
   Flush();
   scheduler_.BeginCycle();  // the next cycle's operations get a fresh budget
 }

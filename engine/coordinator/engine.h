@@ -35,8 +35,9 @@
 #include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/run_watcher.h"
-#include "engine/coordinator/spend_ledger.h"
+#include "engine/coordinator/spend_guard.h"
 #include "engine/coordinator/state_writer.h"
+#include "engine/coordinator/worker_gateway.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/quota_config.h"
 #include "engine/dispatch/rate_limiter.h"
@@ -64,7 +65,7 @@ struct EngineOptions {
 template <typename T>
 using Reply = absl::AnyInvocable<void(absl::StatusOr<T>) &&>;
 
-class Engine : private scheduler::SchedulerHost {
+class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
  public:
   // Recovers every active run from `store` and rebuilds the queues, leases and timers.
   static absl::StatusOr<std::unique_ptr<Engine>> Open(store::Store* store, const Clock* clock,
@@ -92,23 +93,14 @@ class Engine : private scheduler::SchedulerHost {
   // ready; NotFound if none is in force (engine_workers.cc).
   void ReleaseHold(const v1::ReleaseHoldRequest& request, Reply<v1::ReleaseHoldResponse> reply);
 
-  // --- Workers (engine_workers.cc).
+  // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
   void Connect(const std::string& session_id, v1::WorkerHello hello,
                std::shared_ptr<dispatch::SessionSink> sink);
   // A message on a stream session after its hello.
   void OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message);
-  // How a stream session ended.
-  enum class SessionEnd {
-    // The worker closed its side, or the connection broke: the attempts it holds keep their
-    // leases, so that it may reconnect and report or heartbeat them.
-    kClosed,
-    // The coordinator ended the stream because the worker sent a message it could not parse
-    // or had to refuse: the attempts leased to the session are treated as lost at once
-    // (Scheduler::LeaseExpired). Fencing still holds their next attempts until the lease
-    // deadline plus the fence margin, since the worker may act until then.
-    kBrokeProtocol,
-  };
+  // How a stream session ended (WorkerGateway::SessionEnd).
+  using SessionEnd = WorkerGateway::SessionEnd;
   void Disconnect(const std::string& session_id, SessionEnd how = SessionEnd::kClosed);
   // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
   void Poll(const std::string& session_id, v1::PollTasksRequest request,
@@ -178,7 +170,6 @@ class Engine : private scheduler::SchedulerHost {
 
   // Cycle pieces (engine.cc).
   void FireDue();
-  void Dispatch();
   void Flush();
   void FlushRun(scheduler::RunState& run);
   // Puts the run's own start timer (a SCHEDULED run) in the timer heap, if it changed.
@@ -187,7 +178,7 @@ class Engine : private scheduler::SchedulerHost {
   void ArmDeadlines(scheduler::StepInstance& instance);
   uint64_t AllocateTaskId();
   // Runs `effect` after this cycle's commit.
-  void AfterCommit(absl::AnyInvocable<void() &&> effect);
+  void AfterCommit(absl::AnyInvocable<void() &&> effect) override;
   template <typename T>
   void ReplyAfterCommit(Reply<T> reply, absl::StatusOr<T> result);
 
@@ -221,31 +212,12 @@ class Engine : private scheduler::SchedulerHost {
   void RecordFailedFire(const internal::ScheduleRecord& schedule, const std::string& run_id,
                         absl::Time fire_time, const absl::Status& why);
 
-  // Workers (engine_workers.cc).
-  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
-  // Extends the lease of the attempt `ref` names; returns how long it now runs, or nullopt
-  // if that attempt is no longer current.
-  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref);
-  bool AssignTask(uint64_t task_id, dispatch::WorkerSession& session);
-  // Applies the spend guardrails to a money-moving task about to go: false if refused (the
-  // instance is then skipped), its input clipped if need be.
-  bool WithinBudget(scheduler::RunState& run, scheduler::StepInstance& instance);
-  // Records a successful money-moving or measuring outcome; pauses the campaign's ads when
-  // its total budget is reached.
-  void RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
-                   const google::protobuf::Value& output);
-  // Starts the run that pauses the capped campaign's `ads`; a failure to start it is
-  // recorded in `run`'s history, at `instance` (whose spend reached the cap).
-  void StartGuardRun(scheduler::RunState& run, const scheduler::StepInstance& instance);
-  absl::Status StartGuard(const std::string& ns, const std::string& campaign,
-                          google::protobuf::ListValue ads);
-  static std::string EndpointClassOf(const scheduler::StepInstance& instance);
+  // WorkerGateway::Host (engine_workers.cc).
+  void SpendCapped(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                   google::protobuf::ListValue ads) override;
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
                      const std::string& account);
-  // False (and the instance waits) if its account's rate limit says not yet.
-  bool WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance);
-  void FlushSessions();
 
   store::Store* store_;
   const Clock* clock_;
@@ -254,10 +226,11 @@ class Engine : private scheduler::SchedulerHost {
   scheduler::Scheduler scheduler_;
   dispatch::Dispatcher dispatcher_;
   dispatch::RateLimiter limiter_;
-  SpendLedger ledger_;
+  SpendGuard spend_;
 
   // Active runs, and what each task id names.
   ActiveRuns active_;
+  WorkerGateway workers_;
   // Runs changed since the last flush.
   std::vector<scheduler::RunState*> changed_runs_;
   // Runs ("ns/run_id") with expansions deferred to a later cycle.
@@ -276,7 +249,6 @@ class Engine : private scheduler::SchedulerHost {
 
   uint64_t next_task_id_ = 1;
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store
-  int64_t poll_counter_ = 0;
 
   // The open commit group: every write (the one writer) and what to do once it is durable.
   StateWriter state_;

@@ -121,7 +121,7 @@ absl::Status Engine::LoadLimiters() {
 absl::Status Engine::LoadSpend() {
   return ScanRecords<internal::SpendRecord>(
       *store_, store::Cf::kSpend, "", [&](absl::string_view, const internal::SpendRecord& record) {
-        ledger_.Restore(record);
+        spend_.ledger().Restore(record);
         return true;
       });
 }

@@ -1,9 +1,10 @@
-// Spend guardrails: checking money-moving tasks before they go, recording what they
-// committed, and pausing a campaign's ads when its total budget is reached.
+#include "engine/coordinator/spend_guard.h"
+
+#include <algorithm>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
-#include "engine/coordinator/engine.h"
 #include "engine/definition/loader.h"
-#include "engine/expr/proto_value.h"
 
 namespace fanfare::coordinator {
 namespace {
@@ -39,7 +40,7 @@ SpendTask SpendTaskOf(const scheduler::RunState& run, const scheduler::StepInsta
 
 }  // namespace
 
-bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& instance) {
+bool SpendGuard::Admit(scheduler::RunState& run, scheduler::StepInstance& instance) {
   // A reconcile keeps the reservation its execution made.
   if (!MovesMoney(instance.def->verb) || instance.purpose == v1::TASK_PURPOSE_RECONCILE) return true;
   SpendLedger::Verdict verdict = ledger_.Reserve(SpendTaskOf(run, instance), clock_->Now());
@@ -52,17 +53,26 @@ bool Engine::WithinBudget(scheduler::RunState& run, scheduler::StepInstance& ins
     run.Touch(instance);
     return true;
   }
-  scheduler_.Skip(run, instance, absl::StrCat("budget guardrail: ", verdict.reason));
+  scheduler_->Skip(run, instance, absl::StrCat("budget guardrail: ", verdict.reason));
   return false;
 }
 
-void Engine::RecordSpend(scheduler::RunState& run, const scheduler::StepInstance& instance,
-                         const google::protobuf::Value& output) {
-  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE && instance.def->verb != "boost") return;
-  if (ledger_.Record(SpendTaskOf(run, instance), output)) StartGuardRun(run, instance);
+std::optional<google::protobuf::ListValue> SpendGuard::RecordSuccess(
+    scheduler::RunState& run, const scheduler::StepInstance& instance,
+    const google::protobuf::Value& output) {
+  if (instance.purpose == v1::TASK_PURPOSE_RECONCILE && instance.def->verb != "boost") {
+    return std::nullopt;
+  }
+  if (!ledger_.Record(SpendTaskOf(run, instance), output)) return std::nullopt;
+  const std::string& ns = run.ns();
+  const std::string& campaign = run.campaign().name();
+  google::protobuf::ListValue ads = ledger_.ActiveAds(ns, campaign);
+  ledger_.MarkCapped(ns, campaign);
+  if (ads.values_size() == 0) return std::nullopt;
+  return ads;
 }
 
-void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& instance) {
+void SpendGuard::Ended(const scheduler::RunState& run, const scheduler::StepInstance& instance) {
   if (instance.def == nullptr || !MovesMoney(instance.def->verb)) return;
   // A step that ended without success may have an attempt still acting (lost, reported
   // unknown, or cancelled while leased): its reservation counts until that one cannot act.
@@ -73,40 +83,32 @@ void Engine::Ended(scheduler::RunState& run, const scheduler::StepInstance& inst
   ledger_.Release(run.ns(), run.campaign().name(), instance.task_id, until, now);
 }
 
-void Engine::StartGuardRun(scheduler::RunState& run, const scheduler::StepInstance& instance) {
-  const std::string& ns = run.ns();
-  const std::string& campaign = run.campaign().name();
-  google::protobuf::ListValue ads = ledger_.ActiveAds(ns, campaign);
-  ledger_.MarkCapped(ns, campaign);
-  if (ads.values_size() == 0) return;
-  if (absl::Status started = StartGuard(ns, campaign, std::move(ads)); !started.ok()) {
-    // The cap holds for new spend (MarkCapped) whatever happens here, but the ads already
-    // live keep spending until someone pauses them: say so where the run's owner looks.
-    v1::HistoryEvent& event =
-        run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
-    event.set_message(absl::StrCat("total budget reached, but the run pausing the campaign's ",
-                                   "ads could not start: ", started.message()));
-  }
-}
-
-absl::Status Engine::StartGuard(const std::string& ns, const std::string& campaign,
-                                google::protobuf::ListValue ads) {
+absl::StatusOr<SpendGuard::PauseRun> SpendGuard::PauseRunFor(const std::string& ns,
+                                                             const std::string& campaign,
+                                                             google::protobuf::ListValue ads) {
   definition::LoadResult guard =
       definition::ParseCampaign(kGuardCampaign, definition::SourceFormat::kYaml, "budget-guard");
   if (!guard.status.ok()) return guard.status;
-  v1::ApplyCampaignRequest apply;
-  *apply.mutable_spec() = guard.spec;
-  apply.mutable_spec()->mutable_metadata()->set_namespace_(ns);
-  if (auto applied = ApplyCampaignNow(std::move(apply)); !applied.ok()) return applied.status();
-  v1::StartRunRequest start;
-  start.set_namespace_(ns);
-  start.set_campaign("budget-guard");
-  start.set_run_id(absl::StrCat(campaign, "-budget-guard"));
-  start.set_identity("budget guardrail");
-  auto& params = *start.mutable_params()->mutable_fields();
+  PauseRun pause;
+  *pause.apply.mutable_spec() = std::move(guard.spec);
+  pause.apply.mutable_spec()->mutable_metadata()->set_namespace_(ns);
+  pause.start.set_namespace_(ns);
+  pause.start.set_campaign("budget-guard");
+  pause.start.set_run_id(absl::StrCat(campaign, "-budget-guard"));
+  pause.start.set_identity("budget guardrail");
+  auto& params = *pause.start.mutable_params()->mutable_fields();
   params["campaign"].set_string_value(campaign);
   *params["ads"].mutable_list_value() = std::move(ads);
-  return StartRunNow(std::move(start)).status();
+  return pause;
+}
+
+void SpendGuard::PauseFailed(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                             const absl::Status& why) {
+  // The cap holds for new spend (MarkCapped) whatever happened, but the ads already live keep
+  // spending until someone pauses them: say so where the run's owner looks.
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
+  event.set_message(absl::StrCat("total budget reached, but the run pausing the campaign's ",
+                                 "ads could not start: ", why.message()));
 }
 
 }  // namespace fanfare::coordinator
