@@ -161,7 +161,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
 
   // Recovery (recovery.cc).
   absl::Status Recover();
-  absl::Status LoadRun(const std::string& ns, const std::string& run_id);
+  // Loads an active run and its steps, read through `steps_cursor` (over kSteps).
+  absl::Status LoadRun(const std::string& ns, const std::string& run_id,
+                       store::Cursor& steps_cursor);
   absl::Status LoadIterationEvents(scheduler::RunState& run);
   // Rebuilds the dispatch queues and the due heaps from the loaded runs.
   void Rearm();

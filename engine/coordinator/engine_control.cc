@@ -45,7 +45,8 @@ void Engine::RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply) 
   const bool loaded = run == nullptr;
   if (loaded) {
     // An ended run left memory; bring it back from the store.
-    if (absl::Status status = LoadRun(ns, request.run_id()); !status.ok()) {
+    const std::unique_ptr<store::Cursor> steps = store_->NewCursor(store::Cf::kSteps);
+    if (absl::Status status = LoadRun(ns, request.run_id(), *steps); !status.ok()) {
       ReplyAfterCommit<v1::Run>(std::move(reply), absl::IsDataLoss(status)
                                                       ? status
                                                       : ReadStoredRun(ns, request.run_id()).status());

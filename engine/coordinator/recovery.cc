@@ -52,8 +52,10 @@ absl::Status Engine::Recover() {
       });
   if (!corrupt.ok()) return corrupt;
   if (!scan.ok()) return scan;
+  // The active runs are in key order, and so are their steps: one cursor serves them all.
+  const std::unique_ptr<store::Cursor> steps = store_->NewCursor(store::Cf::kSteps);
   for (const auto& [ns, run_id] : active) {
-    if (absl::Status status = LoadRun(ns, run_id); !status.ok()) return status;
+    if (absl::Status status = LoadRun(ns, run_id, *steps); !status.ok()) return status;
   }
   Rearm();
   // Expansions deferred to a later cycle are not stored: find them again.
@@ -65,7 +67,8 @@ absl::Status Engine::Recover() {
   return store_->Commit(*state_.Seal());
 }
 
-absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id) {
+absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id,
+                             store::Cursor& steps_cursor) {
   absl::StatusOr<std::optional<internal::RunRecord>> stored =
       GetRecord<internal::RunRecord>(*store_, store::Cf::kRuns, keys::Run(ns, run_id));
   if (!stored.ok()) return stored.status();
@@ -75,7 +78,7 @@ absl::Status Engine::LoadRun(const std::string& ns, const std::string& run_id) {
   const internal::RunRecord& record = **stored;
   std::vector<internal::StepRecord> steps;
   absl::Status scan = ScanRecords<internal::StepRecord>(
-      *store_, store::Cf::kSteps, keys::StepPrefix(ns, run_id),
+      steps_cursor, store::Cf::kSteps, keys::StepPrefix(ns, run_id),
       [&](absl::string_view, internal::StepRecord step) {
         steps.push_back(std::move(step));
         return true;

@@ -13,6 +13,7 @@
 #ifndef FANFARE_ENGINE_COORDINATOR_STORED_RECORD_H_
 #define FANFARE_ENGINE_COORDINATOR_STORED_RECORD_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -53,12 +54,13 @@ absl::StatusOr<std::optional<Message>> GetRecord(const store::Store& store, stor
 
 // Calls `fn(key, Message)` for each record whose key starts with `prefix`, in key order,
 // until `fn` returns false. A record that does not parse ends the scan with DataLoss.
+//
+// The overload on a cursor (over `cf`) lets a caller scan many prefixes in key order with one.
 template <typename Message, typename Fn>
-absl::Status ScanRecords(const store::Store& store, store::Cf cf, absl::string_view prefix,
-                         Fn fn) {
+absl::Status ScanRecords(store::Cursor& cursor, store::Cf cf, absl::string_view prefix, Fn fn) {
   absl::Status corrupt;
-  absl::Status scan = store.ScanPrefix(cf, prefix, [&](absl::string_view key,
-                                                       absl::string_view bytes) {
+  absl::Status scan = store::ScanPrefix(cursor, prefix, [&](absl::string_view key,
+                                                           absl::string_view bytes) {
     absl::StatusOr<Message> message = ParseRecord<Message>(cf, key, bytes);
     if (!message.ok()) {
       corrupt = message.status();
@@ -67,6 +69,13 @@ absl::Status ScanRecords(const store::Store& store, store::Cf cf, absl::string_v
     return static_cast<bool>(fn(key, *std::move(message)));
   });
   return corrupt.ok() ? scan : corrupt;
+}
+
+template <typename Message, typename Fn>
+absl::Status ScanRecords(const store::Store& store, store::Cf cf, absl::string_view prefix,
+                         Fn fn) {
+  std::unique_ptr<store::Cursor> cursor = store.NewCursor(cf);
+  return ScanRecords<Message>(*cursor, cf, prefix, std::move(fn));
 }
 
 }  // namespace fanfare::coordinator

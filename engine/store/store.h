@@ -27,6 +27,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -152,14 +153,21 @@ void Batch::ForEach(Fn fn) const {
   }
 }
 
+// As Store::ScanPrefix, on a cursor the caller keeps: scanning many prefixes in key order
+// with one cursor saves creating a cursor for each.
+template <typename Fn>
+absl::Status ScanPrefix(Cursor& cursor, absl::string_view prefix, Fn fn) {
+  for (cursor.Seek(prefix); cursor.Valid(); cursor.Next()) {
+    if (!absl::StartsWith(cursor.key(), prefix)) break;
+    if (!fn(cursor.key(), cursor.value())) break;
+  }
+  return cursor.status();
+}
+
 template <typename Fn>
 absl::Status Store::ScanPrefix(Cf cf, absl::string_view prefix, Fn fn) const {
   std::unique_ptr<Cursor> cursor = NewCursor(cf);
-  for (cursor->Seek(prefix); cursor->Valid(); cursor->Next()) {
-    if (!absl::StartsWith(cursor->key(), prefix)) break;
-    if (!fn(cursor->key(), cursor->value())) break;
-  }
-  return cursor->status();
+  return store::ScanPrefix(*cursor, prefix, std::move(fn));
 }
 
 }  // namespace fanfare::store
