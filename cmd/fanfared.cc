@@ -2,8 +2,9 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "base/command_line.h"
 #include "absl/synchronization/mutex.h"
+#include "base/command_line.h"
+#include "base/huge_pages.h"
 #include "base/signals.h"
 #include "engine/service/fanfared.h"
 #include "workers/devmode/dev_stack.h"
@@ -47,6 +48,7 @@ class DevCompanion final : public fanfare::Companion {
 }  // namespace
 
 int main(int argc, char** argv) {
+  fanfare::UseHugePagesForMalloc(argv);  // may re-execute this program, once
   fanfare::BlockShutdownSignals();
   // Debian's Abseil checks every Mutex acquisition for lock-order cycles (a debug-build
   // default), recording a stack trace each time; tests keep it, production binaries don't.
