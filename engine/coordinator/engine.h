@@ -166,7 +166,7 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
                        store::Cursor& steps_cursor);
   absl::Status LoadIterationEvents(scheduler::RunState& run);
   // Rebuilds the dispatch queues and the due heaps from the loaded runs.
-  void Rearm();
+  void RebuildQueuesAndHeaps();
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
 

@@ -57,7 +57,7 @@ absl::Status Engine::Recover() {
   for (const auto& [ns, run_id] : active) {
     if (absl::Status status = LoadRun(ns, run_id, *steps); !status.ok()) return status;
   }
-  Rearm();
+  RebuildQueuesAndHeaps();
   // Expansions deferred to a later cycle are not stored: find them again.
   for (const auto& [key, run] : active_.runs()) scheduler_.ResumeDeferred(*run);
   Flush();
@@ -129,7 +129,7 @@ absl::Status Engine::LoadSpend() {
       });
 }
 
-void Engine::Rearm() {
+void Engine::RebuildQueuesAndHeaps() {
   // Queued instances go back in the order they became ready (task ids break ties, as they
   // were allocated in that order), so that each queue dispatches as it would have. The sort
   // keys are copied beside the pointers: a hundred thousand runs' instances do not fit in a
