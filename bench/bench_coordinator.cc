@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -112,6 +113,12 @@ absl::StatusOr<int> CountRuns(Client& client, v1::RunStatus status) {
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
   return count;
+}
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  std::fprintf(stderr, "bench: %s: %s\n", std::string(what).c_str(),
+               std::string(status.message()).c_str());
+  return 1;
 }
 
 }  // namespace fanfare::bench

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "base/subprocess.h"
 #include "sdk/client/client.h"
 
@@ -42,6 +43,9 @@ absl::Status StartRun(Client& client, const std::string& run_id);
 
 // How many runs have `status`.
 absl::StatusOr<int> CountRuns(Client& client, v1::RunStatus status);
+
+// Prints "bench: <what>: <message>" to stderr; returns 1, the benchmark's exit code.
+int Fail(absl::string_view what, const absl::Status& status);
 
 }  // namespace fanfare::bench
 

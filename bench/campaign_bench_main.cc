@@ -160,12 +160,6 @@ absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits,
   return figures;
 }
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  std::fprintf(stderr, "bench: %s: %s\n", std::string(what).c_str(),
-               std::string(status.message()).c_str());
-  return 1;
-}
-
 int Main() {
   const std::string mode = absl::GetFlag(FLAGS_rate_limits);
   if (mode != "on" && mode != "off" && mode != "both") {

@@ -33,12 +33,6 @@ ABSL_FLAG(std::string, data_dir, "", "where fanfared keeps its data, kept afterw
 namespace fanfare::bench {
 namespace {
 
-int Fail(absl::string_view what, const absl::Status& status) {
-  std::fprintf(stderr, "bench: %s: %s\n", std::string(what).c_str(),
-               std::string(status.message()).c_str());
-  return 1;
-}
-
 // The write-ahead log a restart replays: RocksDB's *.log files in the data directory.
 double WalMib(const std::string& data_dir) {
   uintmax_t bytes = 0;
@@ -140,6 +134,7 @@ int Main() {
 
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
+  // As in fanfare-bench: no lock-order checking in a benchmark.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   fanfare::ParseFlags(argc, argv,
                       "times fanfared's restart with many active runs (bench/README.md).\n"
