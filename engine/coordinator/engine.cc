@@ -156,28 +156,24 @@ void Engine::FireDue() {
   FireSchedules();
 }
 
+void Engine::Arm(DueHeap& heap, absl::Time& armed, absl::Time wanted, uint64_t task_id) {
+  // The heaps delete lazily: a deadline that changes is pushed again, and the old entry is
+  // skipped when it comes up (NextDue, FireDue).
+  if (armed == wanted) return;
+  armed = wanted;
+  if (wanted != absl::InfiniteFuture()) heap.emplace(wanted, task_id);
+}
+
 void Engine::ArmRunTimer(scheduler::RunState& run) {
-  if (run.armed_start_timer == run.start_timer()) return;
-  run.armed_start_timer = run.start_timer();
-  if (run.start_timer() != absl::InfiniteFuture()) {
-    timer_heap_.emplace(run.start_timer(), run.start_task_id);
-  }
+  Arm(timer_heap_, run.armed_start_timer, run.start_timer(), run.start_task_id);
 }
 
 void Engine::ArmDeadlines(scheduler::StepInstance& instance) {
-  // The heaps delete lazily: a deadline that changes is pushed again, and the old entry is
-  // skipped when it comes up (NextDue, FireDue).
-  if (instance.armed.lease != instance.lease_deadline) {
-    instance.armed.lease = instance.lease_deadline;
-    if (instance.leased()) lease_heap_.emplace(instance.lease_deadline, instance.task_id);
-  }
-  const absl::Time timer = instance.timer_kind == scheduler::TimerKind::kNone
-                               ? absl::InfiniteFuture()
-                               : instance.timer_at;
-  if (instance.armed.timer != timer) {
-    instance.armed.timer = timer;
-    if (timer != absl::InfiniteFuture()) timer_heap_.emplace(timer, instance.task_id);
-  }
+  Arm(lease_heap_, instance.armed.lease, instance.lease_deadline, instance.task_id);
+  Arm(timer_heap_, instance.armed.timer,
+      instance.timer_kind == scheduler::TimerKind::kNone ? absl::InfiniteFuture()
+                                                         : instance.timer_at,
+      instance.task_id);
 }
 
 void Engine::FlushRun(scheduler::RunState& run) {

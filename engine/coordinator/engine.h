@@ -174,6 +174,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void FireDue();
   void Flush();
   void FlushRun(scheduler::RunState& run);
+  // Pushes `wanted` (InfiniteFuture: none) onto `heap` for `task_id` unless it is `armed`
+  // already, and records it as armed.
+  static void Arm(DueHeap& heap, absl::Time& armed, absl::Time wanted, uint64_t task_id);
   // Puts the run's own start timer (a SCHEDULED run) in the timer heap, if it changed.
   void ArmRunTimer(scheduler::RunState& run);
   // Puts the instance's lease deadline and timer in the due heaps, if they changed.
