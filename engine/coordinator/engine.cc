@@ -186,7 +186,7 @@ void Engine::FlushRun(scheduler::RunState& run) {
   // Only the step records are written: the dispatch queues, leases and timers are derived
   // from them, in memory, and rebuilt from them at start-up (recovery.cc).
   for (scheduler::StepInstance* instance : changes.instances) {
-    state_.PutStep(ns, run_id, EncodeStep(*instance));
+    state_.PutStep(ns, run_id, *instance);
     ArmDeadlines(*instance);
   }
   for (const v1::HistoryEvent& event : changes.events) state_.PutEvent(ns, run_id, event);

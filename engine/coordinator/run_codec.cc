@@ -56,8 +56,8 @@ void FillView(const StepInstance& instance, v1::StepInstance& out) {
   SetTime(out.mutable_ready_at(), instance.ready_at);
   SetTime(out.mutable_started_at(), instance.started_at);
   SetTime(out.mutable_ended_at(), instance.ended_at);
-  if (!instance.output.is_null()) {
-    if (auto output = expr::ToProto(instance.output); output.ok()) *out.mutable_output() = *output;
+  if (!instance.output.is_null() && !expr::ToProto(instance.output, out.mutable_output()).ok()) {
+    out.clear_output();  // Succeed accepts only outputs that convert; this is never reached
   }
   if (instance.last_error.type() != v1::ERROR_TYPE_UNSPECIFIED) {
     *out.mutable_last_error() = instance.last_error;
@@ -107,19 +107,19 @@ v1::StepInstance PublicInstance(const StepInstance& instance, const scheduler::R
   return out;
 }
 
-internal::StepRecord EncodeStep(const StepInstance& instance) {
-  internal::StepRecord record;
+void EncodeStep(const StepInstance& instance, internal::StepRecord& record) {
   FillView(instance, *record.mutable_instance());
   record.mutable_instance()->set_worker_id(instance.worker_id);
   record.set_scope(ScopeNumber(*instance.scope));
   record.set_step_index(instance.def->index);
-  if (instance.item_index >= 0) {
-    if (auto item = expr::ToProto(instance.item); item.ok()) *record.mutable_item() = *item;
+  if (instance.item_index >= 0 && !expr::ToProto(instance.item, record.mutable_item()).ok()) {
+    record.clear_item();  // items come from lists that converted when the step expanded
   }
   record.set_item_index(instance.item_index);
   if (instance.fan_out_items.is_list()) {
-    if (auto items = expr::ToProto(instance.fan_out_items); items.ok()) {
-      *record.mutable_fan_out_items() = std::move(*items->mutable_list_value());
+    google::protobuf::Value items;
+    if (expr::ToProto(instance.fan_out_items, &items).ok()) {
+      record.mutable_fan_out_items()->Swap(items.mutable_list_value());
     }
   }
   *record.mutable_input() = instance.input;
@@ -135,7 +135,6 @@ internal::StepRecord EncodeStep(const StepInstance& instance) {
   record.set_attempts_before_rerun(instance.attempts_before_rerun);
   record.set_unsettled_until_us(instance.in_doubt() ? absl::ToUnixMicros(instance.unsettled_until)
                                                     : 0);
-  return record;
 }
 
 v1::Run PublicRun(const scheduler::RunState& run) {

@@ -14,7 +14,9 @@
 namespace fanfare::coordinator {
 
 internal::RunRecord EncodeRun(const scheduler::RunState& run);
-internal::StepRecord EncodeStep(const scheduler::StepInstance& instance);
+// Writes `instance`'s record into `record`, which is empty and may live on an arena: every
+// field's allocation is then the arena's (Engine::Flush encodes a cycle's records on one).
+void EncodeStep(const scheduler::StepInstance& instance, internal::StepRecord& record);
 
 // The public view of one instance.
 v1::StepInstance PublicInstance(const scheduler::StepInstance& instance,

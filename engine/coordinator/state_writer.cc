@@ -3,20 +3,45 @@
 #include <utility>
 
 #include "engine/coordinator/keys.h"
-#include "engine/scheduler/step_instance.h"
+#include "engine/coordinator/run_codec.h"
 
 namespace fanfare::coordinator {
+namespace {
+
+// Room for a usual step record (a few KiB); a larger one, up to the input limits
+// (engine/definition/limits.h), takes more blocks, freed at the next reset.
+constexpr size_t kArenaBlockBytes = 64 << 10;
+
+google::protobuf::ArenaOptions ArenaOn(char* block) {
+  google::protobuf::ArenaOptions options;
+  options.initial_block = block;
+  options.initial_block_size = kArenaBlockBytes;
+  return options;
+}
+
+}  // namespace
+
+StateWriter::StateWriter()
+    : batch_(std::make_unique<store::Batch>()),
+      arena_block_(new char[kArenaBlockBytes]),
+      arena_(ArenaOn(arena_block_.get())) {}
+
+absl::string_view StateWriter::Serialize(const google::protobuf::MessageLite& record) {
+  encoded_.clear();
+  record.AppendToString(&encoded_);
+  return encoded_;
+}
 
 void StateWriter::PutCampaign(const v1::Campaign& campaign) {
   const v1::Metadata& metadata = campaign.spec().metadata();
   batch_->Put(store::Cf::kSpecs, keys::Spec(metadata.namespace_(), metadata.name(),
                                             campaign.version()),
-              campaign.SerializeAsString());
+              Serialize(campaign));
 }
 
 void StateWriter::PutSchedule(const internal::ScheduleRecord& schedule) {
   batch_->Put(store::Cf::kIdempotency, keys::Schedule(schedule.namespace_(), schedule.campaign()),
-              schedule.SerializeAsString());
+              Serialize(schedule));
 }
 
 void StateWriter::DeleteSchedule(absl::string_view ns, absl::string_view campaign) {
@@ -26,7 +51,7 @@ void StateWriter::DeleteSchedule(absl::string_view ns, absl::string_view campaig
 void StateWriter::NewRun(absl::string_view ns, absl::string_view run_id, absl::Time created_at,
                          const internal::StartFingerprint& fingerprint, bool active) {
   batch_->Put(store::Cf::kIdempotency, keys::StartFingerprint(ns, run_id),
-              fingerprint.SerializeAsString());
+              Serialize(fingerprint));
   batch_->Put(store::Cf::kRunIndex, keys::RunIndex(ns, created_at, run_id), "");
   if (active) batch_->Put(store::Cf::kActiveRuns, keys::ActiveRun(ns, run_id), "");
 }
@@ -34,7 +59,7 @@ void StateWriter::NewRun(absl::string_view ns, absl::string_view run_id, absl::T
 void StateWriter::PutRun(const internal::RunRecord& record) {
   const v1::Run& run = record.run();
   batch_->Put(store::Cf::kRuns, keys::Run(run.namespace_(), run.run_id()),
-              record.SerializeAsString());
+              Serialize(record));
   if (scheduler::IsTerminal(run.status())) {
     batch_->Delete(store::Cf::kActiveRuns, keys::ActiveRun(run.namespace_(), run.run_id()));
   }
@@ -45,9 +70,11 @@ void StateWriter::Reactivate(absl::string_view ns, absl::string_view run_id) {
 }
 
 void StateWriter::PutStep(absl::string_view ns, absl::string_view run_id,
-                          const internal::StepRecord& step) {
-  batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, step.instance().key()),
-              step.SerializeAsString());
+                          const scheduler::StepInstance& instance) {
+  auto* record = google::protobuf::Arena::CreateMessage<internal::StepRecord>(&arena_);
+  EncodeStep(instance, *record);
+  batch_->Put(store::Cf::kSteps, keys::Step(ns, run_id, instance.key), Serialize(*record));
+  arena_.Reset();
 }
 
 void StateWriter::DeleteStep(absl::string_view ns, absl::string_view run_id,
@@ -58,7 +85,7 @@ void StateWriter::DeleteStep(absl::string_view ns, absl::string_view run_id,
 void StateWriter::PutEvent(absl::string_view ns, absl::string_view run_id,
                            const v1::HistoryEvent& event) {
   batch_->Put(store::Cf::kHistory, keys::History(ns, run_id, event.seq()),
-              event.SerializeAsString());
+              Serialize(event));
 }
 
 void StateWriter::DeleteEvent(absl::string_view ns, absl::string_view run_id, int64_t seq) {
@@ -66,12 +93,12 @@ void StateWriter::DeleteEvent(absl::string_view ns, absl::string_view run_id, in
 }
 
 void StateWriter::PutLimiter(absl::string_view key, const internal::LimiterRecord& record) {
-  batch_->Put(store::Cf::kQuotas, keys::Limiter(key), record.SerializeAsString());
+  batch_->Put(store::Cf::kQuotas, keys::Limiter(key), Serialize(record));
 }
 
 void StateWriter::PutSpend(const internal::SpendRecord& record) {
   batch_->Put(store::Cf::kSpend, keys::Spend(record.namespace_(), record.campaign()),
-              record.SerializeAsString());
+              Serialize(record));
 }
 
 void StateWriter::PutMeta(absl::string_view name, absl::string_view value) {

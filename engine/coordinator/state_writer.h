@@ -6,6 +6,10 @@
 // Engine::Commit and opens the next, so what a cycle wrote is committed — or, if the commit
 // fails, acknowledged nowhere — as one.
 //
+// A record is encoded on a reused arena and serialized into a reused buffer before it is
+// appended to the batch, so that once they have grown, writing a step allocates nothing but
+// its key (the engine writes a step record on every transition).
+//
 // Not thread-safe: owned by the engine thread.
 #ifndef FANFARE_ENGINE_COORDINATOR_STATE_WRITER_H_
 #define FANFARE_ENGINE_COORDINATOR_STATE_WRITER_H_
@@ -16,7 +20,10 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "engine/scheduler/step_instance.h"
 #include "engine/store/store.h"
+#include "google/protobuf/arena.h"
+#include "google/protobuf/message_lite.h"
 #include "fanfare/internal/records.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/run.pb.h"
@@ -25,7 +32,9 @@ namespace fanfare::coordinator {
 
 class StateWriter {
  public:
-  StateWriter() : batch_(std::make_unique<store::Batch>()) {}
+  StateWriter();
+  StateWriter(const StateWriter&) = delete;
+  StateWriter& operator=(const StateWriter&) = delete;
 
   // --- Campaigns.
   void PutCampaign(const v1::Campaign& campaign);
@@ -41,7 +50,9 @@ class StateWriter {
   void PutRun(const internal::RunRecord& record);
   // A terminal run made active again (RetryRun).
   void Reactivate(absl::string_view ns, absl::string_view run_id);
-  void PutStep(absl::string_view ns, absl::string_view run_id, const internal::StepRecord& step);
+  // The instance's step record (run_codec.h's EncodeStep).
+  void PutStep(absl::string_view ns, absl::string_view run_id,
+               const scheduler::StepInstance& instance);
   void DeleteStep(absl::string_view ns, absl::string_view run_id, absl::string_view step_key);
   void PutEvent(absl::string_view ns, absl::string_view run_id, const v1::HistoryEvent& event);
   void DeleteEvent(absl::string_view ns, absl::string_view run_id, int64_t seq);
@@ -57,7 +68,13 @@ class StateWriter {
   std::unique_ptr<store::Batch> Seal();
 
  private:
+  // `record`'s encoding, valid until the next call.
+  absl::string_view Serialize(const google::protobuf::MessageLite& record);
+
   std::unique_ptr<store::Batch> batch_;
+  std::unique_ptr<char[]> arena_block_;  // the arena's first block, kept across resets
+  google::protobuf::Arena arena_;
+  std::string encoded_;
 };
 
 }  // namespace fanfare::coordinator

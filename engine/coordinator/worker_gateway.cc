@@ -181,7 +181,7 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   if (!parts_.spend->Admit(run, instance)) return false;
   parts_.limiter->Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                           parts_.clock->Now());
-  *session.outbox().add_tasks() = parts_.scheduler->Lease(run, instance, session.worker_id());
+  parts_.scheduler->Lease(run, instance, session.worker_id(), *session.outbox().add_tasks());
   parts_.dispatcher->Started(task_id, session);
   return true;
 }

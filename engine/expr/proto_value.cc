@@ -53,12 +53,31 @@ Value FromProtoValue(const google::protobuf::Value& value, int depth) {
   }
 }
 
-// `path` names `value` within the root: "" for the root, then "items[2]", "a.b".
-absl::Status ToProtoValue(const Value& value, const std::string& path, int depth,
+// Where a value sits within the root, rendered only when a conversion fails: "the value" for
+// the root, then "items[2]", "a.b". A chain of frames on the stack, so that converting a
+// valid value builds no strings.
+struct PathStep {
+  const PathStep* parent = nullptr;
+  absl::string_view key;  // a map's field
+  size_t index = 0;       // a list's element, when `in_list`
+  bool in_list = false;
+
+  std::string Render() const {
+    if (parent == nullptr) return "the value";
+    std::string path = parent->parent == nullptr ? "" : parent->Render();
+    if (in_list) {
+      absl::StrAppend(&path, "[", index, "]");
+    } else {
+      absl::StrAppend(&path, path.empty() ? "" : ".", key);
+    }
+    return path;
+  }
+};
+
+absl::Status ToProtoValue(const Value& value, const PathStep& at, int depth,
                           google::protobuf::Value* out) {
-  const auto where = [&] { return path.empty() ? std::string("the value") : path; };
   if (depth > kMaxWalkDepth) {
-    return absl::InvalidArgumentError(absl::StrCat(where(), " is nested too deeply"));
+    return absl::InvalidArgumentError(absl::StrCat(at.Render(), " is nested too deeply"));
   }
   switch (value.kind()) {
     case Value::Kind::kNull: out->set_null_value(google::protobuf::NULL_VALUE); break;
@@ -68,7 +87,7 @@ absl::Status ToProtoValue(const Value& value, const std::string& path, int depth
       // JSON (and so every reader of a stored value) has no Infinity or NaN.
       if (!std::isfinite(value.double_value())) {
         return absl::InvalidArgumentError(
-            absl::StrCat(where(), " is not a finite number (", value.DebugString(), ")"));
+            absl::StrCat(at.Render(), " is not a finite number (", value.DebugString(), ")"));
       }
       out->set_number_value(value.double_value());
       break;
@@ -81,20 +100,21 @@ absl::Status ToProtoValue(const Value& value, const std::string& path, int depth
       break;
     case Value::Kind::kError:
       return absl::InvalidArgumentError(
-          absl::StrCat(where(), " is an error: ", value.error_message()));
+          absl::StrCat(at.Render(), " is an error: ", value.error_message()));
     case Value::Kind::kList: {
       google::protobuf::ListValue* list = out->mutable_list_value();
+      list->mutable_values()->Reserve(static_cast<int>(value.list().size()));
       for (size_t i = 0; i < value.list().size(); ++i) {
-        RETURN_IF_ERROR(ToProtoValue(value.list()[i], absl::StrCat(path, "[", i, "]"),
-                                     depth + 1, list->add_values()));
+        const PathStep element{&at, {}, i, /*in_list=*/true};
+        RETURN_IF_ERROR(ToProtoValue(value.list()[i], element, depth + 1, list->add_values()));
       }
       break;
     }
     case Value::Kind::kMap: {
       auto* fields = out->mutable_struct_value()->mutable_fields();
       for (const auto& [key, item] : value.map()) {
-        const std::string child = path.empty() ? key : absl::StrCat(path, ".", key);
-        RETURN_IF_ERROR(ToProtoValue(item, child, depth + 1, &(*fields)[key]));
+        const PathStep field{&at, key};
+        RETURN_IF_ERROR(ToProtoValue(item, field, depth + 1, &(*fields)[key]));
       }
       break;
     }
@@ -108,9 +128,13 @@ Value FromProto(const google::protobuf::Value& value) { return FromProtoValue(va
 Value FromProto(const google::protobuf::Struct& value) { return FromProtoStruct(value, 0); }
 Value FromProto(const google::protobuf::ListValue& value) { return FromProtoList(value, 0); }
 
+absl::Status ToProto(const Value& value, google::protobuf::Value* out) {
+  return ToProtoValue(value, PathStep{}, 0, out);
+}
+
 absl::StatusOr<google::protobuf::Value> ToProto(const Value& value) {
   google::protobuf::Value out;
-  RETURN_IF_ERROR(ToProtoValue(value, "", 0, &out));
+  RETURN_IF_ERROR(ToProto(value, &out));
   return out;
 }
 

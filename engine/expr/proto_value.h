@@ -19,6 +19,9 @@ Value FromProto(const google::protobuf::ListValue& value);
 
 // InvalidArgument if `value` is or contains an error Value (the message names its path).
 absl::StatusOr<google::protobuf::Value> ToProto(const Value& value);
+// The same, written into `out` (which may live on an arena, so that the converted value is
+// allocated there). On error `out` holds a partial value.
+absl::Status ToProto(const Value& value, google::protobuf::Value* out);
 // InvalidArgument also if `value` is not a map.
 absl::StatusOr<google::protobuf::Struct> ToProtoStruct(const Value& value);
 

@@ -37,7 +37,8 @@ bool NeverRetried(v1::ErrorType type) {
 
 }  // namespace
 
-v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::string& worker_id) {
+void Scheduler::Lease(RunState& run, StepInstance& instance, const std::string& worker_id,
+                      v1::Task& task) {
   const absl::Time now = clock_.Now();
   const TimeoutSettings& timeouts = instance.def->timeouts;
   ClearTimer(instance);
@@ -54,7 +55,6 @@ v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::stri
   event.set_actor(worker_id);
   if (instance.purpose == v1::TASK_PURPOSE_RECONCILE) event.set_message("reconcile");
 
-  v1::Task task;
   task.set_task_id(instance.task_id);
   task.set_attempt(instance.attempt);
   task.set_idempotency_key(IdempotencyKey(run.ns(), run.run_id(), instance.key));
@@ -73,7 +73,6 @@ v1::Task Scheduler::Lease(RunState& run, StepInstance& instance, const std::stri
   }
   task.set_purpose(instance.purpose);
   *task.mutable_ready_at() = ToProtoTime(instance.ready_at);
-  return task;
 }
 
 void Scheduler::ExtendLease(StepInstance& instance) {

@@ -342,9 +342,8 @@ void Scheduler::Finish(RunState& run, StepInstance& instance, v1::StepState stat
     *event.mutable_error() = instance.last_error;
   } else if (state == v1::STEP_STATE_SKIPPED) {
     event.set_message(instance.waiting.detail());
-  } else if (absl::StatusOr<google::protobuf::Value> output = expr::ToProto(instance.output);
-             output.ok()) {
-    *event.mutable_detail() = *std::move(output);
+  } else if (!expr::ToProto(instance.output, event.mutable_detail()).ok()) {
+    event.clear_detail();  // Succeed accepts only outputs that convert; this is never reached
   }
   AfterGroupChange(run, *instance.scope, instance.def->index, instance.iteration);
 }

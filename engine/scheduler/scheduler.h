@@ -98,9 +98,10 @@ class Scheduler {
   // Starts a run whose record is SCHEDULED or RUNNING: its root steps become eligible.
   void Start(RunState& run);
 
-  // Leases a queued instance's next attempt to `worker_id` and returns the task to send.
+  // Leases a queued instance's next attempt to `worker_id` and writes the task to send into
+  // `task` (empty; the session's outgoing message, so that the task is built in place).
   // REQUIRES: instance.queued().
-  v1::Task Lease(RunState& run, StepInstance& instance, const std::string& worker_id);
+  void Lease(RunState& run, StepInstance& instance, const std::string& worker_id, v1::Task& task);
   // Extends the current lease after a heartbeat. REQUIRES: instance.leased().
   void ExtendLease(StepInstance& instance);
 

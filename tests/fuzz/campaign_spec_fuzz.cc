@@ -234,7 +234,11 @@ class RunDriver {
           scheduler_.Throttle(run, instance, clock_.Now() + absl::Seconds(Draw(3600)),
                               "rate limit");
           break;
-        default: (void)scheduler_.Lease(run, instance, "worker-1"); break;
+        default: {
+          v1::Task task;
+          scheduler_.Lease(run, instance, "worker-1", task);
+          break;
+        }
       }
     } else {
       Report(run, instance);

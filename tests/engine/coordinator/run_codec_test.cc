@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/proto_time.h"
+#include "engine/coordinator/state_writer.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -30,9 +31,15 @@ T ThroughBytes(const T& message) {
   return out;
 }
 
+internal::StepRecord Encoded(const StepInstance& instance) {
+  internal::StepRecord record;
+  EncodeStep(instance, record);
+  return record;
+}
+
 std::vector<internal::StepRecord> EncodeSteps(const RunState& run) {
   std::vector<internal::StepRecord> steps;
-  for (const auto& instance : run.instances()) steps.push_back(ThroughBytes(EncodeStep(*instance)));
+  for (const auto& instance : run.instances()) steps.push_back(ThroughBytes(Encoded(*instance)));
   return steps;
 }
 
@@ -49,7 +56,7 @@ std::unique_ptr<RunState> Reload(const RunState& run) {
 // the microsecond: a backoff's jitter has nanoseconds in memory.)
 void ExpectSameInstance(const StepInstance& before, const StepInstance& after) {
   SCOPED_TRACE(before.key);
-  EXPECT_TRUE(MessageDifferencer::Equals(EncodeStep(after), EncodeStep(before)));
+  EXPECT_TRUE(MessageDifferencer::Equals(Encoded(after), Encoded(before)));
   // Placed under the same step definition, scope and iteration of the same campaign.
   EXPECT_EQ(after.def, before.def);
   EXPECT_EQ(after.scope, before.scope);
@@ -110,6 +117,49 @@ steps:
   ASSERT_NE(group, nullptr);
   EXPECT_TRUE(group->expanded);
   EXPECT_EQ(group->instances.size(), 3u) << "the fan-out's instances, regrouped";
+}
+
+// StateWriter encodes step records on one arena, reset after each: what it writes must be
+// exactly what EncodeStep builds on the heap, for every instance and however often the arena
+// is reused, including records larger than the arena's first block.
+TEST(RunCodecTest, TheStateWriterWritesEachStepRecordAsEncoded) {
+  scheduler::SchedulerHarness h;
+  h.Start(R"yaml(
+name: launch
+params:
+  networks: {type: list, default: [facebook, x, linkedin]}
+steps:
+  - {id: copy, action: test.work}
+  - id: publish
+    needs: [copy]
+    for_each: "{{ params.networks }}"
+    action: "{{ item }}.publish"
+    with: {text: "{{ steps.copy.output.text }}", position: "{{ index }}"}
+)yaml");
+  // 100 KB of copy: larger than the writer's 64 KiB first block.
+  h.Succeed("copy", scheduler::Output({{"text", expr::Value::String(std::string(100000, 'c'))}}));
+  h.Lease("publish[x]");
+
+  StateWriter writer;
+  std::vector<const StepInstance*> written;
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& instance : h.run().instances()) {
+      writer.PutStep("default", "run-1", *instance);
+      written.push_back(instance.get());
+    }
+  }
+  std::unique_ptr<store::Batch> batch = writer.Seal();
+  ASSERT_EQ(batch->count(), static_cast<int>(written.size()));
+  size_t i = 0;
+  batch->ForEach([&](const store::Batch::Operation& op) {
+    const StepInstance& instance = *written[i++];
+    SCOPED_TRACE(instance.key);
+    EXPECT_EQ(op.cf, store::Cf::kSteps);
+    internal::StepRecord record;
+    ASSERT_TRUE(record.ParseFromArray(op.value.data(), static_cast<int>(op.value.size())));
+    EXPECT_TRUE(MessageDifferencer::Equals(record, Encoded(instance)));
+  });
+  EXPECT_GT(Encoded(h.At("copy")).ByteSizeLong(), 64u << 10);
 }
 
 TEST(RunCodecTest, RepeatIterationsAndBufferedSignalsReadBack) {
@@ -173,7 +223,7 @@ TEST(RunCodecTest, ThePublicViewNamesTheWorkerOnlyWhileLeased) {
   EXPECT_EQ(view.steps(0).idempotency_key(), "default/run-1/a");
   EXPECT_EQ(view.steps(1).state(), v1::STEP_STATE_SUCCEEDED);
   EXPECT_EQ(view.steps(1).worker_id(), "") << "b's attempt is over";
-  EXPECT_EQ(EncodeStep(h.At("b")).instance().worker_id(), "worker-1") << "the record keeps it";
+  EXPECT_EQ(Encoded(h.At("b")).instance().worker_id(), "worker-1") << "the record keeps it";
   EXPECT_EQ(view.step_counts().at("STEP_STATE_RUNNING"), 1);
   EXPECT_EQ(view.step_counts().at("STEP_STATE_SUCCEEDED"), 1);
 }

@@ -78,7 +78,11 @@ class SchedulerHarness {
     return instance == nullptr ? v1::STEP_STATE_UNSPECIFIED : instance->state;
   }
 
-  v1::Task Lease(const std::string& key) { return scheduler_.Lease(*run_, At(key), "worker-1"); }
+  v1::Task Lease(const std::string& key) {
+    v1::Task task;
+    scheduler_.Lease(*run_, At(key), "worker-1", task);
+    return task;
+  }
   void Succeed(const std::string& key, expr::Value output = expr::Value::MakeMap({})) {
     StepInstance& instance = At(key);
     if (!instance.leased()) Lease(key);
