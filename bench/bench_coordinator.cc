@@ -42,11 +42,13 @@ std::string FreshDir() {
   return mkdtemp(pattern);
 }
 
-absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits) {
+absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
+                                                  bool authenticate) {
   BenchCoordinator c;
   std::filesystem::create_directories(dir);
   std::vector<std::string> argv = {BinDir() + "/fanfared", "--listen=127.0.0.1:0",
-                                   absl::StrCat("--data_dir=", dir, "/data")};
+                                   absl::StrCat("--data_dir=", dir, "/data"),
+                                   authenticate ? "--auth=tokens" : "--auth=off"};
   if (rate_limits) {
     std::ofstream(dir + "/quotas.yaml") << kNonBindingQuotas;
     argv.push_back(absl::StrCat("--quotas=", dir, "/quotas.yaml"));
@@ -63,9 +65,16 @@ absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool r
   const size_t port_at = line->find("(port ");
   if (port_at == std::string::npos) return absl::InternalError("fanfared printed no port");
   c.address = absl::StrCat("127.0.0.1:", std::atoi(line->c_str() + port_at + 6));
+  if (authenticate) {
+    // The cluster admin's token the first start wrote (docs/security.md).
+    std::ifstream file(absl::StrCat(dir, "/data/admin.token"));
+    std::getline(file, c.token);
+    if (c.token.empty()) return absl::InternalError("fanfared wrote no admin.token");
+  }
   ClientOptions options;
   options.address = c.address;
   options.identity = "bench";
+  options.token = c.token;
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   if (!client.ok()) return client.status();
   c.client = *std::move(client);
@@ -84,7 +93,8 @@ absl::StatusOr<std::unique_ptr<Subprocess>> StartWorker(const BenchCoordinator& 
   absl::StatusOr<std::unique_ptr<Subprocess>> worker = Subprocess::Start(
       {BinDir() + "/fanfare-bench-worker", absl::StrCat("--address=", c.address),
        absl::StrCat("--concurrency=", concurrency), absl::StrCat("--expect=", expect),
-       absl::StrCat("--worker_id=bench-worker-", ++worker_number)});
+       absl::StrCat("--worker_id=bench-worker-", ++worker_number),
+       absl::StrCat("--token=", c.token)});
   if (!worker.ok()) return worker.status();
   // Timing starts only once the worker's session is open.
   for (int i = 0; i < 500; ++i) {

@@ -21,6 +21,8 @@ struct BenchCoordinator {
   std::string address;
   // From starting the process to its "listening" line: recovery included.
   absl::Duration startup;
+  // The cluster admin's API token every call carries; empty with authentication off.
+  std::string token;
 };
 
 // The directory this program's binary is in (the other bench binaries and fanfared are there).
@@ -30,8 +32,10 @@ std::string FreshDir();
 
 // Starts fanfared on loopback with its data in `dir`/data, waits until it listens, connects
 // and applies the reference campaign. With `rate_limits`, every network the campaign uses
-// has limits far above what the benchmark reaches.
-absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits);
+// has limits far above what the benchmark reaches. With `authenticate`, fanfared requires API
+// tokens (its default) and the client and workers call with the admin token it wrote.
+absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
+                                                  bool authenticate = true);
 
 // Starts fanfare-bench-worker with `concurrency` tasks in flight, to exit after `expect` runs
 // have ended; returns once its session is open.

@@ -20,6 +20,7 @@ ABSL_FLAG(std::string, address, "127.0.0.1:7600", "fanfared address");
 ABSL_FLAG(int, concurrency, 256, "tasks in flight");
 ABSL_FLAG(int, expect, 1000, "exit after this many final steps");
 ABSL_FLAG(std::string, worker_id, "bench-worker", "worker id");
+ABSL_FLAG(std::string, token, "", "API token (none: fanfared runs with --auth=off)");
 
 namespace fanfare::bench {
 namespace {
@@ -51,6 +52,7 @@ int Main() {
   options.address = absl::GetFlag(FLAGS_address);
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.worker_id = absl::GetFlag(FLAGS_worker_id);
+  options.token = absl::GetFlag(FLAGS_token);
   Worker worker(options);
   LatencyLog latency;
   std::atomic<int> finals{0};

@@ -42,6 +42,9 @@ ABSL_FLAG(int, rounds, 1,
 ABSL_FLAG(int, latency_seconds, 5, "length of the half-load latency phase; 0 skips it");
 ABSL_FLAG(std::string, peer, "", "also run a peer benchmark: bullmq or dbos");
 ABSL_FLAG(std::string, data_dir, "", "fanfared's data directory (default: a fresh temp dir)");
+ABSL_FLAG(std::string, auth, "tokens",
+          "tokens: fanfared requires API tokens (its default) and every call carries one; "
+          "off: --auth=off");
 ABSL_FLAG(std::string, rate_limits, "on",
           "on: fanfared enforces per-account limits set high enough never to bind; off: no "
           "limits; both: run the peak phase each way and report the two figures");
@@ -113,7 +116,8 @@ absl::Status CheckAllSucceeded(Client& client, int expected) {
 
 // One measured coordinator: its peak phase, optionally the latency phase, and its RSS.
 absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits, bool latency) {
-  absl::StatusOr<BenchCoordinator> c = StartCoordinator(dir, rate_limits);
+  absl::StatusOr<BenchCoordinator> c =
+      StartCoordinator(dir, rate_limits, absl::GetFlag(FLAGS_auth) != "off");
   if (!c.ok()) return c.status();
   const int runs = absl::GetFlag(FLAGS_campaigns);
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
@@ -174,6 +178,7 @@ int Main() {
   if (!summary.ok()) return Fail("measuring", summary.status());
   (*summary)["campaigns"] = runs;
   (*summary)["rate_limits"] = mode == "off" ? "off" : "on";
+  (*summary)["auth"] = absl::GetFlag(FLAGS_auth) == "off" ? "off" : "tokens";
   if (mode == "both") {
     absl::StatusOr<nlohmann::json> unlimited = Measure(dir + "/unlimited", false, false);
     if (!unlimited.ok()) return Fail("measuring without limits", unlimited.status());

@@ -23,7 +23,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 address="127.0.0.1:$port"
 
 start_coordinator() {
-  "$bin/fanfared" --listen "$address" --data_dir "$dir/data" > "$dir/fanfared.log" 2>&1 &
+  "$bin/fanfared" --listen "$address" --data_dir "$dir/data" --auth=off > "$dir/fanfared.log" 2>&1 &
   coordinator=$!
   until grep -q listening "$dir/fanfared.log" 2>/dev/null; do sleep 0.01; done
 }

@@ -43,6 +43,8 @@ struct CliContext {
   // For golden tests: every time prints as "hh:mm:ss" and every duration as "<dur>", so that
   // tables keep their alignment from one run to the next.
   bool placeholder_times = false;
+  // FANFARE_TOKEN, if set: the default --token of remote verbs.
+  std::string token_from_env;
 };
 
 struct Command {
@@ -58,7 +60,7 @@ struct Command {
 std::vector<Command> OfflineCommands();
 
 // Verbs that talk to fanfared: apply, run, get, list, campaigns, watch, history, cancel,
-// pause, resume, approve, reject, signal, retry, workers.
+// pause, resume, approve, reject, signal, retry, workers, admin.
 std::vector<Command> RemoteCommands();
 
 // Runs `argv` (without the program name). Prints usage for `help`, no verb or an unknown

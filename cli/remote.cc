@@ -12,6 +12,7 @@ std::vector<FlagSpec> RemoteFlags(std::vector<FlagSpec> flags, bool with_output)
   flags.push_back(
       {"address", "HOST:PORT",
        absl::StrCat("fanfared's address (default $FANFARE_ADDRESS, else ", kDefaultAddress, ")")});
+  flags.push_back({"token", "TOKEN", "API token to call with (default $FANFARE_TOKEN)"});
   flags.push_back({"namespace", "NS", "namespace of campaigns and runs (default \"default\")"});
   flags.push_back({"identity", "NAME", "who you are, recorded in history (default $USER)"});
   return flags;
@@ -41,6 +42,7 @@ absl::StatusOr<Remote> PrepareRemote(const Args& args, const CliContext& context
       "address", context.address_from_env.empty() ? kDefaultAddress : context.address_from_env);
   options.ns = args.GetOr("namespace", "default");
   options.identity = args.GetOr("identity", context.user_from_env);
+  options.token = args.GetOr("token", context.token_from_env);
   if (options.address.empty()) return absl::InvalidArgumentError("--address is empty");
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(std::move(options));
   if (!client.ok()) return client.status();
@@ -64,6 +66,11 @@ int ReportRemoteError(const absl::Status& status, const Client& client, CliConte
       absl::StrAppend(&message,
                       " — is it running? Start it with `fanfared`, or point "
                       "--address or FANFARE_ADDRESS at it");
+      break;
+    case absl::StatusCode::kUnauthenticated:
+      if (absl::StartsWith(message, "no credentials")) {
+        absl::StrAppend(&message, " — pass one with --token or FANFARE_TOKEN (docs/security.md)");
+      }
       break;
     case absl::StatusCode::kDeadlineExceeded:
       message = absl::StrCat("fanfared at ", address, " did not answer in time: ", message,

@@ -78,6 +78,17 @@ std::vector<Command> RemoteCommands() {
                             "release: only the hold on this network (default: every network)"}},
                           true),
               WorkersVerb},
+      Command{"admin", "tokens create|list|revoke [ID]",
+              "Manage API tokens: `create` prints a new token once, `list` shows a "
+              "namespace's tokens and their last use, `revoke ID` ends one.",
+              RemoteFlags({{"name", "NAME", "create: who or what will use the token"},
+                           {"role", "ROLE",
+                            "create: viewer, operator, approver, worker or admin"},
+                           {"expires", "DURATION", "create: e.g. 90d (default: never)"},
+                           {"cluster-admin", "", "create: a cluster admin's token"},
+                           {"cluster-admins", "", "list: the cluster admins' tokens"}},
+                          true),
+              AdminVerb},
   };
 }
 

@@ -35,6 +35,9 @@ int RetryVerb(const Args& args, CliContext& context);
 // `fanfare workers release ACCOUNT [--network N]`; WorkersVerb hands it over.
 int ReleaseHoldVerb(const Args& args, CliContext& context);
 
+// admin_commands.cc: `fanfare admin tokens create|list|revoke`.
+int AdminVerb(const Args& args, CliContext& context);
+
 // watch_command.cc
 int WatchVerb(const Args& args, CliContext& context);
 // Follows `run_id` until it ends: a table redrawn in place when context.interactive, one line

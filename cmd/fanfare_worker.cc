@@ -1,6 +1,7 @@
 // fanfare-worker: serves network actions (and content.generate) for a coordinator.
 // `fanfare-worker --help` lists flags; docs/networks.md describes the actions.
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/flags/flag.h"
 #include "base/command_line.h"
@@ -24,6 +25,9 @@ ABSL_FLAG(std::string, linkedin_version, "",
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
 ABSL_FLAG(std::string, worker_id, "", "stable worker id (default host-pid)");
 ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
+ABSL_FLAG(std::string, token, "",
+          "API token with the worker role in --namespace (default $FANFARE_TOKEN; "
+          "docs/security.md)");
 
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
@@ -38,6 +42,11 @@ int main(int argc, char** argv) {
   options.worker.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.worker.worker_id = absl::GetFlag(FLAGS_worker_id);
   options.worker.ns = absl::GetFlag(FLAGS_namespace);
+  options.worker.token = absl::GetFlag(FLAGS_token);
+  if (const char* token = std::getenv("FANFARE_TOKEN");
+      options.worker.token.empty() && token != nullptr) {
+    options.worker.token = token;
+  }
   options.networks = absl::StrSplit(absl::GetFlag(FLAGS_networks), ',', absl::SkipEmpty());
   options.credentials_file = absl::GetFlag(FLAGS_credentials);
   options.api_bases = absl::GetFlag(FLAGS_api_base);

@@ -27,6 +27,12 @@ ABSL_FLAG(bool, rate_limits, true, "enforce the networks' API limits per account
 ABSL_FLAG(bool, dev, false,
           "embed the network sandbox and a worker for every network: a whole campaign runs "
           "in this one process, offline");
+ABSL_FLAG(std::string, auth, "tokens",
+          "`tokens`: every call must carry an API token (the first start writes an admin's "
+          "to DATA_DIR/admin.token); `off`: anyone who can connect may do everything — "
+          "loopback only, and the default with --dev (docs/security.md)");
+ABSL_FLAG(bool, insecure, false,
+          "allow --listen beyond loopback in plaintext (fanfared has no TLS yet)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
           "--dev, weeks of campaign play out in seconds)");
@@ -67,6 +73,14 @@ int main(int argc, char** argv) {
   options.rehearse = absl::GetFlag(FLAGS_rehearse);
   options.quotas_file = absl::GetFlag(FLAGS_quotas);
   options.rate_limits = absl::GetFlag(FLAGS_rate_limits);
+  const std::string auth = absl::GetFlag(FLAGS_auth);
+  if (auth != "tokens" && auth != "off") {
+    std::fprintf(stderr, "fanfared: --auth must be `tokens` or `off`, not `%s`\n", auth.c_str());
+    return 2;
+  }
+  options.insecure = absl::GetFlag(FLAGS_insecure);
+  // --dev stays zero-configuration: its own workers connect with no token.
+  options.authenticate = auth == "tokens" && !absl::GetFlag(FLAGS_dev);
   if (absl::GetFlag(FLAGS_dev)) {
     options.companion = [](const fanfare::Clock* clock, fanfare::ManualClock* manual) {
       return std::make_unique<DevCompanion>(clock, manual);

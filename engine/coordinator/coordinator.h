@@ -63,6 +63,8 @@ class Coordinator {
   // has been acknowledged. Thread-safe.
   const store::Store& store() const { return *store_; }
   const Clock& clock() const { return *options_.clock; }
+  // The API tokens in force (thread-safe; see Engine::tokens()).
+  auth::TokenRegistry& tokens() { return engine_->tokens(); }
 
  private:
   explicit Coordinator(CoordinatorOptions options) : options_(std::move(options)) {}

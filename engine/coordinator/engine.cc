@@ -219,6 +219,7 @@ void Engine::Flush() {
   for (scheduler::RunState* run : changed) FlushRun(*run);
   for (auto& [key, record] : limiter_.TakeDirty()) state_.PutLimiter(key, record);
   for (auto& [key, record] : spend_.ledger().TakeDirty()) state_.PutSpend(record);
+  FlushTokenLastUses();
   workers_.FlushSessions();
 }
 

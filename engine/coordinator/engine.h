@@ -32,6 +32,9 @@
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "auth/access.h"
+#include "auth/api_token.h"
+#include "auth/token_registry.h"
 #include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/run_watcher.h"
@@ -44,6 +47,7 @@
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 #include "fanfare/internal/records.pb.h"
+#include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
 
@@ -92,6 +96,20 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // Lifts the account's holds (RateLimiter::Release) and makes its tasks waiting on them
   // ready; NotFound if none is in force (engine_workers.cc).
   void ReleaseHold(const v1::ReleaseHoldRequest& request, Reply<v1::ReleaseHoldResponse> reply);
+
+  // --- Access (engine_access.cc).
+  // The tokens in force, for authenticating calls on any thread (TokenRegistry is
+  // thread-safe); changed only once a change is durable.
+  auth::TokenRegistry& tokens() { return tokens_; }
+  // Stores `token` (minted by the caller: auth::MintApiToken) as `request` describes, on
+  // behalf of `caller`, who must be a cluster admin to make a cluster admin's token
+  // (PERMISSION_DENIED otherwise). The reply carries the token's text.
+  void CreateToken(const auth::Principal& caller, const v1::CreateTokenRequest& request,
+                   const auth::ApiToken& token, Reply<v1::CreateTokenResponse> reply);
+  // Revokes the token `request.id()` of `request`'s namespace (a cluster admin's token:
+  // only by a cluster admin); NOT_FOUND if there is none. Idempotent.
+  void RevokeToken(const auth::Principal& caller, const v1::RevokeTokenRequest& request,
+                   Reply<v1::ApiTokenInfo> reply);
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
@@ -169,6 +187,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void RebuildQueuesAndHeaps();
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
+  absl::Status LoadTokens();
+  // Writes the tokens' last uses, each at most once a minute (engine_access.cc).
+  void FlushTokenLastUses();
 
   // Cycle pieces (engine.cc).
   void FireDue();
@@ -251,6 +272,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::flat_hash_map<std::string, internal::ScheduleRecord> schedules_;
   // Watchers by "ns/run_id".
   absl::flat_hash_map<std::string, std::vector<std::shared_ptr<RunWatcher>>> watchers_;
+
+  auth::TokenRegistry tokens_;
+  absl::Time last_uses_flushed_ = absl::InfinitePast();
 
   uint64_t next_task_id_ = 1;
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store

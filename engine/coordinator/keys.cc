@@ -60,4 +60,11 @@ std::string Limiter(absl::string_view key) { return KeyWriter().String(key).Take
 
 std::string Meta(absl::string_view name) { return KeyWriter().String(name).Take(); }
 
+std::string Token(absl::string_view id) { return KeyWriter().String("token").String(id).Take(); }
+std::string TokenPrefix() { return KeyWriter().String("token").Take(); }
+std::string TokenLastUse(absl::string_view id) {
+  return KeyWriter().String("used").String(id).Take();
+}
+std::string TokenLastUsePrefix() { return KeyWriter().String("used").Take(); }
+
 }  // namespace fanfare::coordinator::keys

@@ -9,6 +9,8 @@
 //   idempotency  "start", ns, run_id              → internal.StartFingerprint
 //                "schedule", ns, name             → internal.ScheduleRecord
 //   meta         name                             → value
+//   access       "token", id                      → internal.TokenRecord
+//                "used", id                       → internal.TokenLastUse
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -49,6 +51,10 @@ std::string Spend(absl::string_view ns, absl::string_view campaign);
 // quotas       ns/network/account               → internal.LimiterRecord
 std::string Limiter(absl::string_view key);
 std::string Meta(absl::string_view name);
+std::string Token(absl::string_view id);
+std::string TokenPrefix();
+std::string TokenLastUse(absl::string_view id);
+std::string TokenLastUsePrefix();
 
 }  // namespace fanfare::coordinator::keys
 

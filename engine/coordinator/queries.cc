@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/proto_time.h"
 #include "base/status_macros.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/namespaces.h"
@@ -210,6 +211,38 @@ absl::StatusOr<v1::GetHistoryResponse> GetHistory(const store::Store& store,
   }
   if (events->size() > page_size) {
     response.set_next_page_token(absl::WebSafeBase64Escape(absl::StrCat(events->back().seq())));
+  }
+  return response;
+}
+
+v1::ApiTokenInfo TokenInfo(const auth::TokenRegistry::Entry& entry) {
+  const internal::TokenRecord& record = entry.record;
+  v1::ApiTokenInfo info;
+  info.set_id(record.id());
+  info.set_name(record.name());
+  info.set_namespace_(record.namespace_());
+  info.set_role(record.role());
+  info.set_cluster_admin(record.cluster_admin());
+  *info.mutable_created_at() = ToProtoTime(absl::FromUnixMicros(record.created_at_us()));
+  info.set_created_by(record.created_by());
+  if (record.expires_at_us() != 0) {
+    *info.mutable_expires_at() = ToProtoTime(absl::FromUnixMicros(record.expires_at_us()));
+  }
+  if (record.revoked_at_us() != 0) {
+    *info.mutable_revoked_at() = ToProtoTime(absl::FromUnixMicros(record.revoked_at_us()));
+  }
+  if (entry.last_used != absl::InfinitePast()) {
+    *info.mutable_last_used_at() = ToProtoTime(entry.last_used);
+  }
+  return info;
+}
+
+v1::ListTokensResponse ListTokens(const auth::TokenRegistry& tokens,
+                                  const v1::ListTokensRequest& request) {
+  v1::ListTokensResponse response;
+  const std::string ns = request.cluster_admins() ? "" : NamespaceOr(request.namespace_());
+  for (const auto& entry : tokens.List(ns, request.cluster_admins())) {
+    *response.add_tokens() = TokenInfo(entry);
   }
   return response;
 }

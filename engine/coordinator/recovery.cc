@@ -64,6 +64,7 @@ absl::Status Engine::Recover() {
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
   if (absl::Status status = LoadSpend(); !status.ok()) return status;
+  if (absl::Status status = LoadTokens(); !status.ok()) return status;
   return store_->Commit(*state_.Seal());
 }
 

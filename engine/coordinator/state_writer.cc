@@ -105,6 +105,16 @@ void StateWriter::PutMeta(absl::string_view name, absl::string_view value) {
   batch_->Put(store::Cf::kMeta, keys::Meta(name), value);
 }
 
+void StateWriter::PutToken(const internal::TokenRecord& record) {
+  batch_->Put(store::Cf::kAccess, keys::Token(record.id()), Serialize(record));
+}
+
+void StateWriter::PutTokenLastUse(absl::string_view id, absl::Time at) {
+  internal::TokenLastUse record;
+  record.set_at_us(absl::ToUnixMicros(at));
+  batch_->Put(store::Cf::kAccess, keys::TokenLastUse(id), Serialize(record));
+}
+
 std::unique_ptr<store::Batch> StateWriter::Seal() {
   return std::exchange(batch_, std::make_unique<store::Batch>());
 }

@@ -62,6 +62,10 @@ class StateWriter {
   void PutSpend(const internal::SpendRecord& record);
   void PutMeta(absl::string_view name, absl::string_view value);
 
+  // --- Access.
+  void PutToken(const internal::TokenRecord& record);
+  void PutTokenLastUse(absl::string_view id, absl::Time at);
+
   // --- The commit group.
   bool empty() const { return batch_->empty(); }
   // The batch written so far; the writer goes on with an empty one.

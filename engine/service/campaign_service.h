@@ -4,6 +4,7 @@
 #define FANFARE_ENGINE_SERVICE_CAMPAIGN_SERVICE_H_
 
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/call_gate.h"
 #include "fanfare/v1/coordinator.grpc.pb.h"
 
 namespace fanfare::service {
@@ -11,8 +12,9 @@ namespace fanfare::service {
 // Thread-safe; the coordinator must outlive the service.
 class CampaignServiceImpl final : public v1::CampaignService::CallbackService {
  public:
-  explicit CampaignServiceImpl(coordinator::Coordinator* coordinator)
-      : coordinator_(*coordinator) {}
+  // The coordinator and the gate must outlive the service.
+  CampaignServiceImpl(coordinator::Coordinator* coordinator, const CallGate* gate)
+      : coordinator_(*coordinator), gate_(*gate) {}
 
   grpc::ServerUnaryReactor* ApplyCampaign(grpc::CallbackServerContext* context,
                                           const v1::ApplyCampaignRequest* request,
@@ -66,6 +68,7 @@ class CampaignServiceImpl final : public v1::CampaignService::CallbackService {
 
  private:
   coordinator::Coordinator& coordinator_;
+  const CallGate& gate_;
 };
 
 }  // namespace fanfare::service

@@ -7,8 +7,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "auth/api_token.h"
+#include "base/secret_file.h"
 #include "base/signals.h"
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/admin_token.h"
 #include "engine/service/server.h"
 
 namespace fanfare {
@@ -19,6 +22,46 @@ bool IsLoopback(const std::string& address) {
          absl::StartsWith(address, "[::1]:");
 }
 
+absl::Status CheckExposure(const FanfaredOptions& options) {
+  if (IsLoopback(options.listen)) return absl::OkStatus();
+  if (!options.insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", options.listen,
+        ", beyond loopback, in plaintext: fanfared has no TLS yet, so pass --insecure to do "
+        "it anyway (docs/security.md)"));
+  }
+  if (!options.authenticate) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", options.listen,
+        " with authentication off: that is for loopback only (drop --dev / --auth=off)"));
+  }
+  return absl::OkStatus();
+}
+
+// The first start with authentication on: a cluster admin's token, written where only this
+// user can read it, before the store knows it (so that a failed write costs a restart, not a
+// token nobody holds).
+absl::Status BootstrapAdminToken(coordinator::Coordinator& coordinator,
+                                 const std::string& data_dir) {
+  if (coordinator.tokens().size() > 0) return absl::OkStatus();
+  absl::StatusOr<auth::ApiToken> token = auth::MintApiToken();
+  if (!token.ok()) return token.status();
+  const std::string path = (std::filesystem::path(data_dir) / "admin.token").string();
+  if (absl::Status status = WriteSecretFile(path, token->Text() + "\n"); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = service::AddClusterAdminToken(coordinator, *token, "bootstrap-admin");
+      !status.ok()) {
+    return status;
+  }
+  std::printf(
+      "fanfared: first start: a cluster admin's API token is in %s (readable by you alone).\n"
+      "  Use it with `export FANFARE_TOKEN=$(cat %s)`; make narrower ones with "
+      "`fanfare admin tokens create`.\n",
+      path.c_str(), path.c_str());
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RunFanfared(const FanfaredOptions& options) {
@@ -26,6 +69,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     return absl::InvalidArgumentError(
         "--lease_ttl must be longer than zero and --fence_margin at least zero");
   }
+  if (absl::Status status = CheckExposure(options); !status.ok()) return status;
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
@@ -55,12 +99,21 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =
       coordinator::Coordinator::Open(std::move(coordinator_options));
   if (!coordinator.ok()) return coordinator.status();
-  absl::StatusOr<std::unique_ptr<service::Server>> server =
-      service::Server::Start(coordinator->get(), options.listen);
+  if (options.authenticate) {
+    if (absl::Status status = BootstrapAdminToken(**coordinator, options.data_dir); !status.ok()) {
+      return status;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<service::Server>> server = service::Server::Start(
+      coordinator->get(), options.listen, {.authenticate = options.authenticate});
   if (!server.ok()) return server.status();
   if (!IsLoopback(options.listen)) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",
                  options.listen.c_str());
+  }
+  if (!options.authenticate) {
+    std::printf("fanfared: authentication is OFF: every caller may do everything (loopback "
+                "only)\n");
   }
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
   std::unique_ptr<Companion> companion;

@@ -36,6 +36,12 @@ struct FanfaredOptions {
   // defaults. `rate_limits` false turns every network limit off.
   std::string quotas_file;
   bool rate_limits = true;
+  // Every call must carry an API token (docs/security.md). The first start with it on writes
+  // a cluster admin's token to <data_dir>/admin.token. Off: everything is allowed, which is
+  // refused beyond loopback.
+  bool authenticate = true;
+  // Serve beyond loopback in plaintext. Without it fanfared listens on loopback only.
+  bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever
   // nothing is running.
   bool rehearse = false;

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "auth/access.h"
 #include "base/durations.h"
 #include "base/status_macros.h"
 #include "base/suggest.h"
@@ -398,6 +400,40 @@ absl::Status Check(const v1::HeartbeatRequest& request) {
     if (absl::Status s = CheckTaskRef("tasks", ref.task_id(), ref.attempt()); !s.ok()) return s;
   }
   return CheckWorkerId(request.worker_id());
+}
+
+absl::Status Check(const v1::CreateTokenRequest& request) {
+  if (request.name().empty() || request.name().size() > 64 ||
+      !absl::c_all_of(request.name(), [](char c) {
+        return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+      })) {
+    return Invalid("name", "1 to 64 of letters, digits, '.', '_' and '-'");
+  }
+  if (request.cluster_admin()) {
+    if (!request.namespace_().empty() || !request.role().empty()) {
+      return Invalid("cluster_admin", "a cluster admin's token takes no namespace and no role");
+    }
+  } else if (!auth::ParseRole(request.role()).has_value()) {
+    return Invalid("role", "viewer, operator, approver, worker or admin");
+  }
+  if (request.has_expires_in() &&
+      (request.expires_in().seconds() <= 0 || request.expires_in().seconds() > 10 * 366 * 86400)) {
+    return Invalid("expires_in", "longer than zero and at most ten years");
+  }
+  return CheckNamespace(request.namespace_());
+}
+
+absl::Status Check(const v1::ListTokensRequest& request) {
+  return CheckNamespace(request.namespace_());
+}
+
+absl::Status Check(const v1::RevokeTokenRequest& request) {
+  if (request.id().size() != 16 || !absl::c_all_of(request.id(), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      })) {
+    return Invalid("id", "the token's 16 hex digits, as `fanfare admin tokens list` shows");
+  }
+  return CheckNamespace(request.namespace_());
 }
 
 }  // namespace fanfare::service

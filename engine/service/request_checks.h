@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
 
@@ -53,6 +54,10 @@ absl::Status Check(const v1::PollTasksRequest& request);
 absl::Status Check(const v1::CompleteTaskRequest& request);
 absl::Status Check(const v1::FailTaskRequest& request);
 absl::Status Check(const v1::HeartbeatRequest& request);
+
+absl::Status Check(const v1::CreateTokenRequest& request);
+absl::Status Check(const v1::ListTokensRequest& request);
+absl::Status Check(const v1::RevokeTokenRequest& request);
 
 }  // namespace fanfare::service
 

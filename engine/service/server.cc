@@ -8,17 +8,20 @@
 namespace fanfare::service {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(coordinator::Coordinator* coordinator,
-                                                      const std::string& address) {
+                                                      const std::string& address,
+                                                      ServerOptions options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<Server> server(new Server(coordinator));
+  std::unique_ptr<Server> server(new Server(coordinator, options));
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(&server->campaigns_);
   builder.RegisterService(&server->workers_);
+  builder.RegisterService(&server->admin_);
   builder.SetMaxReceiveMessageSize(8 << 20);
   builder.experimental().SetInterceptorCreators(UnparsableRequestInterceptors(
-      {v1::CampaignService::service_full_name(), v1::WorkerService::service_full_name()}));
+      {v1::CampaignService::service_full_name(), v1::WorkerService::service_full_name(),
+       v1::AdminService::service_full_name()}));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address,

@@ -1,5 +1,6 @@
-// Server: fanfared's gRPC server, with CampaignService, WorkerService, health checking and
-// server reflection. A request to one of Fanfare's methods that does not parse is answered
+// Server: fanfared's gRPC server, with CampaignService, WorkerService, AdminService, health
+// checking and server reflection. Every call to Fanfare's services passes its CallGate
+// (call_gate.h). A request to one of Fanfare's methods that does not parse is answered
 // INVALID_ARGUMENT naming the method (unparsable_requests.h).
 //
 //   ASSIGN_OR_RETURN(auto server, Server::Start(coordinator.get(), "127.0.0.1:0"));
@@ -12,18 +13,27 @@
 
 #include "absl/status/statusor.h"
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/admin_service.h"
+#include "engine/service/call_gate.h"
 #include "engine/service/campaign_service.h"
 #include "engine/service/worker_service.h"
 #include "grpcpp/grpcpp.h"
 
 namespace fanfare::service {
 
+struct ServerOptions {
+  // Whether calls must carry an API token (CallGate). Off: every call may do everything, as
+  // `fanfared --dev` on loopback.
+  bool authenticate = false;
+};
+
 class Server {
  public:
   // Listens on `address` ("127.0.0.1:7600"; port 0 picks a free one), insecure. The
   // coordinator must outlive the server.
   static absl::StatusOr<std::unique_ptr<Server>> Start(coordinator::Coordinator* coordinator,
-                                                       const std::string& address);
+                                                       const std::string& address,
+                                                       ServerOptions options = {});
   ~Server();
 
   // The port actually bound.
@@ -34,11 +44,17 @@ class Server {
   void Wait();
 
  private:
-  Server(coordinator::Coordinator* coordinator)
-      : campaigns_(coordinator), workers_(coordinator) {}
+  Server(coordinator::Coordinator* coordinator, const ServerOptions& options)
+      : gate_(options.authenticate ? &coordinator->tokens() : nullptr,
+              &coordinator->clock()),
+        campaigns_(coordinator, &gate_),
+        workers_(coordinator, &gate_),
+        admin_(coordinator, &gate_) {}
 
+  CallGate gate_;
   CampaignServiceImpl campaigns_;
   WorkerServiceImpl workers_;
+  AdminServiceImpl admin_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

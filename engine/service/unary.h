@@ -3,44 +3,68 @@
 #ifndef FANFARE_ENGINE_SERVICE_UNARY_H_
 #define FANFARE_ENGINE_SERVICE_UNARY_H_
 
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "auth/access.h"
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/call_gate.h"
 #include "engine/service/grpc_status.h"
 #include "engine/service/request_checks.h"
 #include "grpcpp/grpcpp.h"
 
 namespace fanfare::service {
 
-// Checks `request`, then posts `operation(engine, request, reply)` to the engine; the call
-// finishes when `reply` is called with the response or an error.
+// One unary call: its context, and its method's full name as the method table knows it
+// ("/fanfare.v1.CampaignService/StartRun").
+struct UnaryCall {
+  const CallGate& gate;
+  grpc::CallbackServerContext* context;
+  absl::string_view method;
+};
+
+// Admits the call (CallGate::Admit) and checks `request`, then posts
+// `operation(engine, request, reply)` — or `operation(engine, principal, request, reply)`
+// for an operation that acts as the caller — to the engine; the call finishes when `reply`
+// is called with the response or an error.
 template <typename Request, typename Response, typename Operation>
 grpc::ServerUnaryReactor* RunOnEngine(coordinator::Coordinator& coordinator,
-                                      grpc::CallbackServerContext* context,
-                                      const Request* request, Response* response,
-                                      Operation operation) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status status = Check(*request); !status.ok()) {
+                                      const UnaryCall& call, const Request* request,
+                                      Response* response, Operation operation) {
+  grpc::ServerUnaryReactor* reactor = call.context->DefaultReactor();
+  absl::StatusOr<auth::Principal> principal =
+      call.gate.Admit(*call.context, call.method, *request);
+  absl::Status status = principal.ok() ? Check(*request) : principal.status();
+  if (!status.ok()) {
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
-  coordinator.Post([request, response, reactor,
+  coordinator.Post([request, response, reactor, principal = *std::move(principal),
                     operation = std::move(operation)](coordinator::Engine& engine) mutable {
-    operation(engine, *request, [response, reactor](absl::StatusOr<Response> result) {
+    coordinator::Reply<Response> reply = [response, reactor](absl::StatusOr<Response> result) {
       if (result.ok()) *response = *std::move(result);
       reactor->Finish(ToGrpcStatus(result.status()));
-    });
+    };
+    if constexpr (std::is_invocable_v<Operation&, coordinator::Engine&, const auth::Principal&,
+                                      const Request&, coordinator::Reply<Response>>) {
+      operation(engine, principal, *request, std::move(reply));
+    } else {
+      operation(engine, *request, std::move(reply));
+    }
   });
   return reactor;
 }
 
-// Checks `request` and answers it at once with `read(request)`, on the calling thread.
+// Admits the call and checks `request`, then answers it at once with `read(request)`, on the
+// calling thread.
 template <typename Request, typename Response, typename Read>
-grpc::ServerUnaryReactor* ReadNow(grpc::CallbackServerContext* context, const Request* request,
+grpc::ServerUnaryReactor* ReadNow(const UnaryCall& call, const Request* request,
                                   Response* response, Read read) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status status = Check(*request);
+  grpc::ServerUnaryReactor* reactor = call.context->DefaultReactor();
+  absl::StatusOr<auth::Principal> principal =
+      call.gate.Admit(*call.context, call.method, *request);
+  absl::Status status = principal.ok() ? Check(*request) : principal.status();
   if (status.ok()) {
     absl::StatusOr<Response> result = read(*request);
     if (result.ok()) *response = *std::move(result);

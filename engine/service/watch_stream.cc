@@ -125,9 +125,10 @@ void WatchBridge::FinishWith(const grpc::Status& status) {
   stream_->Finish(status);
 }
 
-WatchStream::WatchStream(coordinator::Coordinator& coordinator, const v1::WatchRunRequest& request)
+WatchStream::WatchStream(coordinator::Coordinator& coordinator, const v1::WatchRunRequest& request,
+                         const absl::Status& admitted)
     : bridge_(std::make_shared<WatchBridge>(coordinator.store(), request, this)) {
-  if (absl::Status status = Check(request); !status.ok()) {
+  if (absl::Status status = admitted.ok() ? Check(request) : admitted; !status.ok()) {
     Finish(ToGrpcStatus(status));
     return;
   }

@@ -62,7 +62,10 @@ class WatchBridge final : public coordinator::RunWatcher {
 // The reactor gRPC drives; owns nothing but its bridge reference.
 class WatchStream final : public grpc::ServerWriteReactor<v1::HistoryEvent> {
  public:
-  WatchStream(coordinator::Coordinator& coordinator, const v1::WatchRunRequest& request);
+  // `admitted` is the gate's verdict on the call (CallGate::Admit): an error ends the stream
+  // with it before anything is read.
+  WatchStream(coordinator::Coordinator& coordinator, const v1::WatchRunRequest& request,
+              const absl::Status& admitted);
 
   void OnWriteDone(bool ok) override { bridge_->OnWriteDone(ok); }
   void OnCancel() override { bridge_->OnCancel(); }

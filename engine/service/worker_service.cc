@@ -86,10 +86,17 @@ class StreamSink final : public dispatch::SessionSink {
 // the engine; the sink writes what the engine sends back.
 class ConnectStream final : public RawStream {
  public:
-  ConnectStream(coordinator::Coordinator& coordinator, std::string session_id)
+  // `caller` is who opened the stream (CallGate::Authenticate); an error ends it at once.
+  ConnectStream(coordinator::Coordinator& coordinator, std::string session_id,
+                absl::StatusOr<auth::Principal> caller)
       : coordinator_(coordinator),
         session_id_(std::move(session_id)),
-        sink_(std::make_shared<StreamSink>(this)) {
+        sink_(std::make_shared<StreamSink>(this)),
+        caller_(std::move(caller)) {
+    if (!caller_.ok()) {
+      sink_->Finish(ToGrpcStatus(caller_.status()));
+      return;
+    }
     StartRead(&raw_);
   }
 
@@ -139,6 +146,8 @@ class ConnectStream final : public RawStream {
       v1::WorkerHello hello = std::move(*in_.mutable_hello());
       if (hello.worker_id().empty()) hello.set_worker_id(session_id_);
       if (hello.namespace_().empty()) hello.set_namespace_(std::string(coordinator::kDefaultNamespace));
+      // A worker serves the namespace its credentials are for, and no other.
+      RETURN_IF_ERROR(auth::Authorize(*caller_, auth::Permission::kWork, hello.namespace_()));
       RETURN_IF_ERROR(Check(hello));
       connected_ = true;
       in_.clear_hello();
@@ -166,6 +175,7 @@ class ConnectStream final : public RawStream {
   coordinator::Coordinator& coordinator_;
   const std::string session_id_;
   std::shared_ptr<StreamSink> sink_;
+  const absl::StatusOr<auth::Principal> caller_;
   grpc::ByteBuffer raw_;
   v1::WorkerMessage in_;
   // Set by OnReadDone; read by OnCancel, which may run concurrently.
@@ -199,14 +209,16 @@ std::string WorkerServiceImpl::NewSessionId() {
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* WorkerServiceImpl::Connect(
     grpc::CallbackServerContext* context) {
-  return new ConnectStream(coordinator_, NewSessionId());
+  return new ConnectStream(coordinator_, NewSessionId(), gate_.Authenticate(*context));
 }
 
 grpc::ServerUnaryReactor* WorkerServiceImpl::PollTasks(grpc::CallbackServerContext* context,
                                                        const v1::PollTasksRequest* request,
                                                        v1::PollTasksResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status status = Check(*request); !status.ok()) {
+  absl::StatusOr<auth::Principal> caller =
+      gate_.Admit(*context, "/fanfare.v1.WorkerService/PollTasks", *request);
+  if (absl::Status status = caller.ok() ? Check(*request) : caller.status(); !status.ok()) {
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
@@ -220,7 +232,8 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::PollTasks(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* WorkerServiceImpl::CompleteTask(grpc::CallbackServerContext* context,
                                                           const v1::CompleteTaskRequest* request,
                                                           v1::OutcomeAck* response) {
-  return RunOnEngine(coordinator_, context, request, response,
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/CompleteTask"},
+                     request, response,
                      [](Engine& engine, const v1::CompleteTaskRequest& r,
                         coordinator::Reply<v1::OutcomeAck> reply) {
                        v1::TaskOutcome outcome;
@@ -234,7 +247,8 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::CompleteTask(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* WorkerServiceImpl::FailTask(grpc::CallbackServerContext* context,
                                                       const v1::FailTaskRequest* request,
                                                       v1::OutcomeAck* response) {
-  return RunOnEngine(coordinator_, context, request, response,
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/FailTask"},
+                     request, response,
                      [](Engine& engine, const v1::FailTaskRequest& r,
                         coordinator::Reply<v1::OutcomeAck> reply) {
                        v1::TaskOutcome outcome;
@@ -248,7 +262,8 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::FailTask(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* WorkerServiceImpl::Heartbeat(grpc::CallbackServerContext* context,
                                                        const v1::HeartbeatRequest* request,
                                                        v1::HeartbeatResponse* response) {
-  return RunOnEngine(coordinator_, context, request, response,
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/Heartbeat"},
+                     request, response,
                      [](Engine& engine, const v1::HeartbeatRequest& r,
                         coordinator::Reply<v1::HeartbeatResponse> reply) {
                        engine.Heartbeat(r, std::move(reply));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/call_gate.h"
 #include "fanfare/v1/worker.grpc.pb.h"
 
 namespace fanfare::service {
@@ -24,8 +25,9 @@ using WorkerServiceBase = v1::WorkerService::WithRawCallbackMethod_Connect<
 // Thread-safe; the coordinator must outlive the service.
 class WorkerServiceImpl final : public WorkerServiceBase {
  public:
-  explicit WorkerServiceImpl(coordinator::Coordinator* coordinator)
-      : coordinator_(*coordinator) {}
+  // The coordinator and the gate must outlive the service.
+  WorkerServiceImpl(coordinator::Coordinator* coordinator, const CallGate* gate)
+      : coordinator_(*coordinator), gate_(*gate) {}
 
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Connect(
       grpc::CallbackServerContext* context) override;
@@ -47,6 +49,7 @@ class WorkerServiceImpl final : public WorkerServiceBase {
 
  private:
   coordinator::Coordinator& coordinator_;
+  const CallGate& gate_;
   std::atomic<uint64_t> sessions_{0};
 };
 

@@ -7,7 +7,7 @@ namespace {
 
 constexpr absl::string_view kCfNames[] = {
     "default", "specs",       "runs",  "run_index", "active_runs", "steps",
-    "history", "idempotency", "spend", "quotas"};
+    "history", "idempotency", "spend", "quotas",    "access"};
 static_assert(std::size(kCfNames) == kCfCount);
 
 }  // namespace

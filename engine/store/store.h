@@ -48,6 +48,7 @@ enum class Cf : int {
   kIdempotency,   // StartRun fingerprints, schedule fire records
   kSpend,         // committed spend counters
   kQuotas,        // rate-limit counters per account
+  kAccess,        // API tokens and their last uses
   kCount,
 };
 

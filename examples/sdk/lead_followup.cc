@@ -31,6 +31,9 @@
 
 ABSL_FLAG(std::string, address, "",
           "fanfared's host:port (default: $FANFARE_ADDRESS, else 127.0.0.1:7600)");
+ABSL_FLAG(std::string, token, "",
+          "API token, e.g. fanfared's DATA_DIR/admin.token (default: $FANFARE_TOKEN; none for "
+          "fanfared --dev)");
 ABSL_FLAG(std::string, campaign, "examples/sdk/lead-followup.yaml", "The campaign file to apply.");
 ABSL_FLAG(std::string, run_id, "",
           "The run's id (default: lead-followup-<today>). Starting an id again finds the same "
@@ -121,6 +124,7 @@ absl::StatusOr<v1::Run> WatchToEnd(Client& client, const std::string& run_id) {
 
 struct ExampleOptions {
   std::string address;
+  std::string token;
   std::string campaign_file;
   std::string run_id;
   std::string segment;
@@ -131,6 +135,7 @@ absl::Status Run(const ExampleOptions& options) {
   worker_options.address = options.address;
   worker_options.worker_id = absl::StrCat("sdk-example-", getpid());
   worker_options.concurrency = 4;
+  worker_options.token = options.token;
   Worker worker(worker_options);
   worker.Handle("crm.tag_leads", TagLeads);
   worker.Handle("slack.notify", Notify);
@@ -139,6 +144,7 @@ absl::Status Run(const ExampleOptions& options) {
   ClientOptions client_options;
   client_options.address = options.address;
   client_options.identity = "sdk-example";
+  client_options.token = options.token;
   ASSIGN_OR_RETURN(std::unique_ptr<Client> client, Client::Create(client_options));
   ASSIGN_OR_RETURN(std::string run_id,
                    ApplyAndStart(*client, options.campaign_file, options.run_id, options.segment));
@@ -164,6 +170,12 @@ std::string Address() {
   return "127.0.0.1:7600";
 }
 
+std::string Token() {
+  if (std::string flag = absl::GetFlag(FLAGS_token); !flag.empty()) return flag;
+  const char* env = std::getenv("FANFARE_TOKEN");
+  return env == nullptr ? "" : env;
+}
+
 }  // namespace
 }  // namespace fanfare::example
 
@@ -171,10 +183,12 @@ int main(int argc, char** argv) {
   fanfare::ParseFlags(argc, argv,
                       "fanfare-sdk-example: serves crm.tag_leads and slack.notify, runs the "
                       "lead-followup campaign on fanfared and prints its outputs.\n"
-                      "usage: fanfare-sdk-example [--address HOST:PORT] [--campaign FILE]");
+                      "usage: fanfare-sdk-example [--address HOST:PORT] [--token TOKEN] "
+                      "[--campaign FILE]");
   const std::string run_id = absl::GetFlag(FLAGS_run_id);
   const absl::Status status = fanfare::example::Run({
       .address = fanfare::example::Address(),
+      .token = fanfare::example::Token(),
       .campaign_file = absl::GetFlag(FLAGS_campaign),
       .run_id = run_id.empty() ? absl::FormatTime("lead-followup-%Y%m%d", absl::Now(),
                                                   absl::UTCTimeZone())

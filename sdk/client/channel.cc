@@ -34,4 +34,8 @@ std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& optio
   return grpc::CreateCustomChannel(options.address, credentials, args);
 }
 
+void AttachToken(grpc::ClientContext& context, const std::string& token) {
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+}
+
 }  // namespace fanfare

@@ -28,6 +28,11 @@ struct ChannelOptions {
 
 std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& options);
 
+// Sends `token` (an API token; none if empty) with the call `context` is for, as
+// `authorization: Bearer <token>`. Each call carries it: the coordinator judges every call
+// by its own credentials.
+void AttachToken(grpc::ClientContext& context, const std::string& token);
+
 }  // namespace fanfare
 
 #endif  // FANFARE_SDK_CLIENT_CHANNEL_H_

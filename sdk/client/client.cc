@@ -40,13 +40,15 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
 Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),
       channel_(std::move(channel)),
-      stub_(v1::CampaignService::NewStub(channel_)) {}
+      stub_(v1::CampaignService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)) {}
 
 template <typename Response, typename Rpc>
 absl::StatusOr<Response> Client::Call(Rpc rpc) {
   absl::Duration backoff = options_.initial_backoff;
   for (int attempt = 0;; ++attempt) {
     grpc::ClientContext context;
+    AttachToken(context, options_.token);
     context.set_deadline(std::chrono::system_clock::now() +
                          absl::ToChronoMilliseconds(options_.timeout));
     Response response;
@@ -122,6 +124,7 @@ absl::Status Client::WatchRun(const std::string& run_id, int64_t from_seq,
   absl::Duration backoff = options_.initial_backoff;
   while (true) {
     grpc::ClientContext context;
+    AttachToken(context, options_.token);
     v1::WatchRunRequest request;
     request.set_namespace_(options_.ns);
     request.set_run_id(run_id);
@@ -210,6 +213,26 @@ absl::StatusOr<v1::ReleaseHoldResponse> Client::ReleaseHold(const std::string& a
   request.set_network(network);
   return Call<v1::ReleaseHoldResponse>(
       [&](auto* c, auto* r) { return stub_->ReleaseHold(c, request, r); });
+}
+
+absl::StatusOr<v1::CreateTokenResponse> Client::CreateToken(v1::CreateTokenRequest request) {
+  if (request.namespace_().empty() && !request.cluster_admin()) request.set_namespace_(options_.ns);
+  return Call<v1::CreateTokenResponse>(
+      [&](auto* c, auto* r) { return admin_->CreateToken(c, request, r); });
+}
+
+absl::StatusOr<v1::ListTokensResponse> Client::ListTokens(v1::ListTokensRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  return Call<v1::ListTokensResponse>(
+      [&](auto* c, auto* r) { return admin_->ListTokens(c, request, r); });
+}
+
+absl::StatusOr<v1::ApiTokenInfo> Client::RevokeToken(const std::string& id) {
+  v1::RevokeTokenRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_id(id);
+  return Call<v1::ApiTokenInfo>(
+      [&](auto* c, auto* r) { return admin_->RevokeToken(c, request, r); });
 }
 
 }  // namespace fanfare

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "fanfare/v1/admin.grpc.pb.h"
 #include "fanfare/v1/coordinator.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 
@@ -49,6 +50,9 @@ struct ClientOptions {
   // system roots.
   bool tls = false;
   std::string tls_root_certs;
+  // An API token ("fft_…"; docs/security.md), sent with every call. Empty: none, for a
+  // fanfared with authentication off.
+  std::string token;
 };
 
 // A StartRunRequest for `campaign`, for callers to fill in further.
@@ -92,6 +96,12 @@ class Client {
   absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(const std::string& account,
                                                       const std::string& network = "");
 
+  // API tokens (AdminService; docs/security.md). A CreateToken retried after a lost reply
+  // may leave a second token whose secret nobody saw: `tokens list` shows it, to revoke.
+  absl::StatusOr<v1::CreateTokenResponse> CreateToken(v1::CreateTokenRequest request);
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(v1::ListTokensRequest request);
+  absl::StatusOr<v1::ApiTokenInfo> RevokeToken(const std::string& id);
+
   const ClientOptions& options() const { return options_; }
 
  private:
@@ -104,6 +114,7 @@ class Client {
   ClientOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CampaignService::Stub> stub_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
 };
 
 }  // namespace fanfare

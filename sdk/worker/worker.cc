@@ -129,6 +129,7 @@ void Worker::ConnectionLoop() {
 // the welcome (so the next attempt need not back off).
 bool Worker::Session(absl::Duration& backoff) {
   auto context = std::make_shared<grpc::ClientContext>();
+  AttachToken(*context, options_.token);
   // Wait for the channel's own reconnection (same backoff schedule) rather than fail at once
   // and add this loop's backoff on top: the session opens as soon as the coordinator is back.
   context->set_wait_for_ready(true);

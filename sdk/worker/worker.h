@@ -91,6 +91,9 @@ struct WorkerOptions {
   // system roots.
   bool tls = false;
   std::string tls_root_certs;
+  // An API token with the `worker` role in `ns` (docs/security.md), sent with every call.
+  // Empty: none, for a fanfared with authentication off.
+  std::string token;
   const Clock* clock = &Clock::System();
 };
 

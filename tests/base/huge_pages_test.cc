@@ -32,7 +32,7 @@ std::string TunablesOfFanfared() {
   const char* bin = std::getenv("FANFARE_BIN_DIR");
   absl::StatusOr<std::unique_ptr<Subprocess>> fanfared = Subprocess::Start(
       {absl::StrCat(bin == nullptr ? "build/bin" : bin, "/fanfared"), "--listen=127.0.0.1:0",
-       absl::StrCat("--data_dir=", dir.Join("data"))});
+       absl::StrCat("--data_dir=", dir.Join("data")), "--auth=off"});
   EXPECT_TRUE(fanfared.ok()) << fanfared.status();
   if (!fanfared.ok()) return "(not started)";
   EXPECT_TRUE((*fanfared)->WaitForLine("listening", absl::Seconds(60)).ok());

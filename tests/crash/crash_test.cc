@@ -47,7 +47,7 @@ class Coordinator {
   void Start() {
     auto process = Subprocess::Start({BinDir() + "/fanfared", absl::StrCat("--listen=127.0.0.1:", port_),
                                       "--data_dir=" + data_dir_, "--lease_ttl=2s",
-                                      "--fence_margin=1s"});
+                                      "--fence_margin=1s", "--auth=off"});
     ASSERT_TRUE(process.ok()) << process.status();
     process_ = *std::move(process);
     auto line = process_->WaitForLine("listening", absl::Seconds(30));

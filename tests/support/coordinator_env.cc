@@ -3,7 +3,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "auth/api_token.h"
 #include "engine/definition/loader.h"
+#include "engine/service/admin_token.h"
 #include "gtest/gtest.h"
 
 namespace fanfare::testing {
@@ -31,8 +33,15 @@ void CoordinatorEnv::Open() {
     return;
   }
   coordinator_ = *std::move(coordinator);
+  if (options_.authenticate && admin_token_.empty()) {
+    absl::StatusOr<auth::ApiToken> token = auth::MintApiToken();
+    ASSERT_TRUE(token.ok()) << token.status();
+    ASSERT_TRUE(service::AddClusterAdminToken(*coordinator_, *token, "test-admin").ok());
+    admin_token_ = token->Text();
+  }
   // The first open picks a free port; a restart takes the same one back.
-  auto server = service::Server::Start(coordinator_.get(), absl::StrCat("127.0.0.1:", port_));
+  auto server = service::Server::Start(coordinator_.get(), absl::StrCat("127.0.0.1:", port_),
+                                       {.authenticate = options_.authenticate});
   if (!server.ok()) {
     ADD_FAILURE() << "server: " << server.status();
     return;
@@ -43,6 +52,7 @@ void CoordinatorEnv::Open() {
   client_options.address = address();
   client_options.identity = "test";
   client_options.max_retries = 8;
+  client_options.token = admin_token_;
   client_ = *Client::Create(client_options);
 }
 
@@ -68,6 +78,7 @@ std::unique_ptr<Worker> CoordinatorEnv::NewWorker(int concurrency, const std::st
   options.reconnect_initial = absl::Milliseconds(20);
   options.reconnect_max = absl::Milliseconds(200);
   options.drain_timeout = absl::Seconds(5);
+  options.token = admin_token_;
   return std::make_unique<Worker>(options);
 }
 

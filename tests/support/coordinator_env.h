@@ -29,6 +29,9 @@ struct CoordinatorEnvOptions {
   ManualClock* rehearsal_clock = nullptr;
   // The networks' limits; the built-in defaults unless given.
   dispatch::QuotaConfig quotas = dispatch::QuotaConfig::Defaults();
+  // Calls must carry API tokens, as fanfared's default is; the env's client carries a
+  // cluster admin's (admin_token()).
+  bool authenticate = false;
 };
 
 class CoordinatorEnv {
@@ -44,6 +47,8 @@ class CoordinatorEnv {
   Client& client() { return *client_; }
   coordinator::Coordinator& coordinator() { return *coordinator_; }
   const std::string& data_dir() const { return data_dir_; }
+  // With options.authenticate: a cluster admin's token ("fft_…"); else empty.
+  const std::string& admin_token() const { return admin_token_; }
 
   // A worker connected to this coordinator, not yet started.
   std::unique_ptr<Worker> NewWorker(int concurrency = 8, const std::string& worker_id = "");
@@ -69,6 +74,7 @@ class CoordinatorEnv {
   std::unique_ptr<coordinator::Coordinator> coordinator_;
   std::unique_ptr<service::Server> server_;
   std::unique_ptr<Client> client_;
+  std::string admin_token_;
 };
 
 // The step instance with `key` in `run`, or a failed assertion.

@@ -1,0 +1,57 @@
+#include "engine/service/admin_service.h"
+
+#include "engine/coordinator/queries.h"
+#include "engine/service/unary.h"
+
+namespace fanfare::service {
+
+using coordinator::Engine;
+template <typename T>
+using Reply = coordinator::Reply<T>;
+
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateToken(grpc::CallbackServerContext* context,
+                                                        const v1::CreateTokenRequest* request,
+                                                        v1::CreateTokenResponse* response) {
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.AdminService/CreateToken"},
+                     request, response,
+                     [](Engine& engine, const auth::Principal& caller,
+                        const v1::CreateTokenRequest& r, Reply<v1::CreateTokenResponse> reply) {
+                       absl::StatusOr<auth::ApiToken> token = auth::MintApiToken();
+                       if (!token.ok()) {
+                         std::move(reply)(token.status());
+                         return;
+                       }
+                       engine.CreateToken(caller, r, *token, std::move(reply));
+                     });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(grpc::CallbackServerContext* context,
+                                                       const v1::ListTokensRequest* request,
+                                                       v1::ListTokensResponse* response) {
+  // The cluster admins' tokens are the cluster admins' business alone.
+  if (request->cluster_admins()) {
+    absl::StatusOr<auth::Principal> caller = gate_.Authenticate(*context);
+    if (caller.ok() && !caller->cluster_admin) {
+      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+      reactor->Finish(ToGrpcStatus(absl::PermissionDeniedError(
+          absl::StrCat(caller->DisplayName(), " may not list the cluster admins' tokens"))));
+      return reactor;
+    }
+  }
+  return ReadNow({gate_, context, "/fanfare.v1.AdminService/ListTokens"}, request, response,
+                 [this](const v1::ListTokensRequest& r) {
+                   return absl::StatusOr<v1::ListTokensResponse>(
+                       coordinator::ListTokens(coordinator_.tokens(), r));
+                 });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::RevokeToken(grpc::CallbackServerContext* context,
+                                                        const v1::RevokeTokenRequest* request,
+                                                        v1::ApiTokenInfo* response) {
+  return RunOnEngine(
+      coordinator_, {gate_, context, "/fanfare.v1.AdminService/RevokeToken"}, request, response,
+      [](Engine& engine, const auth::Principal& caller, const v1::RevokeTokenRequest& r,
+         Reply<v1::ApiTokenInfo> reply) { engine.RevokeToken(caller, r, std::move(reply)); });
+}
+
+}  // namespace fanfare::service

@@ -1,0 +1,56 @@
+// CallGate: who is calling, and whether they may, for every call fanfared serves.
+//
+// A call is authenticated by its `authorization: Bearer fft_…` metadata (an API token; see
+// auth/api_token.h) and authorized by the one method table (auth/method_rules.h) against the
+// namespace the rule names. gRPC 1.51 keeps its AuthContext per connection, so nothing of a
+// call's identity is ever stored on the connection: each call is judged by its own metadata,
+// and three calls on one channel with three tokens get three sets of rights.
+//
+// With authentication off (`fanfared --dev`, or no registry) every call is
+// auth::Principal::Unauthenticated(): everything is allowed.
+//
+// Thread-safe; the registry and clock must outlive the gate.
+#ifndef FANFARE_ENGINE_SERVICE_CALL_GATE_H_
+#define FANFARE_ENGINE_SERVICE_CALL_GATE_H_
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "auth/access.h"
+#include "auth/method_rules.h"
+#include "auth/token_registry.h"
+#include "base/clock.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/grpcpp.h"
+
+namespace fanfare::service {
+
+class CallGate {
+ public:
+  // `tokens` null: authentication off.
+  CallGate(auth::TokenRegistry* tokens, const Clock* clock) : tokens_(tokens), clock_(*clock) {}
+
+  bool enabled() const { return tokens_ != nullptr; }
+
+  // The caller, from the call's metadata. UNAUTHENTICATED if it carries no token, or one
+  // that is malformed, unknown, expired or revoked (the message says which).
+  absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& context) const;
+
+  // Authenticates the call and admits it to `method` (a full name, as in the method table)
+  // with `request`, whose namespace the method's rule names. PERMISSION_DENIED (naming who,
+  // what and where) if the caller may not; a method without a rule is denied.
+  absl::StatusOr<auth::Principal> Admit(const grpc::ServerContextBase& context,
+                                        absl::string_view method,
+                                        const google::protobuf::Message& request) const;
+
+  // The namespace `rule` names in `request` ("default" if empty); empty for kLeasedTask.
+  static std::string NamespaceOf(const auth::MethodRule& rule,
+                                 const google::protobuf::Message& request);
+
+ private:
+  auth::TokenRegistry* tokens_;
+  const Clock& clock_;
+};
+
+}  // namespace fanfare::service
+
+#endif  // FANFARE_ENGINE_SERVICE_CALL_GATE_H_
