@@ -45,6 +45,11 @@ struct CliContext {
   bool placeholder_times = false;
   // FANFARE_TOKEN, if set: the default --token of remote verbs.
   std::string token_from_env;
+  // FANFARE_TLS_CA, FANFARE_TLS_CERT, FANFARE_TLS_KEY, if set: the defaults of --tls-ca,
+  // --tls-cert and --tls-key.
+  std::string tls_ca_from_env;
+  std::string tls_cert_from_env;
+  std::string tls_key_from_env;
 };
 
 struct Command {

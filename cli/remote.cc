@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "sdk/client/channel.h"
 
 namespace fanfare::cli {
 
@@ -13,6 +14,13 @@ std::vector<FlagSpec> RemoteFlags(std::vector<FlagSpec> flags, bool with_output)
       {"address", "HOST:PORT",
        absl::StrCat("fanfared's address (default $FANFARE_ADDRESS, else ", kDefaultAddress, ")")});
   flags.push_back({"token", "TOKEN", "API token to call with (default $FANFARE_TOKEN)"});
+  flags.push_back({"tls-ca", "FILE",
+                   "dial TLS, checking fanfared's certificate against this CA bundle (default "
+                   "$FANFARE_TLS_CA)"});
+  flags.push_back({"tls-cert", "FILE",
+                   "client certificate, for a fanfared that requires one (default "
+                   "$FANFARE_TLS_CERT)"});
+  flags.push_back({"tls-key", "FILE", "the client certificate's key (default $FANFARE_TLS_KEY)"});
   flags.push_back({"namespace", "NS", "namespace of campaigns and runs (default \"default\")"});
   flags.push_back({"identity", "NAME", "who you are, recorded in history (default $USER)"});
   return flags;
@@ -43,6 +51,14 @@ absl::StatusOr<Remote> PrepareRemote(const Args& args, const CliContext& context
   options.ns = args.GetOr("namespace", "default");
   options.identity = args.GetOr("identity", context.user_from_env);
   options.token = args.GetOr("token", context.token_from_env);
+  absl::StatusOr<ClientTls> tls = ReadClientTls({args.GetOr("tls-ca", context.tls_ca_from_env),
+                                                 args.GetOr("tls-cert", context.tls_cert_from_env),
+                                                 args.GetOr("tls-key", context.tls_key_from_env)});
+  if (!tls.ok()) return tls.status();
+  options.tls = tls->enabled;
+  options.tls_root_certs = tls->root_certs;
+  options.tls_cert_chain = tls->cert_chain;
+  options.tls_private_key = tls->private_key;
   if (options.address.empty()) return absl::InvalidArgumentError("--address is empty");
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(std::move(options));
   if (!client.ok()) return client.status();

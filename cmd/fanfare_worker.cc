@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "base/signals.h"
+#include "sdk/client/channel.h"
 #include "workers/runtime/network_worker.h"
 
 ABSL_FLAG(std::string, coordinator, "127.0.0.1:7600", "fanfared's address");
@@ -25,9 +26,26 @@ ABSL_FLAG(std::string, linkedin_version, "",
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
 ABSL_FLAG(std::string, worker_id, "", "stable worker id (default host-pid)");
 ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
+ABSL_FLAG(std::string, tls_ca, "",
+          "dial TLS, checking fanfared's certificate against this CA bundle (default "
+          "$FANFARE_TLS_CA)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "client certificate for a fanfared that requires one (default $FANFARE_TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, "", "the client certificate's key (default $FANFARE_TLS_KEY)");
 ABSL_FLAG(std::string, token, "",
           "API token with the worker role in --namespace (default $FANFARE_TOKEN; "
           "docs/security.md)");
+
+namespace {
+
+// The flag's value, else the environment variable's, else "".
+std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* variable) {
+  std::string value = absl::GetFlag(flag);
+  if (const char* env = std::getenv(variable); value.empty() && env != nullptr) value = env;
+  return value;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   fanfare::BlockShutdownSignals();
@@ -42,15 +60,29 @@ int main(int argc, char** argv) {
   options.worker.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.worker.worker_id = absl::GetFlag(FLAGS_worker_id);
   options.worker.ns = absl::GetFlag(FLAGS_namespace);
-  options.worker.token = absl::GetFlag(FLAGS_token);
-  if (const char* token = std::getenv("FANFARE_TOKEN");
-      options.worker.token.empty() && token != nullptr) {
-    options.worker.token = token;
+  options.worker.token = FlagOrEnv(FLAGS_token, "FANFARE_TOKEN");
+  absl::StatusOr<fanfare::ClientTls> tls =
+      fanfare::ReadClientTls({FlagOrEnv(FLAGS_tls_ca, "FANFARE_TLS_CA"),
+                              FlagOrEnv(FLAGS_tls_cert, "FANFARE_TLS_CERT"),
+                              FlagOrEnv(FLAGS_tls_key, "FANFARE_TLS_KEY")});
+  if (!tls.ok()) {
+    std::fprintf(stderr, "fanfare-worker: %s\n", std::string(tls.status().message()).c_str());
+    return 2;
   }
+  options.worker.tls = tls->enabled;
+  options.worker.tls_root_certs = tls->root_certs;
+  options.worker.tls_cert_chain = tls->cert_chain;
+  options.worker.tls_private_key = tls->private_key;
   options.networks = absl::StrSplit(absl::GetFlag(FLAGS_networks), ',', absl::SkipEmpty());
   options.credentials_file = absl::GetFlag(FLAGS_credentials);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
   options.linkedin_version = absl::GetFlag(FLAGS_linkedin_version);
+  // Said once per distinct reason: a refusal repeats at every reconnection attempt.
+  options.worker.on_session_refused = [last = std::string()](const grpc::Status& status) mutable {
+    if (status.error_message() == last) return;
+    last = status.error_message();
+    std::fprintf(stderr, "fanfare-worker: fanfared refused the session: %s\n", last.c_str());
+  };
   absl::StatusOr<std::unique_ptr<fanfare::workers::NetworkWorker>> worker =
       fanfare::workers::NetworkWorker::Create(options);
   absl::Status started = worker.ok() ? (*worker)->Start() : worker.status();

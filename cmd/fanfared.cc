@@ -31,8 +31,14 @@ ABSL_FLAG(std::string, auth, "tokens",
           "`tokens`: every call must carry an API token (the first start writes an admin's "
           "to DATA_DIR/admin.token); `off`: anyone who can connect may do everything — "
           "loopback only, and the default with --dev (docs/security.md)");
-ABSL_FLAG(bool, insecure, false,
-          "allow --listen beyond loopback in plaintext (fanfared has no TLS yet)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain to serve TLS with (with --tls-key)");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
+ABSL_FLAG(std::string, client_ca, "",
+          "PEM bundle of CAs: every client must present a certificate one of them signed (mTLS)");
+ABSL_FLAG(absl::Duration, tls_refresh, absl::Minutes(1),
+          "how often the TLS files are read again: swapped certificates are served without a "
+          "restart");
+ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
           "--dev, weeks of campaign play out in seconds)");
@@ -79,6 +85,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.insecure = absl::GetFlag(FLAGS_insecure);
+  options.tls.cert_path = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.key_path = absl::GetFlag(FLAGS_tls_key);
+  options.tls.client_ca_path = absl::GetFlag(FLAGS_client_ca);
+  options.tls.refresh = absl::GetFlag(FLAGS_tls_refresh);
   // --dev stays zero-configuration: its own workers connect with no token.
   options.authenticate = auth == "tokens" && !absl::GetFlag(FLAGS_dev);
   if (absl::GetFlag(FLAGS_dev)) {

@@ -123,9 +123,12 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
   void Poll(const std::string& session_id, v1::PollTasksRequest request,
             std::shared_ptr<dispatch::SessionSink> sink);
-  void ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome,
+  // An outcome and heartbeats reported outside a stream (CompleteTask, FailTask,
+  // Heartbeat) by `worker`: only tasks of namespaces it serves count.
+  void ReportOutcome(const auth::Principal& worker, v1::TaskOutcome outcome,
                      Reply<v1::OutcomeAck> reply);
-  void Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply);
+  void Heartbeat(const auth::Principal& worker, const v1::HeartbeatRequest& request,
+                 Reply<v1::HeartbeatResponse> reply);
 
   // --- The cycle (engine.cc).
   // The writes of one or more cycles, and what may happen once they are durable.

@@ -28,13 +28,20 @@ void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
   workers_.Poll(session_id, request, std::move(sink));
 }
 
-void Engine::ReportOutcome(const std::string& worker_id, v1::TaskOutcome outcome,
+void Engine::ReportOutcome(const auth::Principal& worker, v1::TaskOutcome outcome,
                            Reply<v1::OutcomeAck> reply) {
-  ReplyAfterCommit<v1::OutcomeAck>(std::move(reply), workers_.ApplyOutcome(outcome));
+  const auto serves = [&worker](const std::string& ns) {
+    return worker.May(auth::Permission::kWork, ns);
+  };
+  ReplyAfterCommit<v1::OutcomeAck>(std::move(reply), workers_.ApplyOutcome(outcome, serves));
 }
 
-void Engine::Heartbeat(const v1::HeartbeatRequest& request, Reply<v1::HeartbeatResponse> reply) {
-  ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), workers_.Heartbeat(request));
+void Engine::Heartbeat(const auth::Principal& worker, const v1::HeartbeatRequest& request,
+                       Reply<v1::HeartbeatResponse> reply) {
+  const auto serves = [&worker](const std::string& ns) {
+    return worker.May(auth::Permission::kWork, ns);
+  };
+  ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), workers_.Heartbeat(request, serves));
 }
 
 void Engine::SpendCapped(scheduler::RunState& run, const scheduler::StepInstance& instance,

@@ -69,11 +69,13 @@ void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello
 void WorkerGateway::OnMessage(const std::string& session_id, const v1::WorkerMessage& message) {
   dispatch::WorkerSession* session = parts_.dispatcher->FindSession(session_id);
   if (session == nullptr) return;  // disconnected meanwhile
+  const std::string& ns = session->hello().namespace_();
+  const auto serves = [&ns](const std::string& task_ns) { return task_ns == ns; };
   for (const v1::TaskOutcome& outcome : message.outcomes()) {
-    *session->outbox().add_acks() = ApplyOutcome(outcome);
+    *session->outbox().add_acks() = ApplyOutcome(outcome, serves);
   }
   for (const v1::TaskRef& ref : message.heartbeats()) {
-    const std::optional<absl::Duration> granted = ExtendLease(ref);
+    const std::optional<absl::Duration> granted = ExtendLease(ref, serves);
     if (!granted.has_value()) {
       *session->outbox().add_lost_leases() = ref;
       continue;
@@ -195,12 +197,17 @@ void WorkerGateway::CancelAttempt(const scheduler::StepInstance& instance) {
   parts_.dispatcher->Stopped(instance.task_id);
 }
 
-v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome) {
+const ActiveRuns::Task* WorkerGateway::FindServed(uint64_t task_id, Serves serves) const {
+  const ActiveRuns::Task* task = parts_.active->FindInstance(task_id);
+  return task != nullptr && serves(task->run->ns()) ? task : nullptr;
+}
+
+v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome, Serves serves) {
   if (!outcome.has_success() && !outcome.has_failure()) {
     return Ack(outcome, v1::OutcomeAck::STATUS_INVALID,
                "the outcome has neither `success` nor `failure`");
   }
-  const ActiveRuns::Task* task = parts_.active->FindInstance(outcome.task_id());
+  const ActiveRuns::Task* task = FindServed(outcome.task_id(), serves);
   if (task == nullptr) {
     return Ack(outcome, v1::OutcomeAck::STATUS_UNKNOWN_TASK,
                absl::StrCat("no active task ", outcome.task_id(), "; its run may have ended"));
@@ -250,8 +257,8 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
   parts_.scheduler->Fail(run, instance, failure);
 }
 
-std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref) {
-  const ActiveRuns::Task* task = parts_.active->FindInstance(ref.task_id());
+std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref, Serves serves) {
+  const ActiveRuns::Task* task = FindServed(ref.task_id(), serves);
   if (task == nullptr) return std::nullopt;
   scheduler::StepInstance& instance = *task->instance;
   if (!instance.leased() || instance.attempt != ref.attempt()) return std::nullopt;
@@ -260,11 +267,12 @@ std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref)
   return instance.lease_deadline - parts_.clock->Now();
 }
 
-v1::HeartbeatResponse WorkerGateway::Heartbeat(const v1::HeartbeatRequest& request) {
+v1::HeartbeatResponse WorkerGateway::Heartbeat(const v1::HeartbeatRequest& request,
+                                               Serves serves) {
   v1::HeartbeatResponse response;
   absl::Duration granted = absl::InfiniteDuration();
   for (const v1::TaskRef& ref : request.tasks()) {
-    const std::optional<absl::Duration> extended = ExtendLease(ref);
+    const std::optional<absl::Duration> extended = ExtendLease(ref, serves);
     if (!extended.has_value()) {
       *response.add_lost() = ref;
       continue;

@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
@@ -103,8 +104,12 @@ class WorkerGateway {
   void CancelAttempt(const scheduler::StepInstance& instance);
 
   // --- Outcomes and leases.
-  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome);
-  v1::HeartbeatResponse Heartbeat(const v1::HeartbeatRequest& request);
+  // Which namespaces' tasks the reporting worker serves: a stream session, its hello's; a
+  // unary call, those its token has the worker role in. A task of any other namespace is
+  // answered exactly as a task that does not exist.
+  using Serves = absl::FunctionRef<bool(const std::string& ns)>;
+  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome, Serves serves);
+  v1::HeartbeatResponse Heartbeat(const v1::HeartbeatRequest& request, Serves serves);
 
  private:
   // False (and the instance waits) if its account's rate limit says not yet.
@@ -113,8 +118,10 @@ class WorkerGateway {
   void Apply(scheduler::RunState& run, scheduler::StepInstance& instance,
              const v1::TaskOutcome& outcome);
   // Extends the lease of the attempt `ref` names; returns how long it now runs, or nullopt
-  // if that attempt is no longer current.
-  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref);
+  // if that attempt is no longer current or its task is not of a namespace `serves`.
+  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref, Serves serves);
+  // The active task `task_id` if it is of a namespace `serves`, else null.
+  const ActiveRuns::Task* FindServed(uint64_t task_id, Serves serves) const;
 
   const Parts parts_;
   const Options options_;

@@ -69,6 +69,16 @@ absl::StatusOr<auth::Principal> CallGate::Admit(const grpc::ServerContextBase& c
   return principal;
 }
 
+const google::protobuf::FieldDescriptor* CallGate::IdentityField(
+    const google::protobuf::Descriptor& type) {
+  const google::protobuf::FieldDescriptor* field = type.FindFieldByName("identity");
+  if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+      field->is_repeated()) {
+    return nullptr;
+  }
+  return field;
+}
+
 std::string CallGate::NamespaceOf(const auth::MethodRule& rule,
                                   const google::protobuf::Message& request) {
   std::string ns;

@@ -13,6 +13,8 @@
 #ifndef FANFARE_ENGINE_SERVICE_CALL_GATE_H_
 #define FANFARE_ENGINE_SERVICE_CALL_GATE_H_
 
+#include <memory>
+
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/access.h"
@@ -42,11 +44,29 @@ class CallGate {
                                         absl::string_view method,
                                         const google::protobuf::Message& request) const;
 
+  // With authentication on, the name a request records as its actor (its `identity`: who
+  // started, paused, cancelled, approved…) is the caller's — the token's name — whatever the
+  // request says. Returns a copy of `request` so stamped, or null if nothing is to change
+  // (authentication off, or a request without `identity`).
+  template <typename Request>
+  std::shared_ptr<Request> Stamped(const auth::Principal& caller, const Request& request) const {
+    if (!enabled()) return nullptr;
+    const google::protobuf::FieldDescriptor* field = IdentityField(*Request::descriptor());
+    if (field == nullptr) return nullptr;
+    auto stamped = std::make_shared<Request>(request);
+    stamped->GetReflection()->SetString(stamped.get(), field, caller.subject);
+    return stamped;
+  }
+
   // The namespace `rule` names in `request` ("default" if empty); empty for kLeasedTask.
   static std::string NamespaceOf(const auth::MethodRule& rule,
                                  const google::protobuf::Message& request);
 
  private:
+  // The request type's `identity` string field, or null.
+  static const google::protobuf::FieldDescriptor* IdentityField(
+      const google::protobuf::Descriptor& type);
+
   auth::TokenRegistry* tokens_;
   const Clock& clock_;
 };

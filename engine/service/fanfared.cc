@@ -24,10 +24,10 @@ bool IsLoopback(const std::string& address) {
 
 absl::Status CheckExposure(const FanfaredOptions& options) {
   if (IsLoopback(options.listen)) return absl::OkStatus();
-  if (!options.insecure) {
+  if (!options.tls.enabled() && !options.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing to listen on ", options.listen,
-        ", beyond loopback, in plaintext: fanfared has no TLS yet, so pass --insecure to do "
+        ", beyond loopback, in plaintext: give --tls-cert and --tls-key, or --insecure to do "
         "it anyway (docs/security.md)"));
   }
   if (!options.authenticate) {
@@ -70,6 +70,13 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
         "--lease_ttl must be longer than zero and --fence_margin at least zero");
   }
   if (absl::Status status = CheckExposure(options); !status.ok()) return status;
+  if (!options.tls.client_ca_path.empty() && !options.tls.enabled()) {
+    return absl::InvalidArgumentError("--client-ca needs --tls-cert and --tls-key");
+  }
+  if (options.companion && options.tls.enabled()) {
+    return absl::InvalidArgumentError(
+        "--dev serves its own workers in plaintext on loopback; drop the --tls flags");
+  }
   std::error_code error;
   std::filesystem::create_directories(options.data_dir, error);
   if (error) {
@@ -105,9 +112,10 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     }
   }
   absl::StatusOr<std::unique_ptr<service::Server>> server = service::Server::Start(
-      coordinator->get(), options.listen, {.authenticate = options.authenticate});
+      coordinator->get(), options.listen,
+      {.authenticate = options.authenticate, .tls = options.tls});
   if (!server.ok()) return server.status();
-  if (!IsLoopback(options.listen)) {
+  if (!IsLoopback(options.listen) && !options.tls.enabled()) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",
                  options.listen.c_str());
   }
@@ -121,9 +129,12 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     companion = options.companion(clock, virtual_clock.get());
     if (absl::Status status = companion->Start(address); !status.ok()) return status;
   }
-  std::printf("fanfared listening on %s (port %d), data in %s%s%s\n", options.listen.c_str(),
-              (*server)->port(), options.data_dir.c_str(), companion ? ", dev mode" : "",
-              options.rehearse ? ", rehearsal (virtual time)" : "");
+  const char* transport = !options.tls.enabled()              ? ""
+                          : options.tls.client_ca_path.empty() ? ", TLS"
+                                                               : ", TLS with client certificates";
+  std::printf("fanfared listening on %s (port %d), data in %s%s%s%s\n", options.listen.c_str(),
+              (*server)->port(), options.data_dir.c_str(), transport,
+              companion ? ", dev mode" : "", options.rehearse ? ", rehearsal (virtual time)" : "");
   std::fflush(stdout);
   const int signal = WaitForShutdownSignal();
   std::printf("fanfared: %s received, shutting down\n", signal == SIGINT ? "SIGINT" : "SIGTERM");

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "base/clock.h"
+#include "engine/service/server_tls.h"
 
 namespace fanfare {
 
@@ -40,7 +41,9 @@ struct FanfaredOptions {
   // a cluster admin's token to <data_dir>/admin.token. Off: everything is allowed, which is
   // refused beyond loopback.
   bool authenticate = true;
-  // Serve beyond loopback in plaintext. Without it fanfared listens on loopback only.
+  // TLS, with client certificates if tls.client_ca_path is set; without it, plaintext.
+  service::ServerTlsOptions tls;
+  // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever
   // nothing is running.

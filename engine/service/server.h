@@ -16,6 +16,7 @@
 #include "engine/service/admin_service.h"
 #include "engine/service/call_gate.h"
 #include "engine/service/campaign_service.h"
+#include "engine/service/server_tls.h"
 #include "engine/service/worker_service.h"
 #include "grpcpp/grpcpp.h"
 
@@ -25,12 +26,14 @@ struct ServerOptions {
   // Whether calls must carry an API token (CallGate). Off: every call may do everything, as
   // `fanfared --dev` on loopback.
   bool authenticate = false;
+  // TLS (and mTLS with a client CA); not enabled(): plaintext.
+  ServerTlsOptions tls;
 };
 
 class Server {
  public:
-  // Listens on `address` ("127.0.0.1:7600"; port 0 picks a free one), insecure. The
-  // coordinator must outlive the server.
+  // Listens on `address` ("127.0.0.1:7600"; port 0 picks a free one), with TLS if
+  // options.tls is enabled, else plaintext. The coordinator must outlive the server.
   static absl::StatusOr<std::unique_ptr<Server>> Start(coordinator::Coordinator* coordinator,
                                                        const std::string& address,
                                                        ServerOptions options = {});

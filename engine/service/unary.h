@@ -25,7 +25,8 @@ struct UnaryCall {
 };
 
 // Admits the call (CallGate::Admit) and checks `request`, then posts
-// `operation(engine, request, reply)` — or `operation(engine, principal, request, reply)`
+// `operation(engine, request, reply)` (the request stamped with the caller's name:
+// CallGate::Stamped) — or `operation(engine, principal, request, reply)`
 // for an operation that acts as the caller — to the engine; the call finishes when `reply`
 // is called with the response or an error.
 template <typename Request, typename Response, typename Operation>
@@ -40,7 +41,11 @@ grpc::ServerUnaryReactor* RunOnEngine(coordinator::Coordinator& coordinator,
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
-  coordinator.Post([request, response, reactor, principal = *std::move(principal),
+  // The request to act on: as sent, or with the caller's own name as its actor.
+  std::shared_ptr<Request> stamped = call.gate.Stamped(*principal, *request);
+  const Request* effective = stamped != nullptr ? stamped.get() : request;
+  coordinator.Post([request = effective, stamped = std::move(stamped), response, reactor,
+                    principal = *std::move(principal),
                     operation = std::move(operation)](coordinator::Engine& engine) mutable {
     coordinator::Reply<Response> reply = [response, reactor](absl::StatusOr<Response> result) {
       if (result.ok()) *response = *std::move(result);

@@ -234,13 +234,13 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::CompleteTask(grpc::CallbackServerCo
                                                           v1::OutcomeAck* response) {
   return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/CompleteTask"},
                      request, response,
-                     [](Engine& engine, const v1::CompleteTaskRequest& r,
-                        coordinator::Reply<v1::OutcomeAck> reply) {
+                     [](Engine& engine, const auth::Principal& worker,
+                        const v1::CompleteTaskRequest& r, coordinator::Reply<v1::OutcomeAck> reply) {
                        v1::TaskOutcome outcome;
                        outcome.set_task_id(r.task_id());
                        outcome.set_attempt(r.attempt());
                        *outcome.mutable_success() = r.success();
-                       engine.ReportOutcome(r.worker_id(), std::move(outcome), std::move(reply));
+                       engine.ReportOutcome(worker, std::move(outcome), std::move(reply));
                      });
 }
 
@@ -249,13 +249,13 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::FailTask(grpc::CallbackServerContex
                                                       v1::OutcomeAck* response) {
   return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/FailTask"},
                      request, response,
-                     [](Engine& engine, const v1::FailTaskRequest& r,
-                        coordinator::Reply<v1::OutcomeAck> reply) {
+                     [](Engine& engine, const auth::Principal& worker,
+                        const v1::FailTaskRequest& r, coordinator::Reply<v1::OutcomeAck> reply) {
                        v1::TaskOutcome outcome;
                        outcome.set_task_id(r.task_id());
                        outcome.set_attempt(r.attempt());
                        *outcome.mutable_failure() = r.failure();
-                       engine.ReportOutcome(r.worker_id(), std::move(outcome), std::move(reply));
+                       engine.ReportOutcome(worker, std::move(outcome), std::move(reply));
                      });
 }
 
@@ -264,9 +264,10 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::Heartbeat(grpc::CallbackServerConte
                                                        v1::HeartbeatResponse* response) {
   return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/Heartbeat"},
                      request, response,
-                     [](Engine& engine, const v1::HeartbeatRequest& r,
+                     [](Engine& engine, const auth::Principal& worker,
+                        const v1::HeartbeatRequest& r,
                         coordinator::Reply<v1::HeartbeatResponse> reply) {
-                       engine.Heartbeat(r, std::move(reply));
+                       engine.Heartbeat(worker, r, std::move(reply));
                      });
 }
 

@@ -1,6 +1,11 @@
 #include "sdk/client/channel.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
 
 namespace fanfare {
 namespace {
@@ -16,6 +21,8 @@ std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& optio
   if (options.tls) {
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = options.tls_root_certs;
+    ssl.pem_cert_chain = options.tls_cert_chain;
+    ssl.pem_private_key = options.tls_private_key;
     credentials = grpc::SslCredentials(ssl);
   }
   grpc::ChannelArguments args;
@@ -32,6 +39,29 @@ std::shared_ptr<grpc::Channel> NewCoordinatorChannel(const ChannelOptions& optio
   // TRANSIENT_FAILURE long after the coordinator is back. Our schedule decides instead.
   args.SetInt(GRPC_ARG_DNS_MIN_TIME_BETWEEN_RESOLUTIONS_MS, initial);
   return grpc::CreateCustomChannel(options.address, credentials, args);
+}
+
+absl::StatusOr<ClientTls> ReadClientTls(const ClientTlsFiles& files) {
+  ClientTls tls;
+  if (files.cert_path.empty() != files.key_path.empty()) {
+    return absl::InvalidArgumentError("--tls-cert and --tls-key go together");
+  }
+  const auto read = [](const std::string& path, std::string& out) -> absl::Status {
+    if (path.empty()) return absl::OkStatus();
+    std::ifstream file(path, std::ios::binary);
+    if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot read TLS file ", path));
+    std::ostringstream contents;
+    contents << file.rdbuf();
+    out = contents.str();
+    return absl::OkStatus();
+  };
+  for (const auto& [path, out] : {std::pair{&files.ca_path, &tls.root_certs},
+                                  std::pair{&files.cert_path, &tls.cert_chain},
+                                  std::pair{&files.key_path, &tls.private_key}}) {
+    if (absl::Status status = read(*path, *out); !status.ok()) return status;
+  }
+  tls.enabled = !files.ca_path.empty() || !files.cert_path.empty();
+  return tls;
 }
 
 void AttachToken(grpc::ClientContext& context, const std::string& token) {

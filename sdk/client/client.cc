@@ -30,6 +30,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
   channel_options.address = options.address;
   channel_options.tls = options.tls;
   channel_options.tls_root_certs = options.tls_root_certs;
+  channel_options.tls_cert_chain = options.tls_cert_chain;
+  channel_options.tls_private_key = options.tls_private_key;
   // The channel reconnects as often as the calls retry, so that a retry finds it ready.
   channel_options.reconnect_initial = options.initial_backoff;
   channel_options.reconnect_max = options.max_backoff;

@@ -50,6 +50,10 @@ struct ClientOptions {
   // system roots.
   bool tls = false;
   std::string tls_root_certs;
+  // With `tls`: the client's certificate chain and private key (PEM), for a fanfared that
+  // requires client certificates (mTLS).
+  std::string tls_cert_chain;
+  std::string tls_private_key;
   // An API token ("fft_…"; docs/security.md), sent with every call. Empty: none, for a
   // fanfared with authentication off.
   std::string token;

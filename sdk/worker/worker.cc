@@ -98,6 +98,8 @@ absl::Status Worker::Start() {
   channel.address = options_.address;
   channel.tls = options_.tls;
   channel.tls_root_certs = options_.tls_root_certs;
+  channel.tls_cert_chain = options_.tls_cert_chain;
+  channel.tls_private_key = options_.tls_private_key;
   channel.reconnect_initial = options_.reconnect_initial;
   channel.reconnect_max = options_.reconnect_max;
   stub_ = v1::WorkerService::NewStub(NewCoordinatorChannel(channel));
@@ -144,8 +146,15 @@ bool Worker::Session(absl::Duration& backoff) {
   *hello.mutable_hello() = Hello();
   v1::CoordinatorMessage first;
   if (!stream->Write(hello) || !stream->Read(&first) || !first.has_welcome()) {
-    context->TryCancel();
-    stream->Finish().ok();
+    // A stream the coordinator ended carries its reason; one that answered with something
+    // other than a welcome is ours to end.
+    if (!first.has_welcome() && first.ByteSizeLong() > 0) context->TryCancel();
+    const grpc::Status status = stream->Finish();
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
+        status.error_code() != grpc::StatusCode::CANCELLED && !status.ok() &&
+        options_.on_session_refused) {
+      options_.on_session_refused(status);
+    }
     absl::MutexLock lock(&mu_);
     context_.reset();
     ++stats_.failed_connects;

@@ -58,6 +58,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -91,10 +92,18 @@ struct WorkerOptions {
   // system roots.
   bool tls = false;
   std::string tls_root_certs;
+  // With `tls`: the client's certificate chain and private key (PEM), for a fanfared that
+  // requires client certificates (mTLS).
+  std::string tls_cert_chain;
+  std::string tls_private_key;
   // An API token with the `worker` role in `ns` (docs/security.md), sent with every call.
   // Empty: none, for a fanfared with authentication off.
   std::string token;
   const Clock* clock = &Clock::System();
+  // Called (on the worker's connection thread) when fanfared refuses a session rather than
+  // being unreachable: a token or certificate it does not accept, a namespace the token does
+  // not serve, a hello it finds invalid. The worker keeps trying, on its backoff schedule.
+  std::function<void(const grpc::Status&)> on_session_refused;
 };
 
 class Worker : private WriteFence {

@@ -3,6 +3,7 @@
 #include "auth/access.h"
 
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "fanfare/v1/worker.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -259,6 +262,166 @@ TEST_F(AccessTest, AWorkerServesItsOwnNamespaceOnly) {
   EXPECT_EQ(hello(worker, "globex"), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(hello(operator_, "acme"), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(hello("", "acme"), grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AccessTest, AWorkerIsToldWhyItsSessionIsRefused) {
+  WorkerOptions options;
+  options.address = env_.address();
+  options.ns = "globex";
+  options.token = NewToken("acme", Role::kWorker, "meta-1");
+  absl::Mutex mu;
+  std::vector<std::string> refusals;
+  options.on_session_refused = [&](const grpc::Status& status) {
+    absl::MutexLock lock(&mu);
+    refusals.push_back(absl::StrCat(status.error_code(), " ", status.error_message()));
+  };
+  Worker worker(options);
+  worker.Handle("content.generate", [](TaskContext&) -> absl::StatusOr<google::protobuf::Value> {
+    return google::protobuf::Value();
+  });
+  ASSERT_TRUE(worker.Start().ok());
+  {
+    absl::MutexLock lock(&mu);
+    auto told = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu) { return !refusals.empty(); };
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&told), absl::Seconds(10)));
+    ASSERT_FALSE(refusals.empty());
+    EXPECT_EQ(refusals[0], absl::StrCat(grpc::StatusCode::PERMISSION_DENIED,
+                                        " token meta-1 may not serve tasks in namespace globex"));
+  }
+  worker.Stop();
+}
+
+// A worker token reports on its own namespace's tasks only: another namespace's task is
+// answered as a task that does not exist, and its lease is not extended.
+TEST_F(AccessTest, AWorkerCannotReportOnAnotherNamespacesTask) {
+  env_.Apply(R"yaml(
+namespace: globex
+name: held
+steps:
+  - {id: work, action: crm.work}
+)yaml");
+  WorkerOptions options;
+  options.address = env_.address();
+  options.ns = "globex";
+  options.token = NewToken("globex", Role::kWorker, "globex-worker");
+  Worker holder(options);
+  absl::Notification leased;
+  absl::Notification release;
+  v1::Task held;
+  holder.Handle("crm.work", [&](TaskContext& ctx) -> absl::StatusOr<google::protobuf::Value> {
+    held = ctx.task();
+    leased.Notify();
+    release.WaitForNotificationWithTimeout(absl::Seconds(30));
+    return google::protobuf::Value();
+  });
+  ASSERT_TRUE(holder.Start().ok());
+  v1::StartRunRequest start = StartRunRequest("held");
+  start.set_namespace_("globex");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  ASSERT_TRUE(leased.WaitForNotificationWithTimeout(absl::Seconds(10)));
+
+  const std::string intruder = NewToken("acme", Role::kWorker, "acme-worker");
+  {
+    grpc::ClientContext context;
+    Authorize(context, intruder);
+    v1::CompleteTaskRequest request;
+    request.set_worker_id("globex-worker");
+    request.set_task_id(held.task_id());
+    request.set_attempt(held.attempt());
+    v1::OutcomeAck ack;
+    ASSERT_TRUE(workers_->CompleteTask(&context, request, &ack).ok());
+    EXPECT_EQ(ack.status(), v1::OutcomeAck::STATUS_UNKNOWN_TASK);
+  }
+  {
+    grpc::ClientContext context;
+    Authorize(context, intruder);
+    v1::HeartbeatRequest request;
+    request.set_worker_id("globex-worker");
+    v1::TaskRef& ref = *request.add_tasks();
+    ref.set_task_id(held.task_id());
+    ref.set_attempt(held.attempt());
+    v1::HeartbeatResponse response;
+    ASSERT_TRUE(workers_->Heartbeat(&context, request, &response).ok());
+    EXPECT_EQ(response.lost_size(), 1);
+  }
+  // The worker that holds the task still finishes it.
+  release.Notify();
+  v1::Run run;
+  for (int i = 0; i < 200 && run.status() != v1::RUN_STATUS_SUCCEEDED; ++i) {
+    grpc::ClientContext context;
+    Authorize(context, env_.admin_token());
+    v1::GetRunRequest request;
+    request.set_namespace_("globex");
+    request.set_run_id(held.run_id());
+    ASSERT_TRUE(campaigns_->GetRun(&context, request, &run).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(run.status(), v1::RUN_STATUS_SUCCEEDED);
+  holder.Stop();
+}
+
+// The approver is the caller, never a name the request carries.
+TEST_F(AccessTest, WhoDecidesAnApprovalIsTheTokenNotTheRequest) {
+  env_.Apply(R"yaml(
+namespace: acme
+name: gated
+steps:
+  - {id: sign_off, approval: {approvers: [dana]}}
+)yaml");
+  const std::string ops = NewToken("acme", Role::kOperator, "ops");
+  const std::string dana = NewToken("acme", Role::kApprover, "dana");
+  const std::string eve = NewToken("acme", Role::kApprover, "eve");
+  {
+    grpc::ClientContext context;
+    Authorize(context, ops);
+    v1::StartRunRequest request;
+    request.set_namespace_("acme");
+    request.set_campaign("gated");
+    request.set_run_id("gated-1");
+    request.set_identity("someone-else");
+    v1::StartRunResponse response;
+    ASSERT_TRUE(campaigns_->StartRun(&context, request, &response).ok());
+  }
+  const auto decide = [&](const std::string& token, const std::string& claimed) {
+    grpc::ClientContext context;
+    Authorize(context, token);
+    v1::DecideStepRequest request;
+    request.set_namespace_("acme");
+    request.set_run_id("gated-1");
+    request.set_step_key("sign_off");
+    request.set_identity(claimed);
+    v1::Run run;
+    return campaigns_->ApproveStep(&context, request, &run);
+  };
+  // Wait until the approval step waits.
+  for (int i = 0; i < 100; ++i) {
+    grpc::ClientContext context;
+    Authorize(context, ops);
+    v1::GetRunRequest request;
+    request.set_namespace_("acme");
+    request.set_run_id("gated-1");
+    v1::Run run;
+    ASSERT_TRUE(campaigns_->GetRun(&context, request, &run).ok());
+    if (run.steps_size() > 0 && run.steps(0).state() == v1::STEP_STATE_WAITING) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const grpc::Status claimed = decide(eve, "dana");
+  EXPECT_EQ(claimed.error_code(), grpc::StatusCode::PERMISSION_DENIED) << claimed.error_message();
+  EXPECT_NE(claimed.error_message().find("'eve' may not decide"), std::string::npos)
+      << claimed.error_message();
+  EXPECT_EQ(decide(ops, "dana").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::ClientContext context;
+  Authorize(context, dana);
+  v1::DecideStepRequest request;
+  request.set_namespace_("acme");
+  request.set_run_id("gated-1");
+  request.set_step_key("sign_off");
+  request.set_identity("not-dana");
+  v1::Run run;
+  ASSERT_TRUE(campaigns_->ApproveStep(&context, request, &run).ok());
+  EXPECT_EQ(run.started_by(), "ops");
+  ASSERT_GT(run.steps_size(), 0);
+  EXPECT_EQ(run.steps(0).output().struct_value().fields().at("by").string_value(), "dana");
 }
 
 TEST_F(AccessTest, OnlyAClusterAdminMakesOrSeesClusterAdminTokens) {
