@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -42,13 +43,39 @@ std::string FreshDir() {
   return mkdtemp(pattern);
 }
 
+// A self-signed certificate for 127.0.0.1 in `dir`: tls.crt and tls.key.
+absl::Status MakeCertificate(const std::string& dir) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> openssl = Subprocess::Start(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+       "-nodes", "-days", "2", "-subj", "/CN=fanfared", "-addext",
+       "subjectAltName=IP:127.0.0.1", "-keyout", dir + "/tls.key", "-out", dir + "/tls.crt"});
+  if (!openssl.ok()) return openssl.status();
+  absl::StatusOr<int> code = (*openssl)->Wait(absl::Seconds(30));
+  if (!code.ok()) return code.status();
+  if (*code != 0) return absl::InternalError("openssl could not make a certificate");
+  return absl::OkStatus();
+}
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream file(path);
+  std::ostringstream contents;
+  contents << file.rdbuf();
+  return contents.str();
+}
+
 absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
-                                                  bool authenticate) {
+                                                  bool authenticate, bool tls) {
   BenchCoordinator c;
   std::filesystem::create_directories(dir);
   std::vector<std::string> argv = {BinDir() + "/fanfared", "--listen=127.0.0.1:0",
                                    absl::StrCat("--data_dir=", dir, "/data"),
                                    authenticate ? "--auth=tokens" : "--auth=off"};
+  if (tls) {
+    if (absl::Status made = MakeCertificate(dir); !made.ok()) return made;
+    c.tls_ca_path = dir + "/tls.crt";
+    argv.push_back("--tls_cert=" + c.tls_ca_path);
+    argv.push_back("--tls_key=" + dir + "/tls.key");
+  }
   if (rate_limits) {
     std::ofstream(dir + "/quotas.yaml") << kNonBindingQuotas;
     argv.push_back(absl::StrCat("--quotas=", dir, "/quotas.yaml"));
@@ -75,6 +102,10 @@ absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool r
   options.address = c.address;
   options.identity = "bench";
   options.token = c.token;
+  if (tls) {
+    options.tls = true;
+    options.tls_root_certs = ReadWhole(c.tls_ca_path);
+  }
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   if (!client.ok()) return client.status();
   c.client = *std::move(client);
@@ -94,7 +125,7 @@ absl::StatusOr<std::unique_ptr<Subprocess>> StartWorker(const BenchCoordinator& 
       {BinDir() + "/fanfare-bench-worker", absl::StrCat("--address=", c.address),
        absl::StrCat("--concurrency=", concurrency), absl::StrCat("--expect=", expect),
        absl::StrCat("--worker_id=bench-worker-", ++worker_number),
-       absl::StrCat("--token=", c.token)});
+       absl::StrCat("--token=", c.token), absl::StrCat("--tls_ca=", c.tls_ca_path)});
   if (!worker.ok()) return worker.status();
   // Timing starts only once the worker's session is open.
   for (int i = 0; i < 500; ++i) {

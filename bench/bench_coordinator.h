@@ -23,6 +23,8 @@ struct BenchCoordinator {
   absl::Duration startup;
   // The cluster admin's API token every call carries; empty with authentication off.
   std::string token;
+  // With TLS: the certificate fanfared serves, which clients trust (a PEM file).
+  std::string tls_ca_path;
 };
 
 // The directory this program's binary is in (the other bench binaries and fanfared are there).
@@ -33,9 +35,11 @@ std::string FreshDir();
 // Starts fanfared on loopback with its data in `dir`/data, waits until it listens, connects
 // and applies the reference campaign. With `rate_limits`, every network the campaign uses
 // has limits far above what the benchmark reaches. With `authenticate`, fanfared requires API
-// tokens (its default) and the client and workers call with the admin token it wrote.
+// tokens (its default) and the client and workers call with the admin token it wrote. With
+// `tls`, it serves TLS with a certificate made for 127.0.0.1 in `dir` (by the `openssl`
+// command), which the client and workers trust.
 absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
-                                                  bool authenticate = true);
+                                                  bool authenticate = true, bool tls = false);
 
 // Starts fanfare-bench-worker with `concurrency` tasks in flight, to exit after `expect` runs
 // have ended; returns once its session is open.

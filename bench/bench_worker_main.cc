@@ -14,6 +14,7 @@
 #include "base/command_line.h"
 #include "base/proto_time.h"
 #include "base/signals.h"
+#include "sdk/client/channel.h"
 #include "sdk/worker/worker.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:7600", "fanfared address");
@@ -21,6 +22,7 @@ ABSL_FLAG(int, concurrency, 256, "tasks in flight");
 ABSL_FLAG(int, expect, 1000, "exit after this many final steps");
 ABSL_FLAG(std::string, worker_id, "bench-worker", "worker id");
 ABSL_FLAG(std::string, token, "", "API token (none: fanfared runs with --auth=off)");
+ABSL_FLAG(std::string, tls_ca, "", "dial TLS, trusting this certificate (PEM file)");
 
 namespace fanfare::bench {
 namespace {
@@ -53,6 +55,15 @@ int Main() {
   options.concurrency = absl::GetFlag(FLAGS_concurrency);
   options.worker_id = absl::GetFlag(FLAGS_worker_id);
   options.token = absl::GetFlag(FLAGS_token);
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    absl::StatusOr<ClientTls> tls = ReadClientTls({.ca_path = ca});
+    if (!tls.ok()) {
+      std::fprintf(stderr, "bench worker: %s\n", std::string(tls.status().message()).c_str());
+      return 2;
+    }
+    options.tls = true;
+    options.tls_root_certs = tls->root_certs;
+  }
   Worker worker(options);
   LatencyLog latency;
   std::atomic<int> finals{0};

@@ -45,6 +45,9 @@ ABSL_FLAG(std::string, data_dir, "", "fanfared's data directory (default: a fres
 ABSL_FLAG(std::string, auth, "tokens",
           "tokens: fanfared requires API tokens (its default) and every call carries one; "
           "off: --auth=off");
+ABSL_FLAG(bool, tls, false,
+          "fanfared serves TLS (a certificate for 127.0.0.1 made with `openssl`), which the "
+          "client and the worker dial");
 ABSL_FLAG(std::string, rate_limits, "on",
           "on: fanfared enforces per-account limits set high enough never to bind; off: no "
           "limits; both: run the peak phase each way and report the two figures");
@@ -117,7 +120,8 @@ absl::Status CheckAllSucceeded(Client& client, int expected) {
 // One measured coordinator: its peak phase, optionally the latency phase, and its RSS.
 absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits, bool latency) {
   absl::StatusOr<BenchCoordinator> c =
-      StartCoordinator(dir, rate_limits, absl::GetFlag(FLAGS_auth) != "off");
+      StartCoordinator(dir, rate_limits, absl::GetFlag(FLAGS_auth) != "off",
+                       absl::GetFlag(FLAGS_tls));
   if (!c.ok()) return c.status();
   const int runs = absl::GetFlag(FLAGS_campaigns);
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
@@ -179,6 +183,7 @@ int Main() {
   (*summary)["campaigns"] = runs;
   (*summary)["rate_limits"] = mode == "off" ? "off" : "on";
   (*summary)["auth"] = absl::GetFlag(FLAGS_auth) == "off" ? "off" : "tokens";
+  (*summary)["tls"] = absl::GetFlag(FLAGS_tls);
   if (mode == "both") {
     absl::StatusOr<nlohmann::json> unlimited = Measure(dir + "/unlimited", false, false);
     if (!unlimited.ok()) return Fail("measuring without limits", unlimited.status());
