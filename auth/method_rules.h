@@ -24,6 +24,10 @@ struct MethodRule {
   absl::string_view method;  // full gRPC name: "/fanfare.v1.CampaignService/StartRun"
   Permission permission;
   NamespaceFrom ns_from;
+  // Whether the call changes what a person would audit — campaigns, runs, approvals, holds,
+  // tokens — so that it leaves an audit record, allowed or denied. Reads and the workers'
+  // task traffic do not.
+  bool audited = false;
 };
 
 absl::Span<const MethodRule> MethodRules();

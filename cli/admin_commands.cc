@@ -1,4 +1,6 @@
-// `fanfare admin tokens create|list|revoke`: API tokens (docs/security.md).
+// `fanfare admin tokens create|list|revoke`: API tokens, and `fanfare audit`: the audit
+// trail (docs/security.md).
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/durations.h"
 #include "base/proto_time.h"
@@ -75,7 +77,52 @@ int RevokeTokenVerb(const Args& args, CliContext& context) {
   return PrintResult(*remote, *revoked, TokenLine(*revoked, remote->style), context);
 }
 
+std::string AuditLine(const v1::AuditEntry& entry, const RenderStyle& style) {
+  const std::string who =
+      entry.subject().empty() ? "(unauthenticated)"
+                              : absl::StrCat(entry.subject(), " (", entry.issuer(), ")");
+  std::string line = absl::StrCat(style.Time(entry.time()), "  ",
+                                  entry.allowed() ? "allowed" : "DENIED", "  ", entry.method(),
+                                  "  ", entry.target().empty() ? "-" : entry.target(), "  by ",
+                                  who);
+  if (!entry.allowed()) absl::StrAppend(&line, "  ", entry.denial());
+  return line + "\n";
+}
+
 }  // namespace
+
+int AuditVerb(const Args& args, CliContext& context) {
+  absl::StatusOr<Remote> remote = PrepareRemote(args, context, "audit", "", 0, 0);
+  if (!remote.ok()) return UsageError(remote.status(), context);
+  v1::ListAuditRequest request;
+  if (const std::optional<std::string> since = args.Get("since")) {
+    absl::StatusOr<absl::Duration> ago = ParseDuration(*since);
+    if (!ago.ok()) {
+      return UsageError(
+          absl::InvalidArgumentError(absl::StrCat("--since: ", ago.status().message())),
+          context);
+    }
+    *request.mutable_since() = ToProtoTime(absl::Now() - *ago);
+  }
+  int limit = 50;
+  if (const std::optional<std::string> text = args.Get("limit");
+      text.has_value() && (!absl::SimpleAtoi(*text, &limit) || limit < 1 || limit > 1000)) {
+    return UsageError(absl::InvalidArgumentError("--limit: a number from 1 to 1000"), context);
+  }
+  request.set_page_size(limit);
+  request.set_page_token(args.GetOr("page-token", ""));
+  absl::StatusOr<v1::ListAuditResponse> listed = remote->client->ListAudit(request);
+  if (!listed.ok()) return ReportRemoteError(listed.status(), *remote->client, context);
+  std::string lines;
+  for (const v1::AuditEntry& entry : listed->entries()) {
+    absl::StrAppend(&lines, AuditLine(entry, remote->style));
+  }
+  if (lines.empty()) lines = "no audit records\n";
+  if (!listed->next_page_token().empty()) {
+    absl::StrAppend(&lines, "more: --page-token ", listed->next_page_token(), "\n");
+  }
+  return PrintResult(*remote, *listed, lines, context);
+}
 
 int AdminVerb(const Args& args, CliContext& context) {
   const std::vector<std::string>& operands = args.positional();

@@ -65,7 +65,7 @@ struct Command {
 std::vector<Command> OfflineCommands();
 
 // Verbs that talk to fanfared: apply, run, get, list, campaigns, watch, history, cancel,
-// pause, resume, approve, reject, signal, retry, workers, admin.
+// pause, resume, approve, reject, signal, retry, workers, admin, audit.
 std::vector<Command> RemoteCommands();
 
 // Runs `argv` (without the program name). Prints usage for `help`, no verb or an unknown

@@ -89,6 +89,14 @@ std::vector<Command> RemoteCommands() {
                            {"cluster-admins", "", "list: the cluster admins' tokens"}},
                           true),
               AdminVerb},
+      Command{"audit", "",
+              "Show the namespace's audit trail: every state-changing call, allowed or "
+              "denied, oldest first (admins).",
+              RemoteFlags({{"since", "DURATION", "only the last DURATION, e.g. 24h"},
+                           {"limit", "N", "show at most N (default 50)"},
+                           page_token},
+                          true),
+              AuditVerb},
   };
 }
 

@@ -37,6 +37,8 @@ int ReleaseHoldVerb(const Args& args, CliContext& context);
 
 // admin_commands.cc: `fanfare admin tokens create|list|revoke`.
 int AdminVerb(const Args& args, CliContext& context);
+// admin_commands.cc: `fanfare audit [--since DURATION]`.
+int AuditVerb(const Args& args, CliContext& context);
 
 // watch_command.cc
 int WatchVerb(const Args& args, CliContext& context);

@@ -38,6 +38,11 @@ ABSL_FLAG(std::string, client_ca, "",
 ABSL_FLAG(absl::Duration, tls_refresh, absl::Minutes(1),
           "how often the TLS files are read again: swapped certificates are served without a "
           "restart");
+ABSL_FLAG(std::string, jwt_issuer, "",
+          "accept JWTs (RS256/ES256) whose iss is this, beside API tokens (with --jwt-audience "
+          "and --jwks-file; docs/security.md)");
+ABSL_FLAG(std::string, jwt_audience, "", "the aud accepted JWTs must hold");
+ABSL_FLAG(std::string, jwks_file, "", "the identity provider's JSON Web Key Set (a file)");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -89,6 +94,9 @@ int main(int argc, char** argv) {
   options.tls.key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls.client_ca_path = absl::GetFlag(FLAGS_client_ca);
   options.tls.refresh = absl::GetFlag(FLAGS_tls_refresh);
+  options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
+  options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
+  options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);
   // --dev stays zero-configuration: its own workers connect with no token.
   options.authenticate = auth == "tokens" && !absl::GetFlag(FLAGS_dev);
   if (absl::GetFlag(FLAGS_dev)) {

@@ -220,6 +220,7 @@ void Engine::Flush() {
   for (auto& [key, record] : limiter_.TakeDirty()) state_.PutLimiter(key, record);
   for (auto& [key, record] : spend_.ledger().TakeDirty()) state_.PutSpend(record);
   FlushTokenLastUses();
+  FlushDenialCount();
   workers_.FlushSessions();
 }
 

@@ -111,6 +111,12 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void RevokeToken(const auth::Principal& caller, const v1::RevokeTokenRequest& request,
                    Reply<v1::ApiTokenInfo> reply);
 
+  // Records a state-changing call in the audit trail, in the open commit group: with the
+  // change the call then makes, if it was allowed. Denials are recorded at most
+  // kMaxDenialsAudited a second; beyond that one record counts the rest.
+  void Audit(internal::AuditRecord record);
+  static constexpr int kMaxDenialsAudited = 100;
+
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
   void Connect(const std::string& session_id, v1::WorkerHello hello,
@@ -193,6 +199,8 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::Status LoadTokens();
   // Writes the tokens' last uses, each at most once a minute (engine_access.cc).
   void FlushTokenLastUses();
+  // Once a second has passed, writes how many denials it did not audit one by one.
+  void FlushDenialCount();
 
   // Cycle pieces (engine.cc).
   void FireDue();
@@ -278,6 +286,12 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
 
   auth::TokenRegistry tokens_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
+  uint64_t audit_seq_ = 0;
+  // Denials audited in the current second (starting at denials_second_), and those not.
+  int64_t denials_second_ = 0;
+  int denials_audited_ = 0;
+  int64_t denials_unaudited_ = 0;
+  std::string denials_unaudited_ns_;
 
   uint64_t next_task_id_ = 1;
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store

@@ -112,4 +112,38 @@ void Engine::FlushTokenLastUses() {
   }
 }
 
+void Engine::Audit(internal::AuditRecord record) {
+  const absl::Time now = clock_->Now();
+  record.set_at_us(absl::ToUnixMicros(now));
+  if (!record.allowed()) {
+    FlushDenialCount();
+    if (denials_audited_ >= kMaxDenialsAudited) {
+      ++denials_unaudited_;
+      denials_unaudited_ns_ = record.namespace_();
+      return;
+    }
+    ++denials_audited_;
+  }
+  state_.PutAudit(record, ++audit_seq_);
+}
+
+void Engine::FlushDenialCount() {
+  const absl::Time now = clock_->Now();
+  const int64_t second = absl::ToUnixSeconds(now);
+  if (second == denials_second_) return;
+  if (denials_unaudited_ > 0) {
+    // The flood of the second before, counted in one record (in the namespace of its last).
+    internal::AuditRecord summary;
+    summary.set_at_us(absl::ToUnixMicros(now));
+    summary.set_namespace_(denials_unaudited_ns_);
+    summary.set_denial(absl::StrCat(denials_unaudited_,
+                                    " more denied calls in the second before were not "
+                                    "recorded one by one"));
+    state_.PutAudit(summary, ++audit_seq_);
+  }
+  denials_second_ = second;
+  denials_audited_ = 0;
+  denials_unaudited_ = 0;
+}
+
 }  // namespace fanfare::coordinator

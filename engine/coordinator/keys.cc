@@ -67,4 +67,9 @@ std::string TokenLastUse(absl::string_view id) {
 }
 std::string TokenLastUsePrefix() { return KeyWriter().String("used").Take(); }
 
+std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq) {
+  return KeyWriter().String(ns).I64(at_us).U64(seq).Take();
+}
+std::string AuditPrefix(absl::string_view ns) { return KeyWriter().String(ns).Take(); }
+
 }  // namespace fanfare::coordinator::keys

@@ -11,6 +11,7 @@
 //   meta         name                             → value
 //   access       "token", id                      → internal.TokenRecord
 //                "used", id                       → internal.TokenLastUse
+//   audit        ns, at (µs), seq                 → internal.AuditRecord
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -55,6 +56,8 @@ std::string Token(absl::string_view id);
 std::string TokenPrefix();
 std::string TokenLastUse(absl::string_view id);
 std::string TokenLastUsePrefix();
+std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq);
+std::string AuditPrefix(absl::string_view ns);
 
 }  // namespace fanfare::coordinator::keys
 

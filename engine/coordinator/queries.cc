@@ -163,6 +163,40 @@ absl::StatusOr<v1::ListRunsResponse> ListRuns(const store::Store& store,
   return response;
 }
 
+absl::StatusOr<v1::ListAuditResponse> ListAudit(const store::Store& store,
+                                                const v1::ListAuditRequest& request) {
+  const std::string& ns = NamespaceOr(request.namespace_());
+  const std::string prefix = keys::AuditPrefix(ns);
+  absl::StatusOr<std::string> start = StartKey(request.page_token(), prefix);
+  if (!start.ok()) return start.status();
+  if (request.page_token().empty() && request.has_since()) {
+    start = keys::Audit(ns, absl::ToUnixMicros(FromProtoTime(request.since())), 0);
+  }
+  v1::ListAuditResponse response;
+  const int page_size = PageSize(request.page_size());
+  absl::StatusOr<std::string> stopped = Walk(
+      store, store::Cf::kAudit, prefix, *start,
+      [&](absl::string_view key, absl::string_view value) -> absl::StatusOr<bool> {
+        if (response.entries_size() == page_size) return false;
+        ASSIGN_OR_RETURN(internal::AuditRecord record,
+                         ParseRecord<internal::AuditRecord>(store::Cf::kAudit, key, value));
+        v1::AuditEntry& entry = *response.add_entries();
+        *entry.mutable_time() = ToProtoTime(absl::FromUnixMicros(record.at_us()));
+        entry.set_namespace_(record.namespace_());
+        entry.set_method(record.method());
+        entry.set_issuer(record.issuer());
+        entry.set_subject(record.subject());
+        entry.set_target(record.target());
+        entry.set_allowed(record.allowed());
+        entry.set_denial(record.denial());
+        entry.set_request_sha256(record.request_sha256());
+        return true;
+      });
+  if (!stopped.ok()) return stopped.status();
+  if (!stopped->empty()) response.set_next_page_token(EncodeToken(*stopped));
+  return response;
+}
+
 absl::StatusOr<std::vector<v1::HistoryEvent>> ReadHistory(const store::Store& store,
                                                           const std::string& ns,
                                                           const std::string& run_id,

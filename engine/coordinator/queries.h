@@ -30,6 +30,10 @@ v1::ApiTokenInfo TokenInfo(const auth::TokenRegistry::Entry& entry);
 v1::ListTokensResponse ListTokens(const auth::TokenRegistry& tokens,
                                   const v1::ListTokensRequest& request);
 
+// The namespace's audit trail from `since`, oldest first.
+absl::StatusOr<v1::ListAuditResponse> ListAudit(const store::Store& store,
+                                                const v1::ListAuditRequest& request);
+
 // Events [from_seq, to_seq) of a run, at most `limit` of them.
 absl::StatusOr<std::vector<v1::HistoryEvent>> ReadHistory(const store::Store& store,
                                                           const std::string& ns,

@@ -115,6 +115,11 @@ void StateWriter::PutTokenLastUse(absl::string_view id, absl::Time at) {
   batch_->Put(store::Cf::kAccess, keys::TokenLastUse(id), Serialize(record));
 }
 
+void StateWriter::PutAudit(const internal::AuditRecord& record, uint64_t seq) {
+  batch_->Put(store::Cf::kAudit, keys::Audit(record.namespace_(), record.at_us(), seq),
+              Serialize(record));
+}
+
 std::unique_ptr<store::Batch> StateWriter::Seal() {
   return std::exchange(batch_, std::make_unique<store::Batch>());
 }

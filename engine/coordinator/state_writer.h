@@ -65,6 +65,8 @@ class StateWriter {
   // --- Access.
   void PutToken(const internal::TokenRecord& record);
   void PutTokenLastUse(absl::string_view id, absl::Time at);
+  // `seq` tells apart records of one microsecond.
+  void PutAudit(const internal::AuditRecord& record, uint64_t seq);
 
   // --- The commit group.
   bool empty() const { return batch_->empty(); }

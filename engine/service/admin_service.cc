@@ -54,4 +54,13 @@ grpc::ServerUnaryReactor* AdminServiceImpl::RevokeToken(grpc::CallbackServerCont
          Reply<v1::ApiTokenInfo> reply) { engine.RevokeToken(caller, r, std::move(reply)); });
 }
 
+grpc::ServerUnaryReactor* AdminServiceImpl::ListAudit(grpc::CallbackServerContext* context,
+                                                      const v1::ListAuditRequest* request,
+                                                      v1::ListAuditResponse* response) {
+  return ReadNow({gate_, context, "/fanfare.v1.AdminService/ListAudit"}, request, response,
+                 [this](const v1::ListAuditRequest& r) {
+                   return coordinator::ListAudit(coordinator_.store(), r);
+                 });
+}
+
 }  // namespace fanfare::service

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/sha256.h"
 #include "engine/coordinator/namespaces.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
@@ -24,7 +25,52 @@ std::string NamespaceField(const google::protobuf::Message& request) {
   return request.GetReflection()->GetString(request, field);
 }
 
+// What a call acts on, for the audit trail: "run/step", a run, a campaign, or a token.
+std::string TargetOf(const google::protobuf::Message& request) {
+  if (const auto* apply = dynamic_cast<const v1::ApplyCampaignRequest*>(&request)) {
+    return apply->spec().metadata().name();
+  }
+  const google::protobuf::Descriptor& type = *request.GetDescriptor();
+  const google::protobuf::Reflection& reflection = *request.GetReflection();
+  const auto text = [&](const char* name) -> std::string {
+    const google::protobuf::FieldDescriptor* field = type.FindFieldByName(name);
+    if (field == nullptr || field->type() != google::protobuf::FieldDescriptor::TYPE_STRING ||
+        field->is_repeated()) {
+      return "";
+    }
+    return reflection.GetString(request, field);
+  };
+  if (std::string run = text("run_id"); !run.empty()) {
+    const std::string step = text("step_key");
+    return step.empty() ? run : absl::StrCat(run, "/", step);
+  }
+  for (const char* name : {"campaign", "account", "id", "name"}) {
+    if (std::string target = text(name); !target.empty()) return target;
+  }
+  return "";
+}
+
 }  // namespace
+
+std::optional<internal::AuditRecord> CallGate::AuditOf(absl::string_view method,
+                                                       const google::protobuf::Message& request,
+                                                       const auth::Principal* caller,
+                                                       const absl::Status& admitted) const {
+  const auth::MethodRule* rule = auth::FindMethodRule(method);
+  if (rule == nullptr || !rule->audited) return std::nullopt;
+  internal::AuditRecord record;
+  record.set_namespace_(NamespaceOf(*rule, request));
+  record.set_method(std::string(method.substr(method.rfind('/') + 1)));
+  if (caller != nullptr) {
+    record.set_issuer(caller->issuer);
+    record.set_subject(caller->subject);
+  }
+  record.set_target(TargetOf(request));
+  record.set_allowed(admitted.ok());
+  record.set_denial(std::string(admitted.message()));
+  record.set_request_sha256(Sha256Hex(request.SerializeAsString()));
+  return record;
+}
 
 absl::StatusOr<auth::Principal> CallGate::Authenticate(
     const grpc::ServerContextBase& context) const {
@@ -42,7 +88,11 @@ absl::StatusOr<auth::Principal> CallGate::Authenticate(
   if (!absl::StartsWith(value, kBearer)) {
     return absl::UnauthenticatedError("the authorization header is not `Bearer <token>`");
   }
-  return tokens_->Authenticate(value.substr(kBearer.size()), clock_.Now());
+  const absl::string_view token = value.substr(kBearer.size());
+  if (jwt_ != nullptr && auth::JwtVerifier::LooksLikeJwt(token)) {
+    return jwt_->Verify(token, clock_.Now());
+  }
+  return tokens_->Authenticate(token, clock_.Now());
 }
 
 absl::StatusOr<auth::Principal> CallGate::Admit(const grpc::ServerContextBase& context,

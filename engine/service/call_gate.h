@@ -1,8 +1,9 @@
 // CallGate: who is calling, and whether they may, for every call fanfared serves.
 //
-// A call is authenticated by its `authorization: Bearer fft_…` metadata (an API token; see
-// auth/api_token.h) and authorized by the one method table (auth/method_rules.h) against the
-// namespace the rule names. gRPC 1.51 keeps its AuthContext per connection, so nothing of a
+// A call is authenticated by its `authorization: Bearer …` metadata — an API token
+// (`fft_…`, auth/api_token.h) or, when configured, a JWT from the company's identity
+// provider (auth/jwt_verifier.h) — and authorized by the one method table
+// (auth/method_rules.h) against the namespace the rule names. gRPC 1.51 keeps its AuthContext per connection, so nothing of a
 // call's identity is ever stored on the connection: each call is judged by its own metadata,
 // and three calls on one channel with three tokens get three sets of rights.
 //
@@ -14,13 +15,17 @@
 #define FANFARE_ENGINE_SERVICE_CALL_GATE_H_
 
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "auth/access.h"
+#include "auth/jwt_verifier.h"
 #include "auth/method_rules.h"
 #include "auth/token_registry.h"
 #include "base/clock.h"
+#include "fanfare/internal/records.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/grpcpp.h"
 
@@ -28,8 +33,9 @@ namespace fanfare::service {
 
 class CallGate {
  public:
-  // `tokens` null: authentication off.
-  CallGate(auth::TokenRegistry* tokens, const Clock* clock) : tokens_(tokens), clock_(*clock) {}
+  // `tokens` null: authentication off. `jwt` null: JWTs are not accepted.
+  CallGate(auth::TokenRegistry* tokens, const auth::JwtVerifier* jwt, const Clock* clock)
+      : tokens_(tokens), jwt_(jwt), clock_(*clock) {}
 
   bool enabled() const { return tokens_ != nullptr; }
 
@@ -58,6 +64,15 @@ class CallGate {
     return stamped;
   }
 
+  // The audit record of a call to `method` with `request` (nullopt if the method is not
+  // audited: auth::MethodRule::audited): who — `caller`, or null if the call could not be
+  // authenticated — did it, to which target, whether it was `admitted`, and the request's
+  // SHA-256. The engine stamps the time.
+  std::optional<internal::AuditRecord> AuditOf(absl::string_view method,
+                                               const google::protobuf::Message& request,
+                                               const auth::Principal* caller,
+                                               const absl::Status& admitted) const;
+
   // The namespace `rule` names in `request` ("default" if empty); empty for kLeasedTask.
   static std::string NamespaceOf(const auth::MethodRule& rule,
                                  const google::protobuf::Message& request);
@@ -68,6 +83,7 @@ class CallGate {
       const google::protobuf::Descriptor& type);
 
   auth::TokenRegistry* tokens_;
+  const auth::JwtVerifier* jwt_;
   const Clock& clock_;
 };
 

@@ -111,9 +111,17 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       return status;
     }
   }
+  std::unique_ptr<auth::JwtVerifier> jwt;
+  if (!options.jwt.jwks_path.empty() || !options.jwt.issuer.empty() ||
+      !options.jwt.audience.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> loaded =
+        auth::JwtVerifier::Load(options.jwt);
+    if (!loaded.ok()) return loaded.status();
+    jwt = *std::move(loaded);
+  }
   absl::StatusOr<std::unique_ptr<service::Server>> server = service::Server::Start(
       coordinator->get(), options.listen,
-      {.authenticate = options.authenticate, .tls = options.tls});
+      {.authenticate = options.authenticate, .tls = options.tls, .jwt = jwt.get()});
   if (!server.ok()) return server.status();
   if (!IsLoopback(options.listen) && !options.tls.enabled()) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "auth/jwt_verifier.h"
 #include "base/clock.h"
 #include "engine/service/server_tls.h"
 
@@ -41,6 +42,9 @@ struct FanfaredOptions {
   // a cluster admin's token to <data_dir>/admin.token. Off: everything is allowed, which is
   // refused beyond loopback.
   bool authenticate = true;
+  // JWTs from the company's identity provider, accepted beside API tokens when all three of
+  // issuer, audience and JWKS file are set.
+  auth::JwtOptions jwt;
   // TLS, with client certificates if tls.client_ca_path is set; without it, plaintext.
   service::ServerTlsOptions tls;
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.

@@ -436,4 +436,8 @@ absl::Status Check(const v1::RevokeTokenRequest& request) {
   return CheckNamespace(request.namespace_());
 }
 
+absl::Status Check(const v1::ListAuditRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckPageSize(request.page_size()));
+}
+
 }  // namespace fanfare::service

@@ -58,6 +58,7 @@ absl::Status Check(const v1::HeartbeatRequest& request);
 absl::Status Check(const v1::CreateTokenRequest& request);
 absl::Status Check(const v1::ListTokensRequest& request);
 absl::Status Check(const v1::RevokeTokenRequest& request);
+absl::Status Check(const v1::ListAuditRequest& request);
 
 }  // namespace fanfare::service
 

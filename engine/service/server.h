@@ -28,6 +28,9 @@ struct ServerOptions {
   bool authenticate = false;
   // TLS (and mTLS with a client CA); not enabled(): plaintext.
   ServerTlsOptions tls;
+  // With `authenticate`: JWTs from this identity provider are accepted beside API tokens.
+  // Must outlive the server; null: API tokens only.
+  const auth::JwtVerifier* jwt = nullptr;
 };
 
 class Server {
@@ -49,7 +52,7 @@ class Server {
  private:
   Server(coordinator::Coordinator* coordinator, const ServerOptions& options)
       : gate_(options.authenticate ? &coordinator->tokens() : nullptr,
-              &coordinator->clock()),
+              options.authenticate ? options.jwt : nullptr, &coordinator->clock()),
         campaigns_(coordinator, &gate_),
         workers_(coordinator, &gate_),
         admin_(coordinator, &gate_) {}

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/openssl_ptr.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
 
@@ -28,24 +29,15 @@ absl::StatusOr<std::string> ReadPem(const std::string& path) {
   return contents.str();
 }
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
 
-std::unique_ptr<BIO, BioFree> Bio(const std::string& pem) {
-  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+BioPtr Bio(const std::string& pem) {
+  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 // The first certificate of `pem`, or null.
-std::unique_ptr<X509, X509Free> FirstCertificate(const std::string& pem) {
+X509Ptr FirstCertificate(const std::string& pem) {
   auto bio = Bio(pem);
-  return std::unique_ptr<X509, X509Free>(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  return X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
 }
 
 absl::Status CheckIdentity(const ServerTlsOptions& options) {
@@ -56,10 +48,10 @@ absl::Status CheckIdentity(const ServerTlsOptions& options) {
   if (!cert.ok()) return cert.status();
   absl::StatusOr<std::string> key = ReadPem(options.key_path);
   if (!key.ok()) return key.status();
-  std::unique_ptr<X509, X509Free> x509 = FirstCertificate(*cert);
+  X509Ptr x509 = FirstCertificate(*cert);
   if (x509 == nullptr) return Bad(options.cert_path, "holds no PEM certificate");
   auto key_bio = Bio(*key);
-  std::unique_ptr<EVP_PKEY, KeyFree> pkey(
+  EvpPkeyPtr pkey(
       PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
   ERR_clear_error();
   if (pkey == nullptr) return Bad(options.key_path, "holds no unencrypted PEM private key");

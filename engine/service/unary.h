@@ -3,6 +3,7 @@
 #ifndef FANFARE_ENGINE_SERVICE_UNARY_H_
 #define FANFARE_ENGINE_SERVICE_UNARY_H_
 
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -36,17 +37,32 @@ grpc::ServerUnaryReactor* RunOnEngine(coordinator::Coordinator& coordinator,
   grpc::ServerUnaryReactor* reactor = call.context->DefaultReactor();
   absl::StatusOr<auth::Principal> principal =
       call.gate.Admit(*call.context, call.method, *request);
-  absl::Status status = principal.ok() ? Check(*request) : principal.status();
-  if (!status.ok()) {
+  if (!principal.ok()) {
+    // Denied: the audit trail hears of it (if the method is audited), and nothing else does.
+    const absl::StatusOr<auth::Principal> caller = call.gate.Authenticate(*call.context);
+    if (std::optional<internal::AuditRecord> audit = call.gate.AuditOf(
+            call.method, *request, caller.ok() ? &*caller : nullptr, principal.status())) {
+      coordinator.Post([audit = *std::move(audit)](coordinator::Engine& engine) mutable {
+        engine.Audit(std::move(audit));
+      });
+    }
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  if (absl::Status status = Check(*request); !status.ok()) {
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
+  std::optional<internal::AuditRecord> audit =
+      call.gate.AuditOf(call.method, *request, &*principal, absl::OkStatus());
   // The request to act on: as sent, or with the caller's own name as its actor.
   std::shared_ptr<Request> stamped = call.gate.Stamped(*principal, *request);
   const Request* effective = stamped != nullptr ? stamped.get() : request;
   coordinator.Post([request = effective, stamped = std::move(stamped), response, reactor,
-                    principal = *std::move(principal),
+                    principal = *std::move(principal), audit = std::move(audit),
                     operation = std::move(operation)](coordinator::Engine& engine) mutable {
+    // In the same commit group as whatever the operation writes.
+    if (audit.has_value()) engine.Audit(*std::move(audit));
     coordinator::Reply<Response> reply = [response, reactor](absl::StatusOr<Response> result) {
       if (result.ok()) *response = *std::move(result);
       reactor->Finish(ToGrpcStatus(result.status()));

@@ -49,6 +49,7 @@ enum class Cf : int {
   kSpend,         // committed spend counters
   kQuotas,        // rate-limit counters per account
   kAccess,        // API tokens and their last uses
+  kAudit,         // the audit trail of state-changing calls
   kCount,
 };
 

@@ -237,4 +237,10 @@ absl::StatusOr<v1::ApiTokenInfo> Client::RevokeToken(const std::string& id) {
       [&](auto* c, auto* r) { return admin_->RevokeToken(c, request, r); });
 }
 
+absl::StatusOr<v1::ListAuditResponse> Client::ListAudit(v1::ListAuditRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  return Call<v1::ListAuditResponse>(
+      [&](auto* c, auto* r) { return admin_->ListAudit(c, request, r); });
+}
+
 }  // namespace fanfare

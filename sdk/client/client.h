@@ -105,6 +105,7 @@ class Client {
   absl::StatusOr<v1::CreateTokenResponse> CreateToken(v1::CreateTokenRequest request);
   absl::StatusOr<v1::ListTokensResponse> ListTokens(v1::ListTokensRequest request);
   absl::StatusOr<v1::ApiTokenInfo> RevokeToken(const std::string& id);
+  absl::StatusOr<v1::ListAuditResponse> ListAudit(v1::ListAuditRequest request);
 
   const ClientOptions& options() const { return options_; }
 

@@ -255,7 +255,8 @@ TEST_F(RemoteCommandsTest, WorkersShowsConnectedWorkersAndQueues) {
   absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (absl::Now() < deadline) {
     absl::StatusOr<v1::DispatchState> state = env_.client().GetDispatchState();
-    if (state.ok() && state->workers_size() == 1) break;
+    // Connected, and its credit (sent after the welcome) arrived.
+    if (state.ok() && state->workers_size() == 1 && state->workers(0).free_slots() == 4) break;
     absl::SleepFor(absl::Milliseconds(20));
   }
   CliResult table = Cli({"workers"});

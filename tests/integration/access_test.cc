@@ -1,6 +1,7 @@
 // Identity and access over real gRPC: a coordinator that requires API tokens, on 127.0.0.1:0,
 // called with tokens of each role. Every RPC of the method table is called with every role.
 #include "auth/access.h"
+#include "auth/jwt_verifier.h"
 
 #include <memory>
 #include <thread>
@@ -20,7 +21,10 @@
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/support/coordinator_env.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_jwt.h"
 
 namespace fanfare {
 namespace {
@@ -360,6 +364,57 @@ steps:
   holder.Stop();
 }
 
+// Every state-changing call leaves one audit record, allowed or denied; reads leave none.
+TEST_F(AccessTest, TheAuditTrailRecordsWhoDidWhatAndWhoWasRefused) {
+  env_.Apply("namespace: acme\nname: gated\nsteps:\n  - {id: sign_off, approval: {}}\n");
+  const std::string ops = NewToken("acme", Role::kOperator, "ops");
+  const std::string viewer = NewToken("acme", Role::kViewer, "viewer");
+  const auto start = [&](const std::string& token, const std::string& run_id) {
+    grpc::ClientContext context;
+    Authorize(context, token);
+    v1::StartRunRequest request;
+    request.set_namespace_("acme");
+    request.set_campaign("gated");
+    request.set_run_id(run_id);
+    v1::StartRunResponse response;
+    return campaigns_->StartRun(&context, request, &response);
+  };
+  ASSERT_TRUE(start(ops, "audited-1").ok());
+  EXPECT_EQ(start(viewer, "audited-2").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(start("", "audited-3").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(ListRuns(viewer).ok());
+  // Denials are written on their own, a cycle later: read until the third is there.
+  v1::ListAuditResponse trail;
+  for (int i = 0; i < 100; ++i) {
+    grpc::ClientContext context;
+    Authorize(context, env_.admin_token());
+    v1::ListAuditRequest request;
+    request.set_namespace_("acme");
+    ASSERT_TRUE(admin_->ListAudit(&context, request, &trail).ok());
+    int starts = 0;
+    for (const v1::AuditEntry& entry : trail.entries()) starts += entry.method() == "StartRun";
+    if (starts == 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::vector<std::string> seen;
+  for (const v1::AuditEntry& entry : trail.entries()) {
+    if (entry.method() != "StartRun") continue;
+    seen.push_back(absl::StrCat(entry.allowed() ? "allowed " : "DENIED ", entry.target(), " by ",
+                                entry.subject().empty() ? "?" : entry.subject()));
+    EXPECT_EQ(entry.request_sha256().size(), 64u);
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"allowed audited-1 by ops",
+                                            "DENIED audited-2 by viewer",
+                                            "DENIED audited-3 by ?"}));
+  // The trail is the namespace admins' to read.
+  grpc::ClientContext context;
+  Authorize(context, viewer);
+  v1::ListAuditRequest request;
+  request.set_namespace_("acme");
+  EXPECT_EQ(admin_->ListAudit(&context, request, &trail).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 // The approver is the caller, never a name the request carries.
 TEST_F(AccessTest, WhoDecidesAnApprovalIsTheTokenNotTheRequest) {
   env_.Apply(R"yaml(
@@ -422,6 +477,42 @@ steps:
   EXPECT_EQ(run.started_by(), "ops");
   ASSERT_GT(run.steps_size(), 0);
   EXPECT_EQ(run.steps(0).output().struct_value().fields().at("by").string_value(), "dana");
+}
+
+// JWTs from the identity provider stand beside API tokens, through the same gate and table.
+TEST(AccessJwtTest, AJwtsPermissionsAreItsRights) {
+  testing::TempDir dir;
+  testing::TestIdentityProvider idp(dir.Join("jwks.json"));
+  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> jwt = auth::JwtVerifier::Load(
+      {.issuer = "https://id.acme.example",
+       .audience = "fanfare",
+       .jwks_path = dir.Join("jwks.json")});
+  ASSERT_TRUE(jwt.ok()) << jwt.status();
+  CoordinatorEnv env({.authenticate = true, .jwt = jwt->get()});
+  auto stub = v1::CampaignService::NewStub(
+      grpc::CreateChannel(env.address(), grpc::InsecureChannelCredentials()));
+  const auto list = [&](const std::string& token, const std::string& ns) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::ListRunsRequest request;
+    request.set_namespace_(ns);
+    v1::ListRunsResponse response;
+    return stub->ListRuns(&context, request, &response);
+  };
+  nlohmann::json claims = {{"iss", "https://id.acme.example"},
+                           {"aud", {"fanfare"}},
+                           {"sub", "dana@acme.example"},
+                           {"exp", absl::ToUnixSeconds(absl::Now()) + 600},
+                           {"permissions", {"acme:viewer"}}};
+  EXPECT_TRUE(list(idp.Token(claims), "acme").ok());
+  EXPECT_TRUE(list(idp.Token(claims, "ES256", "ec-1"), "acme").ok());
+  const grpc::Status elsewhere = list(idp.Token(claims), "globex");
+  EXPECT_EQ(elsewhere.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(elsewhere.error_message(),
+            "dana@acme.example (https://id.acme.example) may not read in namespace globex");
+  claims["iss"] = "https://evil.example";
+  EXPECT_EQ(list(idp.Token(claims), "acme").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(list(env.admin_token(), "globex").ok()) << "API tokens still work";
 }
 
 TEST_F(AccessTest, OnlyAClusterAdminMakesOrSeesClusterAdminTokens) {

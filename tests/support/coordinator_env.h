@@ -32,6 +32,8 @@ struct CoordinatorEnvOptions {
   // Calls must carry API tokens, as fanfared's default is; the env's client carries a
   // cluster admin's (admin_token()).
   bool authenticate = false;
+  // With `authenticate`: JWTs this verifier accepts are taken too (it must outlive the env).
+  const auth::JwtVerifier* jwt = nullptr;
 };
 
 class CoordinatorEnv {

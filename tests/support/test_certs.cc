@@ -9,23 +9,14 @@
 #include <memory>
 
 #include "absl/strings/str_join.h"
+#include "base/openssl_ptr.h"
 #include "gtest/gtest.h"
 
 namespace fanfare::testing {
 namespace {
 
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-using Key = std::unique_ptr<EVP_PKEY, KeyFree>;
-using Cert = std::unique_ptr<X509, X509Free>;
-using Bio = std::unique_ptr<BIO, BioFree>;
+using Cert = X509Ptr;
+using Bio = BioPtr;
 
 std::string ToPem(const std::function<int(BIO*)>& write) {
   Bio bio(BIO_new(BIO_s_mem()));
@@ -35,9 +26,9 @@ std::string ToPem(const std::function<int(BIO*)>& write) {
   return std::string(data, static_cast<size_t>(size));
 }
 
-Key ReadKey(const std::string& pem) {
+EvpPkeyPtr ReadKey(const std::string& pem) {
   Bio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  return Key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
+  return EvpPkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
 }
 
 Cert ReadCert(const std::string& pem) {
@@ -60,7 +51,7 @@ bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
 
 KeyAndCert MakeCert(const CertSpec& spec, const KeyAndCert* issuer) {
   static long serial = 1;
-  Key key(EVP_EC_gen("P-256"));
+  EvpPkeyPtr key(EVP_EC_gen("P-256"));
   Cert cert(X509_new());
   if (key == nullptr || cert == nullptr) {
     ADD_FAILURE() << "OpenSSL could not make a key";
@@ -76,7 +67,7 @@ KeyAndCert MakeCert(const CertSpec& spec, const KeyAndCert* issuer) {
                              reinterpret_cast<const unsigned char*>(spec.common_name.c_str()), -1,
                              -1, 0);
   Cert issuer_cert = issuer == nullptr ? nullptr : ReadCert(issuer->cert_pem);
-  Key issuer_key = issuer == nullptr ? nullptr : ReadKey(issuer->key_pem);
+  EvpPkeyPtr issuer_key = issuer == nullptr ? nullptr : ReadKey(issuer->key_pem);
   X509* signer = issuer_cert != nullptr ? issuer_cert.get() : cert.get();
   X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
   bool ok = AddExtension(cert.get(), signer, NID_basic_constraints,
