@@ -25,31 +25,36 @@ struct UnaryCall {
   absl::string_view method;
 };
 
-// Admits the call (CallGate::Admit) and checks `request`, then posts
-// `operation(engine, request, reply)` (the request stamped with the caller's name:
-// CallGate::Stamped) — or `operation(engine, principal, request, reply)`
-// for an operation that acts as the caller — to the engine; the call finishes when `reply`
-// is called with the response or an error.
+// CallGate::Admit, with a denial of an audited method recorded in the audit trail (its own
+// commit group: a denial changes nothing else).
+template <typename Request>
+absl::StatusOr<auth::Principal> AdmitOrAuditDenial(coordinator::Coordinator& coordinator,
+                                                   const UnaryCall& call, const Request& request) {
+  absl::StatusOr<auth::Principal> principal = call.gate.Admit(*call.context, call.method, request);
+  if (principal.ok()) return principal;
+  const absl::StatusOr<auth::Principal> caller = call.gate.Authenticate(*call.context);
+  if (std::optional<internal::AuditRecord> audit = call.gate.AuditOf(
+          call.method, request, caller.ok() ? &*caller : nullptr, principal.status())) {
+    coordinator.Post([audit = *std::move(audit)](coordinator::Engine& engine) mutable {
+      engine.Audit(std::move(audit));
+    });
+  }
+  return principal;
+}
+
+// Admits the call (AdmitOrAuditDenial) and checks `request`, then posts the operation to the
+// engine: `operation(engine, request, reply)`, or `operation(engine, principal, request,
+// reply)` for one that acts as the caller. The request it gets carries the caller's own name
+// as its actor (CallGate::Stamped), and an audited method's record goes into the same commit
+// group as what the operation writes. The call finishes when `reply` is called.
 template <typename Request, typename Response, typename Operation>
 grpc::ServerUnaryReactor* RunOnEngine(coordinator::Coordinator& coordinator,
                                       const UnaryCall& call, const Request* request,
                                       Response* response, Operation operation) {
   grpc::ServerUnaryReactor* reactor = call.context->DefaultReactor();
-  absl::StatusOr<auth::Principal> principal =
-      call.gate.Admit(*call.context, call.method, *request);
-  if (!principal.ok()) {
-    // Denied: the audit trail hears of it (if the method is audited), and nothing else does.
-    const absl::StatusOr<auth::Principal> caller = call.gate.Authenticate(*call.context);
-    if (std::optional<internal::AuditRecord> audit = call.gate.AuditOf(
-            call.method, *request, caller.ok() ? &*caller : nullptr, principal.status())) {
-      coordinator.Post([audit = *std::move(audit)](coordinator::Engine& engine) mutable {
-        engine.Audit(std::move(audit));
-      });
-    }
-    reactor->Finish(ToGrpcStatus(principal.status()));
-    return reactor;
-  }
-  if (absl::Status status = Check(*request); !status.ok()) {
+  absl::StatusOr<auth::Principal> principal = AdmitOrAuditDenial(coordinator, call, *request);
+  if (absl::Status status = principal.ok() ? Check(*request) : principal.status();
+      !status.ok()) {
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
@@ -61,7 +66,6 @@ grpc::ServerUnaryReactor* RunOnEngine(coordinator::Coordinator& coordinator,
   coordinator.Post([request = effective, stamped = std::move(stamped), response, reactor,
                     principal = *std::move(principal), audit = std::move(audit),
                     operation = std::move(operation)](coordinator::Engine& engine) mutable {
-    // In the same commit group as whatever the operation writes.
     if (audit.has_value()) engine.Audit(*std::move(audit));
     coordinator::Reply<Response> reply = [response, reactor](absl::StatusOr<Response> result) {
       if (result.ok()) *response = *std::move(result);
