@@ -115,7 +115,11 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // change the call then makes, if it was allowed. Denials are recorded at most
   // kMaxDenialsAudited a second; beyond that one record counts the rest.
   void Audit(internal::AuditRecord record);
+  // Per namespace, and in all namespaces, per second; and namespaces tracked per second
+  // (denials in more are counted under the default namespace).
   static constexpr int kMaxDenialsAudited = 100;
+  static constexpr int kMaxDenialsAuditedInAll = 1000;
+  static constexpr size_t kMaxDenialNamespaces = 1000;
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session. The welcome (or an error) goes to `sink`.
@@ -197,10 +201,15 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
   absl::Status LoadTokens();
+  // OK if namespace `ns` (or the cluster admins) may have one more token in force, named
+  // `name`; AlreadyExists or ResourceExhausted saying why not.
+  absl::Status RoomForToken(const std::string& ns, bool cluster_admin, const std::string& name,
+                            absl::Time now) const;
   // Writes the tokens' last uses, each at most once a minute (engine_access.cc).
   void FlushTokenLastUses();
   // Once a second has passed, writes how many denials it did not audit one by one.
   void FlushDenialCount();
+  uint64_t NextAuditSeq();
 
   // Cycle pieces (engine.cc).
   void FireDue();
@@ -286,12 +295,18 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
 
   auth::TokenRegistry tokens_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
+  // Tells apart audit records of one microsecond; starts at a random high half so that a
+  // restart (or a clock set back) cannot reuse a key and overwrite a record.
   uint64_t audit_seq_ = 0;
-  // Denials audited in the current second (starting at denials_second_), and those not.
+  // Denials of the current second (starting at denials_second_), by namespace: audited one
+  // by one, and counted only.
+  struct DenialCount {
+    int audited = 0;
+    int64_t counted = 0;
+  };
   int64_t denials_second_ = 0;
-  int denials_audited_ = 0;
-  int64_t denials_unaudited_ = 0;
-  std::string denials_unaudited_ns_;
+  int denials_audited_ = 0;  // in all namespaces
+  absl::flat_hash_map<std::string, DenialCount> denials_;
 
   uint64_t next_task_id_ = 1;
   uint64_t task_id_limit_ = 0;  // ids below this are reserved in the store

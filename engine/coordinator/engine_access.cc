@@ -14,7 +14,7 @@
 namespace fanfare::coordinator {
 namespace {
 
-// A namespace's tokens are few and listed whole; this bounds what one namespace can grow.
+// A namespace's tokens are few and listed whole; this bounds the tokens in force in one.
 constexpr size_t kMaxTokensPerNamespace = 1000;
 
 }  // namespace
@@ -27,12 +27,12 @@ void Engine::CreateToken(const auth::Principal& caller, const v1::CreateTokenReq
     return;
   }
   const std::string ns = request.cluster_admin() ? "" : NamespaceOr(request.namespace_());
-  if (tokens_.List(ns, request.cluster_admin()).size() >= kMaxTokensPerNamespace) {
-    std::move(reply)(absl::ResourceExhaustedError(absl::StrCat(
-        "namespace ", ns, " has ", kMaxTokensPerNamespace, " tokens; revoke some first")));
+  const absl::Time now = clock_->Now();
+  if (absl::Status room = RoomForToken(ns, request.cluster_admin(), request.name(), now);
+      !room.ok()) {
+    std::move(reply)(room);
     return;
   }
-  const absl::Time now = clock_->Now();
   internal::TokenRecord record;
   record.set_id(token.id);
   record.set_name(request.name());
@@ -52,6 +52,33 @@ void Engine::CreateToken(const auth::Principal& caller, const v1::CreateTokenReq
   // In force once durable, and before the reply tells anyone it exists.
   AfterCommit([this, record = std::move(record)]() mutable { tokens_.Put(std::move(record)); });
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::CreateTokenResponse>(std::move(response)));
+}
+
+absl::Status Engine::RoomForToken(const std::string& ns, bool cluster_admin,
+                                  const std::string& name, absl::Time now) const {
+  size_t in_force = 0;
+  for (const auth::TokenRegistry::Entry& entry : tokens_.List(ns, cluster_admin)) {
+    const internal::TokenRecord& other = entry.record;
+    if (other.revoked_at_us() != 0 ||
+        (other.expires_at_us() != 0 && other.expires_at_us() <= absl::ToUnixMicros(now))) {
+      continue;
+    }
+    ++in_force;
+    // A token's name is whom its calls are recorded as (and whom an approval step's
+    // `approvers` name): two in force may not share one.
+    if (other.name() == name) {
+      return absl::AlreadyExistsError(absl::StrCat("a token named ", name,
+                                                   " is in force in namespace ", ns, " (",
+                                                   other.id(),
+                                                   "); revoke it first, or pick another name"));
+    }
+  }
+  if (in_force >= kMaxTokensPerNamespace) {
+    return absl::ResourceExhaustedError(absl::StrCat("namespace ", ns, " has ",
+                                                     kMaxTokensPerNamespace,
+                                                     " tokens in force; revoke some first"));
+  }
+  return absl::OkStatus();
 }
 
 void Engine::RevokeToken(const auth::Principal& caller, const v1::RevokeTokenRequest& request,
@@ -117,33 +144,48 @@ void Engine::Audit(internal::AuditRecord record) {
   record.set_at_us(absl::ToUnixMicros(now));
   if (!record.allowed()) {
     FlushDenialCount();
-    if (denials_audited_ >= kMaxDenialsAudited) {
-      ++denials_unaudited_;
-      denials_unaudited_ns_ = record.namespace_();
+    // A flood of refused calls must not flood the disk, nor hide one namespace's refusals
+    // behind another's: each namespace has its own budget, within one for all.
+    const bool tracked = denials_.size() < kMaxDenialNamespaces ||
+                         denials_.contains(record.namespace_());
+    const std::string ns = tracked ? record.namespace_() : std::string(kDefaultNamespace);
+    DenialCount& count = denials_[ns];
+    if (!tracked || count.audited >= kMaxDenialsAudited ||
+        denials_audited_ >= kMaxDenialsAuditedInAll) {
+      ++count.counted;
       return;
     }
+    ++count.audited;
     ++denials_audited_;
   }
-  state_.PutAudit(record, ++audit_seq_);
+  state_.PutAudit(record, NextAuditSeq());
+}
+
+uint64_t Engine::NextAuditSeq() {
+  if (audit_seq_ == 0) {
+    audit_seq_ = absl::Uniform<uint64_t>(random_, 1, uint64_t{1} << 32) << 32;
+  }
+  return ++audit_seq_;
 }
 
 void Engine::FlushDenialCount() {
   const absl::Time now = clock_->Now();
   const int64_t second = absl::ToUnixSeconds(now);
   if (second == denials_second_) return;
-  if (denials_unaudited_ > 0) {
-    // The flood of the second before, counted in one record (in the namespace of its last).
+  for (const auto& [ns, count] : denials_) {
+    if (count.counted == 0) continue;
+    // The rest of the second before, counted in one record of its namespace.
     internal::AuditRecord summary;
     summary.set_at_us(absl::ToUnixMicros(now));
-    summary.set_namespace_(denials_unaudited_ns_);
-    summary.set_denial(absl::StrCat(denials_unaudited_,
+    summary.set_namespace_(ns);
+    summary.set_denial(absl::StrCat(count.counted,
                                     " more denied calls in the second before were not "
                                     "recorded one by one"));
-    state_.PutAudit(summary, ++audit_seq_);
+      state_.PutAudit(summary, NextAuditSeq());
   }
   denials_second_ = second;
   denials_audited_ = 0;
-  denials_unaudited_ = 0;
+  denials_.clear();
 }
 
 }  // namespace fanfare::coordinator

@@ -28,16 +28,6 @@ grpc::ServerUnaryReactor* AdminServiceImpl::CreateToken(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* AdminServiceImpl::ListTokens(grpc::CallbackServerContext* context,
                                                        const v1::ListTokensRequest* request,
                                                        v1::ListTokensResponse* response) {
-  // The cluster admins' tokens are the cluster admins' business alone.
-  if (request->cluster_admins()) {
-    absl::StatusOr<auth::Principal> caller = gate_.Authenticate(*context);
-    if (caller.ok() && !caller->cluster_admin) {
-      grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-      reactor->Finish(ToGrpcStatus(absl::PermissionDeniedError(
-          absl::StrCat(caller->DisplayName(), " may not list the cluster admins' tokens"))));
-      return reactor;
-    }
-  }
   return ReadNow({gate_, context, "/fanfare.v1.AdminService/ListTokens"}, request, response,
                  [this](const v1::ListTokensRequest& r) {
                    return absl::StatusOr<v1::ListTokensResponse>(

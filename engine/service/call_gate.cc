@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/sha256.h"
 #include "engine/coordinator/namespaces.h"
+#include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
 
@@ -48,6 +49,18 @@ std::string TargetOf(const google::protobuf::Message& request) {
     if (std::string target = text(name); !target.empty()) return target;
   }
   return "";
+}
+
+// Whether `request` is about the cluster admins' tokens, which only a cluster admin may make
+// or list, whatever namespace it names.
+bool ForClusterAdmins(const google::protobuf::Message& request) {
+  if (const auto* create = dynamic_cast<const v1::CreateTokenRequest*>(&request)) {
+    return create->cluster_admin();
+  }
+  if (const auto* list = dynamic_cast<const v1::ListTokensRequest*>(&request)) {
+    return list->cluster_admins();
+  }
+  return false;
 }
 
 }  // namespace
@@ -115,6 +128,11 @@ absl::StatusOr<auth::Principal> CallGate::Admit(const grpc::ServerContextBase& c
           auth::Authorize(*principal, rule->permission, NamespaceOf(*rule, request));
       !status.ok()) {
     return status;
+  }
+  if (ForClusterAdmins(request) && !principal->cluster_admin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        principal->DisplayName(), " may not ", method.substr(method.rfind('/') + 1),
+        " for the cluster admins: only a cluster admin may"));
   }
   return principal;
 }

@@ -26,12 +26,13 @@ struct UnaryCall {
 };
 
 // CallGate::Admit, with a denial of an audited method recorded in the audit trail (its own
-// commit group: a denial changes nothing else).
+// commit group: a denial changes nothing else). Only a request that passes its checks is
+// recorded, so that what a refused caller can make fanfared write is bounded.
 template <typename Request>
 absl::StatusOr<auth::Principal> AdmitOrAuditDenial(coordinator::Coordinator& coordinator,
                                                    const UnaryCall& call, const Request& request) {
   absl::StatusOr<auth::Principal> principal = call.gate.Admit(*call.context, call.method, request);
-  if (principal.ok()) return principal;
+  if (principal.ok() || !Check(request).ok()) return principal;
   const absl::StatusOr<auth::Principal> caller = call.gate.Authenticate(*call.context);
   if (std::optional<internal::AuditRecord> audit = call.gate.AuditOf(
           call.method, request, caller.ok() ? &*caller : nullptr, principal.status())) {

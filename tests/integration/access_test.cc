@@ -515,6 +515,30 @@ TEST(AccessJwtTest, AJwtsPermissionsAreItsRights) {
   EXPECT_TRUE(list(env.admin_token(), "globex").ok()) << "API tokens still work";
 }
 
+TEST_F(AccessTest, TwoTokensInForceNeverShareAName) {
+  const std::string first = NewToken("acme", Role::kApprover, "dana");
+  const auto create = [&]() {
+    grpc::ClientContext context;
+    Authorize(context, env_.admin_token());
+    v1::CreateTokenRequest request;
+    request.set_namespace_("acme");
+    request.set_role("admin");
+    request.set_name("dana");
+    v1::CreateTokenResponse response;
+    return admin_->CreateToken(&context, request, &response);
+  };
+  const grpc::Status again = create();
+  EXPECT_EQ(again.error_code(), grpc::StatusCode::ALREADY_EXISTS) << again.error_message();
+  grpc::ClientContext context;
+  Authorize(context, env_.admin_token());
+  v1::RevokeTokenRequest revoke;
+  revoke.set_namespace_("acme");
+  revoke.set_id(first.substr(4, 16));
+  v1::ApiTokenInfo info;
+  ASSERT_TRUE(admin_->RevokeToken(&context, revoke, &info).ok());
+  EXPECT_TRUE(create().ok()) << "the name is free once its token is revoked";
+}
+
 TEST_F(AccessTest, OnlyAClusterAdminMakesOrSeesClusterAdminTokens) {
   const std::string admin = NewToken("acme", Role::kAdmin, "acme-admin");
   {

@@ -7,18 +7,18 @@
 namespace fanfare::coordinator {
 namespace {
 
-internal::AuditRecord Denied(const std::string& subject) {
+internal::AuditRecord Denied(const std::string& subject, const std::string& ns = "acme") {
   internal::AuditRecord record;
-  record.set_namespace_("acme");
+  record.set_namespace_(ns);
   record.set_method("StartRun");
   record.set_subject(subject);
   record.set_denial("token " + subject + " may not operate in namespace acme");
   return record;
 }
 
-std::vector<v1::AuditEntry> Trail(EngineHarness& h) {
+std::vector<v1::AuditEntry> Trail(EngineHarness& h, const std::string& ns = "acme") {
   v1::ListAuditRequest request;
-  request.set_namespace_("acme");
+  request.set_namespace_(ns);
   request.set_page_size(1000);
   absl::StatusOr<v1::ListAuditResponse> listed = ListAudit(h.store(), request);
   EXPECT_TRUE(listed.ok()) << listed.status();
@@ -61,6 +61,29 @@ TEST(AuditTest, AFloodOfDenialsIsCountedNotWrittenOneByOne) {
   ASSERT_EQ(trail.size(), static_cast<size_t>(Engine::kMaxDenialsAudited + 1));
   EXPECT_EQ(trail[Engine::kMaxDenialsAudited].denial(),
             "50 more denied calls in the second before were not recorded one by one");
+}
+
+TEST(AuditTest, AFloodInOneNamespaceHidesNothingOfAnother) {
+  EngineHarness h;
+  for (int i = 0; i < 3 * Engine::kMaxDenialsAudited; ++i) {
+    h.engine().Audit(Denied("eve", "junk"));
+  }
+  h.engine().Audit(Denied("mallory"));
+  h.Cycle();
+  const std::vector<v1::AuditEntry> acme = Trail(h);
+  ASSERT_EQ(acme.size(), 1u);
+  EXPECT_EQ(acme[0].subject(), "mallory");
+  EXPECT_EQ(Trail(h, "junk").size(), static_cast<size_t>(Engine::kMaxDenialsAudited));
+}
+
+TEST(AuditTest, ARestartDoesNotOverwriteRecordsOfTheSameMicrosecond) {
+  EngineHarness h;
+  h.engine().Audit(Denied("one"));
+  h.Cycle();
+  h.Restart();  // the harness's clock stands still: the same microsecond again
+  h.engine().Audit(Denied("two"));
+  h.Cycle();
+  EXPECT_EQ(Trail(h).size(), 2u);
 }
 
 }  // namespace
