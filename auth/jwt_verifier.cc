@@ -8,8 +8,6 @@
 #include <openssl/param_build.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -17,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/files.h"
 #include "base/openssl_ptr.h"
 #include "nlohmann/json.hpp"
 
@@ -158,13 +157,9 @@ absl::StatusOr<std::unique_ptr<JwtVerifier>> JwtVerifier::Load(const JwtOptions&
     return absl::InvalidArgumentError(
         "JWTs need all of --jwt-issuer, --jwt-audience and --jwks-file");
   }
-  std::ifstream file(options.jwks_path);
-  if (!file) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read ", options.jwks_path));
-  }
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  const Json jwks = Json::parse(contents.str(), nullptr, /*allow_exceptions=*/false);
+  absl::StatusOr<std::string> contents = ReadWholeFile(options.jwks_path);
+  if (!contents.ok()) return absl::InvalidArgumentError(contents.status().message());
+  const Json jwks = Json::parse(*contents, nullptr, /*allow_exceptions=*/false);
   const auto bad = [&](absl::string_view what) {
     return absl::InvalidArgumentError(absl::StrCat(options.jwks_path, ": ", what));
   };

@@ -8,12 +8,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/files.h"
 #include "bench/reference_campaign.h"
 #include "engine/definition/loader.h"
 
@@ -56,13 +56,6 @@ absl::Status MakeCertificate(const std::string& dir) {
   return absl::OkStatus();
 }
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream file(path);
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
-}
-
 absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
                                                   bool authenticate, bool tls) {
   BenchCoordinator c;
@@ -103,8 +96,10 @@ absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool r
   options.identity = "bench";
   options.token = c.token;
   if (tls) {
+    absl::StatusOr<std::string> certificate = ReadWholeFile(c.tls_ca_path);
+    if (!certificate.ok()) return certificate.status();
     options.tls = true;
-    options.tls_root_certs = ReadWhole(c.tls_ca_path);
+    options.tls_root_certs = *std::move(certificate);
   }
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   if (!client.ok()) return client.status();

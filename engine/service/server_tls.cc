@@ -6,10 +6,9 @@
 #include <openssl/x509.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "base/files.h"
 #include "base/openssl_ptr.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
@@ -22,11 +21,9 @@ absl::Status Bad(const std::string& path, absl::string_view what) {
 }
 
 absl::StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Bad(path, "cannot be read");
-  std::ostringstream contents;
-  contents << file.rdbuf();
-  return contents.str();
+  absl::StatusOr<std::string> pem = ReadWholeFile(path);
+  if (!pem.ok()) return Bad(path, "cannot be read");
+  return pem;
 }
 
 

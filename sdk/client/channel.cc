@@ -1,11 +1,10 @@
 #include "sdk/client/channel.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "base/files.h"
 
 namespace fanfare {
 namespace {
@@ -48,11 +47,11 @@ absl::StatusOr<ClientTls> ReadClientTls(const ClientTlsFiles& files) {
   }
   const auto read = [](const std::string& path, std::string& out) -> absl::Status {
     if (path.empty()) return absl::OkStatus();
-    std::ifstream file(path, std::ios::binary);
-    if (!file) return absl::InvalidArgumentError(absl::StrCat("cannot read TLS file ", path));
-    std::ostringstream contents;
-    contents << file.rdbuf();
-    out = contents.str();
+    absl::StatusOr<std::string> contents = ReadWholeFile(path);
+    if (!contents.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("cannot read TLS file ", path));
+    }
+    out = *std::move(contents);
     return absl::OkStatus();
   };
   for (const auto& [path, out] : {std::pair{&files.ca_path, &tls.root_certs},

@@ -23,6 +23,21 @@ using scheduler::RunState;
 using scheduler::StepInstance;
 using scheduler::TimerKind;
 
+// Copy, a publish per network, a report: instances of every kind a run holds.
+constexpr char kLaunch[] = R"yaml(
+name: launch
+params:
+  networks: {type: list, default: [facebook, x, linkedin]}
+steps:
+  - {id: copy, action: test.work}
+  - id: publish
+    needs: [copy]
+    for_each: "{{ params.networks }}"
+    action: "{{ item }}.publish"
+    with: {text: "{{ steps.copy.output.text }}", position: "{{ index }}"}
+  - {id: report, needs: [publish], action: test.work}
+)yaml";
+
 // T, round-tripped through its wire bytes.
 template <typename T>
 T ThroughBytes(const T& message) {
@@ -76,19 +91,7 @@ void ExpectSameRun(const RunState& before, RunState& after) {
 
 TEST(RunCodecTest, ARunInFlightReadsBackAsItWas) {
   scheduler::SchedulerHarness h({.fence_margin = absl::Seconds(5)});
-  h.Start(R"yaml(
-name: launch
-params:
-  networks: {type: list, default: [facebook, x, linkedin]}
-steps:
-  - {id: copy, action: test.work}
-  - id: publish
-    needs: [copy]
-    for_each: "{{ params.networks }}"
-    action: "{{ item }}.publish"
-    with: {text: "{{ steps.copy.output.text }}", position: "{{ index }}"}
-  - {id: report, needs: [publish], action: test.work}
-)yaml");
+  h.Start(kLaunch);
   h.Succeed("copy", scheduler::Output({{"text", expr::Value::String("hello")}}));
   // One instance of each: running (leased), unknown (its lease lost, fenced, in doubt), and
   // waiting on a retry's backoff.
@@ -124,18 +127,7 @@ steps:
 // is reused, including records larger than the arena's first block.
 TEST(RunCodecTest, TheStateWriterWritesEachStepRecordAsEncoded) {
   scheduler::SchedulerHarness h;
-  h.Start(R"yaml(
-name: launch
-params:
-  networks: {type: list, default: [facebook, x, linkedin]}
-steps:
-  - {id: copy, action: test.work}
-  - id: publish
-    needs: [copy]
-    for_each: "{{ params.networks }}"
-    action: "{{ item }}.publish"
-    with: {text: "{{ steps.copy.output.text }}", position: "{{ index }}"}
-)yaml");
+  h.Start(kLaunch);
   // 100 KB of copy: larger than the writer's 64 KiB first block.
   h.Succeed("copy", scheduler::Output({{"text", expr::Value::String(std::string(100000, 'c'))}}));
   h.Lease("publish[x]");
