@@ -85,6 +85,10 @@ bool Principal::MayAnywhere(Permission permission) const {
                      [&](const Grant& grant) { return Grants(grant.role, permission); });
 }
 
+std::string Principal::Key() const {
+  return absl::StrCat(issuer.size(), ":", issuer, subject);
+}
+
 std::string Principal::DisplayName() const {
   if (issuer == "fanfare") return absl::StrCat("token ", subject);
   return absl::StrCat(subject, " (", issuer, ")");

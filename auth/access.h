@@ -64,6 +64,9 @@ struct Principal {
   bool MayAnywhere(Permission permission) const;
   // "token ci-bot", for messages and records.
   std::string DisplayName() const;
+  // Who the principal is, issuer and subject, as one unambiguous string: what a worker's
+  // leases are bound to.
+  std::string Key() const;
 };
 
 // OK if `principal` may; otherwise PERMISSION_DENIED naming the principal, the permission

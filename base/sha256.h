@@ -1,15 +1,22 @@
-// SHA-256, for content digests (a campaign version's identity, StartRun fingerprints).
+// SHA-256, for content digests (a campaign version's identity, StartRun fingerprints, what
+// an approval approved).
 #ifndef FANFARE_BASE_SHA256_H_
 #define FANFARE_BASE_SHA256_H_
 
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 
 namespace fanfare {
 
 // Lowercase hex digest of `data`.
 std::string Sha256Hex(absl::string_view data);
+
+// Lowercase hex digest of `message`'s deterministic serialization: equal messages (maps
+// included, whatever their insertion order) have equal digests within one build. Not stable
+// across protobuf versions, so never compare it with a digest from another release.
+std::string MessageSha256Hex(const google::protobuf::Message& message);
 
 }  // namespace fanfare
 

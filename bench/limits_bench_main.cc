@@ -106,7 +106,7 @@ class Bench {
     hello.set_namespace_("default");
     hello.add_queues("x");
     hello.set_max_concurrency(256);
-    engine_->Connect("session", hello, sink_);
+    engine_->Connect(auth::Principal::Unauthenticated(), "session", hello, sink_);
     v1::WorkerMessage credit;
     credit.set_credit(256);
     engine_->OnWorkerMessage("session", credit);

@@ -60,10 +60,17 @@ int ResumeVerb(const Args& args, CliContext& context) {
 
 int ApproveVerb(const Args& args, CliContext& context) {
   const std::string comment = args.GetOr("comment", "");
+  const std::string digest = args.GetOr("digest", "");
   return ControlVerb(
       args, context, "approve", "RUN_ID STEP", 2,
-      [&](Client& c, const auto& ops) { return c.ApproveStep(ops[0], ops[1], comment); },
+      [&](Client& c, const auto& ops) { return c.ApproveStep(ops[0], ops[1], comment, digest); },
       [](const v1::Run& run, const auto& ops) {
+        for (const v1::StepInstance& step : run.steps()) {
+          if (step.key() == ops[1] && step.state() == v1::STEP_STATE_WAITING) {
+            return absl::StrCat("step ", ops[1], " of run ", run.run_id(), ": approval ",
+                                step.approvals_size(), " recorded; it waits for more");
+          }
+        }
         return absl::StrCat("step ", ops[1], " of run ", run.run_id(), " approved");
       });
 }

@@ -90,6 +90,26 @@ std::string ProgressLine(const v1::Run& run) {
 
 std::string Attempt(int attempt) { return attempt == 0 ? "-" : absl::StrCat(attempt); }
 
+// The approval steps waiting for a decision, each with who approved already and the command
+// that approves exactly what the step shows now.
+std::string PendingApprovals(const v1::Run& run) {
+  std::string out;
+  for (const v1::StepInstance& step : run.steps()) {
+    if (step.state() != v1::STEP_STATE_WAITING || step.waiting().approval_digest().empty()) {
+      continue;
+    }
+    if (out.empty()) absl::StrAppend(&out, "\nWaiting for approval:\n");
+    std::vector<std::string> given;
+    for (const v1::Approval& approval : step.approvals()) given.push_back(approval.subject());
+    absl::StrAppend(&out, "  ", step.key(),
+                    given.empty() ? "" : absl::StrCat(" (approved by ", absl::StrJoin(given, ", "),
+                                                      " so far)"),
+                    ": fanfare approve ", run.run_id(), " ", step.key(), " --digest ",
+                    step.waiting().approval_digest(), "\n");
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string StepStateName(v1::StepState state) {
@@ -144,6 +164,7 @@ std::string RenderRun(const v1::Run& run, const RenderStyle& style) {
                   StepDetail(step, style)});
   }
   absl::StrAppend(&out, steps.ToString());
+  absl::StrAppend(&out, PendingApprovals(run));
   return out;
 }
 

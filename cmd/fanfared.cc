@@ -35,6 +35,9 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain to serve TLS with (w
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls-cert");
 ABSL_FLAG(std::string, client_ca, "",
           "PEM bundle of CAs: every client must present a certificate one of them signed (mTLS)");
+ABSL_FLAG(std::string, worker_trust_domain, "fanfare",
+          "with --client-ca: a certificate whose URI SAN is spiffe://THIS/ns/NS/worker/NAME is "
+          "worker NAME of namespace NS, with no token (empty: certificates identify nobody)");
 ABSL_FLAG(absl::Duration, tls_refresh, absl::Minutes(1),
           "how often the TLS files are read again: swapped certificates are served without a "
           "restart");
@@ -94,6 +97,7 @@ int main(int argc, char** argv) {
   options.tls.key_path = absl::GetFlag(FLAGS_tls_key);
   options.tls.client_ca_path = absl::GetFlag(FLAGS_client_ca);
   options.tls.refresh = absl::GetFlag(FLAGS_tls_refresh);
+  options.worker_trust_domain = absl::GetFlag(FLAGS_worker_trust_domain);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

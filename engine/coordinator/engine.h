@@ -86,7 +86,10 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void PauseRun(const v1::PauseRunRequest& request, Reply<v1::Run> reply);
   void ResumeRun(const v1::ResumeRunRequest& request, Reply<v1::Run> reply);
   void RetryRun(const v1::RetryRunRequest& request, Reply<v1::Run> reply);
-  void DecideStep(const v1::DecideStepRequest& request, bool approve, Reply<v1::Run> reply);
+  // Records `caller`'s decision; the request's identity is the caller's name (stamped by the
+  // service when authentication is on).
+  void DecideStep(const auth::Principal& caller, const v1::DecideStepRequest& request,
+                  bool approve, Reply<v1::Run> reply);
   void SignalRun(const v1::SignalRunRequest& request, Reply<v1::Run> reply);
   // Registers `watcher` for the run's events; see RunWatcher.
   void Watch(const std::string& ns, const std::string& run_id,
@@ -122,19 +125,20 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   static constexpr size_t kMaxDenialNamespaces = 1000;
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
-  // Opens a stream session. The welcome (or an error) goes to `sink`.
-  void Connect(const std::string& session_id, v1::WorkerHello hello,
-               std::shared_ptr<dispatch::SessionSink> sink);
+  // Opens a stream session for `worker`, the principal that opened it. The welcome (or an
+  // error) goes to `sink`.
+  void Connect(const auth::Principal& worker, const std::string& session_id,
+               v1::WorkerHello hello, std::shared_ptr<dispatch::SessionSink> sink);
   // A message on a stream session after its hello.
   void OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message);
   // How a stream session ended (WorkerGateway::SessionEnd).
   using SessionEnd = WorkerGateway::SessionEnd;
   void Disconnect(const std::string& session_id, SessionEnd how = SessionEnd::kClosed);
   // Long-poll: `sink` is answered once tasks are leased to it, or at the wait's end.
-  void Poll(const std::string& session_id, v1::PollTasksRequest request,
-            std::shared_ptr<dispatch::SessionSink> sink);
+  void Poll(const auth::Principal& worker, const std::string& session_id,
+            v1::PollTasksRequest request, std::shared_ptr<dispatch::SessionSink> sink);
   // An outcome and heartbeats reported outside a stream (CompleteTask, FailTask,
-  // Heartbeat) by `worker`: only tasks of namespaces it serves count.
+  // Heartbeat) by `worker`: only tasks of namespaces it serves, leased to it, count.
   void ReportOutcome(const auth::Principal& worker, v1::TaskOutcome outcome,
                      Reply<v1::OutcomeAck> reply);
   void Heartbeat(const auth::Principal& worker, const v1::HeartbeatRequest& request,

@@ -17,22 +17,9 @@
 #include "engine/expr/proto_value.h"
 #include "engine/store/key_codec.h"
 #include "fanfare/internal/records.pb.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace fanfare::coordinator {
 namespace {
-
-// Deterministic bytes of a message, so that equal messages have equal digests.
-std::string Canonical(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
 
 // Identifies what a StartRun asked for, so that a repeat can be told from a conflict.
 internal::StartFingerprint Fingerprint(const v1::StartRunRequest& request) {
@@ -42,7 +29,7 @@ internal::StartFingerprint Fingerprint(const v1::StartRunRequest& request) {
   internal::StartFingerprint fingerprint;
   fingerprint.set_campaign(request.campaign());
   fingerprint.set_campaign_version(request.campaign_version());
-  fingerprint.set_digest(Sha256Hex(Canonical(essential)));
+  fingerprint.set_digest(MessageSha256Hex(essential));
   return fingerprint;
 }
 
@@ -113,7 +100,7 @@ absl::StatusOr<v1::ApplyCampaignResponse> Engine::ApplyCampaignNow(
   const std::string& ns = spec.metadata().namespace_();
   const std::string& name = spec.metadata().name();
   v1::Campaign campaign;
-  campaign.set_digest(Sha256Hex(Canonical(spec)));
+  campaign.set_digest(MessageSha256Hex(spec));
   v1::ApplyCampaignResponse response;
   absl::StatusOr<std::shared_ptr<const scheduler::CompiledCampaign>> latest =
       LoadCampaign(ns, name, 0);
@@ -268,8 +255,8 @@ void Engine::CancelRun(const v1::CancelRunRequest& request, Reply<v1::Run> reply
   ReplyAfterCommit<v1::Run>(std::move(reply), PublicRun(*run));
 }
 
-void Engine::DecideStep(const v1::DecideStepRequest& request, bool approve,
-                        Reply<v1::Run> reply) {
+void Engine::DecideStep(const auth::Principal& caller, const v1::DecideStepRequest& request,
+                        bool approve, Reply<v1::Run> reply) {
   const std::string& ns = NamespaceOr(request.namespace_());
   scheduler::RunState* run = FindActive(ns, request.run_id());
   if (run == nullptr) {
@@ -296,8 +283,13 @@ void Engine::DecideStep(const v1::DecideStepRequest& request, bool approve,
                                          absl::StrJoin(approvals, ", "))));
     return;
   }
-  absl::Status decided =
-      scheduler_.Decide(*run, *instance, approve, request.identity(), request.comment());
+  scheduler::Scheduler::Decision decision;
+  decision.approve = approve;
+  decision.issuer = caller.issuer;
+  decision.subject = request.identity();  // the caller's name, or what it sent if auth is off
+  decision.comment = request.comment();
+  decision.digest = request.digest();
+  absl::Status decided = scheduler_.Decide(*run, *instance, decision);
   ReplyAfterCommit<v1::Run>(std::move(reply),
                             decided.ok() ? absl::StatusOr<v1::Run>(PublicRun(*run)) : decided);
 }

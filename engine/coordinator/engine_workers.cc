@@ -9,10 +9,24 @@
 #include "engine/coordinator/namespaces.h"
 
 namespace fanfare::coordinator {
+namespace {
 
-void Engine::Connect(const std::string& session_id, v1::WorkerHello hello,
-                     std::shared_ptr<dispatch::SessionSink> sink) {
-  workers_.Connect(session_id, std::move(hello), std::move(sink));
+// `report(reporter)` for a report made outside a stream by `worker`: it serves the namespaces
+// it has the worker role in.
+template <typename Report>
+auto AsReporter(const auth::Principal& worker, Report report) {
+  const std::string holder = worker.Key();
+  const auto serves = [&worker](const std::string& ns) {
+    return worker.May(auth::Permission::kWork, ns);
+  };
+  return report(WorkerGateway::Reporter{serves, holder});
+}
+
+}  // namespace
+
+void Engine::Connect(const auth::Principal& worker, const std::string& session_id,
+                     v1::WorkerHello hello, std::shared_ptr<dispatch::SessionSink> sink) {
+  workers_.Connect(session_id, std::move(hello), worker.Key(), std::move(sink));
 }
 
 void Engine::OnWorkerMessage(const std::string& session_id, v1::WorkerMessage message) {
@@ -23,25 +37,25 @@ void Engine::Disconnect(const std::string& session_id, SessionEnd how) {
   workers_.Disconnect(session_id, how);
 }
 
-void Engine::Poll(const std::string& session_id, v1::PollTasksRequest request,
-                  std::shared_ptr<dispatch::SessionSink> sink) {
-  workers_.Poll(session_id, request, std::move(sink));
+void Engine::Poll(const auth::Principal& worker, const std::string& session_id,
+                  v1::PollTasksRequest request, std::shared_ptr<dispatch::SessionSink> sink) {
+  workers_.Poll(session_id, request, worker.Key(), std::move(sink));
 }
 
 void Engine::ReportOutcome(const auth::Principal& worker, v1::TaskOutcome outcome,
                            Reply<v1::OutcomeAck> reply) {
-  const auto serves = [&worker](const std::string& ns) {
-    return worker.May(auth::Permission::kWork, ns);
-  };
-  ReplyAfterCommit<v1::OutcomeAck>(std::move(reply), workers_.ApplyOutcome(outcome, serves));
+  ReplyAfterCommit<v1::OutcomeAck>(
+      std::move(reply), AsReporter(worker, [&](const WorkerGateway::Reporter& reporter) {
+        return workers_.ApplyOutcome(outcome, reporter);
+      }));
 }
 
 void Engine::Heartbeat(const auth::Principal& worker, const v1::HeartbeatRequest& request,
                        Reply<v1::HeartbeatResponse> reply) {
-  const auto serves = [&worker](const std::string& ns) {
-    return worker.May(auth::Permission::kWork, ns);
-  };
-  ReplyAfterCommit<v1::HeartbeatResponse>(std::move(reply), workers_.Heartbeat(request, serves));
+  ReplyAfterCommit<v1::HeartbeatResponse>(
+      std::move(reply), AsReporter(worker, [&](const WorkerGateway::Reporter& reporter) {
+        return workers_.Heartbeat(request, reporter);
+      }));
 }
 
 void Engine::SpendCapped(scheduler::RunState& run, const scheduler::StepInstance& instance,

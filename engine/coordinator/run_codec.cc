@@ -65,6 +65,7 @@ void FillView(const StepInstance& instance, v1::StepInstance& out) {
   if (instance.waiting.ByteSizeLong() > 0) *out.mutable_waiting() = instance.waiting;
   if (instance.leased()) out.set_worker_id(instance.worker_id);
   out.set_account(instance.account);
+  out.mutable_approvals()->Assign(instance.approvals.begin(), instance.approvals.end());
 }
 
 }  // namespace
@@ -132,6 +133,7 @@ void EncodeStep(const StepInstance& instance, internal::StepRecord& record) {
   record.set_timer_at_us(ToMicrosOrZero(instance.timer_at));
   record.set_timer_kind(static_cast<int>(instance.timer_kind));
   record.set_decided_by(instance.decided_by);
+  record.set_lease_holder(instance.lease_holder);
   record.set_attempts_before_rerun(instance.attempts_before_rerun);
   record.set_unsettled_until_us(instance.in_doubt() ? absl::ToUnixMicros(instance.unsettled_until)
                                                     : 0);
@@ -220,6 +222,8 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     instance.last_error = view.last_error();
     instance.waiting = view.waiting();
     instance.decided_by = step.decided_by();
+    instance.lease_holder = step.lease_holder();
+    instance.approvals.assign(view.approvals().begin(), view.approvals().end());
     instance.attempts_before_rerun = step.attempts_before_rerun();
   }
   // Nothing above is a change: the records are what the store holds.

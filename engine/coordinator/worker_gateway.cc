@@ -56,10 +56,11 @@ v1::TaskFailure Bounded(v1::TaskFailure failure) {
 }  // namespace
 
 void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello,
-                            std::shared_ptr<dispatch::SessionSink> sink) {
+                            std::string holder, std::shared_ptr<dispatch::SessionSink> sink) {
   auto session = std::make_unique<dispatch::WorkerSession>(
       session_id, std::move(hello), dispatch::Transport::kStream, std::move(sink),
       parts_.clock->Now());
+  session->set_holder(std::move(holder));
   v1::WorkerWelcome& welcome = *session->outbox().mutable_welcome();
   welcome.set_worker_id(session->worker_id());
   *welcome.mutable_heartbeat_interval() = ToProtoDuration(options_.heartbeat_interval);
@@ -71,11 +72,12 @@ void WorkerGateway::OnMessage(const std::string& session_id, const v1::WorkerMes
   if (session == nullptr) return;  // disconnected meanwhile
   const std::string& ns = session->hello().namespace_();
   const auto serves = [&ns](const std::string& task_ns) { return task_ns == ns; };
+  const Reporter reporter{serves, session->holder()};
   for (const v1::TaskOutcome& outcome : message.outcomes()) {
-    *session->outbox().add_acks() = ApplyOutcome(outcome, serves);
+    *session->outbox().add_acks() = ApplyOutcome(outcome, reporter);
   }
   for (const v1::TaskRef& ref : message.heartbeats()) {
-    const std::optional<absl::Duration> granted = ExtendLease(ref, serves);
+    const std::optional<absl::Duration> granted = ExtendLease(ref, reporter);
     if (!granted.has_value()) {
       *session->outbox().add_lost_leases() = ref;
       continue;
@@ -108,7 +110,7 @@ void WorkerGateway::Disconnect(const std::string& session_id, SessionEnd how) {
 }
 
 void WorkerGateway::Poll(const std::string& session_id, const v1::PollTasksRequest& request,
-                         std::shared_ptr<dispatch::SessionSink> sink) {
+                         std::string holder, std::shared_ptr<dispatch::SessionSink> sink) {
   v1::WorkerHello hello;
   hello.set_worker_id(request.worker_id());
   hello.set_namespace_(NamespaceOr(request.namespace_()));
@@ -118,6 +120,7 @@ void WorkerGateway::Poll(const std::string& session_id, const v1::PollTasksReque
   const absl::Time now = parts_.clock->Now();
   auto session = std::make_unique<dispatch::WorkerSession>(
       session_id, std::move(hello), dispatch::Transport::kPoll, std::move(sink), now);
+  session->set_holder(std::move(holder));
   session->Grant(session->hello().max_concurrency());
   const absl::Duration wait = request.has_wait() ? FromProtoDuration(request.wait())
                                                  : absl::Seconds(30);
@@ -184,6 +187,7 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   parts_.limiter->Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                           parts_.clock->Now());
   parts_.scheduler->Lease(run, instance, session.worker_id(), *session.outbox().add_tasks());
+  instance.lease_holder = session.holder();
   parts_.dispatcher->Started(task_id, session);
   return true;
 }
@@ -197,17 +201,21 @@ void WorkerGateway::CancelAttempt(const scheduler::StepInstance& instance) {
   parts_.dispatcher->Stopped(instance.task_id);
 }
 
-const ActiveRuns::Task* WorkerGateway::FindServed(uint64_t task_id, Serves serves) const {
+const ActiveRuns::Task* WorkerGateway::FindServed(uint64_t task_id,
+                                                  const Reporter& reporter) const {
   const ActiveRuns::Task* task = parts_.active->FindInstance(task_id);
-  return task != nullptr && serves(task->run->ns()) ? task : nullptr;
+  if (task == nullptr || !reporter.serves(task->run->ns())) return nullptr;
+  const std::string& holder = task->instance->lease_holder;
+  return holder.empty() || holder == reporter.holder ? task : nullptr;
 }
 
-v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome, Serves serves) {
+v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome,
+                                           const Reporter& reporter) {
   if (!outcome.has_success() && !outcome.has_failure()) {
     return Ack(outcome, v1::OutcomeAck::STATUS_INVALID,
                "the outcome has neither `success` nor `failure`");
   }
-  const ActiveRuns::Task* task = FindServed(outcome.task_id(), serves);
+  const ActiveRuns::Task* task = FindServed(outcome.task_id(), reporter);
   if (task == nullptr) {
     return Ack(outcome, v1::OutcomeAck::STATUS_UNKNOWN_TASK,
                absl::StrCat("no active task ", outcome.task_id(), "; its run may have ended"));
@@ -257,8 +265,9 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
   parts_.scheduler->Fail(run, instance, failure);
 }
 
-std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref, Serves serves) {
-  const ActiveRuns::Task* task = FindServed(ref.task_id(), serves);
+std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref,
+                                                         const Reporter& reporter) {
+  const ActiveRuns::Task* task = FindServed(ref.task_id(), reporter);
   if (task == nullptr) return std::nullopt;
   scheduler::StepInstance& instance = *task->instance;
   if (!instance.leased() || instance.attempt != ref.attempt()) return std::nullopt;
@@ -268,11 +277,11 @@ std::optional<absl::Duration> WorkerGateway::ExtendLease(const v1::TaskRef& ref,
 }
 
 v1::HeartbeatResponse WorkerGateway::Heartbeat(const v1::HeartbeatRequest& request,
-                                               Serves serves) {
+                                               const Reporter& reporter) {
   v1::HeartbeatResponse response;
   absl::Duration granted = absl::InfiniteDuration();
   for (const v1::TaskRef& ref : request.tasks()) {
-    const std::optional<absl::Duration> extended = ExtendLease(ref, serves);
+    const std::optional<absl::Duration> extended = ExtendLease(ref, reporter);
     if (!extended.has_value()) {
       *response.add_lost() = ref;
       continue;

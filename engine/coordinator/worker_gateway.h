@@ -72,8 +72,9 @@ class WorkerGateway {
       : parts_(parts), options_(options), host_(host) {}
 
   // --- Sessions.
-  // Opens a stream session; its welcome goes to `sink` after the commit.
-  void Connect(const std::string& session_id, v1::WorkerHello hello,
+  // Opens a stream session for a worker that authenticated as `holder`
+  // (auth::Principal::Key); its welcome goes to `sink` after the commit.
+  void Connect(const std::string& session_id, v1::WorkerHello hello, std::string holder,
                std::shared_ptr<dispatch::SessionSink> sink);
   // A message on a stream session after its hello: outcomes, heartbeats, credit, drain.
   void OnMessage(const std::string& session_id, const v1::WorkerMessage& message);
@@ -91,7 +92,7 @@ class WorkerGateway {
   void Disconnect(const std::string& session_id, SessionEnd how);
   // A long-poll, answered once tasks are leased to it or at its wait's end.
   void Poll(const std::string& session_id, const v1::PollTasksRequest& request,
-            std::shared_ptr<dispatch::SessionSink> sink);
+            std::string holder, std::shared_ptr<dispatch::SessionSink> sink);
   // Hands each session's pending messages to its sink after the commit; ends answered polls.
   void FlushSessions();
   // The earliest long-poll deadline, or InfiniteFuture.
@@ -104,12 +105,17 @@ class WorkerGateway {
   void CancelAttempt(const scheduler::StepInstance& instance);
 
   // --- Outcomes and leases.
-  // Which namespaces' tasks the reporting worker serves: a stream session, its hello's; a
-  // unary call, those its token has the worker role in. A task of any other namespace is
-  // answered exactly as a task that does not exist.
-  using Serves = absl::FunctionRef<bool(const std::string& ns)>;
-  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome, Serves serves);
-  v1::HeartbeatResponse Heartbeat(const v1::HeartbeatRequest& request, Serves serves);
+  // Who reports an outcome or heartbeats: which namespaces' tasks it serves (a stream
+  // session, its hello's; a unary call, those its credentials have the worker role in) and
+  // who it is (auth::Principal::Key). A task of another namespace, or whose lease another
+  // principal took, is answered exactly as a task that does not exist.
+  struct Reporter {
+    absl::FunctionRef<bool(const std::string& ns)> serves;
+    absl::string_view holder;
+  };
+  v1::OutcomeAck ApplyOutcome(const v1::TaskOutcome& outcome, const Reporter& reporter);
+  v1::HeartbeatResponse Heartbeat(const v1::HeartbeatRequest& request,
+                                  const Reporter& reporter);
 
  private:
   // False (and the instance waits) if its account's rate limit says not yet.
@@ -118,10 +124,11 @@ class WorkerGateway {
   void Apply(scheduler::RunState& run, scheduler::StepInstance& instance,
              const v1::TaskOutcome& outcome);
   // Extends the lease of the attempt `ref` names; returns how long it now runs, or nullopt
-  // if that attempt is no longer current or its task is not of a namespace `serves`.
-  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref, Serves serves);
-  // The active task `task_id` if it is of a namespace `serves`, else null.
-  const ActiveRuns::Task* FindServed(uint64_t task_id, Serves serves) const;
+  // if that attempt is no longer current or `reporter` may not report on it.
+  std::optional<absl::Duration> ExtendLease(const v1::TaskRef& ref, const Reporter& reporter);
+  // The active task `task_id` if `reporter` serves its namespace and no other principal
+  // took its lease, else null.
+  const ActiveRuns::Task* FindServed(uint64_t task_id, const Reporter& reporter) const;
 
   const Parts parts_;
   const Options options_;

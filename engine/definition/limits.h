@@ -29,6 +29,8 @@ inline constexpr size_t kMaxCampaignBytes = 1 << 20;
 inline constexpr int kMaxSteps = 1000;
 // Items one for_each fans out over, whether listed or computed.
 inline constexpr int kMaxForEachItems = 1000;
+// Most distinct approvers an approval step may require.
+inline constexpr int kMaxApprovers = 10;
 // How deeply YAML collections may nest (a `with` map inside a list inside …).
 inline constexpr int kMaxNesting = 64;
 // The longest duration a campaign may give (a wait, a timeout, a backoff, a cadence).

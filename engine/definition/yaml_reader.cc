@@ -33,8 +33,8 @@ const std::vector<std::string> kBudgetFields = {"currency", "total", "daily_max"
 const std::vector<std::string> kScheduleFields = {"cron", "timezone", "missed", "overlap",
                                                    "params"};
 const std::vector<std::string> kWaitFields = {"duration", "until"};
-const std::vector<std::string> kApprovalFields = {"message", "approvers", "timeout",
-                                                   "on_timeout"};
+const std::vector<std::string> kApprovalFields = {
+    "message", "approvers", "timeout", "on_timeout", "min_approvers", "separation_of_duties"};
 const std::vector<std::string> kSignalFields = {"name", "timeout"};
 const std::vector<std::string> kRepeatFields = {"every", "until", "max_iterations", "steps"};
 
@@ -408,6 +408,12 @@ void CampaignReader::ReadApproval(const YAML::Node& node, const std::string& pat
       if (auto d = fields_.Duration(value, field_path, step_id)) *approval.mutable_timeout() = *d;
     } else if (key == "on_timeout") {
       if (auto o = ReadEnum(value, field_path, step_id, kOutcomes)) approval.set_on_timeout(*o);
+    } else if (key == "min_approvers") {
+      if (auto i = fields_.Int(value, field_path, step_id)) {
+        approval.set_min_approvers(ClampToInt32(*i));
+      }
+    } else if (key == "separation_of_duties") {
+      if (auto b = fields_.Bool(value, field_path, step_id)) approval.set_separation_of_duties(*b);
     }
   });
 }

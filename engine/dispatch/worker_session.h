@@ -36,6 +36,10 @@ class WorkerSession {
   const v1::WorkerHello& hello() const { return hello_; }
   const std::string& ns() const { return hello_.namespace_(); }
   Transport transport() const { return transport_; }
+  // Who the session's worker authenticated as (auth::Principal::Key): the leases it takes
+  // are bound to it, and only it may report on them or extend them.
+  const std::string& holder() const { return holder_; }
+  void set_holder(std::string holder) { holder_ = std::move(holder); }
   absl::Time connected_at() const { return connected_at_; }
 
   // True if the session serves `action` on `queue`.
@@ -68,6 +72,7 @@ class WorkerSession {
   std::string session_id_;
   v1::WorkerHello hello_;
   Transport transport_;
+  std::string holder_;
   std::shared_ptr<SessionSink> sink_;
   absl::Time connected_at_;
   absl::flat_hash_set<std::string> actions_;

@@ -69,7 +69,32 @@ void AddReadViews(const RunState& run, const StepDef& reader, const Scope& scope
   }
 }
 
+// Adds the views of the steps `def` depends on in (scope, iteration), directly or not.
+void AddUpstreamViews(const RunState& run, const Scope& scope, const StepDef& def, int iteration,
+                      expr::Value::Map& out) {
+  std::vector<int> frontier = def.needs;
+  while (!frontier.empty()) {
+    const StepDef& need = scope.steps[frontier.back()];
+    frontier.pop_back();
+    const auto [it, added] =
+        out.try_emplace(need.id, StepView(run.FindGroup(scope, need.index, iteration), need));
+    if (added) frontier.insert(frontier.end(), need.needs.begin(), need.needs.end());
+  }
+}
+
 }  // namespace
+
+expr::Value UpstreamView(const RunState& run, const StepInstance& instance) {
+  expr::Value::Map steps;
+  AddUpstreamViews(run, *instance.scope, *instance.def, instance.iteration, steps);
+  expr::Value::Map view = {{"steps", expr::Value::MakeMap(std::move(steps))}};
+  if (const Scope& top = run.campaign().root(); instance.scope != &top) {
+    expr::Value::Map outer;
+    AddUpstreamViews(run, top, top.steps[instance.scope->owner], 0, outer);
+    view.emplace("outer_steps", expr::Value::MakeMap(std::move(outer)));
+  }
+  return expr::Value::MakeMap(std::move(view));
+}
 
 expr::Value StepsView(const RunState& run, const Scope& scope, int iteration) {
   expr::Value::Map steps;

@@ -13,8 +13,6 @@
 namespace fanfare::scheduler {
 namespace {
 
-
-
 // A timestamp value, or an RFC 3339 string.
 bool ReadTime(const expr::Value& value, absl::Time* out) {
   if (value.is_timestamp()) {
@@ -56,17 +54,13 @@ void Scheduler::PrepareBuiltin(RunState& run, StepInstance& instance,
       break;
     }
     case StepDef::Kind::kApproval:
+      AwaitDecisions(run, instance, vars);
+      return;
     case StepDef::Kind::kSignal: {
-      const bool approval = def.kind == StepDef::Kind::kApproval;
       instance.state = v1::STEP_STATE_WAITING;
-      instance.waiting.set_kind(approval ? v1::WaitingReason::KIND_APPROVAL
-                                         : v1::WaitingReason::KIND_SIGNAL);
-      if (approval && def.approval_message.has_value()) {
-        instance.waiting.set_detail(def.approval_message->Render(vars).ToText());
-      } else if (!approval) {
-        instance.waiting.set_detail(absl::StrCat("waiting for signal '", def.signal_name, "'"));
-        if (TakeBufferedSignal(run, instance)) return;
-      }
+      instance.waiting.set_kind(v1::WaitingReason::KIND_SIGNAL);
+      instance.waiting.set_detail(absl::StrCat("waiting for signal '", def.signal_name, "'"));
+      if (TakeBufferedSignal(run, instance)) return;
       if (def.decision_timeout != absl::InfiniteDuration()) {
         *instance.waiting.mutable_until() = ToProtoTime(now + def.decision_timeout);
         SetTimer(run, instance, TimerKind::kDecisionTimeout, now + def.decision_timeout);
@@ -111,43 +105,6 @@ void Scheduler::BuiltinTimerFired(RunState& run, StepInstance& instance, TimerKi
     default:
       return;
   }
-}
-
-absl::Status Scheduler::Decide(RunState& run, StepInstance& instance, bool approve,
-                               const std::string& identity, const std::string& comment) {
-  const StepDef& def = *instance.def;
-  if (def.kind != StepDef::Kind::kApproval) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("step ", instance.key, " is not an approval step"));
-  }
-  if (instance.state != v1::STEP_STATE_WAITING) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "step ", instance.key, " is not waiting for a decision (it is ",
-        absl::StripPrefix(v1::StepState_Name(instance.state), "STEP_STATE_"), ")"));
-  }
-  const auto& approvers = def.proto->approval().approvers();
-  if (!approvers.empty() && std::find(approvers.begin(), approvers.end(), identity) == approvers.end()) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "'", identity, "' may not decide ", instance.key, "; approvers are ",
-        absl::StrJoin(approvers, ", ")));
-  }
-  instance.decided_by = identity;
-  v1::HistoryEvent& event = run.AddEvent(
-      approve ? v1::EVENT_TYPE_STEP_APPROVED : v1::EVENT_TYPE_STEP_REJECTED, clock_.Now(),
-      &instance);
-  event.set_actor(identity);
-  event.set_message(comment);
-  expr::Value::Map decision = {{"approved", expr::Value::Bool(approve)},
-                               {"by", expr::Value::String(identity)},
-                               {"comment", expr::Value::String(comment)}};
-  instance.output = expr::Value::MakeMap(std::move(decision));
-  if (approve) {
-    Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
-  } else {
-    FailInstance(run, instance, v1::ERROR_TYPE_REJECTED_INPUT,
-                 absl::StrCat("rejected by ", identity, comment.empty() ? "" : ": ", comment));
-  }
-  return absl::OkStatus();
 }
 
 int Scheduler::Signal(RunState& run, const std::string& name, const expr::Value& payload,

@@ -265,6 +265,7 @@ void Scheduler::ContinueFanOut(RunState& run, const Scope& scope, const StepDef&
 
 void Scheduler::Prepare(RunState& run, StepInstance& instance) {
   const StepDef& def = *instance.def;
+  if (!ApprovalsHold(run, instance)) return;
   const expr::Activation vars =
       MakeActivation(run, *instance.scope, instance.iteration, &instance, &def);
   if (def.when.has_value()) {

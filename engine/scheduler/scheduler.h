@@ -121,10 +121,24 @@ class Scheduler {
   // instance.timer_at passed. REQUIRES: instance.timer_kind != kNone.
   void TimerFired(RunState& run, StepInstance& instance);
 
-  // Approves or rejects a WAITING approval instance. FailedPrecondition if it is not
-  // waiting for a decision; PermissionDenied if `identity` is not among its approvers.
-  absl::Status Decide(RunState& run, StepInstance& instance, bool approve,
-                      const std::string& identity, const std::string& comment);
+  // A person's decision on an approval step.
+  struct Decision {
+    bool approve = false;
+    // Who vouches for `subject`: "fanfare" (an API token), a JWT's issuer, "none".
+    std::string issuer;
+    // The decider's verified name. People are told apart by name alone, whoever vouches.
+    std::string subject;
+    std::string comment;
+    // The approval digest the decider reviewed; empty: whatever the step asks now.
+    std::string digest;
+  };
+  // Records a decision on an approval instance (approvals.cc). An approval succeeds the step
+  // once it has `min_approvers` from distinct people; one rejection fails it. The same
+  // decision made again by the same person is OK and changes nothing. FailedPrecondition if
+  // the step is not waiting for a decision or now asks to approve something else than
+  // `digest`; PermissionDenied if the decider is not among its approvers, or started the run
+  // and the step has separation_of_duties.
+  absl::Status Decide(RunState& run, StepInstance& instance, const Decision& decision);
   // Delivers a signal to the run's WAITING signal instances of that name and returns how
   // many received it. When none waits, the signal is buffered (in the run record) for the
   // first signal step of that name to wait, and 0 is returned.
@@ -220,6 +234,24 @@ class Scheduler {
   void HoldUntilFence(RunState& run, StepInstance& instance, absl::Time fence);
   void MakeReady(RunState& run, StepInstance& instance);
 
+  // Approvals (approvals.cc).
+  // The digest of what `approval` asks to approve: the run's campaign version and params,
+  // its item, and the views of every step it depends on.
+  std::string ApprovalDigest(const RunState& run, const StepInstance& approval) const;
+  // Whether every approval `instance` needs still approves what it is about to use. Those
+  // that do not are asked for again, and `instance` waits for them (false).
+  bool ApprovalsHold(RunState& run, StepInstance& instance);
+  // A SUCCEEDED approval whose subject changed waits for a decision again.
+  void Reopen(RunState& run, StepInstance& approval);
+  // Prepares again the dependents of `approval` that waited for it to be given again.
+  void ResumeHeldDependents(RunState& run, const StepInstance& approval);
+  // The approval step starts waiting for decisions.
+  void AwaitDecisions(RunState& run, StepInstance& instance, const expr::Activation& vars);
+  absl::Status MayDecide(const RunState& run, const StepInstance& instance,
+                         const Decision& decision) const;
+  void Approve(RunState& run, StepInstance& instance, const Decision& decision);
+  void Reject(RunState& run, StepInstance& instance, const Decision& decision);
+
   // Built-in kinds (builtins.cc).
   void PrepareBuiltin(RunState& run, StepInstance& instance, const expr::Activation& vars);
   void BuiltinTimerFired(RunState& run, StepInstance& instance, TimerKind kind);
@@ -240,6 +272,11 @@ class Scheduler {
 
 // What `steps` holds for the steps of one scope in one iteration, and nothing else.
 expr::Value StepsView(const RunState& run, const Scope& scope, int iteration);
+
+// {"steps": what `steps` holds for every step `instance` depends on, directly or not, in its
+// scope and iteration} and, for an instance in a repeat block, {"outer_steps": the same for
+// every step the block depends on}.
+expr::Value UpstreamView(const RunState& run, const StepInstance& instance);
 
 // How a finished group of instances counts for its dependents.
 enum class GroupOutcome { kPending, kSucceeded, kSkipped, kFailedTolerated, kFailed, kCanceled };

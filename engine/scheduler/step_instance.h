@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "engine/expr/value.h"
@@ -91,12 +92,19 @@ struct StepInstance {
   // (its lease or report plus the fence margin). InfinitePast when nothing is in doubt.
   absl::Time unsettled_until = absl::InfinitePast();
   std::string worker_id;
+  // Who took the current (or last) attempt's lease (auth::Principal::Key of its worker):
+  // only the same principal may report its outcome or extend it. Empty: anyone serving the
+  // namespace (a lease taken before leases were bound).
+  std::string lease_holder;
 
   expr::Value output;
   v1::StepError last_error;
   v1::WaitingReason waiting;
-  // Who decided an approval, or sent a signal.
+  // Who decided an approval last, or sent a signal.
   std::string decided_by;
+  // An approval step's approvals so far, from distinct people, each with the digest of what
+  // it approved.
+  std::vector<v1::Approval> approvals;
 
   // The coordinator's bookkeeping, not the scheduler's: the lease deadline and timer this
   // instance has in the coordinator's due heaps (InfiniteFuture when none), so that each flush

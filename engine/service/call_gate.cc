@@ -1,14 +1,17 @@
 #include "engine/service/call_gate.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "auth/worker_certificate.h"
 #include "base/sha256.h"
 #include "engine/coordinator/namespaces.h"
 #include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
+#include "grpc/grpc_security_constants.h"
 
 namespace fanfare::service {
 namespace {
@@ -91,6 +94,7 @@ absl::StatusOr<auth::Principal> CallGate::Authenticate(
   const auto& metadata = context.client_metadata();
   const auto found = metadata.find("authorization");
   if (found == metadata.end()) {
+    if (!worker_trust_domain_.empty()) return WorkerByCertificate(context);
     return absl::UnauthenticatedError(
         "no credentials: the call carries no API token (`authorization: Bearer fft_…`)");
   }
@@ -106,6 +110,23 @@ absl::StatusOr<auth::Principal> CallGate::Authenticate(
     return jwt_->Verify(token, clock_.Now());
   }
   return tokens_->Authenticate(token, clock_.Now());
+}
+
+absl::StatusOr<auth::Principal> CallGate::WorkerByCertificate(
+    const grpc::ServerContextBase& context) const {
+  const std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
+  std::vector<absl::string_view> uris;
+  if (peer != nullptr) {
+    for (const grpc::string_ref& uri : peer->FindPropertyValues(GRPC_PEER_URI_PROPERTY_NAME)) {
+      uris.emplace_back(uri.data(), uri.size());
+    }
+  }
+  absl::StatusOr<auth::Principal> worker =
+      auth::WorkerFromCertificate(uris, worker_trust_domain_);
+  if (worker.ok()) return worker;
+  return absl::UnauthenticatedError(
+      absl::StrCat("no credentials: the call carries no API token (`authorization: Bearer ",
+                   "fft_…`), and ", worker.status().message()));
 }
 
 absl::StatusOr<auth::Principal> CallGate::Admit(const grpc::ServerContextBase& context,

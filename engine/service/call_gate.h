@@ -34,13 +34,21 @@ namespace fanfare::service {
 class CallGate {
  public:
   // `tokens` null: authentication off. `jwt` null: JWTs are not accepted.
-  CallGate(auth::TokenRegistry* tokens, const auth::JwtVerifier* jwt, const Clock* clock)
-      : tokens_(tokens), jwt_(jwt), clock_(*clock) {}
+  // `worker_trust_domain` empty: client certificates identify nobody; else a call without a
+  // token whose verified client certificate names a worker of that trust domain is that
+  // worker (auth/worker_certificate.h). Only for servers that verify client certificates.
+  CallGate(auth::TokenRegistry* tokens, const auth::JwtVerifier* jwt, const Clock* clock,
+           std::string worker_trust_domain = "")
+      : tokens_(tokens),
+        jwt_(jwt),
+        clock_(*clock),
+        worker_trust_domain_(std::move(worker_trust_domain)) {}
 
   bool enabled() const { return tokens_ != nullptr; }
 
-  // The caller, from the call's metadata. UNAUTHENTICATED if it carries no token, or one
-  // that is malformed, unknown, expired or revoked (the message says which).
+  // The caller, from the call's metadata (or, without a token, from its client certificate
+  // if certificates identify workers). UNAUTHENTICATED if it carries no credentials, or a
+  // token that is malformed, unknown, expired or revoked (the message says which).
   absl::StatusOr<auth::Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
   // Authenticates the call and admits it to `method` (a full name, as in the method table)
@@ -82,9 +90,14 @@ class CallGate {
   static const google::protobuf::FieldDescriptor* IdentityField(
       const google::protobuf::Descriptor& type);
 
+  // The worker the call's client certificate names (auth::WorkerFromCertificate).
+  absl::StatusOr<auth::Principal> WorkerByCertificate(
+      const grpc::ServerContextBase& context) const;
+
   auth::TokenRegistry* tokens_;
   const auth::JwtVerifier* jwt_;
   const Clock& clock_;
+  const std::string worker_trust_domain_;
 };
 
 }  // namespace fanfare::service

@@ -128,8 +128,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::ApproveStep(grpc::CallbackServerC
                                                            v1::Run* response) {
   return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.CampaignService/ApproveStep"},
                      request, response,
-                     [](Engine& engine, const v1::DecideStepRequest& r, Reply<v1::Run> reply) {
-                       engine.DecideStep(r, /*approve=*/true, std::move(reply));
+                     [](Engine& engine, const auth::Principal& caller,
+                        const v1::DecideStepRequest& r, Reply<v1::Run> reply) {
+                       engine.DecideStep(caller, r, /*approve=*/true, std::move(reply));
                      });
 }
 
@@ -138,8 +139,9 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::RejectStep(grpc::CallbackServerCo
                                                           v1::Run* response) {
   return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.CampaignService/RejectStep"},
                      request, response,
-                     [](Engine& engine, const v1::DecideStepRequest& r, Reply<v1::Run> reply) {
-                       engine.DecideStep(r, /*approve=*/false, std::move(reply));
+                     [](Engine& engine, const auth::Principal& caller,
+                        const v1::DecideStepRequest& r, Reply<v1::Run> reply) {
+                       engine.DecideStep(caller, r, /*approve=*/false, std::move(reply));
                      });
 }
 

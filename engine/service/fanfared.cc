@@ -121,7 +121,10 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   }
   absl::StatusOr<std::unique_ptr<service::Server>> server = service::Server::Start(
       coordinator->get(), options.listen,
-      {.authenticate = options.authenticate, .tls = options.tls, .jwt = jwt.get()});
+      {.authenticate = options.authenticate,
+       .tls = options.tls,
+       .jwt = jwt.get(),
+       .worker_trust_domain = options.worker_trust_domain});
   if (!server.ok()) return server.status();
   if (!IsLoopback(options.listen) && !options.tls.enabled()) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",

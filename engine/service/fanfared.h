@@ -47,6 +47,9 @@ struct FanfaredOptions {
   auth::JwtOptions jwt;
   // TLS, with client certificates if tls.client_ca_path is set; without it, plaintext.
   service::ServerTlsOptions tls;
+  // With client certificates: the SPIFFE trust domain of worker certificates
+  // (service::ServerOptions::worker_trust_domain); empty: certificates identify nobody.
+  std::string worker_trust_domain = "fanfare";
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever

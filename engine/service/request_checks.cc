@@ -52,6 +52,15 @@ absl::Status CheckText(absl::string_view field, absl::string_view text) {
   return absl::OkStatus();
 }
 
+// Empty, or a hex SHA-256 (an approval digest).
+absl::Status CheckDigest(absl::string_view digest) {
+  const bool hex = std::all_of(digest.begin(), digest.end(), [](char c) {
+    return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+  });
+  if (digest.empty() || (digest.size() == 64 && hex)) return absl::OkStatus();
+  return Invalid("digest", "64 lowercase hex digits: the step's waiting.approval_digest");
+}
+
 absl::Status CheckCampaignName(absl::string_view name) {
   if (!IsResourceName(name)) {
     return Invalid("campaign", "lowercase letters, digits and '-', starting with a letter, at "
@@ -314,7 +323,7 @@ absl::Status Check(const v1::RetryRunRequest& request) {
 absl::Status Check(const v1::DecideStepRequest& request) {
   return All(CheckNamespace(request.namespace_()), CheckRunId(request.run_id(), true),
              CheckStepKey(request.step_key()), CheckText("identity", request.identity()),
-             CheckText("comment", request.comment()));
+             CheckText("comment", request.comment()), CheckDigest(request.digest()));
 }
 
 absl::Status Check(const v1::SignalRunRequest& request) {

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/admin_service.h"
+#include "auth/worker_certificate.h"
 #include "engine/service/call_gate.h"
 #include "engine/service/campaign_service.h"
 #include "engine/service/server_tls.h"
@@ -31,6 +32,10 @@ struct ServerOptions {
   // With `authenticate`: JWTs from this identity provider are accepted beside API tokens.
   // Must outlive the server; null: API tokens only.
   const auth::JwtVerifier* jwt = nullptr;
+  // With `authenticate` and client certificates (tls.client_ca_path): a call without a token
+  // whose certificate's URI SAN is spiffe://<this>/ns/<ns>/worker/<name> is that worker.
+  // Empty: certificates identify nobody.
+  std::string worker_trust_domain = std::string(auth::kDefaultWorkerTrustDomain);
 };
 
 class Server {
@@ -52,7 +57,10 @@ class Server {
  private:
   Server(coordinator::Coordinator* coordinator, const ServerOptions& options)
       : gate_(options.authenticate ? &coordinator->tokens() : nullptr,
-              options.authenticate ? options.jwt : nullptr, &coordinator->clock()),
+              options.authenticate ? options.jwt : nullptr, &coordinator->clock(),
+              options.authenticate && !options.tls.client_ca_path.empty()
+                  ? options.worker_trust_domain
+                  : ""),
         campaigns_(coordinator, &gate_),
         workers_(coordinator, &gate_),
         admin_(coordinator, &gate_) {}

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "auth/worker_certificate.h"
 #include "base/status_macros.h"
 #include "engine/coordinator/namespaces.h"
 #include "engine/dispatch/worker_session.h"
@@ -145,14 +146,17 @@ class ConnectStream final : public RawStream {
       }
       v1::WorkerHello hello = std::move(*in_.mutable_hello());
       if (hello.worker_id().empty()) hello.set_worker_id(session_id_);
+      // A worker known by its certificate is the worker the certificate names.
+      if (IdentifiedByCertificate(*caller_)) hello.set_worker_id(caller_->subject);
       if (hello.namespace_().empty()) hello.set_namespace_(std::string(coordinator::kDefaultNamespace));
       // A worker serves the namespace its credentials are for, and no other.
       RETURN_IF_ERROR(auth::Authorize(*caller_, auth::Permission::kWork, hello.namespace_()));
       RETURN_IF_ERROR(Check(hello));
       connected_ = true;
       in_.clear_hello();
-      coordinator_.Post([id = session_id_, hello = std::move(hello), sink = sink_](Engine& e) mutable {
-        e.Connect(id, std::move(hello), std::move(sink));
+      coordinator_.Post([worker = *caller_, id = session_id_, hello = std::move(hello),
+                         sink = sink_](Engine& e) mutable {
+        e.Connect(worker, id, std::move(hello), std::move(sink));
       });
     }
     RETURN_IF_ERROR(Check(in_));
@@ -223,8 +227,11 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::PollTasks(grpc::CallbackServerConte
     return reactor;
   }
   auto sink = std::make_shared<PollSink>(reactor, response);
-  coordinator_.Post([id = NewSessionId(), request = *request, sink](Engine& e) mutable {
-    e.Poll(id, std::move(request), std::move(sink));
+  v1::PollTasksRequest poll = *request;
+  if (IdentifiedByCertificate(*caller)) poll.set_worker_id(caller->subject);
+  coordinator_.Post([worker = *std::move(caller), id = NewSessionId(), poll = std::move(poll),
+                     sink](Engine& e) mutable {
+    e.Poll(worker, id, std::move(poll), std::move(sink));
   });
   return reactor;
 }

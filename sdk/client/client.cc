@@ -179,10 +179,11 @@ absl::StatusOr<v1::Run> Client::RetryRun(const std::string& run_id, const std::s
 }
 
 absl::StatusOr<v1::Run> Client::ApproveStep(const std::string& run_id, const std::string& step_key,
-                                            const std::string& comment) {
+                                            const std::string& comment,
+                                            const std::string& digest) {
   FANFARE_RUN_CALL(ApproveStep, v1::DecideStepRequest,
                    (request.set_step_key(step_key), request.set_comment(comment),
-                    request.set_identity(options_.identity)));
+                    request.set_digest(digest), request.set_identity(options_.identity)));
 }
 
 absl::StatusOr<v1::Run> Client::RejectStep(const std::string& run_id, const std::string& step_key,

@@ -88,8 +88,11 @@ class Client {
   absl::StatusOr<v1::Run> PauseRun(const std::string& run_id, const std::string& reason = "");
   absl::StatusOr<v1::Run> ResumeRun(const std::string& run_id);
   absl::StatusOr<v1::Run> RetryRun(const std::string& run_id, const std::string& from_step = "");
+  // Approves as this client's principal. With `digest` (the step's waiting.approval_digest
+  // that was reviewed), fails with FAILED_PRECONDITION if the step now asks something else.
   absl::StatusOr<v1::Run> ApproveStep(const std::string& run_id, const std::string& step_key,
-                                      const std::string& comment = "");
+                                      const std::string& comment = "",
+                                      const std::string& digest = "");
   absl::StatusOr<v1::Run> RejectStep(const std::string& run_id, const std::string& step_key,
                                      const std::string& comment = "");
   absl::StatusOr<v1::Run> SignalRun(const std::string& run_id, const std::string& signal,

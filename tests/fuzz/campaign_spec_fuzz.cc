@@ -255,7 +255,13 @@ class RunDriver {
     const auto& approvers = def.proto->approval().approvers();
     const std::string identity =
         approvers.empty() || Draw(8) == 0 ? "fuzz@example.com" : approvers[Draw(approvers.size())];
-    (void)scheduler_.Decide(run, instance, Draw(4) != 0, identity, "fuzz");
+    scheduler::Scheduler::Decision decision;
+    decision.approve = Draw(4) != 0;
+    decision.issuer = "fuzz";
+    decision.subject = identity;
+    decision.comment = "fuzz";
+    if (Draw(4) == 0) decision.digest = instance.waiting.approval_digest();
+    (void)scheduler_.Decide(run, instance, decision);
   }
 
   // The outcome of a leased attempt, mostly success.

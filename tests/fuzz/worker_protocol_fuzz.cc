@@ -324,7 +324,9 @@ class Stream {
       if (absl::Status status = fanfare::service::Check(hello); !status.ok()) return status;
       connected_ = true;
       message.clear_hello();
-      coordinator_.engine().Connect(std::string(kSessionId), std::move(hello), sink_);
+      coordinator_.engine().Connect(fanfare::auth::Principal::Unauthenticated(),
+                                    std::string(kSessionId),
+                                    std::move(hello), sink_);
     }
     if (absl::Status status = fanfare::service::Check(message); !status.ok()) return status;
     for (const v1::TaskOutcome& outcome : message.outcomes()) {

@@ -479,6 +479,145 @@ steps:
   EXPECT_EQ(run.steps(0).output().struct_value().fields().at("by").string_value(), "dana");
 }
 
+// A run of `vetted`: the copy arrives as a signal, then two people who did not start the run
+// must approve exactly that copy.
+class VettedApprovalTest : public AccessTest {
+ protected:
+  static constexpr char kCampaign[] = R"yaml(
+namespace: acme
+name: vetted
+steps:
+  - {id: write, signal: copy_ready}
+  - id: review
+    needs: [write]
+    approval: {message: "{{ steps.write.output.text }}", min_approvers: 2,
+               separation_of_duties: true}
+)yaml";
+
+  VettedApprovalTest()
+      : lee_(NewToken("acme", Role::kAdmin, "lee")),
+        dana_(NewToken("acme", Role::kApprover, "dana")),
+        eve_(NewToken("acme", Role::kApprover, "eve")),
+        ops_(NewToken("acme", Role::kOperator, "ops")) {
+    env_.Apply(kCampaign);
+  }
+
+  template <typename Request>
+  static Request For(const std::string& run_id) {
+    Request request;
+    request.set_namespace_("acme");
+    request.set_run_id(run_id);
+    return request;
+  }
+
+  grpc::Status Start(const std::string& token, const std::string& run_id) {
+    grpc::ClientContext context;
+    Authorize(context, token);
+    v1::StartRunRequest request = For<v1::StartRunRequest>(run_id);
+    request.set_campaign("vetted");
+    v1::StartRunResponse response;
+    return campaigns_->StartRun(&context, request, &response);
+  }
+  grpc::Status Signal(const std::string& run_id, const std::string& text) {
+    grpc::ClientContext context;
+    Authorize(context, ops_);
+    v1::SignalRunRequest request = For<v1::SignalRunRequest>(run_id);
+    request.set_signal("copy_ready");
+    (*request.mutable_payload()->mutable_struct_value()->mutable_fields())["text"]
+        .set_string_value(text);
+    v1::Run run;
+    return campaigns_->SignalRun(&context, request, &run);
+  }
+  grpc::Status Decide(const std::string& token, const std::string& run_id, bool approve,
+                      const std::string& digest, v1::Run* run) {
+    grpc::ClientContext context;
+    Authorize(context, token);
+    v1::DecideStepRequest request = For<v1::DecideStepRequest>(run_id);
+    request.set_step_key("review");
+    request.set_digest(digest);
+    return approve ? campaigns_->ApproveStep(&context, request, run)
+                   : campaigns_->RejectStep(&context, request, run);
+  }
+  // The review step once it waits for a decision on `text`.
+  v1::StepInstance AwaitReview(const std::string& run_id, const std::string& text) {
+    for (int i = 0; i < 200; ++i) {
+      grpc::ClientContext context;
+      Authorize(context, ops_);
+      v1::Run run;
+      EXPECT_TRUE(campaigns_->GetRun(&context, For<v1::GetRunRequest>(run_id), &run).ok());
+      for (const v1::StepInstance& step : run.steps()) {
+        if (step.key() == "review" && step.state() == v1::STEP_STATE_WAITING &&
+            step.waiting().detail() == text) {
+          return step;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "review of '" << text << "' never waited";
+    return {};
+  }
+  int ApprovedEvents(const std::string& run_id) {
+    grpc::ClientContext context;
+    Authorize(context, ops_);
+    v1::GetHistoryRequest request = For<v1::GetHistoryRequest>(run_id);
+    request.set_page_size(1000);
+    v1::GetHistoryResponse history;
+    EXPECT_TRUE(campaigns_->GetHistory(&context, request, &history).ok());
+    int count = 0;
+    for (const v1::HistoryEvent& event : history.events()) {
+      count += event.type() == v1::EVENT_TYPE_STEP_APPROVED;
+    }
+    return count;
+  }
+
+  const std::string lee_, dana_, eve_, ops_;
+};
+
+TEST_F(VettedApprovalTest, TwoPeopleWhoDidNotStartTheRunApproveWhatTheyReviewed) {
+  ASSERT_TRUE(Start(lee_, "v-1").ok());
+  ASSERT_TRUE(Signal("v-1", "Spring sale: 20% off").ok());
+  const v1::StepInstance first = AwaitReview("v-1", "Spring sale: 20% off");
+  const std::string reviewed = first.waiting().approval_digest();
+  ASSERT_EQ(reviewed.size(), 64u);
+
+  v1::Run run;
+  // The starter may not approve (separation of duties), nor may an operator (its role).
+  const grpc::Status own = Decide(lee_, "v-1", true, reviewed, &run);
+  EXPECT_EQ(own.error_code(), grpc::StatusCode::PERMISSION_DENIED) << own.error_message();
+  EXPECT_NE(own.error_message().find("separation_of_duties"), std::string::npos);
+  EXPECT_EQ(Decide(ops_, "v-1", true, reviewed, &run).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // The copy changes after it was reviewed: rejected, retried, written again.
+  ASSERT_TRUE(Decide(eve_, "v-1", false, "", &run).ok());
+  {
+    grpc::ClientContext context;
+    Authorize(context, ops_);
+    v1::RetryRunRequest retry = For<v1::RetryRunRequest>("v-1");
+    retry.set_from_step("write");
+    ASSERT_TRUE(campaigns_->RetryRun(&context, retry, &run).ok());
+  }
+  ASSERT_TRUE(Signal("v-1", "Spring sale: 90% off").ok());
+  const v1::StepInstance second = AwaitReview("v-1", "Spring sale: 90% off");
+  ASSERT_NE(second.waiting().approval_digest(), reviewed);
+  const grpc::Status stale = Decide(dana_, "v-1", true, reviewed, &run);
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << stale.error_message();
+
+  // Approving what is asked now: dana, dana again (nothing changes), then eve.
+  const std::string now = second.waiting().approval_digest();
+  ASSERT_TRUE(Decide(dana_, "v-1", true, now, &run).ok());
+  ASSERT_TRUE(Decide(dana_, "v-1", true, now, &run).ok());
+  EXPECT_EQ(ApprovedEvents("v-1"), 1);
+  const v1::StepInstance half = AwaitReview("v-1", "Spring sale: 90% off");
+  ASSERT_EQ(half.approvals_size(), 1);
+  EXPECT_EQ(half.approvals(0).subject(), "dana");
+  EXPECT_EQ(half.approvals(0).issuer(), "fanfare");
+  EXPECT_EQ(half.approvals(0).digest(), now);
+  ASSERT_TRUE(Decide(eve_, "v-1", true, now, &run).ok());
+  EXPECT_EQ(ApprovedEvents("v-1"), 2);
+  EXPECT_EQ(run.status(), v1::RUN_STATUS_SUCCEEDED);
+}
+
 // JWTs from the identity provider stand beside API tokens, through the same gate and table.
 TEST(AccessJwtTest, AJwtsPermissionsAreItsRights) {
   testing::TempDir dir;

@@ -7,9 +7,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "auth/api_token.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/definition/loader.h"
+#include "engine/service/admin_token.h"
 #include "engine/service/server.h"
+#include "fanfare/v1/worker.grpc.pb.h"
 #include "fanfare/v1/coordinator.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -42,8 +45,10 @@ class TlsTest : public ::testing::Test {
   }
 
   // Starts fanfared's server with `identity` as its certificate, and `client_ca` (if any)
-  // as the CA of the client certificates it requires.
-  void Start(const KeyAndCert& identity, const KeyAndCert* client_ca = nullptr) {
+  // as the CA of the client certificates it requires; with `authenticate`, calls need
+  // credentials, and admin_token_ is a cluster admin's.
+  void Start(const KeyAndCert& identity, const KeyAndCert* client_ca = nullptr,
+             bool authenticate = false) {
     WriteFile("server.key", identity.key_pem);
     WriteFile("server.crt", identity.cert_pem);
     service::ServerOptions options;
@@ -61,12 +66,31 @@ class TlsTest : public ::testing::Test {
     auto coordinator = coordinator::Coordinator::Open(std::move(coordinator_options));
     ASSERT_TRUE(coordinator.ok()) << coordinator.status();
     coordinator_ = *std::move(coordinator);
+    options.authenticate = authenticate;
+    if (authenticate) {
+      absl::StatusOr<auth::ApiToken> admin = auth::MintApiToken();
+      ASSERT_TRUE(admin.ok());
+      ASSERT_TRUE(service::AddClusterAdminToken(*coordinator_, *admin, "root").ok());
+      admin_token_ = admin->Text();
+    }
     auto server = service::Server::Start(coordinator_.get(), "127.0.0.1:0", options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
 
   std::string Address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
+
+  // An SDK client of the server trusting `pki`'s CA, with `pki`'s client certificate.
+  ClientOptions ClientOf(const TestPki& pki) const {
+    ClientOptions options;
+    options.address = Address();
+    options.tls = true;
+    options.tls_root_certs = pki.ca.cert_pem;
+    options.tls_cert_chain = pki.client.cert_pem;
+    options.tls_private_key = pki.client.key_pem;
+    options.max_retries = 0;
+    return options;
+  }
 
   // A ListRuns on a new channel with `credentials`.
   grpc::Status ListRuns(const std::shared_ptr<grpc::ChannelCredentials>& credentials) {
@@ -103,6 +127,7 @@ class TlsTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string admin_token_;
   std::unique_ptr<coordinator::Coordinator> coordinator_;
   std::unique_ptr<service::Server> server_;
 };
@@ -126,14 +151,7 @@ TEST_F(TlsTest, WithAClientCaOnlyClientsItSignedGetAnyHandlerToRun) {
                                       &pki.ca);
   Start(pki.server, &pki.ca);
   // A campaign to start runs of, applied by a client with a good certificate.
-  ClientOptions good;
-  good.address = Address();
-  good.tls = true;
-  good.tls_root_certs = pki.ca.cert_pem;
-  good.tls_cert_chain = pki.client.cert_pem;
-  good.tls_private_key = pki.client.key_pem;
-  good.max_retries = 0;
-  std::unique_ptr<Client> client = *Client::Create(good);
+  std::unique_ptr<Client> client = *Client::Create(ClientOf(pki));
   definition::LoadResult spec =
       definition::ParseCampaign(kCampaign, definition::SourceFormat::kYaml, "tls-check.yaml");
   ASSERT_TRUE(spec.status.ok()) << spec.status;
@@ -149,6 +167,122 @@ TEST_F(TlsTest, WithAClientCaOnlyClientsItSignedGetAnyHandlerToRun) {
   ASSERT_TRUE(runs.ok()) << runs.status();
   EXPECT_EQ(runs->runs_size(), 0);
   EXPECT_TRUE(StartRun(Trusting(pki.ca, &pki.client), "good").ok());
+}
+
+// Workers known by their certificate alone: spiffe://fanfare/ns/acme/worker/<name>.
+class CertificateWorkerTest : public TlsTest {
+ protected:
+  void SetUp() override {
+    Start(pki_.server, &pki_.ca, /*authenticate=*/true);
+    ClientOptions admin = ClientOf(pki_);
+    admin.token = admin_token_;
+    admin.ns = "acme";
+    client_ = *Client::Create(admin);
+    definition::LoadResult spec = definition::ParseCampaign(
+        absl::StrCat("namespace: acme\n", kCampaign), definition::SourceFormat::kYaml, "c.yaml");
+    ASSERT_TRUE(spec.status.ok()) << spec.status;
+    ASSERT_TRUE(client_->ApplyCampaign(spec.spec).ok());
+    v1::StartRunRequest start;
+    start.set_campaign("tls-check");
+    start.set_run_id("cert-1");
+    ASSERT_TRUE(client_->StartRun(start).ok());
+  }
+
+  KeyAndCert Worker(const std::string& uri) {
+    return MakeCert({.common_name = "worker", .alt_names = {"URI:" + uri}}, &pki_.ca);
+  }
+  std::unique_ptr<v1::WorkerService::Stub> As(const KeyAndCert& cert) {
+    return v1::WorkerService::NewStub(grpc::CreateChannel(Address(), Trusting(pki_.ca, &cert)));
+  }
+  static grpc::Status Poll(v1::WorkerService::Stub& worker, const std::string& ns,
+                           v1::PollTasksResponse* tasks) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::PollTasksRequest request;
+    request.set_namespace_(ns);
+    request.set_worker_id("claimed-name");
+    request.add_queues("test");
+    request.mutable_wait()->set_seconds(5);
+    return worker.PollTasks(&context, request, tasks);
+  }
+  static v1::OutcomeAck Complete(v1::WorkerService::Stub& worker, const v1::Task& task) {
+    grpc::ClientContext context;
+    v1::CompleteTaskRequest request;
+    request.set_task_id(task.task_id());
+    request.set_attempt(task.attempt());
+    v1::OutcomeAck ack;
+    const grpc::Status status = worker.CompleteTask(&context, request, &ack);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return ack;
+  }
+  static int Lost(v1::WorkerService::Stub& worker, const v1::Task& task) {
+    grpc::ClientContext context;
+    v1::HeartbeatRequest request;
+    v1::TaskRef& ref = *request.add_tasks();
+    ref.set_task_id(task.task_id());
+    ref.set_attempt(task.attempt());
+    v1::HeartbeatResponse response;
+    EXPECT_TRUE(worker.Heartbeat(&context, request, &response).ok());
+    return response.lost_size();
+  }
+
+  const TestPki pki_ = MakePki("acme");
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(CertificateWorkerTest, AWorkerCertificateServesItsNamespaceAndItsOwnLeasesOnly) {
+  auto meta1 = As(Worker("spiffe://fanfare/ns/acme/worker/meta-1"));
+  auto meta2 = As(Worker("spiffe://fanfare/ns/acme/worker/meta-2"));
+  v1::PollTasksResponse none;
+  const grpc::Status other_ns = Poll(*meta1, "globex", &none);
+  EXPECT_EQ(other_ns.error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << other_ns.error_message();
+
+  v1::PollTasksResponse leased;
+  const grpc::Status polled = Poll(*meta1, "acme", &leased);
+  ASSERT_TRUE(polled.ok()) << polled.error_message();
+  ASSERT_EQ(leased.tasks_size(), 1);
+  const v1::Task& task = leased.tasks(0);
+  absl::StatusOr<v1::Run> run = client_->GetRun("cert-1");
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->steps(0).worker_id(), "meta-1") << "the certificate's name, not the claimed one";
+
+  // Another worker of the same namespace can neither heartbeat nor complete meta-1's lease.
+  EXPECT_EQ(Lost(*meta2, task), 1);
+  EXPECT_EQ(Complete(*meta2, task).status(), v1::OutcomeAck::STATUS_UNKNOWN_TASK);
+  EXPECT_EQ(Lost(*meta1, task), 0);
+  EXPECT_EQ(Complete(*meta1, task).status(), v1::OutcomeAck::STATUS_ACCEPTED);
+  run = client_->GetRun("cert-1");
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED);
+}
+
+TEST_F(CertificateWorkerTest, ACertificateThatNamesNoWorkerGrantsNothing) {
+  const KeyAndCert no_uri = MakeCert({.common_name = "client"}, &pki_.ca);
+  for (const KeyAndCert& cert :
+       {no_uri, Worker("spiffe://other/ns/acme/worker/meta-1"),
+        Worker("spiffe://fanfare/ns/acme/operator/meta-1")}) {
+    v1::PollTasksResponse tasks;
+    const grpc::Status status = Poll(*As(cert), "acme", &tasks);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+    EXPECT_NE(status.error_message().find("client certificate"), std::string::npos)
+        << status.error_message();
+  }
+  // Nor does it reach anything but the worker service.
+  auto stub =
+      v1::CampaignService::NewStub(grpc::CreateChannel(Address(), Trusting(pki_.ca, &no_uri)));
+  grpc::ClientContext context;
+  v1::ListRunsRequest request;
+  request.set_namespace_("acme");
+  v1::ListRunsResponse response;
+  EXPECT_EQ(stub->ListRuns(&context, request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  const KeyAndCert meta1 = Worker("spiffe://fanfare/ns/acme/worker/meta-1");
+  auto as_worker = v1::CampaignService::NewStub(
+      grpc::CreateChannel(Address(), Trusting(pki_.ca, &meta1)));
+  grpc::ClientContext worker_context;
+  EXPECT_EQ(as_worker->ListRuns(&worker_context, request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 TEST_F(TlsTest, SwappedCertificateFilesAreServedWithoutARestart) {

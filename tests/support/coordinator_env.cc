@@ -42,6 +42,7 @@ void CoordinatorEnv::Open() {
   // The first open picks a free port; a restart takes the same one back.
   auto server = service::Server::Start(coordinator_.get(), absl::StrCat("127.0.0.1:", port_),
                                        {.authenticate = options_.authenticate,
+                                        .tls = {},
                                         .jwt = options_.jwt});
   if (!server.ok()) {
     ADD_FAILURE() << "server: " << server.status();

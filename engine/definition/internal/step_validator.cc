@@ -347,6 +347,24 @@ void StepValidator::CheckDuration(const google::protobuf::Duration& d, const std
   if (!problem.empty()) diagnostics_.Add(path, step_id, absl::StrCat(what, " ", problem));
 }
 
+void StepValidator::CheckApprovers(const v1::Step& step, const std::string& path) {
+  const v1::ApprovalSpec& approval = step.approval();
+  const std::string field = absl::StrCat(path, ".approval.min_approvers");
+  const int required = approval.min_approvers();
+  if (required < 0 || required > kMaxApprovers) {
+    diagnostics_.Add(field, step.id(),
+                     absl::StrCat("min_approvers must be between 1 and ", kMaxApprovers,
+                                  ", got ", required));
+    return;
+  }
+  const int named = approval.approvers_size();
+  if (named > 0 && required > named) {
+    diagnostics_.Add(field, step.id(),
+                     absl::StrCat("min_approvers is ", required, " but only ", named,
+                                  " approvers are listed"));
+  }
+}
+
 void StepValidator::CheckTimeouts(const v1::Step& step, const std::string& path) {
   if (!step.has_timeouts()) return;
   const v1::Timeouts& t = step.timeouts();
@@ -403,6 +421,7 @@ void StepValidator::CheckBuiltin(const StepScope& scope, int index, const Expres
         CheckDuration(step.approval().timeout(), absl::StrCat(path, ".approval.timeout"),
                       step.id(), "approval.timeout", /*positive=*/true);
       }
+      CheckApprovers(step, path);
       break;
     case v1::Step::kSignal:
       if (!IsLowerIdentifier(step.signal().name())) {

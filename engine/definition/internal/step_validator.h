@@ -31,6 +31,8 @@ class StepValidator {
   void CheckTimeouts(const v1::Step& step, const std::string& path);
   void CheckBuiltin(const StepScope& scope, int index, const ExpressionSite& site);
   void CheckRepeat(const StepScope& scope, int index, const ExpressionSite& site);
+  // min_approvers within 0..kMaxApprovers and no more than the approvers listed, if any.
+  void CheckApprovers(const v1::Step& step, const std::string& path);
   // Reports `d` if it is out of range (see limits.h); zero too if `positive`.
   void CheckDuration(const google::protobuf::Duration& d, const std::string& path,
                      const std::string& step_id, absl::string_view what, bool positive);

@@ -80,7 +80,9 @@ steps:
   request.set_identity("ann");
   request.set_comment("ship it");
   auto decided = h.Call<v1::Run>(
-      [&](Engine& e, auto reply) { e.DecideStep(request, true, std::move(reply)); });
+      [&](Engine& e, auto reply) {
+        e.DecideStep(auth::Principal::Unauthenticated(), request, true, std::move(reply));
+      });
   ASSERT_TRUE(decided.ok()) << decided.status();
   EXPECT_EQ(h.StateOf("r1", "go"), v1::STEP_STATE_READY);
   bool recorded = false;

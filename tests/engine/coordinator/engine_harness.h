@@ -190,7 +190,7 @@ class EngineHarness {
     hello.set_namespace_("default");
     hello.add_queues(queue);
     hello.set_max_concurrency(credit);
-    engine_->Connect("session-1", hello, sink_);
+    engine_->Connect(auth::Principal::Unauthenticated(), "session-1", hello, sink_);
     v1::WorkerMessage message;
     message.set_credit(credit);
     Send(message);

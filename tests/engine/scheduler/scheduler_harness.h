@@ -44,7 +44,8 @@ class SchedulerHarness {
       : scheduler_(clock_, random_, host_, options) {}
 
   // Compiles `yaml` (which must be valid) and starts a run of it with `params`.
-  RunState& Start(const std::string& yaml, const google::protobuf::Struct& params = {}) {
+  RunState& Start(const std::string& yaml, const google::protobuf::Struct& params = {},
+                  const std::string& started_by = "") {
     definition::LoadResult loaded =
         definition::ParseCampaign(yaml, definition::SourceFormat::kYaml, "test.yaml");
     EXPECT_TRUE(loaded.status.ok()) << loaded.status.message();
@@ -60,6 +61,7 @@ class SchedulerHarness {
     record.set_run_id("run-1");
     record.set_campaign(loaded.spec.metadata().name());
     *record.mutable_params() = *resolved;
+    record.set_started_by(started_by);
     run_ = std::make_unique<RunState>(record, *compiled,
                                       definition::ParamsValue(loaded.spec, *resolved));
     scheduler_.Start(*run_);
@@ -97,6 +99,17 @@ class SchedulerHarness {
     failure.set_message(message);
     failure.set_code(code);
     scheduler_.Fail(*run_, instance, failure);
+  }
+  // A decision on approval instance `key` by `subject`.
+  absl::Status Decide(const std::string& key, bool approve, const std::string& subject,
+                      const std::string& comment = "", const std::string& digest = "") {
+    Scheduler::Decision decision;
+    decision.approve = approve;
+    decision.issuer = "test";
+    decision.subject = subject;
+    decision.comment = comment;
+    decision.digest = digest;
+    return scheduler_.Decide(*run_, At(key), decision);
   }
   // Fires the instance's timer (moving the clock to it).
   void FireTimer(const std::string& key) {

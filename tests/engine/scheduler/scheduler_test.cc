@@ -410,9 +410,8 @@ steps:
   h.scheduler().Signal(h.run(), "go_live", Output({{"at", expr::Value::String("noon")}}), "ops");
   h.FireTimer("pause");
   EXPECT_EQ(h.StateOf("review"), v1::STEP_STATE_WAITING);
-  EXPECT_EQ(h.scheduler().Decide(h.run(), h.At("review"), true, "bob", "").code(),
-            absl::StatusCode::kPermissionDenied);
-  ASSERT_TRUE(h.scheduler().Decide(h.run(), h.At("review"), true, "ann", "fine").ok());
+  EXPECT_EQ(h.Decide("review", true, "bob").code(), absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(h.Decide("review", true, "ann", "fine").ok());
   EXPECT_EQ(h.StateOf("go"), v1::STEP_STATE_SUCCEEDED) << "took the buffered signal";
   EXPECT_EQ(h.Lease("use").input().fields().at("when").string_value(), "noon");
 }
