@@ -24,6 +24,21 @@ absl::Time ParseTimeParam(const std::string& text, absl::Time fallback) {
   return fallback;
 }
 
+namespace {
+
+const char* RefusalOf(SandboxState::Refreshed::Result result) {
+  using Result = SandboxState::Refreshed::Result;
+  switch (result) {
+    case Result::kSpent: return "The refresh token was already used.";
+    case Result::kExpired: return "The refresh token has expired.";
+    case Result::kRevoked: return "The refresh token has been revoked.";
+    case Result::kNotIssued: return "This network issues no refresh tokens.";
+    default: return "The refresh token is invalid.";
+  }
+}
+
+}  // namespace
+
 void HandleTokenRefresh(SandboxState& state, const std::string& network,
                         const SandboxRequest& request, SandboxResponse& response) {
   absl::MutexLock lock(&state.mu);
@@ -34,21 +49,30 @@ void HandleTokenRefresh(SandboxState& state, const std::string& network,
       refresh = body["refresh_token"].get<std::string>();
     }
   }
-  std::string account, access, new_refresh;
-  if (request.Param("grant_type") != "refresh_token" ||
-      !state.Refresh(network, refresh, &account, &access, &new_refresh)) {
-    response.SetJson(400, {{"error", "invalid_grant"},
-                           {"error_description", "The refresh token is invalid or revoked."}});
+  if (request.Param("grant_type") != "refresh_token") {
+    response.SetJson(400, {{"error", "unsupported_grant_type"},
+                           {"error_description", "grant_type must be refresh_token"}});
     return;
   }
-  const int64_t ttl = absl::ToInt64Seconds(state.options().token_ttl);
-  Json body = {{"access_token", access}, {"token_type", "bearer"}, {"expires_in", ttl},
-               {"refresh_token", new_refresh}, {"scope", "sandbox"}};
-  if (network == "tiktok") {
-    body["open_id"] = absl::StrCat("open_", account);
-    body["refresh_expires_in"] = 31536000;
+  const SandboxState::Refreshed refreshed = state.Refresh(network, refresh);
+  if (refreshed.result != SandboxState::Refreshed::Result::kOk) {
+    response.SetJson(400, {{"error", "invalid_grant"},
+                           {"error_description", RefusalOf(refreshed.result)}});
+    return;
   }
-  if (network == "linkedin") body["refresh_token_expires_in"] = 31536000;
+  Json body = {{"access_token", refreshed.access_token},
+               {"token_type", "bearer"},
+               {"expires_in", absl::ToInt64Seconds(refreshed.access_ttl)},
+               {"scope", "sandbox"}};
+  if (!refreshed.refresh_token.empty()) body["refresh_token"] = refreshed.refresh_token;
+  const bool refresh_expires = refreshed.refresh_ttl != absl::InfiniteDuration();
+  if (network == "tiktok") {
+    body["open_id"] = absl::StrCat("open_", refreshed.account);
+    if (refresh_expires) body["refresh_expires_in"] = absl::ToInt64Seconds(refreshed.refresh_ttl);
+  }
+  if (network == "linkedin" && refresh_expires) {
+    body["refresh_token_expires_in"] = absl::ToInt64Seconds(refreshed.refresh_ttl);
+  }
   response.SetJson(200, body);
 }
 

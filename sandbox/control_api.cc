@@ -16,6 +16,8 @@ Json PostJson(const PostRecord& p) {
 Json StatsJson(const AccountStats& s) {
   return {{"requests", s.requests}, {"posts", s.posts}, {"duplicates", s.duplicates},
           {"throttled", s.throttled}, {"auth_failures", s.auth_failures},
+          {"refreshes", s.refreshes}, {"refresh_reuses", s.refresh_reuses},
+          {"grants_revoked", s.grants_revoked},
           {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped}};
 }
 
@@ -107,6 +109,9 @@ void RegisterControl(Router& router, SandboxState& state) {
       total.duplicates += s.duplicates;
       total.throttled += s.throttled;
       total.auth_failures += s.auth_failures;
+      total.refreshes += s.refreshes;
+      total.refresh_reuses += s.refresh_reuses;
+      total.grants_revoked += s.grants_revoked;
       total.errors_injected += s.errors_injected;
       total.responses_dropped += s.responses_dropped;
     }
@@ -170,6 +175,22 @@ void RegisterControl(Router& router, SandboxState& state) {
                  state.RevokeRefresh(body.value("network", ""), body.value("account", ""));
                }
                res.SetJson(200, {{"expired", true}});
+             });
+  router.Add("POST", "/_sandbox/tokens/ttl",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               const Json body = req.BodyJson();
+               const absl::StatusOr<absl::Duration> ttl =
+                   body.is_object() && body.contains("network") && body.contains("ttl") &&
+                           body["ttl"].is_string()
+                       ? ParseDuration(body["ttl"].get<std::string>())
+                       : absl::InvalidArgumentError("missing");
+               if (!ttl.ok() || *ttl <= absl::ZeroDuration()) {
+                 return res.SetJson(400, {{"error", R"({"network", "ttl": "2m"} required)"}});
+               }
+               state.SetAccessTtl(body.value("network", ""), *ttl);
+               res.SetJson(200, {{"network", body.value("network", "")},
+                                 {"ttl_seconds", absl::ToInt64Seconds(*ttl)}});
              });
   router.Add("POST", "/_sandbox/ads/quality",
              [&state](const SandboxRequest& req, SandboxResponse& res) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "sandbox/oauth_policy.h"
 
 namespace fanfare::sandbox {
 namespace {
@@ -63,24 +64,80 @@ TokenCheck SandboxState::CheckToken(const std::string& network, const std::strin
   return TokenCheck::kOk;
 }
 
-bool SandboxState::Refresh(const std::string& network, const std::string& refresh_token,
-                           std::string* account, std::string* access_token,
-                           std::string* new_refresh) {
+SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
+                                              const std::string& refresh_token) {
+  using Result = Refreshed::Result;
+  Refreshed out{.result = Result::kUnknown};
   std::string net, rest;
-  if (!SplitConventional(refresh_token, "sbxr_", &net, &rest) || net != network) return false;
+  if (!SplitConventional(refresh_token, "sbxr_", &net, &rest) || net != network) return out;
   // An issued refresh token carries a "_<n>" suffix; the account is what precedes it.
-  if (auto it = issued_.find(refresh_token); it != issued_.end()) {
-    *account = it->second.account;
-  } else {
-    *account = rest;
+  auto issued = issued_.find(refresh_token);
+  out.account = issued != issued_.end() ? issued->second.account : rest;
+  const OAuthPolicy& policy = OAuthPolicyOf(network);
+  if (!policy.issues_refresh_tokens) {
+    out.result = Result::kNotIssued;
+    return out;
   }
-  if (refresh_revoked_[Key(net, *account)]) return false;
+  const std::string key = Key(net, out.account);
+  if (refresh_revoked_[key]) {
+    out.result = Result::kRevoked;
+    return out;
+  }
+  Grant& grant = grants_[key];
+  if (grant.current.empty()) grant.current = absl::StrCat("sbxr_", net, "_", out.account);
+  AccountStats& stats = Stats(net, out.account);
+  if (refresh_token != grant.current) {
+    if (grant.spent.contains(refresh_token)) {
+      stats.refresh_reuses++;
+      out.result = Result::kSpent;
+      if (policy.reuse_revokes_grant) {
+        RevokeGrant(net, out.account);
+        stats.grants_revoked++;
+        out.result = Result::kRevoked;
+      }
+    }
+    return out;
+  }
+  if (grant.current_expires <= Now()) {
+    out.result = Result::kExpired;
+    return out;
+  }
+  stats.refreshes++;
   const int64_t gen = ++generation_;
-  *access_token = absl::StrCat("sbxa_", net, "_", *account, "_", gen);
-  *new_refresh = absl::StrCat("sbxr_", net, "_", *account, "_", gen);
-  issued_[*access_token] = IssuedToken{net, *account, gen, Now() + options_.token_ttl};
-  issued_[*new_refresh] = IssuedToken{net, *account, gen, absl::InfiniteFuture()};
-  return true;
+  out.result = Result::kOk;
+  out.access_ttl = AccessTtl(net);
+  out.access_token = absl::StrCat("sbxa_", net, "_", out.account, "_", gen);
+  issued_[out.access_token] = IssuedToken{net, out.account, gen, Now() + out.access_ttl};
+  if (policy.single_use) {
+    grant.spent.insert(grant.current);
+    grant.current = absl::StrCat("sbxr_", net, "_", out.account, "_", gen);
+    grant.current_expires =
+        policy.refresh_ttl == absl::InfiniteDuration() ? absl::InfiniteFuture()
+                                                       : Now() + policy.refresh_ttl;
+    issued_[grant.current] = IssuedToken{net, out.account, gen, grant.current_expires};
+  }
+  if (policy.single_use || policy.echoes_refresh_token) {
+    out.refresh_token = grant.current;
+    out.refresh_ttl = grant.current_expires == absl::InfiniteFuture()
+                          ? policy.refresh_ttl
+                          : grant.current_expires - Now();
+  }
+  return out;
+}
+
+absl::Duration SandboxState::AccessTtl(const std::string& network) const {
+  if (auto it = access_ttls_.find(network); it != access_ttls_.end()) return it->second;
+  if (options_.token_ttl > absl::ZeroDuration()) return options_.token_ttl;
+  return OAuthPolicyOf(network).access_ttl;
+}
+
+void SandboxState::SetAccessTtl(const std::string& network, absl::Duration ttl) {
+  access_ttls_[network] = ttl;
+}
+
+void SandboxState::RevokeGrant(const std::string& network, const std::string& account) {
+  ExpireTokens(network, account);
+  RevokeRefresh(network, account);
 }
 
 void SandboxState::ExpireTokens(const std::string& network, const std::string& account) {
@@ -306,6 +363,8 @@ void SandboxState::Reset() {
   issued_.clear();
   expired_before_.clear();
   refresh_revoked_.clear();
+  grants_.clear();
+  access_ttls_.clear();
   windows_.clear();
 }
 

@@ -8,9 +8,10 @@
 //   sbx_<network>_<account>        a static access token for <account>; valid until expired
 //                                  with POST /_sandbox/tokens/expire
 //   sbxr_<network>_<account>[_n]   a refresh token; the network's OAuth endpoint exchanges
-//                                  it for a new access token (unless revoked)
-//   sbxa_<network>_<account>_<n>   an access token the sandbox issued; expires after
-//                                  options.token_ttl of sandbox-clock time
+//                                  it for a new access token as the real one does
+//                                  (oauth_policy.h): X's and TikTok's are single use
+//   sbxa_<network>_<account>_<n>   an access token the sandbox issued; expires after the
+//                                  network's access-token lifetime of sandbox-clock time
 #ifndef FANFARE_SANDBOX_SANDBOX_STATE_H_
 #define FANFARE_SANDBOX_SANDBOX_STATE_H_
 
@@ -19,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,7 +47,9 @@ struct SandboxOptions {
   // whichever comes first.
   int processing_polls = 2;
   absl::Duration processing_time = absl::Seconds(30);
-  absl::Duration token_ttl = absl::Hours(1);
+  // Lifetime of the access tokens the OAuth endpoints issue; zero: each network's own
+  // (oauth_policy.h). POST /_sandbox/tokens/ttl overrides it per network.
+  absl::Duration token_ttl = absl::ZeroDuration();
 
   // Quotas (per account unless noted), each as the real network documents it.
   int facebook_calls_per_hour = 200;         // Graph API platform rate limit, per user
@@ -120,6 +124,9 @@ struct AccountStats {
   int64_t duplicates = 0;
   int64_t throttled = 0;  // 429s and quota errors returned
   int64_t auth_failures = 0;
+  int64_t refreshes = 0;        // refresh tokens exchanged
+  int64_t refresh_reuses = 0;   // spent refresh tokens presented again
+  int64_t grants_revoked = 0;   // grants revoked for a reuse (X)
   int64_t errors_injected = 0;
   int64_t responses_dropped = 0;
 };
@@ -163,9 +170,23 @@ class SandboxState {
   // Tokens. `account` receives the account the token belongs to.
   TokenCheck CheckToken(const std::string& network, const std::string& token,
                         std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
-  // Exchanges a refresh token: false if it is unknown, revoked or of another network.
-  bool Refresh(const std::string& network, const std::string& refresh_token,
-               std::string* account, std::string* access_token, std::string* new_refresh)
+  // What a refresh token exchange gave.
+  struct Refreshed {
+    enum class Result { kOk, kUnknown, kSpent, kExpired, kRevoked, kNotIssued } result;
+    std::string account;
+    std::string access_token;
+    absl::Duration access_ttl;
+    // The refresh token to answer with (new for single-use ones); empty: none.
+    std::string refresh_token;
+    absl::Duration refresh_ttl = absl::InfiniteDuration();
+  };
+  // Exchanges `refresh_token` by `network`'s policy (oauth_policy.h), counting refreshes,
+  // reuses and revoked grants in the account's stats.
+  Refreshed Refresh(const std::string& network, const std::string& refresh_token)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // The lifetime of `network`'s access tokens now.
+  absl::Duration AccessTtl(const std::string& network) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  void SetAccessTtl(const std::string& network, absl::Duration ttl)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   void ExpireTokens(const std::string& network, const std::string& account)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
@@ -256,6 +277,19 @@ class SandboxState {
   std::map<std::string, IssuedToken> issued_ ABSL_GUARDED_BY(mu);
   std::map<std::string, int64_t> expired_before_ ABSL_GUARDED_BY(mu);  // "net/acct" → gen
   std::map<std::string, bool> refresh_revoked_ ABSL_GUARDED_BY(mu);
+  // One account's chain of refresh tokens ("net/acct" →): the one that works now (the
+  // conventional sbxr_<net>_<acct> until the first refresh), those spent, and when the
+  // current one expires.
+  struct Grant {
+    std::string current;
+    absl::Time current_expires = absl::InfiniteFuture();
+    std::set<std::string> spent;
+  };
+  std::map<std::string, Grant> grants_ ABSL_GUARDED_BY(mu);
+  std::map<std::string, absl::Duration> access_ttls_ ABSL_GUARDED_BY(mu);
+  // Revokes every token of the account: a reused refresh token, or POST …/tokens/expire.
+  void RevokeGrant(const std::string& network, const std::string& account)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   // Recomputes committed[ad_account].daily_micros and raises its maximum if need be.
   void RecountCommitted(const std::string& ad_account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
