@@ -51,7 +51,8 @@ absl::StatusOr<Principal> WorkerFromCertificate(const std::vector<absl::string_v
                      "' is not spiffe://", trust_domain, "/ns/NAMESPACE/worker/NAME"));
   }
   Principal worker;
-  worker.issuer = absl::StrCat("spiffe://", trust_domain);
+  // The namespace is part of who vouches for the name: meta-1 of acme is not meta-1 of globex.
+  worker.issuer = absl::StrCat("spiffe://", trust_domain, "/ns/", parts[1]);
   worker.subject = std::string(parts[3]);
   worker.grants.push_back({std::string(parts[1]), Role::kWorker});
   return worker;

@@ -4,7 +4,8 @@
 //
 //   spiffe://<trust domain>/ns/<namespace>/worker/<name>
 //
-// e.g. spiffe://fanfare/ns/acme/worker/meta-1: the worker "meta-1" of namespace "acme". Such a
+// e.g. spiffe://fanfare/ns/acme/worker/meta-1: the worker "meta-1" of namespace "acme" (issuer
+// "spiffe://fanfare/ns/acme", subject "meta-1"). Such a
 // certificate, signed by the client CA fanfared trusts, is a Principal with the worker role in
 // that namespace and nothing else. Certificates with no URI SAN, several, or one of another
 // form grant nothing (the call then needs a token).

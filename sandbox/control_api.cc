@@ -13,6 +13,14 @@ Json PostJson(const PostRecord& p) {
           {"client_ref", p.client_ref}, {"created_at", Rfc3339(p.created_at)}};
 }
 
+bool IsNetwork(const std::string& name) {
+  for (const char* network :
+       {"facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "snapchat"}) {
+    if (name == network) return true;
+  }
+  return false;
+}
+
 Json StatsJson(const AccountStats& s) {
   return {{"requests", s.requests}, {"posts", s.posts}, {"duplicates", s.duplicates},
           {"throttled", s.throttled}, {"auth_failures", s.auth_failures},
@@ -180,16 +188,19 @@ void RegisterControl(Router& router, SandboxState& state) {
              [&state](const SandboxRequest& req, SandboxResponse& res) {
                absl::MutexLock lock(&state.mu);
                const Json body = req.BodyJson();
+               const bool strings = body.is_object() && body.contains("network") &&
+                                    body["network"].is_string() && body.contains("ttl") &&
+                                    body["ttl"].is_string();
                const absl::StatusOr<absl::Duration> ttl =
-                   body.is_object() && body.contains("network") && body.contains("ttl") &&
-                           body["ttl"].is_string()
-                       ? ParseDuration(body["ttl"].get<std::string>())
-                       : absl::InvalidArgumentError("missing");
-               if (!ttl.ok() || *ttl <= absl::ZeroDuration()) {
+                   strings ? ParseDuration(body["ttl"].get<std::string>())
+                           : absl::InvalidArgumentError("missing");
+               if (!ttl.ok() || *ttl <= absl::ZeroDuration() ||
+                   !IsNetwork(body["network"].get<std::string>())) {
                  return res.SetJson(400, {{"error", R"({"network", "ttl": "2m"} required)"}});
                }
-               state.SetAccessTtl(body.value("network", ""), *ttl);
-               res.SetJson(200, {{"network", body.value("network", "")},
+               const std::string network = body["network"].get<std::string>();
+               state.SetAccessTtl(network, *ttl);
+               res.SetJson(200, {{"network", network},
                                  {"ttl_seconds", absl::ToInt64Seconds(*ttl)}});
              });
   router.Add("POST", "/_sandbox/ads/quality",

@@ -84,7 +84,13 @@ SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
     return out;
   }
   Grant& grant = grants_[key];
-  if (grant.current.empty()) grant.current = absl::StrCat("sbxr_", net, "_", out.account);
+  if (grant.current.empty()) {
+    // The account's first refresh token: its lifetime runs from its first use.
+    grant.current = absl::StrCat("sbxr_", net, "_", out.account);
+    if (policy.refresh_ttl != absl::InfiniteDuration()) {
+      grant.current_expires = Now() + policy.refresh_ttl;
+    }
+  }
   AccountStats& stats = Stats(net, out.account);
   if (refresh_token != grant.current) {
     if (grant.spent.contains(refresh_token)) {

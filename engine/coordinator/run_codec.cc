@@ -134,6 +134,7 @@ void EncodeStep(const StepInstance& instance, internal::StepRecord& record) {
   record.set_timer_kind(static_cast<int>(instance.timer_kind));
   record.set_decided_by(instance.decided_by);
   record.set_lease_holder(instance.lease_holder);
+  record.set_held_for_approval(instance.held_for_approval);
   record.set_attempts_before_rerun(instance.attempts_before_rerun);
   record.set_unsettled_until_us(instance.in_doubt() ? absl::ToUnixMicros(instance.unsettled_until)
                                                     : 0);
@@ -223,6 +224,7 @@ absl::StatusOr<std::unique_ptr<scheduler::RunState>> DecodeRun(
     instance.waiting = view.waiting();
     instance.decided_by = step.decided_by();
     instance.lease_holder = step.lease_holder();
+    instance.held_for_approval = step.held_for_approval();
     instance.approvals.assign(view.approvals().begin(), view.approvals().end());
     instance.attempts_before_rerun = step.attempts_before_rerun();
   }

@@ -7,6 +7,7 @@
 // prepared, that the digest is still what it would be now; if not (a retried upstream step
 // produced something else), the approval is asked for again and the step waits for it.
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -40,14 +41,6 @@ bool AlreadyDecided(const StepInstance& instance, const Scheduler::Decision& dec
 
 int RequiredApprovals(const StepDef& def) {
   return std::max(1, def.proto->approval().min_approvers());
-}
-
-// Whether an instance of a step that is not itself waiting for decisions waits for an
-// approval it needs to be given again.
-bool HeldForApproval(const StepInstance& instance) {
-  return instance.state == v1::STEP_STATE_WAITING &&
-         instance.waiting.kind() == v1::WaitingReason::KIND_APPROVAL &&
-         instance.waiting.approval_digest().empty();
 }
 
 }  // namespace
@@ -97,7 +90,16 @@ absl::Status Scheduler::Decide(RunState& run, StepInstance& instance, const Deci
         "step ", instance.key, " is not waiting for a decision (it is ",
         absl::StripPrefix(v1::StepState_Name(instance.state), "STEP_STATE_"), ")"));
   }
+  if (instance.held_for_approval) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "step ", instance.key, " cannot be decided yet: ", instance.waiting.detail()));
+  }
   if (absl::Status may = MayDecide(run, instance, decision); !may.ok()) return may;
+  if (instance.waiting.approval_digest().empty()) {
+    // Waiting since before approvals had digests: what it asks is what it sees now.
+    instance.waiting.set_approval_digest(ApprovalDigest(run, instance));
+    run.Touch(instance);
+  }
   if (!decision.digest.empty() && decision.digest != instance.waiting.approval_digest()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "step ", instance.key, " now asks to approve something else than what was reviewed ",
@@ -164,7 +166,6 @@ void Scheduler::Approve(RunState& run, StepInstance& instance, const Decision& d
                                           {"approvers", expr::Value::MakeList(std::move(approvers))},
                                           {"comment", expr::Value::String(decision.comment)}});
   Finish(run, instance, v1::STEP_STATE_SUCCEEDED);
-  ResumeHeldDependents(run, instance);
 }
 
 void Scheduler::Reject(RunState& run, StepInstance& instance, const Decision& decision) {
@@ -182,25 +183,55 @@ void Scheduler::Reject(RunState& run, StepInstance& instance, const Decision& de
 }
 
 bool Scheduler::ApprovalsHold(RunState& run, StepInstance& instance) {
+  const Scope& top = run.campaign().root();
   const Scope& scope = *instance.scope;
-  std::vector<std::string> stale;
-  for (int need : instance.def->needs) {
-    if (scope.steps[need].kind != StepDef::Kind::kApproval) continue;
-    const StepGroup* group = run.FindGroup(scope, need, instance.iteration);
-    if (group == nullptr) continue;
-    for (StepInstance* approval : group->instances) {
-      if (approval->state != v1::STEP_STATE_SUCCEEDED || approval->approvals.empty()) continue;
-      if (ApprovalDigest(run, *approval) == approval->approvals.back().digest()) continue;
-      Reopen(run, *approval);
-      stale.push_back(approval->key);
-    }
+  const std::vector<int>* outer =
+      &scope == &top ? nullptr : &top.steps[scope.owner].upstream_approvals;
+  if (instance.def->upstream_approvals.empty() && (outer == nullptr || outer->empty())) {
+    return true;
   }
-  if (stale.empty()) return true;
+  std::vector<std::string> waiting;  // approvals to be given (again) first
+  bool not_given = false;            // an approval upstream was skipped or failed
+  auto check = [&](const Scope& in, int index, int iteration) {
+    const StepDef& def = in.steps[index];
+    const StepGroup* group = run.FindGroup(in, index, iteration);
+    const GroupOutcome outcome =
+        group == nullptr ? GroupOutcome::kPending : OutcomeOf(*group, def);
+    if (outcome != GroupOutcome::kSucceeded) {
+      if (outcome == GroupOutcome::kPending) waiting.push_back(def.id);
+      not_given = not_given || outcome != GroupOutcome::kPending;
+      return;
+    }
+    for (StepInstance* approval : group->instances) {
+      if (approval->approvals.empty() ||
+          ApprovalDigest(run, *approval) == approval->approvals.back().digest()) {
+        continue;
+      }
+      Reopen(run, *approval);
+      waiting.push_back(approval->key);
+    }
+  };
+  for (int index : instance.def->upstream_approvals) check(scope, index, instance.iteration);
+  if (outer != nullptr) {
+    for (int index : *outer) check(top, index, 0);
+  }
+  if (waiting.empty()) {
+    const bool was_held = std::exchange(instance.held_for_approval, false);
+    // Held, then the approval ended without being given: as for a step whose need was
+    // skipped, unless its own `when` decides.
+    if (was_held && not_given && !instance.def->when.has_value()) {
+      instance.waiting.set_detail("an approval it waited for was not given");
+      Finish(run, instance, v1::STEP_STATE_SKIPPED);
+      return false;
+    }
+    return true;
+  }
+  instance.held_for_approval = true;
   instance.state = v1::STEP_STATE_WAITING;
   instance.waiting.Clear();
   instance.waiting.set_kind(v1::WaitingReason::KIND_APPROVAL);
-  instance.waiting.set_detail(absl::StrCat("waiting for ", absl::StrJoin(stale, ", "),
-                                           " to be approved again: what was approved changed"));
+  instance.waiting.set_detail(absl::StrCat("waiting for ", absl::StrJoin(waiting, ", "),
+                                           " to be approved: what it approves changed"));
   run.Touch(instance);
   run.AddEvent(v1::EVENT_TYPE_STEP_WAITING, clock_.Now(), &instance)
       .set_message(instance.waiting.detail());
@@ -216,16 +247,14 @@ void Scheduler::Reopen(RunState& run, StepInstance& approval) {
   AwaitDecisions(run, approval, vars);
 }
 
-void Scheduler::ResumeHeldDependents(RunState& run, const StepInstance& approval) {
-  const Scope& scope = *approval.scope;
-  for (int dependent : approval.def->dependents) {
-    const StepGroup* group = run.FindGroup(scope, dependent, approval.iteration);
-    if (group == nullptr) continue;
-    const std::vector<StepInstance*> held = group->instances;  // Prepare may add none
-    for (StepInstance* instance : held) {
-      if (run.terminal()) return;
-      if (HeldForApproval(*instance)) Prepare(run, *instance);
-    }
+void Scheduler::ResumeHeld(RunState& run) {
+  std::vector<StepInstance*> held;
+  for (const auto& instance : run.instances()) {
+    if (instance->held_for_approval) held.push_back(instance.get());
+  }
+  for (StepInstance* instance : held) {
+    if (run.terminal()) return;
+    if (instance->held_for_approval) Prepare(run, *instance);
   }
 }
 

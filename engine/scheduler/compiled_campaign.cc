@@ -49,6 +49,24 @@ TimeoutSettings CompileTimeouts(const v1::Step& step) {
   return t;
 }
 
+// The approval steps `def` depends on in `scope`, directly or not, in index order.
+std::vector<int> UpstreamApprovals(const Scope& scope, const StepDef& def) {
+  std::vector<bool> seen(scope.steps.size(), false);
+  std::vector<int> frontier = def.needs;
+  std::vector<int> approvals;
+  while (!frontier.empty()) {
+    const int index = frontier.back();
+    frontier.pop_back();
+    if (seen[index]) continue;
+    seen[index] = true;
+    const StepDef& need = scope.steps[index];
+    if (need.kind == StepDef::Kind::kApproval) approvals.push_back(index);
+    frontier.insert(frontier.end(), need.needs.begin(), need.needs.end());
+  }
+  std::sort(approvals.begin(), approvals.end());
+  return approvals;
+}
+
 absl::Status CompileScope(const google::protobuf::RepeatedPtrField<v1::Step>& steps,
                           std::string key_prefix, int owner, Scope& scope);
 
@@ -187,6 +205,7 @@ absl::Status CompileScope(const google::protobuf::RepeatedPtrField<v1::Step>& st
     }
     if (def.needs.empty()) scope.roots.push_back(def.index);
   }
+  for (StepDef& def : scope.steps) def.upstream_approvals = UpstreamApprovals(scope, def);
   return absl::OkStatus();
 }
 

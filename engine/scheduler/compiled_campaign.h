@@ -70,6 +70,9 @@ struct StepDef {
 
   std::vector<int> needs;
   std::vector<int> dependents;
+  // The approval steps of its scope this step depends on, directly or not: what the step
+  // uses must still be what they approved (approvals.cc).
+  std::vector<int> upstream_approvals;
 
   // The steps this step's expressions read, as `steps.<id>` or `previous.steps.<id>`, so
   // that preparing an instance builds the views of those steps only (the work stays in

@@ -335,6 +335,7 @@ void Scheduler::Finish(RunState& run, StepInstance& instance, v1::StepState stat
   ClearTimer(instance);
   instance.state = state;
   instance.ended_at = now;
+  instance.held_for_approval = false;
   if (state != v1::STEP_STATE_SKIPPED) instance.waiting.Clear();
   run.Touch(instance);
   host_.Ended(run, instance);
@@ -347,6 +348,7 @@ void Scheduler::Finish(RunState& run, StepInstance& instance, v1::StepState stat
     event.clear_detail();  // Succeed accepts only outputs that convert; this is never reached
   }
   AfterGroupChange(run, *instance.scope, instance.def->index, instance.iteration);
+  if (instance.def->kind == StepDef::Kind::kApproval && !run.terminal()) ResumeHeld(run);
 }
 
 void Scheduler::FailInstance(RunState& run, StepInstance& instance, v1::ErrorType type,

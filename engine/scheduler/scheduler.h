@@ -238,13 +238,15 @@ class Scheduler {
   // The digest of what `approval` asks to approve: the run's campaign version and params,
   // its item, and the views of every step it depends on.
   std::string ApprovalDigest(const RunState& run, const StepInstance& approval) const;
-  // Whether every approval `instance` needs still approves what it is about to use. Those
-  // that do not are asked for again, and `instance` waits for them (false).
+  // Whether `instance` may start as far as the approvals upstream of it go: each has been
+  // given, for what it would use now. One whose subject changed is asked for again; while
+  // any is waiting, `instance` is held (false). A held instance whose approval then ended
+  // without being given is skipped (false), unless its `when` decides.
   bool ApprovalsHold(RunState& run, StepInstance& instance);
   // A SUCCEEDED approval whose subject changed waits for a decision again.
   void Reopen(RunState& run, StepInstance& approval);
-  // Prepares again the dependents of `approval` that waited for it to be given again.
-  void ResumeHeldDependents(RunState& run, const StepInstance& approval);
+  // Prepares again the instances held for an approval (after one ended).
+  void ResumeHeld(RunState& run);
   // The approval step starts waiting for decisions.
   void AwaitDecisions(RunState& run, StepInstance& instance, const expr::Activation& vars);
   absl::Status MayDecide(const RunState& run, const StepInstance& instance,

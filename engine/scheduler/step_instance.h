@@ -105,6 +105,9 @@ struct StepInstance {
   // An approval step's approvals so far, from distinct people, each with the digest of what
   // it approved.
   std::vector<v1::Approval> approvals;
+  // Waiting (KIND_APPROVAL) because an approval upstream of it must be given (again) before
+  // it may start: prepared again when that approval ends.
+  bool held_for_approval = false;
 
   // The coordinator's bookkeeping, not the scheduler's: the lease deadline and timer this
   // instance has in the coordinator's due heaps (InfiniteFuture when none), so that each flush

@@ -15,7 +15,7 @@ absl::StatusOr<Principal> From(std::vector<absl::string_view> uris) {
 TEST(WorkerCertificateTest, ASpiffeIdNamesAWorkerOfOneNamespace) {
   absl::StatusOr<Principal> worker = From({"spiffe://fanfare/ns/acme/worker/meta-1"});
   ASSERT_TRUE(worker.ok()) << worker.status();
-  EXPECT_EQ(worker->issuer, "spiffe://fanfare");
+  EXPECT_EQ(worker->issuer, "spiffe://fanfare/ns/acme");
   EXPECT_EQ(worker->subject, "meta-1");
   EXPECT_TRUE(worker->May(Permission::kWork, "acme"));
   EXPECT_FALSE(worker->May(Permission::kWork, "globex"));

@@ -354,7 +354,7 @@ void StepValidator::CheckApprovers(const v1::Step& step, const std::string& path
   if (required < 0 || required > kMaxApprovers) {
     diagnostics_.Add(field, step.id(),
                      absl::StrCat("min_approvers must be between 1 and ", kMaxApprovers,
-                                  ", got ", required));
+                                  " (0 or unset means 1), got ", required));
     return;
   }
   const int named = approval.approvers_size();

@@ -142,5 +142,101 @@ steps:
   EXPECT_EQ(h.status(), v1::RUN_STATUS_SUCCEEDED);
 }
 
+// A retry resets a tolerated failure upstream of a given approval and two steps downstream
+// of it: both wait for the approval, and neither runs until it is given for the new content.
+TEST(ApprovalsTest, EveryStepDownstreamWaitsForAnApprovalAskedForAgain) {
+  SchedulerHarness h;
+  h.Start(R"yaml(
+name: two-downstream
+steps:
+  - {id: write, action: test.work, continue_on_failure: true, retry: {max_attempts: 1}}
+  - {id: review, needs: [write], when: "true", approval: {}}
+  - {id: render, needs: [review], action: test.work, retry: {max_attempts: 1}}
+  - id: publish
+    needs: [render]
+    action: test.work
+    retry: {max_attempts: 1}
+    with: {copy: "{{ steps.write.output }}"}
+  - {id: boost, needs: [review], action: test.work, retry: {max_attempts: 1}}
+)yaml");
+  h.Fail("write", v1::ERROR_TYPE_INVALID);
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());
+  h.Succeed("render");
+  h.Fail("boost", v1::ERROR_TYPE_INVALID);
+  ASSERT_EQ(h.status(), v1::RUN_STATUS_FAILED);
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_CANCELED);
+
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ops").ok());
+  EXPECT_EQ(h.StateOf("review"), v1::STEP_STATE_WAITING);
+  // publish needs review only through render, and reads write's output itself.
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_WAITING);
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_WAITING);
+  EXPECT_TRUE(h.At("publish").held_for_approval);
+  EXPECT_TRUE(h.At("boost").held_for_approval);
+  // The held steps are not approval steps to decide.
+  EXPECT_EQ(h.Decide("boost", true, "ann").code(), absl::StatusCode::kFailedPrecondition);
+
+  h.Succeed("write", Output({{"text", expr::Value::String("new copy")}}));
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());  // the digest of write in flight
+  EXPECT_EQ(h.StateOf("review"), v1::STEP_STATE_WAITING) << "asked again for the new copy";
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_WAITING);
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());
+  EXPECT_EQ(h.StateOf("boost"), v1::STEP_STATE_READY);
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_READY);
+  EXPECT_EQ(h.Lease("publish").input().fields().at("copy").struct_value().fields().at("text")
+                .string_value(),
+            "new copy");
+}
+
+// Rejected after it was asked for again, then the run retried: the steps downstream wait
+// again rather than run on the content nobody approved.
+TEST(ApprovalsTest, ARejectedThenRetriedApprovalStillHoldsItsDownstream) {
+  SchedulerHarness h;
+  h.Start(R"yaml(
+name: reject-retry
+steps:
+  - {id: write, action: test.work, continue_on_failure: true, retry: {max_attempts: 1}}
+  - {id: review, needs: [write], when: "true", approval: {}}
+  - {id: publish, needs: [review], action: test.work, retry: {max_attempts: 1}}
+)yaml");
+  h.Fail("write", v1::ERROR_TYPE_INVALID);
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());
+  h.Fail("publish", v1::ERROR_TYPE_INVALID);
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ops").ok());
+  h.Succeed("write", Output({{"text", expr::Value::String("v2")}}));
+  ASSERT_EQ(h.StateOf("review"), v1::STEP_STATE_WAITING);
+  ASSERT_TRUE(h.Decide("review", false, "ann", "no").ok());
+  ASSERT_EQ(h.status(), v1::RUN_STATUS_FAILED);
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ops").ok());
+  EXPECT_EQ(h.StateOf("review"), v1::STEP_STATE_WAITING);
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_WAITING);
+  EXPECT_TRUE(h.At("publish").held_for_approval);
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_READY);
+}
+
+// Asked for again, then timed out with on_timeout: skip: the held step is skipped as a step
+// whose need was skipped, and the run ends.
+TEST(ApprovalsTest, AHeldStepIsSkippedWhenItsApprovalTimesOutSkipping) {
+  SchedulerHarness h;
+  h.Start(R"yaml(
+name: reopened-timeout
+steps:
+  - {id: write, action: test.work, continue_on_failure: true, retry: {max_attempts: 1}}
+  - {id: review, needs: [write], when: "true", approval: {timeout: 1h, on_timeout: skip}}
+  - {id: publish, needs: [review], action: test.work, retry: {max_attempts: 1}}
+)yaml");
+  h.Fail("write", v1::ERROR_TYPE_INVALID);
+  ASSERT_TRUE(h.Decide("review", true, "ann").ok());
+  h.Fail("publish", v1::ERROR_TYPE_INVALID);
+  ASSERT_TRUE(h.scheduler().Rerun(h.run(), "", "ops").ok());
+  ASSERT_EQ(h.StateOf("publish"), v1::STEP_STATE_WAITING);
+  h.Succeed("write");
+  h.FireTimer("review");
+  EXPECT_EQ(h.StateOf("review"), v1::STEP_STATE_SKIPPED);
+  EXPECT_EQ(h.StateOf("publish"), v1::STEP_STATE_SKIPPED);
+  EXPECT_EQ(h.status(), v1::RUN_STATUS_SUCCEEDED);
+}
+
 }  // namespace
 }  // namespace fanfare::scheduler
