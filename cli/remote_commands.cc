@@ -93,6 +93,14 @@ std::vector<Command> RemoteCommands() {
                            {"cluster-admins", "", "list: the cluster admins' tokens"}},
                           true),
               AdminVerb},
+      Command{"accounts", "list | add ALIAS | import FILE | remove ALIAS",
+              "Manage the network accounts fanfared holds: `import` a credentials file, `add` "
+              "one from a JSON file of its fields, `list` them (never their secrets), `remove` "
+              "one (admins; secrets are sealed with fanfared's master key).",
+              RemoteFlags({{"network", "NETWORK", "add: the account's network"},
+                           {"file", "FIELDS.json", "add: the account's fields and secrets"}},
+                          true),
+              AccountsVerb},
       Command{"audit", "",
               "Show the namespace's audit trail: every state-changing call, allowed or "
               "denied, oldest first (admins).",

@@ -46,6 +46,9 @@ ABSL_FLAG(std::string, jwt_issuer, "",
           "and --jwks-file; docs/security.md)");
 ABSL_FLAG(std::string, jwt_audience, "", "the aud accepted JWTs must hold");
 ABSL_FLAG(std::string, jwks_file, "", "the identity provider's JSON Web Key Set (a file)");
+ABSL_FLAG(std::string, master_key_file, "",
+          "file (mode 0600) holding the 256-bit key that seals network accounts' secrets, as "
+          "64 hex digits (`openssl rand -hex 32`); default: $FANFARE_MASTER_KEY");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -98,6 +101,7 @@ int main(int argc, char** argv) {
   options.tls.client_ca_path = absl::GetFlag(FLAGS_client_ca);
   options.tls.refresh = absl::GetFlag(FLAGS_tls_refresh);
   options.worker_trust_domain = absl::GetFlag(FLAGS_worker_trust_domain);
+  options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

@@ -32,6 +32,8 @@
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "absl/container/btree_map.h"
+#include "accounts/sealed_secret.h"
 #include "auth/access.h"
 #include "auth/api_token.h"
 #include "auth/token_registry.h"
@@ -47,6 +49,7 @@
 #include "engine/scheduler/scheduler.h"
 #include "engine/store/store.h"
 #include "fanfare/internal/records.pb.h"
+#include "fanfare/v1/accounts.pb.h"
 #include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
@@ -63,6 +66,8 @@ struct EngineOptions {
   absl::Duration heartbeat_interval = absl::Seconds(10);
   // Longest long-poll wait a worker may ask for.
   absl::Duration max_poll_wait = absl::Seconds(60);
+  // Seals network accounts' secrets (accounts/sealed_secret.h); null: PutAccount is refused.
+  std::shared_ptr<const accounts::MasterKey> master_key;
 };
 
 // A reply to run once the operation's effects are durable.
@@ -123,6 +128,15 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   static constexpr int kMaxDenialsAudited = 100;
   static constexpr int kMaxDenialsAuditedInAll = 1000;
   static constexpr size_t kMaxDenialNamespaces = 1000;
+
+  // --- Network accounts (engine_accounts.cc). Secrets are sealed with the master key before
+  // they are stored and never leave in a reply.
+  void PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account> reply);
+  void ListAccounts(const v1::ListAccountsRequest& request,
+                    Reply<v1::ListAccountsResponse> reply);
+  void RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Account> reply);
+  // Accounts a namespace may hold.
+  static constexpr size_t kMaxAccountsPerNamespace = 1000;
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session for `worker`, the principal that opened it. The welcome (or an
@@ -205,6 +219,7 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
   absl::Status LoadTokens();
+  absl::Status LoadAccounts();
   // OK if namespace `ns` (or the cluster admins) may have one more token in force, named
   // `name`; AlreadyExists or ResourceExhausted saying why not.
   absl::Status RoomForToken(const std::string& ns, bool cluster_admin, const std::string& name,
@@ -298,6 +313,8 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::flat_hash_map<std::string, std::vector<std::shared_ptr<RunWatcher>>> watchers_;
 
   auth::TokenRegistry tokens_;
+  // Network accounts: namespace → alias → record (secrets sealed).
+  absl::btree_map<std::string, absl::btree_map<std::string, internal::AccountRecord>> accounts_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
   // Tells apart audit records of one microsecond; starts at a random high half so that a
   // restart (or a clock set back) cannot reuse a key and overwrite a record.

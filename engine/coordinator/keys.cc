@@ -67,6 +67,10 @@ std::string TokenLastUse(absl::string_view id) {
 }
 std::string TokenLastUsePrefix() { return KeyWriter().String("used").Take(); }
 
+std::string Account(absl::string_view ns, absl::string_view alias) {
+  return KeyWriter().String(ns).String(alias).Take();
+}
+
 std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq) {
   return KeyWriter().String(ns).I64(at_us).U64(seq).Take();
 }

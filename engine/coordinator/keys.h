@@ -12,6 +12,7 @@
 //   access       "token", id                      → internal.TokenRecord
 //                "used", id                       → internal.TokenLastUse
 //   audit        ns, at (µs), seq                 → internal.AuditRecord
+//   accounts     ns, alias                        → internal.AccountRecord
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -56,6 +57,7 @@ std::string Token(absl::string_view id);
 std::string TokenPrefix();
 std::string TokenLastUse(absl::string_view id);
 std::string TokenLastUsePrefix();
+std::string Account(absl::string_view ns, absl::string_view alias);
 std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq);
 std::string AuditPrefix(absl::string_view ns);
 

@@ -65,6 +65,7 @@ absl::Status Engine::Recover() {
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
   if (absl::Status status = LoadSpend(); !status.ok()) return status;
   if (absl::Status status = LoadTokens(); !status.ok()) return status;
+  if (absl::Status status = LoadAccounts(); !status.ok()) return status;
   return store_->Commit(*state_.Seal());
 }
 

@@ -109,6 +109,16 @@ void StateWriter::PutToken(const internal::TokenRecord& record) {
   batch_->Put(store::Cf::kAccess, keys::Token(record.id()), Serialize(record));
 }
 
+void StateWriter::PutAccount(const internal::AccountRecord& record) {
+  batch_->Put(store::Cf::kAccounts,
+              keys::Account(record.account().namespace_(), record.account().alias()),
+              Serialize(record));
+}
+
+void StateWriter::DeleteAccount(absl::string_view ns, absl::string_view alias) {
+  batch_->Delete(store::Cf::kAccounts, keys::Account(ns, alias));
+}
+
 void StateWriter::PutTokenLastUse(absl::string_view id, absl::Time at) {
   internal::TokenLastUse record;
   record.set_at_us(absl::ToUnixMicros(at));

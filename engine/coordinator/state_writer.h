@@ -64,6 +64,8 @@ class StateWriter {
 
   // --- Access.
   void PutToken(const internal::TokenRecord& record);
+  void PutAccount(const internal::AccountRecord& record);
+  void DeleteAccount(absl::string_view ns, absl::string_view alias);
   void PutTokenLastUse(absl::string_view id, absl::Time at);
   // `seq` tells apart records of one microsecond.
   void PutAudit(const internal::AuditRecord& record, uint64_t seq);

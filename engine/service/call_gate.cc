@@ -8,6 +8,7 @@
 #include "auth/worker_certificate.h"
 #include "base/sha256.h"
 #include "engine/coordinator/namespaces.h"
+#include "fanfare/v1/accounts.pb.h"
 #include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
@@ -48,10 +49,20 @@ std::string TargetOf(const google::protobuf::Message& request) {
     const std::string step = text("step_key");
     return step.empty() ? run : absl::StrCat(run, "/", step);
   }
-  for (const char* name : {"campaign", "account", "id", "name"}) {
+  for (const char* name : {"campaign", "account", "alias", "id", "name"}) {
     if (std::string target = text(name); !target.empty()) return target;
   }
   return "";
+}
+
+// The SHA-256 of `request` as sent — but of an account's secrets, not even a hash is kept.
+std::string RequestDigest(const google::protobuf::Message& request) {
+  if (const auto* put = dynamic_cast<const v1::PutAccountRequest*>(&request)) {
+    v1::PutAccountRequest without_secrets = *put;
+    without_secrets.clear_secrets();
+    return Sha256Hex(without_secrets.SerializeAsString());
+  }
+  return Sha256Hex(request.SerializeAsString());
 }
 
 // Whether `request` is about the cluster admins' tokens, which only a cluster admin may make
@@ -84,7 +95,7 @@ std::optional<internal::AuditRecord> CallGate::AuditOf(absl::string_view method,
   record.set_target(TargetOf(request));
   record.set_allowed(admitted.ok());
   record.set_denial(std::string(admitted.message()));
-  record.set_request_sha256(Sha256Hex(request.SerializeAsString()));
+  record.set_request_sha256(RequestDigest(request));
   return record;
 }
 

@@ -75,7 +75,7 @@ class CallGate {
   // The audit record of a call to `method` with `request` (nullopt if the method is not
   // audited: auth::MethodRule::audited): who — `caller`, or null if the call could not be
   // authenticated — did it, to which target, whether it was `admitted`, and the request's
-  // SHA-256. The engine stamps the time.
+  // SHA-256 (a PutAccount's without its secrets). The engine stamps the time.
   std::optional<internal::AuditRecord> AuditOf(absl::string_view method,
                                                const google::protobuf::Message& request,
                                                const auth::Principal* caller,

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -10,12 +11,29 @@
 #include "auth/api_token.h"
 #include "base/secret_file.h"
 #include "base/signals.h"
+#include "accounts/sealed_secret.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/admin_token.h"
 #include "engine/service/server.h"
 
 namespace fanfare {
 namespace {
+
+// The master key that seals network accounts' secrets: from `path` if given, else from the
+// variable FANFARE_MASTER_KEY, else none (adding accounts is then refused).
+absl::StatusOr<std::shared_ptr<const accounts::MasterKey>> LoadMasterKey(
+    const std::string& path) {
+  absl::StatusOr<accounts::MasterKey> key = absl::NotFoundError("no master key");
+  if (!path.empty()) {
+    key = accounts::MasterKey::FromFile(path);
+  } else if (const char* text = std::getenv("FANFARE_MASTER_KEY"); text != nullptr) {
+    key = accounts::MasterKey::FromText(text, "FANFARE_MASTER_KEY");
+  } else {
+    return nullptr;
+  }
+  if (!key.ok()) return key.status();
+  return std::make_shared<const accounts::MasterKey>(*std::move(key));
+}
 
 bool IsLoopback(const std::string& address) {
   return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
@@ -101,6 +119,10 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     coordinator_options.engine.quotas = *std::move(quotas);
   }
   if (!options.rate_limits) coordinator_options.engine.quotas.networks.clear();
+  absl::StatusOr<std::shared_ptr<const accounts::MasterKey>> master_key =
+      LoadMasterKey(options.master_key_file);
+  if (!master_key.ok()) return master_key.status();
+  coordinator_options.engine.master_key = *std::move(master_key);
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =

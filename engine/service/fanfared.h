@@ -50,6 +50,9 @@ struct FanfaredOptions {
   // With client certificates: the SPIFFE trust domain of worker certificates
   // (service::ServerOptions::worker_trust_domain); empty: certificates identify nobody.
   std::string worker_trust_domain = "fanfare";
+  // The master key file (0600) that seals network accounts' secrets; empty: the variable
+  // FANFARE_MASTER_KEY, else none (then accounts cannot be added).
+  std::string master_key_file;
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever

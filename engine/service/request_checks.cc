@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "accounts/account_secrets.h"
 #include "auth/access.h"
 #include "base/durations.h"
 #include "base/status_macros.h"
@@ -447,6 +448,71 @@ absl::Status Check(const v1::RevokeTokenRequest& request) {
 
 absl::Status Check(const v1::ListAuditRequest& request) {
   return All(CheckNamespace(request.namespace_()), CheckPageSize(request.page_size()));
+}
+
+namespace {
+
+constexpr int kMaxAccountFields = 32;
+constexpr size_t kMaxSettingBytes = 1024;
+constexpr size_t kMaxSecretBytes = 8 * 1024;
+
+// An account alias: what credentials files and campaigns name ("acme_x").
+absl::Status CheckAlias(absl::string_view alias) {
+  if (alias.empty() || alias.size() > 64 || !absl::c_all_of(alias, [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+      })) {
+    return Invalid("alias", "1 to 64 lowercase letters, digits and '_'");
+  }
+  return absl::OkStatus();
+}
+
+// `fields` (settings or secrets): at most kMaxAccountFields, named as identifiers, each value
+// at most `max_bytes` of printable text. A secret's value is never echoed.
+absl::Status CheckAccountFields(absl::string_view what,
+                                const google::protobuf::Map<std::string, std::string>& fields,
+                                size_t max_bytes) {
+  if (fields.size() > kMaxAccountFields) {
+    return Invalid(what, absl::StrCat("at most ", kMaxAccountFields, " fields"));
+  }
+  for (const auto& [name, value] : fields) {
+    const std::string field = absl::StrCat(what, ".", definition::Echo(name, 40));
+    if (!definition::IsLowerIdentifier(name) || name.size() > 64) {
+      return Invalid(field, "a field name is lowercase letters, digits and '_'");
+    }
+    if (value.size() > max_bytes || !IsPrintable(value)) {
+      return Invalid(field, absl::StrCat("at most ", max_bytes, " bytes of printable text"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Check(const v1::PutAccountRequest& request) {
+  RETURN_IF_ERROR(All(CheckNamespace(request.namespace_()), CheckAlias(request.alias()),
+                      CheckText("identity", request.identity())));
+  const std::vector<std::string>& networks = definition::ActionCatalog::Default().networks();
+  if (!absl::c_linear_search(networks, request.network())) {
+    return Invalid("network",
+                   "facebook, instagram, x, linkedin, youtube, tiktok or snapchat");
+  }
+  RETURN_IF_ERROR(CheckAccountFields("settings", request.settings(), kMaxSettingBytes));
+  for (const auto& [name, value] : request.settings()) {
+    if (accounts::IsSecretName(name)) {
+      return Invalid(absl::StrCat("settings.", name),
+                     "a secret (…_token, …_secret): send it among the secrets");
+    }
+  }
+  return CheckAccountFields("secrets", request.secrets(), kMaxSecretBytes);
+}
+
+absl::Status Check(const v1::ListAccountsRequest& request) {
+  return CheckNamespace(request.namespace_());
+}
+
+absl::Status Check(const v1::RemoveAccountRequest& request) {
+  return All(CheckNamespace(request.namespace_()), CheckAlias(request.alias()),
+             CheckText("identity", request.identity()));
 }
 
 }  // namespace fanfare::service

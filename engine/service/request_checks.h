@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "fanfare/v1/accounts.pb.h"
 #include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/worker.pb.h"
@@ -59,6 +60,10 @@ absl::Status Check(const v1::CreateTokenRequest& request);
 absl::Status Check(const v1::ListTokensRequest& request);
 absl::Status Check(const v1::RevokeTokenRequest& request);
 absl::Status Check(const v1::ListAuditRequest& request);
+
+absl::Status Check(const v1::PutAccountRequest& request);
+absl::Status Check(const v1::ListAccountsRequest& request);
+absl::Status Check(const v1::RemoveAccountRequest& request);
 
 }  // namespace fanfare::service
 

@@ -25,10 +25,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(coordinator::Coordinator* 
   builder.RegisterService(&server->campaigns_);
   builder.RegisterService(&server->workers_);
   builder.RegisterService(&server->admin_);
+  builder.RegisterService(&server->accounts_);
   builder.SetMaxReceiveMessageSize(8 << 20);
   builder.experimental().SetInterceptorCreators(UnparsableRequestInterceptors(
       {v1::CampaignService::service_full_name(), v1::WorkerService::service_full_name(),
-       v1::AdminService::service_full_name()}));
+       v1::AdminService::service_full_name(), v1::AccountService::service_full_name()}));
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", address,

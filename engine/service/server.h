@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/account_service.h"
 #include "engine/service/admin_service.h"
 #include "auth/worker_certificate.h"
 #include "engine/service/call_gate.h"
@@ -63,12 +64,14 @@ class Server {
                   : ""),
         campaigns_(coordinator, &gate_),
         workers_(coordinator, &gate_),
-        admin_(coordinator, &gate_) {}
+        admin_(coordinator, &gate_),
+        accounts_(coordinator, &gate_) {}
 
   CallGate gate_;
   CampaignServiceImpl campaigns_;
   WorkerServiceImpl workers_;
   AdminServiceImpl admin_;
+  AccountServiceImpl accounts_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

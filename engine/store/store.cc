@@ -7,7 +7,8 @@ namespace {
 
 constexpr absl::string_view kCfNames[] = {
     "default", "specs",       "runs",  "run_index", "active_runs", "steps",
-    "history", "idempotency", "spend", "quotas",    "access", "audit"};
+    "history", "idempotency", "spend", "quotas",    "access", "audit",
+    "accounts"};
 static_assert(std::size(kCfNames) == kCfCount);
 
 }  // namespace

@@ -50,6 +50,7 @@ enum class Cf : int {
   kQuotas,        // rate-limit counters per account
   kAccess,        // API tokens and their last uses
   kAudit,         // the audit trail of state-changing calls
+  kAccounts,      // network accounts, their secrets sealed
   kCount,
 };
 

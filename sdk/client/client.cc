@@ -43,7 +43,8 @@ Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),
       channel_(std::move(channel)),
       stub_(v1::CampaignService::NewStub(channel_)),
-      admin_(v1::AdminService::NewStub(channel_)) {}
+      admin_(v1::AdminService::NewStub(channel_)),
+      accounts_(v1::AccountService::NewStub(channel_)) {}
 
 template <typename Response, typename Rpc>
 absl::StatusOr<Response> Client::Call(Rpc rpc) {
@@ -242,6 +243,28 @@ absl::StatusOr<v1::ListAuditResponse> Client::ListAudit(v1::ListAuditRequest req
   if (request.namespace_().empty()) request.set_namespace_(options_.ns);
   return Call<v1::ListAuditResponse>(
       [&](auto* c, auto* r) { return admin_->ListAudit(c, request, r); });
+}
+
+absl::StatusOr<v1::Account> Client::PutAccount(v1::PutAccountRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  request.set_identity(options_.identity);
+  return Call<v1::Account>([&](auto* c, auto* r) { return accounts_->PutAccount(c, request, r); });
+}
+
+absl::StatusOr<v1::ListAccountsResponse> Client::ListAccounts() {
+  v1::ListAccountsRequest request;
+  request.set_namespace_(options_.ns);
+  return Call<v1::ListAccountsResponse>(
+      [&](auto* c, auto* r) { return accounts_->ListAccounts(c, request, r); });
+}
+
+absl::StatusOr<v1::Account> Client::RemoveAccount(const std::string& alias) {
+  v1::RemoveAccountRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_alias(alias);
+  request.set_identity(options_.identity);
+  return Call<v1::Account>(
+      [&](auto* c, auto* r) { return accounts_->RemoveAccount(c, request, r); });
 }
 
 }  // namespace fanfare

@@ -26,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "fanfare/v1/accounts.grpc.pb.h"
 #include "fanfare/v1/admin.grpc.pb.h"
 #include "fanfare/v1/coordinator.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
@@ -110,6 +111,12 @@ class Client {
   absl::StatusOr<v1::ApiTokenInfo> RevokeToken(const std::string& id);
   absl::StatusOr<v1::ListAuditResponse> ListAudit(v1::ListAuditRequest request);
 
+  // Network accounts held by the coordinator (AccountService; docs/networks.md). Secrets go
+  // in and never come back.
+  absl::StatusOr<v1::Account> PutAccount(v1::PutAccountRequest request);
+  absl::StatusOr<v1::ListAccountsResponse> ListAccounts();
+  absl::StatusOr<v1::Account> RemoveAccount(const std::string& alias);
+
   const ClientOptions& options() const { return options_; }
 
  private:
@@ -123,6 +130,7 @@ class Client {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CampaignService::Stub> stub_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AccountService::Stub> accounts_;
 };
 
 }  // namespace fanfare

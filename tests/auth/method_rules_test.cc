@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "fanfare/v1/accounts.grpc.pb.h"
 #include "fanfare/v1/admin.grpc.pb.h"
 #include "fanfare/v1/coordinator.grpc.pb.h"
 #include "fanfare/v1/worker.grpc.pb.h"
@@ -18,10 +19,11 @@ std::set<std::string> ServedMethods() {
   v1::StartRunRequest::descriptor();
   v1::PollTasksRequest::descriptor();
   v1::CreateTokenRequest::descriptor();
+  v1::PutAccountRequest::descriptor();
   std::set<std::string> methods;
   for (const char* service :
        {v1::CampaignService::service_full_name(), v1::WorkerService::service_full_name(),
-        v1::AdminService::service_full_name()}) {
+        v1::AdminService::service_full_name(), v1::AccountService::service_full_name()}) {
     const google::protobuf::ServiceDescriptor* descriptor =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(service);
     EXPECT_NE(descriptor, nullptr) << service;

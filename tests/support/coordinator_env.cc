@@ -25,6 +25,7 @@ void CoordinatorEnv::Open() {
   coordinator_options.engine.quotas = options_.quotas;
   coordinator_options.engine.scheduler.lease_ttl = options_.lease_ttl;
   coordinator_options.engine.scheduler.fence_margin = options_.fence_margin;
+  coordinator_options.engine.master_key = options_.master_key;
   coordinator_options.block_cache_bytes = 8 << 20;
   coordinator_options.write_buffer_bytes = 8 << 20;
   auto coordinator = coordinator::Coordinator::Open(std::move(coordinator_options));

@@ -34,6 +34,8 @@ struct CoordinatorEnvOptions {
   bool authenticate = false;
   // With `authenticate`: JWTs this verifier accepts are taken too (it must outlive the env).
   const auth::JwtVerifier* jwt = nullptr;
+  // Seals network accounts' secrets; null: adding accounts is refused.
+  std::shared_ptr<const accounts::MasterKey> master_key;
 };
 
 class CoordinatorEnv {

@@ -1,0 +1,97 @@
+// Network accounts: added, listed, removed and loaded by the engine, so that each change is
+// durable before it is acknowledged. Secrets are sealed here, on the engine thread (AES-GCM
+// of a few hundred bytes: microseconds), and only the sealed form is stored or kept.
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "accounts/account_secrets.h"
+#include "base/proto_time.h"
+#include "engine/coordinator/engine.h"
+#include "engine/coordinator/keys.h"
+#include "engine/coordinator/namespaces.h"
+#include "engine/coordinator/stored_record.h"
+
+namespace fanfare::coordinator {
+
+void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account> reply) {
+  if (options_.master_key == nullptr) {
+    std::move(reply)(absl::FailedPreconditionError(
+        "fanfared holds no master key to seal account secrets with: start it with "
+        "--master-key-file FILE or FANFARE_MASTER_KEY (docs/operations.md)"));
+    return;
+  }
+  const std::string ns = NamespaceOr(request.namespace_());
+  absl::btree_map<std::string, internal::AccountRecord>& book = accounts_[ns];
+  const auto existing = book.find(request.alias());
+  if (existing == book.end() && book.size() >= kMaxAccountsPerNamespace) {
+    std::move(reply)(absl::ResourceExhaustedError(absl::StrCat(
+        "namespace ", ns, " holds ", kMaxAccountsPerNamespace, " accounts, the most it may")));
+    return;
+  }
+  internal::AccountRecord record;
+  v1::Account& account = *record.mutable_account();
+  account.set_namespace_(ns);
+  account.set_alias(request.alias());
+  account.set_network(request.network());
+  *account.mutable_settings() = request.settings();
+  const std::map<std::string, std::string> secrets(request.secrets().begin(),
+                                                   request.secrets().end());
+  for (const auto& [name, value] : secrets) account.add_secrets(name);
+  account.set_version(existing == book.end() ? 1 : existing->second.account().version() + 1);
+  *account.mutable_updated_at() = ToProtoTime(clock_->Now());
+  account.set_updated_by(request.identity());
+  account.set_master_key_id(options_.master_key->Id());
+  absl::StatusOr<internal::SealedSecret> sealed =
+      accounts::SealAccountSecrets(*options_.master_key, account, secrets);
+  if (!sealed.ok()) {
+    std::move(reply)(sealed.status());
+    return;
+  }
+  *record.mutable_secrets() = *std::move(sealed);
+  state_.PutAccount(record);
+  v1::Account answer = account;
+  // Every reply, this one and any list's, goes out after the commit that stores it.
+  book.insert_or_assign(request.alias(), std::move(record));
+  ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(answer)));
+}
+
+void Engine::ListAccounts(const v1::ListAccountsRequest& request,
+                          Reply<v1::ListAccountsResponse> reply) {
+  v1::ListAccountsResponse response;
+  if (auto book = accounts_.find(NamespaceOr(request.namespace_())); book != accounts_.end()) {
+    for (const auto& [alias, record] : book->second) *response.add_accounts() = record.account();
+  }
+  ReplyAfterCommit(std::move(reply),
+                   absl::StatusOr<v1::ListAccountsResponse>(std::move(response)));
+}
+
+void Engine::RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Account> reply) {
+  const std::string ns = NamespaceOr(request.namespace_());
+  auto book = accounts_.find(ns);
+  if (book == accounts_.end() || !book->second.contains(request.alias())) {
+    ReplyAfterCommit(std::move(reply),
+                     absl::StatusOr<v1::Account>(absl::NotFoundError(absl::StrCat(
+                         "namespace ", ns, " has no account '", request.alias(), "'"))));
+    return;
+  }
+  auto found = book->second.find(request.alias());
+  v1::Account removed = found->second.account();
+  state_.DeleteAccount(ns, request.alias());
+  book->second.erase(found);
+  ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(removed)));
+}
+
+absl::Status Engine::LoadAccounts() {
+  return ScanRecords<internal::AccountRecord>(
+      *store_, store::Cf::kAccounts, /*prefix=*/"",
+      [&](absl::string_view, internal::AccountRecord record) {
+        const std::string ns = record.account().namespace_();
+        const std::string alias = record.account().alias();
+        accounts_[ns].insert_or_assign(alias, std::move(record));
+        return true;
+      });
+}
+
+}  // namespace fanfare::coordinator
