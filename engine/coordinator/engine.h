@@ -277,9 +277,11 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void RecordFailedFire(const internal::ScheduleRecord& schedule, const std::string& run_id,
                         absl::Time fire_time, const absl::Status& why);
 
-  // WorkerGateway::Host (engine_workers.cc).
+  // WorkerGateway::Host (engine_workers.cc, engine_accounts.cc).
   void SpendCapped(scheduler::RunState& run, const scheduler::StepInstance& instance,
                    google::protobuf::ListValue ads) override;
+  const v1::AccountGrant* AccountGrantFor(const std::string& ns,
+                                          const std::string& alias) const override;
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
                      const std::string& account);
@@ -315,6 +317,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   auth::TokenRegistry tokens_;
   // Network accounts: namespace → alias → record (secrets sealed).
   absl::btree_map<std::string, absl::btree_map<std::string, internal::AccountRecord>> accounts_;
+  // What their tasks carry (access tokens in the clear, in memory only), by "ns/alias"; none
+  // for an account whose secrets the master key cannot open.
+  absl::flat_hash_map<std::string, v1::AccountGrant> grants_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
   // Tells apart audit records of one microsecond; starts at a random high half so that a
   // restart (or a clock set back) cannot reuse a key and overwrite a record.

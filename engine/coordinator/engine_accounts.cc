@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "accounts/account_secrets.h"
 #include "base/proto_time.h"
@@ -14,6 +15,36 @@
 #include "engine/coordinator/stored_record.h"
 
 namespace fanfare::coordinator {
+namespace {
+
+std::string GrantKey(absl::string_view ns, absl::string_view alias) {
+  return absl::StrCat(ns, "/", alias);
+}
+
+// What a task acting through `account` carries: its settings and access tokens, never its
+// refresh token or client secrets.
+v1::AccountGrant GrantOf(const v1::Account& account,
+                         const std::map<std::string, std::string>& secrets) {
+  v1::AccountGrant grant;
+  grant.set_alias(account.alias());
+  grant.set_network(account.network());
+  *grant.mutable_settings() = account.settings();
+  for (const auto& [name, value] : secrets) {
+    if (absl::EndsWith(name, "_token") && name != "refresh_token") {
+      (*grant.mutable_tokens())[name] = value;
+    }
+  }
+  return grant;
+}
+
+}  // namespace
+
+const v1::AccountGrant* Engine::AccountGrantFor(const std::string& ns,
+                                                const std::string& alias) const {
+  if (grants_.empty() || alias.empty()) return nullptr;
+  auto it = grants_.find(GrantKey(ns, alias));
+  return it == grants_.end() ? nullptr : &it->second;
+}
 
 void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account> reply) {
   if (options_.master_key == nullptr) {
@@ -51,6 +82,7 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
   }
   *record.mutable_secrets() = *std::move(sealed);
   state_.PutAccount(record);
+  grants_.insert_or_assign(GrantKey(ns, request.alias()), GrantOf(account, secrets));
   v1::Account answer = account;
   // Every reply, this one and any list's, goes out after the commit that stores it.
   book.insert_or_assign(request.alias(), std::move(record));
@@ -79,6 +111,7 @@ void Engine::RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Ac
   auto found = book->second.find(request.alias());
   v1::Account removed = found->second.account();
   state_.DeleteAccount(ns, request.alias());
+  grants_.erase(GrantKey(ns, request.alias()));
   book->second.erase(found);
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(removed)));
 }
@@ -89,6 +122,15 @@ absl::Status Engine::LoadAccounts() {
       [&](absl::string_view, internal::AccountRecord record) {
         const std::string ns = record.account().namespace_();
         const std::string alias = record.account().alias();
+        // Without the key that sealed them, the account is listed but its tasks carry
+        // nothing (the worker's own credentials, if any, are used).
+        if (options_.master_key != nullptr) {
+          absl::StatusOr<std::map<std::string, std::string>> secrets =
+              accounts::UnsealAccountSecrets(*options_.master_key, record);
+          if (secrets.ok()) {
+            grants_.insert_or_assign(GrantKey(ns, alias), GrantOf(record.account(), *secrets));
+          }
+        }
         accounts_[ns].insert_or_assign(alias, std::move(record));
         return true;
       });

@@ -186,8 +186,12 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   if (!parts_.spend->Admit(run, instance)) return false;
   parts_.limiter->Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                           parts_.clock->Now());
-  parts_.scheduler->Lease(run, instance, session.worker_id(), *session.outbox().add_tasks());
+  v1::Task& task = *session.outbox().add_tasks();
+  parts_.scheduler->Lease(run, instance, session.worker_id(), task);
   instance.lease_holder = session.holder();
+  if (const v1::AccountGrant* grant = host_->AccountGrantFor(run.ns(), instance.account)) {
+    *task.mutable_account_grant() = *grant;
+  }
   parts_.dispatcher->Started(task_id, session);
   return true;
 }

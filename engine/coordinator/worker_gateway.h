@@ -49,6 +49,10 @@ class WorkerGateway {
     // the run that pauses them.
     virtual void SpendCapped(scheduler::RunState& run, const scheduler::StepInstance& instance,
                              google::protobuf::ListValue ads) = 0;
+    // What a task acting through account `alias` of `ns` carries, if the coordinator holds
+    // that account; null otherwise. Valid until the engine changes its accounts.
+    virtual const v1::AccountGrant* AccountGrantFor(const std::string& ns,
+                                                    const std::string& alias) const = 0;
   };
 
   // The engine's parts the gateway works with; all must outlive it.

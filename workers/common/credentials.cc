@@ -226,6 +226,20 @@ absl::Status CredentialStore::Persist() {
   return absl::OkStatus();
 }
 
+void CredentialStore::Adopt(AccountCredentials account) {
+  absl::MutexLock lock(&mu_);
+  auto it = accounts_.find(account.alias);
+  if (it != accounts_.end()) {
+    for (const auto& [field, value] : it->second.fields) {
+      if (IsSecretField(field) && !value.empty() && account.Get(field) != value) {
+        retired_secrets_.insert(value);
+      }
+    }
+  }
+  const std::string alias = account.alias;
+  accounts_.insert_or_assign(alias, std::move(account));
+}
+
 std::string CredentialStore::Redact(absl::string_view text) const {
   std::string out(text);
   absl::MutexLock lock(&mu_);

@@ -79,6 +79,11 @@ class CredentialStore {
   absl::StatusOr<std::string> Refresh(absl::string_view alias, absl::string_view stale_token,
                                       const Refresher& refresher, absl::Time now);
 
+  // Holds `account` as the coordinator granted it for a task (v1::AccountGrant: settings and
+  // access tokens, no refresh token): it replaces whatever the store held for that alias, in
+  // memory only. A token it replaces stays redacted.
+  void Adopt(AccountCredentials account);
+
   // `text` with every secret the store holds or has held replaced by "[redacted]".
   std::string Redact(absl::string_view text) const;
 

@@ -17,6 +17,23 @@ bool Contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// `handler`, acting through the account the coordinator granted the task, when it did.
+TaskHandler WithGrantedAccount(CredentialStore* credentials, TaskHandler handler) {
+  return [credentials, handler = std::move(handler)](TaskContext& ctx) {
+    if (ctx.task().has_account_grant()) {
+      const v1::AccountGrant& grant = ctx.task().account_grant();
+      AccountCredentials account;
+      account.alias = grant.alias();
+      account.network = grant.network();
+      account.fields.insert(grant.settings().begin(), grant.settings().end());
+      account.fields.insert(grant.tokens().begin(), grant.tokens().end());
+      account.fields["network"] = grant.network();
+      credentials->Adopt(std::move(account));
+    }
+    return handler(ctx);
+  };
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<NetworkWorker>> NetworkWorker::Create(NetworkWorkerOptions options) {
@@ -60,7 +77,7 @@ absl::Status NetworkWorker::RegisterHandlers() {
   if (all || !wanted.empty()) {
     ASSIGN_OR_RETURN(adapters_, MakeAdapters(adapter_options_, wanted));
     for (const ActionHandler& handler : ListHandlers(adapters_)) {
-      worker_->Handle(handler.action, handler.handler);
+      worker_->Handle(handler.action, WithGrantedAccount(credentials_.get(), handler.handler));
       actions_.push_back(handler.action);
     }
   }

@@ -120,5 +120,18 @@ TEST(CredentialStoreTest, RedactsCurrentAndRetiredSecrets) {
   EXPECT_EQ(text, "tokens [redacted] and [redacted], secret [redacted], page 1001");
 }
 
+TEST(CredentialStoreTest, AnAdoptedGrantReplacesTheAccountAndTheOldTokenStaysRedacted) {
+  std::unique_ptr<CredentialStore> store = CredentialStore::FromAccounts({});
+  EXPECT_FALSE(store->Get("acme_x").ok());
+  store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
+                                  .fields = {{"network", "x"}, {"access_token", "granted-1"}}});
+  ASSERT_TRUE(store->Get("acme_x").ok());
+  EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-1");
+  store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
+                                  .fields = {{"network", "x"}, {"access_token", "granted-2"}}});
+  EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-2");
+  EXPECT_EQ(store->Redact("granted-1 then granted-2"), "[redacted] then [redacted]");
+}
+
 }  // namespace
 }  // namespace fanfare::workers

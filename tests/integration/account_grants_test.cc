@@ -1,0 +1,124 @@
+// Accounts held by the coordinator reach the workers as each task needs them: a task carries
+// its account's settings and access token — never its refresh token or client secret, never
+// another namespace's — and a fanfare-worker with no credentials of its own publishes with
+// them through the sandbox.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "accounts/sealed_secret.h"
+#include "base/subprocess.h"
+#include "fanfare/v1/worker.grpc.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "sandbox/sandbox.h"
+#include "tests/support/coordinator_env.h"
+
+namespace fanfare {
+namespace {
+
+using testing::CoordinatorEnv;
+
+std::string BinDir() {
+  const char* dir = std::getenv("FANFARE_BIN_DIR");
+  return dir != nullptr ? dir : "build/bin";
+}
+
+v1::PutAccountRequest XAccount(const std::string& ns) {
+  v1::PutAccountRequest request;
+  request.set_namespace_(ns);
+  request.set_alias("acme_x");
+  request.set_network("x");
+  (*request.mutable_settings())["client_id"] = "sandbox-client";
+  (*request.mutable_secrets())["access_token"] = "sbx_x_acme_x";
+  (*request.mutable_secrets())["refresh_token"] = "sbxr_x_acme_x";
+  (*request.mutable_secrets())["client_secret"] = "sandbox-secret";
+  return request;
+}
+
+constexpr char kCampaign[] = R"yaml(
+name: hello
+accounts: {x: acme_x}
+steps:
+  - {id: post, action: x.publish, with: {text: "Held by the coordinator"}}
+)yaml";
+
+class AccountGrantsTest : public ::testing::Test {
+ protected:
+  AccountGrantsTest()
+      : env_({.master_key =
+                  std::make_shared<const accounts::MasterKey>(*accounts::MasterKey::Generate())}),
+        workers_(v1::WorkerService::NewStub(
+            grpc::CreateChannel(env_.address(), grpc::InsecureChannelCredentials()))) {}
+
+  // One task of namespace `ns`, as a worker polling for x.publish receives it.
+  v1::Task PollOne(const std::string& ns) {
+    grpc::ClientContext context;
+    v1::PollTasksRequest request;
+    request.set_namespace_(ns);
+    request.set_worker_id("poller");
+    request.add_queues("x");
+    request.mutable_wait()->set_seconds(10);
+    v1::PollTasksResponse response;
+    const grpc::Status status = workers_->PollTasks(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(response.tasks_size(), 1);
+    return response.tasks_size() > 0 ? response.tasks(0) : v1::Task();
+  }
+
+  CoordinatorEnv env_;
+  std::unique_ptr<v1::WorkerService::Stub> workers_;
+};
+
+TEST_F(AccountGrantsTest, ATaskCarriesItsAccountsAccessTokenAndNothingMore) {
+  v1::PutAccountRequest acme = XAccount("default");
+  ASSERT_TRUE(env_.client().PutAccount(acme).ok());
+  env_.Apply(kCampaign);
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("granted");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  const v1::Task task = PollOne("default");
+  ASSERT_TRUE(task.has_account_grant()) << task.DebugString();
+  const v1::AccountGrant& grant = task.account_grant();
+  EXPECT_EQ(grant.alias(), "acme_x");
+  EXPECT_EQ(grant.network(), "x");
+  EXPECT_EQ(grant.tokens().at("access_token"), "sbx_x_acme_x");
+  EXPECT_EQ(grant.settings().at("client_id"), "sandbox-client");
+  EXPECT_EQ(task.DebugString().find("sbxr_"), std::string::npos) << "no refresh token";
+  EXPECT_EQ(task.DebugString().find("sandbox-secret"), std::string::npos) << "no client secret";
+}
+
+TEST_F(AccountGrantsTest, AnotherNamespacesTaskNamingTheAliasGetsNone) {
+  ASSERT_TRUE(env_.client().PutAccount(XAccount("acme")).ok());
+  env_.Apply(kCampaign);  // in "default", which holds no acme_x
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("not-granted");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  EXPECT_FALSE(PollOne("default").has_account_grant());
+}
+
+TEST_F(AccountGrantsTest, AWorkerWithoutCredentialsPublishesWithTheCoordinatorsAccount) {
+  sandbox::Sandbox sandbox;
+  ASSERT_TRUE(sandbox.Start("127.0.0.1", 0).ok());
+  ASSERT_TRUE(env_.client().PutAccount(XAccount("default")).ok());
+  auto worker = Subprocess::Start({BinDir() + "/fanfare-worker", "--coordinator=" + env_.address(),
+                                   "--networks=x", "--api_base=x=" + sandbox.NetworkBase("x"),
+                                   "--worker_id=no-credentials"});
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  ASSERT_TRUE((*worker)->WaitForLine("serving", absl::Seconds(20)).ok());
+  env_.Apply(kCampaign);
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("published");
+  absl::StatusOr<v1::Run> run = env_.RunToEnd(start, absl::Seconds(30));
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED) << run->DebugString();
+  absl::MutexLock lock(&sandbox.state().mu);
+  ASSERT_EQ(sandbox.state().posts.size(), 1u);
+  EXPECT_EQ(sandbox.state().posts[0].account, "acme_x");
+  EXPECT_EQ(sandbox.state().posts[0].text, "Held by the coordinator");
+}
+
+}  // namespace
+}  // namespace fanfare
