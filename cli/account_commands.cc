@@ -31,7 +31,13 @@ std::string AccountLine(const v1::Account& account, const RenderStyle& style) {
                       account.secrets().empty() ? "none" : absl::StrJoin(account.secrets(), ","),
                       settings.empty() ? "" : absl::StrCat("  ", absl::StrJoin(settings, " ")),
                       "  updated ", style.Time(account.updated_at()),
-                      account.updated_by().empty() ? "" : " by ", account.updated_by(), "\n");
+                      account.updated_by().empty() ? "" : " by ", account.updated_by(),
+                      account.needs_reconnecting()
+                          ? absl::StrCat("  NEEDS RECONNECTING since ",
+                                         style.Time(account.needs_reconnecting_since()), ": ",
+                                         account.reconnect_reason())
+                          : "",
+                      "\n");
 }
 
 // An account's fields (one entry of a credentials file: {"network": …, "access_token": …})

@@ -282,6 +282,12 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
                    google::protobuf::ListValue ads) override;
   const v1::AccountGrant* AccountGrantFor(const std::string& ns,
                                           const std::string& alias) const override;
+  std::optional<std::string> ReconnectReason(const std::string& ns,
+                                             const std::string& alias) const override;
+  void MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
+                             const std::string& why) override;
+  // Queues again the instances of `ns` waiting for account `alias` to be reconnected.
+  void WakeAccountWaiters(const std::string& ns, const std::string& alias);
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
                      const std::string& account);

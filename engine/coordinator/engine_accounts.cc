@@ -2,6 +2,7 @@
 // durable before it is acknowledged. Secrets are sealed here, on the engine thread (AES-GCM
 // of a few hundred bytes: microseconds), and only the sealed form is stored or kept.
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -46,6 +47,39 @@ const v1::AccountGrant* Engine::AccountGrantFor(const std::string& ns,
   return it == grants_.end() ? nullptr : &it->second;
 }
 
+std::optional<std::string> Engine::ReconnectReason(const std::string& ns,
+                                                   const std::string& alias) const {
+  auto book = accounts_.find(ns);
+  if (book == accounts_.end()) return std::nullopt;
+  auto found = book->second.find(alias);
+  if (found == book->second.end() || !found->second.account().needs_reconnecting()) {
+    return std::nullopt;
+  }
+  return found->second.account().reconnect_reason();
+}
+
+void Engine::MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
+                                   const std::string& why) {
+  auto book = accounts_.find(ns);
+  if (book == accounts_.end() || !book->second.contains(alias)) return;
+  internal::AccountRecord& record = book->second.find(alias)->second;
+  v1::Account& account = *record.mutable_account();
+  if (account.needs_reconnecting()) return;
+  account.set_needs_reconnecting(true);
+  account.set_reconnect_reason(why.substr(0, 500));
+  *account.mutable_needs_reconnecting_since() = ToProtoTime(clock_->Now());
+  state_.PutAccount(record);
+}
+
+void Engine::WakeAccountWaiters(const std::string& ns, const std::string& alias) {
+  for (const auto& [key, run] : active_.runs()) {
+    if (run->ns() != ns) continue;
+    for (const auto& instance : run->instances()) {
+      if (instance->account == alias) scheduler_.AccountReconnected(*run, *instance);
+    }
+  }
+}
+
 void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account> reply) {
   if (options_.master_key == nullptr) {
     std::move(reply)(absl::FailedPreconditionError(
@@ -83,9 +117,13 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
   *record.mutable_secrets() = *std::move(sealed);
   state_.PutAccount(record);
   grants_.insert_or_assign(GrantKey(ns, request.alias()), GrantOf(account, secrets));
+  const bool reconnected =
+      existing != book.end() && existing->second.account().needs_reconnecting();
   v1::Account answer = account;
   // Every reply, this one and any list's, goes out after the commit that stores it.
   book.insert_or_assign(request.alias(), std::move(record));
+  // Put again with new tokens: whatever waited for the account to be reconnected goes on.
+  if (reconnected) WakeAccountWaiters(ns, request.alias());
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(answer)));
 }
 

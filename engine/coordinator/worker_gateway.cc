@@ -53,6 +53,11 @@ v1::TaskFailure Bounded(v1::TaskFailure failure) {
   return failure;
 }
 
+// "account acme_x needs reconnecting: <why>", the wait's detail.
+std::string NeedsReconnectingDetail(const std::string& alias, const std::string& why) {
+  return absl::StrCat("account ", alias, " needs reconnecting: ", why);
+}
+
 }  // namespace
 
 void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello,
@@ -160,6 +165,7 @@ void WorkerGateway::Dispatch() {
         // Paused runs' tasks leave the queue; ResumeRun queues them again.
         if (task == nullptr || !task->instance->queued() ||
             task->run->record().status() == v1::RUN_STATUS_PAUSED ||
+            !AccountUsable(*task->run, *task->instance) ||
             !WithinRateLimit(*task->run, *task->instance)) {
           return candidate;
         }
@@ -168,6 +174,14 @@ void WorkerGateway::Dispatch() {
         return candidate;
       },
       [&](uint64_t task_id, dispatch::WorkerSession& session) { return Assign(task_id, session); });
+}
+
+bool WorkerGateway::AccountUsable(scheduler::RunState& run, scheduler::StepInstance& instance) {
+  if (instance.purpose != v1::TASK_PURPOSE_EXECUTE) return true;
+  const std::optional<std::string> why = host_->ReconnectReason(run.ns(), instance.account);
+  if (!why.has_value()) return true;
+  parts_.scheduler->WaitForAccount(run, instance, NeedsReconnectingDetail(instance.account, *why));
+  return false;
 }
 
 bool WorkerGateway::WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance) {
@@ -260,6 +274,18 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
     return;
   }
   const v1::TaskFailure failure = Bounded(outcome.failure());
+  if (failure.type() == v1::ERROR_TYPE_AUTH_EXPIRED &&
+      instance.purpose == v1::TASK_PURPOSE_EXECUTE &&
+      host_->AccountGrantFor(run.ns(), instance.account) != nullptr) {
+    // The coordinator holds the account and cannot renew its token: a person must. The step
+    // waits for that instead of failing.
+    host_->MarkNeedsReconnecting(run.ns(), instance.account, failure.message());
+    instance.last_error.set_type(failure.type());
+    instance.last_error.set_message(failure.message());
+    parts_.scheduler->WaitForAccount(run, instance,
+                                     NeedsReconnectingDetail(instance.account, failure.message()));
+    return;
+  }
   if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {
     // The network said so: nothing more for this account until then.
     parts_.limiter->Hold(run.ns(), instance.queue, instance.account, parts_.clock->Now(),

@@ -53,6 +53,13 @@ class WorkerGateway {
     // that account; null otherwise. Valid until the engine changes its accounts.
     virtual const v1::AccountGrant* AccountGrantFor(const std::string& ns,
                                                     const std::string& alias) const = 0;
+    // Why account `alias` of `ns` needs a person (reconnecting), or nullopt if it does not
+    // (or the coordinator does not hold it).
+    virtual std::optional<std::string> ReconnectReason(const std::string& ns,
+                                                       const std::string& alias) const = 0;
+    // The network refused the token of account `alias` of `ns`, which the coordinator holds.
+    virtual void MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
+                                       const std::string& why) = 0;
   };
 
   // The engine's parts the gateway works with; all must outlive it.
@@ -124,6 +131,8 @@ class WorkerGateway {
  private:
   // False (and the instance waits) if its account's rate limit says not yet.
   bool WithinRateLimit(scheduler::RunState& run, scheduler::StepInstance& instance);
+  // False (and the instance waits) if its account needs reconnecting.
+  bool AccountUsable(scheduler::RunState& run, scheduler::StepInstance& instance);
   bool Assign(uint64_t task_id, dispatch::WorkerSession& session);
   void Apply(scheduler::RunState& run, scheduler::StepInstance& instance,
              const v1::TaskOutcome& outcome);

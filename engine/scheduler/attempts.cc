@@ -265,6 +265,32 @@ void Scheduler::Throttle(RunState& run, StepInstance& instance, absl::Time until
   SetTimer(run, instance, TimerKind::kBackoff, until);
 }
 
+void Scheduler::WaitForAccount(RunState& run, StepInstance& instance, std::string detail) {
+  const absl::Time now = clock_.Now();
+  if (instance.leased()) {
+    ClearLease(instance);
+    instance.Settle();  // the network refused the token: nothing was done
+    run.AddEvent(v1::EVENT_TYPE_STEP_ATTEMPT_FAILED, now, &instance)
+        .mutable_error()
+        ->CopyFrom(instance.last_error);
+  }
+  ClearTimer(instance);
+  instance.state = v1::STEP_STATE_WAITING;
+  instance.waiting.Clear();
+  instance.waiting.set_kind(v1::WaitingReason::KIND_ACCOUNT);
+  instance.waiting.set_detail(std::move(detail));
+  run.Touch(instance);
+  run.AddEvent(v1::EVENT_TYPE_STEP_WAITING, now, &instance).set_message(instance.waiting.detail());
+}
+
+void Scheduler::AccountReconnected(RunState& run, StepInstance& instance) {
+  if (instance.state != v1::STEP_STATE_WAITING ||
+      instance.waiting.kind() != v1::WaitingReason::KIND_ACCOUNT) {
+    return;
+  }
+  MakeReady(run, instance);
+}
+
 void Scheduler::LeaseExpired(RunState& run, StepInstance& instance) {
   const absl::Time now = clock_.Now();
   // The worker stops acting by its own copy of this deadline (it can only be earlier, up to

@@ -4,6 +4,7 @@
 // them through the sandbox.
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "accounts/sealed_secret.h"
 #include "base/subprocess.h"
@@ -118,6 +119,60 @@ TEST_F(AccountGrantsTest, AWorkerWithoutCredentialsPublishesWithTheCoordinatorsA
   ASSERT_EQ(sandbox.state().posts.size(), 1u);
   EXPECT_EQ(sandbox.state().posts[0].account, "acme_x");
   EXPECT_EQ(sandbox.state().posts[0].text, "Held by the coordinator");
+}
+
+// The network refuses the coordinator's token and nobody can renew it: the step waits, saying
+// the account needs reconnecting, `accounts list` says so, and putting the account again with
+// a new token lets the step go on.
+TEST_F(AccountGrantsTest, AStepWaitsForAnAccountThatNeedsReconnecting) {
+  sandbox::Sandbox sandbox;
+  ASSERT_TRUE(sandbox.Start("127.0.0.1", 0).ok());
+  ASSERT_TRUE(env_.client().PutAccount(XAccount("default")).ok());
+  {
+    absl::MutexLock lock(&sandbox.state().mu);
+    sandbox.state().ExpireTokens("x", "acme_x");  // the static token no longer works
+  }
+  auto worker = Subprocess::Start({BinDir() + "/fanfare-worker", "--coordinator=" + env_.address(),
+                                   "--networks=x", "--api_base=x=" + sandbox.NetworkBase("x"),
+                                   "--worker_id=no-credentials"});
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  ASSERT_TRUE((*worker)->WaitForLine("serving", absl::Seconds(20)).ok());
+  env_.Apply(kCampaign);
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("reconnect");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  absl::StatusOr<v1::Run> waiting = env_.WaitFor("reconnect", [](const v1::Run& run) {
+    return run.steps_size() > 0 && run.steps(0).state() == v1::STEP_STATE_WAITING &&
+           run.steps(0).waiting().kind() == v1::WaitingReason::KIND_ACCOUNT;
+  });
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  EXPECT_TRUE(absl::StartsWith(waiting->steps(0).waiting().detail(),
+                               "account acme_x needs reconnecting"))
+      << waiting->steps(0).waiting().detail();
+  absl::StatusOr<v1::ListAccountsResponse> listed = env_.client().ListAccounts();
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->accounts_size(), 1);
+  EXPECT_TRUE(listed->accounts(0).needs_reconnecting());
+
+  // A person reconnects: a new access token, as the network's OAuth flow would give.
+  std::string fresh;
+  {
+    absl::MutexLock lock(&sandbox.state().mu);
+    const sandbox::SandboxState::Refreshed refreshed =
+        sandbox.state().Refresh("x", "sbxr_x_acme_x");
+    ASSERT_EQ(refreshed.result, sandbox::SandboxState::Refreshed::Result::kOk);
+    fresh = refreshed.access_token;
+  }
+  v1::PutAccountRequest reconnected = XAccount("default");
+  (*reconnected.mutable_secrets())["access_token"] = fresh;
+  ASSERT_TRUE(env_.client().PutAccount(reconnected).ok());
+  absl::StatusOr<v1::Run> run = env_.WaitFor(
+      "reconnect", [](const v1::Run& run) { return run.status() == v1::RUN_STATUS_SUCCEEDED; });
+  ASSERT_TRUE(run.ok()) << run.status();
+  listed = env_.client().ListAccounts();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_FALSE(listed->accounts(0).needs_reconnecting());
 }
 
 }  // namespace
