@@ -49,6 +49,9 @@ ABSL_FLAG(std::string, jwks_file, "", "the identity provider's JSON Web Key Set 
 ABSL_FLAG(std::string, master_key_file, "",
           "file (mode 0600) holding the 256-bit key that seals network accounts' secrets, as "
           "64 hex digits (`openssl rand -hex 32`); default: $FANFARE_MASTER_KEY");
+ABSL_FLAG(std::string, previous_master_key_file, "",
+          "rotation: accounts sealed with this key are re-wrapped with --master_key_file at "
+          "start-up");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
   options.tls.refresh = absl::GetFlag(FLAGS_tls_refresh);
   options.worker_trust_domain = absl::GetFlag(FLAGS_worker_trust_domain);
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
+  options.previous_master_key_file = absl::GetFlag(FLAGS_previous_master_key_file);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

@@ -68,6 +68,9 @@ struct EngineOptions {
   absl::Duration max_poll_wait = absl::Seconds(60);
   // Seals network accounts' secrets (accounts/sealed_secret.h); null: PutAccount is refused.
   std::shared_ptr<const accounts::MasterKey> master_key;
+  // The master key being rotated away from: accounts sealed with it are re-wrapped with
+  // `master_key` when the engine opens (the secrets' ciphertexts are unchanged).
+  std::shared_ptr<const accounts::MasterKey> previous_master_key;
 };
 
 // A reply to run once the operation's effects are durable.
@@ -220,6 +223,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   absl::Status LoadSpend();
   absl::Status LoadTokens();
   absl::Status LoadAccounts();
+  // Re-wraps `record`'s data key with the master key if the previous one sealed it, and
+  // writes it back (engine_accounts.cc).
+  void RewrapIfRotated(internal::AccountRecord& record);
   // OK if namespace `ns` (or the cluster admins) may have one more token in force, named
   // `name`; AlreadyExists or ResourceExhausted saying why not.
   absl::Status RoomForToken(const std::string& ns, bool cluster_admin, const std::string& name,

@@ -154,12 +154,27 @@ void Engine::RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Ac
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(removed)));
 }
 
+void Engine::RewrapIfRotated(internal::AccountRecord& record) {
+  const std::shared_ptr<const accounts::MasterKey>& from = options_.previous_master_key;
+  const std::shared_ptr<const accounts::MasterKey>& to = options_.master_key;
+  if (from == nullptr || to == nullptr || record.secrets().master_key_id() != from->Id()) return;
+  const v1::Account& account = record.account();
+  absl::StatusOr<internal::SealedSecret> rewrapped = accounts::Rewrap(
+      *from, *to, record.secrets(),
+      accounts::AccountAssociatedData(account.namespace_(), account.alias(), account.version()));
+  if (!rewrapped.ok()) return;  // altered: left as it is, and its tasks carry no grant
+  *record.mutable_secrets() = *std::move(rewrapped);
+  record.mutable_account()->set_master_key_id(to->Id());
+  state_.PutAccount(record);
+}
+
 absl::Status Engine::LoadAccounts() {
   return ScanRecords<internal::AccountRecord>(
       *store_, store::Cf::kAccounts, /*prefix=*/"",
       [&](absl::string_view, internal::AccountRecord record) {
         const std::string ns = record.account().namespace_();
         const std::string alias = record.account().alias();
+        RewrapIfRotated(record);
         // Without the key that sealed them, the account is listed but its tasks carry
         // nothing (the worker's own credentials, if any, are used).
         if (options_.master_key != nullptr) {

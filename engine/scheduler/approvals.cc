@@ -3,9 +3,11 @@
 // When an approval step starts waiting it records the digest of its subject: the campaign
 // version, the run's params, its item and the views of every step it depends on (the copy,
 // the variants, the accounts and budgets its dependents will use come from there). Each
-// approval keeps the digest it approved. A step that needs the approval checks, when it is
-// prepared, that the digest is still what it would be now; if not (a retried upstream step
-// produced something else), the approval is asked for again and the step waits for it.
+// approval keeps the digest it approved. A step downstream of the approval (directly or not)
+// checks, when it is prepared, that the digest is still what it would be now; if not (a
+// retried upstream step produced something else), the approval is asked for again and the
+// step is held until it is given. Each such check costs a digest of the approval's upstream
+// views; the cycle's bound on new instances bounds how many one cycle makes.
 #include <algorithm>
 #include <utility>
 

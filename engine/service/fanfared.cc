@@ -123,6 +123,17 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       LoadMasterKey(options.master_key_file);
   if (!master_key.ok()) return master_key.status();
   coordinator_options.engine.master_key = *std::move(master_key);
+  if (!options.previous_master_key_file.empty()) {
+    if (coordinator_options.engine.master_key == nullptr) {
+      return absl::InvalidArgumentError(
+          "--previous_master_key_file needs the new key: --master_key_file or FANFARE_MASTER_KEY");
+    }
+    absl::StatusOr<accounts::MasterKey> previous =
+        accounts::MasterKey::FromFile(options.previous_master_key_file);
+    if (!previous.ok()) return previous.status();
+    coordinator_options.engine.previous_master_key =
+        std::make_shared<const accounts::MasterKey>(*std::move(previous));
+  }
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =

@@ -53,6 +53,8 @@ struct FanfaredOptions {
   // The master key file (0600) that seals network accounts' secrets; empty: the variable
   // FANFARE_MASTER_KEY, else none (then accounts cannot be added).
   std::string master_key_file;
+  // Rotation: accounts sealed with this key are re-wrapped with the master key at start-up.
+  std::string previous_master_key_file;
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever

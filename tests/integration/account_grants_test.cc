@@ -66,6 +66,18 @@ class AccountGrantsTest : public ::testing::Test {
     return response.tasks_size() > 0 ? response.tasks(0) : v1::Task();
   }
 
+  // A fanfare-worker process serving X through `sandbox`, with no credentials of its own.
+  std::unique_ptr<Subprocess> WorkerWithoutCredentials(sandbox::Sandbox& sandbox) {
+    auto worker = Subprocess::Start({BinDir() + "/fanfare-worker",
+                                     "--coordinator=" + env_.address(), "--networks=x",
+                                     "--api_base=x=" + sandbox.NetworkBase("x"),
+                                     "--worker_id=no-credentials"});
+    EXPECT_TRUE(worker.ok()) << worker.status();
+    if (!worker.ok()) return nullptr;
+    EXPECT_TRUE((*worker)->WaitForLine("serving", absl::Seconds(20)).ok());
+    return *std::move(worker);
+  }
+
   CoordinatorEnv env_;
   std::unique_ptr<v1::WorkerService::Stub> workers_;
 };
@@ -103,11 +115,9 @@ TEST_F(AccountGrantsTest, AWorkerWithoutCredentialsPublishesWithTheCoordinatorsA
   sandbox::Sandbox sandbox;
   ASSERT_TRUE(sandbox.Start("127.0.0.1", 0).ok());
   ASSERT_TRUE(env_.client().PutAccount(XAccount("default")).ok());
-  auto worker = Subprocess::Start({BinDir() + "/fanfare-worker", "--coordinator=" + env_.address(),
-                                   "--networks=x", "--api_base=x=" + sandbox.NetworkBase("x"),
-                                   "--worker_id=no-credentials"});
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  ASSERT_TRUE((*worker)->WaitForLine("serving", absl::Seconds(20)).ok());
+  std::unique_ptr<Subprocess> worker;
+  ASSERT_NO_FATAL_FAILURE(worker = WorkerWithoutCredentials(sandbox));
+  ASSERT_NE(worker, nullptr);
   env_.Apply(kCampaign);
   v1::StartRunRequest start;
   start.set_campaign("hello");
@@ -132,11 +142,9 @@ TEST_F(AccountGrantsTest, AStepWaitsForAnAccountThatNeedsReconnecting) {
     absl::MutexLock lock(&sandbox.state().mu);
     sandbox.state().ExpireTokens("x", "acme_x");  // the static token no longer works
   }
-  auto worker = Subprocess::Start({BinDir() + "/fanfare-worker", "--coordinator=" + env_.address(),
-                                   "--networks=x", "--api_base=x=" + sandbox.NetworkBase("x"),
-                                   "--worker_id=no-credentials"});
-  ASSERT_TRUE(worker.ok()) << worker.status();
-  ASSERT_TRUE((*worker)->WaitForLine("serving", absl::Seconds(20)).ok());
+  std::unique_ptr<Subprocess> worker;
+  ASSERT_NO_FATAL_FAILURE(worker = WorkerWithoutCredentials(sandbox));
+  ASSERT_NE(worker, nullptr);
   env_.Apply(kCampaign);
   v1::StartRunRequest start;
   start.set_campaign("hello");
@@ -173,6 +181,49 @@ TEST_F(AccountGrantsTest, AStepWaitsForAnAccountThatNeedsReconnecting) {
   listed = env_.client().ListAccounts();
   ASSERT_TRUE(listed.ok());
   EXPECT_FALSE(listed->accounts(0).needs_reconnecting());
+}
+
+// Started with a key that never sealed the account (a mistake, or a lost key), the coordinator
+// lists the account but opens nothing: its tasks carry no grant.
+TEST_F(AccountGrantsTest, AKeyThatNeverSealedTheAccountOpensNothing) {
+  ASSERT_TRUE(env_.client().PutAccount(XAccount("default")).ok());
+  env_.Apply(kCampaign);
+  const auto new_key =
+      std::make_shared<const accounts::MasterKey>(*accounts::MasterKey::Generate());
+  env_.RestartWithMasterKeys(new_key, nullptr);
+  absl::StatusOr<v1::ListAccountsResponse> listed = env_.client().ListAccounts();
+  ASSERT_TRUE(listed.ok());
+  const std::string sealed_with = listed->accounts(0).master_key_id();
+  EXPECT_NE(sealed_with, new_key->Id());
+
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("wrong-key");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  EXPECT_FALSE(PollOne("default").has_account_grant()) << "a key that never sealed it";
+}
+
+// Rotating the master key: started with the new key and the previous one, the coordinator
+// re-wraps every account's data key; afterwards the new key alone opens them.
+TEST_F(AccountGrantsTest, ARotatedAccountOpensWithTheNewKeyAlone) {
+  const auto first = std::make_shared<const accounts::MasterKey>(*accounts::MasterKey::Generate());
+  const auto second =
+      std::make_shared<const accounts::MasterKey>(*accounts::MasterKey::Generate());
+  env_.RestartWithMasterKeys(first, nullptr);
+  ASSERT_TRUE(env_.client().PutAccount(XAccount("default")).ok());
+  env_.RestartWithMasterKeys(second, first);  // the rotation
+  absl::StatusOr<v1::ListAccountsResponse> listed = env_.client().ListAccounts();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->accounts(0).master_key_id(), second->Id());
+  env_.RestartWithMasterKeys(second, nullptr);  // the previous key is gone
+  env_.Apply(kCampaign);
+  v1::StartRunRequest start;
+  start.set_campaign("hello");
+  start.set_run_id("rotated");
+  ASSERT_TRUE(env_.client().StartRun(start).ok());
+  const v1::Task task = PollOne("default");
+  ASSERT_TRUE(task.has_account_grant());
+  EXPECT_EQ(task.account_grant().tokens().at("access_token"), "sbx_x_acme_x");
 }
 
 }  // namespace

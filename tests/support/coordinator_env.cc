@@ -26,6 +26,7 @@ void CoordinatorEnv::Open() {
   coordinator_options.engine.scheduler.lease_ttl = options_.lease_ttl;
   coordinator_options.engine.scheduler.fence_margin = options_.fence_margin;
   coordinator_options.engine.master_key = options_.master_key;
+  coordinator_options.engine.previous_master_key = options_.previous_master_key;
   coordinator_options.block_cache_bytes = 8 << 20;
   coordinator_options.write_buffer_bytes = 8 << 20;
   auto coordinator = coordinator::Coordinator::Open(std::move(coordinator_options));
@@ -69,6 +70,14 @@ void CoordinatorEnv::Close() {
 void CoordinatorEnv::Restart() {
   Close();
   Open();
+}
+
+void CoordinatorEnv::RestartWithMasterKeys(
+    std::shared_ptr<const accounts::MasterKey> master_key,
+    std::shared_ptr<const accounts::MasterKey> previous_master_key) {
+  options_.master_key = std::move(master_key);
+  options_.previous_master_key = std::move(previous_master_key);
+  Restart();
 }
 
 std::string CoordinatorEnv::address() const { return absl::StrCat("127.0.0.1:", port_); }

@@ -36,6 +36,8 @@ struct CoordinatorEnvOptions {
   const auth::JwtVerifier* jwt = nullptr;
   // Seals network accounts' secrets; null: adding accounts is refused.
   std::shared_ptr<const accounts::MasterKey> master_key;
+  // Accounts sealed with this key are re-wrapped with `master_key` when the coordinator opens.
+  std::shared_ptr<const accounts::MasterKey> previous_master_key;
 };
 
 class CoordinatorEnv {
@@ -46,6 +48,9 @@ class CoordinatorEnv {
   // Stops the server and the coordinator, then opens both again on the same data (a clean
   // restart; the crash tests kill a real process instead).
   void Restart();
+  // Restart with other master keys (a rotation).
+  void RestartWithMasterKeys(std::shared_ptr<const accounts::MasterKey> master_key,
+                             std::shared_ptr<const accounts::MasterKey> previous_master_key);
 
   std::string address() const;
   Client& client() { return *client_; }
