@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "accounts/account_secrets.h"
 #include "absl/strings/str_replace.h"
 
 namespace fanfare::workers {
@@ -69,9 +70,7 @@ absl::Status CheckMode(const std::string& path) {
 
 }  // namespace
 
-bool IsSecretField(absl::string_view field) {
-  return absl::EndsWith(field, "_token") || absl::EndsWith(field, "_secret");
-}
+bool IsSecretField(absl::string_view field) { return accounts::IsSecretName(field); }
 
 std::string AccountCredentials::Get(absl::string_view field) const {
   auto it = fields.find(std::string(field));

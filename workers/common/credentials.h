@@ -102,7 +102,8 @@ class CredentialStore {
       ABSL_GUARDED_BY(refresh_mu_);
 };
 
-// True for field names whose values are secrets (…_token, …_secret).
+// True for field names whose values are secrets (…_token, …_secret): the coordinator's rule
+// too (accounts::IsSecretName).
 bool IsSecretField(absl::string_view field);
 
 }  // namespace fanfare::workers
