@@ -43,6 +43,13 @@ steps:
   - {id: post, action: x.publish, with: {text: "Held by the coordinator"}}
 )yaml";
 
+// A start of kCampaign as run `run_id`.
+v1::StartRunRequest Hello(const std::string& run_id) {
+  v1::StartRunRequest request = StartRunRequest("hello");
+  request.set_run_id(run_id);
+  return request;
+}
+
 class AccountGrantsTest : public ::testing::Test {
  protected:
   AccountGrantsTest()
@@ -86,9 +93,7 @@ TEST_F(AccountGrantsTest, ATaskCarriesItsAccountsAccessTokenAndNothingMore) {
   v1::PutAccountRequest acme = XAccount("default");
   ASSERT_TRUE(env_.client().PutAccount(acme).ok());
   env_.Apply(kCampaign);
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("granted");
+  const v1::StartRunRequest start = Hello("granted");
   ASSERT_TRUE(env_.client().StartRun(start).ok());
   const v1::Task task = PollOne("default");
   ASSERT_TRUE(task.has_account_grant()) << task.DebugString();
@@ -104,9 +109,7 @@ TEST_F(AccountGrantsTest, ATaskCarriesItsAccountsAccessTokenAndNothingMore) {
 TEST_F(AccountGrantsTest, AnotherNamespacesTaskNamingTheAliasGetsNone) {
   ASSERT_TRUE(env_.client().PutAccount(XAccount("acme")).ok());
   env_.Apply(kCampaign);  // in "default", which holds no acme_x
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("not-granted");
+  const v1::StartRunRequest start = Hello("not-granted");
   ASSERT_TRUE(env_.client().StartRun(start).ok());
   EXPECT_FALSE(PollOne("default").has_account_grant());
 }
@@ -119,9 +122,7 @@ TEST_F(AccountGrantsTest, AWorkerWithoutCredentialsPublishesWithTheCoordinatorsA
   ASSERT_NO_FATAL_FAILURE(worker = WorkerWithoutCredentials(sandbox));
   ASSERT_NE(worker, nullptr);
   env_.Apply(kCampaign);
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("published");
+  const v1::StartRunRequest start = Hello("published");
   absl::StatusOr<v1::Run> run = env_.RunToEnd(start, absl::Seconds(30));
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED) << run->DebugString();
@@ -146,9 +147,7 @@ TEST_F(AccountGrantsTest, AStepWaitsForAnAccountThatNeedsReconnecting) {
   ASSERT_NO_FATAL_FAILURE(worker = WorkerWithoutCredentials(sandbox));
   ASSERT_NE(worker, nullptr);
   env_.Apply(kCampaign);
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("reconnect");
+  const v1::StartRunRequest start = Hello("reconnect");
   ASSERT_TRUE(env_.client().StartRun(start).ok());
   absl::StatusOr<v1::Run> waiting = env_.WaitFor("reconnect", [](const v1::Run& run) {
     return run.steps_size() > 0 && run.steps(0).state() == v1::STEP_STATE_WAITING &&
@@ -196,9 +195,7 @@ TEST_F(AccountGrantsTest, AKeyThatNeverSealedTheAccountOpensNothing) {
   const std::string sealed_with = listed->accounts(0).master_key_id();
   EXPECT_NE(sealed_with, new_key->Id());
 
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("wrong-key");
+  const v1::StartRunRequest start = Hello("wrong-key");
   ASSERT_TRUE(env_.client().StartRun(start).ok());
   EXPECT_FALSE(PollOne("default").has_account_grant()) << "a key that never sealed it";
 }
@@ -217,9 +214,7 @@ TEST_F(AccountGrantsTest, ARotatedAccountOpensWithTheNewKeyAlone) {
   EXPECT_EQ(listed->accounts(0).master_key_id(), second->Id());
   env_.RestartWithMasterKeys(second, nullptr);  // the previous key is gone
   env_.Apply(kCampaign);
-  v1::StartRunRequest start;
-  start.set_campaign("hello");
-  start.set_run_id("rotated");
+  const v1::StartRunRequest start = Hello("rotated");
   ASSERT_TRUE(env_.client().StartRun(start).ok());
   const v1::Task task = PollOne("default");
   ASSERT_TRUE(task.has_account_grant());
