@@ -52,6 +52,9 @@ ABSL_FLAG(std::string, master_key_file, "",
 ABSL_FLAG(std::string, previous_master_key_file, "",
           "rotation: accounts sealed with this key are re-wrapped with --master_key_file at "
           "start-up");
+ABSL_FLAG(std::vector<std::string>, api_base, {},
+          "network=URL: where held accounts' access tokens are renewed, as fanfare-worker's "
+          "--api-base (x=http://127.0.0.1:7700/x for the sandbox); repeat or comma-separate");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -66,6 +69,7 @@ class DevCompanion final : public fanfare::Companion {
       : stack_({.clock = clock, .manual_clock = manual}) {}
   absl::Status Start(const std::string& address) override { return stack_.Start(address); }
   void Stop() override { stack_.Stop(); }
+  std::map<std::string, std::string> AuthBases() const override { return stack_.AuthBases(); }
 
  private:
   fanfare::devmode::DevStack stack_;
@@ -82,7 +86,8 @@ int main(int argc, char** argv) {
   fanfare::ParseFlags(
       argc, argv,
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
-      "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]");
+      "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]",
+      /*repeatable=*/{"api_base"});
   fanfare::FanfaredOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
   options.worker_trust_domain = absl::GetFlag(FLAGS_worker_trust_domain);
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   options.previous_master_key_file = absl::GetFlag(FLAGS_previous_master_key_file);
+  options.api_bases = absl::GetFlag(FLAGS_api_base);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

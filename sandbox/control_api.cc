@@ -25,6 +25,7 @@ Json StatsJson(const AccountStats& s) {
   return {{"requests", s.requests}, {"posts", s.posts}, {"duplicates", s.duplicates},
           {"throttled", s.throttled}, {"auth_failures", s.auth_failures},
           {"refreshes", s.refreshes}, {"refresh_reuses", s.refresh_reuses},
+          {"refresh_replays", s.refresh_replays},
           {"grants_revoked", s.grants_revoked},
           {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped}};
 }
@@ -48,10 +49,15 @@ void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
   f.drop_rate = body.value("drop_rate", f.drop_rate);
   f.drop_path = body.value("drop_path", f.drop_path);
   f.drop_method = body.value("drop_method", f.drop_method);
+  f.answer_latency = absl::Milliseconds(
+      body.value("answer_latency_ms", absl::ToInt64Milliseconds(f.answer_latency)));
+  f.slow_path = body.value("slow_path", f.slow_path);
   res.SetJson(200, {{"network", network}, {"error_rate", f.error_rate},
                     {"latency_ms", absl::ToInt64Milliseconds(f.latency)},
                     {"drop_next", f.drop_next}, {"drop_rate", f.drop_rate},
-                    {"drop_path", f.drop_path}, {"drop_method", f.drop_method}});
+                    {"drop_path", f.drop_path}, {"drop_method", f.drop_method},
+                    {"answer_latency_ms", absl::ToInt64Milliseconds(f.answer_latency)},
+                    {"slow_path", f.slow_path}});
 }
 
 void MoveClock(SandboxState& state, const Json& body, SandboxResponse& res) {
@@ -119,6 +125,7 @@ void RegisterControl(Router& router, SandboxState& state) {
       total.auth_failures += s.auth_failures;
       total.refreshes += s.refreshes;
       total.refresh_reuses += s.refresh_reuses;
+      total.refresh_replays += s.refresh_replays;
       total.grants_revoked += s.grants_revoked;
       total.errors_injected += s.errors_injected;
       total.responses_dropped += s.responses_dropped;

@@ -4,12 +4,15 @@ namespace fanfare::sandbox {
 namespace {
 
 constexpr absl::Duration kYear = absl::Hours(24 * 365);
+constexpr absl::Duration kReplayWindow = absl::Seconds(60);
 
 OAuthPolicy X() {
-  return {.single_use = true, .reuse_revokes_grant = true, .access_ttl = absl::Hours(2)};
+  return {.single_use = true, .reuse_revokes_grant = true, .access_ttl = absl::Hours(2),
+          .replay_window = kReplayWindow};
 }
 OAuthPolicy TikTok() {
-  return {.single_use = true, .access_ttl = absl::Hours(24), .refresh_ttl = kYear};
+  return {.single_use = true, .access_ttl = absl::Hours(24), .refresh_ttl = kYear,
+          .replay_window = kReplayWindow};
 }
 OAuthPolicy LinkedIn() { return {.access_ttl = absl::Hours(24 * 60), .refresh_ttl = kYear}; }
 OAuthPolicy YouTube() { return {.echoes_refresh_token = false}; }

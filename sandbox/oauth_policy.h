@@ -11,6 +11,12 @@
 //   facebook,  60 days       none: a long-lived token expires and a person must log in again
 //   instagram
 //
+// A single-use refresh token whose answer was lost (the client crashed, the connection
+// dropped) may be presented once more within `replay_window` and gets the same answer again
+// (counted as a replay, not a reuse): the grace that Okta, Auth0 ("reuse interval") and Ory
+// Hydra give rotating refresh tokens. Neither X nor TikTok documents one; docs/networks.md
+// says what fanfared does against a network without it.
+//
 // Values; thread-safe.
 #ifndef FANFARE_SANDBOX_OAUTH_POLICY_H_
 #define FANFARE_SANDBOX_OAUTH_POLICY_H_
@@ -30,6 +36,8 @@ struct OAuthPolicy {
   bool echoes_refresh_token = true;
   absl::Duration access_ttl = absl::Hours(1);
   absl::Duration refresh_ttl = absl::InfiniteDuration();
+  // How long the refresh token just spent may be presented again for the same answer.
+  absl::Duration replay_window = absl::ZeroDuration();
 };
 
 // The policy of `network` (one of the seven); a reusable-refresh default for any other.

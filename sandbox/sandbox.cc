@@ -164,7 +164,12 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
                                                   request.path)}});
     return;
   }
-  if (control || request.method == "GET" || response.status >= 300) return;
+  if (control || request.method == "GET") return;
+  if (faults.answer_latency > absl::ZeroDuration() &&
+      absl::StrContains(request.path, faults.slow_path)) {
+    absl::SleepFor(faults.answer_latency);
+  }
+  if (response.status >= 300) return;
   absl::MutexLock lock(&state_->mu);
   Faults& live = state_->faults.count(network) ? state_->faults[network] : state_->faults["*"];
   bool drop = false;

@@ -93,6 +93,19 @@ SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
   }
   AccountStats& stats = Stats(net, out.account);
   if (refresh_token != grant.current) {
+    if (refresh_token == grant.last_spent &&
+        Now() - grant.last_spent_at <= policy.replay_window) {
+      stats.refresh_replays++;
+      // The same tokens, their lifetimes counted from now, as a real answer would be.
+      Refreshed replay = grant.last_answer;
+      if (auto access = issued_.find(replay.access_token); access != issued_.end()) {
+        replay.access_ttl = std::max(access->second.expires - Now(), absl::ZeroDuration());
+      }
+      if (replay.refresh_ttl != absl::InfiniteDuration()) {
+        replay.refresh_ttl = std::max(grant.current_expires - Now(), absl::ZeroDuration());
+      }
+      return replay;
+    }
     if (grant.spent.contains(refresh_token)) {
       stats.refresh_reuses++;
       out.result = Result::kSpent;
@@ -116,6 +129,8 @@ SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
   issued_[out.access_token] = IssuedToken{net, out.account, gen, Now() + out.access_ttl};
   if (policy.single_use) {
     grant.spent.insert(grant.current);
+    grant.last_spent = grant.current;
+    grant.last_spent_at = Now();
     grant.current = absl::StrCat("sbxr_", net, "_", out.account, "_", gen);
     grant.current_expires =
         policy.refresh_ttl == absl::InfiniteDuration() ? absl::InfiniteFuture()
@@ -128,6 +143,7 @@ SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
                           ? policy.refresh_ttl
                           : grant.current_expires - Now();
   }
+  if (policy.single_use) grant.last_answer = out;
   return out;
 }
 

@@ -126,6 +126,7 @@ struct AccountStats {
   int64_t auth_failures = 0;
   int64_t refreshes = 0;        // refresh tokens exchanged
   int64_t refresh_reuses = 0;   // spent refresh tokens presented again
+  int64_t refresh_replays = 0;  // the one just spent, presented again within its window
   int64_t grants_revoked = 0;   // grants revoked for a reuse (X)
   int64_t errors_injected = 0;
   int64_t responses_dropped = 0;
@@ -140,6 +141,10 @@ struct Faults {
   // path ends with it ("/ads$" drops POST …/ads but not …/adsets).
   std::string drop_path;
   std::string drop_method;  // if set, only writes with this method ("PUT") are dropped
+  // Writes whose path contains `slow_path` (every write if empty) are carried out at once
+  // and answered this much later: a client that dies meanwhile never learns what was done.
+  absl::Duration answer_latency = absl::ZeroDuration();
+  std::string slow_path;
 };
 
 // What one advertising account commits to spend per day: the sum of the daily budgets that
@@ -284,6 +289,10 @@ class SandboxState {
     std::string current;
     absl::Time current_expires = absl::InfiniteFuture();
     std::set<std::string> spent;
+    // The last refresh token spent, when, and what it was answered (for a replay).
+    std::string last_spent;
+    absl::Time last_spent_at = absl::InfinitePast();
+    Refreshed last_answer;
   };
   std::map<std::string, Grant> grants_ ABSL_GUARDED_BY(mu);
   std::map<std::string, absl::Duration> access_ttls_ ABSL_GUARDED_BY(mu);

@@ -1,5 +1,6 @@
 #include "engine/coordinator/coordinator.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -37,6 +38,15 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(
     CoordinatorOptions options, std::unique_ptr<store::Store> store) {
   std::unique_ptr<Coordinator> coordinator(new Coordinator(std::move(options)));
   coordinator->store_ = std::move(store);
+  if (coordinator->options_.token_renewer) {
+    coordinator->renewer_ =
+        coordinator->options_.token_renewer([c = coordinator.get()](RenewalAnswer answer) {
+          c->Post([answer = std::move(answer)](Engine& engine) mutable {
+            engine.TokenRenewed(std::move(answer));
+          });
+        });
+    coordinator->options_.engine.token_renewer = coordinator->renewer_.get();
+  }
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(
       coordinator->store_.get(), coordinator->options_.clock, coordinator->options_.engine);
   if (!engine.ok()) return engine.status();
@@ -53,6 +63,7 @@ Coordinator::~Coordinator() {
   }
   if (engine_thread_.joinable()) engine_thread_.join();
   if (commit_thread_.joinable()) commit_thread_.join();
+  renewer_.reset();  // an answer it still posts is dropped; the stored intent is kept
 }
 
 void Coordinator::Post(Operation operation) {
@@ -72,7 +83,7 @@ std::vector<Coordinator::Operation> Coordinator::WaitForWork(absl::Duration max_
 }
 
 absl::Duration Coordinator::WaitBudget() {
-  const absl::Time due = engine_->NextDue();
+  const absl::Time due = std::min(engine_->NextDue(), engine_->NextRenewalDue());
   if (options_.clock != &Clock::System()) {
     return due <= options_.clock->Now() ? absl::ZeroDuration() : kManualClockPoll;
   }

@@ -16,6 +16,7 @@
 #ifndef FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 #define FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@ struct CoordinatorOptions {
   // Set for rehearsal mode: the engine moves this clock (which must also be `clock`).
   ManualClock* rehearsal_clock = nullptr;
   EngineOptions engine;
+  // Builds the renewer of held accounts' tokens, given where its answers go; null: none
+  // (engine.token_renewer is then used as given). The coordinator owns what it builds.
+  std::function<std::unique_ptr<TokenRenewer>(std::function<void(RenewalAnswer)> answered)>
+      token_renewer;
   size_t block_cache_bytes = 64 << 20;
   size_t write_buffer_bytes = 64 << 20;
 };
@@ -83,6 +88,8 @@ class Coordinator {
 
   CoordinatorOptions options_;
   std::unique_ptr<store::Store> store_;
+  // Stopped after the engine's threads: their effects may still hand it orders.
+  std::unique_ptr<TokenRenewer> renewer_;
   std::unique_ptr<Engine> engine_;
 
   absl::Mutex mu_;

@@ -226,6 +226,7 @@ void Engine::Flush() {
 
 void Engine::Step() {
   FireDue();
+  StartDueRenewals();
   ContinueDeferred();
   workers_.Dispatch();
   Flush();
@@ -268,7 +269,8 @@ absl::Status Engine::FinishCycle() {
 }
 
 bool Engine::Quiescent() const {
-  if (!deferred_runs_.empty()) return false;
+  // A renewal in flight is work: a rehearsal must not jump past the token's expiry meanwhile.
+  if (!deferred_runs_.empty() || !renewing_.empty()) return false;
   for (const auto& [key, run] : active_.runs()) {
     for (const auto& instance : run->instances()) {
       if (instance->leased() || instance->queued()) return false;

@@ -20,14 +20,17 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <queue>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/any_invocable.h"
 #include "absl/random/random.h"
 #include "absl/status/statusor.h"
@@ -42,6 +45,7 @@
 #include "engine/coordinator/run_watcher.h"
 #include "engine/coordinator/spend_guard.h"
 #include "engine/coordinator/state_writer.h"
+#include "engine/coordinator/token_renewer.h"
 #include "engine/coordinator/worker_gateway.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/quota_config.h"
@@ -71,6 +75,9 @@ struct EngineOptions {
   // The master key being rotated away from: accounts sealed with it are re-wrapped with
   // `master_key` when the engine opens (the secrets' ciphertexts are unchanged).
   std::shared_ptr<const accounts::MasterKey> previous_master_key;
+  // Renews held accounts' access tokens (engine_renewal.cc); null: they are never renewed,
+  // and an account whose token a network refuses needs reconnecting. Must outlive the engine.
+  TokenRenewer* token_renewer = nullptr;
 };
 
 // A reply to run once the operation's effects are durable.
@@ -140,6 +147,9 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Account> reply);
   // Accounts a namespace may hold.
   static constexpr size_t kMaxAccountsPerNamespace = 1000;
+  // What the network answered a renewal the engine asked its TokenRenewer for
+  // (engine_renewal.cc): stored, and used, only once durable.
+  void TokenRenewed(RenewalAnswer answer);
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session for `worker`, the principal that opened it. The welcome (or an
@@ -185,8 +195,14 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // Step, Seal, Commit and Durable in one go, on the calling thread (tests, recovery).
   absl::Status FinishCycle();
 
-  // The earliest timer or lease deadline, or InfiniteFuture.
+  // The earliest timer or lease deadline, or InfiniteFuture: what a rehearsal's clock may
+  // jump to.
   absl::Time NextDue();
+  // When the next held account's token is due for renewal, or InfiniteFuture. Not a reason
+  // for a rehearsal to jump (a clock would race through renewals with nothing else to do): a
+  // renewal that falls due during a jump starts right after it, before any task is
+  // delivered, and tasks whose token expired meanwhile wait for it.
+  absl::Time NextRenewalDue() const;
   // True when no attempt is leased, no task is queued and no run waits for a person: the
   // moment a rehearsal may jump its clock to NextDue().
   bool Quiescent() const;
@@ -288,12 +304,37 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
                    google::protobuf::ListValue ads) override;
   const v1::AccountGrant* AccountGrantFor(const std::string& ns,
                                           const std::string& alias) const override;
-  std::optional<std::string> ReconnectReason(const std::string& ns,
+  std::optional<std::string> WhyAccountWaits(const std::string& ns,
                                              const std::string& alias) const override;
+  std::optional<std::string> TokenRefused(const std::string& ns, const std::string& alias,
+                                          int64_t granted_version,
+                                          const std::string& why) override;
+  // The network refused account `alias`'s tokens for good: a person must reconnect it.
   void MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
-                             const std::string& why) override;
-  // Queues again the instances of `ns` waiting for account `alias` to be reconnected.
+                             const std::string& why);
+  // Queues again the instances of `ns` waiting for account `alias`.
   void WakeAccountWaiters(const std::string& ns, const std::string& alias);
+  // Tells the instances of `ns` waiting for account `alias` that they now wait for `detail`.
+  void RewaitAccountWaiters(const std::string& ns, const std::string& alias,
+                            const std::string& detail);
+  // Keeps what tasks acting through `account` carry: its settings and access tokens.
+  void HoldGrant(const v1::Account& account, const std::map<std::string, std::string>& secrets);
+  internal::AccountRecord* FindAccount(const std::string& ns, const std::string& alias);
+  const internal::AccountRecord* FindAccount(const std::string& ns,
+                                             const std::string& alias) const;
+
+  // Renewals (engine_renewal.cc).
+  using AccountId = std::pair<std::string, std::string>;  // namespace, alias
+  // Files `record`'s next renewal, if it is renewed: shortly before its access token
+  // expires, or now for a renewal a restart interrupted.
+  void ScheduleRenewal(const internal::AccountRecord& record);
+  void UnscheduleRenewal(const AccountId& id);
+  void StartDueRenewals();
+  // Stores the intent and, once it is durable, hands the exchange to the renewer; a no-op
+  // while one is in flight for the account.
+  void StartRenewal(const AccountId& id);
+  void StoreRenewedTokens(internal::AccountRecord& record, const RenewalAnswer& answer);
+  bool Renewable(const v1::Account& account) const;
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
                      const std::string& account);
@@ -332,6 +373,12 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // What their tasks carry (access tokens in the clear, in memory only), by "ns/alias"; none
   // for an account whose secrets the master key cannot open.
   absl::flat_hash_map<std::string, v1::AccountGrant> grants_;
+  // Renewals: when each renewed account is due, in order; those in flight; and the failed
+  // tries in a row of each (for backoff).
+  std::set<std::pair<absl::Time, AccountId>> renewal_due_;
+  absl::flat_hash_map<AccountId, absl::Time> renewal_due_at_;
+  absl::flat_hash_set<AccountId> renewing_;
+  absl::flat_hash_map<AccountId, int> renewal_failures_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
   // Tells apart audit records of one microsecond; starts at a random high half so that a
   // restart (or a clock set back) cannot reuse a key and overwrite a record.

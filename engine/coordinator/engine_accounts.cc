@@ -22,6 +22,10 @@ std::string GrantKey(absl::string_view ns, absl::string_view alias) {
   return absl::StrCat(ns, "/", alias);
 }
 
+std::string NeedsReconnectingDetail(absl::string_view alias, absl::string_view why) {
+  return absl::StrCat("account ", alias, " needs reconnecting: ", why);
+}
+
 // What a task acting through `account` carries: its settings and access tokens, never its
 // refresh token or client secrets.
 v1::AccountGrant GrantOf(const v1::Account& account,
@@ -29,6 +33,7 @@ v1::AccountGrant GrantOf(const v1::Account& account,
   v1::AccountGrant grant;
   grant.set_alias(account.alias());
   grant.set_network(account.network());
+  grant.set_version(account.version());
   *grant.mutable_settings() = account.settings();
   for (const auto& [name, value] : secrets) {
     if (absl::EndsWith(name, "_token") && name != "refresh_token") {
@@ -47,35 +52,74 @@ const v1::AccountGrant* Engine::AccountGrantFor(const std::string& ns,
   return it == grants_.end() ? nullptr : &it->second;
 }
 
-std::optional<std::string> Engine::ReconnectReason(const std::string& ns,
-                                                   const std::string& alias) const {
+void Engine::HoldGrant(const v1::Account& account,
+                       const std::map<std::string, std::string>& secrets) {
+  grants_.insert_or_assign(GrantKey(account.namespace_(), account.alias()),
+                           GrantOf(account, secrets));
+}
+
+internal::AccountRecord* Engine::FindAccount(const std::string& ns, const std::string& alias) {
   auto book = accounts_.find(ns);
-  if (book == accounts_.end()) return std::nullopt;
+  if (book == accounts_.end()) return nullptr;
   auto found = book->second.find(alias);
-  if (found == book->second.end() || !found->second.account().needs_reconnecting()) {
-    return std::nullopt;
+  return found == book->second.end() ? nullptr : &found->second;
+}
+
+const internal::AccountRecord* Engine::FindAccount(const std::string& ns,
+                                                   const std::string& alias) const {
+  return const_cast<Engine*>(this)->FindAccount(ns, alias);
+}
+
+std::optional<std::string> Engine::WhyAccountWaits(const std::string& ns,
+                                                    const std::string& alias) const {
+  const internal::AccountRecord* record = FindAccount(ns, alias);
+  if (record == nullptr) return std::nullopt;
+  const v1::Account& account = record->account();
+  if (account.needs_reconnecting()) {
+    return NeedsReconnectingDetail(alias, account.reconnect_reason());
   }
-  return found->second.account().reconnect_reason();
+  // A task would carry a token the network refuses: it waits for the renewal instead.
+  if (renewing_.contains(AccountId(ns, alias)) && account.has_access_token_expires_at() &&
+      FromProtoTime(account.access_token_expires_at()) <= clock_->Now()) {
+    return absl::StrCat("account ", alias, ": renewing its access token, which expired");
+  }
+  return std::nullopt;
 }
 
 void Engine::MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
                                    const std::string& why) {
-  auto book = accounts_.find(ns);
-  if (book == accounts_.end() || !book->second.contains(alias)) return;
-  internal::AccountRecord& record = book->second.find(alias)->second;
-  v1::Account& account = *record.mutable_account();
+  internal::AccountRecord* record = FindAccount(ns, alias);
+  if (record == nullptr) return;
+  UnscheduleRenewal({ns, alias});
+  v1::Account& account = *record->mutable_account();
+  RewaitAccountWaiters(ns, alias, NeedsReconnectingDetail(alias, why));
   if (account.needs_reconnecting()) return;
   account.set_needs_reconnecting(true);
   account.set_reconnect_reason(why.substr(0, 500));
   *account.mutable_needs_reconnecting_since() = ToProtoTime(clock_->Now());
-  state_.PutAccount(record);
+  account.clear_renewal_started_at();
+  state_.PutAccount(*record);
 }
 
 void Engine::WakeAccountWaiters(const std::string& ns, const std::string& alias) {
   for (const auto& [key, run] : active_.runs()) {
     if (run->ns() != ns) continue;
     for (const auto& instance : run->instances()) {
-      if (instance->account == alias) scheduler_.AccountReconnected(*run, *instance);
+      if (instance->account == alias) scheduler_.AccountReady(*run, *instance);
+    }
+  }
+}
+
+void Engine::RewaitAccountWaiters(const std::string& ns, const std::string& alias,
+                                  const std::string& detail) {
+  for (const auto& [key, run] : active_.runs()) {
+    if (run->ns() != ns) continue;
+    for (const auto& instance : run->instances()) {
+      if (instance->account == alias && instance->state == v1::STEP_STATE_WAITING &&
+          instance->waiting.kind() == v1::WaitingReason::KIND_ACCOUNT &&
+          instance->waiting.detail() != detail) {
+        scheduler_.WaitForAccount(*run, *instance, detail);
+      }
     }
   }
 }
@@ -101,6 +145,9 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
   account.set_alias(request.alias());
   account.set_network(request.network());
   *account.mutable_settings() = request.settings();
+  if (request.has_access_token_expires_at()) {
+    *account.mutable_access_token_expires_at() = request.access_token_expires_at();
+  }
   const std::map<std::string, std::string> secrets(request.secrets().begin(),
                                                    request.secrets().end());
   for (const auto& [name, value] : secrets) account.add_secrets(name);
@@ -116,7 +163,8 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
   }
   *record.mutable_secrets() = *std::move(sealed);
   state_.PutAccount(record);
-  grants_.insert_or_assign(GrantKey(ns, request.alias()), GrantOf(account, secrets));
+  HoldGrant(account, secrets);
+  ScheduleRenewal(record);
   const bool reconnected =
       existing != book.end() && existing->second.account().needs_reconnecting();
   v1::Account answer = account;
@@ -150,6 +198,7 @@ void Engine::RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Ac
   v1::Account removed = found->second.account();
   state_.DeleteAccount(ns, request.alias());
   grants_.erase(GrantKey(ns, request.alias()));
+  UnscheduleRenewal({ns, request.alias()});
   book->second.erase(found);
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(removed)));
 }
@@ -181,9 +230,10 @@ absl::Status Engine::LoadAccounts() {
           absl::StatusOr<std::map<std::string, std::string>> secrets =
               accounts::UnsealAccountSecrets(*options_.master_key, record);
           if (secrets.ok()) {
-            grants_.insert_or_assign(GrantKey(ns, alias), GrantOf(record.account(), *secrets));
+            HoldGrant(record.account(), *secrets);
           }
         }
+        ScheduleRenewal(record);
         accounts_[ns].insert_or_assign(alias, std::move(record));
         return true;
       });

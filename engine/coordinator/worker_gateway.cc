@@ -54,10 +54,6 @@ v1::TaskFailure Bounded(v1::TaskFailure failure) {
 }
 
 // "account acme_x needs reconnecting: <why>", the wait's detail.
-std::string NeedsReconnectingDetail(const std::string& alias, const std::string& why) {
-  return absl::StrCat("account ", alias, " needs reconnecting: ", why);
-}
-
 }  // namespace
 
 void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello,
@@ -178,9 +174,9 @@ void WorkerGateway::Dispatch() {
 
 bool WorkerGateway::AccountUsable(scheduler::RunState& run, scheduler::StepInstance& instance) {
   if (instance.purpose != v1::TASK_PURPOSE_EXECUTE) return true;
-  const std::optional<std::string> why = host_->ReconnectReason(run.ns(), instance.account);
+  std::optional<std::string> why = host_->WhyAccountWaits(run.ns(), instance.account);
   if (!why.has_value()) return true;
-  parts_.scheduler->WaitForAccount(run, instance, NeedsReconnectingDetail(instance.account, *why));
+  parts_.scheduler->WaitForAccount(run, instance, *std::move(why));
   return false;
 }
 
@@ -205,6 +201,7 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   instance.lease_holder = session.holder();
   if (const v1::AccountGrant* grant = host_->AccountGrantFor(run.ns(), instance.account)) {
     *task.mutable_account_grant() = *grant;
+    instance.granted_account_version = grant->version();
   }
   parts_.dispatcher->Started(task_id, session);
   return true;
@@ -277,13 +274,17 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
   if (failure.type() == v1::ERROR_TYPE_AUTH_EXPIRED &&
       instance.purpose == v1::TASK_PURPOSE_EXECUTE &&
       host_->AccountGrantFor(run.ns(), instance.account) != nullptr) {
-    // The coordinator holds the account and cannot renew its token: a person must. The step
-    // waits for that instead of failing.
-    host_->MarkNeedsReconnecting(run.ns(), instance.account, failure.message());
+    // The coordinator holds the account: the step waits while the token is renewed, or for a
+    // person to reconnect the account, instead of failing.
     instance.last_error.set_type(failure.type());
     instance.last_error.set_message(failure.message());
-    parts_.scheduler->WaitForAccount(run, instance,
-                                     NeedsReconnectingDetail(instance.account, failure.message()));
+    const std::optional<std::string> wait = host_->TokenRefused(
+        run.ns(), instance.account, instance.granted_account_version, failure.message());
+    parts_.scheduler->WaitForAccount(
+        run, instance,
+        wait.value_or(absl::StrCat("account ", instance.account,
+                                   ": its token was renewed since this attempt began")));
+    if (!wait.has_value()) parts_.scheduler->AccountReady(run, instance);
     return;
   }
   if (failure.type() == v1::ERROR_TYPE_THROTTLED && failure.has_retry_after()) {

@@ -53,13 +53,19 @@ class WorkerGateway {
     // that account; null otherwise. Valid until the engine changes its accounts.
     virtual const v1::AccountGrant* AccountGrantFor(const std::string& ns,
                                                     const std::string& alias) const = 0;
-    // Why account `alias` of `ns` needs a person (reconnecting), or nullopt if it does not
-    // (or the coordinator does not hold it).
-    virtual std::optional<std::string> ReconnectReason(const std::string& ns,
+    // Why a task acting through account `alias` of `ns` must wait before it is delivered
+    // ("account acme_x needs reconnecting: …", or its expired token is being renewed), or
+    // nullopt if it need not (or the coordinator does not hold the account).
+    virtual std::optional<std::string> WhyAccountWaits(const std::string& ns,
                                                        const std::string& alias) const = 0;
-    // The network refused the token of account `alias` of `ns`, which the coordinator holds.
-    virtual void MarkNeedsReconnecting(const std::string& ns, const std::string& alias,
-                                       const std::string& why) = 0;
+    // The network refused the token a task carried for account `alias` of `ns`, which the
+    // coordinator holds, granted at `granted_version`. Has the token renewed, or the account
+    // marked as needing a person, and returns what the task now waits for; nullopt if a newer
+    // token is held already (the task may go again at once).
+    virtual std::optional<std::string> TokenRefused(const std::string& ns,
+                                                    const std::string& alias,
+                                                    int64_t granted_version,
+                                                    const std::string& why) = 0;
   };
 
   // The engine's parts the gateway works with; all must outlive it.

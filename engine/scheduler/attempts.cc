@@ -283,7 +283,7 @@ void Scheduler::WaitForAccount(RunState& run, StepInstance& instance, std::strin
   run.AddEvent(v1::EVENT_TYPE_STEP_WAITING, now, &instance).set_message(instance.waiting.detail());
 }
 
-void Scheduler::AccountReconnected(RunState& run, StepInstance& instance) {
+void Scheduler::AccountReady(RunState& run, StepInstance& instance) {
   if (instance.state != v1::STEP_STATE_WAITING ||
       instance.waiting.kind() != v1::WaitingReason::KIND_ACCOUNT) {
     return;

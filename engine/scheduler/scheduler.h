@@ -118,12 +118,13 @@ class Scheduler {
   // A queued instance may not go yet (its account's rate limit): it waits until `until`,
   // then is queued again. Not an attempt: nothing was sent.
   void Throttle(RunState& run, StepInstance& instance, absl::Time until, std::string detail);
-  // The account `instance` acts through needs a person: the instance — queued, or its
-  // attempt just refused by the network (which did not act: the attempt is settled) — waits
-  // (KIND_ACCOUNT, no timer) until AccountReconnected. REQUIRES: purpose EXECUTE.
+  // The account `instance` acts through is not usable now (it needs a person, or its token is
+  // being renewed): the instance — queued, or its attempt just refused by the network (which
+  // did not act: the attempt is settled) — waits (KIND_ACCOUNT, no timer) until AccountReady.
+  // Called again while it waits, it records the new `detail`. REQUIRES: purpose EXECUTE.
   void WaitForAccount(RunState& run, StepInstance& instance, std::string detail);
   // The account is usable again: an instance waiting for it is queued.
-  void AccountReconnected(RunState& run, StepInstance& instance);
+  void AccountReady(RunState& run, StepInstance& instance);
   // instance.timer_at passed. REQUIRES: instance.timer_kind != kNone.
   void TimerFired(RunState& run, StepInstance& instance);
 

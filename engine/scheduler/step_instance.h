@@ -68,6 +68,9 @@ struct StepInstance {
   std::string queue;
   std::string action;
   std::string account;
+  // The version of the held account whose token the current attempt carried (in memory
+  // only: 0 after a restart, which makes a refused token count as an old one).
+  int64_t granted_account_version = 0;
   // The rendered `with`, as sent to workers.
   google::protobuf::Struct input;
   bool idempotent = true;

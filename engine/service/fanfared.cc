@@ -14,7 +14,9 @@
 #include "accounts/sealed_secret.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/admin_token.h"
+#include "engine/renewal/http_token_renewer.h"
 #include "engine/service/server.h"
+#include "workers/common/adapter.h"
 
 namespace fanfare {
 namespace {
@@ -80,6 +82,28 @@ absl::Status BootstrapAdminToken(coordinator::Coordinator& coordinator,
   return absl::OkStatus();
 }
 
+// Renews held accounts' tokens at the networks `api_bases` name (production hosts for the
+// others); `*built` is set to the renewer once the coordinator builds it.
+absl::StatusOr<decltype(coordinator::CoordinatorOptions::token_renewer)> HttpRenewerFactory(
+    const std::vector<std::string>& api_bases, renewal::HttpTokenRenewer** built) {
+  workers::AdapterOptions endpoints;
+  for (const std::string& flag : api_bases) {
+    if (absl::Status status = workers::ParseApiBaseFlag(flag, endpoints); !status.ok()) {
+      return status;
+    }
+  }
+  renewal::HttpTokenRenewerOptions renewer_options;
+  for (const auto& [network, at] : endpoints.endpoints) {
+    renewer_options.auth_bases[network] = at.auth;
+  }
+  return [renewer_options, built](std::function<void(coordinator::RenewalAnswer)> answered) {
+    auto renewer =
+        std::make_unique<renewal::HttpTokenRenewer>(renewer_options, std::move(answered));
+    *built = renewer.get();
+    return std::unique_ptr<coordinator::TokenRenewer>(std::move(renewer));
+  };
+}
+
 }  // namespace
 
 absl::Status RunFanfared(const FanfaredOptions& options) {
@@ -134,6 +158,11 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     coordinator_options.engine.previous_master_key =
         std::make_shared<const accounts::MasterKey>(*std::move(previous));
   }
+  renewal::HttpTokenRenewer* renewer = nullptr;
+  absl::StatusOr<decltype(coordinator_options.token_renewer)> renewer_factory =
+      HttpRenewerFactory(options.api_bases, &renewer);
+  if (!renewer_factory.ok()) return renewer_factory.status();
+  coordinator_options.token_renewer = *std::move(renewer_factory);
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =
@@ -172,6 +201,9 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   if (options.companion) {
     companion = options.companion(clock, virtual_clock.get());
     if (absl::Status status = companion->Start(address); !status.ok()) return status;
+    for (const auto& [network, base] : companion->AuthBases()) {
+      renewer->SetAuthBase(network, base);
+    }
   }
   const char* transport = !options.tls.enabled()              ? ""
                           : options.tls.client_ca_path.empty() ? ", TLS"

@@ -4,8 +4,10 @@
 #define FANFARE_ENGINE_SERVICE_FANFARED_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -23,6 +25,9 @@ class Companion {
   // `address` is where the coordinator listens.
   virtual absl::Status Start(const std::string& address) = 0;
   virtual void Stop() = 0;
+  // Once started: network → the base of its OAuth token endpoint, for networks the
+  // companion serves (the sandbox's).
+  virtual std::map<std::string, std::string> AuthBases() const { return {}; }
 };
 
 struct FanfaredOptions {
@@ -55,6 +60,9 @@ struct FanfaredOptions {
   std::string master_key_file;
   // Rotation: accounts sealed with this key are re-wrapped with the master key at start-up.
   std::string previous_master_key_file;
+  // `--api_base` values as fanfare-worker takes them ("x=URL", "x.auth=URL"): where held
+  // accounts' tokens are renewed. Unset networks use their production hosts.
+  std::vector<std::string> api_bases;
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever

@@ -27,6 +27,7 @@ void CoordinatorEnv::Open() {
   coordinator_options.engine.scheduler.fence_margin = options_.fence_margin;
   coordinator_options.engine.master_key = options_.master_key;
   coordinator_options.engine.previous_master_key = options_.previous_master_key;
+  coordinator_options.token_renewer = options_.token_renewer;
   coordinator_options.block_cache_bytes = 8 << 20;
   coordinator_options.write_buffer_bytes = 8 << 20;
   auto coordinator = coordinator::Coordinator::Open(std::move(coordinator_options));

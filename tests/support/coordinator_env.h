@@ -38,6 +38,9 @@ struct CoordinatorEnvOptions {
   std::shared_ptr<const accounts::MasterKey> master_key;
   // Accounts sealed with this key are re-wrapped with `master_key` when the coordinator opens.
   std::shared_ptr<const accounts::MasterKey> previous_master_key;
+  // Builds the renewer of held accounts' tokens (CoordinatorOptions::token_renewer); null:
+  // tokens are not renewed.
+  decltype(coordinator::CoordinatorOptions::token_renewer) token_renewer;
 };
 
 class CoordinatorEnv {

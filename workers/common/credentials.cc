@@ -225,8 +225,11 @@ absl::Status CredentialStore::Persist() {
   return absl::OkStatus();
 }
 
-void CredentialStore::Adopt(AccountCredentials account) {
+void CredentialStore::Adopt(AccountCredentials account, int64_t version) {
   absl::MutexLock lock(&mu_);
+  int64_t& held = adopted_versions_[account.alias];
+  if (version < held) return;
+  held = version;
   auto it = accounts_.find(account.alias);
   if (it != accounts_.end()) {
     for (const auto& [field, value] : it->second.fields) {

@@ -81,8 +81,9 @@ class CredentialStore {
 
   // Holds `account` as the coordinator granted it for a task (v1::AccountGrant: settings and
   // access tokens, no refresh token): it replaces whatever the store held for that alias, in
-  // memory only. A token it replaces stays redacted.
-  void Adopt(AccountCredentials account);
+  // memory only — unless the store holds a newer `version` of it already (grants of
+  // concurrent tasks may arrive out of order). A token it replaces stays redacted.
+  void Adopt(AccountCredentials account, int64_t version);
 
   // `text` with every secret the store holds or has held replaced by "[redacted]".
   std::string Redact(absl::string_view text) const;
@@ -96,6 +97,8 @@ class CredentialStore {
   mutable absl::Mutex mu_;
   std::map<std::string, AccountCredentials, std::less<>> accounts_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> retired_secrets_ ABSL_GUARDED_BY(mu_);
+  // The version of each adopted account held.
+  std::map<std::string, int64_t> adopted_versions_ ABSL_GUARDED_BY(mu_);
   Json document_ ABSL_GUARDED_BY(mu_);
   absl::Mutex refresh_mu_;
   std::map<std::string, std::unique_ptr<absl::Mutex>, std::less<>> per_account_

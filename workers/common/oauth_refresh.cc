@@ -9,6 +9,27 @@ namespace fanfare::workers {
 
 std::string Base64Encode(absl::string_view text) { return absl::Base64Escape(text); }
 
+std::optional<OAuthRefreshSpec> RefreshSpecOf(absl::string_view network,
+                                              absl::string_view auth_base, bool confidential) {
+  OAuthRefreshSpec spec{.network = std::string(network)};
+  if (network == "x") {
+    spec.token_url = absl::StrCat(auth_base, "/2/oauth2/token");
+    spec.basic_auth = confidential;
+  } else if (network == "tiktok") {
+    spec.token_url = absl::StrCat(auth_base, "/v2/oauth/token/");
+    spec.client_id_field = "client_key";
+  } else if (network == "linkedin") {
+    spec.token_url = absl::StrCat(auth_base, "/oauth/v2/accessToken");
+  } else if (network == "youtube") {
+    spec.token_url = absl::StrCat(auth_base, "/token");
+  } else if (network == "snapchat") {
+    spec.token_url = absl::StrCat(auth_base, "/login/oauth2/access_token");
+  } else {
+    return std::nullopt;
+  }
+  return spec;
+}
+
 absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefreshSpec& spec,
                                               const AccountCredentials& account) {
   const std::string refresh_token = account.Get("refresh_token");
@@ -50,9 +71,12 @@ absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefre
   const std::string token = body.has_value() ? JsonString(*body, "access_token") : "";
   if (!response->ok() || token.empty()) {
     const std::string reason = body.has_value() ? JsonString(*body, "error", "refused") : "refused";
+    const std::string description =
+        body.has_value() ? JsonString(*body, "error_description") : "";
     return AuthExpired(absl::StrCat(spec.network, ": the token endpoint refused to refresh the "
                                     "token of account '", account.alias, "' (", reason,
-                                    "); re-authorise the account and update its credentials"),
+                                    description.empty() ? "" : ": ", description.substr(0, 200),
+                                    "); re-authorise the account"),
                        reason);
   }
   TokenGrant grant;

@@ -4,6 +4,7 @@
 #ifndef FANFARE_WORKERS_COMMON_OAUTH_REFRESH_H_
 #define FANFARE_WORKERS_COMMON_OAUTH_REFRESH_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,6 +21,12 @@ struct OAuthRefreshSpec {
   // Send client credentials as HTTP Basic auth (X confidential clients) instead of fields.
   bool basic_auth = false;
 };
+
+// Where and how `network` renews access tokens, its token endpoint under `auth_base`
+// (NetworkEndpoints::auth); nullopt for networks that issue no refresh tokens (facebook,
+// instagram). `confidential`: the account holds a client_secret (X then wants Basic auth).
+std::optional<OAuthRefreshSpec> RefreshSpecOf(absl::string_view network,
+                                              absl::string_view auth_base, bool confidential);
 
 // Exchanges the account's refresh_token for a new access token. AuthExpired (with a message
 // telling the operator to re-authorise the account, and no secret in it) if the account has

@@ -70,6 +70,15 @@ absl::Status DevStack::Start(const std::string& coordinator) {
   return absl::OkStatus();
 }
 
+std::map<std::string, std::string> DevStack::AuthBases() const {
+  std::map<std::string, std::string> bases;
+  if (sandbox_ == nullptr) return bases;
+  for (const std::string& network : workers::SupportedNetworks()) {
+    bases[network] = sandbox_->NetworkBase(network);
+  }
+  return bases;
+}
+
 void DevStack::Stop() {
   for (auto& worker : workers_) worker->Drain();
   workers_.clear();

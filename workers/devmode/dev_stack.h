@@ -5,6 +5,7 @@
 #ifndef FANFARE_WORKERS_DEVMODE_DEV_STACK_H_
 #define FANFARE_WORKERS_DEVMODE_DEV_STACK_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ class DevStack {
   void Stop();
 
   sandbox::Sandbox& sandbox() { return *sandbox_; }
+  // Once started: each network's token endpoint base in the sandbox.
+  std::map<std::string, std::string> AuthBases() const;
 
  private:
   DevStackOptions options_;

@@ -93,8 +93,7 @@ class LinkedInAdapter final : public AdapterBase {
                             version);
           },
           .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
-          .refresh = OAuthRefreshSpec{.network = "linkedin",
-                                      .token_url = c.endpoints.auth + "/oauth/v2/accessToken"}};
+          .refresh = RefreshSpecOf("linkedin", c.endpoints.auth, /*confidential=*/true)};
     }
 
     HttpRequest Versioned(HttpRequest request) const {

@@ -28,7 +28,7 @@ TaskHandler WithGrantedAccount(CredentialStore* credentials, TaskHandler handler
       account.fields.insert(grant.settings().begin(), grant.settings().end());
       account.fields.insert(grant.tokens().begin(), grant.tokens().end());
       account.fields["network"] = grant.network();
-      credentials->Adopt(std::move(account));
+      credentials->Adopt(std::move(account), grant.version());
     }
     return handler(ctx);
   };

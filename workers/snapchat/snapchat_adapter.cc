@@ -49,9 +49,7 @@ class SnapchatAdapter final : public AdapterBase {
     return NetworkProtocol{
         .network = "snapchat", .classify = &ClassifySnapchatError,
         .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
-        .refresh = OAuthRefreshSpec{.network = "snapchat",
-                                    .token_url = call.endpoints.auth +
-                                                 "/login/oauth2/access_token"}};
+        .refresh = RefreshSpecOf("snapchat", call.endpoints.auth, /*confidential=*/true)};
   }
 
   // One request to `url`; returns the whole answer.

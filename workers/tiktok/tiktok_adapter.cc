@@ -69,9 +69,7 @@ class TikTokAdapter final : public AdapterBase {
     return NetworkProtocol{
         .network = "tiktok", .classify = &ClassifyTikTokError,
         .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
-        .refresh = OAuthRefreshSpec{.network = "tiktok",
-                                    .token_url = call.endpoints.auth + "/v2/oauth/token/",
-                                    .client_id_field = "client_key"}};
+        .refresh = RefreshSpecOf("tiktok", call.endpoints.auth, /*confidential=*/true)};
   }
 
   static absl::StatusOr<std::string> Caption(const TaskInput& input) {

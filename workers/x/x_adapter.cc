@@ -77,9 +77,8 @@ class XAdapter final : public AdapterBase {
         .classify = [now](const HttpResponse& r,
                           absl::string_view what) { return ClassifyXError(r, what, now); },
         .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
-        .refresh = OAuthRefreshSpec{.network = "x",
-                                    .token_url = call.endpoints.auth + "/2/oauth2/token",
-                                    .basic_auth = !call.account.Get("client_secret").empty()}};
+        .refresh = RefreshSpecOf("x", call.endpoints.auth,
+                                 !call.account.Get("client_secret").empty())};
   }
 
   static absl::StatusOr<std::string> Text(const TaskInput& input) {

@@ -54,7 +54,7 @@ class YouTubeAdapter final : public AdapterBase {
           return ClassifyYouTubeError(r, what, now);
         },
         .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
-        .refresh = OAuthRefreshSpec{.network = "youtube", .token_url = call.endpoints.auth + "/token"}};
+        .refresh = RefreshSpecOf("youtube", call.endpoints.auth, /*confidential=*/true)};
   }
 
   struct Video {

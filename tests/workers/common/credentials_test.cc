@@ -124,13 +124,26 @@ TEST(CredentialStoreTest, AnAdoptedGrantReplacesTheAccountAndTheOldTokenStaysRed
   std::unique_ptr<CredentialStore> store = CredentialStore::FromAccounts({});
   EXPECT_FALSE(store->Get("acme_x").ok());
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
-                                  .fields = {{"network", "x"}, {"access_token", "granted-1"}}});
+                                  .fields = {{"network", "x"}, {"access_token", "granted-1"}}},
+               /*version=*/1);
   ASSERT_TRUE(store->Get("acme_x").ok());
   EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-1");
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
-                                  .fields = {{"network", "x"}, {"access_token", "granted-2"}}});
+                                  .fields = {{"network", "x"}, {"access_token", "granted-2"}}},
+               /*version=*/2);
   EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-2");
   EXPECT_EQ(store->Redact("granted-1 then granted-2"), "[redacted] then [redacted]");
+}
+
+TEST(CredentialStoreTest, AnOlderGrantArrivingLateDoesNotReplaceANewerOne) {
+  std::unique_ptr<CredentialStore> store = CredentialStore::FromAccounts({});
+  store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
+                                  .fields = {{"network", "x"}, {"access_token", "renewed"}}},
+               /*version=*/3);
+  store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
+                                  .fields = {{"network", "x"}, {"access_token", "older"}}},
+               /*version=*/2);
+  EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "renewed");
 }
 
 }  // namespace

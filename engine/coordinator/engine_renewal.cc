@@ -1,0 +1,202 @@
+// Renewing held accounts' access tokens. The engine is the one refresher of every account it
+// holds, across all workers and restarts:
+//
+//   - at most one renewal per account is in flight (`renewing_`);
+//   - its intent (Account.renewal_started_at) is durable before the refresh token leaves the
+//     process, so a restart knows that an answer may have been lost and presents the same
+//     refresh token again — never an older one, never a second exchange beside the first;
+//   - the network's answer is sealed and stored in the cycle it arrives; tasks leased in that
+//     cycle carry the new access token, and like every delivery they leave after the commit,
+//     so the new refresh token is durable before the new access token is used anywhere;
+//   - tokens are renewed shortly before they expire; a refusal reported by a task whose
+//     token is already outdated sends it again instead of starting another renewal.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "accounts/account_secrets.h"
+#include "base/proto_time.h"
+#include "engine/coordinator/engine.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+// A token is renewed a fifth of its lifetime before it expires, and at most this early.
+constexpr absl::Duration kMaxLead = absl::Minutes(5);
+// Backoff after a renewal that got no answer: 1 s, 2 s, 4 s, … up to this.
+constexpr absl::Duration kMaxRenewalBackoff = absl::Minutes(1);
+
+// When `account`'s token should be renewed; InfiniteFuture if its expiry is not known.
+absl::Time RenewalDue(const v1::Account& account) {
+  if (account.has_renewal_started_at()) return absl::InfinitePast();  // interrupted: finish it
+  if (!account.has_access_token_expires_at()) return absl::InfiniteFuture();
+  const absl::Time expires = FromProtoTime(account.access_token_expires_at());
+  const absl::Time issued =
+      FromProtoTime(account.has_renewed_at() ? account.renewed_at() : account.updated_at());
+  const absl::Duration lead = std::clamp((expires - issued) / 5, absl::ZeroDuration(), kMaxLead);
+  return expires - lead;
+}
+
+}  // namespace
+
+bool Engine::Renewable(const v1::Account& account) const {
+  const auto& names = account.secrets();
+  return options_.token_renewer != nullptr && !account.needs_reconnecting() &&
+         std::find(names.begin(), names.end(), "refresh_token") != names.end() &&
+         options_.token_renewer->Renews(account.network());
+}
+
+void Engine::ScheduleRenewal(const internal::AccountRecord& record) {
+  const AccountId id(record.account().namespace_(), record.account().alias());
+  UnscheduleRenewal(id);
+  if (!Renewable(record.account())) return;
+  const absl::Time due = RenewalDue(record.account());
+  if (due == absl::InfiniteFuture()) return;
+  renewal_due_.emplace(due, id);
+  renewal_due_at_[id] = due;
+}
+
+void Engine::UnscheduleRenewal(const AccountId& id) {
+  auto found = renewal_due_at_.find(id);
+  if (found == renewal_due_at_.end()) return;
+  renewal_due_.erase({found->second, id});
+  renewal_due_at_.erase(found);
+}
+
+absl::Time Engine::NextRenewalDue() const {
+  return renewal_due_.empty() ? absl::InfiniteFuture() : renewal_due_.begin()->first;
+}
+
+void Engine::StartDueRenewals() {
+  const absl::Time now = clock_->Now();
+  while (!renewal_due_.empty() && renewal_due_.begin()->first <= now) {
+    const AccountId id = renewal_due_.begin()->second;
+    UnscheduleRenewal(id);
+    StartRenewal(id);
+  }
+}
+
+void Engine::StartRenewal(const AccountId& id) {
+  if (renewing_.contains(id)) return;
+  internal::AccountRecord* record = FindAccount(id.first, id.second);
+  if (record == nullptr || !Renewable(record->account())) return;
+  absl::StatusOr<std::map<std::string, std::string>> secrets =
+      accounts::UnsealAccountSecrets(*options_.master_key, *record);
+  if (!secrets.ok()) {
+    MarkNeedsReconnecting(id.first, id.second,
+                          "its secrets cannot be opened with fanfared's master key");
+    return;
+  }
+  v1::Account& account = *record->mutable_account();
+  // Kept if set: the renewal a restart interrupted is the one being finished.
+  if (!account.has_renewal_started_at()) {
+    *account.mutable_renewal_started_at() = ToProtoTime(clock_->Now());
+  }
+  state_.PutAccount(*record);
+  renewing_.insert(id);
+  RenewalOrder order{.ns = id.first,
+                     .alias = id.second,
+                     .network = account.network(),
+                     .version = account.version(),
+                     .settings = {account.settings().begin(), account.settings().end()},
+                     .secrets = *std::move(secrets)};
+  AfterCommit([renewer = options_.token_renewer, order = std::move(order)]() mutable {
+    renewer->Renew(std::move(order));
+  });
+}
+
+void Engine::TokenRenewed(RenewalAnswer answer) {
+  const AccountId id(answer.ns, answer.alias);
+  renewing_.erase(id);
+  internal::AccountRecord* record = FindAccount(id.first, id.second);
+  // Removed, or put anew by a person, while the network answered: that answer is for tokens
+  // no longer held (a refusal of them changes nothing either).
+  if (record == nullptr || record->account().version() != answer.version) return;
+  switch (answer.outcome) {
+    case RenewalAnswer::Outcome::kRenewed:
+      StoreRenewedTokens(*record, answer);
+      return;
+    case RenewalAnswer::Outcome::kRefused:
+      renewal_failures_.erase(id);
+      MarkNeedsReconnecting(id.first, id.second, answer.message);
+      return;
+    case RenewalAnswer::Outcome::kNotNow: {
+      // The same refresh token goes again later (the intent stays): if the network did
+      // act on it, its answer is asked for again rather than a new exchange started.
+      const int failures = std::min(++renewal_failures_[id], 16);
+      const absl::Duration backoff =
+          std::min(absl::Seconds(1) * (int64_t{1} << (failures - 1)), kMaxRenewalBackoff);
+      UnscheduleRenewal(id);
+      renewal_due_.emplace(clock_->Now() + backoff, id);
+      renewal_due_at_[id] = clock_->Now() + backoff;
+      RewaitAccountWaiters(id.first, id.second,
+                           absl::StrCat("account ", id.second, ": renewing its access token (",
+                                        answer.message, ")"));
+      return;
+    }
+  }
+}
+
+void Engine::StoreRenewedTokens(internal::AccountRecord& record, const RenewalAnswer& answer) {
+  const AccountId id(answer.ns, answer.alias);
+  absl::StatusOr<std::map<std::string, std::string>> secrets =
+      accounts::UnsealAccountSecrets(*options_.master_key, record);
+  if (!secrets.ok()) {
+    MarkNeedsReconnecting(id.first, id.second,
+                          "its secrets cannot be opened with fanfared's master key");
+    return;
+  }
+  (*secrets)["access_token"] = answer.access_token;
+  if (!answer.refresh_token.empty()) (*secrets)["refresh_token"] = answer.refresh_token;
+  const absl::Time now = clock_->Now();
+  v1::Account& account = *record.mutable_account();
+  account.set_version(account.version() + 1);
+  *account.mutable_updated_at() = ToProtoTime(now);
+  *account.mutable_renewed_at() = ToProtoTime(now);
+  account.set_renewals(account.renewals() + 1);
+  account.clear_renewal_started_at();
+  if (answer.expires_in > absl::ZeroDuration()) {
+    *account.mutable_access_token_expires_at() = ToProtoTime(now + answer.expires_in);
+  } else {
+    account.clear_access_token_expires_at();
+  }
+  account.clear_secrets();
+  for (const auto& [name, value] : *secrets) account.add_secrets(name);
+  account.set_master_key_id(options_.master_key->Id());
+  absl::StatusOr<internal::SealedSecret> sealed =
+      accounts::SealAccountSecrets(*options_.master_key, account, *secrets);
+  if (!sealed.ok()) {
+    // Cannot happen with a loaded key; were it to, the new refresh token would be lost,
+    // which is what "needs reconnecting" says.
+    MarkNeedsReconnecting(id.first, id.second, "its renewed tokens could not be sealed");
+    return;
+  }
+  *record.mutable_secrets() = *std::move(sealed);
+  state_.PutAccount(record);
+  HoldGrant(account, *secrets);
+  renewal_failures_.erase(id);
+  ScheduleRenewal(record);
+  WakeAccountWaiters(id.first, id.second);
+}
+
+std::optional<std::string> Engine::TokenRefused(const std::string& ns, const std::string& alias,
+                                                int64_t granted_version,
+                                                const std::string& why) {
+  const internal::AccountRecord* record = FindAccount(ns, alias);
+  if (record == nullptr) return std::nullopt;
+  const v1::Account& account = record->account();
+  if (!account.needs_reconnecting() && granted_version < account.version()) {
+    return std::nullopt;  // renewed (or put anew) since: the task goes again with that
+  }
+  if (Renewable(account)) {
+    StartRenewal({ns, alias});
+    return absl::StrCat("account ", alias, ": renewing its access token, which ",
+                        account.network(), " refused");
+  }
+  MarkNeedsReconnecting(ns, alias, why);
+  return WhyAccountWaits(ns, alias);
+}
+
+}  // namespace fanfare::coordinator

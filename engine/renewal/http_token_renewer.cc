@@ -1,0 +1,116 @@
+#include "engine/renewal/http_token_renewer.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/adapter.h"
+#include "workers/common/oauth_refresh.h"
+
+namespace fanfare::renewal {
+
+using coordinator::RenewalAnswer;
+using coordinator::RenewalOrder;
+
+HttpTokenRenewer::HttpTokenRenewer(HttpTokenRenewerOptions options, Answered answered)
+    : options_(std::move(options)), answered_(std::move(answered)) {
+  if (options_.http == nullptr) {
+    // One try per order: a renewal is never resent blindly; the engine decides when.
+    own_http_ = std::make_unique<workers::CurlHttpClient>(workers::RetryPolicy{.max_attempts = 1});
+  }
+  http_ = options_.http != nullptr ? options_.http : own_http_.get();
+  {
+    absl::MutexLock lock(&mu_);
+    auth_bases_ = options_.auth_bases;
+  }
+  for (int i = 0; i < std::max(1, options_.threads); ++i) {
+    threads_.emplace_back([this] { Serve(); });
+  }
+}
+
+HttpTokenRenewer::~HttpTokenRenewer() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    orders_.clear();
+  }
+  for (std::thread& thread : threads_) thread.join();
+}
+
+void HttpTokenRenewer::SetAuthBase(const std::string& network, const std::string& auth_base) {
+  absl::MutexLock lock(&mu_);
+  auth_bases_[network] = auth_base;
+}
+
+std::string HttpTokenRenewer::AuthBase(const std::string& network) const {
+  absl::MutexLock lock(&mu_);
+  if (auto it = auth_bases_.find(network); it != auth_bases_.end()) return it->second;
+  return workers::DefaultEndpoints(network).auth;
+}
+
+bool HttpTokenRenewer::Renews(absl::string_view network) const {
+  return workers::RefreshSpecOf(network, "", false).has_value();
+}
+
+void HttpTokenRenewer::Renew(RenewalOrder order) {
+  absl::MutexLock lock(&mu_);
+  if (!stopping_) orders_.push_back(std::move(order));
+}
+
+void HttpTokenRenewer::Serve() {
+  while (true) {
+    RenewalOrder order;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !orders_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (stopping_) return;
+      order = std::move(orders_.front());
+      orders_.pop_front();
+    }
+    RenewalAnswer answer = Exchange(order);
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+    }
+    answered_(std::move(answer));
+  }
+}
+
+RenewalAnswer HttpTokenRenewer::Exchange(const RenewalOrder& order) {
+  RenewalAnswer answer{.ns = order.ns, .alias = order.alias, .version = order.version};
+  workers::AccountCredentials account{.alias = order.alias, .network = order.network};
+  account.fields = order.settings;
+  for (const auto& [name, value] : order.secrets) account.fields[name] = value;
+  std::optional<workers::OAuthRefreshSpec> spec = workers::RefreshSpecOf(
+      order.network, AuthBase(order.network), !account.Get("client_secret").empty());
+  if (!spec.has_value()) {
+    answer.outcome = RenewalAnswer::Outcome::kRefused;
+    answer.message = absl::StrCat(order.network, " issues no refresh tokens");
+    return answer;
+  }
+  absl::StatusOr<workers::TokenGrant> grant =
+      workers::RefreshAccessToken(*http_, *spec, account);
+  if (grant.ok()) {
+    answer.outcome = RenewalAnswer::Outcome::kRenewed;
+    answer.access_token = std::move(grant->access_token);
+    answer.refresh_token = std::move(grant->refresh_token);
+    answer.expires_in = grant->expires_in;
+    return answer;
+  }
+  // RefreshAccessToken's messages name the network and the account; what the network said
+  // is in them too, so any secret it might have echoed is taken out.
+  answer.message = std::string(grant.status().message());
+  for (const auto& [name, value] : order.secrets) {
+    if (value.size() >= 6) absl::StrReplaceAll({{value, "[redacted]"}}, &answer.message);
+  }
+  answer.outcome = ErrorTypeOf(grant.status()) == v1::ERROR_TYPE_AUTH_EXPIRED
+                       ? RenewalAnswer::Outcome::kRefused
+                       : RenewalAnswer::Outcome::kNotNow;
+  return answer;
+}
+
+}  // namespace fanfare::renewal
