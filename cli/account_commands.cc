@@ -17,8 +17,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr absl::string_view kUsage = "list | add ALIAS --network NET --file FIELDS.json | "
-                                     "import CREDENTIALS.json | remove ALIAS";
+constexpr absl::string_view kUsage =
+    "list | add ALIAS --network NET --file FIELDS.json | import CREDENTIALS.json | "
+    "connect NETWORK --alias ALIAS --client-id ID | remove ALIAS";
 
 std::string AccountLine(const v1::Account& account, const RenderStyle& style) {
   std::vector<std::string> settings;
@@ -32,6 +33,15 @@ std::string AccountLine(const v1::Account& account, const RenderStyle& style) {
                       settings.empty() ? "" : absl::StrCat("  ", absl::StrJoin(settings, " ")),
                       "  updated ", style.Time(account.updated_at()),
                       account.updated_by().empty() ? "" : " by ", account.updated_by(),
+                      account.has_access_token_expires_at()
+                          ? absl::StrCat("  token expires ",
+                                         style.Time(account.access_token_expires_at()))
+                          : "",
+                      account.renewals() > 0
+                          ? absl::StrCat("  renewed ", account.renewals(), "x, last ",
+                                         style.Time(account.renewed_at()))
+                          : "",
+                      account.has_renewal_started_at() ? "  RENEWING" : "",
                       account.needs_reconnecting()
                           ? absl::StrCat("  NEEDS RECONNECTING since ",
                                          style.Time(account.needs_reconnecting_since()), ": ",
@@ -167,6 +177,7 @@ int AccountsVerb(const Args& args, CliContext& context) {
   if (verb == "add") return AddAccountVerb(args, context);
   if (verb == "import") return ImportAccountsVerb(args, context);
   if (verb == "remove") return RemoveAccountVerb(args, context);
+  if (verb == "connect") return ConnectAccountVerb(args, context);
   return UsageError(absl::InvalidArgumentError(absl::StrCat(
                         verb.empty() ? "accounts: " : absl::StrCat("accounts: unknown '", verb, "'; "),
                         "usage: fanfare accounts ", kUsage)),

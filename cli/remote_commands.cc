@@ -93,12 +93,23 @@ std::vector<Command> RemoteCommands() {
                            {"cluster-admins", "", "list: the cluster admins' tokens"}},
                           true),
               AdminVerb},
-      Command{"accounts", "list | add ALIAS | import FILE | remove ALIAS",
+      Command{"accounts", "list | add ALIAS | import FILE | connect NETWORK | remove ALIAS",
               "Manage the network accounts fanfared holds: `import` a credentials file, `add` "
-              "one from a JSON file of its fields, `list` them (never their secrets), `remove` "
-              "one (admins; secrets are sealed with fanfared's master key).",
+              "one from a JSON file of its fields, `connect` one by signing in to the network "
+              "(OAuth with PKCE), `list` them (never their secrets), `remove` one (admins; "
+              "secrets are sealed with fanfared's master key, which renews tokens).",
               RemoteFlags({{"network", "NETWORK", "add: the account's network"},
-                           {"file", "FIELDS.json", "add: the account's fields and secrets"}},
+                           {"file", "FIELDS.json", "add: the account's fields and secrets"},
+                           {"alias", "ALIAS", "connect: the alias campaigns name it by"},
+                           {"client-id", "ID", "connect: the app's client id at the network"},
+                           {"client-secret-file", "FILE",
+                            "connect: the app's client secret, for a confidential client"},
+                           {"auth-base", "URL",
+                            "connect: the sign-in and token endpoints' base (the sandbox's "
+                            "http://127.0.0.1:7700/x); default: the network's hosts"},
+                           {"login-hint", "NAME", "connect: the account to sign in as"},
+                           {"no-browser", "", "connect: print the page's address only"},
+                           {"timeout", "DURATION", "connect: how long to wait (default 5m)"}},
                           true),
               AccountsVerb},
       Command{"audit", "",

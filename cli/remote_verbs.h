@@ -39,8 +39,10 @@ int ReleaseHoldVerb(const Args& args, CliContext& context);
 int AdminVerb(const Args& args, CliContext& context);
 // admin_commands.cc: `fanfare audit [--since DURATION]`.
 int AuditVerb(const Args& args, CliContext& context);
-// `fanfare accounts list|add|import|remove` (account_commands.cc).
+// `fanfare accounts list|add|import|connect|remove` (account_commands.cc).
 int AccountsVerb(const Args& args, CliContext& context);
+// `fanfare accounts connect NETWORK --alias ALIAS --client-id ID` (connect_command.cc).
+int ConnectAccountVerb(const Args& args, CliContext& context);
 
 // watch_command.cc
 int WatchVerb(const Args& args, CliContext& context);

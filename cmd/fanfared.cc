@@ -1,5 +1,6 @@
 // fanfared: the Fanfare coordinator. See docs/operations.md; `fanfared --help` lists flags.
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/flags/flag.h"
 #include "absl/synchronization/mutex.h"
@@ -65,8 +66,11 @@ namespace {
 // --dev: the sandbox and the workers, on the coordinator's clock.
 class DevCompanion final : public fanfare::Companion {
  public:
-  DevCompanion(const fanfare::Clock* clock, fanfare::ManualClock* manual)
-      : stack_({.clock = clock, .manual_clock = manual}) {}
+  DevCompanion(const fanfare::Clock* clock, fanfare::ManualClock* manual,
+               bool workers_hold_credentials)
+      : stack_({.clock = clock,
+                .manual_clock = manual,
+                .workers_hold_credentials = workers_hold_credentials}) {}
   absl::Status Start(const std::string& address) override { return stack_.Start(address); }
   void Stop() override { stack_.Stop(); }
   std::map<std::string, std::string> AuthBases() const override { return stack_.AuthBases(); }
@@ -118,8 +122,13 @@ int main(int argc, char** argv) {
   // --dev stays zero-configuration: its own workers connect with no token.
   options.authenticate = auth == "tokens" && !absl::GetFlag(FLAGS_dev);
   if (absl::GetFlag(FLAGS_dev)) {
-    options.companion = [](const fanfare::Clock* clock, fanfare::ManualClock* manual) {
-      return std::make_unique<DevCompanion>(clock, manual);
+    // With a master key the coordinator holds the accounts (`fanfare accounts import`) and
+    // the dev workers hold none; without one they hold the sandbox accounts themselves.
+    const bool coordinator_holds_accounts =
+        !options.master_key_file.empty() || std::getenv("FANFARE_MASTER_KEY") != nullptr;
+    options.companion = [coordinator_holds_accounts](const fanfare::Clock* clock,
+                                                     fanfare::ManualClock* manual) {
+      return std::make_unique<DevCompanion>(clock, manual, !coordinator_holds_accounts);
     };
   }
   if (absl::Status status = fanfare::RunFanfared(options); !status.ok()) {

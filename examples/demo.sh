@@ -2,7 +2,9 @@
 # The launch campaign end to end on one machine, in virtual time: `./dev demo` runs this.
 #
 # Starts `fanfared --dev --rehearse` (coordinator, network sandbox and a worker for every
-# network in one process; timers jump ahead whenever nothing is running), runs
+# network in one process; timers jump ahead whenever nothing is running), gives it the
+# sandbox's accounts (`fanfare accounts import`: sealed in fanfared, which hands each task
+# the access token it needs — the workers hold no credentials), runs
 # examples/launch.yaml with `fanfare run --watch --summary`, approves its copy as the
 # marketing lead would, and prints the summary: posts, ad spend against the budget, the
 # measurements and every adjustment with its rule. Everything it starts is stopped and its
@@ -35,11 +37,13 @@ trap 'exit 130' INT TERM
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 
-# Starts fanfared on a free loopback port and sets FANFARE_ADDRESS to it.
+# Starts fanfared on a free loopback port, holding the network accounts under a master key
+# made for this demo, and sets FANFARE_ADDRESS to it.
 start_fanfared() {
   : >"$work/fanfared.log"
+  (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$work/master.key")
   "$BIN/fanfared" --dev --rehearse --listen 127.0.0.1:0 --data-dir "$work/data" \
-    >"$work/fanfared.log" 2>&1 &
+    --master-key-file "$work/master.key" >"$work/fanfared.log" 2>&1 &
   fanfared_pid=$!
   local port="" _
   for _ in $(seq 1 100); do
@@ -73,6 +77,8 @@ main() {
   cd "$ROOT"
   "$BIN/fanfare" validate examples/*.yaml
   start_fanfared
+  say "fanfared holds the sandbox's accounts, sealed; its workers hold no credentials"
+  "$BIN/fanfare" accounts import examples/sandbox-credentials.json --identity demo | tail -1
   local launch_at
   launch_at="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
   say "running examples/launch.yaml as $RUN_ID (launch at $launch_at; $APPROVER approves the copy)"

@@ -39,9 +39,13 @@ const char* RefusalOf(SandboxState::Refreshed::Result result) {
 
 }  // namespace
 
-void HandleTokenRefresh(SandboxState& state, const std::string& network,
-                        const SandboxRequest& request, SandboxResponse& response) {
+void HandleTokenEndpoint(SandboxState& state, const std::string& network,
+                         const SandboxRequest& request, SandboxResponse& response) {
   absl::MutexLock lock(&state.mu);
+  if (request.Param("grant_type") == "authorization_code") {
+    HandleCodeExchange(state, network, request, response);
+    return;
+  }
   std::string refresh = request.Param("refresh_token");
   if (refresh.empty()) {
     const Json body = request.BodyJson();
@@ -51,7 +55,8 @@ void HandleTokenRefresh(SandboxState& state, const std::string& network,
   }
   if (request.Param("grant_type") != "refresh_token") {
     response.SetJson(400, {{"error", "unsupported_grant_type"},
-                           {"error_description", "grant_type must be refresh_token"}});
+                           {"error_description",
+                            "grant_type must be refresh_token or authorization_code"}});
     return;
   }
   const SandboxState::Refreshed refreshed = state.Refresh(network, refresh);
@@ -60,18 +65,23 @@ void HandleTokenRefresh(SandboxState& state, const std::string& network,
                            {"error_description", RefusalOf(refreshed.result)}});
     return;
   }
-  Json body = {{"access_token", refreshed.access_token},
+  AnswerTokens(network, refreshed, response);
+}
+
+void AnswerTokens(const std::string& network, const SandboxState::Refreshed& tokens,
+                  SandboxResponse& response) {
+  Json body = {{"access_token", tokens.access_token},
                {"token_type", "bearer"},
-               {"expires_in", absl::ToInt64Seconds(refreshed.access_ttl)},
+               {"expires_in", absl::ToInt64Seconds(tokens.access_ttl)},
                {"scope", "sandbox"}};
-  if (!refreshed.refresh_token.empty()) body["refresh_token"] = refreshed.refresh_token;
-  const bool refresh_expires = refreshed.refresh_ttl != absl::InfiniteDuration();
+  if (!tokens.refresh_token.empty()) body["refresh_token"] = tokens.refresh_token;
+  const bool refresh_expires = tokens.refresh_ttl != absl::InfiniteDuration();
   if (network == "tiktok") {
-    body["open_id"] = absl::StrCat("open_", refreshed.account);
-    if (refresh_expires) body["refresh_expires_in"] = absl::ToInt64Seconds(refreshed.refresh_ttl);
+    body["open_id"] = absl::StrCat("open_", tokens.account);
+    if (refresh_expires) body["refresh_expires_in"] = absl::ToInt64Seconds(tokens.refresh_ttl);
   }
   if (network == "linkedin" && refresh_expires) {
-    body["refresh_token_expires_in"] = absl::ToInt64Seconds(refreshed.refresh_ttl);
+    body["refresh_token_expires_in"] = absl::ToInt64Seconds(tokens.refresh_ttl);
   }
   response.SetJson(200, body);
 }

@@ -25,7 +25,7 @@ Json StatsJson(const AccountStats& s) {
   return {{"requests", s.requests}, {"posts", s.posts}, {"duplicates", s.duplicates},
           {"throttled", s.throttled}, {"auth_failures", s.auth_failures},
           {"refreshes", s.refreshes}, {"refresh_reuses", s.refresh_reuses},
-          {"refresh_replays", s.refresh_replays},
+          {"refresh_replays", s.refresh_replays}, {"authorizations", s.authorizations},
           {"grants_revoked", s.grants_revoked},
           {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped}};
 }
@@ -126,6 +126,7 @@ void RegisterControl(Router& router, SandboxState& state) {
       total.refreshes += s.refreshes;
       total.refresh_reuses += s.refresh_reuses;
       total.refresh_replays += s.refresh_replays;
+      total.authorizations += s.authorizations;
       total.grants_revoked += s.grants_revoked;
       total.errors_injected += s.errors_injected;
       total.responses_dropped += s.responses_dropped;

@@ -368,7 +368,7 @@ void RegisterLinkedIn(Router& router, SandboxState& state) {
   };
   router.Add("POST", "/linkedin/oauth/v2/accessToken",
              [&state](const SandboxRequest& req, SandboxResponse& res) {
-               HandleTokenRefresh(state, "linkedin", req, res);
+               HandleTokenEndpoint(state, "linkedin", req, res);
              });
   router.Add("POST", "/linkedin/rest/posts", locked(&CreatePost));
   router.Add("GET", "/linkedin/rest/posts", locked(&FindPosts));

@@ -32,9 +32,19 @@ std::string Rfc3339(absl::Time t);
 std::string GraphTime(absl::Time t);
 // Parses RFC 3339, "YYYY-MM-DD" (start of day UTC) or unix seconds; `fallback` otherwise.
 absl::Time ParseTimeParam(const std::string& text, absl::Time fallback);
-// The OAuth 2 refresh-token grant at a network's token endpoint (form or JSON fields).
-void HandleTokenRefresh(SandboxState& state, const std::string& network,
-                        const SandboxRequest& request, SandboxResponse& response);
+// A network's OAuth 2 token endpoint: the refresh-token grant (form or JSON fields) and the
+// authorization-code grant with PKCE (oauth_api.cc).
+void HandleTokenEndpoint(SandboxState& state, const std::string& network,
+                         const SandboxRequest& request, SandboxResponse& response);
+// The authorization endpoints of the networks with refresh tokens (oauth_api.cc).
+void RegisterOAuth(Router& router, SandboxState& state);
+// The authorization-code grant at `network`'s token endpoint.
+void HandleCodeExchange(SandboxState& state, const std::string& network,
+                        const SandboxRequest& request, SandboxResponse& response)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
+// The token endpoint's answer to a grant (shared by both grants).
+void AnswerTokens(const std::string& network, const SandboxState::Refreshed& tokens,
+                  SandboxResponse& response);
 
 }  // namespace fanfare::sandbox
 

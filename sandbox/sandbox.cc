@@ -61,6 +61,7 @@ Sandbox::Sandbox(SandboxOptions options)
   RegisterYouTube(router_, *state_);
   RegisterTikTok(router_, *state_);
   RegisterSnapchat(router_, *state_);
+  RegisterOAuth(router_, *state_);
   RegisterControl(router_, *state_);
 }
 

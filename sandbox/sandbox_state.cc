@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "accounts/pkce.h"
 #include "sandbox/oauth_policy.h"
 
 namespace fanfare::sandbox {
@@ -144,6 +145,65 @@ SandboxState::Refreshed SandboxState::Refresh(const std::string& network,
                           : grant.current_expires - Now();
   }
   if (policy.single_use) grant.last_answer = out;
+  return out;
+}
+
+std::string SandboxState::IssueCode(CodeRequest request) {
+  std::string code = absl::StrCat("sbxc_", request.network, "_", ++generation_, "_",
+                                  static_cast<uint64_t>(Random() * 1e15));
+  codes_[code] = IssuedCode{std::move(request), Now() + absl::Minutes(10)};
+  return code;
+}
+
+SandboxState::Refreshed SandboxState::RedeemCode(const std::string& network,
+                                                 const std::string& code,
+                                                 const std::string& client_id,
+                                                 const std::string& redirect_uri,
+                                                 const std::string& code_verifier,
+                                                 std::string* error) {
+  Refreshed out{.result = Refreshed::Result::kUnknown};
+  auto found = codes_.find(code);
+  if (found == codes_.end() || found->second.request.network != network) {
+    *error = "The authorization code is invalid.";
+    return out;
+  }
+  IssuedCode& issued = found->second;
+  const CodeRequest& asked = issued.request;
+  if (issued.used) {
+    *error = "The authorization code was already used.";
+  } else if (issued.expires <= Now()) {
+    *error = "The authorization code has expired.";
+  } else if (client_id != asked.client_id) {
+    *error = "The authorization code was issued to another client.";
+  } else if (redirect_uri != asked.redirect_uri) {
+    *error = "redirect_uri does not match the authorization request.";
+  } else if (accounts::CodeChallenge(code_verifier) != asked.code_challenge) {
+    *error = "code_verifier does not match the code_challenge.";
+  }
+  issued.used = true;  // one try, right or wrong
+  if (!error->empty()) return out;
+  const std::string key = Key(network, asked.account);
+  refresh_revoked_.erase(key);
+  const OAuthPolicy& policy = OAuthPolicyOf(network);
+  const int64_t gen = ++generation_;
+  out.result = Refreshed::Result::kOk;
+  out.account = asked.account;
+  out.access_ttl = AccessTtl(network);
+  out.access_token = absl::StrCat("sbxa_", network, "_", asked.account, "_", gen);
+  issued_[out.access_token] = IssuedToken{network, asked.account, gen, Now() + out.access_ttl};
+  Stats(network, asked.account).authorizations++;
+  if (policy.issues_refresh_tokens) {
+    Grant& grant = grants_[key];
+    if (!grant.current.empty()) grant.spent.insert(grant.current);
+    grant.current = absl::StrCat("sbxr_", network, "_", asked.account, "_", gen);
+    grant.current_expires = policy.refresh_ttl == absl::InfiniteDuration()
+                                ? absl::InfiniteFuture()
+                                : Now() + policy.refresh_ttl;
+    grant.last_spent.clear();
+    issued_[grant.current] = IssuedToken{network, asked.account, gen, grant.current_expires};
+    out.refresh_token = grant.current;
+    out.refresh_ttl = policy.refresh_ttl;
+  }
   return out;
 }
 

@@ -127,6 +127,7 @@ struct AccountStats {
   int64_t refreshes = 0;        // refresh tokens exchanged
   int64_t refresh_reuses = 0;   // spent refresh tokens presented again
   int64_t refresh_replays = 0;  // the one just spent, presented again within its window
+  int64_t authorizations = 0;   // authorization codes redeemed (accounts connected)
   int64_t grants_revoked = 0;   // grants revoked for a reuse (X)
   int64_t errors_injected = 0;
   int64_t responses_dropped = 0;
@@ -196,6 +197,25 @@ class SandboxState {
   void ExpireTokens(const std::string& network, const std::string& account)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   void RevokeRefresh(const std::string& network, const std::string& account)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // The authorization-code grant (RFC 6749 §4.1 with PKCE, RFC 7636). A person who signed in
+  // as `account` consented: a single-use code, valid for 10 minutes, bound to the client, the
+  // redirect URI and the S256 challenge.
+  struct CodeRequest {
+    std::string network;
+    std::string account;
+    std::string client_id;
+    std::string redirect_uri;
+    std::string code_challenge;
+  };
+  std::string IssueCode(CodeRequest request) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  // Redeems `code` for a new grant of its account — new access and refresh tokens, whatever
+  // was revoked before reconnected — if the client, redirect URI and verifier match. kOk, or
+  // kUnknown with `*error` (invalid_grant's description) set.
+  Refreshed RedeemCode(const std::string& network, const std::string& code,
+                       const std::string& client_id, const std::string& redirect_uri,
+                       const std::string& code_verifier, std::string* error)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   // A fresh numeric id, unique across the sandbox ("1000000001").
@@ -303,6 +323,12 @@ class SandboxState {
   // Recomputes committed[ad_account].daily_micros and raises its maximum if need be.
   void RecountCommitted(const std::string& ad_account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   std::map<std::string, std::deque<absl::Time>> windows_ ABSL_GUARDED_BY(mu);
+  struct IssuedCode {
+    CodeRequest request;
+    absl::Time expires;
+    bool used = false;
+  };
+  std::map<std::string, IssuedCode> codes_ ABSL_GUARDED_BY(mu);
 };
 
 }  // namespace fanfare::sandbox

@@ -226,7 +226,7 @@ void RegisterSnapchat(Router& router, SandboxState& state) {
   };
   router.Add("POST", "/snapchat/login/oauth2/access_token",
              [&state](const SandboxRequest& req, SandboxResponse& res) {
-               HandleTokenRefresh(state, "snapchat", req, res);
+               HandleTokenEndpoint(state, "snapchat", req, res);
              });
   router.Add("POST", "/snapchat/v1/adaccounts/{acct}/media",
              locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {

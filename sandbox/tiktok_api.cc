@@ -374,7 +374,7 @@ void RegisterTikTok(Router& router, SandboxState& state) {
   };
   router.Add("POST", "/tiktok/v2/oauth/token", [&state](const SandboxRequest& req,
                                                         SandboxResponse& res) {
-    HandleTokenRefresh(state, "tiktok", req, res);
+    HandleTokenEndpoint(state, "tiktok", req, res);
   });
   router.Add("POST", "/tiktok/v2/post/publish/creator_info/query",
              locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {

@@ -259,7 +259,7 @@ void RegisterX(Router& router, SandboxState& state) {
     };
   };
   router.Add("POST", "/x/2/oauth2/token", [&state](const SandboxRequest& req, SandboxResponse& res) {
-    HandleTokenRefresh(state, "x", req, res);
+    HandleTokenEndpoint(state, "x", req, res);
   });
   router.Add("POST", "/x/2/tweets", locked(&PostTweet));
   router.Add("GET", "/x/2/users/me", locked([](SandboxState& state, const SandboxRequest& req,

@@ -195,7 +195,7 @@ void RegisterYouTube(Router& router, SandboxState& state) {
     };
   };
   router.Add("POST", "/youtube/token", [&state](const SandboxRequest& req, SandboxResponse& res) {
-    HandleTokenRefresh(state, "youtube", req, res);
+    HandleTokenEndpoint(state, "youtube", req, res);
   });
   router.Add("POST", "/youtube/upload/youtube/v3/videos", locked(&StartSession));
   router.Add("PUT", "/youtube/upload/youtube/v3/videos", locked(&PutChunk));

@@ -81,7 +81,10 @@ void HttpTokenRenewer::Serve() {
 }
 
 RenewalAnswer HttpTokenRenewer::Exchange(const RenewalOrder& order) {
-  RenewalAnswer answer{.ns = order.ns, .alias = order.alias, .version = order.version};
+  RenewalAnswer answer;
+  answer.ns = order.ns;
+  answer.alias = order.alias;
+  answer.version = order.version;
   workers::AccountCredentials account{.alias = order.alias, .network = order.network};
   account.fields = order.settings;
   for (const auto& [name, value] : order.secrets) account.fields[name] = value;

@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "base/url_encode.h"
 
 namespace fanfare::workers {
 
@@ -91,10 +92,9 @@ class CurlHttpClient final : public HttpClient {
   std::function<void(absl::Duration)> sleep_;
 };
 
-// Percent-encodes `text` for a URL query or path segment (RFC 3986 unreserved kept).
-std::string UrlEncode(absl::string_view text);
-// "a=1&b=x%20y" from ordered pairs.
-std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& fields);
+// Percent-encoding (base/url_encode.h), as the adapters spell it.
+using ::fanfare::FormEncode;
+using ::fanfare::UrlEncode;
 
 }  // namespace fanfare::workers
 

@@ -30,38 +30,28 @@ std::optional<OAuthRefreshSpec> RefreshSpecOf(absl::string_view network,
   return spec;
 }
 
-absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefreshSpec& spec,
-                                              const AccountCredentials& account) {
-  const std::string refresh_token = account.Get("refresh_token");
-  if (refresh_token.empty()) {
-    return AuthExpired(absl::StrCat(spec.network, ": the access token of account '",
-                                    account.alias,
-                                    "' expired and it has no refresh_token; re-authorise the "
-                                    "account and update its credentials"));
-  }
-  std::vector<std::pair<std::string, std::string>> form = {
-      {"grant_type", "refresh_token"}, {"refresh_token", refresh_token}};
+absl::StatusOr<TokenGrant> RequestTokens(HttpClient& http, const OAuthRefreshSpec& spec,
+                                         const OAuthClient& client,
+                                         std::vector<std::pair<std::string, std::string>> form,
+                                         absl::string_view alias) {
   HttpRequest request{.method = "POST", .url = spec.token_url, .idempotent = false};
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   if (spec.basic_auth) {
     request.headers.emplace_back(
         "Authorization",
-        absl::StrCat("Basic ", Base64Encode(absl::StrCat(account.Get("client_id"), ":",
-                                                         account.Get("client_secret")))));
-    form.emplace_back("client_id", account.Get("client_id"));
+        absl::StrCat("Basic ", Base64Encode(absl::StrCat(client.id, ":", client.secret))));
+    form.emplace_back("client_id", client.id);
   } else {
-    form.emplace_back(spec.client_id_field, account.Get("client_id"));
-    if (!account.Get("client_secret").empty()) {
-      form.emplace_back("client_secret", account.Get("client_secret"));
-    }
+    form.emplace_back(spec.client_id_field, client.id);
+    if (!client.secret.empty()) form.emplace_back("client_secret", client.secret);
   }
   request.body = FormEncode(form);
   absl::StatusOr<HttpResponse> response = http.Send(request);
   if (!response.ok()) {
-    // A lost refresh response may have rotated the refresh token; nothing else to do but
-    // try again later (the old refresh token usually stays valid for a grace period).
-    return Retryable(absl::StrCat(spec.network, ": refreshing the token of account '",
-                                  account.alias, "' failed: ", response.status().message()));
+    // The network may have acted (and rotated a refresh token): the caller decides whether
+    // to present the same grant again.
+    return Retryable(absl::StrCat(spec.network, ": the token request for account '", alias,
+                                  "' got no answer: ", response.status().message()));
   }
   std::optional<Json> body = ParseJson(response->body);
   if (response->status >= 500) {
@@ -73,8 +63,8 @@ absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefre
     const std::string reason = body.has_value() ? JsonString(*body, "error", "refused") : "refused";
     const std::string description =
         body.has_value() ? JsonString(*body, "error_description") : "";
-    return AuthExpired(absl::StrCat(spec.network, ": the token endpoint refused to refresh the "
-                                    "token of account '", account.alias, "' (", reason,
+    return AuthExpired(absl::StrCat(spec.network, ": the token endpoint refused the grant for "
+                                    "account '", alias, "' (", reason,
                                     description.empty() ? "" : ": ", description.substr(0, 200),
                                     "); re-authorise the account"),
                        reason);
@@ -84,6 +74,21 @@ absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefre
   grant.refresh_token = JsonString(*body, "refresh_token");
   grant.expires_in = absl::Seconds(JsonNumber(*body, "expires_in", 0));
   return grant;
+}
+
+absl::StatusOr<TokenGrant> RefreshAccessToken(HttpClient& http, const OAuthRefreshSpec& spec,
+                                              const AccountCredentials& account) {
+  const std::string refresh_token = account.Get("refresh_token");
+  if (refresh_token.empty()) {
+    return AuthExpired(absl::StrCat(spec.network, ": the access token of account '",
+                                    account.alias,
+                                    "' expired and it has no refresh_token; re-authorise the "
+                                    "account and update its credentials"));
+  }
+  return RequestTokens(http, spec,
+                       {.id = account.Get("client_id"), .secret = account.Get("client_secret")},
+                       {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}},
+                       account.alias);
 }
 
 }  // namespace fanfare::workers

@@ -6,6 +6,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "workers/common/credentials.h"
@@ -27,6 +29,21 @@ struct OAuthRefreshSpec {
 // instagram). `confidential`: the account holds a client_secret (X then wants Basic auth).
 std::optional<OAuthRefreshSpec> RefreshSpecOf(absl::string_view network,
                                               absl::string_view auth_base, bool confidential);
+
+// An OAuth client: the app the network registered (its secret empty for a public client).
+struct OAuthClient {
+  std::string id;
+  std::string secret;
+};
+
+// POSTs a token request (`form`: the grant's fields) to spec.token_url, authenticating as
+// `client` the network's way, and reads the tokens. AuthExpired (naming the network, the
+// account `alias` and the network's error, never a secret) if the network refuses the grant;
+// Retryable if no answer came or the endpoint failed (5xx) — the network may have acted.
+absl::StatusOr<TokenGrant> RequestTokens(HttpClient& http, const OAuthRefreshSpec& spec,
+                                         const OAuthClient& client,
+                                         std::vector<std::pair<std::string, std::string>> form,
+                                         absl::string_view alias);
 
 // Exchanges the account's refresh_token for a new access token. AuthExpired (with a message
 // telling the operator to re-authorise the account, and no secret in it) if the account has

@@ -58,7 +58,7 @@ absl::Status DevStack::Start(const std::string& coordinator) {
     options.worker.clock = options_.clock;
     options.worker.reconnect_initial = absl::Milliseconds(50);
     options.networks = {queue};
-    options.accounts = SandboxAccounts();
+    if (options_.workers_hold_credentials) options.accounts = SandboxAccounts();
     options.poll_interval = absl::Milliseconds(20);
     if (queue != workers::kContentQueue) {
       options.api_bases = {absl::StrCat(queue, "=", sandbox_->NetworkBase(queue))};

@@ -28,6 +28,10 @@ struct DevStackOptions {
   const Clock* clock = &Clock::System();
   ManualClock* manual_clock = nullptr;
   int concurrency_per_network = 4;
+  // The workers hold the sandbox accounts' credentials themselves (zero configuration). Off
+  // when the coordinator holds the accounts (`fanfare accounts import`): its tasks then carry
+  // what they need, and the workers hold nothing.
+  bool workers_hold_credentials = true;
   uint64_t sandbox_seed = 1;
 };
 
