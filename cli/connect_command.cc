@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "accounts/pkce.h"
@@ -35,33 +36,47 @@ struct Callback {
   std::string error;
 };
 
-// The loopback HTTP server the network redirects the browser to: 127.0.0.1 on a free port,
-// one path, one answer kept.
+// The loopback HTTP server the network redirects the browser to: 127.0.0.1, one path. Only
+// an answer carrying the `state` sent counts; any other request to it (another local page)
+// is turned away and the wait goes on.
 class LoopbackRedirect {
  public:
+  explicit LoopbackRedirect(std::string state) : state_(std::move(state)) {}
   ~LoopbackRedirect() {
     server_.stop();
     if (thread_.joinable()) thread_.join();
   }
 
-  absl::Status Start() {
+  // Listens on `port` (0: a free one).
+  absl::Status Start(int port) {
     server_.Get("/callback", [this](const httplib::Request& req, httplib::Response& res) {
+      if (req.get_param_value("state") != state_) {
+        res.status = 400;
+        res.set_content("Fanfare: this answer is not for the sign-in in progress.\n",
+                        "text/plain");
+        return;
+      }
       absl::MutexLock lock(&mu_);
       if (!answer_.has_value()) {
         answer_ = Callback{req.get_param_value("code"), req.get_param_value("state"),
                            req.get_param_value("error")};
         if (req.has_param("error_description")) {
-          absl::StrAppend(&answer_->error, ": ", req.get_param_value("error_description"));
+          absl::StrAppend(&answer_->error, ": ",
+                          req.get_param_value("error_description").substr(0, 300));
         }
       }
-      res.set_content(answer_->error.empty()
-                          ? "Fanfare: the account is connected. You may close this page.\n"
-                          : "Fanfare: the network did not connect the account. See the terminal.\n",
+      res.set_content("Fanfare received the network's answer; the terminal says what came of "
+                      "it. You may close this page.\n",
                       "text/plain");
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    if (port_ <= 0) return absl::UnavailableError("cannot listen on a loopback port");
+    port_ = port == 0 ? server_.bind_to_any_port("127.0.0.1")
+                      : (server_.bind_to_port("127.0.0.1", port) ? port : -1);
+    if (port_ <= 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on 127.0.0.1:", port));
+    }
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() does nothing until the accept loop runs: wait for it.
+    for (int i = 0; i < 5000 && !server_.is_running(); ++i) absl::SleepFor(absl::Milliseconds(1));
     return absl::OkStatus();
   }
 
@@ -80,6 +95,7 @@ class LoopbackRedirect {
   }
 
  private:
+  const std::string state_;
   httplib::Server server_;
   std::thread thread_;
   int port_ = 0;
@@ -109,6 +125,7 @@ struct ConnectPlan {
   workers::OAuthAuthorizeSpec authorize;
   workers::OAuthRefreshSpec token;
   std::string login_hint;
+  int port = 0;
   absl::Duration timeout = absl::Minutes(5);
 };
 
@@ -143,6 +160,11 @@ absl::StatusOr<ConnectPlan> Plan(const Args& args) {
   plan.authorize = *std::move(authorize);
   plan.token = *std::move(token);
   plan.login_hint = args.GetOr("login-hint", "");
+  if (std::optional<std::string> port = args.Get("port")) {
+    if (!absl::SimpleAtoi(*port, &plan.port) || plan.port < 0 || plan.port > 65535) {
+      return absl::InvalidArgumentError("--port must be a port number (0: a free one)");
+    }
+  }
   if (std::optional<std::string> timeout = args.Get("timeout")) {
     absl::StatusOr<absl::Duration> parsed = ParseDuration(*timeout);
     if (!parsed.ok() || *parsed <= absl::ZeroDuration()) {
@@ -159,8 +181,8 @@ absl::StatusOr<workers::TokenGrant> Authorize(const ConnectPlan& plan, bool open
   absl::StatusOr<std::string> verifier = accounts::NewCodeVerifier();
   absl::StatusOr<std::string> state = accounts::RandomUrlSafe(16);
   if (!verifier.ok() || !state.ok()) return verifier.ok() ? state.status() : verifier.status();
-  LoopbackRedirect redirect;
-  if (absl::Status started = redirect.Start(); !started.ok()) return started;
+  LoopbackRedirect redirect(*state);
+  if (absl::Status started = redirect.Start(plan.port); !started.ok()) return started;
   const std::string url = workers::AuthorizeUrl(
       plan.authorize, {.client_id = plan.client.id,
                        .redirect_uri = redirect.Uri(),
@@ -176,15 +198,45 @@ absl::StatusOr<workers::TokenGrant> Authorize(const ConnectPlan& plan, bool open
     return absl::PermissionDeniedError(
         absl::StrCat(plan.network, " did not grant access: ", callback->error));
   }
-  if (callback->state != *state) {
-    return absl::PermissionDeniedError(
-        "the answer's state does not match the request's: not following it (another page "
-        "may have tried to connect an account of its own)");
-  }
   // One try: a code is single-use, and a retry of a lost answer would be refused anyway.
   workers::CurlHttpClient http(workers::RetryPolicy{.max_attempts = 1});
   return workers::ExchangeAuthorizationCode(http, plan.token, plan.client, callback->code,
                                             redirect.Uri(), *verifier, plan.alias);
+}
+
+// A failure of the sign-in itself (not of a call to fanfared), and its exit code.
+int SignInFailed(const absl::Status& status, CliContext& context) {
+  context.err << "error: " << status.message() << "\n";
+  if (absl::IsDeadlineExceeded(status) || absl::IsUnavailable(status)) return kExitUnavailable;
+  return absl::IsPermissionDenied(status) ? kExitRefused : kExitFailed;
+}
+
+// The account as it is put: the new tokens, what the flags say, and the settings of the
+// account already held under the alias (its ad account ids, …), whose other secrets are kept.
+v1::PutAccountRequest ConnectedAccount(const ConnectPlan& plan,
+                                       const workers::TokenGrant& tokens,
+                                       const v1::ListAccountsResponse& held) {
+  v1::PutAccountRequest request;
+  request.set_alias(plan.alias);
+  request.set_network(plan.network);
+  for (const v1::Account& account : held.accounts()) {
+    if (account.alias() == plan.alias && account.network() == plan.network) {
+      *request.mutable_settings() = account.settings();
+      request.set_keep_other_secrets(true);
+    }
+  }
+  (*request.mutable_settings())["client_id"] = plan.client.id;
+  (*request.mutable_secrets())["access_token"] = tokens.access_token;
+  if (!tokens.refresh_token.empty()) {
+    (*request.mutable_secrets())["refresh_token"] = tokens.refresh_token;
+  }
+  if (!plan.client.secret.empty()) {
+    (*request.mutable_secrets())["client_secret"] = plan.client.secret;
+  }
+  if (tokens.expires_in > absl::ZeroDuration()) {
+    *request.mutable_access_token_expires_at() = ToProtoTime(absl::Now() + tokens.expires_in);
+  }
+  return request;
 }
 
 }  // namespace
@@ -195,24 +247,14 @@ int ConnectAccountVerb(const Args& args, CliContext& context) {
   if (!remote.ok()) return UsageError(remote.status(), context);
   absl::StatusOr<ConnectPlan> plan = Plan(args);
   if (!plan.ok()) return UsageError(plan.status(), context);
+  // fanfared first: a person should not sign in for tokens nobody can store.
+  absl::StatusOr<v1::ListAccountsResponse> held = remote->client->ListAccounts();
+  if (!held.ok()) return ReportRemoteError(held.status(), *remote->client, context);
   absl::StatusOr<workers::TokenGrant> tokens =
       Authorize(*plan, !args.Has("no-browser"), context);
-  if (!tokens.ok()) return ReportRemoteError(tokens.status(), *remote->client, context);
-  v1::PutAccountRequest request;
-  request.set_alias(plan->alias);
-  request.set_network(plan->network);
-  (*request.mutable_settings())["client_id"] = plan->client.id;
-  (*request.mutable_secrets())["access_token"] = tokens->access_token;
-  if (!tokens->refresh_token.empty()) {
-    (*request.mutable_secrets())["refresh_token"] = tokens->refresh_token;
-  }
-  if (!plan->client.secret.empty()) {
-    (*request.mutable_secrets())["client_secret"] = plan->client.secret;
-  }
-  if (tokens->expires_in > absl::ZeroDuration()) {
-    *request.mutable_access_token_expires_at() = ToProtoTime(absl::Now() + tokens->expires_in);
-  }
-  absl::StatusOr<v1::Account> stored = remote->client->PutAccount(request);
+  if (!tokens.ok()) return SignInFailed(tokens.status(), context);
+  absl::StatusOr<v1::Account> stored =
+      remote->client->PutAccount(ConnectedAccount(*plan, *tokens, *held));
   if (!stored.ok()) return ReportRemoteError(stored.status(), *remote->client, context);
   return PrintResult(
       *remote, *stored,

@@ -108,6 +108,9 @@ std::vector<Command> RemoteCommands() {
                             "connect: the sign-in and token endpoints' base (the sandbox's "
                             "http://127.0.0.1:7700/x); default: the network's hosts"},
                            {"login-hint", "NAME", "connect: the account to sign in as"},
+                           {"port", "N",
+                            "connect: the loopback port of the redirect (default: a free one; "
+                            "networks that match redirect URIs exactly need a fixed one)"},
                            {"no-browser", "", "connect: print the page's address only"},
                            {"timeout", "DURATION", "connect: how long to wait (default 5m)"}},
                           true),

@@ -71,6 +71,7 @@ class DevCompanion final : public fanfare::Companion {
       : stack_({.clock = clock,
                 .manual_clock = manual,
                 .workers_hold_credentials = workers_hold_credentials}) {}
+  absl::Status Prepare() override { return stack_.StartSandbox(); }
   absl::Status Start(const std::string& address) override { return stack_.Start(address); }
   void Stop() override { stack_.Stop(); }
   std::map<std::string, std::string> AuthBases() const override { return stack_.AuthBases(); }

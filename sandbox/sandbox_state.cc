@@ -193,13 +193,13 @@ SandboxState::Refreshed SandboxState::RedeemCode(const std::string& network,
   issued_[out.access_token] = IssuedToken{network, asked.account, gen, Now() + out.access_ttl};
   Stats(network, asked.account).authorizations++;
   if (policy.issues_refresh_tokens) {
-    Grant& grant = grants_[key];
-    if (!grant.current.empty()) grant.spent.insert(grant.current);
+    // A new grant: the old one's refresh tokens are simply invalid from now on (presenting
+    // one revokes nothing of the new grant).
+    Grant& grant = grants_[key] = Grant{};
     grant.current = absl::StrCat("sbxr_", network, "_", asked.account, "_", gen);
     grant.current_expires = policy.refresh_ttl == absl::InfiniteDuration()
                                 ? absl::InfiniteFuture()
                                 : Now() + policy.refresh_ttl;
-    grant.last_spent.clear();
     issued_[grant.current] = IssuedToken{network, asked.account, gen, grant.current_expires};
     out.refresh_token = grant.current;
     out.refresh_ttl = policy.refresh_ttl;

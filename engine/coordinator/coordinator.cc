@@ -97,7 +97,7 @@ void Coordinator::MaybeJumpClock(bool had_work) {
     absl::MutexLock lock(&mu_);
     if (committing_.has_value()) return;
   }
-  const absl::Time due = engine_->NextDue();
+  const absl::Time due = engine_->NextRehearsalDue();
   if (due != absl::InfiniteFuture() && due > options_.rehearsal_clock->Now()) {
     options_.rehearsal_clock->Set(due);
   }

@@ -198,11 +198,14 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // The earliest timer or lease deadline, or InfiniteFuture: what a rehearsal's clock may
   // jump to.
   absl::Time NextDue();
-  // When the next held account's token is due for renewal, or InfiniteFuture. Not a reason
-  // for a rehearsal to jump (a clock would race through renewals with nothing else to do): a
-  // renewal that falls due during a jump starts right after it, before any task is
-  // delivered, and tasks whose token expired meanwhile wait for it.
+  // When the next held account's token is due for renewal, or InfiniteFuture.
   absl::Time NextRenewalDue() const;
+  // What a rehearsal's clock may jump to: NextDue(), or sooner the next try of a renewal whose
+  // answer was lost (it must come within the network's replay window). Renewals merely due
+  // are no reason to jump (a clock would race through renewals with nothing else to do): one
+  // that falls due during a jump starts right after it, before any task is delivered, and
+  // tasks whose token expired meanwhile wait for it.
+  absl::Time NextRehearsalDue();
   // True when no attempt is leased, no task is queued and no run waits for a person: the
   // moment a rehearsal may jump its clock to NextDue().
   bool Quiescent() const;
@@ -334,6 +337,10 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // while one is in flight for the account.
   void StartRenewal(const AccountId& id);
   void StoreRenewedTokens(internal::AccountRecord& record, const RenewalAnswer& answer);
+  // Ends the account's renewal intent (an answer came).
+  void ClearIntent(internal::AccountRecord& record);
+  // Forgets everything about the renewals of an account removed.
+  void ForgetRenewals(const AccountId& id);
   bool Renewable(const v1::Account& account) const;
   // Ends the rate-limit waits of the tasks of `account` on `network`: they are queued again.
   void WakeThrottled(const std::string& ns, const std::string& network,
@@ -377,7 +384,10 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // tries in a row of each (for backoff).
   std::set<std::pair<absl::Time, AccountId>> renewal_due_;
   absl::flat_hash_map<AccountId, absl::Time> renewal_due_at_;
-  absl::flat_hash_set<AccountId> renewing_;
+  // In flight, with the uid of the account the order was for.
+  absl::flat_hash_map<AccountId, std::string> renewing_;
+  // Accounts with a stored intent (renewal_started_at): in flight, or waiting to ask again.
+  absl::flat_hash_set<AccountId> intents_;
   absl::flat_hash_map<AccountId, int> renewal_failures_;
   absl::Time last_uses_flushed_ = absl::InfinitePast();
   // Tells apart audit records of one microsecond; starts at a random high half so that a

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/match.h"
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "accounts/account_secrets.h"
 #include "base/proto_time.h"
@@ -34,6 +35,7 @@ v1::AccountGrant GrantOf(const v1::Account& account,
   grant.set_alias(account.alias());
   grant.set_network(account.network());
   grant.set_version(account.version());
+  grant.set_uid(account.uid());
   *grant.mutable_settings() = account.settings();
   for (const auto& [name, value] : secrets) {
     if (absl::EndsWith(name, "_token") && name != "refresh_token") {
@@ -79,7 +81,8 @@ std::optional<std::string> Engine::WhyAccountWaits(const std::string& ns,
     return NeedsReconnectingDetail(alias, account.reconnect_reason());
   }
   // A task would carry a token the network refuses: it waits for the renewal instead.
-  if (renewing_.contains(AccountId(ns, alias)) && account.has_access_token_expires_at() &&
+  const AccountId id(ns, alias);
+  if ((renewing_.contains(id) || intents_.contains(id)) && account.has_access_token_expires_at() &&
       FromProtoTime(account.access_token_expires_at()) <= clock_->Now()) {
     return absl::StrCat("account ", alias, ": renewing its access token, which expired");
   }
@@ -91,6 +94,7 @@ void Engine::MarkNeedsReconnecting(const std::string& ns, const std::string& ali
   internal::AccountRecord* record = FindAccount(ns, alias);
   if (record == nullptr) return;
   UnscheduleRenewal({ns, alias});
+  intents_.erase({ns, alias});
   v1::Account& account = *record->mutable_account();
   RewaitAccountWaiters(ns, alias, NeedsReconnectingDetail(alias, why));
   if (account.needs_reconnecting()) return;
@@ -139,17 +143,32 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
         "namespace ", ns, " holds ", kMaxAccountsPerNamespace, " accounts, the most it may")));
     return;
   }
+  std::map<std::string, std::string> secrets(request.secrets().begin(), request.secrets().end());
+  if (request.keep_other_secrets() && existing != book.end()) {
+    absl::StatusOr<std::map<std::string, std::string>> held =
+        accounts::UnsealAccountSecrets(*options_.master_key, existing->second);
+    if (!held.ok()) {
+      std::move(reply)(absl::FailedPreconditionError(absl::StrCat(
+          "account '", request.alias(), "' holds secrets fanfared's master key cannot open; "
+          "put it without keep_other_secrets")));
+      return;
+    }
+    secrets.merge(*held);  // what the request gives wins
+  }
   internal::AccountRecord record;
   v1::Account& account = *record.mutable_account();
   account.set_namespace_(ns);
   account.set_alias(request.alias());
   account.set_network(request.network());
+  if (existing != book.end() && !existing->second.account().uid().empty()) {
+    account.set_uid(existing->second.account().uid());
+  } else {
+    account.set_uid(absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(random_), absl::kZeroPad16)));
+  }
   *account.mutable_settings() = request.settings();
   if (request.has_access_token_expires_at()) {
     *account.mutable_access_token_expires_at() = request.access_token_expires_at();
   }
-  const std::map<std::string, std::string> secrets(request.secrets().begin(),
-                                                   request.secrets().end());
   for (const auto& [name, value] : secrets) account.add_secrets(name);
   account.set_version(existing == book.end() ? 1 : existing->second.account().version() + 1);
   *account.mutable_updated_at() = ToProtoTime(clock_->Now());
@@ -164,14 +183,14 @@ void Engine::PutAccount(const v1::PutAccountRequest& request, Reply<v1::Account>
   *record.mutable_secrets() = *std::move(sealed);
   state_.PutAccount(record);
   HoldGrant(account, secrets);
+  renewal_failures_.erase(AccountId(ns, request.alias()));
   ScheduleRenewal(record);
-  const bool reconnected =
-      existing != book.end() && existing->second.account().needs_reconnecting();
   v1::Account answer = account;
   // Every reply, this one and any list's, goes out after the commit that stores it.
   book.insert_or_assign(request.alias(), std::move(record));
-  // Put again with new tokens: whatever waited for the account to be reconnected goes on.
-  if (reconnected) WakeAccountWaiters(ns, request.alias());
+  // Put again with new tokens: whatever waited for the account (to be reconnected, or for a
+  // renewal of the tokens just replaced) goes on, and is checked again before it is sent.
+  WakeAccountWaiters(ns, request.alias());
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(answer)));
 }
 
@@ -198,8 +217,11 @@ void Engine::RemoveAccount(const v1::RemoveAccountRequest& request, Reply<v1::Ac
   v1::Account removed = found->second.account();
   state_.DeleteAccount(ns, request.alias());
   grants_.erase(GrantKey(ns, request.alias()));
-  UnscheduleRenewal({ns, request.alias()});
+  ForgetRenewals({ns, request.alias()});
   book->second.erase(found);
+  // Its waiting steps go on: without the account they carry no grant (and fail, or use the
+  // worker's own credentials).
+  WakeAccountWaiters(ns, request.alias());
   ReplyAfterCommit(std::move(reply), absl::StatusOr<v1::Account>(std::move(removed)));
 }
 

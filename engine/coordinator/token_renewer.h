@@ -22,7 +22,8 @@ struct RenewalOrder {
   std::string ns;
   std::string alias;
   std::string network;
-  // The account's version when the renewal was asked for: the answer is for that version.
+  // The account's uid and version when the renewal was asked for: the answer is for them.
+  std::string uid;
   int64_t version = 0;
   // The account's settings and secrets (refresh_token, client_id, client_secret, …), in
   // memory only.
@@ -39,6 +40,7 @@ struct RenewalAnswer {
   };
   std::string ns;
   std::string alias;
+  std::string uid;
   int64_t version = 0;
   Outcome outcome = Outcome::kNotNow;
   std::string access_token;

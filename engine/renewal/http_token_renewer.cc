@@ -20,10 +20,6 @@ HttpTokenRenewer::HttpTokenRenewer(HttpTokenRenewerOptions options, Answered ans
     own_http_ = std::make_unique<workers::CurlHttpClient>(workers::RetryPolicy{.max_attempts = 1});
   }
   http_ = options_.http != nullptr ? options_.http : own_http_.get();
-  {
-    absl::MutexLock lock(&mu_);
-    auth_bases_ = options_.auth_bases;
-  }
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
     threads_.emplace_back([this] { Serve(); });
   }
@@ -38,14 +34,10 @@ HttpTokenRenewer::~HttpTokenRenewer() {
   for (std::thread& thread : threads_) thread.join();
 }
 
-void HttpTokenRenewer::SetAuthBase(const std::string& network, const std::string& auth_base) {
-  absl::MutexLock lock(&mu_);
-  auth_bases_[network] = auth_base;
-}
-
 std::string HttpTokenRenewer::AuthBase(const std::string& network) const {
-  absl::MutexLock lock(&mu_);
-  if (auto it = auth_bases_.find(network); it != auth_bases_.end()) return it->second;
+  if (auto it = options_.auth_bases.find(network); it != options_.auth_bases.end()) {
+    return it->second;
+  }
   return workers::DefaultEndpoints(network).auth;
 }
 
@@ -84,12 +76,16 @@ RenewalAnswer HttpTokenRenewer::Exchange(const RenewalOrder& order) {
   RenewalAnswer answer;
   answer.ns = order.ns;
   answer.alias = order.alias;
+  answer.uid = order.uid;
   answer.version = order.version;
-  workers::AccountCredentials account{.alias = order.alias, .network = order.network};
+  workers::AccountCredentials account;
+  account.alias = order.alias;
+  account.network = order.network;
   account.fields = order.settings;
   for (const auto& [name, value] : order.secrets) account.fields[name] = value;
   std::optional<workers::OAuthRefreshSpec> spec = workers::RefreshSpecOf(
       order.network, AuthBase(order.network), !account.Get("client_secret").empty());
+  if (spec.has_value()) spec->timeout = options_.request_timeout;
   if (!spec.has_value()) {
     answer.outcome = RenewalAnswer::Outcome::kRefused;
     answer.message = absl::StrCat(order.network, " issues no refresh tokens");

@@ -42,10 +42,6 @@ class HttpTokenRenewer final : public coordinator::TokenRenewer {
   HttpTokenRenewer(HttpTokenRenewerOptions options, Answered answered);
   ~HttpTokenRenewer() override;
 
-  // Points `network`'s token endpoint at `auth_base` from now on (dev mode learns the
-  // sandbox's address after start-up).
-  void SetAuthBase(const std::string& network, const std::string& auth_base);
-
   bool Renews(absl::string_view network) const override;
   void Renew(coordinator::RenewalOrder order) override;
 
@@ -59,8 +55,7 @@ class HttpTokenRenewer final : public coordinator::TokenRenewer {
   std::unique_ptr<workers::HttpClient> own_http_;
   workers::HttpClient* http_;
 
-  mutable absl::Mutex mu_;
-  std::map<std::string, std::string> auth_bases_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex mu_;
   std::deque<coordinator::RenewalOrder> orders_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;

@@ -82,10 +82,10 @@ absl::Status BootstrapAdminToken(coordinator::Coordinator& coordinator,
   return absl::OkStatus();
 }
 
-// Renews held accounts' tokens at the networks `api_bases` name (production hosts for the
-// others); `*built` is set to the renewer once the coordinator builds it.
+// Renews held accounts' tokens at the networks `api_bases` name, then those `companion`
+// serves, then production hosts.
 absl::StatusOr<decltype(coordinator::CoordinatorOptions::token_renewer)> HttpRenewerFactory(
-    const std::vector<std::string>& api_bases, renewal::HttpTokenRenewer** built) {
+    const std::vector<std::string>& api_bases, const Companion* companion) {
   workers::AdapterOptions endpoints;
   for (const std::string& flag : api_bases) {
     if (absl::Status status = workers::ParseApiBaseFlag(flag, endpoints); !status.ok()) {
@@ -93,14 +93,13 @@ absl::StatusOr<decltype(coordinator::CoordinatorOptions::token_renewer)> HttpRen
     }
   }
   renewal::HttpTokenRenewerOptions renewer_options;
+  if (companion != nullptr) renewer_options.auth_bases = companion->AuthBases();
   for (const auto& [network, at] : endpoints.endpoints) {
     renewer_options.auth_bases[network] = at.auth;
   }
-  return [renewer_options, built](std::function<void(coordinator::RenewalAnswer)> answered) {
-    auto renewer =
-        std::make_unique<renewal::HttpTokenRenewer>(renewer_options, std::move(answered));
-    *built = renewer.get();
-    return std::unique_ptr<coordinator::TokenRenewer>(std::move(renewer));
+  return [renewer_options](std::function<void(coordinator::RenewalAnswer)> answered) {
+    return std::unique_ptr<coordinator::TokenRenewer>(
+        std::make_unique<renewal::HttpTokenRenewer>(renewer_options, std::move(answered)));
   };
 }
 
@@ -158,9 +157,15 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     coordinator_options.engine.previous_master_key =
         std::make_shared<const accounts::MasterKey>(*std::move(previous));
   }
-  renewal::HttpTokenRenewer* renewer = nullptr;
+  // The companion's sandbox runs before the coordinator opens, so that a renewal due at
+  // start-up already goes to it.
+  std::unique_ptr<Companion> companion;
+  if (options.companion) {
+    companion = options.companion(clock, virtual_clock.get());
+    if (absl::Status status = companion->Prepare(); !status.ok()) return status;
+  }
   absl::StatusOr<decltype(coordinator_options.token_renewer)> renewer_factory =
-      HttpRenewerFactory(options.api_bases, &renewer);
+      HttpRenewerFactory(options.api_bases, companion.get());
   if (!renewer_factory.ok()) return renewer_factory.status();
   coordinator_options.token_renewer = *std::move(renewer_factory);
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
@@ -197,13 +202,8 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
                 "only)\n");
   }
   const std::string address = absl::StrCat("127.0.0.1:", (*server)->port());
-  std::unique_ptr<Companion> companion;
-  if (options.companion) {
-    companion = options.companion(clock, virtual_clock.get());
+  if (companion != nullptr) {
     if (absl::Status status = companion->Start(address); !status.ok()) return status;
-    for (const auto& [network, base] : companion->AuthBases()) {
-      renewer->SetAuthBase(network, base);
-    }
   }
   const char* transport = !options.tls.enabled()              ? ""
                           : options.tls.client_ca_path.empty() ? ", TLS"

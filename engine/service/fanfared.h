@@ -22,10 +22,12 @@ namespace fanfare {
 class Companion {
  public:
   virtual ~Companion() = default;
+  // Before the coordinator opens: starts what needs no coordinator (the sandbox).
+  virtual absl::Status Prepare() { return absl::OkStatus(); }
   // `address` is where the coordinator listens.
   virtual absl::Status Start(const std::string& address) = 0;
   virtual void Stop() = 0;
-  // Once started: network → the base of its OAuth token endpoint, for networks the
+  // Once prepared: network → the base of its OAuth token endpoint, for networks the
   // companion serves (the sandbox's).
   virtual std::map<std::string, std::string> AuthBases() const { return {}; }
 };

@@ -254,5 +254,72 @@ TEST_F(TokenRenewalTest, ARefusedRenewalLeavesTheAccountNeedingAPerson) {
   EXPECT_EQ(XStats().refresh_reuses, 0);
 }
 
+// The answer to a renewal is lost and nothing else is due: a rehearsal's clock still reaches
+// the next try, which the network answers again.
+TEST_F(TokenRenewalTest, ALostAnswerIsAskedForAgainWhenNothingElseIsDue) {
+  ASSERT_NO_FATAL_FAILURE(ConnectX(/*say_when_it_expires=*/false));
+  {
+    absl::MutexLock lock(&sandbox_.state().mu);
+    sandbox_.state().ExpireTokens("x", "acme_x");
+    sandbox::Faults& faults = sandbox_.state().faults["x"];
+    faults.drop_path = "/oauth2/token";
+    faults.drop_next = 1;
+  }
+  ASSERT_NO_FATAL_FAILURE(StartWorkers(1));
+  env_->Apply(kBurst);
+  v1::StartRunRequest start = StartRunRequest("burst");
+  start.set_run_id("lost-and-alone");
+  absl::StatusOr<v1::Run> run = env_->RunToEnd(start, absl::Minutes(1));
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED) << run->DebugString();
+  const sandbox::AccountStats stats = XStats();
+  EXPECT_EQ(stats.refresh_replays, 1);
+  EXPECT_EQ(stats.refresh_reuses, 0);
+  EXPECT_EQ(HeldAccount().renewals(), 1);
+}
+
+// A person puts new tokens while a renewal of the old ones is in flight: the renewal's answer
+// is for tokens no longer held and is dropped; the person's tokens stand.
+TEST_F(TokenRenewalTest, TokensPutDuringARenewalStand) {
+  ASSERT_NO_FATAL_FAILURE(ConnectX());
+  {
+    absl::MutexLock lock(&sandbox_.state().mu);
+    sandbox::Faults& faults = sandbox_.state().faults["x"];
+    faults.slow_path = "/oauth2/token";
+    faults.answer_latency = absl::Milliseconds(800);
+  }
+  clock_.Advance(absl::Seconds(100));  // past the renewal's due time (96 s)
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!HeldAccount().has_renewal_started_at() && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  ASSERT_TRUE(HeldAccount().has_renewal_started_at()) << "the renewal started";
+  v1::PutAccountRequest request;
+  request.set_alias("acme_x");
+  request.set_network("x");
+  (*request.mutable_secrets())["access_token"] = "sbx_x_acme_x";
+  absl::StatusOr<v1::Account> put = env_->client().PutAccount(request);
+  ASSERT_TRUE(put.ok()) << put.status();
+  absl::SleepFor(absl::Seconds(1.5));  // the renewal's answer arrives, and is dropped
+  const v1::Account account = HeldAccount();
+  EXPECT_EQ(account.version(), put->version());
+  EXPECT_EQ(account.renewals(), 0);
+  EXPECT_EQ(std::vector<std::string>(account.secrets().begin(), account.secrets().end()),
+            std::vector<std::string>{"access_token"});
+}
+
+// fanfared restarted without the master key that sealed the accounts: it lists them and
+// leaves them alone — no renewal, no crash, nothing marked.
+TEST_F(TokenRenewalTest, WithoutTheMasterKeyAccountsAreLeftAlone) {
+  ASSERT_NO_FATAL_FAILURE(ConnectX());
+  env_->RestartWithMasterKeys(nullptr, nullptr);
+  clock_.Advance(absl::Minutes(3));  // past the renewal's due time and the token's expiry
+  absl::SleepFor(absl::Milliseconds(300));
+  const v1::Account account = HeldAccount();
+  EXPECT_FALSE(account.needs_reconnecting());
+  EXPECT_FALSE(account.has_renewal_started_at());
+  EXPECT_EQ(XStats().refreshes, 1) << "the connect's exchange only";
+}
+
 }  // namespace
 }  // namespace fanfare

@@ -57,8 +57,9 @@ TEST_F(TokenLifecycleTest, XRefreshTokensAreSingleUseAndAReuseRevokesTheGrant) {
   ASSERT_EQ(second.status, 200) << second.body.dump();
   EXPECT_EQ(Stats("x/acme_x")["refreshes"], 2);
 
-  // A second worker still holding the first rotated token: the whole grant is revoked.
-  const Exchange reuse = Refresh("/x/2/oauth2/token", rotated);
+  // A second worker still holding the first refresh token, spent two rotations ago: the
+  // whole grant is revoked.
+  const Exchange reuse = Refresh("/x/2/oauth2/token", "sbxr_x_acme_x");
   EXPECT_EQ(reuse.status, 400);
   EXPECT_EQ(reuse.body["error"], "invalid_grant");
   EXPECT_EQ(Stats("x/acme_x")["refresh_reuses"], 1);
@@ -67,11 +68,31 @@ TEST_F(TokenLifecycleTest, XRefreshTokensAreSingleUseAndAReuseRevokesTheGrant) {
   EXPECT_EQ(Refresh("/x/2/oauth2/token", second.body["refresh_token"]).status, 400);
 }
 
+// A refresh whose answer was lost: the token just spent, presented again within 60 s, gets
+// the same tokens (a replay, not a reuse); after 60 s it is a reuse like any other.
+TEST_F(TokenLifecycleTest, XAnswersTheReplayOfALostRefreshOnceWithinAMinute) {
+  const Exchange lost = Refresh("/x/2/oauth2/token", "sbxr_x_acme_x");
+  ASSERT_EQ(lost.status, 200) << lost.body.dump();
+  h_.clock().Advance(absl::Seconds(30));
+  const Exchange replay = Refresh("/x/2/oauth2/token", "sbxr_x_acme_x");
+  ASSERT_EQ(replay.status, 200) << replay.body.dump();
+  EXPECT_EQ(replay.body["access_token"], lost.body["access_token"]);
+  EXPECT_EQ(replay.body["refresh_token"], lost.body["refresh_token"]);
+  EXPECT_EQ(replay.body["expires_in"], 2 * 3600 - 30) << "counted from now";
+  EXPECT_EQ(Stats("x/acme_x")["refresh_replays"], 1);
+  EXPECT_EQ(Stats("x/acme_x")["refresh_reuses"], 0);
+  EXPECT_EQ(Stats("x/acme_x")["refreshes"], 1);
+  h_.clock().Advance(absl::Seconds(31));
+  EXPECT_EQ(Refresh("/x/2/oauth2/token", "sbxr_x_acme_x").status, 400);
+  EXPECT_EQ(Stats("x/acme_x")["grants_revoked"], 1);
+}
+
 TEST_F(TokenLifecycleTest, TikTokRefusesASpentRefreshTokenAndKeepsTheGrant) {
   const Exchange first = Refresh("/tiktok/v2/oauth/token", "sbxr_tiktok_acme_tiktok");
   ASSERT_EQ(first.status, 200) << first.body.dump();
   EXPECT_EQ(first.body["expires_in"], 24 * 3600);
   EXPECT_EQ(first.body["refresh_expires_in"], 365 * 24 * 3600);
+  h_.clock().Advance(absl::Minutes(2));  // past the window in which a lost answer is replayed
   const Exchange reuse = Refresh("/tiktok/v2/oauth/token", "sbxr_tiktok_acme_tiktok");
   EXPECT_EQ(reuse.status, 400);
   EXPECT_EQ(reuse.body["error_description"], "The refresh token was already used.");

@@ -225,11 +225,14 @@ absl::Status CredentialStore::Persist() {
   return absl::OkStatus();
 }
 
-void CredentialStore::Adopt(AccountCredentials account, int64_t version) {
+void CredentialStore::Adopt(AccountCredentials account, const std::string& uid,
+                            int64_t version) {
   absl::MutexLock lock(&mu_);
-  int64_t& held = adopted_versions_[account.alias];
-  if (version < held) return;
-  held = version;
+  auto held = adopted_.find(account.alias);
+  if (held != adopted_.end() && held->second.first == uid && version < held->second.second) {
+    return;
+  }
+  adopted_.insert_or_assign(account.alias, std::make_pair(uid, version));
   auto it = accounts_.find(account.alias);
   if (it != accounts_.end()) {
     for (const auto& [field, value] : it->second.fields) {

@@ -81,9 +81,10 @@ class CredentialStore {
 
   // Holds `account` as the coordinator granted it for a task (v1::AccountGrant: settings and
   // access tokens, no refresh token): it replaces whatever the store held for that alias, in
-  // memory only — unless the store holds a newer `version` of it already (grants of
-  // concurrent tasks may arrive out of order). A token it replaces stays redacted.
-  void Adopt(AccountCredentials account, int64_t version);
+  // memory only — unless the store holds a newer `version` of the same account (`uid`)
+  // already: grants of concurrent tasks may arrive out of order. An account with another uid
+  // (removed and added anew) always replaces it. A token it replaces stays redacted.
+  void Adopt(AccountCredentials account, const std::string& uid, int64_t version);
 
   // `text` with every secret the store holds or has held replaced by "[redacted]".
   std::string Redact(absl::string_view text) const;
@@ -97,8 +98,8 @@ class CredentialStore {
   mutable absl::Mutex mu_;
   std::map<std::string, AccountCredentials, std::less<>> accounts_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> retired_secrets_ ABSL_GUARDED_BY(mu_);
-  // The version of each adopted account held.
-  std::map<std::string, int64_t> adopted_versions_ ABSL_GUARDED_BY(mu_);
+  // The uid and version of each adopted account held, by alias.
+  std::map<std::string, std::pair<std::string, int64_t>> adopted_ ABSL_GUARDED_BY(mu_);
   Json document_ ABSL_GUARDED_BY(mu_);
   absl::Mutex refresh_mu_;
   std::map<std::string, std::unique_ptr<absl::Mutex>, std::less<>> per_account_

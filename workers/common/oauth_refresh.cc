@@ -34,7 +34,8 @@ absl::StatusOr<TokenGrant> RequestTokens(HttpClient& http, const OAuthRefreshSpe
                                          const OAuthClient& client,
                                          std::vector<std::pair<std::string, std::string>> form,
                                          absl::string_view alias) {
-  HttpRequest request{.method = "POST", .url = spec.token_url, .idempotent = false};
+  HttpRequest request{.method = "POST", .url = spec.token_url, .timeout = spec.timeout,
+                      .idempotent = false};
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   if (spec.basic_auth) {
     request.headers.emplace_back(
@@ -54,12 +55,16 @@ absl::StatusOr<TokenGrant> RequestTokens(HttpClient& http, const OAuthRefreshSpe
                                   "' got no answer: ", response.status().message()));
   }
   std::optional<Json> body = ParseJson(response->body);
-  if (response->status >= 500) {
+  if (response->status >= 500 || response->status == 408 || response->status == 429) {
     return Retryable(absl::StrCat(spec.network, ": token endpoint answered HTTP ",
                                   response->status));
   }
   const std::string token = body.has_value() ? JsonString(*body, "access_token") : "";
-  if (!response->ok() || token.empty()) {
+  if (response->ok() && token.empty()) {
+    return Retryable(absl::StrCat(spec.network, ": token endpoint answered HTTP ",
+                                  response->status, " without an access token"));
+  }
+  if (!response->ok()) {
     const std::string reason = body.has_value() ? JsonString(*body, "error", "refused") : "refused";
     const std::string description =
         body.has_value() ? JsonString(*body, "error_description") : "";

@@ -22,6 +22,7 @@ struct OAuthRefreshSpec {
   std::string client_id_field = "client_id";
   // Send client credentials as HTTP Basic auth (X confidential clients) instead of fields.
   bool basic_auth = false;
+  absl::Duration timeout = absl::Seconds(30);
 };
 
 // Where and how `network` renews access tokens, its token endpoint under `auth_base`
@@ -38,8 +39,9 @@ struct OAuthClient {
 
 // POSTs a token request (`form`: the grant's fields) to spec.token_url, authenticating as
 // `client` the network's way, and reads the tokens. AuthExpired (naming the network, the
-// account `alias` and the network's error, never a secret) if the network refuses the grant;
-// Retryable if no answer came or the endpoint failed (5xx) — the network may have acted.
+// account `alias` and the network's error, never a secret) if the network refuses the grant
+// (a 4xx other than 408 and 429); Retryable if no answer came, the endpoint failed (5xx),
+// asked to wait (408, 429) or answered something unreadable — the network may have acted.
 absl::StatusOr<TokenGrant> RequestTokens(HttpClient& http, const OAuthRefreshSpec& spec,
                                          const OAuthClient& client,
                                          std::vector<std::pair<std::string, std::string>> form,

@@ -40,14 +40,21 @@ std::vector<workers::AccountCredentials> SandboxAccounts() {
   };
 }
 
-absl::Status DevStack::Start(const std::string& coordinator) {
+absl::Status DevStack::StartSandbox() {
+  if (sandbox_ != nullptr) return absl::OkStatus();
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.seed = options_.sandbox_seed;
   sandbox_options.clock = options_.clock;
   sandbox_options.manual_clock = options_.manual_clock;
-  sandbox_ = std::make_unique<sandbox::Sandbox>(sandbox_options);
-  ASSIGN_OR_RETURN(int port, sandbox_->Start("127.0.0.1", 0));
+  auto sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
+  ASSIGN_OR_RETURN(int port, sandbox->Start("127.0.0.1", 0));
   (void)port;
+  sandbox_ = std::move(sandbox);
+  return absl::OkStatus();
+}
+
+absl::Status DevStack::Start(const std::string& coordinator) {
+  RETURN_IF_ERROR(StartSandbox());
   std::vector<std::string> queues = workers::SupportedNetworks();
   queues.push_back(workers::kContentQueue);
   for (const std::string& queue : queues) {

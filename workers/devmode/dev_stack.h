@@ -40,13 +40,15 @@ class DevStack {
   explicit DevStack(DevStackOptions options) : options_(options) {}
   ~DevStack() { Stop(); }
 
-  // Starts the sandbox on a free loopback port and the workers against `coordinator`.
+  // Starts the sandbox on a free loopback port (once).
+  absl::Status StartSandbox();
+  // Starts the sandbox if it is not yet, and the workers against `coordinator`.
   absl::Status Start(const std::string& coordinator);
   // Drains the workers, then stops the sandbox.
   void Stop();
 
   sandbox::Sandbox& sandbox() { return *sandbox_; }
-  // Once started: each network's token endpoint base in the sandbox.
+  // Once the sandbox started: each network's token endpoint base in it.
   std::map<std::string, std::string> AuthBases() const;
 
  private:

@@ -28,7 +28,7 @@ TaskHandler WithGrantedAccount(CredentialStore* credentials, TaskHandler handler
       account.fields.insert(grant.settings().begin(), grant.settings().end());
       account.fields.insert(grant.tokens().begin(), grant.tokens().end());
       account.fields["network"] = grant.network();
-      credentials->Adopt(std::move(account), grant.version());
+      credentials->Adopt(std::move(account), grant.uid(), grant.version());
     }
     return handler(ctx);
   };

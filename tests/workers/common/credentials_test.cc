@@ -125,12 +125,12 @@ TEST(CredentialStoreTest, AnAdoptedGrantReplacesTheAccountAndTheOldTokenStaysRed
   EXPECT_FALSE(store->Get("acme_x").ok());
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
                                   .fields = {{"network", "x"}, {"access_token", "granted-1"}}},
-               /*version=*/1);
+               "uid-a", /*version=*/1);
   ASSERT_TRUE(store->Get("acme_x").ok());
   EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-1");
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
                                   .fields = {{"network", "x"}, {"access_token", "granted-2"}}},
-               /*version=*/2);
+               "uid-a", /*version=*/2);
   EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "granted-2");
   EXPECT_EQ(store->Redact("granted-1 then granted-2"), "[redacted] then [redacted]");
 }
@@ -139,11 +139,16 @@ TEST(CredentialStoreTest, AnOlderGrantArrivingLateDoesNotReplaceANewerOne) {
   std::unique_ptr<CredentialStore> store = CredentialStore::FromAccounts({});
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
                                   .fields = {{"network", "x"}, {"access_token", "renewed"}}},
-               /*version=*/3);
+               "uid-a", /*version=*/3);
   store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
                                   .fields = {{"network", "x"}, {"access_token", "older"}}},
-               /*version=*/2);
+               "uid-a", /*version=*/2);
   EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "renewed");
+  // Removed and added anew: version 1 of another account replaces version 3.
+  store->Adopt(AccountCredentials{.alias = "acme_x", .network = "x",
+                                  .fields = {{"network", "x"}, {"access_token", "re-added"}}},
+               "uid-b", /*version=*/1);
+  EXPECT_EQ(store->Get("acme_x")->Get("access_token"), "re-added");
 }
 
 }  // namespace
