@@ -4,10 +4,12 @@
 #include <cstdlib>
 
 #include "absl/flags/flag.h"
-#include "base/command_line.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "base/command_line.h"
 #include "base/signals.h"
+#include "metrics/metrics_server.h"
+#include "metrics/process_collector.h"
 #include "sdk/client/channel.h"
 #include "workers/runtime/network_worker.h"
 
@@ -24,6 +26,9 @@ ABSL_FLAG(std::string, linkedin_version, "",
           "Linkedin-Version header, YYYYMM (default: the adapter's; raise it when LinkedIn "
           "answers 426 for a retired version)");
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
+          "docs/operations.md, Metrics); default: none");
 ABSL_FLAG(std::string, worker_id, "", "stable worker id (default host-pid)");
 ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -83,6 +88,23 @@ int main(int argc, char** argv) {
     last = status.error_message();
     std::fprintf(stderr, "fanfare-worker: fanfared refused the session: %s\n", last.c_str());
   };
+  // Outlive the worker, whose handlers and clients count into them.
+  fanfare::metrics::Registry registry;
+  fanfare::workers::WorkerMetrics worker_metrics(registry);
+  std::unique_ptr<fanfare::metrics::MetricsServer> metrics_server;
+  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
+    fanfare::metrics::AddProcessCollector(registry);
+    options.metrics = &worker_metrics;
+    absl::StatusOr<std::unique_ptr<fanfare::metrics::MetricsServer>> served =
+        fanfare::metrics::MetricsServer::Start(listen, &registry);
+    if (!served.ok()) {
+      std::fprintf(stderr, "fanfare-worker: %s\n", std::string(served.status().message()).c_str());
+      return 2;
+    }
+    metrics_server = *std::move(served);
+    std::printf("fanfare-worker: metrics on http://%s/metrics\n",
+                metrics_server->address().c_str());
+  }
   absl::StatusOr<std::unique_ptr<fanfare::workers::NetworkWorker>> worker =
       fanfare::workers::NetworkWorker::Create(options);
   absl::Status started = worker.ok() ? (*worker)->Start() : worker.status();

@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, previous_master_key_file, "",
 ABSL_FLAG(std::vector<std::string>, api_base, {},
           "network=URL: where held accounts' access tokens are renewed, as fanfare-worker's "
           "--api-base (x=http://127.0.0.1:7700/x for the sandbox); repeat or comma-separate");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
+          "docs/operations.md, Metrics); default: none");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -117,6 +120,7 @@ int main(int argc, char** argv) {
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   options.previous_master_key_file = absl::GetFlag(FLAGS_previous_master_key_file);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "absl/synchronization/notification.h"
 #include "engine/store/rocks_store.h"
 
 namespace fanfare::coordinator {
@@ -64,6 +65,47 @@ Coordinator::~Coordinator() {
   if (engine_thread_.joinable()) engine_thread_.join();
   if (commit_thread_.joinable()) commit_thread_.join();
   renewer_.reset();  // an answer it still posts is dropped; the stored intent is kept
+}
+
+void Coordinator::CollectMetrics(std::vector<metrics::MetricFamily>& out,
+                                 absl::Duration timeout) {
+  struct Snapshot {
+    absl::Notification done;
+    std::vector<metrics::MetricFamily> families;
+  };
+  auto snapshot = std::make_shared<Snapshot>();
+  Post([snapshot](Engine& engine) {
+    engine.CollectMetrics(snapshot->families);
+    snapshot->done.Notify();
+  });
+  if (snapshot->done.WaitForNotificationWithTimeout(timeout)) {
+    for (metrics::MetricFamily& family : snapshot->families) out.push_back(std::move(family));
+  } else {
+    metrics_timeouts_.fetch_add(1, std::memory_order_relaxed);
+  }
+  using metrics::MetricType;
+  out.push_back(metrics::Single(
+      "fanfare_metrics_engine_timeouts_total",
+      "Scrapes whose state series were left out: the engine thread did not get to them in time.",
+      MetricType::kCounter, static_cast<double>(metrics_timeouts_.load())));
+  const store::StoreStats stats = store_->Stats();
+  out.push_back(metrics::Single("fanfare_store_live_data_bytes",
+                                "Bytes of RocksDB's live data files (SSTs).", MetricType::kGauge,
+                                static_cast<double>(stats.live_data_bytes)));
+  out.push_back(metrics::Single("fanfare_store_wal_bytes",
+                                "Bytes of RocksDB's write-ahead log files.", MetricType::kGauge,
+                                static_cast<double>(stats.log_bytes)));
+  out.push_back(metrics::Single(
+      "fanfare_store_pending_compaction_bytes",
+      "Bytes RocksDB estimates compaction still has to rewrite.", MetricType::kGauge,
+      static_cast<double>(stats.pending_compaction_bytes)));
+  out.push_back(metrics::Single("fanfare_store_running_compactions",
+                                "Compactions running now.", MetricType::kGauge,
+                                static_cast<double>(stats.running_compactions)));
+  out.push_back(metrics::Single("fanfare_store_memory_bytes",
+                                "Memory RocksDB holds: memtables, block cache, table readers.",
+                                MetricType::kGauge,
+                                static_cast<double>(store_->ApproximateMemoryBytes())));
 }
 
 void Coordinator::Post(Operation operation) {

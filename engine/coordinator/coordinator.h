@@ -16,6 +16,7 @@
 #ifndef FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 #define FANFARE_ENGINE_COORDINATOR_COORDINATOR_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -71,6 +72,12 @@ class Coordinator {
   // The API tokens in force (thread-safe; see Engine::tokens()).
   auth::TokenRegistry& tokens() { return engine_->tokens(); }
 
+  // Appends the state series (Engine::CollectMetrics, computed on the engine thread between
+  // operations) and the store's. If the engine does not get to it within `timeout`, its
+  // series are left out and fanfare_metrics_engine_timeouts_total says so. Thread-safe;
+  // blocks the caller, never the engine.
+  void CollectMetrics(std::vector<metrics::MetricFamily>& out, absl::Duration timeout);
+
  private:
   explicit Coordinator(CoordinatorOptions options) : options_(std::move(options)) {}
   void EngineLoop();
@@ -99,6 +106,7 @@ class Coordinator {
   std::optional<Engine::CommitGroup> committing_ ABSL_GUARDED_BY(mu_);
   // The last group made durable, for the engine to hear of.
   int64_t durable_ ABSL_GUARDED_BY(mu_) = 0;
+  std::atomic<int64_t> metrics_timeouts_{0};
   bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
   bool engine_done_ ABSL_GUARDED_BY(mu_) = false;
   std::thread engine_thread_;

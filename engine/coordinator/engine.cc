@@ -1,6 +1,8 @@
 // The engine cycle: due timers and leases, dispatch, flush, commit, effects.
 #include "engine/coordinator/engine.h"
 
+#include <chrono>
+
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -21,6 +23,8 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
     : store_(store),
       clock_(clock),
       options_(options),
+      own_metrics_(options.metrics == nullptr ? std::make_unique<metrics::Registry>() : nullptr),
+      metrics_(options.metrics != nullptr ? *options.metrics : *own_metrics_),
       scheduler_(*clock, random_, *this, options.scheduler),
       limiter_(&options_.quotas),
       spend_(&options_.quotas, clock_, &scheduler_),
@@ -29,7 +33,8 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
                 .dispatcher = &dispatcher_,
                 .limiter = &limiter_,
                 .spend = &spend_,
-                .active = &active_},
+                .active = &active_,
+                .metrics = &metrics_},
                {.heartbeat_interval = options_.heartbeat_interval,
                 .max_poll_wait = options_.max_poll_wait},
                this) {}
@@ -130,6 +135,7 @@ void Engine::FireDue() {
     lease_heap_.pop();
     const ActiveRuns::Task* task = active_.FindInstance(task_id);
     if (task == nullptr || task->instance->lease_deadline != at) continue;
+    metrics_.AttemptEnded(*task->instance, AttemptOutcome::kLost);
     scheduler_.LeaseExpired(*task->run, *task->instance);
   }
   while (!timer_heap_.empty() && timer_heap_.top().first <= now) {
@@ -242,7 +248,12 @@ Engine::CommitGroup Engine::Seal() {
 }
 
 absl::Status Engine::Commit(CommitGroup& group) {
+  const auto start = std::chrono::steady_clock::now();
   if (absl::Status status = store_->Commit(*group.batch); !status.ok()) return status;
+  if (!group.batch->empty()) {
+    metrics_.Committed(group.batch->count(),
+                       absl::FromChrono(std::chrono::steady_clock::now() - start));
+  }
   for (auto& effect : group.effects) std::move(effect)();
   group.effects.clear();
   return absl::OkStatus();
@@ -255,6 +266,7 @@ void Engine::Durable(int64_t group_id) {
     ended_runs_.pop_front();
     scheduler::RunState* run = active_.FindKey(key);
     if (run == nullptr || !run->terminal()) continue;
+    metrics_.RunEnded(run->ns(), run->record().status());
     watchers_.erase(key);
     active_.Remove(*run);
   }

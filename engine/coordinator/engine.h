@@ -42,6 +42,7 @@
 #include "auth/token_registry.h"
 #include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
+#include "engine/coordinator/engine_metrics.h"
 #include "engine/coordinator/run_watcher.h"
 #include "engine/coordinator/spend_guard.h"
 #include "engine/coordinator/state_writer.h"
@@ -56,6 +57,7 @@
 #include "fanfare/v1/accounts.pb.h"
 #include "fanfare/v1/admin.pb.h"
 #include "fanfare/v1/coordinator.pb.h"
+#include "metrics/registry.h"
 #include "fanfare/v1/worker.pb.h"
 
 namespace fanfare::coordinator {
@@ -78,6 +80,9 @@ struct EngineOptions {
   // Renews held accounts' access tokens (engine_renewal.cc); null: they are never renewed,
   // and an account whose token a network refuses needs reconnecting. Must outlive the engine.
   TokenRenewer* token_renewer = nullptr;
+  // Where the engine's series go (engine_metrics.h); null: a registry of its own, unread.
+  // Must outlive the engine, and take one engine's series only.
+  metrics::Registry* metrics = nullptr;
 };
 
 // A reply to run once the operation's effects are durable.
@@ -213,6 +218,13 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // Runs in memory: the active working set.
   size_t active_runs() const { return active_.size(); }
 
+  // The state series (docs/operations.md, "Metrics"): runs by status, queues, rate-limit
+  // waits, approvals, spend, workers and accounts, as they are now (engine_gauges.cc). One
+  // pass over the active steps.
+  void CollectMetrics(std::vector<metrics::MetricFamily>& out) const;
+  // The event series' owner, for the commit thread (EngineMetrics::Committed).
+  EngineMetrics& metrics() { return metrics_; }
+
  private:
   using Due = std::pair<absl::Time, uint64_t>;  // time, task id
   using DueHeap = std::priority_queue<Due, std::vector<Due>, std::greater<Due>>;
@@ -326,6 +338,13 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   const internal::AccountRecord* FindAccount(const std::string& ns,
                                              const std::string& alias) const;
 
+  // Metrics (engine_gauges.cc): the spend series, given the campaigns' budgets as their
+  // running runs know them; the workers' and accounts' series.
+  void CollectSpendMetrics(
+      const std::map<std::pair<std::string, std::string>, const v1::Budget*>& budgets,
+      std::vector<metrics::MetricFamily>& out) const;
+  void CollectWorkerMetrics(std::vector<metrics::MetricFamily>& out) const;
+
   // Renewals (engine_renewal.cc).
   using AccountId = std::pair<std::string, std::string>;  // namespace, alias
   // Files `record`'s next renewal, if it is renewed: shortly before its access token
@@ -349,6 +368,8 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   store::Store* store_;
   const Clock* clock_;
   EngineOptions options_;
+  std::unique_ptr<metrics::Registry> own_metrics_;
+  EngineMetrics metrics_;
   absl::BitGen random_;
   scheduler::Scheduler scheduler_;
   dispatch::Dispatcher dispatcher_;

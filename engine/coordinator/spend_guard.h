@@ -66,6 +66,7 @@ class SpendGuard {
 
   // The counters, for recovery (Restore) and the engine's flush (TakeDirty).
   SpendLedger& ledger() { return ledger_; }
+  const SpendLedger& ledger() const { return ledger_; }
 
  private:
   SpendLedger ledger_;

@@ -98,6 +98,9 @@ class SpendLedger {
   v1::SpendStatus Status(const std::string& ns, const std::string& campaign,
                          const v1::Budget& budget) const;
 
+  // Every campaign's record, keyed "ns/campaign".
+  const std::map<std::string, internal::SpendRecord>& records() const { return campaigns_; }
+
   // Campaigns changed since the last call, keyed "ns/campaign".
   std::vector<std::pair<std::string, internal::SpendRecord>> TakeDirty();
   void Restore(const internal::SpendRecord& record);

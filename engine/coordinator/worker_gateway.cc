@@ -13,6 +13,12 @@
 namespace fanfare::coordinator {
 namespace {
 
+AttemptOutcome OutcomeOf(const v1::TaskOutcome& outcome) {
+  if (outcome.has_success()) return AttemptOutcome::kSucceeded;
+  return outcome.failure().type() == v1::ERROR_TYPE_OUTCOME_UNKNOWN ? AttemptOutcome::kUnknown
+                                                                     : AttemptOutcome::kFailed;
+}
+
 // Longer failure messages (a network's whole error body, say) are cut to this.
 constexpr size_t kMaxErrorMessage = 2048;
 
@@ -104,6 +110,7 @@ void WorkerGateway::Disconnect(const std::string& session_id, SessionEnd how) {
     if (task == nullptr) continue;
     scheduler::StepInstance& instance = *task->instance;
     if (!instance.leased() || instance.worker_id != session->worker_id()) continue;
+    parts_.metrics->AttemptEnded(instance, AttemptOutcome::kLost);
     // The lease is given up now; the doubt still runs to its deadline plus the fence margin,
     // since the worker may act until then by its own copy of the lease.
     parts_.scheduler->LeaseExpired(*task->run, instance);
@@ -197,6 +204,7 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   parts_.limiter->Consume(run.ns(), instance.queue, instance.account, EndpointClassOf(instance),
                           parts_.clock->Now());
   v1::Task& task = *session.outbox().add_tasks();
+  parts_.metrics->AttemptStarted(instance, parts_.clock->Now() - instance.ready_at);
   parts_.scheduler->Lease(run, instance, session.worker_id(), task);
   instance.lease_holder = session.holder();
   if (const v1::AccountGrant* grant = host_->AccountGrantFor(run.ns(), instance.account)) {
@@ -242,6 +250,7 @@ v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome,
   const bool settles = !instance.leased() && instance.state == v1::STEP_STATE_UNKNOWN &&
                        instance.attempt == outcome.attempt() && outcome.has_success();
   if (current || settles) {
+    parts_.metrics->AttemptEnded(instance, OutcomeOf(outcome));
     Apply(*task->run, instance, outcome);
     return Ack(outcome, v1::OutcomeAck::STATUS_ACCEPTED,
                settles ? "settled the unknown outcome of this attempt" : "");

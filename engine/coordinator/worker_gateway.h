@@ -28,6 +28,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
+#include "engine/coordinator/engine_metrics.h"
 #include "engine/coordinator/spend_guard.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/rate_limiter.h"
@@ -76,6 +77,7 @@ class WorkerGateway {
     dispatch::RateLimiter* limiter = nullptr;
     SpendGuard* spend = nullptr;
     ActiveRuns* active = nullptr;
+    EngineMetrics* metrics = nullptr;
   };
 
   struct Options {

@@ -11,15 +11,21 @@
 #include "auth/api_token.h"
 #include "base/secret_file.h"
 #include "base/signals.h"
+#include "base/version.h"
 #include "accounts/sealed_secret.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/admin_token.h"
 #include "engine/renewal/http_token_renewer.h"
 #include "engine/service/server.h"
+#include "metrics/metrics_server.h"
+#include "metrics/process_collector.h"
 #include "workers/common/adapter.h"
 
 namespace fanfare {
 namespace {
+
+// How long a scrape waits for the engine thread's state series.
+constexpr absl::Duration kEngineMetricsTimeout = absl::Seconds(5);
 
 // The master key that seals network accounts' secrets: from `path` if given, else from the
 // variable FANFARE_MASTER_KEY, else none (adding accounts is then refused).
@@ -103,6 +109,26 @@ absl::StatusOr<decltype(coordinator::CoordinatorOptions::token_renewer)> HttpRen
   };
 }
 
+// The process's series and the coordinator's state, served at `listen` (nothing if empty).
+absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> ServeMetrics(
+    const std::string& listen, metrics::Registry& registry,
+    coordinator::Coordinator& coordinator) {
+  if (listen.empty()) return nullptr;
+  metrics::AddProcessCollector(registry);
+  registry.AddGauge("fanfare_build_info", "1, labelled with the version of this fanfared.",
+                    {"version"})
+      .With({std::string(Version())})
+      .Set(1);
+  registry.AddCollector([&coordinator](std::vector<metrics::MetricFamily>& out) {
+    coordinator.CollectMetrics(out, kEngineMetricsTimeout);
+  });
+  absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> server =
+      metrics::MetricsServer::Start(listen, &registry);
+  if (!server.ok()) return server.status();
+  std::printf("fanfared: metrics on http://%s/metrics\n", (*server)->address().c_str());
+  return server;
+}
+
 }  // namespace
 
 absl::Status RunFanfared(const FanfaredOptions& options) {
@@ -168,6 +194,9 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       HttpRenewerFactory(options.api_bases, companion.get());
   if (!renewer_factory.ok()) return renewer_factory.status();
   coordinator_options.token_renewer = *std::move(renewer_factory);
+  // Outlives the coordinator (whose series it holds) and the server that serves it.
+  metrics::Registry registry;
+  coordinator_options.engine.metrics = &registry;
   coordinator_options.block_cache_bytes = options.block_cache_mb << 20;
   coordinator_options.write_buffer_bytes = options.write_buffer_mb << 20;
   absl::StatusOr<std::unique_ptr<coordinator::Coordinator>> coordinator =
@@ -178,6 +207,9 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       return status;
     }
   }
+  absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> metrics_server =
+      ServeMetrics(options.metrics_listen, registry, **coordinator);
+  if (!metrics_server.ok()) return metrics_server.status();
   std::unique_ptr<auth::JwtVerifier> jwt;
   if (!options.jwt.jwks_path.empty() || !options.jwt.issuer.empty() ||
       !options.jwt.audience.empty()) {
@@ -217,6 +249,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   if (companion != nullptr) companion->Stop();
   (*server)->Shutdown();
   server->reset();
+  metrics_server->reset();  // its scrapes read the coordinator
   coordinator->reset();
   return absl::OkStatus();
 }

@@ -65,6 +65,9 @@ struct FanfaredOptions {
   // `--api_base` values as fanfare-worker takes them ("x=URL", "x.auth=URL"): where held
   // accounts' tokens are renewed. Unset networks use their production hosts.
   std::vector<std::string> api_bases;
+  // Where Prometheus scrapes /metrics: HOST:PORT, or a bare PORT on loopback; empty: no
+  // metrics served.
+  std::string metrics_listen;
   // Serve beyond loopback in plaintext. Without it (or TLS) fanfared listens on loopback only.
   bool insecure = false;
   // Rehearsal: time is virtual, starts now, and jumps to the next due timer whenever

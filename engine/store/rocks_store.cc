@@ -8,6 +8,7 @@
 #include "engine/store/rocks_status.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/table.h"
+#include "rocksdb/transaction_log.h"
 #include "rocksdb/write_batch.h"
 #include "rocksdb/write_buffer_manager.h"
 
@@ -151,6 +152,19 @@ uint64_t RocksStore::ApproximateMemoryBytes() const {
     if (db_->GetAggregatedIntProperty(property, &value)) total += value;
   }
   return total;
+}
+
+StoreStats RocksStore::Stats() const {
+  StoreStats stats;
+  db_->GetAggregatedIntProperty("rocksdb.live-sst-files-size", &stats.live_data_bytes);
+  db_->GetAggregatedIntProperty("rocksdb.estimate-pending-compaction-bytes",
+                                &stats.pending_compaction_bytes);
+  db_->GetIntProperty("rocksdb.num-running-compactions", &stats.running_compactions);
+  rocksdb::VectorLogPtr logs;
+  if (db_->GetSortedWalFiles(logs).ok()) {
+    for (const auto& log : logs) stats.log_bytes += log->SizeFileBytes();
+  }
+  return stats;
 }
 
 }  // namespace fanfare::store

@@ -43,6 +43,7 @@ class RocksStore final : public Store {
   absl::StatusOr<std::optional<std::string>> Get(Cf cf, absl::string_view key) const override;
   std::unique_ptr<Cursor> NewCursor(Cf cf) const override;
   uint64_t ApproximateMemoryBytes() const override;
+  StoreStats Stats() const override;
 
  private:
   RocksStore() = default;

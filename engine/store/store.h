@@ -119,6 +119,16 @@ class Cursor {
   virtual absl::Status status() const = 0;
 };
 
+// What a store says about its size and its background work, for metrics and status.
+struct StoreStats {
+  // Bytes of the live data files (SSTs) and of the write-ahead log.
+  uint64_t live_data_bytes = 0;
+  uint64_t log_bytes = 0;
+  // Bytes compaction still has to rewrite (an estimate), and compactions running now.
+  uint64_t pending_compaction_bytes = 0;
+  uint64_t running_compactions = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -134,6 +144,9 @@ class Store {
 
   // Memory the store itself holds (caches, buffers), for the benchmarks and status.
   virtual uint64_t ApproximateMemoryBytes() const = 0;
+
+  // Size and background work. Thread-safe; an implementation with none says zero.
+  virtual StoreStats Stats() const { return {}; }
 
   // Calls `fn(key, value)` for each key starting with `prefix`, in key order, until `fn`
   // returns false.

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/support/test_paths.h"
 
 namespace fanfare::crash {
 namespace {
@@ -34,10 +35,7 @@ std::string TailOf(const std::string& path) {
 
 }  // namespace
 
-std::string BinDir() {
-  const char* dir = std::getenv("FANFARE_BIN_DIR");
-  return dir != nullptr ? dir : "build/bin";
-}
+std::string BinDir() { return ::fanfare::testing::BinDir(); }
 
 absl::StatusOr<std::unique_ptr<Subprocess>> StartLogged(const std::vector<std::string>& argv,
                                                         const std::string& log_path,

@@ -23,8 +23,8 @@
 #include "gtest/gtest.h"
 #include "sdk/client/client.h"
 #include "tests/crash/processes.h"
+#include "tests/support/sandbox_accounts.h"
 #include "tests/support/temp_dir.h"
-#include "workers/common/oauth_refresh.h"
 
 namespace fanfare::crash {
 namespace {
@@ -81,22 +81,10 @@ class RenewalCrashTest : public ::testing::Test {
 
   // The connect: the account's first tokens, from the sandbox, put in fanfared.
   void ConnectX() {
-    workers::CurlHttpClient http;
-    workers::AccountCredentials first{
-        .alias = "acme_x",
-        .network = "x",
-        .fields = {{"refresh_token", "sbxr_x_acme_x"}, {"client_id", "sandbox-client"}}};
-    absl::StatusOr<workers::TokenGrant> grant = workers::RefreshAccessToken(
-        http, *workers::RefreshSpecOf("x", sandbox_.NetworkBase("x"), false), first);
-    ASSERT_TRUE(grant.ok()) << grant.status();
-    v1::PutAccountRequest request;
-    request.set_alias("acme_x");
-    request.set_network("x");
-    (*request.mutable_settings())["client_id"] = "sandbox-client";
-    (*request.mutable_secrets())["access_token"] = grant->access_token;
-    (*request.mutable_secrets())["refresh_token"] = grant->refresh_token;
-    *request.mutable_access_token_expires_at() = ToProtoTime(absl::Now() + grant->expires_in);
-    absl::StatusOr<v1::Account> put = client_->PutAccount(request);
+    absl::StatusOr<v1::PutAccountRequest> request =
+        testing::ConnectSandboxX(sandbox_.NetworkBase("x"), "acme_x", absl::Now());
+    ASSERT_TRUE(request.ok()) << request.status();
+    absl::StatusOr<v1::Account> put = client_->PutAccount(*request);
     ASSERT_TRUE(put.ok()) << put.status();
   }
 

@@ -15,11 +15,13 @@
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "tests/support/coordinator_env.h"
+#include "tests/support/test_paths.h"
 #include "workers/common/http_client.h"
 
 namespace fanfare {
 namespace {
 
+using testing::BinDir;
 using testing::CoordinatorEnv;
 
 std::string FromEnv(const char* name, const std::string& fallback) {

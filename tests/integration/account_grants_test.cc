@@ -13,16 +13,13 @@
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "tests/support/coordinator_env.h"
+#include "tests/support/test_paths.h"
 
 namespace fanfare {
 namespace {
 
+using testing::BinDir;
 using testing::CoordinatorEnv;
-
-std::string BinDir() {
-  const char* dir = std::getenv("FANFARE_BIN_DIR");
-  return dir != nullptr ? dir : "build/bin";
-}
 
 v1::PutAccountRequest XAccount(const std::string& ns) {
   v1::PutAccountRequest request;

@@ -10,12 +10,14 @@
 #include "absl/strings/str_cat.h"
 #include "base/subprocess.h"
 #include "gtest/gtest.h"
-#include "tests/support/coordinator_env.h"
 #include "sandbox/sandbox.h"
+#include "tests/support/coordinator_env.h"
+#include "tests/support/test_paths.h"
 
 namespace fanfare {
 namespace {
 
+using testing::BinDir;
 using testing::CoordinatorEnv;
 
 // The sandbox allows 5 posts per 2 s sliding window; the coordinator is configured with a
@@ -30,11 +32,6 @@ networks:
 )yaml";
 constexpr int kPosts = 30;
 constexpr int kWorkers = 8;
-
-std::string BinDir() {
-  const char* dir = std::getenv("FANFARE_BIN_DIR");
-  return dir != nullptr ? dir : "build/bin";
-}
 
 TEST(QuotaProcessesTest, EightWorkerProcessesNeverExceedTheAccountsQuota) {
   sandbox::SandboxOptions sandbox_options;

@@ -16,17 +16,14 @@
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "tests/support/coordinator_env.h"
-#include "workers/common/oauth_refresh.h"
+#include "tests/support/sandbox_accounts.h"
+#include "tests/support/test_paths.h"
 
 namespace fanfare {
 namespace {
 
+using testing::BinDir;
 using testing::CoordinatorEnv;
-
-std::string BinDir() {
-  const char* dir = std::getenv("FANFARE_BIN_DIR");
-  return dir != nullptr ? dir : "build/bin";
-}
 
 // 90 posts, one every 20 s of campaign time: 30 minutes.
 constexpr char kChatter[] = R"yaml(
@@ -82,25 +79,11 @@ class TokenRenewalTest : public ::testing::Test {
   // Connects acme_x as `accounts connect` would: one authorization (here, the exchange of
   // the account's first refresh token), its tokens and their expiry put in the coordinator.
   void ConnectX(bool say_when_it_expires = true) {
-    workers::CurlHttpClient http;
-    workers::AccountCredentials first{
-        .alias = "acme_x",
-        .network = "x",
-        .fields = {{"refresh_token", "sbxr_x_acme_x"}, {"client_id", "sandbox-client"}}};
-    absl::StatusOr<workers::TokenGrant> grant = workers::RefreshAccessToken(
-        http, *workers::RefreshSpecOf("x", sandbox_.NetworkBase("x"), false), first);
-    ASSERT_TRUE(grant.ok()) << grant.status();
-    v1::PutAccountRequest request;
-    request.set_alias("acme_x");
-    request.set_network("x");
-    (*request.mutable_settings())["client_id"] = "sandbox-client";
-    (*request.mutable_secrets())["access_token"] = grant->access_token;
-    (*request.mutable_secrets())["refresh_token"] = grant->refresh_token;
-    if (say_when_it_expires) {
-      *request.mutable_access_token_expires_at() =
-          ToProtoTime(clock_.Now() + grant->expires_in);
-    }
-    ASSERT_TRUE(env_->client().PutAccount(request).ok());
+    absl::StatusOr<v1::PutAccountRequest> request = testing::ConnectSandboxX(
+        sandbox_.NetworkBase("x"), "acme_x",
+        say_when_it_expires ? std::optional(clock_.Now()) : std::nullopt);
+    ASSERT_TRUE(request.ok()) << request.status();
+    ASSERT_TRUE(env_->client().PutAccount(*request).ok());
   }
 
   // `count` fanfare-worker processes serving X through the sandbox, with no credentials.

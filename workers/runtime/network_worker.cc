@@ -74,16 +74,38 @@ absl::Status NetworkWorker::RegisterHandlers() {
   if (!all && !content && wanted.empty()) {
     return absl::InvalidArgumentError("no networks to serve");
   }
+  std::vector<std::pair<std::string, TaskHandler>> handlers;
   if (all || !wanted.empty()) {
-    ASSIGN_OR_RETURN(adapters_, MakeAdapters(adapter_options_, wanted));
+    RETURN_IF_ERROR(MakeNetworkAdapters(wanted));
     for (const ActionHandler& handler : ListHandlers(adapters_)) {
-      worker_->Handle(handler.action, WithGrantedAccount(credentials_.get(), handler.handler));
-      actions_.push_back(handler.action);
+      handlers.emplace_back(handler.action,
+                            WithGrantedAccount(credentials_.get(), handler.handler));
     }
   }
   if (content) {
-    worker_->Handle(std::string(content::kContentGenerateAction), content::HandleContentGenerate);
-    actions_.emplace_back(content::kContentGenerateAction);
+    handlers.emplace_back(content::kContentGenerateAction, content::HandleContentGenerate);
+  }
+  for (auto& [action, handler] : handlers) {
+    if (options_.metrics != nullptr) handler = options_.metrics->CountTasks(action, handler);
+    worker_->Handle(action, std::move(handler));
+    actions_.push_back(action);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status NetworkWorker::MakeNetworkAdapters(const std::vector<std::string>& networks) {
+  if (options_.metrics == nullptr) {
+    ASSIGN_OR_RETURN(adapters_, MakeAdapters(adapter_options_, networks));
+    return absl::OkStatus();
+  }
+  for (const std::string& network : networks.empty() ? SupportedNetworks() : networks) {
+    metered_http_.push_back(options_.metrics->Meter(network, http_.get()));
+    // Adapters keep a reference to their options.
+    metered_options_.push_back(std::make_unique<AdapterOptions>(adapter_options_));
+    metered_options_.back()->http = metered_http_.back().get();
+    ASSIGN_OR_RETURN(std::vector<std::unique_ptr<NetworkAdapter>> adapters,
+                     MakeAdapters(*metered_options_.back(), {network}));
+    for (auto& adapter : adapters) adapters_.push_back(std::move(adapter));
   }
   return absl::OkStatus();
 }

@@ -23,6 +23,7 @@
 #include "workers/common/adapter.h"
 #include "workers/common/credentials.h"
 #include "workers/common/http_client.h"
+#include "workers/runtime/worker_metrics.h"
 
 namespace fanfare::workers {
 
@@ -43,6 +44,9 @@ struct NetworkWorkerOptions {
   absl::Duration poll_interval = absl::Seconds(2);
   // The Linkedin-Version header (YYYYMM); empty keeps the adapters' default.
   std::string linkedin_version;
+  // Counts tasks and network calls (worker_metrics.h); null: not counted. Must outlive the
+  // worker.
+  WorkerMetrics* metrics = nullptr;
 };
 
 class NetworkWorker {
@@ -60,10 +64,16 @@ class NetworkWorker {
   NetworkWorker() = default;
   absl::Status LoadCredentials();
   absl::Status RegisterHandlers();
+  // One adapter per network of `networks` (all when empty), each sending through its own
+  // metered client when metrics are on.
+  absl::Status MakeNetworkAdapters(const std::vector<std::string>& networks);
 
   NetworkWorkerOptions options_;
   std::unique_ptr<CredentialStore> credentials_;
   std::unique_ptr<CurlHttpClient> http_;
+  // With metrics: per network, its metered client and the adapter options naming it.
+  std::vector<std::unique_ptr<HttpClient>> metered_http_;
+  std::vector<std::unique_ptr<AdapterOptions>> metered_options_;
   AdapterOptions adapter_options_;
   std::vector<std::unique_ptr<NetworkAdapter>> adapters_;
   std::unique_ptr<Worker> worker_;
