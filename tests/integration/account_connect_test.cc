@@ -23,12 +23,7 @@ namespace {
 
 using testing::BinDir;
 using testing::CoordinatorEnv;
-
-std::string FromEnv(const char* name, const std::string& fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? value : fallback;
-}
-std::string BinDir() { return FromEnv("FANFARE_BIN_DIR", "build/bin"); }
+using testing::SourceTree;
 
 class AccountConnectTest : public ::testing::Test {
  protected:
@@ -202,7 +197,7 @@ TEST_F(AccountConnectTest, TheSandboxRefusesAnAuthorizationWithoutPkce) {
 TEST_F(AccountConnectTest, ImportTakesTheExampleCredentialsFile) {
   auto cli = Subprocess::Start(
       {BinDir() + "/fanfare", "accounts", "import",
-       FromEnv("FANFARE_SOURCE_DIR", ".") + "/examples/sandbox-credentials.json", "--address",
+       SourceTree() + "/examples/sandbox-credentials.json", "--address",
        env_.address()});
   ASSERT_TRUE(cli.ok()) << cli.status();
   absl::StatusOr<int> exit = (*cli)->Wait(absl::Seconds(20));
