@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "base/command_line.h"
+#include "base/log.h"
 #include "base/signals.h"
 #include "metrics/metrics_server.h"
 #include "metrics/process_collector.h"
@@ -26,6 +27,9 @@ ABSL_FLAG(std::string, linkedin_version, "",
           "Linkedin-Version header, YYYYMM (default: the adapter's; raise it when LinkedIn "
           "answers 426 for a retired version)");
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
+ABSL_FLAG(std::string, log_level, "info",
+          "least level logged on stderr: debug, info, warning, error (docs/operations.md, Logs)");
+ABSL_FLAG(std::string, log_format, "logfmt", "log lines as `logfmt` or `json`");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
           "docs/operations.md, Metrics); default: none");
@@ -60,6 +64,12 @@ int main(int argc, char** argv) {
                       "usage: fanfare-worker [--coordinator ADDR] [--networks LIST] "
                       "[--credentials FILE] [--api-base NETWORK=URL]...",
                       /*repeatable=*/{"api_base", "networks"});
+  if (absl::Status logging = fanfare::log::Configure(absl::GetFlag(FLAGS_log_level),
+                                                     absl::GetFlag(FLAGS_log_format));
+      !logging.ok()) {
+    std::fprintf(stderr, "fanfare-worker: %s\n", std::string(logging.message()).c_str());
+    return 2;
+  }
   fanfare::workers::NetworkWorkerOptions options;
   options.worker.address = absl::GetFlag(FLAGS_coordinator);
   options.worker.concurrency = absl::GetFlag(FLAGS_concurrency);
@@ -86,7 +96,7 @@ int main(int argc, char** argv) {
   options.worker.on_session_refused = [last = std::string()](const grpc::Status& status) mutable {
     if (status.error_message() == last) return;
     last = status.error_message();
-    std::fprintf(stderr, "fanfare-worker: fanfared refused the session: %s\n", last.c_str());
+    fanfare::log::Warning("worker", "fanfared refused the session").Field("reason", last);
   };
   // Outlive the worker, whose handlers and clients count into them.
   fanfare::metrics::Registry registry;

@@ -6,6 +6,7 @@
 #include "absl/synchronization/mutex.h"
 #include "base/command_line.h"
 #include "base/huge_pages.h"
+#include "base/log.h"
 #include "base/signals.h"
 #include "engine/service/fanfared.h"
 #include "workers/devmode/dev_stack.h"
@@ -56,6 +57,9 @@ ABSL_FLAG(std::string, previous_master_key_file, "",
 ABSL_FLAG(std::vector<std::string>, api_base, {},
           "network=URL: where held accounts' access tokens are renewed, as fanfare-worker's "
           "--api-base (x=http://127.0.0.1:7700/x for the sandbox); repeat or comma-separate");
+ABSL_FLAG(std::string, log_level, "info",
+          "least level logged on stderr: debug, info, warning, error (docs/operations.md, Logs)");
+ABSL_FLAG(std::string, log_format, "logfmt", "log lines as `logfmt` or `json`");
 ABSL_FLAG(std::string, metrics_listen, "",
           "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
           "docs/operations.md, Metrics); default: none");
@@ -96,6 +100,12 @@ int main(int argc, char** argv) {
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
       "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]",
       /*repeatable=*/{"api_base"});
+  if (absl::Status logging = fanfare::log::Configure(absl::GetFlag(FLAGS_log_level),
+                                                     absl::GetFlag(FLAGS_log_format));
+      !logging.ok()) {
+    std::fprintf(stderr, "fanfared: %s\n", std::string(logging.message()).c_str());
+    return 2;
+  }
   fanfare::FanfaredOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/synchronization/notification.h"
+#include "base/log.h"
 #include "engine/store/rocks_store.h"
 
 namespace fanfare::coordinator {
@@ -17,8 +18,8 @@ constexpr absl::Duration kIdleWait = absl::Seconds(1);
 [[noreturn]] void CommitFailed(const absl::Status& status) {
   // Memory is now ahead of the store; the only safe continuation is a restart, which
   // recovers from what the store holds.
-  std::fprintf(stderr, "fanfared: fatal: could not commit to the store: %s\n",
-               status.ToString().c_str());
+  log::Error("store", "could not commit to the store: stopping (a restart recovers)")
+      .Field("error", status.ToString());
   std::abort();
 }
 

@@ -1,11 +1,11 @@
 // The engine cycle: due timers and leases, dispatch, flush, commit, effects.
 #include "engine/coordinator/engine.h"
 
+#include <algorithm>
 #include <chrono>
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
+#include "engine/coordinator/event_log.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/run_codec.h"
 #include "fanfare/internal/records.pb.h"
@@ -196,6 +196,12 @@ void Engine::FlushRun(scheduler::RunState& run) {
     ArmDeadlines(*instance);
   }
   for (const v1::HistoryEvent& event : changes.events) state_.PutEvent(ns, run_id, event);
+  // Logged once durable, so that the log never tells of an event history does not hold.
+  if (std::vector<v1::HistoryEvent> logged = EventsToLog(changes.events); !logged.empty()) {
+    AfterCommit([ns, run_id, logged = std::move(logged)] {
+      for (const v1::HistoryEvent& event : logged) LogEvent(ns, run_id, event);
+    });
+  }
   if (changes.record_dirty) {
     ArmRunTimer(run);
     state_.PutRun(EncodeRun(run));  // a terminal run is no longer active

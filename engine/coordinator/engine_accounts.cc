@@ -10,6 +10,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "accounts/account_secrets.h"
+#include "base/log.h"
 #include "base/proto_time.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
@@ -103,6 +104,13 @@ void Engine::MarkNeedsReconnecting(const std::string& ns, const std::string& ali
   *account.mutable_needs_reconnecting_since() = ToProtoTime(clock_->Now());
   account.clear_renewal_started_at();
   state_.PutAccount(*record);
+  AfterCommit([ns, alias, network = account.network(), why] {
+    log::Warning("accounts", "account needs reconnecting")
+        .Field("namespace", ns)
+        .Field("account", alias)
+        .Field("network", network)
+        .Field("reason", why);
+  });
 }
 
 void Engine::WakeAccountWaiters(const std::string& ns, const std::string& alias) {

@@ -1,7 +1,6 @@
 #include "engine/coordinator/engine_metrics.h"
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/strip.h"
+#include "base/enum_label.h"
 #include "engine/scheduler/step_instance.h"
 
 namespace fanfare::coordinator {
@@ -12,10 +11,7 @@ constexpr const char* kOutcomeNames[] = {"succeeded", "failed", "unknown", "lost
 }  // namespace
 
 std::string RunStatusLabel(v1::RunStatus status) {
-  const std::string& name = v1::RunStatus_Name(status);
-  absl::string_view bare = name;
-  absl::ConsumePrefix(&bare, "RUN_STATUS_");
-  return absl::AsciiStrToLower(bare);
+  return EnumLabel(v1::RunStatus_Name(status), "RUN_STATUS_");
 }
 
 EngineMetrics::EngineMetrics(metrics::Registry& registry)

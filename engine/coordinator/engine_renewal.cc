@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "accounts/account_secrets.h"
+#include "base/log.h"
 #include "base/proto_time.h"
 #include "engine/coordinator/engine.h"
 
@@ -156,6 +157,9 @@ void Engine::TokenRenewed(RenewalAnswer answer) {
   switch (answer.outcome) {
     case RenewalAnswer::Outcome::kRenewed:
       StoreRenewedTokens(*record, answer);
+      log::Debug("accounts", "access token renewed")
+          .Field("namespace", id.first)
+          .Field("account", id.second);
       return;
     case RenewalAnswer::Outcome::kRefused:
       renewal_failures_.erase(id);
@@ -175,6 +179,11 @@ void Engine::TokenRenewed(RenewalAnswer answer) {
       RewaitAccountWaiters(id.first, id.second,
                            absl::StrCat("account ", id.second, ": renewing its access token (",
                                         answer.message, ")"));
+      log::Info("accounts", "token renewal failed; trying again")
+          .Field("namespace", id.first)
+          .Field("account", id.second)
+          .Field("retry_in", backoff)
+          .Field("error", answer.message);
       return;
     }
   }

@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "base/log.h"
 #include "base/proto_time.h"
 #include "engine/coordinator/namespaces.h"
 #include "engine/expr/proto_value.h"
@@ -59,7 +61,15 @@ v1::TaskFailure Bounded(v1::TaskFailure failure) {
   return failure;
 }
 
-// "account acme_x needs reconnecting: <why>", the wait's detail.
+void LogDisconnect(const dispatch::WorkerSession& session, WorkerGateway::SessionEnd how) {
+  const bool broke = how == WorkerGateway::SessionEnd::kBrokeProtocol;
+  log::Line(broke ? log::Level::kWarning : log::Level::kInfo, "workers",
+            broke ? "worker disconnected: it broke the protocol" : "worker disconnected")
+      .Field("namespace", session.ns())
+      .Field("worker", session.worker_id())
+      .Field("running", static_cast<int64_t>(session.running().size()));
+}
+
 }  // namespace
 
 void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello,
@@ -71,6 +81,11 @@ void WorkerGateway::Connect(const std::string& session_id, v1::WorkerHello hello
   v1::WorkerWelcome& welcome = *session->outbox().mutable_welcome();
   welcome.set_worker_id(session->worker_id());
   *welcome.mutable_heartbeat_interval() = ToProtoDuration(options_.heartbeat_interval);
+  log::Info("workers", "worker connected")
+      .Field("namespace", session->ns())
+      .Field("worker", session->worker_id())
+      .Field("queues", absl::StrJoin(session->hello().queues(), ","))
+      .Field("concurrency", session->hello().max_concurrency());
   parts_.dispatcher->AddSession(std::move(session));
 }
 
@@ -96,7 +111,13 @@ void WorkerGateway::OnMessage(const std::string& session_id, const v1::WorkerMes
     *renewal.mutable_granted() = ToProtoDuration(*granted);
   }
   if (message.credit() > 0) session->Grant(message.credit());
-  if (message.drain()) session->set_draining();
+  if (message.drain() && !session->draining()) {
+    session->set_draining();
+    log::Info("workers", "worker draining")
+        .Field("namespace", ns)
+        .Field("worker", session->worker_id())
+        .Field("running", static_cast<int64_t>(session->running().size()));
+  }
 }
 
 void WorkerGateway::Disconnect(const std::string& session_id, SessionEnd how) {
@@ -104,7 +125,9 @@ void WorkerGateway::Disconnect(const std::string& session_id, SessionEnd how) {
   // deadlines unless the worker reconnects and reports or heartbeats them first.
   const std::unique_ptr<dispatch::WorkerSession> session =
       parts_.dispatcher->RemoveSession(session_id);
-  if (session == nullptr || how == SessionEnd::kClosed) return;
+  if (session == nullptr) return;
+  if (session->transport() == dispatch::Transport::kStream) LogDisconnect(*session, how);
+  if (how == SessionEnd::kClosed) return;
   for (const uint64_t task_id : session->running()) {
     const ActiveRuns::Task* task = parts_.active->FindInstance(task_id);
     if (task == nullptr) continue;
@@ -301,6 +324,12 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
     parts_.limiter->Hold(run.ns(), instance.queue, instance.account, parts_.clock->Now(),
                          FromProtoDuration(failure.retry_after()),
                          absl::StrCat("held after a 429: ", failure.message()));
+    log::Info("dispatch", "account held by the network's retry_after")
+        .Field("namespace", run.ns())
+        .Field("network", instance.queue)
+        .FieldIfSet("account", instance.account)
+        .Field("hold", FromProtoDuration(failure.retry_after()))
+        .Field("error", failure.message());
   }
   parts_.scheduler->Fail(run, instance, failure);
 }

@@ -4,7 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/enum_label.h"
+#include "base/log.h"
 #include "base/status_macros.h"
+#include "sdk/worker/task_errors.h"
 #include "workers/content/content_generator.h"
 #include "workers/registry/adapters.h"
 
@@ -31,6 +34,35 @@ TaskHandler WithGrantedAccount(CredentialStore* credentials, TaskHandler handler
       credentials->Adopt(std::move(account), grant.uid(), grant.version());
     }
     return handler(ctx);
+  };
+}
+
+// Failures at info, or warning when a person or a reconcile must follow; successes at debug.
+log::Level LevelOf(const absl::Status& status) {
+  if (status.ok()) return log::Level::kDebug;
+  const v1::ErrorType type = ErrorTypeOf(status);
+  return type == v1::ERROR_TYPE_AUTH_EXPIRED || type == v1::ERROR_TYPE_OUTCOME_UNKNOWN
+             ? log::Level::kWarning
+             : log::Level::kInfo;
+}
+
+// `handler`, logging how each attempt ended.
+TaskHandler Logged(const std::string& action, TaskHandler handler) {
+  return [action, handler = std::move(handler)](TaskContext& ctx) {
+    absl::StatusOr<google::protobuf::Value> result = handler(ctx);
+    log::Line line(LevelOf(result.status()), "worker",
+                   result.ok() ? "task succeeded" : "task failed");
+    line.Field("namespace", ctx.task().namespace_())
+        .Field("run", ctx.task().run_id())
+        .Field("step", ctx.task().step_key())
+        .Field("action", action)
+        .Field("attempt", ctx.task().attempt());
+    if (!result.ok()) {
+      line.Field("error_type",
+                 EnumLabel(v1::ErrorType_Name(ErrorTypeOf(result.status())), "ERROR_TYPE_"))
+          .Field("error", result.status().message());
+    }
+    return result;
   };
 }
 
@@ -86,6 +118,7 @@ absl::Status NetworkWorker::RegisterHandlers() {
     handlers.emplace_back(content::kContentGenerateAction, content::HandleContentGenerate);
   }
   for (auto& [action, handler] : handlers) {
+    handler = Logged(action, std::move(handler));
     if (options_.metrics != nullptr) handler = options_.metrics->CountTasks(action, handler);
     worker_->Handle(action, std::move(handler));
     actions_.push_back(action);

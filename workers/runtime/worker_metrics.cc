@@ -2,9 +2,8 @@
 
 #include <chrono>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
+#include "base/enum_label.h"
 #include "sdk/worker/task_errors.h"
 
 namespace fanfare::workers {
@@ -16,10 +15,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 std::string OutcomeLabel(const absl::Status& status) {
   if (status.ok()) return "succeeded";
-  const std::string& name = v1::ErrorType_Name(ErrorTypeOf(status));
-  absl::string_view bare = name;
-  absl::ConsumePrefix(&bare, "ERROR_TYPE_");
-  return absl::AsciiStrToLower(bare);
+  return EnumLabel(v1::ErrorType_Name(ErrorTypeOf(status)), "ERROR_TYPE_");
 }
 
 class MeteredHttpClient final : public HttpClient {
