@@ -33,6 +33,8 @@ constexpr MethodRule kRules[] = {
     {"/fanfare.v1.AdminService/ListTokens", P::kManageAccess, NF::kRequest},
     {"/fanfare.v1.AdminService/RevokeToken", P::kManageAccess, NF::kRequest, true},
     {"/fanfare.v1.AdminService/ListAudit", P::kManageAccess, NF::kRequest},
+    {"/fanfare.v1.AdminService/CreateBackup", P::kManageAccess, NF::kCluster},
+    {"/fanfare.v1.AdminService/GetStatus", P::kRead, NF::kCluster},
     {"/fanfare.v1.AccountService/PutAccount", P::kManageAccess, NF::kRequest, true},
     {"/fanfare.v1.AccountService/ListAccounts", P::kRead, NF::kRequest},
     {"/fanfare.v1.AccountService/RemoveAccount", P::kManageAccess, NF::kRequest, true},

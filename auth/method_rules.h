@@ -18,6 +18,7 @@ enum class NamespaceFrom {
   kWorkerHello,   // Connect: the first message's hello.namespace
   kLeasedTask,    // CompleteTask, FailTask, Heartbeat: the task's; any namespace the caller
                   // serves is admitted here and the task is checked where it is known
+  kCluster,       // none: the call concerns the whole coordinator; cluster admins only
 };
 
 struct MethodRule {

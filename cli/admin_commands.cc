@@ -1,16 +1,22 @@
 // `fanfare admin tokens create|list|revoke`: API tokens, and `fanfare audit`: the audit
-// trail (docs/security.md).
+// trail (docs/security.md); `fanfare admin backup|status`: the coordinator's backups and
+// state (docs/operations.md).
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/durations.h"
 #include "base/proto_time.h"
 #include "cli/remote.h"
 #include "cli/remote_verbs.h"
+#include "cli/render.h"
 
 namespace fanfare::cli {
 namespace {
 
-constexpr absl::string_view kUsage = "tokens create|list|revoke";
+constexpr absl::string_view kUsage =
+    "tokens create|list|revoke | backup --to DIR [--keep N] | status";
+// A backup of a large store takes a while: the call waits this long before giving up on the
+// answer (the backup goes on).
+constexpr absl::Duration kBackupTimeout = absl::Hours(2);
 
 std::string TokenLine(const v1::ApiTokenInfo& token, const RenderStyle& style) {
   const std::string scope = token.cluster_admin()
@@ -89,6 +95,68 @@ std::string AuditLine(const v1::AuditEntry& entry, const RenderStyle& style) {
   return line + "\n";
 }
 
+std::string BackupLine(const v1::Backup& backup, const RenderStyle& style) {
+  return absl::StrCat("backup ", backup.id(), " in ", backup.directory(), "  made ",
+                      style.Time(backup.created_at()), "  ", FormatBytes(backup.size_bytes()),
+                      " in ", backup.files(), " files  took ",
+                      ShortDuration(FromProtoDuration(backup.took())), "\n");
+}
+
+int BackupVerb(const Args& args, CliContext& context) {
+  absl::StatusOr<Remote> remote = PrepareRemote(args, context, "admin backup", "", 1, 1);
+  if (!remote.ok()) return UsageError(remote.status(), context);
+  v1::CreateBackupRequest request;
+  request.set_directory(args.GetOr("to", ""));
+  if (request.directory().empty()) {
+    return UsageError(absl::InvalidArgumentError(
+                          "admin backup needs --to DIR: a directory on fanfared's machine"),
+                      context);
+  }
+  int keep = 0;
+  if (const std::optional<std::string> text = args.Get("keep");
+      text.has_value() && (!absl::SimpleAtoi(*text, &keep) || keep < 0)) {
+    return UsageError(absl::InvalidArgumentError("--keep: a number, 0 keeps every backup"),
+                      context);
+  }
+  request.set_keep(keep);
+  ClientOptions patient = remote->client->options();
+  patient.timeout = kBackupTimeout;
+  patient.max_retries = 0;
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(patient);
+  if (!client.ok()) return ReportRemoteError(client.status(), *remote->client, context);
+  absl::StatusOr<v1::Backup> made = (*client)->CreateBackup(request);
+  if (!made.ok()) return ReportRemoteError(made.status(), **client, context);
+  return PrintResult(*remote, *made, BackupLine(*made, remote->style), context);
+}
+
+int StatusVerb(const Args& args, CliContext& context) {
+  absl::StatusOr<Remote> remote = PrepareRemote(args, context, "admin status", "", 1, 1);
+  if (!remote.ok()) return UsageError(remote.status(), context);
+  absl::StatusOr<v1::CoordinatorStatus> status = remote->client->GetStatus();
+  if (!status.ok()) return ReportRemoteError(status.status(), *remote->client, context);
+  std::string text = absl::StrCat(
+      "version      ", status->version(), "\n", "started      ",
+      remote->style.Time(status->started_at()), " (up ",
+      ShortDuration(FromProtoDuration(status->uptime())), ")\n",
+      "data         ", status->data_directory(), "  ", FormatBytes(status->data_bytes()),
+      " + log ", FormatBytes(status->wal_bytes()), "\n");
+  if (status->backup_directory().empty()) {
+    absl::StrAppend(&text, "backups      none scheduled\n");
+  } else {
+    absl::StrAppend(&text, "backups      every ",
+                    ::fanfare::FormatDuration(FromProtoDuration(status->backup_every())), " into ",
+                    status->backup_directory(), "\n");
+  }
+  absl::StrAppend(&text, "last backup  ",
+                  status->has_last_backup() ? BackupLine(status->last_backup(), remote->style)
+                                            : "none since start-up\n");
+  if (status->backups_failed() > 0) {
+    absl::StrAppend(&text, "failed       ", status->backups_failed(), " (last: ",
+                    status->last_backup_error(), ")\n");
+  }
+  return PrintResult(*remote, *status, text, context);
+}
+
 }  // namespace
 
 int AuditVerb(const Args& args, CliContext& context) {
@@ -126,6 +194,8 @@ int AuditVerb(const Args& args, CliContext& context) {
 
 int AdminVerb(const Args& args, CliContext& context) {
   const std::vector<std::string>& operands = args.positional();
+  if (!operands.empty() && operands[0] == "backup") return BackupVerb(args, context);
+  if (!operands.empty() && operands[0] == "status") return StatusVerb(args, context);
   if (operands.size() < 2 || operands[0] != "tokens") {
     return UsageError(absl::InvalidArgumentError(absl::StrCat("usage: fanfare admin ", kUsage)),
                       context);

@@ -82,15 +82,21 @@ std::vector<Command> RemoteCommands() {
                             "release: only the hold on this network (default: every network)"}},
                           true),
               WorkersVerb},
-      Command{"admin", "tokens create|list|revoke [ID]",
+      Command{"admin", "tokens create|list|revoke [ID] | backup --to DIR | status",
               "Manage API tokens: `create` prints a new token once, `list` shows a "
-              "namespace's tokens and their last use, `revoke ID` ends one.",
+              "namespace's tokens and their last use, `revoke ID` ends one. `backup` backs "
+              "fanfared up into a directory on its machine; `status` shows its version, "
+              "uptime, data size and last backup (cluster admins).",
               RemoteFlags({{"name", "NAME", "create: who or what will use the token"},
                            {"role", "ROLE",
                             "create: viewer, operator, approver, worker or admin"},
                            {"expires", "DURATION", "create: e.g. 90d (default: never)"},
                            {"cluster-admin", "", "create: a cluster admin's token"},
-                           {"cluster-admins", "", "list: the cluster admins' tokens"}},
+                           {"cluster-admins", "", "list: the cluster admins' tokens"},
+                           {"to", "DIR",
+                            "backup: an absolute directory on fanfared's machine, outside its "
+                            "data directory"},
+                           {"keep", "N", "backup: keep the newest N backups there (default: all)"}},
                           true),
               AdminVerb},
       Command{"accounts", "list | add ALIAS | import FILE | connect NETWORK | remove ALIAS",

@@ -37,6 +37,9 @@ struct RenderStyle {
 // "850ms", "4.2s", "3m12s", "2h5m", "3d4h": at most two units, rounded down.
 std::string ShortDuration(absl::Duration d);
 
+// A size for people: "812 B", "12.3 KiB", "4.0 MiB", "1.2 GiB".
+std::string FormatBytes(uint64_t bytes);
+
 // Columns padded to their widest cell and separated by two spaces; the last column is not
 // padded and no line ends in a space. Widths count UTF-8 characters, not bytes. Newlines
 // and tabs in cells print as spaces.

@@ -57,6 +57,14 @@ ABSL_FLAG(std::string, previous_master_key_file, "",
 ABSL_FLAG(std::vector<std::string>, api_base, {},
           "network=URL: where held accounts' access tokens are renewed, as fanfare-worker's "
           "--api-base (x=http://127.0.0.1:7700/x for the sandbox); repeat or comma-separate");
+ABSL_FLAG(std::string, backup_dir, "",
+          "make backups into this directory every --backup-every (docs/operations.md, "
+          "Backups); default: none");
+ABSL_FLAG(absl::Duration, backup_every, absl::Hours(1), "how often a scheduled backup is made");
+ABSL_FLAG(int, backup_keep, 24, "scheduled backups kept in --backup-dir, the newest");
+ABSL_FLAG(std::string, restore_from, "",
+          "before starting, restore the newest backup in this directory into --data-dir, "
+          "which must be new or empty");
 ABSL_FLAG(std::string, log_level, "info",
           "least level logged on stderr: debug, info, warning, error (docs/operations.md, Logs)");
 ABSL_FLAG(std::string, log_format, "logfmt", "log lines as `logfmt` or `json`");
@@ -131,6 +139,10 @@ int main(int argc, char** argv) {
   options.previous_master_key_file = absl::GetFlag(FLAGS_previous_master_key_file);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
   options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.backups = {.dir = absl::GetFlag(FLAGS_backup_dir),
+                     .every = absl::GetFlag(FLAGS_backup_every),
+                     .keep = absl::GetFlag(FLAGS_backup_keep)};
+  options.restore_from = absl::GetFlag(FLAGS_restore_from);
   options.jwt.issuer = absl::GetFlag(FLAGS_jwt_issuer);
   options.jwt.audience = absl::GetFlag(FLAGS_jwt_audience);
   options.jwt.jwks_path = absl::GetFlag(FLAGS_jwks_file);

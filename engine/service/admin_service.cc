@@ -1,5 +1,7 @@
 #include "engine/service/admin_service.h"
 
+#include "base/proto_time.h"
+#include "base/version.h"
 #include "engine/coordinator/queries.h"
 #include "engine/service/unary.h"
 
@@ -50,6 +52,49 @@ grpc::ServerUnaryReactor* AdminServiceImpl::ListAudit(grpc::CallbackServerContex
   return ReadNow({gate_, context, "/fanfare.v1.AdminService/ListAudit"}, request, response,
                  [this](const v1::ListAuditRequest& r) {
                    return coordinator::ListAudit(coordinator_.store(), r);
+                 });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateBackup(grpc::CallbackServerContext* context,
+                                                         const v1::CreateBackupRequest* request,
+                                                         v1::Backup* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<auth::Principal> principal =
+      gate_.Admit(*context, "/fanfare.v1.AdminService/CreateBackup", *request);
+  absl::Status status = principal.ok() ? Check(*request) : principal.status();
+  if (status.ok()) status = CheckBackupDir(request->directory(), facts_.data_dir);
+  if (status.ok() && backups_ == nullptr) {
+    status = absl::UnavailableError("this coordinator makes no backups");
+  }
+  if (!status.ok()) {
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  }
+  // Finished from the backups thread once the backup is synced: no gRPC thread waits.
+  backups_->BackUp(request->directory(), request->keep(),
+                   [response, reactor](absl::StatusOr<v1::Backup> made) {
+                     if (made.ok()) *response = *std::move(made);
+                     reactor->Finish(ToGrpcStatus(made.status()));
+                   });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContext* context,
+                                                      const v1::GetStatusRequest* request,
+                                                      v1::CoordinatorStatus* response) {
+  return ReadNow({gate_, context, "/fanfare.v1.AdminService/GetStatus"}, request, response,
+                 [this](const v1::GetStatusRequest&) {
+                   v1::CoordinatorStatus status;
+                   status.set_version(std::string(Version()));
+                   *status.mutable_started_at() = ToProtoTime(facts_.started_at);
+                   *status.mutable_uptime() =
+                       ToProtoDuration(facts_.clock->Now() - facts_.started_at);
+                   status.set_data_directory(facts_.data_dir);
+                   const store::StoreStats stats = coordinator_.store().Stats();
+                   status.set_data_bytes(stats.live_data_bytes);
+                   status.set_wal_bytes(stats.log_bytes);
+                   if (backups_ != nullptr) backups_->Describe(status);
+                   return absl::StatusOr<v1::CoordinatorStatus>(std::move(status));
                  });
 }
 

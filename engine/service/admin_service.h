@@ -1,19 +1,30 @@
 // AdminService over gRPC: API tokens, made and revoked on the engine (durable before the
-// reply), listed from the registry of those in force. See docs/security.md.
+// reply), listed from the registry of those in force (docs/security.md); backups, made by
+// Backups off the engine, and the coordinator's status (docs/operations.md).
 #ifndef FANFARE_ENGINE_SERVICE_ADMIN_SERVICE_H_
 #define FANFARE_ENGINE_SERVICE_ADMIN_SERVICE_H_
 
 #include "engine/coordinator/coordinator.h"
+#include "engine/service/backups.h"
 #include "engine/service/call_gate.h"
 #include "fanfare/v1/admin.grpc.pb.h"
 
 namespace fanfare::service {
 
-// Thread-safe; the coordinator and the gate must outlive the service.
+// What GetStatus says of the process beside the store's figures.
+struct CoordinatorFacts {
+  std::string data_dir;
+  // Uptime is read from `clock` (the system's: a rehearsal's virtual time is not uptime).
+  const Clock* clock = &Clock::System();
+  absl::Time started_at = absl::InfinitePast();
+};
+
+// Thread-safe; the coordinator, the gate and the backups must outlive the service.
 class AdminServiceImpl final : public v1::AdminService::CallbackService {
  public:
-  AdminServiceImpl(coordinator::Coordinator* coordinator, const CallGate* gate)
-      : coordinator_(*coordinator), gate_(*gate) {}
+  AdminServiceImpl(coordinator::Coordinator* coordinator, const CallGate* gate,
+                   CoordinatorFacts facts = {}, Backups* backups = nullptr)
+      : coordinator_(*coordinator), gate_(*gate), facts_(std::move(facts)), backups_(backups) {}
 
   grpc::ServerUnaryReactor* CreateToken(grpc::CallbackServerContext* context,
                                         const v1::CreateTokenRequest* request,
@@ -27,10 +38,18 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* ListAudit(grpc::CallbackServerContext* context,
                                       const v1::ListAuditRequest* request,
                                       v1::ListAuditResponse* response) override;
+  grpc::ServerUnaryReactor* CreateBackup(grpc::CallbackServerContext* context,
+                                         const v1::CreateBackupRequest* request,
+                                         v1::Backup* response) override;
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const v1::GetStatusRequest* request,
+                                      v1::CoordinatorStatus* response) override;
 
  private:
   coordinator::Coordinator& coordinator_;
   const CallGate& gate_;
+  const CoordinatorFacts facts_;
+  Backups* const backups_;
 };
 
 }  // namespace fanfare::service

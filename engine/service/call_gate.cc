@@ -149,6 +149,12 @@ absl::StatusOr<auth::Principal> CallGate::Admit(const grpc::ServerContextBase& c
   if (rule == nullptr) {
     return absl::PermissionDeniedError(absl::StrCat(method, " is in no access rule"));
   }
+  if (rule->ns_from == auth::NamespaceFrom::kCluster) {
+    if (principal->cluster_admin) return principal;
+    return absl::PermissionDeniedError(
+        absl::StrCat(principal->DisplayName(), " may not ", method.substr(method.rfind('/') + 1),
+                     ": it concerns the whole coordinator, and only a cluster admin may"));
+  }
   if (rule->ns_from == auth::NamespaceFrom::kLeasedTask) {
     // The task's namespace is known where the task is; here the caller must serve some.
     if (principal->MayAnywhere(rule->permission)) return principal;
@@ -197,6 +203,7 @@ std::string CallGate::NamespaceOf(const auth::MethodRule& rule,
       }
       break;
     case auth::NamespaceFrom::kLeasedTask:
+    case auth::NamespaceFrom::kCluster:
       return "";
   }
   return coordinator::NamespaceOr(ns);

@@ -17,6 +17,7 @@
 #include "engine/service/admin_token.h"
 #include "engine/renewal/http_token_renewer.h"
 #include "engine/service/server.h"
+#include "engine/store/rocks_store.h"
 #include "metrics/metrics_server.h"
 #include "metrics/process_collector.h"
 #include "workers/common/adapter.h"
@@ -136,6 +137,11 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     return absl::InvalidArgumentError(
         "--lease_ttl must be longer than zero and --fence_margin at least zero");
   }
+  if (!options.backups.dir.empty() &&
+      (options.backups.every <= absl::ZeroDuration() || options.backups.keep < 0)) {
+    return absl::InvalidArgumentError(
+        "--backup-every must be longer than zero and --backup-keep at least 0 (0 keeps all)");
+  }
   if (absl::Status status = CheckExposure(options); !status.ok()) return status;
   if (!options.tls.client_ca_path.empty() && !options.tls.enabled()) {
     return absl::InvalidArgumentError("--client-ca needs --tls-cert and --tls-key");
@@ -150,6 +156,24 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data directory ", options.data_dir, ": ", error.message()));
   }
+  if (!options.restore_from.empty()) {
+    if (absl::Status status =
+            store::RocksStore::RestoreLatestBackup(options.restore_from, options.data_dir);
+        !status.ok()) {
+      return status;
+    }
+    std::printf("fanfared: restored the newest backup in %s into %s\n",
+                options.restore_from.c_str(), options.data_dir.c_str());
+  }
+  service::BackupSchedule schedule = options.backups;
+  if (!schedule.dir.empty()) {
+    schedule.dir = std::filesystem::absolute(schedule.dir).string();
+    if (absl::Status status = service::CheckBackupDir(schedule.dir, options.data_dir);
+        !status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("--backup-dir: ", status.message()));
+    }
+  }
+  const absl::Time started_at = Clock::System().Now();
   std::unique_ptr<ManualClock> virtual_clock;
   const Clock* clock = &Clock::System();
   if (options.rehearse) {
@@ -207,6 +231,8 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       return status;
     }
   }
+  auto backups = std::make_unique<service::Backups>(&(*coordinator)->store(), schedule,
+                                                    &Clock::System(), &registry);
   absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> metrics_server =
       ServeMetrics(options.metrics_listen, registry, **coordinator);
   if (!metrics_server.ok()) return metrics_server.status();
@@ -223,7 +249,11 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       {.authenticate = options.authenticate,
        .tls = options.tls,
        .jwt = jwt.get(),
-       .worker_trust_domain = options.worker_trust_domain});
+       .worker_trust_domain = options.worker_trust_domain,
+       .facts = {.data_dir = options.data_dir,
+                 .clock = &Clock::System(),
+                 .started_at = started_at},
+       .backups = backups.get()});
   if (!server.ok()) return server.status();
   if (!IsLoopback(options.listen) && !options.tls.enabled()) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",
@@ -250,6 +280,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   (*server)->Shutdown();
   server->reset();
   metrics_server->reset();  // its scrapes read the coordinator
+  backups.reset();          // finishes a backup in progress
   coordinator->reset();
   return absl::OkStatus();
 }

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "auth/jwt_verifier.h"
 #include "base/clock.h"
+#include "engine/service/backups.h"
 #include "engine/service/server_tls.h"
 
 namespace fanfare {
@@ -65,6 +66,12 @@ struct FanfaredOptions {
   // `--api_base` values as fanfare-worker takes them ("x=URL", "x.auth=URL"): where held
   // accounts' tokens are renewed. Unset networks use their production hosts.
   std::vector<std::string> api_bases;
+  // Scheduled backups (docs/operations.md, Backups): into `backups.dir` every
+  // `backups.every`, keeping `backups.keep`; empty dir: none.
+  service::BackupSchedule backups;
+  // Before opening: restore the newest backup in this directory into data_dir, which must be
+  // new or empty.
+  std::string restore_from;
   // Where Prometheus scrapes /metrics: HOST:PORT, or a bare PORT on loopback; empty: no
   // metrics served.
   std::string metrics_listen;

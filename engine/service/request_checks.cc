@@ -450,6 +450,17 @@ absl::Status Check(const v1::ListAuditRequest& request) {
   return All(CheckNamespace(request.namespace_()), CheckPageSize(request.page_size()));
 }
 
+absl::Status Check(const v1::CreateBackupRequest& request) {
+  if (request.directory().size() > 4096 ||
+      request.directory().find('\0') != std::string::npos) {
+    return Invalid("directory", "a path of at most 4096 bytes");
+  }
+  if (request.keep() < 0 || request.keep() > 10000) {
+    return Invalid("keep", "0 (keep every backup) to 10000");
+  }
+  return absl::OkStatus();
+}
+
 namespace {
 
 constexpr int kMaxAccountFields = 32;

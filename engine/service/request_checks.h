@@ -60,6 +60,8 @@ absl::Status Check(const v1::CreateTokenRequest& request);
 absl::Status Check(const v1::ListTokensRequest& request);
 absl::Status Check(const v1::RevokeTokenRequest& request);
 absl::Status Check(const v1::ListAuditRequest& request);
+absl::Status Check(const v1::CreateBackupRequest& request);
+inline absl::Status Check(const v1::GetStatusRequest&) { return absl::OkStatus(); }
 
 absl::Status Check(const v1::PutAccountRequest& request);
 absl::Status Check(const v1::ListAccountsRequest& request);

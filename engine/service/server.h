@@ -14,8 +14,9 @@
 #include "absl/status/statusor.h"
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/account_service.h"
-#include "engine/service/admin_service.h"
 #include "auth/worker_certificate.h"
+#include "engine/service/admin_service.h"
+#include "engine/service/backups.h"
 #include "engine/service/call_gate.h"
 #include "engine/service/campaign_service.h"
 #include "engine/service/server_tls.h"
@@ -37,6 +38,10 @@ struct ServerOptions {
   // whose certificate's URI SAN is spiffe://<this>/ns/<ns>/worker/<name> is that worker.
   // Empty: certificates identify nobody.
   std::string worker_trust_domain = std::string(auth::kDefaultWorkerTrustDomain);
+  // What AdminService's CreateBackup and GetStatus need (admin_service.h); null backups:
+  // CreateBackup is UNAVAILABLE.
+  CoordinatorFacts facts;
+  Backups* backups = nullptr;
 };
 
 class Server {
@@ -64,7 +69,7 @@ class Server {
                   : ""),
         campaigns_(coordinator, &gate_),
         workers_(coordinator, &gate_),
-        admin_(coordinator, &gate_),
+        admin_(coordinator, &gate_, options.facts, options.backups),
         accounts_(coordinator, &gate_) {}
 
   CallGate gate_;

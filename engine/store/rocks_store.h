@@ -44,6 +44,13 @@ class RocksStore final : public Store {
   std::unique_ptr<Cursor> NewCursor(Cf cf) const override;
   uint64_t ApproximateMemoryBytes() const override;
   StoreStats Stats() const override;
+  absl::StatusOr<BackupInfo> BackUp(const std::string& dir, int keep) const override;
+
+  // Restores the newest backup in `backup_dir` into `data_dir`, which must not exist or be
+  // empty (a restore never overwrites data). The backup is verified against its checksums
+  // first.
+  static absl::Status RestoreLatestBackup(const std::string& backup_dir,
+                                          const std::string& data_dir);
 
  private:
   RocksStore() = default;

@@ -33,6 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace fanfare::store {
 
@@ -129,6 +130,14 @@ struct StoreStats {
   uint64_t running_compactions = 0;
 };
 
+// One backup in a backup directory.
+struct BackupInfo {
+  uint32_t id = 0;  // 1, 2, … within its directory
+  absl::Time created_at;
+  uint64_t size_bytes = 0;  // of the files it is made of, shared ones included
+  uint32_t files = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -147,6 +156,16 @@ class Store {
 
   // Size and background work. Thread-safe; an implementation with none says zero.
   virtual StoreStats Stats() const { return {}; }
+
+  // Backs the store up into `dir` (created if missing), online: the backup holds every
+  // batch committed before the call and is consistent as of one instant; files already in
+  // `dir` from earlier backups are shared, not copied again. Then keeps the newest `keep`
+  // backups there (0: all). A backup cut short (a crash) leaves the earlier ones intact.
+  // Thread-safe, but the caller makes one backup into a directory at a time. Unimplemented
+  // by a store that cannot.
+  virtual absl::StatusOr<BackupInfo> BackUp(const std::string& dir, int keep) const {
+    return absl::UnimplementedError("this store cannot be backed up");
+  }
 
   // Calls `fn(key, value)` for each key starting with `prefix`, in key order, until `fn`
   // returns false.

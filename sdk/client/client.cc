@@ -245,6 +245,17 @@ absl::StatusOr<v1::ListAuditResponse> Client::ListAudit(v1::ListAuditRequest req
       [&](auto* c, auto* r) { return admin_->ListAudit(c, request, r); });
 }
 
+absl::StatusOr<v1::Backup> Client::CreateBackup(v1::CreateBackupRequest request) {
+  return Call<v1::Backup>(
+      [&](auto* c, auto* r) { return admin_->CreateBackup(c, request, r); });
+}
+
+absl::StatusOr<v1::CoordinatorStatus> Client::GetStatus() {
+  const v1::GetStatusRequest request;
+  return Call<v1::CoordinatorStatus>(
+      [&](auto* c, auto* r) { return admin_->GetStatus(c, request, r); });
+}
+
 absl::StatusOr<v1::Account> Client::PutAccount(v1::PutAccountRequest request) {
   if (request.namespace_().empty()) request.set_namespace_(options_.ns);
   request.set_identity(options_.identity);

@@ -110,6 +110,10 @@ class Client {
   absl::StatusOr<v1::ListTokensResponse> ListTokens(v1::ListTokensRequest request);
   absl::StatusOr<v1::ApiTokenInfo> RevokeToken(const std::string& id);
   absl::StatusOr<v1::ListAuditResponse> ListAudit(v1::ListAuditRequest request);
+  // Backs the coordinator up into `directory` on its machine (cluster admins); returns once
+  // the backup is complete and synced.
+  absl::StatusOr<v1::Backup> CreateBackup(v1::CreateBackupRequest request);
+  absl::StatusOr<v1::CoordinatorStatus> GetStatus();
 
   // Network accounts held by the coordinator (AccountService; docs/networks.md). Secrets go
   // in and never come back.

@@ -1,0 +1,156 @@
+// Backups of a working coordinator: `fanfare admin backup` while runs are in flight, then a
+// new fanfared restored from it (`--restore-from`) into a new data directory. Every run
+// acknowledged before the backup is there and goes on to succeed; runs started after it are
+// not. And a fanfared SIGKILLed in the middle of a backup leaves the earlier one whole.
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "base/subprocess.h"
+#include "engine/definition/loader.h"
+#include "gtest/gtest.h"
+#include "sdk/client/client.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_paths.h"
+
+namespace fanfare {
+namespace {
+
+using testing::BinDir;
+
+constexpr char kCampaign[] = R"yaml(
+name: slow
+accounts: {x: acme_x}
+params:
+  day: {type: string}
+steps:
+  - {id: teaser, action: x.publish, with: {text: "Soon: {{ params.day }}"}}
+  - {id: pause, needs: [teaser], wait: 3s}
+  - {id: launch, action: x.publish, needs: [pause], with: {text: "Now: {{ params.day }}"}}
+)yaml";
+
+// fanfared --dev (the sandbox and a worker per network in-process) as a child process.
+struct Fanfared {
+  std::unique_ptr<Subprocess> process;
+  std::unique_ptr<Client> client;
+};
+
+Fanfared StartFanfared(std::vector<std::string> flags) {
+  Fanfared started;
+  std::vector<std::string> argv = {BinDir() + "/fanfared", "--dev", "--listen=127.0.0.1:0"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(argv);
+  EXPECT_TRUE(process.ok()) << process.status();
+  if (!process.ok()) return started;
+  started.process = *std::move(process);
+  absl::StatusOr<std::string> line =
+      started.process->WaitForLine("listening on", absl::Seconds(30));
+  EXPECT_TRUE(line.ok()) << line.status();
+  if (!line.ok()) return started;
+  const std::string port = line->substr(line->find("(port ") + 6);
+  ClientOptions options;
+  options.address = "127.0.0.1:" + port.substr(0, port.find(')'));
+  options.timeout = absl::Seconds(60);
+  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
+  EXPECT_TRUE(client.ok()) << client.status();
+  if (client.ok()) started.client = *std::move(client);
+  return started;
+}
+
+absl::Status Start(Client& client, const std::string& run_id) {
+  v1::StartRunRequest request = StartRunRequest("slow");
+  request.set_run_id(run_id);
+  (*request.mutable_params()->mutable_fields())["day"].set_string_value(run_id);
+  return client.StartRun(request).status();
+}
+
+absl::StatusOr<v1::Run> WaitForEnd(Client& client, const std::string& run_id) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (true) {
+    absl::StatusOr<v1::Run> run = client.GetRun(run_id);
+    if (!run.ok()) return run.status();
+    if (run->status() == v1::RUN_STATUS_SUCCEEDED || run->status() == v1::RUN_STATUS_FAILED ||
+        absl::Now() > deadline) {
+      return run;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
+void Apply(Client& client) {
+  definition::LoadResult loaded =
+      definition::ParseCampaign(kCampaign, definition::SourceFormat::kYaml, "slow.yaml");
+  ASSERT_TRUE(loaded.status.ok()) << loaded.status;
+  ASSERT_TRUE(client.ApplyCampaign(loaded.spec, "slow.yaml").ok());
+}
+
+TEST(BackupRestoreTest, RunsAcknowledgedBeforeTheBackupContinueAfterARestore) {
+  fanfare::testing::TempDir dir;
+  Fanfared first = StartFanfared({"--data-dir=" + dir.Join("data")});
+  ASSERT_NE(first.client, nullptr);
+  ASSERT_NO_FATAL_FAILURE(Apply(*first.client));
+  constexpr int kBefore = 6;
+  for (int i = 0; i < kBefore; ++i) {
+    ASSERT_TRUE(Start(*first.client, absl::StrCat("before-", i)).ok());
+  }
+  // In flight: each is waiting, publishing, or about to.
+  v1::CreateBackupRequest request;
+  request.set_directory(dir.Join("backups"));
+  absl::StatusOr<v1::Backup> backup = first.client->CreateBackup(request);
+  ASSERT_TRUE(backup.ok()) << backup.status();
+  EXPECT_EQ(backup->id(), 1u);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Start(*first.client, absl::StrCat("after-", i)).ok());
+  absl::StatusOr<v1::CoordinatorStatus> status = first.client->GetStatus();
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->last_backup().id(), 1u);
+  // The disk dies: the coordinator with it.
+  first.process->Signal(SIGKILL);
+  ASSERT_TRUE(first.process->Wait(absl::Seconds(30)).ok());
+
+  Fanfared restored = StartFanfared(
+      {"--data-dir=" + dir.Join("restored"), "--restore-from=" + dir.Join("backups")});
+  ASSERT_NE(restored.client, nullptr);
+  for (int i = 0; i < kBefore; ++i) {
+    absl::StatusOr<v1::Run> run = WaitForEnd(*restored.client, absl::StrCat("before-", i));
+    ASSERT_TRUE(run.ok()) << run.status();
+    EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED) << run->DebugString();
+  }
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(restored.client->GetRun(absl::StrCat("after-", i)).status().code(),
+              absl::StatusCode::kNotFound);
+  }
+  restored.process->Signal(SIGTERM);
+  EXPECT_EQ(restored.process->Wait(absl::Seconds(30)).value_or(-1), 0);
+}
+
+TEST(BackupRestoreTest, ASigkillDuringABackupLeavesTheEarlierOneWhole) {
+  fanfare::testing::TempDir dir;
+  Fanfared first = StartFanfared({"--data-dir=" + dir.Join("data")});
+  ASSERT_NE(first.client, nullptr);
+  ASSERT_NO_FATAL_FAILURE(Apply(*first.client));
+  ASSERT_TRUE(Start(*first.client, "kept").ok());
+  v1::CreateBackupRequest request;
+  request.set_directory(dir.Join("backups"));
+  ASSERT_TRUE(first.client->CreateBackup(request).ok());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(Start(*first.client, absl::StrCat("bulk-", i)).ok());
+  // The second backup is asked for and the process killed while it is being made.
+  std::thread asker([&] { (void)first.client->CreateBackup(request); });
+  absl::SleepFor(absl::Milliseconds(5));
+  first.process->Signal(SIGKILL);
+  ASSERT_TRUE(first.process->Wait(absl::Seconds(30)).ok());
+  asker.join();
+
+  Fanfared restored = StartFanfared(
+      {"--data-dir=" + dir.Join("restored"), "--restore-from=" + dir.Join("backups")});
+  ASSERT_NE(restored.client, nullptr);
+  absl::StatusOr<v1::Run> run = WaitForEnd(*restored.client, "kept");
+  ASSERT_TRUE(run.ok()) << run.status();
+  EXPECT_EQ(run->status(), v1::RUN_STATUS_SUCCEEDED);
+  restored.process->Signal(SIGTERM);
+  EXPECT_EQ(restored.process->Wait(absl::Seconds(30)).value_or(-1), 0);
+}
+
+}  // namespace
+}  // namespace fanfare
