@@ -57,7 +57,8 @@ absl::Status MakeCertificate(const std::string& dir) {
 }
 
 absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
-                                                  bool authenticate, bool tls) {
+                                                  bool authenticate, bool tls,
+                                                  bool serve_metrics) {
   BenchCoordinator c;
   std::filesystem::create_directories(dir);
   std::vector<std::string> argv = {BinDir() + "/fanfared", "--listen=127.0.0.1:0",
@@ -75,10 +76,22 @@ absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool r
   } else {
     argv.push_back("--rate_limits=false");
   }
+  if (serve_metrics) argv.push_back("--metrics_listen=127.0.0.1:0");
   const absl::Time spawned = absl::Now();
   absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(argv);
   if (!process.ok()) return process.status();
   c.process = *std::move(process);
+  if (serve_metrics) {
+    // "fanfared: metrics on http://127.0.0.1:PORT/metrics", before the listening line.
+    absl::StatusOr<std::string> line = c.process->WaitForLine("metrics on", absl::Minutes(5));
+    if (!line.ok()) return line.status();
+    const size_t at = line->find("http://");
+    const size_t end = line->find("/metrics");
+    if (at == std::string::npos || end == std::string::npos) {
+      return absl::InternalError("fanfared printed no metrics address");
+    }
+    c.metrics_address = line->substr(at + 7, end - at - 7);
+  }
   absl::StatusOr<std::string> line = c.process->WaitForLine("listening", absl::Minutes(5));
   if (!line.ok()) return line.status();
   c.startup = absl::Now() - spawned;

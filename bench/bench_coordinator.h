@@ -25,6 +25,8 @@ struct BenchCoordinator {
   std::string token;
   // With TLS: the certificate fanfared serves, which clients trust (a PEM file).
   std::string tls_ca_path;
+  // With metrics served: where, "127.0.0.1:PORT".
+  std::string metrics_address;
 };
 
 // The directory this program's binary is in (the other bench binaries and fanfared are there).
@@ -37,9 +39,11 @@ std::string FreshDir();
 // has limits far above what the benchmark reaches. With `authenticate`, fanfared requires API
 // tokens (its default) and the client and workers call with the admin token it wrote. With
 // `tls`, it serves TLS with a certificate made for 127.0.0.1 in `dir` (by the `openssl`
-// command), which the client and workers trust.
+// command), which the client and workers trust. With `serve_metrics`, it serves Prometheus
+// metrics on a free loopback port (metrics_address).
 absl::StatusOr<BenchCoordinator> StartCoordinator(const std::string& dir, bool rate_limits,
-                                                  bool authenticate = true, bool tls = false);
+                                                  bool authenticate = true, bool tls = false,
+                                                  bool serve_metrics = false);
 
 // Starts fanfare-bench-worker with `concurrency` tasks in flight, to exit after `expect` runs
 // have ended; returns once its session is open.

@@ -17,10 +17,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
+
+#include <httplib.h>
 
 #include "absl/flags/flag.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "bench/bench_coordinator.h"
@@ -34,6 +38,9 @@
 #include "sdk/client/client.h"
 
 ABSL_FLAG(int, campaigns, 3000, "runs in the peak phase");
+ABSL_FLAG(absl::Duration, scrape_every, absl::ZeroDuration(),
+          "fanfared serves Prometheus metrics, scraped this often while the benchmark runs "
+          "(0: none served)");
 ABSL_FLAG(int, concurrency, 256, "the worker's tasks in flight");
 ABSL_FLAG(int, starters, 4, "client threads starting runs in the peak phase");
 ABSL_FLAG(int, rounds, 1,
@@ -117,12 +124,48 @@ absl::Status CheckAllSucceeded(Client& client, int expected) {
   return absl::OkStatus();
 }
 
+// Scrapes fanfared's /metrics every `every` from its own thread until destroyed, as a
+// Prometheus would (more often than one usually does).
+class Scraper {
+ public:
+  Scraper(const std::string& address, absl::Duration every) {
+    if (address.empty()) return;
+    const size_t colon = address.rfind(':');
+    thread_ = std::thread([this, host = address.substr(0, colon),
+                           port = std::atoi(address.c_str() + colon + 1), every] {
+      httplib::Client client(host, port);
+      while (!stop_.WaitForNotificationWithTimeout(every)) {
+        httplib::Result page = client.Get("/metrics");
+        if (page && page->status == 200) {
+          ++scrapes_;
+          bytes_ += page->body.size();
+        }
+      }
+    });
+  }
+  ~Scraper() {
+    stop_.Notify();
+    if (thread_.joinable()) thread_.join();
+  }
+  int scrapes() const { return scrapes_; }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  absl::Notification stop_;
+  std::atomic<int> scrapes_{0};
+  std::atomic<size_t> bytes_{0};
+  std::thread thread_;
+};
+
 // One measured coordinator: its peak phase, optionally the latency phase, and its RSS.
 absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits, bool latency) {
+  const absl::Duration scrape_every = absl::GetFlag(FLAGS_scrape_every);
   absl::StatusOr<BenchCoordinator> c =
       StartCoordinator(dir, rate_limits, absl::GetFlag(FLAGS_auth) != "off",
-                       absl::GetFlag(FLAGS_tls));
+                       absl::GetFlag(FLAGS_tls), scrape_every > absl::ZeroDuration());
   if (!c.ok()) return c.status();
+  std::optional<Scraper> scraper;
+  if (!c->metrics_address.empty()) scraper.emplace(c->metrics_address, scrape_every);
   const int runs = absl::GetFlag(FLAGS_campaigns);
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
   absl::StatusOr<PhaseResult> peak;
@@ -163,6 +206,12 @@ absl::StatusOr<nlohmann::json> Measure(const std::string& dir, bool rate_limits,
   const double rss_mb = static_cast<double>(c->process->PeakRssBytes().value_or(0)) / (1 << 20);
   figures["coordinator_rss_mb"] = std::round(rss_mb * 10) / 10;
   std::printf("fanfared peak RSS: %.1f MiB\n", rss_mb);
+  if (scraper.has_value()) {
+    std::printf("metrics: %d scrapes of %zu bytes on average\n", scraper->scrapes(),
+                scraper->bytes() / std::max(1, scraper->scrapes()));
+    figures["metrics_scrapes"] = scraper->scrapes();
+    scraper.reset();
+  }
   c->process->Signal(SIGTERM);
   c->process->Wait(absl::Seconds(30)).IgnoreError();
   return figures;
