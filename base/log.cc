@@ -140,22 +140,26 @@ bool Enabled(Level level) {
 void SetSinkForTesting(Sink sink) { g_sink.store(sink); }
 
 std::string RedactSecrets(absl::string_view text) {
-  static constexpr absl::string_view kMarkers[] = {"Bearer ", "access_token=", "refresh_token=",
-                                                   "client_secret=", "code_verifier="};
+  // Matched without regard to case; the value runs to the next space, quote, '&' or ','.
+  static constexpr absl::string_view kMarkers[] = {
+      "bearer ",        "basic ",          "access_token=",    "refresh_token=",
+      "client_secret=", "code_verifier=",  "access_token\":\"", "refresh_token\":\"",
+      "client_secret\":\"", "access_token\": \"", "refresh_token\": \"", "client_secret\": \""};
+  const std::string lower = absl::AsciiStrToLower(text);
   std::string out;
   size_t pos = 0;
   while (pos < text.size()) {
-    size_t best = absl::string_view::npos;
-    absl::string_view marker;
-    for (absl::string_view candidate : kMarkers) {
-      const size_t at = text.find(candidate, pos);
+    size_t best = std::string::npos;
+    size_t marker_size = 0;
+    for (absl::string_view marker : kMarkers) {
+      const size_t at = absl::string_view(lower).find(marker, pos);
       if (at < best) {
         best = at;
-        marker = candidate;
+        marker_size = marker.size();
       }
     }
-    if (best == absl::string_view::npos) break;
-    const size_t value_start = best + marker.size();
+    if (best == std::string::npos) break;
+    const size_t value_start = best + marker_size;
     size_t value_end = value_start;
     while (value_end < text.size() && !absl::ascii_isspace(text[value_end]) &&
            text[value_end] != '"' && text[value_end] != '&' && text[value_end] != ',') {
@@ -165,7 +169,7 @@ std::string RedactSecrets(absl::string_view text) {
     if (value_end > value_start) out += "[redacted]";
     pos = value_end;
   }
-  absl::StrAppend(&out, text.substr(std::min(pos, text.size())));
+  if (pos < text.size()) absl::StrAppend(&out, text.substr(pos));
   return out;
 }
 

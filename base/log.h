@@ -12,8 +12,9 @@
 // one atomic load: its fields are not even formatted.
 //
 // Secrets: a field whose name says it holds one (token, secret, password, authorization,
-// key, cookie) is written as "[redacted]", and so is anything after "Bearer " or
-// "access_token=" / "refresh_token=" / "client_secret=" in any value or message.
+// key, cookie) is written as "[redacted]", and so is anything after "Bearer ", "Basic ",
+// "access_token=" / "refresh_token=" / "client_secret=" / "code_verifier=", or those names as
+// JSON keys, in any value or message (case aside).
 //
 // Thread safety: everything here is thread-safe. Configure() is meant for main(), before
 // threads start; later calls take effect for lines begun after them.
@@ -105,8 +106,8 @@ inline Line Error(absl::string_view component, absl::string_view message) {
   return Line(Level::kError, component, message);
 }
 
-// `text` with what follows "Bearer " and the OAuth secret parameters replaced by
-// "[redacted]" (up to the next space, quote, '&' or ',').
+// `text` with what follows "Bearer ", "Basic " and the OAuth secret parameters (as form
+// fields or JSON keys) replaced by "[redacted]", up to the next space, quote, '&' or ','.
 std::string RedactSecrets(absl::string_view text);
 
 }  // namespace fanfare::log

@@ -65,14 +65,20 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::s
   }
   server->host_ = where->host;
   server->port_ = bound;
-  server->thread_ = std::thread([&http] { http.listen_after_bind(); });
-  // stop() is a no-op until the accept loop runs: wait for it.
+  server->thread_ = std::thread([&http, exited = &server->exited_] {
+    http.listen_after_bind();
+    exited->store(true);
+  });
   for (int i = 0; i < 5000 && !http.is_running(); ++i) absl::SleepFor(absl::Milliseconds(1));
   return server;
 }
 
 MetricsServer::~MetricsServer() {
-  if (server_ != nullptr) server_->stop();
+  // stop() is a no-op until the accept loop runs: ask until the loop has ended.
+  while (thread_.joinable() && !exited_.load()) {
+    server_->stop();
+    absl::SleepFor(absl::Milliseconds(1));
+  }
   if (thread_.joinable()) thread_.join();
 }
 

@@ -12,6 +12,7 @@
 #ifndef FANFARE_METRICS_METRICS_SERVER_H_
 #define FANFARE_METRICS_METRICS_SERVER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -41,6 +42,7 @@ class MetricsServer {
   std::unique_ptr<httplib::Server> server_;
   std::string host_;
   int port_ = 0;
+  std::atomic<bool> exited_{false};  // the accept loop has returned
   std::thread thread_;
 };
 

@@ -70,17 +70,23 @@ Coordinator::~Coordinator() {
 
 void Coordinator::CollectMetrics(std::vector<metrics::MetricFamily>& out,
                                  absl::Duration timeout) {
-  struct Snapshot {
-    absl::Notification done;
-    std::vector<metrics::MetricFamily> families;
-  };
-  auto snapshot = std::make_shared<Snapshot>();
-  Post([snapshot](Engine& engine) {
-    engine.CollectMetrics(snapshot->families);
-    snapshot->done.Notify();
-  });
-  if (snapshot->done.WaitForNotificationWithTimeout(timeout)) {
-    for (metrics::MetricFamily& family : snapshot->families) out.push_back(std::move(family));
+  // One pass at a time: a scrape that finds one on its way waits for it rather than posting
+  // another, so that slow or many scrapers cannot pile passes up on the engine thread.
+  std::shared_ptr<MetricsPass> pass;
+  {
+    absl::MutexLock lock(&metrics_mu_);
+    if (metrics_pass_ == nullptr || metrics_pass_->done.HasBeenNotified()) {
+      metrics_pass_ = std::make_shared<MetricsPass>();
+      Post([pass = metrics_pass_](Engine& engine) {
+        engine.CollectMetrics(pass->families);
+        pass->done.Notify();
+      });
+    }
+    pass = metrics_pass_;
+  }
+  if (pass->done.WaitForNotificationWithTimeout(timeout)) {
+    // Shared by the scrapes that waited for it: copied, not moved.
+    out.insert(out.end(), pass->families.begin(), pass->families.end());
   } else {
     metrics_timeouts_.fetch_add(1, std::memory_order_relaxed);
   }

@@ -28,6 +28,7 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "base/clock.h"
 #include "engine/coordinator/engine.h"
 #include "engine/store/store.h"
@@ -73,9 +74,10 @@ class Coordinator {
   auth::TokenRegistry& tokens() { return engine_->tokens(); }
 
   // Appends the state series (Engine::CollectMetrics, computed on the engine thread between
-  // operations) and the store's. If the engine does not get to it within `timeout`, its
-  // series are left out and fanfare_metrics_engine_timeouts_total says so. Thread-safe;
-  // blocks the caller, never the engine.
+  // operations) and the store's. One pass runs at a time: concurrent scrapes share it. If
+  // the engine does not get to it within `timeout`, its series are left out and
+  // fanfare_metrics_engine_timeouts_total says so. Thread-safe; blocks the caller, never the
+  // engine.
   void CollectMetrics(std::vector<metrics::MetricFamily>& out, absl::Duration timeout);
 
  private:
@@ -106,6 +108,13 @@ class Coordinator {
   std::optional<Engine::CommitGroup> committing_ ABSL_GUARDED_BY(mu_);
   // The last group made durable, for the engine to hear of.
   int64_t durable_ ABSL_GUARDED_BY(mu_) = 0;
+  // The state series' pass on the engine thread, shared by the scrapes waiting for it.
+  struct MetricsPass {
+    absl::Notification done;
+    std::vector<metrics::MetricFamily> families;  // written before `done`, then read only
+  };
+  absl::Mutex metrics_mu_;
+  std::shared_ptr<MetricsPass> metrics_pass_ ABSL_GUARDED_BY(metrics_mu_);
   std::atomic<int64_t> metrics_timeouts_{0};
   bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
   bool engine_done_ ABSL_GUARDED_BY(mu_) = false;

@@ -58,6 +58,7 @@ EngineMetrics::ActionSeries& EngineMetrics::ForAction(const std::string& action)
 void EngineMetrics::AttemptStarted(const scheduler::StepInstance& instance,
                                    absl::Duration waited) {
   ForAction(instance.action).started->Add();
+  if (waited == absl::InfiniteDuration()) return;  // never ready (a record from before ready_at)
   metrics::Histogram*& latency = queues_[instance.queue];
   if (latency == nullptr) latency = &dispatch_latency_.With({instance.queue});
   latency->Observe(absl::ToDoubleSeconds(std::max(waited, absl::ZeroDuration())));

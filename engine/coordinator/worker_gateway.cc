@@ -273,7 +273,8 @@ v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome,
   const bool settles = !instance.leased() && instance.state == v1::STEP_STATE_UNKNOWN &&
                        instance.attempt == outcome.attempt() && outcome.has_success();
   if (current || settles) {
-    parts_.metrics->AttemptEnded(instance, OutcomeOf(outcome));
+    // A settled attempt was counted when its lease was lost.
+    if (current) parts_.metrics->AttemptEnded(instance, OutcomeOf(outcome));
     Apply(*task->run, instance, outcome);
     return Ack(outcome, v1::OutcomeAck::STATUS_ACCEPTED,
                settles ? "settled the unknown outcome of this attempt" : "");

@@ -51,7 +51,8 @@ Backups::Backups(const store::Store* store, BackupSchedule schedule, const Clock
           {"outcome"})),
       last_success_(registry
                         ->AddGauge("fanfare_backup_last_success_timestamp_seconds",
-                                   "When the last successful backup was made (0: none yet).")
+                                   "When the last successful scheduled backup was made (0: none "
+                                   "since start-up).")
                         .With({})),
       seconds_(registry
                    ->AddHistogram("fanfare_backup_seconds", "How long a backup took.", {},
@@ -61,21 +62,32 @@ Backups::Backups(const store::Store* store, BackupSchedule schedule, const Clock
   thread_ = std::thread([this] { Loop(); });
 }
 
-Backups::~Backups() {
+Backups::~Backups() { Stop(); }
+
+void Backups::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  thread_.join();  // after the backup in progress, if any
   std::deque<Job> dropped;
   {
     absl::MutexLock lock(&mu_);
-    stopping_ = true;
+    dropped.swap(jobs_);
   }
-  thread_.join();
-  absl::MutexLock lock(&mu_);
-  dropped.swap(jobs_);
   for (Job& job : dropped) job.done(absl::CancelledError("fanfared is stopping"));
 }
 
 void Backups::BackUp(std::string dir, int keep, Done done) {
-  absl::MutexLock lock(&mu_);
-  jobs_.push_back({.dir = std::move(dir), .keep = keep, .done = std::move(done)});
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      jobs_.push_back({.dir = std::move(dir), .keep = keep, .done = std::move(done)});
+      return;
+    }
+  }
+  done(absl::CancelledError("fanfared is stopping"));
 }
 
 void Backups::Loop() {
@@ -99,12 +111,12 @@ void Backups::Loop() {
       }
     }
     if (!job.has_value()) continue;
-    absl::StatusOr<v1::Backup> made = Make(job->dir, job->keep);
+    absl::StatusOr<v1::Backup> made = Make(job->dir, job->keep, /*scheduled=*/!job->done);
     if (job->done) job->done(std::move(made));
   }
 }
 
-absl::StatusOr<v1::Backup> Backups::Make(const std::string& dir, int keep) {
+absl::StatusOr<v1::Backup> Backups::Make(const std::string& dir, int keep, bool scheduled) {
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<store::BackupInfo> info = store_.BackUp(dir, keep);
   const absl::Duration took = absl::FromChrono(std::chrono::steady_clock::now() - start);
@@ -126,7 +138,7 @@ absl::StatusOr<v1::Backup> Backups::Make(const std::string& dir, int keep) {
   *backup.mutable_took() = ToProtoDuration(took);
   last_ = backup;
   backups_.With({"succeeded"}).Add();
-  last_success_.Set(absl::ToDoubleSeconds(info->created_at - absl::UnixEpoch()));
+  if (scheduled) last_success_.Set(absl::ToDoubleSeconds(info->created_at - absl::UnixEpoch()));
   log::Info("backups", "backup made")
       .Field("directory", dir)
       .Field("id", static_cast<int64_t>(info->id))

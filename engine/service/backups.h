@@ -6,9 +6,9 @@
 // `every` after the previous scheduled one started. A backup never holds the engine: RocksDB
 // copies files while the coordinator goes on committing.
 //
-// Thread safety: thread-safe. The store and the registry must outlive it; the destructor
-// finishes the backup in progress and drops those not started (their `done` gets
-// CANCELLED).
+// Thread safety: thread-safe. The store and the registry must outlive it. Stop() (or the
+// destructor) finishes the backup in progress and drops those not started: their `done` gets
+// CANCELLED, as does a backup asked for after it.
 #ifndef FANFARE_ENGINE_SERVICE_BACKUPS_H_
 #define FANFARE_ENGINE_SERVICE_BACKUPS_H_
 
@@ -43,6 +43,9 @@ class Backups {
   Backups(const store::Store* store, BackupSchedule schedule, const Clock* clock,
           metrics::Registry* registry);
   ~Backups();
+  // Stops making backups (see above); idempotent. Call it before the gRPC server shuts down,
+  // which waits for the calls whose backups are queued.
+  void Stop();
 
   using Done = std::function<void(absl::StatusOr<v1::Backup>)>;
   // Queues a backup into `dir`, keeping its newest `keep` (0: all); `done` runs on the
@@ -59,8 +62,8 @@ class Backups {
     Done done;
   };
   void Loop();
-  // Makes one backup and records how it went.
-  absl::StatusOr<v1::Backup> Make(const std::string& dir, int keep);
+  // Makes one backup and records how it went; a scheduled one moves the last-success gauge.
+  absl::StatusOr<v1::Backup> Make(const std::string& dir, int keep, bool scheduled);
 
   const store::Store& store_;
   const BackupSchedule schedule_;

@@ -112,9 +112,17 @@ absl::StatusOr<decltype(coordinator::CoordinatorOptions::token_renewer)> HttpRen
 
 // The process's series and the coordinator's state, served at `listen` (nothing if empty).
 absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> ServeMetrics(
-    const std::string& listen, metrics::Registry& registry,
+    const std::string& listen, bool insecure, metrics::Registry& registry,
     coordinator::Coordinator& coordinator) {
   if (listen.empty()) return nullptr;
+  // A bare port is loopback; a host beyond it must be asked for: the page names namespaces,
+  // campaigns, accounts and spend.
+  if (listen.find(':') != std::string::npos && !IsLoopback(listen) && !insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to serve metrics on ", listen,
+        ", beyond loopback, in plaintext without authentication: give --insecure to do it "
+        "anyway (docs/operations.md, Metrics)"));
+  }
   metrics::AddProcessCollector(registry);
   registry.AddGauge("fanfare_build_info", "1, labelled with the version of this fanfared.",
                     {"version"})
@@ -234,7 +242,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   auto backups = std::make_unique<service::Backups>(&(*coordinator)->store(), schedule,
                                                     &Clock::System(), &registry);
   absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> metrics_server =
-      ServeMetrics(options.metrics_listen, registry, **coordinator);
+      ServeMetrics(options.metrics_listen, options.insecure, registry, **coordinator);
   if (!metrics_server.ok()) return metrics_server.status();
   std::unique_ptr<auth::JwtVerifier> jwt;
   if (!options.jwt.jwks_path.empty() || !options.jwt.issuer.empty() ||
@@ -277,10 +285,11 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
   const int signal = WaitForShutdownSignal();
   std::printf("fanfared: %s received, shutting down\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   if (companion != nullptr) companion->Stop();
+  backups->Stop();  // answers the backups still queued, so that Shutdown need not wait for them
   (*server)->Shutdown();
   server->reset();
   metrics_server->reset();  // its scrapes read the coordinator
-  backups.reset();          // finishes a backup in progress
+  backups.reset();
   coordinator->reset();
   return absl::OkStatus();
 }

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "engine/store/rocks_status.h"
 #include "engine/store/rocks_store.h"
 #include "rocksdb/utilities/backup_engine.h"
@@ -45,9 +46,12 @@ absl::StatusOr<BackupInfo> RocksStore::BackUp(const std::string& dir, int keep) 
     return FromRocks(status, absl::StrCat("back up into ", dir));
   }
   if (keep > 0) {
+    // The backup is made and synced: a failed purge leaves old ones behind, nothing worse.
     if (rocksdb::IOStatus status = engine->PurgeOldBackups(static_cast<uint32_t>(keep));
         !status.ok()) {
-      return FromRocks(status, absl::StrCat("purge old backups in ", dir));
+      log::Warning("backups", "could not remove old backups")
+          .Field("directory", dir)
+          .Field("error", status.ToString());
     }
   }
   rocksdb::BackupInfo info;

@@ -145,12 +145,12 @@ std::unique_ptr<Cursor> RocksStore::NewCursor(Cf cf) const {
 }
 
 uint64_t RocksStore::ApproximateMemoryBytes() const {
+  // One block cache serves every column family, and the memtables are charged to it (the
+  // WriteBufferManager): its usage, read once, counts both. Table readers are per family.
   uint64_t total = 0;
   uint64_t value = 0;
-  for (const char* property : {"rocksdb.cur-size-all-mem-tables", "rocksdb.block-cache-usage",
-                               "rocksdb.estimate-table-readers-mem"}) {
-    if (db_->GetAggregatedIntProperty(property, &value)) total += value;
-  }
+  if (db_->GetIntProperty("rocksdb.block-cache-usage", &value)) total += value;
+  if (db_->GetAggregatedIntProperty("rocksdb.estimate-table-readers-mem", &value)) total += value;
   return total;
 }
 

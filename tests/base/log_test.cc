@@ -106,6 +106,15 @@ TEST_F(LogTest, SecretsAreRedacted) {
   EXPECT_THAT(lines_[0], HasSubstr("account=acme_x"));
 }
 
+TEST(RedactTest, JsonKeysAndAnyCase) {
+  EXPECT_EQ(RedactSecrets(R"({"access_token":"sbx_1","expires_in":60})"),
+            R"({"access_token":"[redacted]","expires_in":60})");
+  EXPECT_EQ(RedactSecrets(R"({"refresh_token": "sbxr_1"})"), R"({"refresh_token": "[redacted]"})");
+  EXPECT_EQ(RedactSecrets("authorization: BEARER abc def"), "authorization: BEARER [redacted] def");
+  EXPECT_EQ(RedactSecrets("Basic dXNlcjpwYXNz"), "Basic [redacted]");
+  EXPECT_EQ(RedactSecrets("nothing to see"), "nothing to see");
+}
+
 TEST_F(LogTest, ConcurrentLinesStayWhole) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -284,5 +284,18 @@ TEST_F(MetricsScrapeTest, PagesPassPromtoolAndAreDocumented) {
   }
 }
 
+TEST(MetricsExposureTest, BeyondLoopbackOnlyWhenAskedFor) {
+  fanfare::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<Subprocess>> fanfared = Subprocess::Start(
+      {"/bin/sh", "-c",
+       absl::StrCat("exec ", BinDir(), "/fanfared --auth=off --data-dir=", dir.Join("data"),
+                    " --listen=127.0.0.1:0 --metrics-listen=0.0.0.0:0 2>&1")});
+  ASSERT_TRUE(fanfared.ok()) << fanfared.status();
+  absl::StatusOr<std::string> said =
+      (*fanfared)->WaitForLine("refusing to serve metrics", absl::Seconds(30));
+  EXPECT_TRUE(said.ok()) << said.status();
+  EXPECT_EQ((*fanfared)->Wait(absl::Seconds(30)).value_or(-1), 1);
+}
+
 }  // namespace
 }  // namespace fanfare

@@ -1,5 +1,7 @@
 // The coordinator's state series as a scrape computes them (Coordinator::CollectMetrics).
+#include <atomic>
 #include <map>
+#include <thread>
 
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
@@ -65,6 +67,24 @@ TEST(CoordinatorMetricsTest, StateSeriesCountWhatWaits) {
   EXPECT_EQ(page.count("fanfare_runs{namespace=default,status=running}"), 0u);
   EXPECT_EQ(page.count("fanfare_approvals_waiting{namespace=default}"), 0u);
   EXPECT_EQ(page.count("fanfare_queue_tasks{namespace=default,queue=x,state=ready}"), 0u);
+}
+
+// Scrapes at once share one pass on the engine thread, and each gets the whole page.
+TEST(CoordinatorMetricsTest, ConcurrentScrapesEachGetThePage) {
+  CoordinatorEnv env;
+  env.Apply(kCampaign);
+  ASSERT_TRUE(env.client().StartRun(StartRunRequest("watched")).ok());
+  std::vector<std::thread> scrapers;
+  std::atomic<int> complete{0};
+  for (int i = 0; i < 8; ++i) {
+    scrapers.emplace_back([&] {
+      for (int j = 0; j < 20; ++j) {
+        if (Scrape(env).count("fanfare_runs{namespace=default,status=running}") == 1) ++complete;
+      }
+    });
+  }
+  for (std::thread& scraper : scrapers) scraper.join();
+  EXPECT_EQ(complete, 160);
 }
 
 }  // namespace
