@@ -9,6 +9,7 @@
 #include "base/command_line.h"
 #include "base/log.h"
 #include "base/signals.h"
+#include "cmd/observability_flags.h"
 #include "metrics/metrics_server.h"
 #include "metrics/process_collector.h"
 #include "sdk/client/channel.h"
@@ -27,12 +28,6 @@ ABSL_FLAG(std::string, linkedin_version, "",
           "Linkedin-Version header, YYYYMM (default: the adapter's; raise it when LinkedIn "
           "answers 426 for a retired version)");
 ABSL_FLAG(int, concurrency, 16, "tasks run at once");
-ABSL_FLAG(std::string, log_level, "info",
-          "least level logged on stderr: debug, info, warning, error (docs/operations.md, Logs)");
-ABSL_FLAG(std::string, log_format, "logfmt", "log lines as `logfmt` or `json`");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
-          "docs/operations.md, Metrics); default: none");
 ABSL_FLAG(std::string, worker_id, "", "stable worker id (default host-pid)");
 ABSL_FLAG(std::string, namespace, "default", "namespace whose queues to serve");
 ABSL_FLAG(std::string, tls_ca, "",
@@ -64,9 +59,7 @@ int main(int argc, char** argv) {
                       "usage: fanfare-worker [--coordinator ADDR] [--networks LIST] "
                       "[--credentials FILE] [--api-base NETWORK=URL]...",
                       /*repeatable=*/{"api_base", "networks"});
-  if (absl::Status logging = fanfare::log::Configure(absl::GetFlag(FLAGS_log_level),
-                                                     absl::GetFlag(FLAGS_log_format));
-      !logging.ok()) {
+  if (absl::Status logging = fanfare::ConfigureLoggingFromFlags(); !logging.ok()) {
     std::fprintf(stderr, "fanfare-worker: %s\n", std::string(logging.message()).c_str());
     return 2;
   }
@@ -102,7 +95,7 @@ int main(int argc, char** argv) {
   fanfare::metrics::Registry registry;
   fanfare::workers::WorkerMetrics worker_metrics(registry);
   std::unique_ptr<fanfare::metrics::MetricsServer> metrics_server;
-  if (const std::string listen = absl::GetFlag(FLAGS_metrics_listen); !listen.empty()) {
+  if (const std::string listen = fanfare::MetricsListenFlag(); !listen.empty()) {
     fanfare::metrics::AddProcessCollector(registry);
     options.metrics = &worker_metrics;
     absl::StatusOr<std::unique_ptr<fanfare::metrics::MetricsServer>> served =

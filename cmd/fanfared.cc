@@ -6,8 +6,8 @@
 #include "absl/synchronization/mutex.h"
 #include "base/command_line.h"
 #include "base/huge_pages.h"
-#include "base/log.h"
 #include "base/signals.h"
+#include "cmd/observability_flags.h"
 #include "engine/service/fanfared.h"
 #include "workers/devmode/dev_stack.h"
 
@@ -65,12 +65,6 @@ ABSL_FLAG(int, backup_keep, 24, "scheduled backups kept in --backup-dir, the new
 ABSL_FLAG(std::string, restore_from, "",
           "before starting, restore the newest backup in this directory into --data-dir, "
           "which must be new or empty");
-ABSL_FLAG(std::string, log_level, "info",
-          "least level logged on stderr: debug, info, warning, error (docs/operations.md, Logs)");
-ABSL_FLAG(std::string, log_format, "logfmt", "log lines as `logfmt` or `json`");
-ABSL_FLAG(std::string, metrics_listen, "",
-          "serve Prometheus metrics at http://HOST:PORT/metrics (a bare PORT means loopback; "
-          "docs/operations.md, Metrics); default: none");
 ABSL_FLAG(bool, insecure, false, "allow --listen beyond loopback without TLS (plaintext)");
 ABSL_FLAG(bool, rehearse, false,
           "virtual time that jumps to the next due timer whenever nothing is running (with "
@@ -108,9 +102,7 @@ int main(int argc, char** argv) {
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
       "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]",
       /*repeatable=*/{"api_base"});
-  if (absl::Status logging = fanfare::log::Configure(absl::GetFlag(FLAGS_log_level),
-                                                     absl::GetFlag(FLAGS_log_format));
-      !logging.ok()) {
+  if (absl::Status logging = fanfare::ConfigureLoggingFromFlags(); !logging.ok()) {
     std::fprintf(stderr, "fanfared: %s\n", std::string(logging.message()).c_str());
     return 2;
   }
@@ -138,7 +130,7 @@ int main(int argc, char** argv) {
   options.master_key_file = absl::GetFlag(FLAGS_master_key_file);
   options.previous_master_key_file = absl::GetFlag(FLAGS_previous_master_key_file);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
-  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.metrics_listen = fanfare::MetricsListenFlag();
   options.backups = {.dir = absl::GetFlag(FLAGS_backup_dir),
                      .every = absl::GetFlag(FLAGS_backup_every),
                      .keep = absl::GetFlag(FLAGS_backup_keep)};
