@@ -165,12 +165,10 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
         absl::StrCat("cannot create data directory ", options.data_dir, ": ", error.message()));
   }
   if (!options.restore_from.empty()) {
-    if (absl::Status status =
-            store::RocksStore::RestoreLatestBackup(options.restore_from, options.data_dir);
-        !status.ok()) {
-      return status;
-    }
-    std::printf("fanfared: restored the newest backup in %s into %s\n",
+    absl::StatusOr<uint32_t> restored =
+        store::RocksStore::RestoreLatestBackup(options.restore_from, options.data_dir);
+    if (!restored.ok()) return restored.status();
+    std::printf("fanfared: restored backup %u of %s into %s\n", *restored,
                 options.restore_from.c_str(), options.data_dir.c_str());
   }
   service::BackupSchedule schedule = options.backups;

@@ -64,8 +64,8 @@ absl::StatusOr<BackupInfo> RocksStore::BackUp(const std::string& dir, int keep) 
                     .files = info.number_files};
 }
 
-absl::Status RocksStore::RestoreLatestBackup(const std::string& backup_dir,
-                                             const std::string& data_dir) {
+absl::StatusOr<uint32_t> RocksStore::RestoreLatestBackup(const std::string& backup_dir,
+                                                          const std::string& data_dir) {
   if (!IsEmptyOrMissing(data_dir)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "will not restore into ", data_dir, ": it holds data already (restore into a new, "
@@ -80,19 +80,41 @@ absl::Status RocksStore::RestoreLatestBackup(const std::string& backup_dir,
   std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
   std::vector<rocksdb::BackupInfo> backups;
   engine->GetBackupInfo(&backups);
-  if (backups.empty()) {
-    return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
+  if (backups.empty()) return absl::NotFoundError(absl::StrCat("no backup in ", backup_dir));
+  // Restored beside the data directory and renamed into place once whole, so that a restore
+  // cut short leaves nothing that a second try would refuse.
+  const std::string staging = absl::StrCat(data_dir, ".restoring");
+  std::error_code error;
+  std::filesystem::remove_all(staging, error);
+  std::string refused;
+  for (auto backup = backups.rbegin(); backup != backups.rend(); ++backup) {
+    const rocksdb::BackupID id = backup->backup_id;
+    if (rocksdb::IOStatus status = engine->VerifyBackup(id, /*verify_with_checksum=*/true);
+        !status.ok()) {
+      // The newest that verifies is restored: say what was passed over.
+      absl::StrAppend(&refused, refused.empty() ? "" : "; ", "backup ", id, ": ",
+                      status.ToString());
+      continue;
+    }
+    if (rocksdb::IOStatus status = engine->RestoreDBFromBackup(id, staging, staging);
+        !status.ok()) {
+      return FromRocks(status, absl::StrCat("restore backup ", id, " into ", staging));
+    }
+    std::filesystem::remove(data_dir, error);  // empty, or missing
+    std::filesystem::rename(staging, data_dir, error);
+    if (error) {
+      return absl::InternalError(
+          absl::StrCat("move the restored ", staging, " to ", data_dir, ": ", error.message()));
+    }
+    if (!refused.empty()) {
+      log::Warning("backups", "newer backups failed verification and were passed over")
+          .Field("directory", backup_dir)
+          .Field("errors", refused);
+    }
+    return static_cast<uint32_t>(id);
   }
-  const rocksdb::BackupID latest = backups.back().backup_id;
-  if (rocksdb::IOStatus status = engine->VerifyBackup(latest, /*verify_with_checksum=*/true);
-      !status.ok()) {
-    return FromRocks(status, absl::StrCat("verify backup ", latest, " in ", backup_dir));
-  }
-  if (rocksdb::IOStatus status = engine->RestoreDBFromBackup(latest, data_dir, data_dir);
-      !status.ok()) {
-    return FromRocks(status, absl::StrCat("restore backup ", latest, " into ", data_dir));
-  }
-  return absl::OkStatus();
+  return absl::DataLossError(
+      absl::StrCat("no backup in ", backup_dir, " verifies against its checksums: ", refused));
 }
 
 }  // namespace fanfare::store

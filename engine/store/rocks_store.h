@@ -46,11 +46,11 @@ class RocksStore final : public Store {
   StoreStats Stats() const override;
   absl::StatusOr<BackupInfo> BackUp(const std::string& dir, int keep) const override;
 
-  // Restores the newest backup in `backup_dir` into `data_dir`, which must not exist or be
-  // empty (a restore never overwrites data). The backup is verified against its checksums
-  // first.
-  static absl::Status RestoreLatestBackup(const std::string& backup_dir,
-                                          const std::string& data_dir);
+  // Restores the newest backup in `backup_dir` that verifies against its checksums into
+  // `data_dir`, which must not exist or be empty (a restore never overwrites data); returns
+  // its id. It is restored into `data_dir`.restoring and renamed into place once whole.
+  static absl::StatusOr<uint32_t> RestoreLatestBackup(const std::string& backup_dir,
+                                                      const std::string& data_dir);
 
  private:
   RocksStore() = default;

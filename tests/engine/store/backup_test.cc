@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <thread>
 
 #include "absl/random/random.h"
@@ -81,11 +83,45 @@ TEST(BackupTest, RestoreNeverOverwritesData) {
   fanfare::testing::TempDir dir;
   auto store = OpenAt(dir.Join("data"));
   ASSERT_TRUE(store->BackUp(dir.Join("backups"), 0).ok());
-  EXPECT_EQ(RocksStore::RestoreLatestBackup(dir.Join("backups"), dir.Join("data")).code(),
+  EXPECT_EQ(RocksStore::RestoreLatestBackup(dir.Join("backups"), dir.Join("data")).status().code(),
             absl::StatusCode::kFailedPrecondition);
   std::filesystem::create_directories(dir.Join("nothing"));
-  EXPECT_EQ(RocksStore::RestoreLatestBackup(dir.Join("nothing"), dir.Join("fresh")).code(),
+  EXPECT_EQ(RocksStore::RestoreLatestBackup(dir.Join("nothing"), dir.Join("fresh")).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// The newest backup's own file is damaged on disk: the restore passes over it to the one
+// before, which verifies.
+TEST(BackupTest, ADamagedNewestBackupFallsBackToTheOneBefore) {
+  fanfare::testing::TempDir dir;
+  auto store = OpenAt(dir.Join("data"));
+  ASSERT_TRUE(Put(*store, "run-1", "a").ok());
+  ASSERT_TRUE(store->BackUp(dir.Join("backups"), 0).ok());
+  std::set<std::string> first_files;
+  for (const auto& file :
+       std::filesystem::directory_iterator(dir.Join("backups") + "/shared_checksum")) {
+    first_files.insert(file.path().string());
+  }
+  ASSERT_TRUE(Put(*store, "run-2", std::string(4096, 'b')).ok());
+  ASSERT_TRUE(store->BackUp(dir.Join("backups"), 0).ok());
+  int damaged = 0;
+  for (const auto& file :
+       std::filesystem::directory_iterator(dir.Join("backups") + "/shared_checksum")) {
+    if (first_files.count(file.path().string()) || file.path().extension() != ".sst") continue;
+    std::fstream bytes(file.path(), std::ios::in | std::ios::out | std::ios::binary);
+    bytes.seekp(64);
+    bytes.write("damaged!", 8);
+    ++damaged;
+  }
+  ASSERT_GT(damaged, 0);
+  absl::StatusOr<uint32_t> restored =
+      RocksStore::RestoreLatestBackup(dir.Join("backups"), dir.Join("restored"));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(*restored, 1u);
+  auto opened = OpenAt(dir.Join("restored"));
+  EXPECT_TRUE(Has(*opened, "run-1"));
+  EXPECT_FALSE(Has(*opened, "run-2"));
+  EXPECT_FALSE(std::filesystem::exists(dir.Join("restored") + ".restoring"));
 }
 
 // Writers keep committing while a backup is made: everything committed before the backup
