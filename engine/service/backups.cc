@@ -51,14 +51,22 @@ Backups::Backups(const store::Store* store, BackupSchedule schedule, const Clock
           {"outcome"})),
       last_success_(registry
                         ->AddGauge("fanfare_backup_last_success_timestamp_seconds",
-                                   "When the last successful scheduled backup was made (0: none "
-                                   "since start-up).")
+                                   "When the newest scheduled backup was made (0: none in the "
+                                   "backup directory).")
                         .With({})),
       seconds_(registry
                    ->AddHistogram("fanfare_backup_seconds", "How long a backup took.", {},
                                   {0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600})
                    .With({})),
       next_scheduled_(clock->Now() + schedule_.every) {
+  if (!schedule_.dir.empty()) {
+    // Across restarts the age of the newest scheduled backup is what the schedule is
+    // judged by (the FanfareBackupStale alert).
+    absl::StatusOr<std::optional<store::BackupInfo>> newest = store_.NewestBackup(schedule_.dir);
+    if (newest.ok() && newest->has_value()) {
+      last_success_.Set(absl::ToDoubleSeconds((*newest)->created_at - absl::UnixEpoch()));
+    }
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 

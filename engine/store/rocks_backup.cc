@@ -64,6 +64,27 @@ absl::StatusOr<BackupInfo> RocksStore::BackUp(const std::string& dir, int keep) 
                     .files = info.number_files};
 }
 
+absl::StatusOr<std::optional<BackupInfo>> RocksStore::NewestBackup(
+    const std::string& dir) const {
+  std::error_code error;
+  if (!std::filesystem::exists(dir, error)) return std::nullopt;
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  if (rocksdb::IOStatus status =
+          rocksdb::BackupEngineReadOnly::Open(rocksdb::Env::Default(), EngineOptions(dir), &raw);
+      !status.ok()) {
+    return FromRocks(status, absl::StrCat("open backup directory ", dir));
+  }
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> backups;
+  engine->GetBackupInfo(&backups);
+  if (backups.empty()) return std::nullopt;
+  const rocksdb::BackupInfo& newest = backups.back();
+  return BackupInfo{.id = newest.backup_id,
+                    .created_at = absl::FromUnixSeconds(newest.timestamp),
+                    .size_bytes = newest.size,
+                    .files = newest.number_files};
+}
+
 absl::StatusOr<uint32_t> RocksStore::RestoreLatestBackup(const std::string& backup_dir,
                                                           const std::string& data_dir) {
   if (!IsEmptyOrMissing(data_dir)) {

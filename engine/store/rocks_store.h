@@ -45,6 +45,7 @@ class RocksStore final : public Store {
   uint64_t ApproximateMemoryBytes() const override;
   StoreStats Stats() const override;
   absl::StatusOr<BackupInfo> BackUp(const std::string& dir, int keep) const override;
+  absl::StatusOr<std::optional<BackupInfo>> NewestBackup(const std::string& dir) const override;
 
   // Restores the newest backup in `backup_dir` that verifies against its checksums into
   // `data_dir`, which must not exist or be empty (a restore never overwrites data); returns

@@ -166,6 +166,10 @@ class Store {
   virtual absl::StatusOr<BackupInfo> BackUp(const std::string& dir, int keep) const {
     return absl::UnimplementedError("this store cannot be backed up");
   }
+  // The newest backup in `dir`, nullopt if there is none (or no such directory). Thread-safe.
+  virtual absl::StatusOr<std::optional<BackupInfo>> NewestBackup(const std::string& dir) const {
+    return absl::UnimplementedError("this store cannot be backed up");
+  }
 
   // Calls `fn(key, value)` for each key starting with `prefix`, in key order, until `fn`
   // returns false.

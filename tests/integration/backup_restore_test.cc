@@ -152,5 +152,33 @@ TEST(BackupRestoreTest, ASigkillDuringABackupLeavesTheEarlierOneWhole) {
   EXPECT_EQ(restored.process->Wait(absl::Seconds(30)).value_or(-1), 0);
 }
 
+TEST(BackupRestoreTest, ScheduledBackupsComeAndTheNewestAreKept) {
+  fanfare::testing::TempDir dir;
+  Fanfared fanfared =
+      StartFanfared({"--data-dir=" + dir.Join("data"), "--backup-dir=" + dir.Join("backups"),
+                     "--backup-every=1s", "--backup-keep=2"});
+  ASSERT_NE(fanfared.client, nullptr);
+  ASSERT_NO_FATAL_FAILURE(Apply(*fanfared.client));
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  absl::StatusOr<v1::CoordinatorStatus> status;
+  do {
+    absl::SleepFor(absl::Milliseconds(200));
+    status = fanfared.client->GetStatus();
+    ASSERT_TRUE(status.ok()) << status.status();
+  } while (status->last_backup().id() < 4 && absl::Now() < deadline);
+  EXPECT_GE(status->last_backup().id(), 4u) << status->DebugString();
+  EXPECT_EQ(status->backup_directory(), dir.Join("backups"));
+  EXPECT_EQ(status->backups_failed(), 0);
+  fanfared.process->Signal(SIGTERM);
+  EXPECT_EQ(fanfared.process->Wait(absl::Seconds(30)).value_or(-1), 0);
+  // Stopped (a backup in progress finishes, pruning included): two kept, their metadata
+  // files all that is listed.
+  int listed = 0;
+  for (const auto& file : std::filesystem::directory_iterator(dir.Join("backups") + "/meta")) {
+    listed += file.is_regular_file();
+  }
+  EXPECT_EQ(listed, 2);
+}
+
 }  // namespace
 }  // namespace fanfare

@@ -59,6 +59,21 @@ TEST(BackupTest, RestoresWhatWasCommittedBeforeTheBackup) {
   EXPECT_FALSE(Has(*restored, "run-3"));
 }
 
+TEST(BackupTest, SaysWhichIsNewest) {
+  fanfare::testing::TempDir dir;
+  auto store = OpenAt(dir.Join("data"));
+  absl::StatusOr<std::optional<BackupInfo>> none = store->NewestBackup(dir.Join("backups"));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->has_value());
+  ASSERT_TRUE(store->BackUp(dir.Join("backups"), 0).ok());
+  absl::StatusOr<BackupInfo> second = store->BackUp(dir.Join("backups"), 0);
+  ASSERT_TRUE(second.ok());
+  absl::StatusOr<std::optional<BackupInfo>> newest = store->NewestBackup(dir.Join("backups"));
+  ASSERT_TRUE(newest.ok() && newest->has_value());
+  EXPECT_EQ((*newest)->id, 2u);
+  EXPECT_EQ((*newest)->created_at, second->created_at);
+}
+
 TEST(BackupTest, KeepsTheNewest) {
   fanfare::testing::TempDir dir;
   auto store = OpenAt(dir.Join("data"));
