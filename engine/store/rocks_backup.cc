@@ -29,6 +29,13 @@ bool IsEmptyOrMissing(const std::string& dir) {
          std::filesystem::directory_iterator(dir, error) == std::filesystem::directory_iterator();
 }
 
+BackupInfo InfoOf(const rocksdb::BackupInfo& info) {
+  return BackupInfo{.id = info.backup_id,
+                    .created_at = absl::FromUnixSeconds(info.timestamp),
+                    .size_bytes = info.size,
+                    .files = info.number_files};
+}
+
 }  // namespace
 
 absl::StatusOr<BackupInfo> RocksStore::BackUp(const std::string& dir, int keep) const {
@@ -58,10 +65,7 @@ absl::StatusOr<BackupInfo> RocksStore::BackUp(const std::string& dir, int keep) 
   if (rocksdb::Status status = engine->GetBackupInfo(id, &info); !status.ok()) {
     return FromRocks(status, absl::StrCat("read backup ", id, " in ", dir));
   }
-  return BackupInfo{.id = info.backup_id,
-                    .created_at = absl::FromUnixSeconds(info.timestamp),
-                    .size_bytes = info.size,
-                    .files = info.number_files};
+  return InfoOf(info);
 }
 
 absl::StatusOr<std::optional<BackupInfo>> RocksStore::NewestBackup(
@@ -78,11 +82,7 @@ absl::StatusOr<std::optional<BackupInfo>> RocksStore::NewestBackup(
   std::vector<rocksdb::BackupInfo> backups;
   engine->GetBackupInfo(&backups);
   if (backups.empty()) return std::nullopt;
-  const rocksdb::BackupInfo& newest = backups.back();
-  return BackupInfo{.id = newest.backup_id,
-                    .created_at = absl::FromUnixSeconds(newest.timestamp),
-                    .size_bytes = newest.size,
-                    .files = newest.number_files};
+  return InfoOf(backups.back());
 }
 
 absl::StatusOr<uint32_t> RocksStore::RestoreLatestBackup(const std::string& backup_dir,
