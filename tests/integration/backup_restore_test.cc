@@ -49,9 +49,8 @@ Fanfared StartFanfared(std::vector<std::string> flags) {
       started.process->WaitForLine("listening on", absl::Seconds(30));
   EXPECT_TRUE(line.ok()) << line.status();
   if (!line.ok()) return started;
-  const std::string port = line->substr(line->find("(port ") + 6);
   ClientOptions options;
-  options.address = "127.0.0.1:" + port.substr(0, port.find(')'));
+  options.address = testing::AddressFromListeningLine(*line);
   options.timeout = absl::Seconds(60);
   absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
   EXPECT_TRUE(client.ok()) << client.status();

@@ -58,8 +58,7 @@ class LogsTest : public ::testing::Test {
     absl::StatusOr<std::string> line =
         fanfared_->WaitForLine("listening on", absl::Seconds(30));
     ASSERT_TRUE(line.ok()) << line.status();
-    const std::string port = line->substr(line->find("(port ") + 6);
-    const std::string address = "127.0.0.1:" + port.substr(0, port.find(')'));
+    const std::string address = testing::AddressFromListeningLine(*line);
 
     const std::string credentials = dir_.Join("credentials.json");
     std::filesystem::copy_file(SourceTree() + "/examples/sandbox-credentials.json", credentials);

@@ -123,8 +123,10 @@ class MetricsScrapeTest : public ::testing::Test {
     ASSERT_TRUE(fanfared.ok()) << fanfared.status();
     fanfared_ = *std::move(fanfared);
     coordinator_metrics_ = HostPort(LineAfter(*fanfared_, "metrics on", "http://"));
-    const std::string port = LineAfter(*fanfared_, "listening on", "(port ");
-    address_ = "127.0.0.1:" + port.substr(0, port.find(')'));
+    absl::StatusOr<std::string> listening =
+        fanfared_->WaitForLine("listening on", absl::Seconds(30));
+    ASSERT_TRUE(listening.ok()) << listening.status();
+    address_ = testing::AddressFromListeningLine(*listening);
 
     const std::string credentials = dir_.Join("credentials.json");
     std::filesystem::copy_file(SourceTree() + "/examples/sandbox-credentials.json", credentials);
