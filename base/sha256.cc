@@ -1,6 +1,7 @@
 #include "base/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "absl/strings/escaping.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -25,6 +26,17 @@ std::string MessageSha256Hex(const google::protobuf::Message& message) {
     message.SerializeToCodedStream(&coded);
   }
   return Sha256Hex(bytes);
+}
+
+std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
+           &size) == nullptr) {
+    return "";  // no signature at all rather than a wrong one
+  }
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), size));
 }
 
 }  // namespace fanfare

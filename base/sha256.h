@@ -1,5 +1,5 @@
 // SHA-256, for content digests (a campaign version's identity, StartRun fingerprints, what
-// an approval approved).
+// an approval approved), and HMAC-SHA256, for signatures (webhook deliveries).
 #ifndef FANFARE_BASE_SHA256_H_
 #define FANFARE_BASE_SHA256_H_
 
@@ -17,6 +17,9 @@ std::string Sha256Hex(absl::string_view data);
 // included, whatever their insertion order) have equal digests within one build. Not stable
 // across protobuf versions, so never compare it with a digest from another release.
 std::string MessageSha256Hex(const google::protobuf::Message& message);
+
+// Lowercase hex HMAC-SHA256 (RFC 2104) of `data` under `key`.
+std::string HmacSha256Hex(absl::string_view key, absl::string_view data);
 
 }  // namespace fanfare
 

@@ -14,25 +14,17 @@ using coordinator::RenewalAnswer;
 using coordinator::RenewalOrder;
 
 HttpTokenRenewer::HttpTokenRenewer(HttpTokenRenewerOptions options, Answered answered)
-    : options_(std::move(options)), answered_(std::move(answered)) {
-  if (options_.http == nullptr) {
-    // One try per order: a renewal is never resent blindly; the engine decides when.
-    own_http_ = std::make_unique<workers::CurlHttpClient>(workers::RetryPolicy{.max_attempts = 1});
-  }
-  http_ = options_.http != nullptr ? options_.http : own_http_.get();
-  for (int i = 0; i < std::max(1, options_.threads); ++i) {
-    threads_.emplace_back([this] { Serve(); });
-  }
-}
+    : options_(std::move(options)),
+      answered_(std::move(answered)),
+      own_http_(options_.http == nullptr
+                    // One try per order: a renewal is never resent blindly; the engine decides.
+                    ? std::make_unique<workers::CurlHttpClient>(
+                          workers::RetryPolicy{.max_attempts = 1})
+                    : nullptr),
+      http_(options_.http != nullptr ? options_.http : own_http_.get()),
+      pool_(options_.threads) {}
 
-HttpTokenRenewer::~HttpTokenRenewer() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    orders_.clear();
-  }
-  for (std::thread& thread : threads_) thread.join();
-}
+HttpTokenRenewer::~HttpTokenRenewer() = default;
 
 std::string HttpTokenRenewer::AuthBase(const std::string& network) const {
   if (auto it = options_.auth_bases.find(network); it != options_.auth_bases.end()) {
@@ -46,30 +38,10 @@ bool HttpTokenRenewer::Renews(absl::string_view network) const {
 }
 
 void HttpTokenRenewer::Renew(RenewalOrder order) {
-  absl::MutexLock lock(&mu_);
-  if (!stopping_) orders_.push_back(std::move(order));
-}
-
-void HttpTokenRenewer::Serve() {
-  while (true) {
-    RenewalOrder order;
-    {
-      absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-        return stopping_ || !orders_.empty();
-      };
-      mu_.Await(absl::Condition(&ready));
-      if (stopping_) return;
-      order = std::move(orders_.front());
-      orders_.pop_front();
-    }
+  pool_.Schedule([this, order = std::move(order)] {
     RenewalAnswer answer = Exchange(order);
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    answered_(std::move(answer));
-  }
+    if (!pool_.stopping()) answered_(std::move(answer));
+  });
 }
 
 RenewalAnswer HttpTokenRenewer::Exchange(const RenewalOrder& order) {

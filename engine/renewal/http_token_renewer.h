@@ -10,16 +10,12 @@
 #ifndef FANFARE_ENGINE_RENEWAL_HTTP_TOKEN_RENEWER_H_
 #define FANFARE_ENGINE_RENEWAL_HTTP_TOKEN_RENEWER_H_
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
-#include <thread>
-#include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "base/thread_pool.h"
 #include "engine/coordinator/token_renewer.h"
 #include "workers/common/http_client.h"
 
@@ -46,7 +42,6 @@ class HttpTokenRenewer final : public coordinator::TokenRenewer {
   void Renew(coordinator::RenewalOrder order) override;
 
  private:
-  void Serve();
   coordinator::RenewalAnswer Exchange(const coordinator::RenewalOrder& order);
   std::string AuthBase(const std::string& network) const;
 
@@ -54,11 +49,7 @@ class HttpTokenRenewer final : public coordinator::TokenRenewer {
   Answered answered_;
   std::unique_ptr<workers::HttpClient> own_http_;
   workers::HttpClient* http_;
-
-  absl::Mutex mu_;
-  std::deque<coordinator::RenewalOrder> orders_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::thread> threads_;
+  ThreadPool pool_;  // last: stopped first
 };
 
 }  // namespace fanfare::renewal
