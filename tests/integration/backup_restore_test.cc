@@ -8,17 +8,14 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "base/subprocess.h"
 #include "engine/definition/loader.h"
 #include "gtest/gtest.h"
 #include "sdk/client/client.h"
+#include "tests/support/dev_fanfared.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/test_paths.h"
 
 namespace fanfare {
 namespace {
-
-using testing::BinDir;
 
 constexpr char kCampaign[] = R"yaml(
 name: slow
@@ -31,31 +28,10 @@ steps:
   - {id: launch, action: x.publish, needs: [pause], with: {text: "Now: {{ params.day }}"}}
 )yaml";
 
-// fanfared --dev (the sandbox and a worker per network in-process) as a child process.
-struct Fanfared {
-  std::unique_ptr<Subprocess> process;
-  std::unique_ptr<Client> client;
-};
+using Fanfared = testing::DevFanfared;
 
-Fanfared StartFanfared(std::vector<std::string> flags) {
-  Fanfared started;
-  std::vector<std::string> argv = {BinDir() + "/fanfared", "--dev", "--listen=127.0.0.1:0"};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  absl::StatusOr<std::unique_ptr<Subprocess>> process = Subprocess::Start(argv);
-  EXPECT_TRUE(process.ok()) << process.status();
-  if (!process.ok()) return started;
-  started.process = *std::move(process);
-  absl::StatusOr<std::string> line =
-      started.process->WaitForLine("listening on", absl::Seconds(30));
-  EXPECT_TRUE(line.ok()) << line.status();
-  if (!line.ok()) return started;
-  ClientOptions options;
-  options.address = testing::AddressFromListeningLine(*line);
-  options.timeout = absl::Seconds(60);
-  absl::StatusOr<std::unique_ptr<Client>> client = Client::Create(options);
-  EXPECT_TRUE(client.ok()) << client.status();
-  if (client.ok()) started.client = *std::move(client);
-  return started;
+Fanfared StartFanfared(const std::vector<std::string>& flags) {
+  return testing::StartDevFanfared(flags);
 }
 
 absl::Status Start(Client& client, const std::string& run_id) {
