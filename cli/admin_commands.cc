@@ -1,6 +1,6 @@
 // `fanfare admin tokens create|list|revoke`: API tokens, and `fanfare audit`: the audit
 // trail (docs/security.md); `fanfare admin backup|status`: the coordinator's backups and
-// state (docs/operations.md).
+// state (docs/operations.md); `fanfare admin webhooks …` goes on in webhook_commands.cc.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/durations.h"
@@ -13,7 +13,7 @@ namespace fanfare::cli {
 namespace {
 
 constexpr absl::string_view kUsage =
-    "tokens create|list|revoke | backup --to DIR [--keep N] | status";
+    "tokens create|list|revoke | backup --to DIR [--keep N] | status | webhooks add|list|remove";
 // A backup of a large store takes a while: the call waits this long before giving up on the
 // answer (the backup goes on).
 constexpr absl::Duration kBackupTimeout = absl::Hours(2);
@@ -196,6 +196,7 @@ int AdminVerb(const Args& args, CliContext& context) {
   const std::vector<std::string>& operands = args.positional();
   if (!operands.empty() && operands[0] == "backup") return BackupVerb(args, context);
   if (!operands.empty() && operands[0] == "status") return StatusVerb(args, context);
+  if (!operands.empty() && operands[0] == "webhooks") return WebhooksVerb(args, context);
   if (operands.size() < 2 || operands[0] != "tokens") {
     return UsageError(absl::InvalidArgumentError(absl::StrCat("usage: fanfare admin ", kUsage)),
                       context);

@@ -82,13 +82,15 @@ std::vector<Command> RemoteCommands() {
                             "release: only the hold on this network (default: every network)"}},
                           true),
               WorkersVerb},
-      Command{"admin", "tokens create|list|revoke [ID] | backup --to DIR | status",
+      Command{"admin",
+              "tokens create|list|revoke [ID] | backup --to DIR | status | "
+              "webhooks add URL|list|remove ID",
               "Manage API tokens: `create` prints a new token once, `list` shows a "
               "namespace's tokens and their last use, `revoke ID` ends one. `backup` backs "
               "fanfared up into a directory on its machine; `status` shows its version, "
-              "uptime, data size and last backup (cluster admins).",
-              RemoteFlags({{"name", "NAME", "create: who or what will use the token"},
-                           {"role", "ROLE",
+              "uptime, data size and last backup (cluster admins). `webhooks add` subscribes "
+              "a URL to the namespace's notifications and prints its signing secret once.",
+              RemoteFlags({{"role", "ROLE",
                             "create: viewer, operator, approver, worker or admin"},
                            {"expires", "DURATION", "create: e.g. 90d (default: never)"},
                            {"cluster-admin", "", "create: a cluster admin's token"},
@@ -96,7 +98,12 @@ std::vector<Command> RemoteCommands() {
                            {"to", "DIR",
                             "backup: an absolute directory on fanfared's machine, outside its "
                             "data directory"},
-                           {"keep", "N", "backup: keep the newest N backups there (default: all)"}},
+                           {"keep", "N", "backup: keep the newest N backups there (default: all)"},
+                           {"events", "TYPE,…",
+                            "webhooks add: approval.requested, run.failed, run.succeeded, "
+                            "step.unknown, budget.capped, account.reconnect"},
+                           {"format", "json|slack", "webhooks add: the body (default json)"},
+                           {"name", "NAME", "create, webhooks add: what it is for"}},
                           true),
               AdminVerb},
       Command{"accounts", "list | add ALIAS | import FILE | connect NETWORK | remove ALIAS",

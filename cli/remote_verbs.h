@@ -37,6 +37,8 @@ int ReleaseHoldVerb(const Args& args, CliContext& context);
 
 // admin_commands.cc: `fanfare admin tokens create|list|revoke`.
 int AdminVerb(const Args& args, CliContext& context);
+// webhook_commands.cc: `fanfare admin webhooks add|list|remove`; AdminVerb hands it over.
+int WebhooksVerb(const Args& args, CliContext& context);
 // admin_commands.cc: `fanfare audit [--since DURATION]`.
 int AuditVerb(const Args& args, CliContext& context);
 // `fanfare accounts list|add|import|connect|remove` (account_commands.cc).

@@ -49,6 +49,15 @@ absl::StatusOr<std::unique_ptr<Coordinator>> Coordinator::Open(
         });
     coordinator->options_.engine.token_renewer = coordinator->renewer_.get();
   }
+  if (coordinator->options_.webhook_sender) {
+    coordinator->webhook_sender_ =
+        coordinator->options_.webhook_sender([c = coordinator.get()](WebhookAnswer answer) {
+          c->Post([answer = std::move(answer)](Engine& engine) {
+            engine.WebhookAnswered(answer);
+          });
+        });
+    coordinator->options_.engine.webhook_sender = coordinator->webhook_sender_.get();
+  }
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(
       coordinator->store_.get(), coordinator->options_.clock, coordinator->options_.engine);
   if (!engine.ok()) return engine.status();
@@ -66,6 +75,7 @@ Coordinator::~Coordinator() {
   if (engine_thread_.joinable()) engine_thread_.join();
   if (commit_thread_.joinable()) commit_thread_.join();
   renewer_.reset();  // an answer it still posts is dropped; the stored intent is kept
+  webhook_sender_.reset();  // likewise: the outbox keeps what was not answered
 }
 
 void Coordinator::CollectMetrics(std::vector<metrics::MetricFamily>& out,
@@ -132,12 +142,15 @@ std::vector<Coordinator::Operation> Coordinator::WaitForWork(absl::Duration max_
 }
 
 absl::Duration Coordinator::WaitBudget() {
+  // Webhook tries run on their own clock (the system's even in a rehearsal).
+  const absl::Duration delivery = std::min(engine_->UntilNextDelivery(), kIdleWait);
   const absl::Time due = std::min(engine_->NextDue(), engine_->NextRenewalDue());
   if (options_.clock != &Clock::System()) {
-    return due <= options_.clock->Now() ? absl::ZeroDuration() : kManualClockPoll;
+    return due <= options_.clock->Now() ? absl::ZeroDuration()
+                                        : std::min(kManualClockPoll, delivery);
   }
-  if (due == absl::InfiniteFuture()) return kIdleWait;
-  return std::clamp(due - options_.clock->Now(), absl::ZeroDuration(), kIdleWait);
+  if (due == absl::InfiniteFuture()) return delivery;
+  return std::clamp(due - options_.clock->Now(), absl::ZeroDuration(), delivery);
 }
 
 void Coordinator::MaybeJumpClock(bool had_work) {

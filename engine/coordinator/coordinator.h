@@ -46,6 +46,10 @@ struct CoordinatorOptions {
   // (engine.token_renewer is then used as given). The coordinator owns what it builds.
   std::function<std::unique_ptr<TokenRenewer>(std::function<void(RenewalAnswer)> answered)>
       token_renewer;
+  // Builds the sender of webhook deliveries, given where its answers go; null: none
+  // (engine.webhook_sender is then used as given). The coordinator owns what it builds.
+  std::function<std::unique_ptr<WebhookSender>(std::function<void(WebhookAnswer)> answered)>
+      webhook_sender;
   size_t block_cache_bytes = 64 << 20;
   size_t write_buffer_bytes = 64 << 20;
 };
@@ -99,6 +103,7 @@ class Coordinator {
   std::unique_ptr<store::Store> store_;
   // Stopped after the engine's threads: their effects may still hand it orders.
   std::unique_ptr<TokenRenewer> renewer_;
+  std::unique_ptr<WebhookSender> webhook_sender_;
   std::unique_ptr<Engine> engine_;
 
   absl::Mutex mu_;

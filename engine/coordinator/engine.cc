@@ -37,7 +37,10 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
                 .metrics = &metrics_},
                {.heartbeat_interval = options_.heartbeat_interval,
                 .max_poll_wait = options_.max_poll_wait},
-               this) {}
+               this),
+      webhooks_(state_, options.webhook_clock != nullptr ? *options.webhook_clock : *clock,
+                options.metrics != nullptr ? *options.metrics : *own_metrics_,
+                options.webhooks) {}
 
 Engine::~Engine() = default;
 
@@ -196,6 +199,7 @@ void Engine::FlushRun(scheduler::RunState& run) {
     ArmDeadlines(*instance);
   }
   for (const v1::HistoryEvent& event : changes.events) state_.PutEvent(ns, run_id, event);
+  NotifyRunEvents(run, changes.events);
   // Logged once durable, so that the log never tells of an event history does not hold.
   if (std::vector<v1::HistoryEvent> logged = EventsToLog(changes.events); !logged.empty()) {
     AfterCommit([ns, run_id, logged = std::move(logged)] {
@@ -242,6 +246,7 @@ void Engine::Step() {
   ContinueDeferred();
   workers_.Dispatch();
   Flush();
+  StartDueDeliveries();
   scheduler_.BeginCycle();  // the next cycle's operations get a fresh budget
 }
 

@@ -47,6 +47,8 @@
 #include "engine/coordinator/spend_guard.h"
 #include "engine/coordinator/state_writer.h"
 #include "engine/coordinator/token_renewer.h"
+#include "engine/coordinator/webhook_outbox.h"
+#include "engine/coordinator/webhook_sender.h"
 #include "engine/coordinator/worker_gateway.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/quota_config.h"
@@ -80,6 +82,14 @@ struct EngineOptions {
   // Renews held accounts' access tokens (engine_renewal.cc); null: they are never renewed,
   // and an account whose token a network refuses needs reconnecting. Must outlive the engine.
   TokenRenewer* token_renewer = nullptr;
+  // Delivers webhooks (engine_webhooks.cc); null: deliveries wait in the outbox. Must
+  // outlive the engine.
+  WebhookSender* webhook_sender = nullptr;
+  WebhookLimits webhooks;
+  // What webhook backoff and retention are measured on; null: the engine's clock. fanfared
+  // gives the system's, so that a rehearsal's jumps neither hurry tries nor expire them.
+  // Must outlive the engine.
+  const Clock* webhook_clock = nullptr;
   // Where the engine's series go (engine_metrics.h); null: a registry of its own, unread.
   // Must outlive the engine, and take one engine's series only.
   metrics::Registry* metrics = nullptr;
@@ -155,6 +165,21 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // What the network answered a renewal the engine asked its TokenRenewer for
   // (engine_renewal.cc): stored, and used, only once durable.
   void TokenRenewed(RenewalAnswer answer);
+
+  // --- Webhooks (engine_webhooks.cc): a namespace's subscriptions to its notifications, and
+  // their outbox (webhook_outbox.h).
+  // Adds the webhook `request` asks for, its signatures made with `signing_secret` (minted
+  // by the caller); the reply carries the secret.
+  void AddWebhook(const v1::AddWebhookRequest& request, std::string signing_secret,
+                  Reply<v1::AddWebhookResponse> reply);
+  void ListWebhooks(const v1::ListWebhooksRequest& request,
+                    Reply<v1::ListWebhooksResponse> reply);
+  void RemoveWebhook(const v1::RemoveWebhookRequest& request, Reply<v1::Webhook> reply);
+  // What the WebhookSender said of a try.
+  void WebhookAnswered(const WebhookAnswer& answer);
+  // How long until the next webhook try falls due, by the delivery clock; InfiniteDuration
+  // if none is, or nothing sends them.
+  absl::Duration UntilNextDelivery() const;
 
   // --- Workers: forwarded to the WorkerGateway (engine_workers.cc).
   // Opens a stream session for `worker`, the principal that opened it. The welcome (or an
@@ -345,6 +370,13 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
       std::vector<metrics::MetricFamily>& out) const;
   void CollectWorkerMetrics(std::vector<metrics::MetricFamily>& out) const;
 
+  // Webhooks (engine_webhooks.cc).
+  // Puts a delivery of each notification `events` make into the outbox, for the webhooks
+  // that take it: in the open group, with the events.
+  void NotifyRunEvents(scheduler::RunState& run, const std::vector<v1::HistoryEvent>& events);
+  // Hands the tries due to the sender, once the open group is durable.
+  void StartDueDeliveries();
+
   // Renewals (engine_renewal.cc).
   using AccountId = std::pair<std::string, std::string>;  // namespace, alias
   // Files `record`'s next renewal, if it is renewed: shortly before its access token
@@ -430,6 +462,8 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // The open commit group: every write (the one writer) and what to do once it is durable.
   StateWriter state_;
   std::vector<absl::AnyInvocable<void() &&>> effects_;
+  // Writes through state_.
+  WebhookOutbox webhooks_;
   int64_t next_group_id_ = 1;
   int64_t durable_group_id_ = 0;
   // Runs that ended, with the group their last write is in.

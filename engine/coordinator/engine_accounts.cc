@@ -15,6 +15,7 @@
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/namespaces.h"
+#include "engine/coordinator/notifications.h"
 #include "engine/coordinator/stored_record.h"
 
 namespace fanfare::coordinator {
@@ -104,6 +105,10 @@ void Engine::MarkNeedsReconnecting(const std::string& ns, const std::string& ali
   *account.mutable_needs_reconnecting_since() = ToProtoTime(clock_->Now());
   account.clear_renewal_started_at();
   state_.PutAccount(*record);
+  if (webhooks_.Wanted(ns, "account.reconnect")) {
+    webhooks_.Enqueue(ReconnectNotification(ns, alias, account.network(),
+                                            account.reconnect_reason(), clock_->Now()));
+  }
   AfterCommit([ns, alias, network = account.network(), why] {
     log::Warning("accounts", "account needs reconnecting")
         .Field("namespace", ns)

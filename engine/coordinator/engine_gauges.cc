@@ -123,6 +123,7 @@ void Engine::CollectMetrics(std::vector<metrics::MetricFamily>& out) const {
   }
   CollectSpendMetrics(budgets, out);
   CollectWorkerMetrics(out);
+  webhooks_.CollectMetrics(out);
 }
 
 void Engine::CollectSpendMetrics(

@@ -63,11 +63,17 @@ void Engine::SpendCapped(scheduler::RunState& run, const scheduler::StepInstance
   absl::StatusOr<SpendGuard::PauseRun> pause =
       SpendGuard::PauseRunFor(run.ns(), run.campaign().name(), std::move(ads));
   absl::Status started = pause.status();
+  std::string pause_run;
   if (pause.ok()) {
+    pause_run = pause->start.run_id();
     absl::StatusOr<v1::ApplyCampaignResponse> applied = ApplyCampaignNow(std::move(pause->apply));
     started = applied.ok() ? StartRunNow(std::move(pause->start)).status() : applied.status();
   }
-  if (!started.ok()) spend_.PauseFailed(run, instance, started);
+  if (!started.ok()) {
+    spend_.PauseFailed(run, instance, started);
+    return;
+  }
+  spend_.PauseStarted(run, instance, pause_run);
 }
 
 void Engine::ReleaseHold(const v1::ReleaseHoldRequest& request,

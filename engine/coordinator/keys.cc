@@ -76,4 +76,10 @@ std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq) {
 }
 std::string AuditPrefix(absl::string_view ns) { return KeyWriter().String(ns).Take(); }
 
+std::string Webhook(absl::string_view ns, absl::string_view id) {
+  return KeyWriter().String(ns).String(id).Take();
+}
+
+std::string Outbox(uint64_t seq) { return KeyWriter().U64(seq).Take(); }
+
 }  // namespace fanfare::coordinator::keys

@@ -13,6 +13,8 @@
 //                "used", id                       → internal.TokenLastUse
 //   audit        ns, at (µs), seq                 → internal.AuditRecord
 //   accounts     ns, alias                        → internal.AccountRecord
+//   webhooks     ns, id                           → internal.WebhookRecord
+//   outbox       seq                              → internal.OutboxRecord
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -60,6 +62,8 @@ std::string TokenLastUsePrefix();
 std::string Account(absl::string_view ns, absl::string_view alias);
 std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq);
 std::string AuditPrefix(absl::string_view ns);
+std::string Webhook(absl::string_view ns, absl::string_view id);
+std::string Outbox(uint64_t seq);
 
 }  // namespace fanfare::coordinator::keys
 

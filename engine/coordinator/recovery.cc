@@ -57,6 +57,8 @@ absl::Status Engine::Recover() {
   for (const auto& [ns, run_id] : active) {
     if (absl::Status status = LoadRun(ns, run_id, *steps); !status.ok()) return status;
   }
+  // Before the first flush: the events it writes may notify.
+  if (absl::Status status = webhooks_.Load(*store_); !status.ok()) return status;
   RebuildQueuesAndHeaps();
   // Expansions deferred to a later cycle are not stored: find them again.
   for (const auto& [key, run] : active_.runs()) scheduler_.ResumeDeferred(*run);

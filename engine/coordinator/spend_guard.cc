@@ -102,6 +102,13 @@ absl::StatusOr<SpendGuard::PauseRun> SpendGuard::PauseRunFor(const std::string& 
   return pause;
 }
 
+void SpendGuard::PauseStarted(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                              const std::string& pause_run) {
+  v1::HistoryEvent& event = run.AddEvent(v1::EVENT_TYPE_BUDGET_GUARDRAIL, clock_->Now(), &instance);
+  event.set_message(absl::StrCat("total budget reached: no further spend is admitted, and run ",
+                                 pause_run, " pauses the campaign's live ads"));
+}
+
 void SpendGuard::PauseFailed(scheduler::RunState& run, const scheduler::StepInstance& instance,
                              const absl::Status& why) {
   // The cap holds for new spend (MarkCapped) whatever happened, but the ads already live keep

@@ -6,8 +6,8 @@
 //   - When a money-moving or measuring task succeeds, RecordSuccess() records what it
 //     committed or measured. If that reaches the campaign's total budget, the campaign is
 //     capped (no further spend is admitted) and the ads it has live are returned, for the
-//     engine to start the run that pauses them (PauseRunFor); PauseFailed() records in the
-//     run's history that it could not.
+//     engine to start the run that pauses them (PauseRunFor); PauseStarted() or PauseFailed()
+//     records in the run's history that it did, or could not.
 //   - When a money-moving step ends, Ended() releases its reservation at the moment after
 //     which no attempt of it can still act.
 //
@@ -60,6 +60,10 @@ class SpendGuard {
   };
   static absl::StatusOr<PauseRun> PauseRunFor(const std::string& ns, const std::string& campaign,
                                               google::protobuf::ListValue ads);
+  // Records at `instance` (whose spend reached the cap) that the pause run `pause_run`
+  // started.
+  void PauseStarted(scheduler::RunState& run, const scheduler::StepInstance& instance,
+                    const std::string& pause_run);
   // Records at `instance` (whose spend reached the cap) that the pause run did not start.
   void PauseFailed(scheduler::RunState& run, const scheduler::StepInstance& instance,
                    const absl::Status& why);

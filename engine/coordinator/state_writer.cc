@@ -119,6 +119,24 @@ void StateWriter::DeleteAccount(absl::string_view ns, absl::string_view alias) {
   batch_->Delete(store::Cf::kAccounts, keys::Account(ns, alias));
 }
 
+void StateWriter::PutWebhook(const internal::WebhookRecord& record) {
+  batch_->Put(store::Cf::kWebhooks,
+              keys::Webhook(record.webhook().namespace_(), record.webhook().id()),
+              Serialize(record));
+}
+
+void StateWriter::DeleteWebhook(absl::string_view ns, absl::string_view id) {
+  batch_->Delete(store::Cf::kWebhooks, keys::Webhook(ns, id));
+}
+
+void StateWriter::PutOutbox(uint64_t seq, const internal::OutboxRecord& record) {
+  batch_->Put(store::Cf::kOutbox, keys::Outbox(seq), Serialize(record));
+}
+
+void StateWriter::DeleteOutbox(uint64_t seq) {
+  batch_->Delete(store::Cf::kOutbox, keys::Outbox(seq));
+}
+
 void StateWriter::PutTokenLastUse(absl::string_view id, absl::Time at) {
   internal::TokenLastUse record;
   record.set_at_us(absl::ToUnixMicros(at));

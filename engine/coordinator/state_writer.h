@@ -70,6 +70,12 @@ class StateWriter {
   // `seq` tells apart records of one microsecond.
   void PutAudit(const internal::AuditRecord& record, uint64_t seq);
 
+  // --- Webhooks.
+  void PutWebhook(const internal::WebhookRecord& record);
+  void DeleteWebhook(absl::string_view ns, absl::string_view id);
+  void PutOutbox(uint64_t seq, const internal::OutboxRecord& record);
+  void DeleteOutbox(uint64_t seq);
+
   // --- The commit group.
   bool empty() const { return batch_->empty(); }
   // The batch written so far; the writer goes on with an empty one.

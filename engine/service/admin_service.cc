@@ -1,5 +1,11 @@
 #include "engine/service/admin_service.h"
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+
 #include "base/proto_time.h"
 #include "base/version.h"
 #include "engine/coordinator/queries.h"
@@ -10,6 +16,23 @@ namespace fanfare::service {
 using coordinator::Engine;
 template <typename T>
 using Reply = coordinator::Reply<T>;
+
+namespace {
+
+// "whsec_" and 64 hex digits: 256 bits from OpenSSL's random source.
+absl::StatusOr<std::string> MintSigningSecret() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    return absl::InternalError("the random source failed; no webhook was added");
+  }
+  std::string secret = absl::StrCat(
+      "whsec_", absl::BytesToHexString(
+                    absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes))));
+  OPENSSL_cleanse(bytes, sizeof(bytes));
+  return secret;
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* AdminServiceImpl::CreateToken(grpc::CallbackServerContext* context,
                                                         const v1::CreateTokenRequest* request,
@@ -96,6 +119,42 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStatus(grpc::CallbackServerContex
                    if (backups_ != nullptr) backups_->Describe(status);
                    return absl::StatusOr<v1::CoordinatorStatus>(std::move(status));
                  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::AddWebhook(grpc::CallbackServerContext* context,
+                                                       const v1::AddWebhookRequest* request,
+                                                       v1::AddWebhookResponse* response) {
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.AdminService/AddWebhook"},
+                     request, response,
+                     [](Engine& engine, const v1::AddWebhookRequest& r,
+                        Reply<v1::AddWebhookResponse> reply) {
+                       absl::StatusOr<std::string> secret = MintSigningSecret();
+                       if (!secret.ok()) {
+                         std::move(reply)(secret.status());
+                         return;
+                       }
+                       engine.AddWebhook(r, *std::move(secret), std::move(reply));
+                     });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::ListWebhooks(grpc::CallbackServerContext* context,
+                                                         const v1::ListWebhooksRequest* request,
+                                                         v1::ListWebhooksResponse* response) {
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.AdminService/ListWebhooks"},
+                     request, response,
+                     [](Engine& engine, const v1::ListWebhooksRequest& r,
+                        Reply<v1::ListWebhooksResponse> reply) {
+                       engine.ListWebhooks(r, std::move(reply));
+                     });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::RemoveWebhook(grpc::CallbackServerContext* context,
+                                                          const v1::RemoveWebhookRequest* request,
+                                                          v1::Webhook* response) {
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.AdminService/RemoveWebhook"},
+                     request, response,
+                     [](Engine& engine, const v1::RemoveWebhookRequest& r,
+                        Reply<v1::Webhook> reply) { engine.RemoveWebhook(r, std::move(reply)); });
 }
 
 }  // namespace fanfare::service

@@ -1,6 +1,7 @@
 // AdminService over gRPC: API tokens, made and revoked on the engine (durable before the
 // reply), listed from the registry of those in force (docs/security.md); backups, made by
-// Backups off the engine, and the coordinator's status (docs/operations.md).
+// Backups off the engine, the coordinator's status, and webhooks, kept by the engine
+// (docs/operations.md).
 #ifndef FANFARE_ENGINE_SERVICE_ADMIN_SERVICE_H_
 #define FANFARE_ENGINE_SERVICE_ADMIN_SERVICE_H_
 
@@ -44,6 +45,15 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
                                       const v1::GetStatusRequest* request,
                                       v1::CoordinatorStatus* response) override;
+  grpc::ServerUnaryReactor* AddWebhook(grpc::CallbackServerContext* context,
+                                       const v1::AddWebhookRequest* request,
+                                       v1::AddWebhookResponse* response) override;
+  grpc::ServerUnaryReactor* ListWebhooks(grpc::CallbackServerContext* context,
+                                         const v1::ListWebhooksRequest* request,
+                                         v1::ListWebhooksResponse* response) override;
+  grpc::ServerUnaryReactor* RemoveWebhook(grpc::CallbackServerContext* context,
+                                          const v1::RemoveWebhookRequest* request,
+                                          v1::Webhook* response) override;
 
  private:
   coordinator::Coordinator& coordinator_;

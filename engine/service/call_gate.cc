@@ -55,12 +55,18 @@ std::string TargetOf(const google::protobuf::Message& request) {
   return "";
 }
 
-// The SHA-256 of `request` as sent — but of an account's secrets, not even a hash is kept.
+// The SHA-256 of `request` as sent — but of an account's secrets, or a webhook's URL, not even
+// a hash is kept.
 std::string RequestDigest(const google::protobuf::Message& request) {
   if (const auto* put = dynamic_cast<const v1::PutAccountRequest*>(&request)) {
     v1::PutAccountRequest without_secrets = *put;
     without_secrets.clear_secrets();
     return Sha256Hex(without_secrets.SerializeAsString());
+  }
+  if (const auto* add = dynamic_cast<const v1::AddWebhookRequest*>(&request)) {
+    v1::AddWebhookRequest without_url = *add;  // a URL may be a secret (a Slack webhook's)
+    without_url.clear_url();
+    return Sha256Hex(without_url.SerializeAsString());
   }
   return Sha256Hex(request.SerializeAsString());
 }

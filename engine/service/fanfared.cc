@@ -16,6 +16,7 @@
 #include "engine/coordinator/coordinator.h"
 #include "engine/service/admin_token.h"
 #include "engine/renewal/http_token_renewer.h"
+#include "engine/webhooks/http_webhook_sender.h"
 #include "engine/service/server.h"
 #include "engine/store/rocks_store.h"
 #include "metrics/metrics_server.h"
@@ -224,6 +225,15 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
       HttpRenewerFactory(options.api_bases, companion.get());
   if (!renewer_factory.ok()) return renewer_factory.status();
   coordinator_options.token_renewer = *std::move(renewer_factory);
+  // Signatures carry the real time, even in a rehearsal: receivers check it against theirs;
+  // and tries are paced and expired by it.
+  coordinator_options.engine.webhook_clock = &Clock::System();
+  coordinator_options.webhook_sender =
+      [](std::function<void(coordinator::WebhookAnswer)> answered) {
+        return std::unique_ptr<coordinator::WebhookSender>(
+            std::make_unique<webhooks::HttpWebhookSender>(webhooks::HttpWebhookSenderOptions{},
+                                                          std::move(answered)));
+      };
   // Outlives the coordinator (whose series it holds) and the server that serves it.
   metrics::Registry registry;
   coordinator_options.engine.metrics = &registry;

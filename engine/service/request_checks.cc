@@ -1,9 +1,12 @@
 #include "engine/service/request_checks.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "accounts/account_secrets.h"
@@ -11,6 +14,7 @@
 #include "base/durations.h"
 #include "base/status_macros.h"
 #include "base/suggest.h"
+#include "engine/coordinator/notifications.h"
 #include "engine/definition/action_catalog.h"
 #include "engine/definition/limits.h"
 #include "engine/definition/loader.h"
@@ -202,6 +206,17 @@ absl::Status All(Checks... statuses) {
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+// 1 to 64 of letters, digits, '.', '_' and '-': a token's or a webhook's name.
+absl::Status CheckName(absl::string_view name, bool optional) {
+  if ((optional && name.empty()) ||
+      (!name.empty() && name.size() <= 64 && absl::c_all_of(name, [](char c) {
+        return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
+      }))) {
+    return absl::OkStatus();
+  }
+  return Invalid("name", "1 to 64 of letters, digits, '.', '_' and '-'");
 }
 
 }  // namespace
@@ -413,12 +428,7 @@ absl::Status Check(const v1::HeartbeatRequest& request) {
 }
 
 absl::Status Check(const v1::CreateTokenRequest& request) {
-  if (request.name().empty() || request.name().size() > 64 ||
-      !absl::c_all_of(request.name(), [](char c) {
-        return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-';
-      })) {
-    return Invalid("name", "1 to 64 of letters, digits, '.', '_' and '-'");
-  }
+  RETURN_IF_ERROR(CheckName(request.name(), /*optional=*/false));
   if (request.cluster_admin()) {
     if (!request.namespace_().empty() || !request.role().empty()) {
       return Invalid("cluster_admin", "a cluster admin's token takes no namespace and no role");
@@ -459,6 +469,84 @@ absl::Status Check(const v1::CreateBackupRequest& request) {
     return Invalid("keep", "0 (keep every backup) to 10000");
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// localhost, [::1], or an IPv4 address in 127.0.0.0/8 — not a name that merely starts so.
+bool IsLoopbackHost(absl::string_view host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  in_addr address;
+  return inet_pton(AF_INET, std::string(host).c_str(), &address) == 1 &&
+         (ntohl(address.s_addr) >> 24) == 127;
+}
+
+// https://HOST[:PORT]/…, or http:// to a loopback host: deliveries carry signed event data,
+// which travels encrypted unless it never leaves the machine.
+absl::Status CheckWebhookUrl(absl::string_view url) {
+  if (url.size() > 2048 || !absl::c_all_of(url, [](char c) { return c > ' ' && c < 0x7f; })) {
+    return Invalid("url", "at most 2048 bytes of printable ASCII, without spaces");
+  }
+  const bool https = absl::StartsWith(url, "https://");
+  if (!https && !absl::StartsWith(url, "http://")) {
+    return Invalid("url", "an https:// URL (or http:// to a loopback address)");
+  }
+  absl::string_view authority = url.substr(https ? 8 : 7);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (absl::StrContains(authority, '@')) {
+    return Invalid("url", "a URL without credentials before its host");
+  }
+  const size_t colon = authority.rfind(':');
+  const absl::string_view host =
+      colon != absl::string_view::npos && authority.find(']', colon) == absl::string_view::npos
+          ? authority.substr(0, colon)
+          : authority;
+  if (host.empty()) return Invalid("url", "a URL with a host");
+  if (!https && !IsLoopbackHost(host)) {
+    return Invalid("url", "https:// (plain http:// only to 127.0.0.1, [::1] or localhost)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Check(const v1::AddWebhookRequest& request) {
+  RETURN_IF_ERROR(All(CheckNamespace(request.namespace_()), CheckWebhookUrl(request.url()),
+                      CheckName(request.name(), /*optional=*/true),
+                      CheckText("identity", request.identity())));
+  if (request.events().empty()) {
+    return Invalid("events", absl::StrCat("one or more of ",
+                                          absl::StrJoin(coordinator::kNotificationTypes, ", ")));
+  }
+  for (int i = 0; i < request.events_size(); ++i) {
+    const std::string& type = request.events(i);
+    if (!coordinator::IsNotificationType(type)) {
+      return Invalid(absl::StrCat("events[", i, "]"),
+                     absl::StrCat("'", definition::Echo(type, 40), "' is none of ",
+                                  absl::StrJoin(coordinator::kNotificationTypes, ", ")));
+    }
+    if (std::count(request.events().begin(), request.events().begin() + i, type) > 0) {
+      return Invalid(absl::StrCat("events[", i, "]"), absl::StrCat("'", type, "' twice"));
+    }
+  }
+  if (!v1::WebhookFormat_IsValid(request.format())) {
+    return Invalid("format", "json or slack");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Check(const v1::ListWebhooksRequest& request) {
+  return CheckNamespace(request.namespace_());
+}
+
+absl::Status Check(const v1::RemoveWebhookRequest& request) {
+  if (request.id().size() != 19 || !absl::StartsWith(request.id(), "wh_") ||
+      !absl::c_all_of(request.id().substr(3), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      })) {
+    return Invalid("id", "wh_ and 16 hex digits, as `fanfare admin webhooks list` shows");
+  }
+  return All(CheckNamespace(request.namespace_()), CheckText("identity", request.identity()));
 }
 
 namespace {

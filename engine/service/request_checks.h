@@ -62,6 +62,9 @@ absl::Status Check(const v1::RevokeTokenRequest& request);
 absl::Status Check(const v1::ListAuditRequest& request);
 absl::Status Check(const v1::CreateBackupRequest& request);
 inline absl::Status Check(const v1::GetStatusRequest&) { return absl::OkStatus(); }
+absl::Status Check(const v1::AddWebhookRequest& request);
+absl::Status Check(const v1::ListWebhooksRequest& request);
+absl::Status Check(const v1::RemoveWebhookRequest& request);
 
 absl::Status Check(const v1::PutAccountRequest& request);
 absl::Status Check(const v1::ListAccountsRequest& request);

@@ -52,6 +52,8 @@ enum class Cf : int {
   kAccess,        // API tokens and their last uses
   kAudit,         // the audit trail of state-changing calls
   kAccounts,      // network accounts, their secrets sealed
+  kWebhooks,      // namespaces' webhooks
+  kOutbox,        // webhook deliveries not yet taken
   kCount,
 };
 

@@ -256,6 +256,28 @@ absl::StatusOr<v1::CoordinatorStatus> Client::GetStatus() {
       [&](auto* c, auto* r) { return admin_->GetStatus(c, request, r); });
 }
 
+absl::StatusOr<v1::AddWebhookResponse> Client::AddWebhook(v1::AddWebhookRequest request) {
+  if (request.namespace_().empty()) request.set_namespace_(options_.ns);
+  request.set_identity(options_.identity);
+  return Call<v1::AddWebhookResponse>(
+      [&](auto* c, auto* r) { return admin_->AddWebhook(c, request, r); });
+}
+
+absl::StatusOr<v1::ListWebhooksResponse> Client::ListWebhooks() {
+  v1::ListWebhooksRequest request;
+  request.set_namespace_(options_.ns);
+  return Call<v1::ListWebhooksResponse>(
+      [&](auto* c, auto* r) { return admin_->ListWebhooks(c, request, r); });
+}
+
+absl::StatusOr<v1::Webhook> Client::RemoveWebhook(const std::string& id) {
+  v1::RemoveWebhookRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_id(id);
+  request.set_identity(options_.identity);
+  return Call<v1::Webhook>([&](auto* c, auto* r) { return admin_->RemoveWebhook(c, request, r); });
+}
+
 absl::StatusOr<v1::Account> Client::PutAccount(v1::PutAccountRequest request) {
   if (request.namespace_().empty()) request.set_namespace_(options_.ns);
   request.set_identity(options_.identity);

@@ -114,6 +114,12 @@ class Client {
   // the backup is complete and synced.
   absl::StatusOr<v1::Backup> CreateBackup(v1::CreateBackupRequest request);
   absl::StatusOr<v1::CoordinatorStatus> GetStatus();
+  // Webhooks of the client's namespace (docs/operations.md, "Webhooks"). An AddWebhook
+  // retried after a lost reply may leave a second webhook (unless named: the name is
+  // unique): `webhooks list` shows it, to remove.
+  absl::StatusOr<v1::AddWebhookResponse> AddWebhook(v1::AddWebhookRequest request);
+  absl::StatusOr<v1::ListWebhooksResponse> ListWebhooks();
+  absl::StatusOr<v1::Webhook> RemoveWebhook(const std::string& id);
 
   // Network accounts held by the coordinator (AccountService; docs/networks.md). Secrets go
   // in and never come back.

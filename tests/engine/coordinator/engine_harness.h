@@ -49,6 +49,9 @@ struct EngineHarnessOptions {
   // A quota file's text (engine/dispatch/quota_config.h); empty: the defaults.
   std::string quotas;
   absl::Duration fence_margin = absl::Seconds(30);
+  // Carries webhook deliveries (null: they wait in the outbox); must outlive the harness.
+  WebhookSender* webhook_sender = nullptr;
+  WebhookLimits webhooks;
 };
 
 class EngineHarness {
@@ -72,6 +75,8 @@ class EngineHarness {
     EngineOptions options;
     options.scheduler.lease_ttl = absl::Seconds(30);
     options.scheduler.fence_margin = options_.fence_margin;
+    options.webhook_sender = options_.webhook_sender;
+    options.webhooks = options_.webhooks;
     if (!options_.quotas.empty()) {
       auto quotas = dispatch::QuotaConfig::Parse(options_.quotas, "quotas.yaml");
       if (!quotas.ok()) return quotas.status();
