@@ -7,6 +7,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "accounts/account_secrets.h"
@@ -497,13 +498,17 @@ absl::Status CheckWebhookUrl(absl::string_view url) {
     return Invalid("url", "a URL without credentials before its host");
   }
   const size_t colon = authority.rfind(':');
-  const absl::string_view host =
-      colon != absl::string_view::npos && authority.find(']', colon) == absl::string_view::npos
-          ? authority.substr(0, colon)
-          : authority;
+  const bool has_port =
+      colon != absl::string_view::npos && authority.find(']', colon) == absl::string_view::npos;
+  const absl::string_view host = has_port ? authority.substr(0, colon) : authority;
   if (host.empty()) return Invalid("url", "a URL with a host");
+  int port = 0;
+  if (has_port && (!absl::SimpleAtoi(authority.substr(colon + 1), &port) || port < 1 ||
+                   port > 65535)) {
+    return Invalid("url", "a port from 1 to 65535 after the host");
+  }
   if (!https && !IsLoopbackHost(host)) {
-    return Invalid("url", "https:// (plain http:// only to 127.0.0.1, [::1] or localhost)");
+    return Invalid("url", "https:// (plain http:// only to 127.0.0.0/8, [::1] or localhost)");
   }
   return absl::OkStatus();
 }
@@ -514,6 +519,9 @@ absl::Status Check(const v1::AddWebhookRequest& request) {
   RETURN_IF_ERROR(All(CheckNamespace(request.namespace_()), CheckWebhookUrl(request.url()),
                       CheckName(request.name(), /*optional=*/true),
                       CheckText("identity", request.identity())));
+  if (absl::StartsWith(request.name(), "wh_")) {
+    return Invalid("name", "a name not starting with wh_, which webhook ids do");
+  }
   if (request.events().empty()) {
     return Invalid("events", absl::StrCat("one or more of ",
                                           absl::StrJoin(coordinator::kNotificationTypes, ", ")));

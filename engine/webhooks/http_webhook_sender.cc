@@ -15,6 +15,8 @@ namespace {
 
 // What of a receiver's refusal is kept (in the outbox record and `webhooks list`).
 constexpr size_t kMaxErrorBytes = 200;
+// What of a receiver's answer is read at all.
+constexpr size_t kMaxAnswerBytes = 4096;
 
 }  // namespace
 
@@ -60,7 +62,10 @@ WebhookAnswer HttpWebhookSender::Try(const WebhookDelivery& delivery) {
   };
   request.body = delivery.body;
   request.abandon = [this] { return abandon_.load(); };
-  WebhookAnswer answer{.seq = delivery.seq};
+  // Only the status matters: a receiver's answer is not held beyond this.
+  request.max_response_bytes = kMaxAnswerBytes;
+  WebhookAnswer answer;
+  answer.seq = delivery.seq;
   absl::StatusOr<workers::HttpResponse> response = http_->Send(request);
   if (!response.ok()) {
     answer.error = std::string(response.status().message().substr(0, kMaxErrorBytes));

@@ -11,7 +11,8 @@
 //                      webhook's signing secret>
 //
 // A 2xx answer is a delivery; anything else (or none within the timeout) a failed try, which
-// the engine schedules again. Redirects are not followed.
+// the engine schedules again. Redirects are not followed, and an answer's body is read only
+// up to 4 KiB (then the transfer is cut: a receiver cannot make fanfared hold what it sends).
 //
 // Thread-safe. The destructor stops taking deliveries, abandons the tries in flight and
 // drops their answers (the outbox keeps them; the next start sends them again).

@@ -207,6 +207,8 @@ TEST(WebhookRequestsTest, BadWebhooksAreRefusedNamingTheField) {
   } cases[] = {
       {"http://hooks.example.com/x", {"run.failed"}, "url: https://"},
       {"http://127.evil.example/x", {"run.failed"}, "url: https://"},
+      {"http://127.0.0.1:99999/x", {"run.failed"}, "url: a port from 1 to 65535"},
+      {"https://hooks.example.com:/x", {"run.failed"}, "url: a port"},
       {"ftp://127.0.0.1/x", {"run.failed"}, "url: an https:// URL"},
       {"https://user:pw@hooks.example.com/x", {"run.failed"}, "without credentials"},
       {"https:///x", {"run.failed"}, "with a host"},
@@ -246,6 +248,10 @@ TEST(WebhookRequestsTest, NamesAreUniqueAndTheSecretIsShownOnce) {
   EXPECT_EQ(added->signing_secret().size(), 6u + 64u);
   EXPECT_EQ(added->webhook().url(), "https://hooks.slack.com/services/…");
   EXPECT_EQ(env.client().AddWebhook(request).status().code(), absl::StatusCode::kAlreadyExists);
+  v1::AddWebhookRequest posing = request;
+  posing.set_name("wh_0123456789abcdef");
+  EXPECT_EQ(env.client().AddWebhook(posing).status().code(), absl::StatusCode::kInvalidArgument)
+      << "a name may not pass for another webhook's id";
   env.Restart();
   absl::StatusOr<v1::ListWebhooksResponse> listed = env.client().ListWebhooks();
   ASSERT_TRUE(listed.ok()) << listed.status();

@@ -19,8 +19,21 @@ void InitCurlOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// The body received so far, up to `max` bytes (0: all).
+struct BodySink {
+  HttpResponse* response;
+  size_t max;
+};
+
 size_t AppendBody(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
+  auto* sink = static_cast<BodySink*>(out);
+  std::string& body = sink->response->body;
+  if (sink->max > 0 && body.size() + size * count > sink->max) {
+    body.append(data, sink->max - body.size());
+    sink->response->body_truncated = true;
+    return 0;  // ends the transfer (CURLE_WRITE_ERROR)
+  }
+  body.append(data, size * count);
   return size * count;
 }
 
@@ -122,7 +135,8 @@ absl::StatusOr<HttpResponse> CurlHttpClient::SendOnce(const HttpRequest& request
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 10'000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{.response = &response, .max = request.max_response_bytes};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (request.abandon) {
@@ -135,7 +149,9 @@ absl::StatusOr<HttpResponse> CurlHttpClient::SendOnce(const HttpRequest& request
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
-  if (code != CURLE_OK) {
+  // Cut on purpose, after the status line and headers: the answer as far as it was kept.
+  const bool cut = code == CURLE_WRITE_ERROR && response.body_truncated && status > 0;
+  if (code != CURLE_OK && !cut) {
     std::string what = absl::StrCat("http: ", request.method, " ", HostOf(request.url), ": ",
                                     curl_easy_strerror(code));
     if (NotSent(code)) return absl::UnavailableError(what);

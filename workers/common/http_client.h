@@ -46,6 +46,10 @@ struct HttpRequest {
   // it; the adapters abandon the requests of an attempt that lost its lease.
   std::function<bool()> abandon;
   absl::Duration timeout = absl::Seconds(30);
+  // Bytes of the answer's body kept at most (0: all). A longer body is cut there and the
+  // transfer ended: the answer comes back with its status, the body's first bytes and
+  // body_truncated — so a peer cannot make the caller hold what it sends without end.
+  size_t max_response_bytes = 0;
   // True when sending the request twice has the same effect as sending it once (GET, PUT of
   // a chunk at a fixed offset, a status update to a fixed value). Decides retries.
   bool idempotent = false;
@@ -56,6 +60,8 @@ struct HttpResponse {
   // Header names lower-cased; repeated headers joined with ", ".
   std::map<std::string, std::string> headers;
   std::string body;
+  // The body was longer than the request's max_response_bytes and was cut.
+  bool body_truncated = false;
 
   // The header's value, or "" if absent. `name` is matched case-insensitively.
   std::string Header(absl::string_view name) const;

@@ -2,11 +2,14 @@
 // its signature is made, and what counts as delivered.
 #include "engine/webhooks/http_webhook_sender.h"
 
+#include <thread>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "tests/support/webhook_receiver.h"
 
 namespace fanfare::webhooks {
@@ -88,6 +91,27 @@ TEST(HttpWebhookSenderTest, ARefusalOrNoReceiverIsAFailedTry) {
   EXPECT_FALSE(answer.delivered);
   EXPECT_FALSE(answer.error.empty());
   EXPECT_EQ(answer.error.find("/hooks"), std::string::npos) << "the URL's path stays out";
+}
+
+TEST(HttpWebhookSenderTest, AnAnswerWithoutEndIsNotHeld) {
+  // A receiver that takes the delivery and then streams its answer's body forever.
+  httplib::Server server;
+  server.Post(".*", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/plain", [](size_t, httplib::DataSink& sink) {
+      static const std::string kChunk(64 * 1024, 'x');
+      return sink.write(kChunk.data(), kChunk.size());
+    });
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  ASSERT_GT(port, 0);
+  std::thread serving([&] { server.listen_after_bind(); });
+  const absl::Time start = absl::Now();
+  const WebhookAnswer answer =
+      SendAndWait(Delivery(absl::StrCat("http://127.0.0.1:", port, "/endless")));
+  EXPECT_TRUE(answer.delivered) << "a 2xx is a delivery, whatever follows: " << answer.error;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4)) << "cut after its first bytes, not timed out";
+  server.stop();
+  serving.join();
 }
 
 }  // namespace
