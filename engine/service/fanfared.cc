@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "auth/api_token.h"
+#include "base/loopback.h"
 #include "base/secret_file.h"
 #include "base/signals.h"
 #include "base/version.h"
@@ -45,13 +46,8 @@ absl::StatusOr<std::shared_ptr<const accounts::MasterKey>> LoadMasterKey(
   return std::make_shared<const accounts::MasterKey>(*std::move(key));
 }
 
-bool IsLoopback(const std::string& address) {
-  return absl::StartsWith(address, "127.") || absl::StartsWith(address, "localhost:") ||
-         absl::StartsWith(address, "[::1]:");
-}
-
 absl::Status CheckExposure(const FanfaredOptions& options) {
-  if (IsLoopback(options.listen)) return absl::OkStatus();
+  if (IsLoopbackAddress(options.listen)) return absl::OkStatus();
   if (!options.tls.enabled() && !options.insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing to listen on ", options.listen,
@@ -118,7 +114,7 @@ absl::StatusOr<std::unique_ptr<metrics::MetricsServer>> ServeMetrics(
   if (listen.empty()) return nullptr;
   // A bare port is loopback; a host beyond it must be asked for: the page names namespaces,
   // campaigns, accounts and spend.
-  if (listen.find(':') != std::string::npos && !IsLoopback(listen) && !insecure) {
+  if (listen.find(':') != std::string::npos && !IsLoopbackAddress(listen) && !insecure) {
     return absl::FailedPreconditionError(absl::StrCat(
         "refusing to serve metrics on ", listen,
         ", beyond loopback, in plaintext without authentication: give --insecure to do it "
@@ -271,7 +267,7 @@ absl::Status RunFanfared(const FanfaredOptions& options) {
                  .started_at = started_at},
        .backups = backups.get()});
   if (!server.ok()) return server.status();
-  if (!IsLoopback(options.listen) && !options.tls.enabled()) {
+  if (!IsLoopbackAddress(options.listen) && !options.tls.enabled()) {
     std::fprintf(stderr, "fanfared: warning: listening on %s, beyond loopback, without TLS\n",
                  options.listen.c_str());
   }

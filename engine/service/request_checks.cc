@@ -1,7 +1,5 @@
 #include "engine/service/request_checks.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
 #include "absl/algorithm/container.h"
@@ -13,6 +11,7 @@
 #include "accounts/account_secrets.h"
 #include "auth/access.h"
 #include "base/durations.h"
+#include "base/loopback.h"
 #include "base/status_macros.h"
 #include "base/suggest.h"
 #include "engine/coordinator/notifications.h"
@@ -473,14 +472,6 @@ absl::Status Check(const v1::CreateBackupRequest& request) {
 }
 
 namespace {
-
-// localhost, [::1], or an IPv4 address in 127.0.0.0/8 — not a name that merely starts so.
-bool IsLoopbackHost(absl::string_view host) {
-  if (host == "localhost" || host == "[::1]") return true;
-  in_addr address;
-  return inet_pton(AF_INET, std::string(host).c_str(), &address) == 1 &&
-         (ntohl(address.s_addr) >> 24) == 127;
-}
 
 // https://HOST[:PORT]/…, or http:// to a loopback host: deliveries carry signed event data,
 // which travels encrypted unless it never leaves the machine.
