@@ -2,6 +2,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/durations.h"
+#include "sandbox/audience.h"
 #include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
@@ -99,6 +100,42 @@ void Media(const SandboxRequest& req, SandboxResponse& res) {
   res.content_type = "video/mp4";
 }
 
+Json CommentJson(const CommentRecord& c) {
+  return {{"network", c.network}, {"account", c.account}, {"id", c.id},
+          {"parent_id", c.parent_id}, {"post_id", c.post_id}, {"author_id", c.author_id},
+          {"author_handle", c.author_handle}, {"author_followers", c.author_followers},
+          {"text", c.text}, {"created_at", Rfc3339(c.created_at)},
+          {"by_account", c.by_account}, {"intent", c.intent}, {"hidden", c.hidden},
+          {"deleted", c.deleted}, {"liked", !c.liked_by.empty()}, {"pinned", c.pinned},
+          {"moderation_status", c.moderation_status}};
+}
+
+// POST /_sandbox/audience {network, account, days?, per_day?}: GrowAudience from now.
+void GrowAudienceRequest(SandboxState& state, const Json& body, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  if (!body.is_object() || !body.value("network", Json()).is_string() ||
+      !body.value("account", Json()).is_string()) {
+    return res.SetJson(400, {{"error", "network and account (strings) are required"}});
+  }
+  AudiencePlan plan{.network = body["network"], .account = body["account"]};
+  const std::string& network = plan.network;
+  if (network != "x" && network != "youtube") {
+    return res.SetJson(400, {{"error", network == "snapchat"
+                                          ? "snapchat has no public comments API"
+                                          : "the audience comments on x and youtube"}});
+  }
+  const Json days = body.value("days", Json(plan.days));
+  const Json per_day = body.value("per_day", Json(plan.per_day));
+  if (!days.is_number_integer() || days.get<int64_t>() < 1 || days.get<int64_t>() > 60 ||
+      !per_day.is_number_integer() || per_day.get<int64_t>() < 1 ||
+      per_day.get<int64_t>() > 500) {
+    return res.SetJson(400, {{"error", "days is 1..60 and per_day 1..500"}});
+  }
+  plan.days = days.get<int>();
+  plan.per_day = per_day.get<int>();
+  res.SetJson(200, {{"added", GrowAudience(state, plan)}});
+}
+
 }  // namespace
 
 void RegisterControl(Router& router, SandboxState& state) {
@@ -112,6 +149,23 @@ void RegisterControl(Router& router, SandboxState& state) {
     }
     res.SetJson(200, {{"posts", posts}});
   });
+  router.Add("GET", "/_sandbox/comments",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               Json comments = Json::array();
+               for (const CommentRecord& c : state.comments) {
+                 if (!req.Param("network").empty() && c.network != req.Param("network")) continue;
+                 if (!req.Param("account").empty() && c.account != req.Param("account")) continue;
+                 if (c.created_at > state.Now() && req.Param("future") != "true") continue;
+                 comments.push_back(CommentJson(c));
+               }
+               res.SetJson(200, {{"comments", comments}});
+             });
+  router.Add("POST", "/_sandbox/audience",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               GrowAudienceRequest(state, req.BodyJson(), res);
+             });
   router.Add("GET", "/_sandbox/stats", [&state](const SandboxRequest&, SandboxResponse& res) {
     absl::MutexLock lock(&state.mu);
     Json accounts = Json::object();

@@ -432,8 +432,16 @@ double SandboxState::Random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
+CommentRecord* SandboxState::FindComment(const std::string& network, const std::string& id) {
+  for (CommentRecord& c : comments) {
+    if (c.network == network && c.id == id) return &c;
+  }
+  return nullptr;
+}
+
 void SandboxState::Reset() {
   posts.clear();
+  comments.clear();
   ads.clear();
   committed.clear();
   quality_overrides.clear();

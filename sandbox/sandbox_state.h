@@ -56,6 +56,8 @@ struct SandboxOptions {
   int instagram_posts_per_day = 100;         // content_publishing_limit, rolling 24h
   int x_posts_per_window = 200;              // POST /2/tweets per user per 15 minutes
   absl::Duration x_window = absl::Minutes(15);
+  int x_reads_per_window = 180;              // mention timeline, recent search: each per user
+  int x_moderation_per_window = 50;          // hide replies, likes, deletes: each per user
   int linkedin_posts_per_day = 150;          // member/organization daily share limit
   int64_t youtube_units_per_day = 10'000;    // per project (modelled per account), PT days
   int tiktok_inits_per_minute = 6;           // video/init per user token
@@ -76,6 +78,30 @@ struct PostRecord {
   // The post shows an image or a video (not only text and a link preview): its creative
   // performs as a visual one when boosted (ad_metrics.h).
   bool visual = false;
+};
+
+// A comment, reply or mention under a brand account: written by the synthetic audience
+// (audience.h) or, as a reply, by the account itself.
+struct CommentRecord {
+  std::string network;
+  std::string account;    // the brand account whose post, comment or handle it is under
+  std::string id;
+  std::string parent_id;  // the comment it answers; empty for a top-level comment
+  std::string post_id;    // the account's post it sits under; empty for a mention
+  std::string author_id;
+  std::string author_handle;
+  int64_t author_followers = 0;
+  std::string text;
+  absl::Time created_at;
+  bool by_account = false;  // a reply the account itself wrote
+  // What the audience model meant it as: question, praise, complaint, spam, abuse, mention
+  // (empty for the account's own replies). Only the control API shows it.
+  std::string intent;
+  bool hidden = false;
+  bool deleted = false;
+  std::set<std::string> liked_by;  // accounts that liked it
+  bool pinned = false;
+  std::string moderation_status = "published";  // YouTube: published|heldForReview|rejected
 };
 
 // Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.
@@ -226,6 +252,11 @@ class SandboxState {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Records an accepted post and counts it.
   PostRecord& AddPost(PostRecord post) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  std::vector<CommentRecord> comments ABSL_GUARDED_BY(mu);
+  // Null if `network` has no comment `id` (deleted ones included).
+  CommentRecord* FindComment(const std::string& network, const std::string& id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
   std::map<std::string, AdEntity> ads ABSL_GUARDED_BY(mu);
   AdEntity* FindAd(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);

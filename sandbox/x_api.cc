@@ -1,14 +1,16 @@
 // X API v2 (tweets, users, OAuth2 token refresh) and X Ads API v12 (campaigns with a daily
 // budget in micros, line items, promoted tweets, stats), with the per-user 15-minute write
 // window and its x-rate-limit-* headers, 429s, and 403 for duplicate content.
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "sandbox/network_api.h"
+#include "sandbox/x_api.h"
 
 namespace fanfare::sandbox {
-namespace {
+namespace x {
 
 void Problem(SandboxResponse& res, int status, const std::string& title,
              const std::string& detail) {
@@ -16,14 +18,8 @@ void Problem(SandboxResponse& res, int status, const std::string& title,
                        {"status", status}});
 }
 
-void AdsError(SandboxResponse& res, int status, const std::string& code,
-              const std::string& message) {
-  res.SetJson(status, {{"errors", Json::array({{{"code", code}, {"message", message}}})},
-                       {"request", {{"params", Json::object()}}}});
-}
-
 bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
-           std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+           std::string* account) {
   const TokenCheck check = state.CheckToken("x", req.Token(), account);
   if (check == TokenCheck::kOk) {
     state.Stats("x", *account).requests++;
@@ -36,6 +32,36 @@ bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
 
 std::string UserId(const std::string& account) {
   return absl::StrCat(1'500'000'000'000'000'000ULL + StableHash(0, account) % 1'000'000'000ULL);
+}
+
+bool TakeWindow(SandboxState& state, const std::string& account, const std::string& endpoint,
+                int limit, SandboxResponse& res) {
+  absl::Time reset;
+  int remaining = 0;
+  const bool admitted = state.TakeQuota(absl::StrCat("x/", endpoint, "/", account), limit,
+                                        state.options().x_window, &reset, &remaining);
+  if (!admitted) reset = std::max(reset, state.Now() + absl::Seconds(1));
+  res.AddHeader("x-rate-limit-limit", absl::StrCat(limit));
+  res.AddHeader("x-rate-limit-remaining", absl::StrCat(remaining));
+  res.AddHeader("x-rate-limit-reset", absl::StrCat(absl::ToUnixSeconds(reset)));
+  if (admitted) return true;
+  state.Stats("x", account).throttled++;
+  Problem(res, 429, "Too Many Requests", "Too Many Requests");
+  return false;
+}
+
+}  // namespace x
+
+namespace {
+
+using x::Admit;
+using x::Problem;
+using x::UserId;
+
+void AdsError(SandboxResponse& res, int status, const std::string& code,
+              const std::string& message) {
+  res.SetJson(status, {{"errors", Json::array({{{"code", code}, {"message", message}}})},
+                       {"request", {{"params", Json::object()}}}});
 }
 
 // A field from the query/form parameters or a JSON body (the Ads API takes either).
@@ -51,20 +77,7 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
-  const int limit = state.options().x_posts_per_window;
-  absl::Time reset;
-  int remaining = 0;
-  const bool admitted = state.TakeQuota(absl::StrCat("x/tweets/", account), limit,
-                                        state.options().x_window, &reset, &remaining);
-  if (!admitted) reset = std::max(reset, state.Now() + absl::Seconds(1));
-  res.AddHeader("x-rate-limit-limit", absl::StrCat(limit));
-  res.AddHeader("x-rate-limit-remaining", absl::StrCat(remaining));
-  res.AddHeader("x-rate-limit-reset", absl::StrCat(absl::ToUnixSeconds(reset)));
-  if (!admitted) {
-    state.Stats("x", account).throttled++;
-    Problem(res, 429, "Too Many Requests", "Too Many Requests");
-    return;
-  }
+  if (!x::TakeWindow(state, account, "tweets", state.options().x_posts_per_window, res)) return;
   const Json body = req.BodyJson();
   const std::string text = body.is_object() ? body.value("text", std::string()) : "";
   if (text.empty()) {
@@ -74,15 +87,12 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
                       {"type", "https://api.twitter.com/2/problems/invalid-request"}});
     return;
   }
-  for (const PostRecord& p : state.posts) {
-    if (p.network == "x" && p.account == account && p.text == text &&
-        state.Now() - p.created_at < absl::Hours(24 * 30)) {
-      state.Stats("x", account).duplicates++;
-      Problem(res, 403, "Forbidden",
-              "You are not allowed to create a Tweet with duplicate content.");
-      return;
-    }
+  if (x::PostedBefore(state, account, text)) {
+    state.Stats("x", account).duplicates++;
+    Problem(res, 403, "Forbidden", "You are not allowed to create a Tweet with duplicate content.");
+    return;
   }
+  if (body.contains("reply")) return x::PostReply(state, account, text, body["reply"], res);
   const std::string id = absl::StrCat("17", state.NextId(), "000000");
   const Json media = body.value("media", Json::object());
   state.AddPost(PostRecord{.network = "x", .account = account, .id = id, .text = text,
@@ -294,6 +304,13 @@ void RegisterX(Router& router, SandboxState& state) {
         data.push_back(TweetJson(state, *it));
       }
     }
+    for (const Json& reply : x::ReplyTweets(state, account)) {
+      if (UserId(account) == req.PathParam("id")) data.push_back(reply);
+    }
+    std::stable_sort(data.begin(), data.end(), [](const Json& a, const Json& b) {
+      return a.value("created_at", "") > b.value("created_at", "");
+    });
+    if (data.size() > 100) data.erase(data.begin() + 100, data.end());
     res.SetJson(200, {{"data", data}, {"meta", {{"result_count", data.size()}}}});
   }));
   for (const auto& [path, kind] : {std::pair{"campaigns", "campaign"},
@@ -322,6 +339,7 @@ void RegisterX(Router& router, SandboxState& state) {
                }));
   }
   router.Add("GET", "/x/12/stats/accounts/{acct}", locked(&Stats));
+  x::RegisterConversations(router, state);
 }
 
 }  // namespace fanfare::sandbox

@@ -7,13 +7,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "sandbox/network_api.h"
+#include "sandbox/youtube_api.h"
 
 namespace fanfare::sandbox {
-namespace {
+namespace youtube {
 
 void GoogleError(SandboxResponse& res, int code, const std::string& reason,
-                 const std::string& message, const std::string& domain = "global") {
+                 const std::string& message, const std::string& domain) {
   const char* status = code == 401   ? "UNAUTHENTICATED"
                        : code == 403 ? "PERMISSION_DENIED"
                        : code == 404 ? "NOT_FOUND"
@@ -25,13 +25,17 @@ void GoogleError(SandboxResponse& res, int code, const std::string& reason,
                                 {"status", status}}}});
 }
 
+namespace {
+
 // Quota days start at midnight Pacific time (modelled as UTC−8).
 int64_t PacificDay(absl::Time t) {
   return absl::ToUnixSeconds(t - absl::Hours(8)) / 86400;
 }
 
+}  // namespace
+
 bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res, int64_t units,
-           std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+           std::string* account) {
   const TokenCheck check = state.CheckToken("youtube", req.Token(), account);
   if (check != TokenCheck::kOk) {
     if (check == TokenCheck::kExpired) state.Stats("youtube", *account).auth_failures++;
@@ -53,6 +57,13 @@ bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
   used += units;
   return true;
 }
+
+}  // namespace youtube
+
+namespace {
+
+using youtube::Admit;
+using youtube::GoogleError;
 
 Json VideoJson(SandboxState& state, AsyncJob& job, bool poll)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
@@ -211,6 +222,7 @@ void RegisterYouTube(Router& router, SandboxState& state) {
                                                             {{"uploads",
                                                               absl::StrCat("UU", account)}}}}}}})}});
              }));
+  youtube::RegisterComments(router, state);
 }
 
 }  // namespace fanfare::sandbox

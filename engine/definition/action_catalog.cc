@@ -9,12 +9,36 @@
 namespace fanfare::definition {
 namespace {
 
-constexpr CatalogAction kPublishOnly[] = {
-    {"publish", false}, {"insights", true}};
 constexpr CatalogAction kPublishAndAds[] = {
     {"publish", false}, {"insights", true}, {"boost", false},
     {"set_budget", true}, {"pause", true},  {"resume", true}};
+// Community: `comments` reads, `moderate` acts on one comment (a reply is not idempotent),
+// `search` listens to a topic.
+constexpr CatalogAction kPublishAdsAndCommunity[] = {
+    {"publish", false}, {"insights", true}, {"boost", false},     {"set_budget", true},
+    {"pause", true},    {"resume", true},   {"comments", true},  {"moderate", false},
+    {"search", true}};
+constexpr CatalogAction kPublishAndCommunity[] = {
+    {"publish", false}, {"insights", true}, {"comments", true}, {"moderate", false}};
 constexpr CatalogAction kContent[] = {{"generate", true}};
+
+// Why a network lacks an action a user may expect of it.
+struct Gap {
+  absl::string_view queue;
+  absl::string_view verb;
+  absl::string_view reason;
+};
+constexpr absl::string_view kNoCommentsApi =
+    "Snapchat has no public API for comments: community actions cannot run there";
+constexpr absl::string_view kNotYet =
+    "community actions run on x and youtube for now (docs/community.md)";
+constexpr Gap kGaps[] = {
+    {"snapchat", "comments", kNoCommentsApi}, {"snapchat", "moderate", kNoCommentsApi},
+    {"snapchat", "search", kNoCommentsApi},   {"facebook", "comments", kNotYet},
+    {"facebook", "moderate", kNotYet},        {"instagram", "comments", kNotYet},
+    {"instagram", "moderate", kNotYet},       {"linkedin", "comments", kNotYet},
+    {"linkedin", "moderate", kNotYet},        {"tiktok", "comments", kNotYet},
+    {"tiktok", "moderate", kNotYet}};
 
 struct QueueEntry {
   absl::string_view queue;
@@ -22,8 +46,9 @@ struct QueueEntry {
 };
 
 constexpr QueueEntry kQueues[] = {
-    {"facebook", kPublishAndAds}, {"instagram", kPublishAndAds}, {"x", kPublishAndAds},
-    {"linkedin", kPublishAndAds}, {"youtube", kPublishOnly},     {"tiktok", kPublishAndAds},
+    {"facebook", kPublishAndAds}, {"instagram", kPublishAndAds},
+    {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAndAds},
+    {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAndAds},
     {"snapchat", kPublishAndAds}, {"content", kContent},
 };
 
@@ -85,6 +110,13 @@ const CatalogAction* ActionCatalog::Find(absl::string_view queue, absl::string_v
     if (action.verb == verb) return &action;
   }
   return nullptr;
+}
+
+absl::string_view ActionCatalog::Gap(absl::string_view queue, absl::string_view verb) const {
+  for (const struct Gap& gap : kGaps) {
+    if (gap.queue == queue && gap.verb == verb) return gap.reason;
+  }
+  return "";
 }
 
 bool ActionCatalog::IsIdempotent(absl::string_view queue, absl::string_view verb) const {

@@ -55,6 +55,9 @@ class ActionCatalog {
   std::vector<std::string> Verbs(absl::string_view queue) const;
   // The catalog entry, or nullptr for custom queues and unknown verbs.
   const CatalogAction* Find(absl::string_view queue, absl::string_view verb) const;
+  // Why a built-in queue lacks `verb` when users may expect it ("Snapchat has no public API
+  // for comments…"); "" otherwise.
+  absl::string_view Gap(absl::string_view queue, absl::string_view verb) const;
 
   // Whether an action may be retried after a lost attempt: the catalog's answer for
   // built-in actions, true for custom ones.

@@ -137,6 +137,7 @@ std::string EndpointClass(absl::string_view verb) {
   if (verb == "publish") return "publish";
   if (verb == "insights" || verb == "reconcile") return "read";
   if (verb == "boost" || verb == "set_budget" || verb == "pause" || verb == "resume") return "ads";
+  if (verb == "comments" || verb == "moderate" || verb == "search") return std::string(verb);
   return "other";
 }
 
@@ -152,11 +153,18 @@ QuotaConfig QuotaConfig::Defaults() {
   config.networks["instagram"] = {
       Limit("posts", Kind::kRolling, 100, absl::Hours(24), {{"publish", 1}}),
       Limit("calls", Kind::kWindow, 200, absl::Hours(1), {{"read", 1}, {"ads", 1}})};
-  config.networks["x"] = {Limit("posts", Kind::kWindow, 200, absl::Minutes(15), {{"publish", 1}}),
-                          Limit("reads", Kind::kWindow, 900, absl::Minutes(15), {{"read", 1}})};
+  // A `comments` task reads at most 5 pages of mentions (YouTube: 10 of threads), and is
+  // charged for all of them; a reply is a post, so every `moderate` counts against posts too.
+  config.networks["x"] = {
+      Limit("posts", Kind::kWindow, 200, absl::Minutes(15), {{"publish", 1}, {"moderate", 1}}),
+      Limit("reads", Kind::kWindow, 900, absl::Minutes(15), {{"read", 1}}),
+      Limit("mentions", Kind::kWindow, 180, absl::Minutes(15), {{"comments", 5}}),
+      Limit("search", Kind::kWindow, 180, absl::Minutes(15), {{"search", 5}}),
+      Limit("moderation", Kind::kWindow, 50, absl::Minutes(15), {{"moderate", 1}})};
   config.networks["linkedin"] = {Daily("posts", 150, "UTC", {{"publish", 1}})};
   config.networks["youtube"] = {
-      Daily("units", 10'000, "America/Los_Angeles", {{"publish", 1600}, {"read", 1}})};
+      Daily("units", 10'000, "America/Los_Angeles",
+            {{"publish", 1600}, {"read", 1}, {"comments", 10}, {"moderate", 50}})};
   config.networks["tiktok"] = {Limit("inits", Kind::kBucket, 6, absl::Minutes(1), {{"publish", 1}})};
   config.networks["snapchat"] = {Limit("requests", Kind::kWindow, 600, absl::Minutes(1), all)};
   return config;

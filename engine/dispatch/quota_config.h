@@ -37,8 +37,9 @@
 
 namespace fanfare::dispatch {
 
-// The endpoint class of an action verb: "publish", "read" (insights, reconcile) or "ads"
-// (boost, set_budget, pause, resume); "other" for custom verbs.
+// The endpoint class of an action verb: "publish", "read" (insights, reconcile), "ads"
+// (boost, set_budget, pause, resume), "comments", "moderate" or "search"; "other" for custom
+// verbs.
 std::string EndpointClass(absl::string_view verb);
 
 struct LimitSpec {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <optional>
 
 #include "absl/strings/match.h"
@@ -11,6 +12,7 @@
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
 #include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -56,6 +58,9 @@ absl::Status ClassifyXError(const HttpResponse& response, absl::string_view what
 namespace {
 
 class XAdapter final : public AdapterBase {
+  // Query-string parameters (the X Ads API takes its parameters there too).
+  using Query = std::vector<std::pair<std::string, std::string>>;
+
  public:
   explicit XAdapter(const AdapterOptions& options) : AdapterBase("x", options) {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
@@ -67,6 +72,11 @@ class XAdapter final : public AdapterBase {
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
+    Register("comments", true, [this](ActionCall& c) { return Comments(c); });
+    Register("search", true, [this](ActionCall& c) { return Search(c); });
+    // Only a reply is not idempotent; its reconcile looks for it (ReconcileModeration).
+    Register("moderate", false, [this](ActionCall& c) { return Moderate(c); },
+             [this](ActionCall& c) { return ReconcileModeration(c); });
   }
 
  private:
@@ -111,13 +121,7 @@ class XAdapter final : public AdapterBase {
     ASSIGN_OR_RETURN(std::string text, Text(call.input));
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
-    std::string user = call.account.Get("user_id");
-    if (user.empty()) {
-      ASSIGN_OR_RETURN(Json me, session.SendJson(GetRequest(call, call.endpoints.api +
-                                                                      "/2/users/me"),
-                                                 "x.publish (reconcile): GET /2/users/me"));
-      user = JsonString(JsonMember(me, "data"), "id");
-    }
+    ASSIGN_OR_RETURN(std::string user, MyUserId(call, session));
     ASSIGN_OR_RETURN(Json tweets,
                      session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
                                                                     "/2/users/", user,
@@ -140,10 +144,205 @@ class XAdapter final : public AdapterBase {
                           "window");
   }
 
+  // The account's user id: from its credentials, else GET /2/users/me.
+  static absl::StatusOr<std::string> MyUserId(ActionCall& call, ApiSession& session) {
+    std::string user = call.account.Get("user_id");
+    if (!user.empty()) return user;
+    ASSIGN_OR_RETURN(Json me, session.SendJson(GetRequest(call, call.endpoints.api + "/2/users/me"),
+                                               absl::StrCat(call.input.action(),
+                                                            ": GET /2/users/me")));
+    user = JsonString(JsonMember(me, "data"), "id");
+    if (user.empty()) return Retryable(absl::StrCat(call.input.action(), ": /2/users/me has no id"));
+    return user;
+  }
+
+  // --- Community ---------------------------------------------------------------------
+
+  // The mention timeline (replies to the account's posts are mentions too).
+  absl::StatusOr<Json> Comments(ActionCall& call) {
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
+    return ReadTimeline(call, session, absl::StrCat("/2/users/", me, "/mentions"), {},
+                        "x.comments: GET /2/users/{id}/mentions");
+  }
+
+  // Recent search (the last 7 days of every public conversation) for topic listening.
+  absl::StatusOr<Json> Search(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string query, call.input.RequiredString("query"));
+    if (query.size() > 512) return call.input.Reject("query", "is longer than 512 characters");
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    return ReadTimeline(call, session, "/2/tweets/search/recent", {{"query", query}},
+                        "x.search: GET /2/tweets/search/recent");
+  }
+
+  // A timeline of tweets, newest first, read from the input's cursor: narrowed to the
+  // cursor's gap by since_id and until_id, five pages of 100 at most.
+  absl::StatusOr<Json> ReadTimeline(ActionCall& call, ApiSession& session, const std::string& path,
+                                    const Query& query, const std::string& what) {
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
+      Query q = query;
+      q.insert(q.end(), {{"max_results", "100"},
+                         {"tweet.fields", "created_at,author_id,conversation_id,referenced_tweets"},
+                         {"expansions", "author_id"}, {"user.fields", "username,public_metrics"}});
+      if (cursor.after.key > 0) q.emplace_back("since_id", absl::StrCat(cursor.after.key));
+      if (cursor.before) q.emplace_back("until_id", absl::StrCat(cursor.before->key));
+      if (!token.empty()) q.emplace_back("pagination_token", token);
+      ASSIGN_OR_RETURN(Json answer,
+                       session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api, path, "?",
+                                                                      FormEncode(q))),
+                                        what));
+      return TimelinePage(answer, what);
+    };
+    return DrainComments(page, cursor, max, /*max_pages=*/5);
+  }
+
+  // One page of a timeline, normalised. X leaves `data` out of an empty page.
+  static absl::StatusOr<CommentPage> TimelinePage(const Json& answer, const std::string& what) {
+    const Json& data = JsonMember(answer, "data");
+    if (!data.is_array() && JsonNumber(JsonMember(answer, "meta"), "result_count", -1) != 0) {
+      return Retryable(absl::StrCat(what, ": answered neither tweets nor an empty page"),
+                       "unreadable_listing");
+    }
+    struct Author {
+      std::string handle;
+      int64_t followers = 0;
+    };
+    std::map<std::string, Author> users;
+    const Json& listed_users = JsonMember(JsonMember(answer, "includes"), "users");
+    for (const Json& u : listed_users.is_array() ? listed_users : Json::array()) {
+      users[JsonString(u, "id")] = Author{
+          JsonString(u, "username"),
+          static_cast<int64_t>(JsonNumber(JsonMember(u, "public_metrics"), "followers_count"))};
+    }
+    CommentPage page;
+    for (const Json& t : data.is_array() ? data : Json::array()) {
+      ListedComment item;
+      Comment& c = item.comment;
+      c.id = JsonString(t, "id");
+      if (!absl::SimpleAtoi(c.id, &item.key)) continue;
+      c.text = JsonString(t, "text");
+      c.author_id = JsonString(t, "author_id");
+      const std::string conversation = JsonString(t, "conversation_id");
+      if (conversation != c.id) c.post_id = conversation;
+      const Json& refs = JsonMember(t, "referenced_tweets");
+      for (const Json& r : refs.is_array() ? refs : Json::array()) {
+        if (JsonString(r, "type") == "replied_to" && JsonString(r, "id") != conversation) {
+          c.parent_id = JsonString(r, "id");
+        }
+      }
+      if (auto u = users.find(c.author_id); u != users.end()) {
+        c.author_handle = u->second.handle;
+        c.author_followers = u->second.followers;
+      }
+      std::string err;
+      (void)absl::ParseTime(absl::RFC3339_full, JsonString(t, "created_at"), &c.created_at, &err);
+      c.url = absl::StrCat("https://x.com/", c.author_handle.empty() ? "i/web" : c.author_handle,
+                           "/status/", c.id);
+      page.items.push_back(std::move(item));
+    }
+    page.next = JsonString(JsonMember(answer, "meta"), "next_token");
+    return page;
+  }
+
+  absl::StatusOr<Json> Moderate(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    const std::string api = call.endpoints.api;
+    switch (m.action) {
+      case Moderation::kHide:
+      case Moderation::kUnhide:
+        // Only replies in conversations the account started; X answers 403 otherwise.
+        RETURN_IF_ERROR(session.SendJson(JsonRequest(call, "PUT",
+                                                     api + "/2/tweets/" + m.comment_id + "/hidden",
+                                                     {{"hidden", m.action == Moderation::kHide}},
+                                                     true),
+                                         "x.moderate: PUT /2/tweets/{id}/hidden")
+                            .status());
+        return ModerationOutput(m);
+      case Moderation::kLike: {
+        ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
+        RETURN_IF_ERROR(session.SendJson(JsonRequest(call, "POST",
+                                                     api + "/2/users/" + me + "/likes",
+                                                     {{"tweet_id", m.comment_id}}, true),
+                                         "x.moderate: POST /2/users/{id}/likes")
+                            .status());
+        return ModerationOutput(m);
+      }
+      case Moderation::kDelete:
+        // Only the account's own tweets; X answers 403 for anyone else's.
+        RETURN_IF_ERROR(session.SendJson(FormRequest(call, "DELETE",
+                                                     api + "/2/tweets/" + m.comment_id, {}, true),
+                                         "x.moderate: DELETE /2/tweets/{id}")
+                            .status());
+        return ModerationOutput(m);
+      case Moderation::kReply: {
+        ASSIGN_OR_RETURN(
+            Json created,
+            session.SendJson(JsonRequest(call, "POST", api + "/2/tweets",
+                                         {{"text", m.text},
+                                          {"reply", {{"in_reply_to_tweet_id", m.comment_id}}}},
+                                         /*idempotent=*/false),
+                             "x.moderate: POST /2/tweets (reply)"));
+        const std::string id = JsonString(JsonMember(created, "data"), "id");
+        if (id.empty()) return OutcomeUnknown("x.moderate: the answer has no tweet id");
+        return ModerationOutput(m, id, Url(call, id));
+      }
+      case Moderation::kPin:
+        return UnsupportedModeration(call.input, m, "X has no API to pin a reply");
+      case Moderation::kReject:
+        return UnsupportedModeration(call.input, m,
+                                     "reject is YouTube's moderation; on X, hide the reply");
+    }
+    return UnsupportedModeration(call.input, m, "unknown action");
+  }
+
+  // A reply whose answer was lost: the account's own tweet replying to the comment with the
+  // same text, in its timeline (replies included) over the look-back window.
+  absl::StatusOr<Json> ReconcileModeration(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    if (m.action != Moderation::kReply) return Moderate(call);
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    auto page = [&](const std::string& token) -> absl::StatusOr<ListingPage> {
+      Query q = {{"max_results", "100"}, {"tweet.fields", "created_at,referenced_tweets"},
+                 {"start_time", Rfc3339(oldest)}};
+      if (!token.empty()) q.emplace_back("pagination_token", token);
+      ASSIGN_OR_RETURN(Json answer,
+                       session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                      "/2/users/", me,
+                                                                      "/tweets?", FormEncode(q))),
+                                        "x.moderate (reconcile): GET /2/users/{id}/tweets"));
+      ListingPage listed;
+      if (JsonMember(answer, "data").is_array()) listed.items = JsonMember(answer, "data");
+      listed.next = JsonString(JsonMember(answer, "meta"), "next_token");
+      return listed;
+    };
+    auto is_the_reply = [&](const Json& t) {
+      const Json& refs = JsonMember(t, "referenced_tweets");
+      bool answers = false;
+      for (const Json& r : refs.is_array() ? refs : Json::array()) {
+        answers |= JsonString(r, "type") == "replied_to" && JsonString(r, "id") == m.comment_id;
+      }
+      return answers && SameReplyText(JsonString(t, "text"), m.text);
+    };
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindInListing(page, is_the_reply, "x.moderate (reconcile)"));
+    if (!found) {
+      return ReconcileNotFound(absl::StrCat("x.moderate: not found: the account has no reply "
+                                            "with this text under tweet ", m.comment_id));
+    }
+    return ModerationOutput(m, JsonString(*found, "id"), Url(call, JsonString(*found, "id")));
+  }
+
   // --- Ads -----------------------------------------------------------------------------
 
-  // The X Ads API takes its parameters in the query string.
-  using Query = std::vector<std::pair<std::string, std::string>>;
 
   static absl::StatusOr<std::string> AdsUrl(const ActionCall& call, absl::string_view path) {
     ASSIGN_OR_RETURN(std::string account, call.account.Require("ads_account_id"));

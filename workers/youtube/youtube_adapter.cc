@@ -7,6 +7,8 @@
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
+#include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -43,6 +45,10 @@ class YouTubeAdapter final : public AdapterBase {
     Register("publish", false, [this](ActionCall& c) { return Publish(c); },
              [this](ActionCall& c) { return Reconcile(c); });
     Register("insights", true, [this](ActionCall& c) { return Insights(c); });
+    Register("comments", true, [this](ActionCall& c) { return Comments(c); });
+    // Only a reply is not idempotent; its reconcile looks for it (ReconcileModeration).
+    Register("moderate", false, [this](ActionCall& c) { return Moderate(c); },
+             [this](ActionCall& c) { return ReconcileModeration(c); });
   }
 
  private:
@@ -55,6 +61,156 @@ class YouTubeAdapter final : public AdapterBase {
         },
         .is_auth_failure = [](const HttpResponse& r) { return r.status == 401; },
         .refresh = RefreshSpecOf("youtube", call.endpoints.auth, /*confidential=*/true)};
+  }
+
+  // --- Community ---------------------------------------------------------------------
+
+  // The account's channel id: from its credentials, else channels.list mine=true (1 unit).
+  static absl::StatusOr<std::string> ChannelId(ActionCall& call, ApiSession& session) {
+    std::string channel = call.account.Get("channel_id");
+    if (!channel.empty()) return channel;
+    ASSIGN_OR_RETURN(Json channels,
+                     session.SendJson(GetRequest(call, call.endpoints.api +
+                                                           "/youtube/v3/channels?part=id&mine=true"),
+                                      absl::StrCat(call.input.action(), ": GET channels")));
+    const Json& items = JsonMember(channels, "items");
+    if (items.is_array() && !items.empty()) channel = JsonString(items[0], "id");
+    if (channel.empty()) {
+      return RejectedInput(absl::StrCat(call.input.action(), ": the account has no channel"));
+    }
+    return channel;
+  }
+
+  static Comment CommentOf(const Json& resource, const std::string& video) {
+    const Json& snippet = JsonMember(resource, "snippet");
+    Comment c;
+    c.id = JsonString(resource, "id");
+    c.parent_id = JsonString(snippet, "parentId");
+    c.post_id = JsonString(snippet, "videoId", video);
+    c.author_id = JsonString(JsonMember(snippet, "authorChannelId"), "value");
+    c.author_handle = JsonString(snippet, "authorDisplayName");
+    if (!c.author_handle.empty() && c.author_handle[0] == '@') c.author_handle.erase(0, 1);
+    c.text = JsonString(snippet, "textOriginal", JsonString(snippet, "textDisplay"));
+    std::string err;
+    (void)absl::ParseTime(absl::RFC3339_full, JsonString(snippet, "publishedAt"), &c.created_at,
+                          &err);
+    // Shown to the owner: anything but published is out of public view.
+    c.hidden = JsonString(snippet, "moderationStatus", "published") != "published";
+    c.url = absl::StrCat("https://www.youtube.com/watch?v=", c.post_id, "&lc=", c.id);
+    return c;
+  }
+
+  // The channel's comment threads, newest first (top-level comments; 1 unit a page).
+  absl::StatusOr<Json> Comments(ActionCall& call) {
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(std::string channel, ChannelId(call, session));
+    auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
+      std::string url = absl::StrCat(call.endpoints.api,
+                                     "/youtube/v3/commentThreads?part=snippet&maxResults=100"
+                                     "&order=time&textFormat=plainText"
+                                     "&allThreadsRelatedToChannelId=", UrlEncode(channel));
+      if (!token.empty()) absl::StrAppend(&url, "&pageToken=", UrlEncode(token));
+      ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url),
+                                                     "youtube.comments: GET commentThreads"));
+      ASSIGN_OR_RETURN(Json items, ListedItems(answer, "items", "youtube.comments"));
+      CommentPage listed;
+      for (const Json& thread : items) {
+        const Json& snippet = JsonMember(thread, "snippet");
+        ListedComment item{.comment = CommentOf(JsonMember(snippet, "topLevelComment"),
+                                                JsonString(snippet, "videoId"))};
+        item.key = absl::ToUnixSeconds(item.comment.created_at);
+        listed.items.push_back(std::move(item));
+      }
+      listed.next = JsonString(answer, "nextPageToken");
+      return listed;
+    };
+    // The listing cannot be narrowed by time: a backlog is skipped through, 10 pages at most.
+    return DrainComments(page, cursor, max, /*max_pages=*/10);
+  }
+
+  absl::StatusOr<Json> Moderate(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    const std::string comments = call.endpoints.api + "/youtube/v3/comments";
+    auto moderation_status = [&](absl::string_view status) -> absl::StatusOr<Json> {
+      std::string url = absl::StrCat(comments, "/setModerationStatus?id=", UrlEncode(m.comment_id),
+                                     "&moderationStatus=", status);
+      if (status == "rejected" && call.input.OptionalString("ban_author") == "true") {
+        absl::StrAppend(&url, "&banAuthor=true");
+      }
+      RETURN_IF_ERROR(session.Send(FormRequest(call, "POST", url, {}, true),
+                                   "youtube.moderate: POST comments/setModerationStatus")
+                          .status());
+      return ModerationOutput(m);
+    };
+    switch (m.action) {
+      case Moderation::kHide: return moderation_status("heldForReview");
+      case Moderation::kUnhide: return moderation_status("published");
+      case Moderation::kReject: return moderation_status("rejected");
+      case Moderation::kDelete:
+        // Only one's own comments; the owner rejects anyone else's (YouTube answers 403).
+        RETURN_IF_ERROR(session.Send(FormRequest(call, "DELETE",
+                                                 comments + "?id=" + UrlEncode(m.comment_id), {},
+                                                 true),
+                                     "youtube.moderate: DELETE comments")
+                            .status());
+        return ModerationOutput(m);
+      case Moderation::kReply: {
+        ASSIGN_OR_RETURN(Json created,
+                         session.SendJson(JsonRequest(call, "POST", comments + "?part=snippet",
+                                                      {{"snippet", {{"parentId", m.comment_id},
+                                                                    {"textOriginal", m.text}}}},
+                                                      /*idempotent=*/false),
+                                          "youtube.moderate: POST comments (reply)"));
+        const Comment reply = CommentOf(created, "");
+        if (reply.id.empty()) return OutcomeUnknown("youtube.moderate: the answer has no comment id");
+        return ModerationOutput(m, reply.id, reply.url);
+      }
+      case Moderation::kLike:
+        return UnsupportedModeration(call.input, m,
+                                     "the YouTube Data API cannot rate comments");
+      case Moderation::kPin:
+        return UnsupportedModeration(call.input, m, "the YouTube Data API cannot pin comments");
+    }
+    return UnsupportedModeration(call.input, m, "unknown action");
+  }
+
+  // A reply whose answer was lost: the channel's own reply under the comment with the same
+  // text (comments.list parentId=, 1 unit a page).
+  absl::StatusOr<Json> ReconcileModeration(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    if (m.action != Moderation::kReply) return Moderate(call);
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    ASSIGN_OR_RETURN(std::string channel, ChannelId(call, session));
+    auto page = [&](const std::string& token) -> absl::StatusOr<ListingPage> {
+      std::string url = absl::StrCat(call.endpoints.api,
+                                     "/youtube/v3/comments?part=snippet&maxResults=100"
+                                     "&textFormat=plainText&parentId=", UrlEncode(m.comment_id));
+      if (!token.empty()) absl::StrAppend(&url, "&pageToken=", UrlEncode(token));
+      ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url),
+                                                     "youtube.moderate (reconcile): GET comments"));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "items", "youtube.moderate (reconcile)"));
+      listed.next = JsonString(answer, "nextPageToken");
+      return listed;
+    };
+    auto is_the_reply = [&](const Json& resource) {
+      const Comment c = CommentOf(resource, "");
+      return c.author_id == channel && SameReplyText(c.text, m.text);
+    };
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindInListing(page, is_the_reply, "youtube.moderate (reconcile)"));
+    if (!found) {
+      return ReconcileNotFound(absl::StrCat("youtube.moderate: not found: the channel has no "
+                                            "reply with this text under comment ", m.comment_id));
+    }
+    const Comment reply = CommentOf(*found, "");
+    return ModerationOutput(m, reply.id, reply.url);
   }
 
   struct Video {

@@ -259,10 +259,12 @@ void StepValidator::CheckAction(const v1::Step& step, const std::string& path,
   }
   if (catalog.Find(name->queue, name->verb) == nullptr) {
     std::vector<std::string> verbs = catalog.Verbs(name->queue);
+    const absl::string_view gap = catalog.Gap(name->queue, name->verb);
     diagnostics_.Add(action_path, step.id(),
                      absl::StrCat(name->queue, " has no action '", name->verb, "'",
-                                  DidYouMean(name->verb, verbs), "; its actions are ",
-                                  absl::StrJoin(verbs, ", ")));
+                                  gap.empty() ? DidYouMean(name->verb, verbs)
+                                              : absl::StrCat(": ", gap),
+                                  "; its actions are ", absl::StrJoin(verbs, ", ")));
   }
 }
 

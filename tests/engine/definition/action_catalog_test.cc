@@ -48,7 +48,12 @@ TEST(ActionCatalogTest, QueuesAndNetworks) {
                                             "tiktok", "snapchat", "content"));
   EXPECT_TRUE(catalog.IsBuiltinQueue("content"));
   EXPECT_FALSE(catalog.IsBuiltinQueue("crm"));
-  EXPECT_THAT(catalog.Verbs("youtube"), ElementsAre("publish", "insights"));
+  EXPECT_THAT(catalog.Verbs("youtube"),
+              ElementsAre("publish", "insights", "comments", "moderate"));
+  EXPECT_FALSE(catalog.IsIdempotent("x", "moderate")) << "a reply is not idempotent";
+  EXPECT_TRUE(catalog.IsIdempotent("youtube", "comments"));
+  EXPECT_NE(catalog.Gap("snapchat", "comments").find("no public API"), absl::string_view::npos);
+  EXPECT_EQ(catalog.Gap("x", "publish"), "");
   EXPECT_THAT(catalog.Verbs("content"), ElementsAre("generate"));
   EXPECT_THAT(catalog.Verbs("crm"), ElementsAre());
 }

@@ -252,7 +252,13 @@ TEST(LoaderErrorsTest, UnknownVerbOnAKnownNetwork) {
                        "steps:\n"
                        "  - {id: a, action: youtube.boost}\n"),
               ElementsAre("c.yaml:3:21: step 'a': youtube has no action 'boost'; its actions "
-                          "are publish, insights"));
+                          "are publish, insights, comments, moderate"));
+  EXPECT_THAT(ErrorsOf("name: c\n"
+                       "steps:\n"
+                       "  - {id: a, action: snapchat.comments}\n"),
+              ElementsAre("c.yaml:3:21: step 'a': snapchat has no action 'comments': Snapchat "
+                          "has no public API for comments: community actions cannot run there; "
+                          "its actions are publish, insights, boost, set_budget, pause, resume"));
 }
 
 TEST(LoaderErrorsTest, MisspeltNetwork) {

@@ -108,7 +108,7 @@ steps { id: "a" action: "x.publish" }
   EXPECT_THAT(Printed(result),
               ElementsAre("c.textproto:4:12: step 'a': x has no action 'insigths' (did you mean "
                           "'insights'?); its actions are publish, insights, boost, set_budget, "
-                          "pause, resume",
+                          "pause, resume, comments, moderate, search",
                           "c.textproto:6:56: step 'b': needs unknown step 'zz'",
                           "c.textproto:7:14: step 'a': duplicate step id 'a'"));
 }

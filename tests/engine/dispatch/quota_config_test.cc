@@ -55,6 +55,26 @@ TEST(QuotaConfigTest, AnEmptyFileMeansTheDefaults) {
   }
 }
 
+// Community actions have their own classes, charged at the most a task can call.
+TEST(QuotaConfigTest, CommunityActionsAreCountedByDefault) {
+  EXPECT_EQ(EndpointClass("comments"), "comments");
+  EXPECT_EQ(EndpointClass("moderate"), "moderate");
+  EXPECT_EQ(EndpointClass("search"), "search");
+  const QuotaConfig config = QuotaConfig::Defaults();
+  int64_t mentions = 0, moderation = 0, posts = 0;
+  for (const LimitSpec& limit : config.networks.at("x")) {
+    mentions += limit.CostOf("comments");
+    moderation += limit.name == "moderation" ? limit.CostOf("moderate") : 0;
+    posts += limit.name == "posts" ? limit.CostOf("moderate") : 0;
+  }
+  EXPECT_EQ(mentions, 5) << "up to five pages of mentions";
+  EXPECT_EQ(moderation, 1);
+  EXPECT_EQ(posts, 1) << "a reply is a post";
+  const LimitSpec& units = config.networks.at("youtube").at(0);
+  EXPECT_EQ(units.CostOf("moderate"), 50);
+  EXPECT_EQ(units.CostOf("comments"), 10) << "up to ten pages of threads";
+}
+
 TEST(QuotaConfigTest, AFileSetsEveryKindOfLimitCapAndWeight) {
   const QuotaConfig config = Config(R"yaml(
 networks:
@@ -85,7 +105,7 @@ weights:
   EXPECT_EQ(units.reset_minutes, 7 * 60 + 30);
   EXPECT_EQ(units.timezone, "Europe/Paris");
   EXPECT_TRUE(config.networks.at("snapchat").empty()) << "[] removes every limit";
-  EXPECT_EQ(config.networks.at("x").size(), 2u) << "networks not named keep their defaults";
+  EXPECT_EQ(config.networks.at("x").size(), 5u) << "networks not named keep their defaults";
   EXPECT_EQ(config.account_caps.at("facebook/acme_fb").daily_max_micros, 12'500'000);
   EXPECT_EQ(config.account_caps.at("facebook/acme_fb").currency, "EUR");
   EXPECT_THAT(config.campaign_weights, ElementsAre(Pair("default/product-launch", 3)));

@@ -59,7 +59,7 @@ TEST(YouTubeAdapterTest, HasNoAdsActions) {
   Harness h;
   std::vector<std::string> verbs;
   for (const ActionSpec& a : h.Adapter("youtube").actions()) verbs.push_back(a.verb);
-  EXPECT_EQ(verbs, (std::vector<std::string>{"publish", "insights"}));
+  EXPECT_EQ(verbs, (std::vector<std::string>{"publish", "insights", "comments", "moderate"}));
 }
 
 }  // namespace

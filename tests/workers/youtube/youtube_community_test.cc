@@ -1,0 +1,153 @@
+// youtube.comments and youtube.moderate against the sandbox's audience: comment threads read
+// once across runs (publishedAt cursor, ties told apart by id), hide = heldForReview,
+// reject, delete only one's own, a lost reply settled by reconcile, and the units each
+// call costs.
+#include <set>
+
+#include "gtest/gtest.h"
+#include "tests/workers/support/harness.h"
+
+namespace fanfare::workers::testing {
+namespace {
+
+std::vector<Json> Comments(Harness& h, bool by_account = false) {
+  std::vector<Json> out;
+  const Json listed = h.Control("GET", "/_sandbox/comments?network=youtube");
+  for (const Json& c : listed["comments"]) {
+    if (c["by_account"].get<bool>() == by_account) out.push_back(c);
+  }
+  return out;
+}
+
+Json Find(Harness& h, const std::string& id) {
+  for (const Json& c : Comments(h)) {
+    if (c["id"] == id) return c;
+  }
+  return nullptr;
+}
+
+void Audience(Harness& h, int days, int per_day = 12) {
+  absl::StatusOr<Json> video = h.Run("youtube", "publish",
+                                     {{"video_url", h.MediaUrl(300 * 1024)},
+                                      {"title", "The launch film"}});
+  ASSERT_TRUE(video.ok()) << video.status();
+  h.clock().Advance(absl::Minutes(1));
+  ASSERT_GT(h.Control("POST", "/_sandbox/audience",
+                      {{"network", "youtube"}, {"account", "acme_youtube"}, {"days", days},
+                       {"per_day", per_day}})["added"],
+            0);
+}
+
+int64_t Requests(Harness& h) {
+  return h.Control("GET", "/_sandbox/stats")["accounts"]["youtube/acme_youtube"]["requests"];
+}
+
+TEST(YouTubeCommunityTest, ThreadsAreReadOnceAcrossRunsAndBacklogsDrain) {
+  Harness h;
+  Audience(h, 4, 15);
+  h.clock().Advance(absl::Hours(30));
+  std::string cursor;
+  std::vector<std::string> ids;
+  for (int round = 0; round < 3; ++round) {
+    for (int n = 0; n < 50; ++n) {
+      absl::StatusOr<Json> out = h.Run("youtube", "comments", {{"cursor", cursor}, {"max", 6}});
+      ASSERT_TRUE(out.ok()) << out.status();
+      for (const Json& c : (*out)["comments"]) ids.push_back(c["id"]);
+      cursor = (*out)["cursor"];
+      if ((*out)["complete"].get<bool>()) break;
+    }
+    if (round < 2) h.clock().Advance(absl::Hours(20));
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "a repeat";
+  EXPECT_EQ(ids.size(), Comments(h).size());
+}
+
+TEST(YouTubeCommunityTest, CommentsAreNormalised) {
+  Harness h;
+  Audience(h, 1);
+  h.clock().Advance(absl::Hours(24));
+  absl::StatusOr<Json> out = h.Run("youtube", "comments", {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ((*out)["count"].get<size_t>(), Comments(h).size());
+  const Json& c = (*out)["comments"][0];
+  const Json truth = Find(h, c["id"]);
+  EXPECT_EQ(c["post_id"], truth["post_id"]);
+  EXPECT_EQ(c["author"]["handle"], truth["author_handle"]);
+  EXPECT_EQ(c["text"], truth["text"]);
+  EXPECT_EQ(c["hidden"], false);
+  EXPECT_EQ(c["url"], "https://www.youtube.com/watch?v=" + truth["post_id"].get<std::string>() +
+                          "&lc=" + truth["id"].get<std::string>());
+}
+
+TEST(YouTubeCommunityTest, HideRejectAndTheRuleOnDeleting) {
+  Harness h;
+  Audience(h, 1);
+  h.clock().Advance(absl::Hours(24));
+  const std::vector<Json> comments = Comments(h);
+  ASSERT_GE(comments.size(), 2u);
+  const std::string a = comments[0]["id"], b = comments[1]["id"];
+  int64_t before = Requests(h);
+  ASSERT_TRUE(h.Run("youtube", "moderate", {{"comment_id", a}, {"action", "hide"}}).ok());
+  EXPECT_EQ(Find(h, a)["moderation_status"], "heldForReview");
+  EXPECT_EQ(Requests(h) - before, 1) << "one setModerationStatus call";
+  absl::StatusOr<Json> listed = h.Run("youtube", "comments", {{"max", 500}});
+  ASSERT_TRUE(listed.ok());
+  for (const Json& c : (*listed)["comments"]) EXPECT_NE(c["id"], a) << "held for review";
+  ASSERT_TRUE(h.Run("youtube", "moderate", {{"comment_id", a}, {"action", "unhide"}}).ok());
+  EXPECT_EQ(Find(h, a)["moderation_status"], "published");
+
+  absl::StatusOr<Json> out = h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "delete"}});
+  EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_REJECTED_INPUT);
+  EXPECT_NE(out.status().message().find("setModerationStatus"), std::string::npos) << out.status();
+  ASSERT_TRUE(h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "reject"}}).ok());
+  EXPECT_EQ(Find(h, b)["moderation_status"], "rejected");
+  out = h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "like"}});
+  EXPECT_NE(out.status().message().find("cannot rate comments"), std::string::npos);
+}
+
+TEST(YouTubeCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
+  Harness h;
+  Audience(h, 1);
+  h.clock().Advance(absl::Hours(24));
+  const std::string parent = Comments(h)[0]["id"];
+  const Json input = {{"comment_id", parent}, {"action", "reply"},
+                      {"text", "Thank you, we are glad you like it!"}};
+  h.Control("POST", "/_sandbox/faults", {{"network", "youtube"}, {"drop_next", 1},
+                                         {"drop_path", "/v3/comments$"}, {"drop_method", "POST"}});
+  absl::StatusOr<Json> out = h.Run("youtube", "moderate", input, "", false, "default/r/reply");
+  EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_OUTCOME_UNKNOWN) << out.status();
+  out = h.Run("youtube", "moderate", input, "", /*reconcile=*/true, "default/r/reply");
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::vector<Json> replies = Comments(h, /*by_account=*/true);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ((*out)["reply_id"], replies[0]["id"]);
+  EXPECT_EQ(replies[0]["parent_id"], parent);
+
+  // Another text under the same comment is another reply: reconcile does not claim it.
+  out = h.Run("youtube", "moderate", {{"comment_id", parent}, {"action", "reply"},
+                                      {"text", "Something else"}},
+              "", true, "default/r/other");
+  EXPECT_EQ(ToTaskFailure(out.status()).code(), "not_found");
+}
+
+// A reply, like every moderation, costs 50 units, a page of threads 1: with a few units
+// left, reading still works and replying is refused until Pacific midnight.
+TEST(YouTubeCommunityTest, AReplyCostsFiftyUnitsAndTheQuotaHolds) {
+  sandbox::SandboxOptions options;
+  options.youtube_units_per_day = 1600 + 10;  // the upload, and a few reads
+  Harness h(options);
+  Audience(h, 1, 48);
+  h.clock().Advance(absl::Hours(6));  // the same Pacific day
+  absl::StatusOr<Json> out = h.Run("youtube", "comments", {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_GT((*out)["count"], 0);
+  out = h.Run("youtube", "moderate", {{"comment_id", (*out)["comments"][0]["id"]},
+                                      {"action", "reply"}, {"text", "Thanks!"}});
+  const v1::TaskFailure failure = ToTaskFailure(out.status());
+  EXPECT_EQ(failure.type(), v1::ERROR_TYPE_THROTTLED) << out.status();
+  EXPECT_EQ(failure.code(), "quotaExceeded");
+  EXPECT_TRUE(Comments(h, /*by_account=*/true).empty());
+}
+
+}  // namespace
+}  // namespace fanfare::workers::testing

@@ -1,0 +1,116 @@
+// Community actions' shared shapes: what `<network>.comments` returns, what
+// `<network>.moderate` takes and returns (docs/community.md).
+//
+//   comments  in:  {cursor?: "<from the last run>", max?: 1..500 (100)}
+//             out: {comments: [Comment…] oldest first, count, cursor, complete}
+//   Comment   {id, parent_id, post_id, author: {id, handle, followers}, text, created_at,
+//              hidden, url}
+//   moderate  in:  {comment_id, action: hide|unhide|delete|reply|like|pin|reject, text?}
+//             out: {comment_id, action, done: true, reply_id?, reply_url?}
+//
+// A reply is the one moderation that is not idempotent: no network takes an idempotency key
+// for it. An attempt whose answer was lost is OUTCOME_UNKNOWN, and its reconcile looks for
+// the account's own reply under the comment with the same text (SameReplyText) instead of
+// answering again. Every other action is idempotent and simply runs again.
+#ifndef FANFARE_WORKERS_COMMON_COMMUNITY_H_
+#define FANFARE_WORKERS_COMMON_COMMUNITY_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "workers/common/json_value.h"
+#include "workers/common/task_input.h"
+
+namespace fanfare::workers {
+
+struct Comment {
+  std::string id;
+  std::string parent_id;  // the comment it answers; "" for a top-level comment or a mention
+  std::string post_id;    // the account's post it sits under; "" for a mention
+  std::string author_id;
+  std::string author_handle;
+  int64_t author_followers = 0;  // 0 where the network does not say
+  std::string text;
+  absl::Time created_at;
+  bool hidden = false;
+  std::string url;
+};
+
+Json CommentJson(const Comment& comment);
+
+// Reading comments since a cursor, exactly once, from a listing that pages newest first.
+//
+// Every listed comment has a `key` that grows with time: X's ids (unique), YouTube's
+// publishedAt in seconds (shared by comments of the same second, told apart by id). A Mark
+// is a position: every comment before it has a smaller key, or its key with an id listed.
+// A cursor holds `after` (everything up to it was returned), `top` (the newest returned),
+// and, while a backlog larger than one run's `max` is drained, `before` (the oldest
+// returned): the next run reads what lies between `after` and `before`, newest first, and
+// moves `after` to `top` once that gap is empty. So no comment is returned twice and none is
+// skipped, whatever arrives meanwhile.
+struct CommentMark {
+  int64_t key = 0;
+  std::vector<std::string> ids;
+};
+struct CommentCursor {
+  CommentMark after;
+  std::optional<CommentMark> before;
+  CommentMark top;
+};
+// "" is the start of the listing; otherwise the compact JSON EncodeCursor writes.
+absl::StatusOr<CommentCursor> DecodeCursor(const TaskInput& input);
+std::string EncodeCursor(const CommentCursor& cursor);
+
+struct ListedComment {
+  Comment comment;
+  int64_t key = 0;
+};
+struct CommentPage {
+  std::vector<ListedComment> items;  // newest first
+  std::string next;                  // "" after the last page
+};
+// Reads one page: `token` is "" for the first, then the previous page's `next`.
+using CommentPageFn = std::function<absl::StatusOr<CommentPage>(const std::string& token)>;
+
+// Reads pages (at most `max_pages`) until `max` comments between the cursor's marks were
+// collected or the listing reaches `after`; returns the output of `comments`:
+// {comments (oldest first), count, cursor, complete}. `complete` is true when this run saw
+// no comment it left for a later one: the backlog is drained and nothing newer was listed.
+absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCursor& cursor,
+                                   int max, int max_pages);
+
+// `max` (1..500, 100 when absent).
+absl::StatusOr<int> ReadMaxComments(const TaskInput& input);
+
+enum class Moderation { kHide, kUnhide, kDelete, kReply, kLike, kPin, kReject };
+
+struct ModerationRequest {
+  std::string comment_id;
+  Moderation action;
+  std::string action_name;  // as written: "hide"
+  std::string text;         // reply only: 1..10,000 bytes, required
+};
+
+// Reads and checks the input of `moderate`.
+absl::StatusOr<ModerationRequest> ReadModeration(const TaskInput& input);
+
+// The non-retryable failure for an action `network` does not offer, naming its rule.
+absl::Status UnsupportedModeration(const TaskInput& input, const ModerationRequest& request,
+                                   absl::string_view rule);
+
+// {comment_id, action, done: true}, plus reply_id and reply_url for a reply.
+Json ModerationOutput(const ModerationRequest& request, const std::string& reply_id = "",
+                      const std::string& reply_url = "");
+
+// Whether a reply found on the network is the one `sent`: the same text once surrounding
+// whitespace is trimmed and runs of whitespace are one space (networks tidy both).
+bool SameReplyText(absl::string_view found, absl::string_view sent);
+
+}  // namespace fanfare::workers
+
+#endif  // FANFARE_WORKERS_COMMON_COMMUNITY_H_
