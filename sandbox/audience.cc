@@ -156,10 +156,7 @@ class Generator {
            bool regular = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
     CommentRecord c{.network = plan_.network, .account = plan_.account};
     c.post_id = PostFor(person, t, regular);
-    if (c.post_id.empty()) {
-      if (plan_.network != "x") return;  // only X has mentions without a post
-      intent = "mention";
-    }
+    if (c.post_id.empty() && plan_.network != "x") return;  // only X has bare mentions
     c.id = NewCommentId(state_, plan_.network, t);
     c.author_id = person.id;
     c.author_handle = person.handle;

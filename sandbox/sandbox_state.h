@@ -94,8 +94,8 @@ struct CommentRecord {
   std::string text;
   absl::Time created_at;
   bool by_account = false;  // a reply the account itself wrote
-  // What the audience model meant it as: question, praise, complaint, spam, abuse, mention
-  // (empty for the account's own replies). Only the control API shows it.
+  // What the audience model meant it as: question, praise, complaint, spam or abuse (empty
+  // for the account's own replies). Only the control API shows it.
   std::string intent;
   bool hidden = false;
   bool deleted = false;

@@ -41,6 +41,7 @@ enum class Function : uint8_t {
   kSize, kNow, kDuration, kTimestamp, kInt, kDouble, kString, kMin, kMax, kAbs, kRound,
   kContains, kStartsWith, kEndsWith, kLower, kUpper, kJoin,
   kYear, kMonth, kDay, kHour, kMinute, kSecond, kDayOfWeek,
+  kSentiment, kHasLink, kIsLinkOnly, kIsAllCaps, kContainsAny,
 };
 
 enum class MacroKind : uint8_t { kExists, kAll, kMap, kFilter };

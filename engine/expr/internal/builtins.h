@@ -31,6 +31,9 @@ Value StringTest(Function function, const Value& s, const Value& t);
 Value ChangeCase(Function function, const Value& s, EvalContext& context);
 Value Join(absl::Span<const Value> args, EvalContext& context);
 
+// community_functions.cc: sentiment, hasLink, isLinkOnly, isAllCaps, containsAny.
+Value TextSignal(Function function, absl::Span<const Value> args, EvalContext& context);
+
 }  // namespace fanfare::expr
 
 #endif  // FANFARE_ENGINE_EXPR_INTERNAL_BUILTINS_H_

@@ -40,6 +40,12 @@ constexpr FunctionSpec kFunctions[] = {
     {"minute", Function::kMinute, false, true, 1, 2, kTimePartUsage},
     {"second", Function::kSecond, false, true, 1, 2, kTimePartUsage},
     {"dayOfWeek", Function::kDayOfWeek, false, true, 1, 2, kTimePartUsage},
+    {"sentiment", Function::kSentiment, true, true, 1, 1, "sentiment(s) or s.sentiment()"},
+    {"hasLink", Function::kHasLink, false, true, 1, 1, "s.hasLink()"},
+    {"isLinkOnly", Function::kIsLinkOnly, false, true, 1, 1, "s.isLinkOnly()"},
+    {"isAllCaps", Function::kIsAllCaps, false, true, 1, 1, "s.isAllCaps()"},
+    {"containsAny", Function::kContainsAny, false, true, 2, 2,
+     "s.containsAny([\"scam\", \"free followers\"])"},
 };
 
 // Picks the least (or greatest) of `items`; the first of equals wins.
@@ -110,6 +116,11 @@ Value CallFunction(Function function, absl::Span<const Value> args, EvalContext&
     case Function::kMinute:
     case Function::kSecond:
     case Function::kDayOfWeek: return TimestampPart(function, args);
+    case Function::kSentiment:
+    case Function::kHasLink:
+    case Function::kIsLinkOnly:
+    case Function::kIsAllCaps:
+    case Function::kContainsAny: return TextSignal(function, args, context);
   }
   return Value::Error("unknown function");
 }

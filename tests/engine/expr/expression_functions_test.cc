@@ -196,5 +196,31 @@ TEST(FunctionsTest, TimestampParts) {
             "hour() needs a timestamp (convert a string with timestamp(s)), not a string");
 }
 
+TEST(FunctionsTest, CommunityTextSignals) {
+  Activation vars;
+  vars.Set("item", Map({{"text", Str("@acme_x THIS BRAND IS A SCAM AND YOU ARE ALL IDIOTS")}}));
+  EXPECT_EQ(Eval("item.text.isAllCaps()", vars), Value::Bool(true));
+  EXPECT_EQ(Eval("sentiment(item.text) < -0.75", vars), Value::Bool(true));
+  EXPECT_EQ(Eval("item.text.sentiment() == sentiment(item.text)", vars), Value::Bool(true));
+  EXPECT_EQ(Eval("item.text.containsAny(['scam', 'fraud'])", vars), Value::Bool(true));
+  EXPECT_EQ(Eval("item.text.containsAny('fraud')", vars), Value::Bool(false));
+  EXPECT_EQ(Eval("item.text.hasLink() || item.text.isLinkOnly()", vars), Value::Bool(false));
+  EXPECT_EQ(Eval("'https://spam.example'.isLinkOnly()"), Value::Bool(true));
+  EXPECT_EQ(Eval("sentiment('How much is shipping?')"), Value::Double(0));
+  EXPECT_EQ(EvalError("sentiment(3)"), "sentiment() needs a string, not an int");
+  EXPECT_EQ(EvalError("'x'.containsAny([1])"),
+            "containsAny() needs a list of strings, but item 0 is an int");
+  EXPECT_EQ(EvalError("'x'.containsAny(3)"), "containsAny() needs a list of keywords, not an int");
+}
+
+// A keyword search costs the text's length times the keywords': a big text with big keywords
+// runs out of budget instead of holding the engine thread.
+TEST(FunctionsTest, ContainsAnyIsChargedForItsWork) {
+  Activation vars;
+  vars.Set("text", Str(std::string(500'000, 'a')));
+  vars.Set("keywords", List({Str(std::string(5'000, 'a') + "b")}));
+  EXPECT_NE(EvalError("text.containsAny(keywords)", vars).find("too much work"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fanfare::expr
