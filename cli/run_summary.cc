@@ -184,6 +184,10 @@ void RunSummary::AddSucceeded(const v1::HistoryEvent& event) {
                              static_cast<int64_t>(Number(output, "clicks")), Number(output, "cpc"),
                              static_cast<int64_t>(Number(output, "spend_micros")),
                              Text(output, "status"), Number(output, "daily_budget")});
+  } else if (verb == "comments" || verb == "search") {
+    community_.AddRead(at, output);
+  } else if (verb == "moderate") {
+    community_.AddModeration(at, output);
   } else if (verb == "pause" || verb == "resume" || verb == "set_budget") {
     std::string effect = verb == "set_budget"
                              ? absl::StrCat("daily budget ",
@@ -210,8 +214,8 @@ std::string RunSummary::Render(const v1::Run& run, const v1::SpendStatus& spend,
       style.Time(run.created_at()), " → ", style.Time(run.ended_at()), " (",
       style.Elapsed(run.created_at(), run.ended_at()), ")\n");
   for (const std::string& part : {RenderPosts(), RenderAds(), RenderSpend(spend, style),
-                                  RenderMeasurements(), RenderAdjustments(style),
-                                  RenderNotes(style)}) {
+                                  RenderMeasurements(), community_.Render(),
+                                  RenderAdjustments(style), RenderNotes(style)}) {
     if (!part.empty()) absl::StrAppend(&out, "\n", part);
   }
   return out;

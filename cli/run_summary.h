@@ -5,8 +5,9 @@
 // It is built from the run's history events, read in order, and the campaign they belong to
 // (for each step's action and `when` rule, and the budget). Steps are classified by their
 // action's verb, so any campaign gets a summary: `*.publish` outputs are posts, `*.boost`
-// outputs ads, `*.insights` outputs measurements, and `*.pause`, `*.resume` and
-// `*.set_budget` adjustments.
+// outputs ads, `*.insights` outputs measurements, `*.pause`, `*.resume` and `*.set_budget`
+// adjustments, and `*.comments`, `*.search` and `*.moderate` the daily community digest
+// (community_digest.h).
 //
 // A repeat loop's older iterations are compacted out of stored history (docs/operations.md),
 // so a summary replayed after the fact covers the iterations still stored and says so;
@@ -26,6 +27,7 @@
 #include "absl/time/time.h"
 #include "fanfare/v1/coordinator.pb.h"
 #include "fanfare/v1/run.pb.h"
+#include "cli/community_digest.h"
 #include "cli/render.h"
 
 namespace fanfare::cli {
@@ -100,6 +102,7 @@ class RunSummary {
   std::vector<Ad> ads_;
   std::vector<Measurement> measurements_;
   std::vector<Adjustment> adjustments_;
+  CommunityDigest community_;
   // Approvals, guardrails, failures: one line each.
   std::vector<Note> notes_;
   // Per repeat step: the first iteration this summary saw; the repeat steps compacted.

@@ -29,6 +29,9 @@ ABSL_FLAG(bool, rate_limits, true, "enforce the networks' API limits per account
 ABSL_FLAG(bool, dev, false,
           "embed the network sandbox and a worker for every network: a whole campaign runs "
           "in this one process, offline");
+ABSL_FLAG(std::vector<std::string>, dev_audience, {},
+          "with --dev: network/account (x or youtube) whose sandbox account gets a seeded "
+          "audience commenting for 14 days (docs/community.md); repeat or comma-separate");
 ABSL_FLAG(std::string, auth, "tokens",
           "`tokens`: every call must carry an API token (the first start writes an admin's "
           "to DATA_DIR/admin.token); `off`: anyone who can connect may do everything — "
@@ -76,11 +79,18 @@ namespace {
 class DevCompanion final : public fanfare::Companion {
  public:
   DevCompanion(const fanfare::Clock* clock, fanfare::ManualClock* manual,
-               bool workers_hold_credentials)
+               bool workers_hold_credentials, std::vector<std::string> audiences)
       : stack_({.clock = clock,
                 .manual_clock = manual,
-                .workers_hold_credentials = workers_hold_credentials}) {}
-  absl::Status Prepare() override { return stack_.StartSandbox(); }
+                .workers_hold_credentials = workers_hold_credentials,
+                .audiences = std::move(audiences)}) {}
+  // Starts the sandbox and says where (its /_sandbox control API is for tests and demos).
+  absl::Status Prepare() override {
+    if (absl::Status started = stack_.StartSandbox(); !started.ok()) return started;
+    std::printf("fanfared: sandbox on %s\n", stack_.sandbox().BaseUrl().c_str());
+    std::fflush(stdout);
+    return absl::OkStatus();
+  }
   absl::Status Start(const std::string& address) override { return stack_.Start(address); }
   void Stop() override { stack_.Stop(); }
   std::map<std::string, std::string> AuthBases() const override { return stack_.AuthBases(); }
@@ -101,7 +111,7 @@ int main(int argc, char** argv) {
       argc, argv,
       "the Fanfare coordinator: runs campaigns durably and dispatches their steps to workers.\n"
       "usage: fanfared [--listen 127.0.0.1:7600] [--data-dir DIR] [--dev [--rehearse]]",
-      /*repeatable=*/{"api_base"});
+      /*repeatable=*/{"api_base", "dev_audience"});
   if (absl::Status logging = fanfare::ConfigureLoggingFromFlags(); !logging.ok()) {
     std::fprintf(stderr, "fanfared: %s\n", std::string(logging.message()).c_str());
     return 2;
@@ -145,10 +155,15 @@ int main(int argc, char** argv) {
     // the dev workers hold none; without one they hold the sandbox accounts themselves.
     const bool coordinator_holds_accounts =
         !options.master_key_file.empty() || std::getenv("FANFARE_MASTER_KEY") != nullptr;
-    options.companion = [coordinator_holds_accounts](const fanfare::Clock* clock,
-                                                     fanfare::ManualClock* manual) {
-      return std::make_unique<DevCompanion>(clock, manual, !coordinator_holds_accounts);
+    options.companion = [coordinator_holds_accounts,
+                         audiences = absl::GetFlag(FLAGS_dev_audience)](
+                            const fanfare::Clock* clock, fanfare::ManualClock* manual) {
+      return std::make_unique<DevCompanion>(clock, manual, !coordinator_holds_accounts,
+                                            audiences);
     };
+  } else if (!absl::GetFlag(FLAGS_dev_audience).empty()) {
+    std::fprintf(stderr, "fanfared: --dev_audience needs --dev\n");
+    return 2;
   }
   if (absl::Status status = fanfare::RunFanfared(options); !status.ok()) {
     std::fprintf(stderr, "fanfared: %s\n", std::string(status.message()).c_str());

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The launch campaign end to end on one machine, in virtual time: `./dev demo` runs this.
+# The launch campaign end to end on one machine, in virtual time, then two weeks of community
+# management: `./dev demo` runs this (`./dev demo launch` or `./dev demo community` one part).
 #
 # Starts `fanfared --dev --rehearse` (coordinator, network sandbox and a worker for every
 # network in one process; timers jump ahead whenever nothing is running), gives it the
@@ -7,15 +8,22 @@
 # the access token it needs — the workers hold no credentials), runs
 # examples/launch.yaml with `fanfare run --watch --summary`, approves its copy as the
 # marketing lead would, and prints the summary: posts, ad spend against the budget, the
-# measurements and every adjustment with its rule. Everything it starts is stopped and its
-# state removed on exit. Exits 0 only if the campaign run succeeded.
+# measurements and every adjustment with its rule.
 #
-# usage: examples/demo.sh BUILD_DIR
+# Then examples/community-watch.yaml on the same fanfared, once its sandbox has grown an
+# audience for acme_x (POST /_sandbox/audience): fourteen days of reading what people say, hiding spam and
+# abuse, answering questions (after the answer template is approved) and liking praise, and
+# the daily digest. Everything it starts is stopped and its state removed on exit. Exits 0
+# only if every campaign run succeeded.
+#
+# usage: examples/demo.sh BUILD_DIR [all|launch|community]
 set -euo pipefail
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly BIN="$(cd "${1:?usage: examples/demo.sh BUILD_DIR}" && pwd)/bin"
+readonly PART="${2:-all}"
 readonly RUN_ID="launch-demo"
+readonly COMMUNITY_RUN_ID="community-demo"
 readonly APPROVER="maria@acme.example"
 
 work="$(mktemp -d -t fanfare-demo.XXXXXX)"
@@ -57,45 +65,94 @@ start_fanfared() {
   say "fanfared --dev --rehearse is listening on $FANFARE_ADDRESS"
 }
 
-# Waits until the run's approval step asks for a decision, then approves it.
-approve_copy() {
-  local _
-  local table
+# approve RUN STEP COMMENT: waits until the run's approval step asks for a decision, then
+# approves it as the marketing lead would.
+approve() {
+  local run="$1" step="$2" comment="$3" _ table
   for _ in $(seq 1 300); do
-    table="$("$BIN/fanfare" get "$RUN_ID" 2>/dev/null || true)"
-    if [[ "$table" =~ (^|$'\n')\ *approve_copy\ +WAITING ]]; then
-      "$BIN/fanfare" approve "$RUN_ID" approve_copy --identity "$APPROVER" \
-        --comment "copy reads well" >"$work/approve.log" 2>&1
+    table="$("$BIN/fanfare" get "$run" 2>/dev/null || true)"
+    if [[ "$table" =~ (^|$'\n')\ *"$step"\ +WAITING ]]; then
+      "$BIN/fanfare" approve "$run" "$step" --identity "$APPROVER" \
+        --comment "$comment" >"$work/approve.log" 2>&1
       return
     fi
     sleep 0.1
   done
-  echo "approve_copy never waited for approval" >"$work/approve.log"
+  echo "$step never waited for approval" >"$work/approve.log"
+}
+
+# run_approving RUN STEP COMMENT FANFARE-RUN-ARGS…: runs a campaign with --watch --summary
+# while a helper approves STEP; returns the run's exit status.
+run_approving() {
+  local run="$1" step="$2" comment="$3" status=0
+  shift 3
+  approve "$run" "$step" "$comment" &
+  approver_pid=$!
+  "$BIN/fanfare" run "$@" --id "$run" --identity demo --watch --summary || status=$?
+  stop "$approver_pid"
+  approver_pid=""
+  say "approval: $(cat "$work/approve.log" 2>/dev/null | head -1)"
+  return "$status"
+}
+
+launch() {
+  local launch_at
+  launch_at="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
+  say "running examples/launch.yaml as $RUN_ID (launch at $launch_at; $APPROVER approves the copy)"
+  local status=0
+  run_approving "$RUN_ID" approve_copy "copy reads well" examples/launch.yaml \
+    --param "launch_at=$launch_at" || status=$?
+  report "the launch campaign" "$status"
+}
+
+# Grows 14 days of the sandbox's audience for acme_x, from the sandbox's (virtual) now.
+grow_audience() {
+  local sandbox
+  sandbox="$(sed -n 's/^fanfared: sandbox on //p' "$work/fanfared.log")"
+  python3 - "$sandbox" <<'PY'
+import json, sys, urllib.request
+request = urllib.request.Request(
+    sys.argv[1] + "/_sandbox/audience", method="POST",
+    data=json.dumps({"network": "x", "account": "acme_x", "days": 14}).encode(),
+    headers={"Content-Type": "application/json"})
+print(json.load(urllib.request.urlopen(request, timeout=10))["added"])
+PY
+}
+
+community() {
+  say "the sandbox's audience will write $(grow_audience) comments to acme_x over 14 days"
+  say "running examples/community-watch.yaml as $COMMUNITY_RUN_ID ($APPROVER approves the" \
+    "answer template)"
+  local status=0
+  run_approving "$COMMUNITY_RUN_ID" 'watch/review_answers#1' "template reads well" \
+    examples/community-watch.yaml || status=$?
+  report "the community watch" "$status"
+}
+
+# report WHAT STATUS: says how the run ended; returns STATUS.
+report() {
+  if [[ $2 -eq 0 ]]; then
+    say "$1 succeeded"
+  else
+    say "$1 did not succeed (exit $2); fanfared's log:"
+    tail -20 "$work/fanfared.log" >&2
+  fi
+  return "$2"
 }
 
 main() {
   cd "$ROOT"
+  case "$PART" in
+    all|launch|community) ;;
+    *) echo "usage: examples/demo.sh BUILD_DIR [all|launch|community]" >&2; exit 2 ;;
+  esac
   "$BIN/fanfare" validate examples/*.yaml
   start_fanfared
   say "fanfared holds the sandbox's accounts, sealed; its workers hold no credentials"
   "$BIN/fanfare" accounts import examples/sandbox-credentials.json --identity demo | tail -1
-  local launch_at
-  launch_at="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)"
-  say "running examples/launch.yaml as $RUN_ID (launch at $launch_at; $APPROVER approves the copy)"
-  approve_copy &
-  approver_pid=$!
   local status=0
-  "$BIN/fanfare" run examples/launch.yaml --id "$RUN_ID" --param "launch_at=$launch_at" \
-    --identity demo --watch --summary || status=$?
-  stop "$approver_pid"
-  approver_pid=""
-  say "approval: $(cat "$work/approve.log" 2>/dev/null | head -1)"
-  if [[ $status -eq 0 ]]; then
-    say "the launch campaign succeeded"
-  else
-    say "the launch campaign did not succeed (exit $status); fanfared's log:"
-    tail -20 "$work/fanfared.log" >&2
-  fi
+  if [[ "$PART" != community ]]; then launch || status=$?; fi
+  if [[ "$PART" != launch ]]; then community || status=$?; fi
   return "$status"
 }
 

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
-#include <set>
 #include <random>
 #include <vector>
 
@@ -95,7 +93,8 @@ class Generator {
  private:
   void Day(int day) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
     const absl::Time begin = start_ + absl::Hours(24) * day;
-    int left = plan_.per_day;
+    // Two thirds in, something goes viral: three times the usual volume.
+    int left = plan_.per_day * (plan_.days >= 7 && day == plan_.days * 2 / 3 ? 3 : 1);
     for (int r = 0; r < 3 && left > 0; ++r) {
       const bool sour = r == 2 && day == plan_.days - 1;
       if ((day + r) % 2 != 0 && !sour) continue;
@@ -132,31 +131,11 @@ class Generator {
         Pick(rng_, kAbuse), t);
   }
 
-  // The account's post `person` comments on at `t`: a regular takes one they have not
-  // commented on yet where there is one; empty when the account had published nothing.
-  std::string PostFor(const Person& person, absl::Time t, bool regular)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
-    std::vector<const PostRecord*> published;
-    for (const PostRecord& p : state_.posts) {
-      if (p.network == plan_.network && p.account == plan_.account && p.created_at <= t) {
-        published.push_back(&p);
-      }
-    }
-    if (published.empty()) return "";
-    if (regular) {
-      std::set<std::string>& seen = regular_posts_[person.id];
-      for (const PostRecord* p : published) {
-        if (seen.insert(p->id).second) return p->id;
-      }
-    }
-    return published[rng_() % published.size()]->id;
-  }
-
   void Add(const Person& person, std::string intent, std::string text, absl::Time t,
            bool regular = false) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
     CommentRecord c{.network = plan_.network, .account = plan_.account};
-    c.post_id = PostFor(person, t, regular);
-    if (c.post_id.empty() && plan_.network != "x") return;  // only X has bare mentions
+    c.awaiting_post = true;
+    c.seeks_new_post = regular;
     c.id = NewCommentId(state_, plan_.network, t);
     c.author_id = person.id;
     c.author_handle = person.handle;
@@ -164,7 +143,7 @@ class Generator {
     c.text = plan_.network == "x" ? absl::StrCat("@", plan_.account, " ", text) : text;
     c.created_at = t;
     c.intent = std::move(intent);
-    state_.comments.push_back(std::move(c));
+    state_.AddComment(std::move(c));
     ++added_;
   }
 
@@ -175,7 +154,6 @@ class Generator {
   const absl::Time start_;
   int fans_ = 0;
   int added_ = 0;
-  std::map<std::string, std::set<std::string>> regular_posts_;
 };
 
 }  // namespace

@@ -13,9 +13,11 @@
 //   critics     complaints, polite but negative;
 //   spammers    link-only comments and "free followers at <link>" offers;
 //   trolls      abuse, mostly in capitals.
-// Each comment lands on one of the account's posts published before it (none yet: X gets a
-// mention of the account instead; other networks skip the comment). Comments dated after
-// the sandbox's clock exist but no listing shows them until that time comes.
+// With a week or more, the day two thirds in brings three times the usual volume: a spike.
+// Comments dated after the sandbox's clock exist but no listing shows them until that time
+// comes; then each lands on one of the account's posts published before it (none yet: X
+// gets a mention of the account instead; on other networks the comment never appears). So
+// an audience grown before a campaign publishes comments on the campaign's posts.
 #ifndef FANFARE_SANDBOX_AUDIENCE_H_
 #define FANFARE_SANDBOX_AUDIENCE_H_
 

@@ -153,7 +153,7 @@ void RegisterControl(Router& router, SandboxState& state) {
              [&state](const SandboxRequest& req, SandboxResponse& res) {
                absl::MutexLock lock(&state.mu);
                Json comments = Json::array();
-               for (const CommentRecord& c : state.comments) {
+               for (const CommentRecord& c : state.Comments()) {
                  if (!req.Param("network").empty() && c.network != req.Param("network")) continue;
                  if (!req.Param("account").empty() && c.account != req.Param("account")) continue;
                  if (c.created_at > state.Now() && req.Param("future") != "true") continue;

@@ -432,8 +432,49 @@ double SandboxState::Random() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
 }
 
+std::vector<CommentRecord>& SandboxState::Comments() {
+  PlaceDueComments();
+  return comments_;
+}
+
+void SandboxState::AddComment(CommentRecord comment) { comments_.push_back(std::move(comment)); }
+
+void SandboxState::PlaceDueComments() {
+  std::vector<CommentRecord*> due;
+  for (CommentRecord& c : comments_) {
+    if (c.awaiting_post && c.created_at <= Now()) due.push_back(&c);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const CommentRecord* a, const CommentRecord* b) {
+    return a->created_at < b->created_at;
+  });
+  for (CommentRecord* c : due) {
+    c->awaiting_post = false;
+    std::vector<const PostRecord*> published;
+    for (const PostRecord& p : posts) {
+      if (p.network == c->network && p.account == c->account && p.created_at <= c->created_at) {
+        published.push_back(&p);
+      }
+    }
+    if (published.empty()) {
+      c->deleted = c->network != "x";  // only X has mentions outside a post
+      continue;
+    }
+    c->post_id = published[StableHash(options_.seed, c->id) % published.size()]->id;
+    if (!c->seeks_new_post) continue;
+    for (const PostRecord* p : published) {
+      const bool commented = std::any_of(comments_.begin(), comments_.end(), [&](const CommentRecord& o) {
+        return &o != c && o.author_id == c->author_id && o.post_id == p->id;
+      });
+      if (!commented) {
+        c->post_id = p->id;
+        break;
+      }
+    }
+  }
+}
+
 CommentRecord* SandboxState::FindComment(const std::string& network, const std::string& id) {
-  for (CommentRecord& c : comments) {
+  for (CommentRecord& c : Comments()) {
     if (c.network == network && c.id == id) return &c;
   }
   return nullptr;
@@ -441,7 +482,7 @@ CommentRecord* SandboxState::FindComment(const std::string& network, const std::
 
 void SandboxState::Reset() {
   posts.clear();
-  comments.clear();
+  comments_.clear();
   ads.clear();
   committed.clear();
   quality_overrides.clear();

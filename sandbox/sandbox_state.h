@@ -102,6 +102,12 @@ struct CommentRecord {
   std::set<std::string> liked_by;  // accounts that liked it
   bool pinned = false;
   std::string moderation_status = "published";  // YouTube: published|heldForReview|rejected
+  // Placed when the clock reaches `created_at` (SandboxState::Comments): on one of the
+  // account's posts published by then — with `seeks_new_post`, one its author has not
+  // commented on yet where there is one. With no post yet, an X comment stays a mention of
+  // the account; on other networks it never appears.
+  bool awaiting_post = false;
+  bool seeks_new_post = false;
 };
 
 // Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.
@@ -253,7 +259,9 @@ class SandboxState {
   // Records an accepted post and counts it.
   PostRecord& AddPost(PostRecord post) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
-  std::vector<CommentRecord> comments ABSL_GUARDED_BY(mu);
+  // Every comment, those the clock has reached placed on their posts first.
+  std::vector<CommentRecord>& Comments() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  void AddComment(CommentRecord comment) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   // Null if `network` has no comment `id` (deleted ones included).
   CommentRecord* FindComment(const std::string& network, const std::string& id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
@@ -350,6 +358,10 @@ class SandboxState {
   // Revokes every token of the account: a reused refresh token, or POST …/tokens/expire.
   void RevokeGrant(const std::string& network, const std::string& account)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Places the comments awaiting a post that the clock has reached, oldest first.
+  void PlaceDueComments() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::vector<CommentRecord> comments_ ABSL_GUARDED_BY(mu);
 
   // Recomputes committed[ad_account].daily_micros and raises its maximum if need be.
   void RecountCommitted(const std::string& ad_account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);

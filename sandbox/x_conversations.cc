@@ -101,7 +101,7 @@ void Mentions(SandboxState& state, const SandboxRequest& req, SandboxResponse& r
   if (!TakeWindow(state, account, "mentions", state.options().x_reads_per_window, res)) return;
   const uint64_t since = Numeric(req.Param("since_id"));
   std::vector<const CommentRecord*> matches;
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (Visible(state, c) && !c.by_account && UserId(c.account) == req.PathParam("id") &&
         Numeric(c.id) > since) {
       matches.push_back(&c);
@@ -138,7 +138,7 @@ void SearchRecent(SandboxState& state, const SandboxRequest& req, SandboxRespons
   }
   const uint64_t since = Numeric(req.Param("since_id"));
   std::vector<const CommentRecord*> matches;
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (Visible(state, c) && c.created_at > state.Now() - kSearchWindow && Numeric(c.id) > since &&
         MatchesQuery(c, query)) {
       matches.push_back(&c);
@@ -216,7 +216,7 @@ bool PostedBefore(SandboxState& state, const std::string& account, const std::st
       return true;
     }
   }
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (c.network == "x" && c.by_account && c.account == account && !c.deleted &&
         c.text == text && c.created_at > since) {
       return true;
@@ -244,12 +244,12 @@ void PostReply(SandboxState& state, const std::string& account, const std::strin
   if (parent != nullptr && c.post_id.empty()) c.post_id = parent->id;  // answering a mention
   res.SetJson(201, {{"data", {{"id", c.id}, {"text", text},
                               {"edit_history_tweet_ids", Json::array({c.id})}}}});
-  state.comments.push_back(std::move(c));
+  state.AddComment(std::move(c));
 }
 
 Json ReplyTweets(SandboxState& state, const std::string& account) {
   Json out = Json::array();
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (c.network == "x" && c.by_account && c.account == account && !c.deleted) {
       out.push_back(TweetOf(c));
     }

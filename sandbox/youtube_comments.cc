@@ -69,9 +69,10 @@ void AnswerList(const std::string& kind, const std::vector<Json>& items, int max
   res.SetJson(200, answer);
 }
 
-std::vector<const CommentRecord*> RepliesTo(const SandboxState& state, const std::string& parent) {
+std::vector<const CommentRecord*> RepliesTo(SandboxState& state, const std::string& parent)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::vector<const CommentRecord*> replies;
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (Listed(state, c) && c.parent_id == parent && c.moderation_status == "published") {
       replies.push_back(&c);
     }
@@ -107,7 +108,7 @@ void ListThreads(SandboxState& state, const SandboxRequest& req, SandboxResponse
   size_t offset = 0;
   if (!Paging(req, res, 20, &max_results, &offset)) return;
   std::vector<const CommentRecord*> threads;
-  for (const CommentRecord& c : state.comments) {
+  for (const CommentRecord& c : state.Comments()) {
     if (!Listed(state, c) || !c.parent_id.empty() || c.moderation_status != status ||
         (!channel.empty() && absl::StrCat("UC", c.account) != channel) ||
         (!video.empty() && c.post_id != video)) {
@@ -180,7 +181,7 @@ void InsertReply(SandboxState& state, const SandboxRequest& req, SandboxResponse
                   .post_id = parent->post_id, .author_id = account, .author_handle = account,
                   .text = text, .created_at = state.Now(), .by_account = account == parent->account};
   res.SetJson(200, CommentJson(c, true));
-  state.comments.push_back(std::move(c));
+  state.AddComment(std::move(c));
 }
 
 void SetModerationStatus(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)

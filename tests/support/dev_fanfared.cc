@@ -1,9 +1,16 @@
 #include "tests/support/dev_fanfared.h"
 
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/support/test_paths.h"
 
 namespace fanfare::testing {
+namespace {
+
+constexpr absl::string_view kSandboxLine = "fanfared: sandbox on ";
+
+}  // namespace
 
 DevFanfared StartDevFanfared(const std::vector<std::string>& flags) {
   DevFanfared started;
@@ -13,8 +20,13 @@ DevFanfared StartDevFanfared(const std::vector<std::string>& flags) {
   EXPECT_TRUE(process.ok()) << process.status();
   if (!process.ok()) return started;
   started.process = *std::move(process);
-  absl::StatusOr<std::string> line =
-      started.process->WaitForLine("listening on", absl::Seconds(30));
+  // "fanfared: sandbox on URL" comes first, then "fanfared listening on …".
+  absl::StatusOr<std::string> line;
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while ((line = started.process->ReadLine(deadline - absl::Now())).ok() &&
+         !absl::StrContains(*line, "listening on")) {
+    if (absl::StartsWith(*line, kSandboxLine)) started.sandbox_url = line->substr(kSandboxLine.size());
+  }
   EXPECT_TRUE(line.ok()) << line.status();
   if (!line.ok()) return started;
   started.address = AddressFromListeningLine(*line);

@@ -16,6 +16,7 @@ struct DevFanfared {
   std::unique_ptr<Subprocess> process;
   std::unique_ptr<Client> client;  // null if it did not come up
   std::string address;             // host:port it listens on
+  std::string sandbox_url;         // its sandbox, "http://127.0.0.1:PORT"
 };
 
 // Starts `fanfared --dev --listen=127.0.0.1:0 FLAGS…` and waits until it listens; its client

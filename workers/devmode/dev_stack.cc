@@ -1,7 +1,10 @@
 #include "workers/devmode/dev_stack.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
+#include "sandbox/audience.h"
 #include "workers/registry/adapters.h"
 
 namespace fanfare::devmode {
@@ -47,9 +50,26 @@ absl::Status DevStack::StartSandbox() {
   sandbox_options.clock = options_.clock;
   sandbox_options.manual_clock = options_.manual_clock;
   auto sandbox = std::make_unique<sandbox::Sandbox>(sandbox_options);
+  RETURN_IF_ERROR(GrowAudiences(*sandbox));
   ASSIGN_OR_RETURN(int port, sandbox->Start("127.0.0.1", 0));
   (void)port;
   sandbox_ = std::move(sandbox);
+  return absl::OkStatus();
+}
+
+absl::Status DevStack::GrowAudiences(sandbox::Sandbox& sandbox) {
+  for (const std::string& entry : options_.audiences) {
+    const std::vector<std::string> parts = absl::StrSplit(entry, '/');
+    if (parts.size() != 2 || (parts[0] != "x" && parts[0] != "youtube") || parts[1].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "audience '", entry, "': write network/account, on x or youtube (",
+          parts[0] == "snapchat" ? "snapchat has no public comments API" : "the networks with "
+                                                                          "community actions",
+          ")"));
+    }
+    absl::MutexLock lock(&sandbox.state().mu);
+    sandbox::GrowAudience(sandbox.state(), {.network = parts[0], .account = parts[1]});
+  }
   return absl::OkStatus();
 }
 

@@ -33,6 +33,9 @@ struct DevStackOptions {
   // what they need, and the workers hold nothing.
   bool workers_hold_credentials = true;
   uint64_t sandbox_seed = 1;
+  // "network/account" (x or youtube): accounts the sandbox grows a 14-day audience for when
+  // it starts (sandbox/audience.h), 12 comments a day.
+  std::vector<std::string> audiences;
 };
 
 class DevStack {
@@ -40,7 +43,8 @@ class DevStack {
   explicit DevStack(DevStackOptions options) : options_(options) {}
   ~DevStack() { Stop(); }
 
-  // Starts the sandbox on a free loopback port (once).
+  // Starts the sandbox on a free loopback port (once), and grows the audiences.
+  // InvalidArgument, naming the entry, for an audience on a network without comments.
   absl::Status StartSandbox();
   // Starts the sandbox if it is not yet, and the workers against `coordinator`.
   absl::Status Start(const std::string& coordinator);
@@ -52,6 +56,8 @@ class DevStack {
   std::map<std::string, std::string> AuthBases() const;
 
  private:
+  absl::Status GrowAudiences(sandbox::Sandbox& sandbox);
+
   DevStackOptions options_;
   std::unique_ptr<sandbox::Sandbox> sandbox_;
   std::vector<std::unique_ptr<workers::NetworkWorker>> workers_;

@@ -37,7 +37,7 @@ TEST(AudienceRulesTest, TheDocumentedRulesSortTheAudience) {
     std::map<std::string, int> seen;
     absl::MutexLock lock(&state.mu);
     sandbox::GrowAudience(state, {.network = "x", .account = "acme_x", .days = 14, .per_day = 20});
-    for (const sandbox::CommentRecord& c : state.comments) {
+    for (const sandbox::CommentRecord& c : state.Comments()) {
       ++seen[c.intent];
       const bool hidden = Holds(*hide, c);
       const bool answered = Holds(*question, c);

@@ -136,7 +136,7 @@ TEST(XCommunityTest, HidesRepliesOnlyInTheAccountsOwnConversations) {
 
 TEST(XCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   Harness h;
-  Audience(h, 1);
+  Audience(h, 1, 30);
   h.clock().Advance(absl::Hours(24));
   std::string question;
   for (const Json& c : Comments(h)) {

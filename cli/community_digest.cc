@@ -1,0 +1,99 @@
+#include "cli/community_digest.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cli/render.h"
+#include "cli/run_summary.h"
+#include "engine/community/text_signals.h"
+
+namespace fanfare::cli {
+namespace {
+
+using google::protobuf::Value;
+
+const Value* Field(const Value& value, const std::string& name) {
+  if (!value.has_struct_value()) return nullptr;
+  auto it = value.struct_value().fields().find(name);
+  return it == value.struct_value().fields().end() ? nullptr : &it->second;
+}
+
+std::string Text(const Value& value, const std::string& name) {
+  const Value* field = Field(value, name);
+  return field != nullptr && field->has_string_value() ? field->string_value() : "";
+}
+
+constexpr double kNegative = -0.2;  // a comment below this counts as negative
+
+}  // namespace
+
+std::string CommunityDigest::DayOf(absl::Time at) {
+  return absl::FormatTime("%Y-%m-%d", at, absl::UTCTimeZone());
+}
+
+void CommunityDigest::AddRead(absl::Time at, const Value& output) {
+  Day& day = days_[DayOf(at)];
+  const Value* comments = Field(output, "comments");
+  if (comments == nullptr || !comments->has_list_value()) return;
+  for (const Value& comment : comments->list_value().values()) {
+    const double sentiment = community::Sentiment(Text(comment, "text"));
+    ++day.read;
+    day.sentiment_sum += sentiment;
+    day.negative += sentiment < kNegative;
+    if (const Value* author = Field(comment, "author")) {
+      const std::string handle = Text(*author, "handle");
+      if (!handle.empty()) ++authors_[handle];
+    }
+  }
+}
+
+void CommunityDigest::AddModeration(absl::Time at, const Value& output) {
+  const std::string action = Text(output, "action");
+  if (!action.empty()) ++days_[DayOf(at)].actions[action];
+}
+
+std::string CommunityDigest::Render() const {
+  if (days_.empty()) return "";
+  int64_t total = 0;
+  std::vector<double> volume, mood;
+  Table table({"DAY", "READ", "SENTIMENT", "NEGATIVE", "HIDDEN", "ANSWERED", "LIKED", ""});
+  for (const auto& [date, day] : days_) {
+    // A spike: over twice the mean of the (up to) seven days before, once three are known.
+    std::string note;
+    if (volume.size() >= 3) {
+      const size_t from = volume.size() > 7 ? volume.size() - 7 : 0;
+      double mean = 0;
+      for (size_t i = from; i < volume.size(); ++i) mean += volume[i];
+      mean /= static_cast<double>(volume.size() - from);
+      if (day.read > 2 * mean && day.read > 0) note = absl::StrFormat("spike (%.1fx the week)", day.read / std::max(mean, 1.0));
+    }
+    const double mean_sentiment = day.read > 0 ? day.sentiment_sum / day.read : 0;
+    volume.push_back(static_cast<double>(day.read));
+    mood.push_back(mean_sentiment + 1);  // 0..2 for the sparkline
+    total += day.read;
+    auto count = [&day](const char* action) {
+      auto it = day.actions.find(action);
+      return absl::StrCat(it == day.actions.end() ? 0 : it->second);
+    };
+    table.AddRow({date, absl::StrCat(day.read),
+                   day.read > 0 ? absl::StrFormat("%+.2f", mean_sentiment) : "-",
+                   day.read > 0 ? absl::StrCat(day.negative * 100 / day.read, "%") : "-",
+                   count("hide"), count("reply"), count("like"), note});
+  }
+  std::vector<std::pair<int64_t, std::string>> top;
+  for (const auto& [handle, n] : authors_) top.emplace_back(-n, handle);
+  std::sort(top.begin(), top.end());
+  std::vector<std::string> names;
+  for (size_t i = 0; i < top.size() && i < 5; ++i) {
+    names.push_back(absl::StrCat("@", top[i].second, " (", -top[i].first, ")"));
+  }
+  return absl::StrCat("Community (", total, " comments read over ", days_.size(), " days)\n",
+                      "  volume     ", RunSummary::Sparkline(volume), "\n",
+                      "  sentiment  ", RunSummary::Sparkline(mood), "\n", table.ToString(),
+                      names.empty() ? "" : absl::StrCat("Most active: ", absl::StrJoin(names, ", "), "\n"));
+}
+
+}  // namespace fanfare::cli

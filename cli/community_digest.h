@@ -1,0 +1,46 @@
+// CommunityDigest: the daily watch of a run's community steps, for `fanfare summary`.
+//
+// Fed the outputs of `*.comments` / `*.search` steps (the comments read) and `*.moderate`
+// steps (what was done), it tells per day (UTC): how many comments were read, their mean
+// sentiment (engine/community/text_signals.h) and share of negative ones, what was hidden,
+// answered and liked, and whether the volume spiked — more than twice the mean of the up to
+// seven days before it, once three days are known. Then the most active authors.
+//
+// Not thread-safe.
+#ifndef FANFARE_CLI_COMMUNITY_DIGEST_H_
+#define FANFARE_CLI_COMMUNITY_DIGEST_H_
+
+#include <map>
+#include <string>
+
+#include "absl/time/time.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace fanfare::cli {
+
+class CommunityDigest {
+ public:
+  // The output of a comments or search step that succeeded at `at`.
+  void AddRead(absl::Time at, const google::protobuf::Value& output);
+  // The output of a moderate step that succeeded at `at`.
+  void AddModeration(absl::Time at, const google::protobuf::Value& output);
+
+  // "" when nothing was read or moderated; else the "Community" section.
+  std::string Render() const;
+
+ private:
+  struct Day {
+    int64_t read = 0;
+    double sentiment_sum = 0;
+    int64_t negative = 0;
+    std::map<std::string, int64_t> actions;  // "hide" → 3
+  };
+  static std::string DayOf(absl::Time at);
+
+  std::map<std::string, Day> days_;  // by "2026-12-08"
+  std::map<std::string, int64_t> authors_;
+};
+
+}  // namespace fanfare::cli
+
+#endif  // FANFARE_CLI_COMMUNITY_DIGEST_H_

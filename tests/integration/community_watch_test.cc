@@ -1,0 +1,135 @@
+// examples/community-watch.yaml as written, rehearsed by a real `fanfared --dev --rehearse
+// --dev_audience x/acme_x` (a process): fourteen days of the sandbox's audience, with 20% of
+// X's requests failing and 20% of its writes answered never (accepted, then the answer lost).
+// Afterwards the sandbox holds: every spam and abuse comment under the post hidden, every
+// question answered exactly once (no comment with two replies, no reply to anything else),
+// the praise of people with an audience liked, and X's limits never exceeded.
+#include <httplib.h>
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "engine/definition/loader.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "sdk/client/client.h"
+#include "tests/support/coordinator_env.h"
+#include "tests/support/dev_fanfared.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_paths.h"
+
+namespace fanfare {
+namespace {
+
+using Json = nlohmann::json;
+
+// The sandbox's control API.
+class SandboxControl {
+ public:
+  explicit SandboxControl(const std::string& url) {
+    const std::vector<std::string> parts = absl::StrSplit(url.substr(7), ':');  // http://
+    int port = 0;
+    EXPECT_TRUE(parts.size() == 2 && absl::SimpleAtoi(parts[1], &port)) << url;
+    client_ = std::make_unique<httplib::Client>(parts[0], port);
+  }
+
+  Json Get(const std::string& path) {
+    httplib::Result r = client_->Get(path);
+    EXPECT_TRUE(r && r->status == 200) << path;
+    return r ? Json::parse(r->body, nullptr, false) : Json();
+  }
+  void Post(const std::string& path, const Json& body) {
+    httplib::Result r = client_->Post(path, body.dump(), "application/json");
+    EXPECT_TRUE(r && r->status == 200) << path;
+  }
+
+ private:
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// Runs until the run ends, approving the answer template when it asks; the run.
+v1::Run RunApproving(Client& client, const std::string& run_id) {
+  v1::Run run;
+  const absl::Time deadline = absl::Now() + absl::Seconds(150);
+  while (absl::Now() < deadline) {
+    absl::StatusOr<v1::Run> got = client.GetRun(run_id);
+    EXPECT_TRUE(got.ok()) << got.status();
+    if (!got.ok()) break;
+    run = *got;
+    if (run.status() == v1::RUN_STATUS_SUCCEEDED || run.status() == v1::RUN_STATUS_FAILED ||
+        run.status() == v1::RUN_STATUS_CANCELED) {
+      break;
+    }
+    for (const v1::StepInstance& step : run.steps()) {
+      if (step.key() == "watch/review_answers#1" && step.state() == v1::STEP_STATE_WAITING) {
+        EXPECT_TRUE(client.ApproveStep(run_id, step.key(), "template reads well").ok());
+      }
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return run;
+}
+
+TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayInLimits) {
+  testing::TempDir dir;
+  testing::DevFanfared fanfared = testing::StartDevFanfared(
+      {"--rehearse", "--data-dir=" + dir.path() + "/data", "--dev_audience=x/acme_x"});
+  ASSERT_NE(fanfared.client, nullptr);
+  ASSERT_FALSE(fanfared.sandbox_url.empty()) << "fanfared --dev says where its sandbox is";
+  SandboxControl sandbox(fanfared.sandbox_url);
+  ASSERT_GT(sandbox.Get("/_sandbox/comments?network=x&future=true")["comments"].size(), 100u);
+  sandbox.Post("/_sandbox/faults", {{"network", "x"}, {"error_rate", 0.2}, {"drop_rate", 0.2}});
+
+  absl::StatusOr<v1::CampaignSpec> spec =
+      definition::LoadCampaignFile(testing::SourceTree() + "/examples/community-watch.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  ASSERT_TRUE(fanfared.client->ApplyCampaign(*spec, "community-watch.yaml").ok());
+  v1::StartRunRequest request = StartRunRequest("community-watch");
+  request.set_run_id("watch");
+  ASSERT_TRUE(fanfared.client->StartRun(request).ok());
+  const v1::Run run = RunApproving(*fanfared.client, "watch");
+  ASSERT_EQ(run.status(), v1::RUN_STATUS_SUCCEEDED) << run.error().message();
+
+  const Json stats = sandbox.Get("/_sandbox/stats")["accounts"];
+  sandbox.Post("/_sandbox/faults", {{"clear", true}});
+  // Injected faults are counted under "x/*", what the account did under "x/acme_x".
+  EXPECT_GT(stats["x/*"]["errors_injected"], 10) << "the faults happened";
+  EXPECT_GT(stats["x/*"]["responses_dropped"], 10);
+  EXPECT_EQ(stats["x/acme_x"]["throttled"], 0) << "X's windows were never exceeded";
+  EXPECT_EQ(stats["x/acme_x"]["duplicates"], 0)
+      << "no reply was even attempted twice with the same text";
+
+  std::map<std::string, Json> audience;
+  std::map<std::string, int> replies;  // by the comment they answer
+  const Json listed = sandbox.Get("/_sandbox/comments?network=x");
+  for (const Json& c : listed["comments"]) {
+    if (c["by_account"].get<bool>()) {
+      ++replies[c["parent_id"].get<std::string>()];
+    } else {
+      audience[c["id"].get<std::string>()] = c;
+    }
+  }
+  ASSERT_GT(audience.size(), 100u);
+  std::map<std::string, int> hidden, answered;
+  for (const auto& [id, c] : audience) {
+    const std::string intent = c["intent"];
+    const bool on_post = !c["post_id"].get<std::string>().empty();
+    EXPECT_EQ(c["hidden"].get<bool>(), on_post && (intent == "spam" || intent == "abuse"))
+        << intent << ": " << c["text"];
+    EXPECT_EQ(replies.count(id) ? replies.at(id) : 0, intent == "question" ? 1 : 0)
+        << intent << ": " << c["text"];
+    hidden[intent] += c["hidden"].get<bool>();
+    answered[intent] += replies.count(id) ? 1 : 0;
+    if (intent == "praise" && on_post && c["author_followers"].get<int64_t>() >= 5000) {
+      EXPECT_TRUE(c["liked"].get<bool>()) << c["text"];
+    }
+  }
+  for (const auto& [parent, n] : replies) EXPECT_TRUE(audience.count(parent)) << parent;
+  EXPECT_GT(hidden["spam"] + hidden["abuse"], 20);
+  EXPECT_GT(answered["question"], 10);
+}
+
+}  // namespace
+}  // namespace fanfare
