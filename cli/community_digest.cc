@@ -55,11 +55,36 @@ void CommunityDigest::AddModeration(absl::Time at, const Value& output) {
   if (!action.empty()) ++days_[DayOf(at)].actions[action];
 }
 
+void CommunityDigest::AddAmbassadors(absl::Time at, const Value& output) {
+  Day& day = days_[DayOf(at)];
+  if (const Value* fresh = Field(output, "new_ambassadors"); fresh != nullptr && fresh->has_list_value()) {
+    for (const Value& a : fresh->list_value().values()) day.new_ambassadors.push_back(Text(a, "handle"));
+  }
+  if (const Value* listed = Field(output, "ambassadors")) ambassadors_ = *listed;
+}
+
+std::string CommunityDigest::RenderAmbassadors() const {
+  if (!ambassadors_.has_list_value() || ambassadors_.list_value().values().empty()) return "";
+  std::string out = "Ambassadors\n";
+  for (const Value& a : ambassadors_.list_value().values()) {
+    std::vector<std::string> reasons;
+    if (const Value* listed = Field(a, "reasons"); listed != nullptr && listed->has_list_value()) {
+      for (const Value& r : listed->list_value().values()) reasons.push_back(r.string_value());
+    }
+    const Value* score = Field(a, "score");
+    absl::StrAppend(&out, absl::StrFormat("  @%-20s score %6.2f  %s\n", Text(a, "handle"),
+                                          score != nullptr ? score->number_value() : 0.0,
+                                          absl::StrJoin(reasons, "; ")));
+  }
+  return out;
+}
+
 std::string CommunityDigest::Render() const {
   if (days_.empty()) return "";
   int64_t total = 0;
   std::vector<double> volume, mood;
-  Table table({"DAY", "READ", "SENTIMENT", "NEGATIVE", "HIDDEN", "ANSWERED", "LIKED", ""});
+  Table table({"DAY", "READ", "SENTIMENT", "NEGATIVE", "HIDDEN", "REPLIED", "LIKED", "RESHARED",
+               "NOTES"});
   for (const auto& [date, day] : days_) {
     // A spike: over twice the mean of the (up to) seven days before, once three are known.
     std::string note;
@@ -68,7 +93,14 @@ std::string CommunityDigest::Render() const {
       double mean = 0;
       for (size_t i = from; i < volume.size(); ++i) mean += volume[i];
       mean /= static_cast<double>(volume.size() - from);
-      if (day.read > 2 * mean && day.read > 0) note = absl::StrFormat("spike (%.1fx the week)", day.read / std::max(mean, 1.0));
+      if (day.read > 2 * mean && day.read > 0) {
+        note = absl::StrFormat("spike (%.1fx the week)", day.read / std::max(mean, 1.0));
+      }
+    }
+    if (!day.new_ambassadors.empty()) {
+      absl::StrAppend(&note, note.empty() ? "" : "; ", "new ambassador",
+                      day.new_ambassadors.size() > 1 ? "s" : "", " @",
+                      absl::StrJoin(day.new_ambassadors, ", @"));
     }
     const double mean_sentiment = day.read > 0 ? day.sentiment_sum / day.read : 0;
     volume.push_back(static_cast<double>(day.read));
@@ -81,7 +113,7 @@ std::string CommunityDigest::Render() const {
     table.AddRow({date, absl::StrCat(day.read),
                    day.read > 0 ? absl::StrFormat("%+.2f", mean_sentiment) : "-",
                    day.read > 0 ? absl::StrCat(day.negative * 100 / day.read, "%") : "-",
-                   count("hide"), count("reply"), count("like"), note});
+                   count("hide"), count("reply"), count("like"), count("reshare"), note});
   }
   std::vector<std::pair<int64_t, std::string>> top;
   for (const auto& [handle, n] : authors_) top.emplace_back(-n, handle);
@@ -93,7 +125,8 @@ std::string CommunityDigest::Render() const {
   return absl::StrCat("Community (", total, " comments read over ", days_.size(), " days)\n",
                       "  volume     ", RunSummary::Sparkline(volume), "\n",
                       "  sentiment  ", RunSummary::Sparkline(mood), "\n", table.ToString(),
-                      names.empty() ? "" : absl::StrCat("Most active: ", absl::StrJoin(names, ", "), "\n"));
+                      names.empty() ? "" : absl::StrCat("Most active: ", absl::StrJoin(names, ", "), "\n"),
+                      RenderAmbassadors());
 }
 
 }  // namespace fanfare::cli

@@ -4,7 +4,8 @@
 // steps (what was done), it tells per day (UTC): how many comments were read, their mean
 // sentiment (engine/community/text_signals.h) and share of negative ones, what was hidden,
 // answered and liked, and whether the volume spiked — more than twice the mean of the up to
-// seven days before it, once three days are known. Then the most active authors.
+// seven days before it, once three days are known. Then the most active authors, and the
+// ambassadors as the last content.ambassadors step listed them, with the reasons.
 //
 // Not thread-safe.
 #ifndef FANFARE_CLI_COMMUNITY_DIGEST_H_
@@ -12,6 +13,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "google/protobuf/struct.pb.h"
@@ -24,6 +26,9 @@ class CommunityDigest {
   void AddRead(absl::Time at, const google::protobuf::Value& output);
   // The output of a moderate step that succeeded at `at`.
   void AddModeration(absl::Time at, const google::protobuf::Value& output);
+  // The output of a content.ambassadors step that succeeded at `at`: its new ambassadors
+  // count for that day, and the last such output gives the current list.
+  void AddAmbassadors(absl::Time at, const google::protobuf::Value& output);
 
   // "" when nothing was read or moderated; else the "Community" section.
   std::string Render() const;
@@ -34,11 +39,14 @@ class CommunityDigest {
     double sentiment_sum = 0;
     int64_t negative = 0;
     std::map<std::string, int64_t> actions;  // "hide" → 3
+    std::vector<std::string> new_ambassadors;  // handles
   };
+  std::string RenderAmbassadors() const;
   static std::string DayOf(absl::Time at);
 
   std::map<std::string, Day> days_;  // by "2026-12-08"
   std::map<std::string, int64_t> authors_;
+  google::protobuf::Value ambassadors_;  // the latest list
 };
 
 }  // namespace fanfare::cli

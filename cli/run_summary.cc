@@ -188,6 +188,8 @@ void RunSummary::AddSucceeded(const v1::HistoryEvent& event) {
     community_.AddRead(at, output);
   } else if (verb == "moderate") {
     community_.AddModeration(at, output);
+  } else if (verb == "ambassadors") {
+    community_.AddAmbassadors(at, output);
   } else if (verb == "pause" || verb == "resume" || verb == "set_budget") {
     std::string effect = verb == "set_budget"
                              ? absl::StrCat("daily budget ",

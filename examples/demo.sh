@@ -12,8 +12,8 @@
 #
 # Then examples/community-watch.yaml on the same fanfared, once its sandbox has grown an
 # audience for acme_x (POST /_sandbox/audience): fourteen days of reading what people say, hiding spam and
-# abuse, answering questions (after the answer template is approved) and liking praise, and
-# the daily digest. Everything it starts is stopped and its state removed on exit. Exits 0
+# abuse, answering questions (after the answer template is approved), liking praise, finding
+# the ambassadors and thanking each new one (after approval), and the daily digest. Everything it starts is stopped and its state removed on exit. Exits 0
 # only if every campaign run succeeded.
 #
 # usage: examples/demo.sh BUILD_DIR [all|launch|community]
@@ -65,24 +65,25 @@ start_fanfared() {
   say "fanfared --dev --rehearse is listening on $FANFARE_ADDRESS"
 }
 
-# approve RUN STEP COMMENT: waits until the run's approval step asks for a decision, then
-# approves it as the marketing lead would.
+# approve RUN STEPS COMMENT: until the run ends (or two minutes pass), approves each step
+# whose key matches the regular expression STEPS when it waits for a decision, as the
+# marketing lead would. approve.log gets one line per approval.
 approve() {
-  local run="$1" step="$2" comment="$3" _ table
-  for _ in $(seq 1 300); do
+  local run="$1" steps="$2" comment="$3" _ table step
+  : >"$work/approve.log"
+  for _ in $(seq 1 1200); do
     table="$("$BIN/fanfare" get "$run" 2>/dev/null || true)"
-    if [[ "$table" =~ (^|$'\n')\ *"$step"\ +WAITING ]]; then
+    for step in $(awk -v steps="^($steps)\$" '$2 == "WAITING" && $1 ~ steps {print $1}' <<<"$table"); do
       "$BIN/fanfare" approve "$run" "$step" --identity "$APPROVER" \
-        --comment "$comment" >"$work/approve.log" 2>&1
-      return
-    fi
+        --comment "$comment" >>"$work/approve.log" 2>&1
+    done
+    [[ "$table" =~ Status:\ +(SUCCEEDED|FAILED|CANCELED) ]] && return
     sleep 0.1
   done
-  echo "$step never waited for approval" >"$work/approve.log"
 }
 
-# run_approving RUN STEP COMMENT FANFARE-RUN-ARGS…: runs a campaign with --watch --summary
-# while a helper approves STEP; returns the run's exit status.
+# run_approving RUN STEPS COMMENT FANFARE-RUN-ARGS…: runs a campaign with --watch --summary
+# while a helper approves the steps matching STEPS; returns the run's exit status.
 run_approving() {
   local run="$1" step="$2" comment="$3" status=0
   shift 3
@@ -91,7 +92,7 @@ run_approving() {
   "$BIN/fanfare" run "$@" --id "$run" --identity demo --watch --summary || status=$?
   stop "$approver_pid"
   approver_pid=""
-  say "approval: $(cat "$work/approve.log" 2>/dev/null | head -1)"
+  say "approvals: $(grep -c approved "$work/approve.log" 2>/dev/null) ($(head -1 "$work/approve.log" 2>/dev/null))"
   return "$status"
 }
 
@@ -122,9 +123,10 @@ PY
 community() {
   say "the sandbox's audience will write $(grow_audience) comments to acme_x over 14 days"
   say "running examples/community-watch.yaml as $COMMUNITY_RUN_ID ($APPROVER approves the" \
-    "answer template)"
+    "answer template and each thanks to new ambassadors)"
   local status=0
-  run_approving "$COMMUNITY_RUN_ID" 'watch/review_answers#1' "template reads well" \
+  run_approving "$COMMUNITY_RUN_ID" 'watch/review_answers#1|watch/recognize#[0-9]+' \
+    "reads well" \
     examples/community-watch.yaml || status=$?
   report "the community watch" "$status"
 }

@@ -106,7 +106,7 @@ Json CommentJson(const CommentRecord& c) {
           {"author_handle", c.author_handle}, {"author_followers", c.author_followers},
           {"text", c.text}, {"created_at", Rfc3339(c.created_at)},
           {"by_account", c.by_account}, {"intent", c.intent}, {"hidden", c.hidden},
-          {"deleted", c.deleted}, {"liked", !c.liked_by.empty()}, {"pinned", c.pinned},
+          {"deleted", c.deleted}, {"liked", !c.liked_by.empty()}, {"reshared", !c.reshared_by.empty()}, {"pinned", c.pinned},
           {"moderation_status", c.moderation_status}};
 }
 

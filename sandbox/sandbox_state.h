@@ -99,7 +99,8 @@ struct CommentRecord {
   std::string intent;
   bool hidden = false;
   bool deleted = false;
-  std::set<std::string> liked_by;  // accounts that liked it
+  std::set<std::string> liked_by;     // accounts that liked it
+  std::set<std::string> reshared_by;  // accounts that reshared (reposted) it
   bool pinned = false;
   std::string moderation_status = "published";  // YouTube: published|heldForReview|rejected
   // Placed when the clock reaches `created_at` (SandboxState::Comments): on one of the

@@ -1,7 +1,8 @@
 // X API v2 conversations: the mention timeline (GET /2/users/{id}/mentions with since_id,
 // pagination_token and the author expansion), replies (POST /2/tweets with
 // reply.in_reply_to_tweet_id), hiding replies (PUT /2/tweets/{id}/hidden, only in
-// conversations the account started), likes (POST /2/users/{id}/likes), deleting one's own
+// conversations the account started), likes and reposts (POST /2/users/{id}/likes and
+// /retweets), deleting one's own
 // tweets (DELETE /2/tweets/{id}) and recent search (GET /2/tweets/search/recent, 7 days).
 // Each endpoint has its own per-user 15-minute window (SandboxOptions).
 #include <algorithm>
@@ -169,24 +170,29 @@ void Hide(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
   res.SetJson(200, {{"data", {{"hidden", c->hidden}}}});
 }
 
-void Like(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
-    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+// POST /2/users/{id}/likes and /retweets {tweet_id}: the account likes or reposts a tweet
+// (doing it again changes nothing and answers the same).
+void LikeOrRepost(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
+                  bool repost) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
   if (UserId(account) != req.PathParam("id")) {
     return Problem(res, 403, "Forbidden",
                    "You are not permitted to perform this action on behalf of this user.");
   }
-  if (!TakeWindow(state, account, "likes", state.options().x_moderation_per_window, res)) return;
+  if (!TakeWindow(state, account, repost ? "retweets" : "likes",
+                  state.options().x_moderation_per_window, res)) {
+    return;
+  }
   const Json body = req.BodyJson();
   CommentRecord* c = body.is_object() && body.value("tweet_id", Json()).is_string()
                          ? state.FindComment("x", body["tweet_id"].get<std::string>())
                          : nullptr;
   if (c == nullptr || !Visible(state, *c)) {
-    return Problem(res, 404, "Not Found Error", "Could not find the tweet to like.");
+    return Problem(res, 404, "Not Found Error", "Could not find the tweet.");
   }
-  c->liked_by.insert(account);
-  res.SetJson(200, {{"data", {{"liked", true}}}});
+  (repost ? c->reshared_by : c->liked_by).insert(account);
+  res.SetJson(200, {{"data", {{repost ? "retweeted" : "liked", true}}}});
 }
 
 void Delete(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
@@ -267,7 +273,16 @@ void RegisterConversations(Router& router, SandboxState& state) {
   router.Add("GET", "/x/2/users/{id}/mentions", locked(&Mentions));
   router.Add("GET", "/x/2/tweets/search/recent", locked(&SearchRecent));
   router.Add("PUT", "/x/2/tweets/{id}/hidden", locked(&Hide));
-  router.Add("POST", "/x/2/users/{id}/likes", locked(&Like));
+  router.Add("POST", "/x/2/users/{id}/likes",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               LikeOrRepost(state, req, res, /*repost=*/false);
+             });
+  router.Add("POST", "/x/2/users/{id}/retweets",
+             [&state](const SandboxRequest& req, SandboxResponse& res) {
+               absl::MutexLock lock(&state.mu);
+               LikeOrRepost(state, req, res, /*repost=*/true);
+             });
   router.Add("DELETE", "/x/2/tweets/{id}", locked(&Delete));
 }
 

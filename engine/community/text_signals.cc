@@ -4,6 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace fanfare::community {
 namespace {
@@ -113,9 +115,16 @@ bool ForEachPlainChar(absl::string_view text, Fn fn) {
 }  // namespace
 
 double Sentiment(absl::string_view text) {
+  // Links and @mentions say nothing of the writer's mood ("cheap-likes.example" is no like).
+  std::string words;
+  for (absl::string_view token : absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty())) {
+    size_t end = 0;
+    if (token[0] == '@' || LinkAt(token, 0, &end)) continue;
+    absl::StrAppend(&words, token, " ");
+  }
   int sum = 0;
   int since_negator = 100;  // words since the last negator
-  ForEachWord(text, [&](absl::string_view word) {
+  ForEachWord(words, [&](absl::string_view word) {
     if (IsNegator(word)) {
       since_negator = 0;
       return;

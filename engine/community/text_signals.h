@@ -21,8 +21,8 @@ namespace fanfare::community {
 // A lexicon score in [−1, 1]. Words carry a weight (love +2, thanks +1, late −1, scam −3…;
 // sentiment_lexicon in text_signals.cc); a negator (not, no, never, nobody, n't…) within
 // the three words before one flips it; the sum s is normalised as s / sqrt(s² + 15), so one
-// mild word gives about ±0.25, two strong ones about ±0.7. ASCII words only: text in other
-// scripts scores 0.
+// mild word gives about ±0.25, two strong ones about ±0.7. Links and @mentions are not read.
+// ASCII words only: text in other scripts scores 0.
 double Sentiment(absl::string_view text);
 
 // True if the text holds a link: http://, https:// or www.

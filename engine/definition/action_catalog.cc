@@ -20,7 +20,7 @@ constexpr CatalogAction kPublishAdsAndCommunity[] = {
     {"search", true}};
 constexpr CatalogAction kPublishAndCommunity[] = {
     {"publish", false}, {"insights", true}, {"comments", true}, {"moderate", false}};
-constexpr CatalogAction kContent[] = {{"generate", true}};
+constexpr CatalogAction kContent[] = {{"generate", true}, {"ambassadors", true}};
 
 // Why a network lacks an action a user may expect of it.
 struct Gap {

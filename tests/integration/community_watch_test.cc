@@ -1,12 +1,14 @@
 // examples/community-watch.yaml as written, rehearsed by a real `fanfared --dev --rehearse
 // --dev_audience x/acme_x` (a process): fourteen days of the sandbox's audience, with 20% of
 // X's requests failing and 20% of its writes answered never (accepted, then the answer lost).
-// Afterwards the sandbox holds: every spam and abuse comment under the post hidden, every
-// question answered exactly once (no comment with two replies, no reply to anything else),
-// the praise of people with an audience liked, and X's limits never exceeded.
+// Afterwards the sandbox holds: every spam and abuse comment under the posts hidden, every
+// question answered exactly once, each ambassador thanked once and nothing else answered,
+// the praise of people with an audience liked, and X's limits never exceeded; and the
+// ambassadors are the audience model's regulars, less the one who complained on the last day.
 #include <httplib.h>
 
 #include <map>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -49,7 +51,8 @@ class SandboxControl {
   std::unique_ptr<httplib::Client> client_;
 };
 
-// Runs until the run ends, approving the answer template when it asks; the run.
+// Runs until the run ends, approving every approval step that waits (the answer template,
+// each recognition of new ambassadors); the run.
 v1::Run RunApproving(Client& client, const std::string& run_id) {
   v1::Run run;
   const absl::Time deadline = absl::Now() + absl::Seconds(150);
@@ -63,8 +66,8 @@ v1::Run RunApproving(Client& client, const std::string& run_id) {
       break;
     }
     for (const v1::StepInstance& step : run.steps()) {
-      if (step.key() == "watch/review_answers#1" && step.state() == v1::STEP_STATE_WAITING) {
-        EXPECT_TRUE(client.ApproveStep(run_id, step.key(), "template reads well").ok());
+      if (step.action() == "approval" && step.state() == v1::STEP_STATE_WAITING) {
+        EXPECT_TRUE(client.ApproveStep(run_id, step.key(), "reads well").ok());
       }
     }
     absl::SleepFor(absl::Milliseconds(100));
@@ -112,14 +115,29 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
     }
   }
   ASSERT_GT(audience.size(), 100u);
+  // The audience model's regulars; the sour one complained on the last day.
+  std::set<std::string> regulars, sour, thanked;
+  for (const auto& [id, c] : audience) {
+    const std::string handle = c["author_handle"];
+    if (handle.find("_regular") == std::string::npos) continue;
+    regulars.insert(handle);
+    if (c["intent"] == "complaint") sour.insert(handle);
+  }
+  ASSERT_EQ(regulars.size(), 3u);
+  ASSERT_EQ(sour.size(), 1u);
   std::map<std::string, int> hidden, answered;
   for (const auto& [id, c] : audience) {
     const std::string intent = c["intent"];
     const bool on_post = !c["post_id"].get<std::string>().empty();
     EXPECT_EQ(c["hidden"].get<bool>(), on_post && (intent == "spam" || intent == "abuse"))
         << intent << ": " << c["text"];
-    EXPECT_EQ(replies.count(id) ? replies.at(id) : 0, intent == "question" ? 1 : 0)
-        << intent << ": " << c["text"];
+    const int n = replies.count(id) ? replies.at(id) : 0;
+    if (intent == "praise" && regulars.count(c["author_handle"]) && n > 0) {
+      EXPECT_EQ(n, 1);
+      EXPECT_TRUE(thanked.insert(c["author_handle"]).second) << "thanked twice";
+    } else {
+      EXPECT_EQ(n, intent == "question" ? 1 : 0) << intent << ": " << c["text"];
+    }
     hidden[intent] += c["hidden"].get<bool>();
     answered[intent] += replies.count(id) ? 1 : 0;
     if (intent == "praise" && on_post && c["author_followers"].get<int64_t>() >= 5000) {
@@ -129,6 +147,19 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   for (const auto& [parent, n] : replies) EXPECT_TRUE(audience.count(parent)) << parent;
   EXPECT_GT(hidden["spam"] + hidden["abuse"], 20);
   EXPECT_GT(answered["question"], 10);
+  EXPECT_EQ(thanked, regulars) << "each regular became an ambassador once, and was thanked";
+
+  // The last day's list: the regulars who stayed positive.
+  std::set<std::string> ambassadors;
+  for (const v1::StepInstance& step : run.steps()) {
+    if (step.key() != "watch/score#15") continue;
+    for (const auto& a : step.output().struct_value().fields().at("ambassadors").list_value().values()) {
+      ambassadors.insert(a.struct_value().fields().at("handle").string_value());
+    }
+  }
+  std::set<std::string> expected = regulars;
+  expected.erase(*sour.begin());
+  EXPECT_EQ(ambassadors, expected);
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ struct ActionName {
 constexpr ActionName kActions[] = {
     {"hide", Moderation::kHide},   {"unhide", Moderation::kUnhide}, {"delete", Moderation::kDelete},
     {"reply", Moderation::kReply}, {"like", Moderation::kLike},     {"pin", Moderation::kPin},
-    {"reject", Moderation::kReject}};
+    {"reject", Moderation::kReject}, {"reshare", Moderation::kReshare}};
 
 std::string Tidy(absl::string_view text) {
   return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
@@ -191,7 +191,8 @@ absl::StatusOr<ModerationRequest> ReadModeration(const TaskInput& input) {
   const ActionName* found = std::find_if(std::begin(kActions), std::end(kActions),
                                          [&](const ActionName& a) { return a.name == *action; });
   if (found == std::end(kActions)) {
-    return input.Reject("action", "must be one of hide, unhide, delete, reply, like, pin, reject");
+    return input.Reject("action",
+                        "must be one of hide, unhide, delete, reply, like, pin, reject, reshare");
   }
   request.action = found->action;
   request.action_name = std::string(found->name);

@@ -5,7 +5,8 @@
 //             out: {comments: [Comment…] oldest first, count, cursor, complete}
 //   Comment   {id, parent_id, post_id, author: {id, handle, followers}, text, created_at,
 //              hidden, url}
-//   moderate  in:  {comment_id, action: hide|unhide|delete|reply|like|pin|reject, text?}
+//   moderate  in:  {comment_id, action: hide|unhide|delete|reply|like|pin|reject|reshare,
+//                   text?}
 //             out: {comment_id, action, done: true, reply_id?, reply_url?}
 //
 // A reply is the one moderation that is not idempotent: no network takes an idempotency key
@@ -87,7 +88,7 @@ absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCurso
 // `max` (1..500, 100 when absent).
 absl::StatusOr<int> ReadMaxComments(const TaskInput& input);
 
-enum class Moderation { kHide, kUnhide, kDelete, kReply, kLike, kPin, kReject };
+enum class Moderation { kHide, kUnhide, kDelete, kReply, kLike, kPin, kReject, kReshare };
 
 struct ModerationRequest {
   std::string comment_id;

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
+#include "workers/community/ambassadors.h"
 #include "workers/content/content_generator.h"
 #include "workers/registry/adapters.h"
 
@@ -116,6 +117,7 @@ absl::Status NetworkWorker::RegisterHandlers() {
   }
   if (content) {
     handlers.emplace_back(content::kContentGenerateAction, content::HandleContentGenerate);
+    handlers.emplace_back(community::kAmbassadorsAction, community::HandleAmbassadors);
   }
   for (auto& [action, handler] : handlers) {
     handler = Logged(action, std::move(handler));

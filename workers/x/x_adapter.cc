@@ -264,12 +264,15 @@ class XAdapter final : public AdapterBase {
                                          "x.moderate: PUT /2/tweets/{id}/hidden")
                             .status());
         return ModerationOutput(m);
-      case Moderation::kLike: {
+      case Moderation::kLike:
+      case Moderation::kReshare: {
+        // A like or a repost of the comment (a tweet): doing it again changes nothing.
+        const std::string edge = m.action == Moderation::kLike ? "likes" : "retweets";
         ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
         RETURN_IF_ERROR(session.SendJson(JsonRequest(call, "POST",
-                                                     api + "/2/users/" + me + "/likes",
+                                                     api + "/2/users/" + me + "/" + edge,
                                                      {{"tweet_id", m.comment_id}}, true),
-                                         "x.moderate: POST /2/users/{id}/likes")
+                                         "x.moderate: POST /2/users/{id}/" + edge)
                             .status());
         return ModerationOutput(m);
       }

@@ -175,6 +175,8 @@ class YouTubeAdapter final : public AdapterBase {
                                      "the YouTube Data API cannot rate comments");
       case Moderation::kPin:
         return UnsupportedModeration(call.input, m, "the YouTube Data API cannot pin comments");
+      case Moderation::kReshare:
+        return UnsupportedModeration(call.input, m, "YouTube has no way to reshare a comment");
     }
     return UnsupportedModeration(call.input, m, "unknown action");
   }

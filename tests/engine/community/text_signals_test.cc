@@ -28,6 +28,9 @@ TEST(SentimentTest, NegatorsFlipTheNextWordsAndPluralsCount) {
   EXPECT_GT(Sentiment("he loves it"), 0) << "plural/third person";
   EXPECT_EQ(Sentiment("I want the front event"), 0.0) << "words ending in -nt are not negators";
   EXPECT_EQ(Sentiment(""), 0.0);
+  EXPECT_EQ(Sentiment("Get 10k followers FREE at https://cheap-likes.example/now"), 0.0)
+      << "no word in a link counts";
+  EXPECT_EQ(Sentiment("@love_brand_lover what"), 0.0) << "nor in a mention";
   EXPECT_EQ(Sentiment("\xE5\xA5\xBD"), 0.0) << "other scripts: unknown";
 }
 

@@ -54,7 +54,7 @@ TEST(ActionCatalogTest, QueuesAndNetworks) {
   EXPECT_TRUE(catalog.IsIdempotent("youtube", "comments"));
   EXPECT_NE(catalog.Gap("snapchat", "comments").find("no public API"), absl::string_view::npos);
   EXPECT_EQ(catalog.Gap("x", "publish"), "");
-  EXPECT_THAT(catalog.Verbs("content"), ElementsAre("generate"));
+  EXPECT_THAT(catalog.Verbs("content"), ElementsAre("generate", "ambassadors"));
   EXPECT_THAT(catalog.Verbs("crm"), ElementsAre());
 }
 

@@ -125,6 +125,13 @@ TEST(XCommunityTest, HidesRepliesOnlyInTheAccountsOwnConversations) {
   EXPECT_EQ(*out, Json({{"comment_id", reply_id}, {"action", "hide"}, {"done", true}}));
   for (const Json& c : Comments(h)) EXPECT_EQ(c["hidden"], c["id"] == reply_id) << c;
   ASSERT_TRUE(h.Run("x", "moderate", {{"comment_id", reply_id}, {"action", "like"}}).ok());
+  for (int n = 0; n < 2; ++n) {  // a repost twice is one repost
+    ASSERT_TRUE(h.Run("x", "moderate", {{"comment_id", reply_id}, {"action", "reshare"}}).ok());
+  }
+  for (const Json& c : Comments(h)) {
+    EXPECT_EQ(c["liked"], c["id"] == reply_id);
+    EXPECT_EQ(c["reshared"], c["id"] == reply_id);
+  }
   out = h.Run("x", "moderate", {{"comment_id", reply_id}, {"action", "pin"}});
   EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_REJECTED_INPUT);
   EXPECT_NE(out.status().message().find("X has no API to pin"), std::string::npos);
