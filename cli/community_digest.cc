@@ -1,6 +1,7 @@
 #include "cli/community_digest.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -9,6 +10,7 @@
 #include "cli/render.h"
 #include "cli/run_summary.h"
 #include "engine/community/text_signals.h"
+#include "workers/common/json_value.h"
 
 namespace fanfare::cli {
 namespace {
@@ -79,54 +81,89 @@ std::string CommunityDigest::RenderAmbassadors() const {
   return out;
 }
 
+std::vector<CommunityDigest::Row> CommunityDigest::Rows() const {
+  std::vector<Row> rows;
+  for (const auto& [date, day] : days_) {
+    Row row{.date = date, .day = &day};
+    row.mean_sentiment = day.read > 0 ? day.sentiment_sum / day.read : 0;
+    // A spike: over twice the mean of the (up to) seven days before, once three are known.
+    if (rows.size() >= 3) {
+      const size_t from = rows.size() > 7 ? rows.size() - 7 : 0;
+      double mean = 0;
+      for (size_t i = from; i < rows.size(); ++i) mean += static_cast<double>(rows[i].day->read);
+      mean /= static_cast<double>(rows.size() - from);
+      if (day.read > 0 && day.read > 2 * mean) row.spike = day.read / std::max(mean, 1.0);
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<std::pair<std::string, int64_t>> CommunityDigest::MostActive() const {
+  std::vector<std::pair<std::string, int64_t>> top(authors_.begin(), authors_.end());
+  std::stable_sort(top.begin(), top.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (top.size() > 5) top.resize(5);
+  return top;
+}
+
+int64_t CommunityDigest::Count(const Day& day, const char* action) {
+  auto it = day.actions.find(action);
+  return it == day.actions.end() ? 0 : it->second;
+}
+
 std::string CommunityDigest::Render() const {
   if (days_.empty()) return "";
   int64_t total = 0;
   std::vector<double> volume, mood;
   Table table({"DAY", "READ", "SENTIMENT", "NEGATIVE", "HIDDEN", "REPLIED", "LIKED", "RESHARED",
                "NOTES"});
-  for (const auto& [date, day] : days_) {
-    // A spike: over twice the mean of the (up to) seven days before, once three are known.
+  for (const Row& row : Rows()) {
+    const Day& day = *row.day;
     std::string note;
-    if (volume.size() >= 3) {
-      const size_t from = volume.size() > 7 ? volume.size() - 7 : 0;
-      double mean = 0;
-      for (size_t i = from; i < volume.size(); ++i) mean += volume[i];
-      mean /= static_cast<double>(volume.size() - from);
-      if (day.read > 2 * mean && day.read > 0) {
-        note = absl::StrFormat("spike (%.1fx the week)", day.read / std::max(mean, 1.0));
-      }
-    }
+    if (row.spike > 0) note = absl::StrFormat("spike (%.1fx the week)", row.spike);
     if (!day.new_ambassadors.empty()) {
       absl::StrAppend(&note, note.empty() ? "" : "; ", "new ambassador",
                       day.new_ambassadors.size() > 1 ? "s" : "", " @",
                       absl::StrJoin(day.new_ambassadors, ", @"));
     }
-    const double mean_sentiment = day.read > 0 ? day.sentiment_sum / day.read : 0;
     volume.push_back(static_cast<double>(day.read));
-    mood.push_back(mean_sentiment + 1);  // 0..2 for the sparkline
+    mood.push_back(row.mean_sentiment + 1);  // 0..2 for the sparkline
     total += day.read;
-    auto count = [&day](const char* action) {
-      auto it = day.actions.find(action);
-      return absl::StrCat(it == day.actions.end() ? 0 : it->second);
-    };
-    table.AddRow({date, absl::StrCat(day.read),
-                   day.read > 0 ? absl::StrFormat("%+.2f", mean_sentiment) : "-",
-                   day.read > 0 ? absl::StrCat(day.negative * 100 / day.read, "%") : "-",
-                   count("hide"), count("reply"), count("like"), count("reshare"), note});
+    table.AddRow({row.date, absl::StrCat(day.read),
+                  day.read > 0 ? absl::StrFormat("%+.2f", row.mean_sentiment) : "-",
+                  day.read > 0 ? absl::StrCat(day.negative * 100 / day.read, "%") : "-",
+                  absl::StrCat(Count(day, "hide")), absl::StrCat(Count(day, "reply")),
+                  absl::StrCat(Count(day, "like")), absl::StrCat(Count(day, "reshare")), note});
   }
-  std::vector<std::pair<int64_t, std::string>> top;
-  for (const auto& [handle, n] : authors_) top.emplace_back(-n, handle);
-  std::sort(top.begin(), top.end());
   std::vector<std::string> names;
-  for (size_t i = 0; i < top.size() && i < 5; ++i) {
-    names.push_back(absl::StrCat("@", top[i].second, " (", -top[i].first, ")"));
-  }
+  for (const auto& [handle, n] : MostActive()) names.push_back(absl::StrCat("@", handle, " (", n, ")"));
   return absl::StrCat("Community (", total, " comments read over ", days_.size(), " days)\n",
                       "  volume     ", RunSummary::Sparkline(volume), "\n",
                       "  sentiment  ", RunSummary::Sparkline(mood), "\n", table.ToString(),
                       names.empty() ? "" : absl::StrCat("Most active: ", absl::StrJoin(names, ", "), "\n"),
                       RenderAmbassadors());
+}
+
+nlohmann::json CommunityDigest::ToJson() const {
+  if (days_.empty()) return nullptr;
+  nlohmann::json days = nlohmann::json::array();
+  for (const Row& row : Rows()) {
+    const Day& day = *row.day;
+    nlohmann::json d = {{"date", row.date}, {"read", day.read},
+                        {"mean_sentiment", std::round(row.mean_sentiment * 100) / 100},
+                        {"negative", day.negative}, {"hidden", Count(day, "hide")},
+                        {"replied", Count(day, "reply")}, {"liked", Count(day, "like")},
+                        {"reshared", Count(day, "reshare")}, {"spike", row.spike > 0},
+                        {"new_ambassadors", day.new_ambassadors}};
+    if (row.spike > 0) d["spike_ratio"] = std::round(row.spike * 10) / 10;
+    days.push_back(std::move(d));
+  }
+  nlohmann::json active = nlohmann::json::array();
+  for (const auto& [handle, n] : MostActive()) active.push_back({{"handle", handle}, {"comments", n}});
+  return {{"days", days}, {"most_active", active},
+          {"ambassadors", ambassadors_.has_list_value() ? workers::FromValue(ambassadors_)
+                                                        : nlohmann::json::array()}};
 }
 
 }  // namespace fanfare::cli

@@ -17,6 +17,7 @@
 
 #include "absl/time/time.h"
 #include "google/protobuf/struct.pb.h"
+#include "nlohmann/json.hpp"
 
 namespace fanfare::cli {
 
@@ -32,6 +33,11 @@ class CommunityDigest {
 
   // "" when nothing was read or moderated; else the "Community" section.
   std::string Render() const;
+  // The same as a JSON value (null when nothing was read or moderated):
+  //   {days: [{date, read, mean_sentiment, negative, hidden, replied, liked, reshared,
+  //            spike, spike_ratio?, new_ambassadors}], most_active: [{handle, comments}],
+  //    ambassadors: [as content.ambassadors listed them last]}
+  nlohmann::json ToJson() const;
 
  private:
   struct Day {
@@ -41,6 +47,18 @@ class CommunityDigest {
     std::map<std::string, int64_t> actions;  // "hide" → 3
     std::vector<std::string> new_ambassadors;  // handles
   };
+  // One day as shown: its counts, mean sentiment and, for a spike, the volume's ratio to
+  // the days before (0 otherwise).
+  struct Row {
+    std::string date;
+    const Day* day = nullptr;
+    double mean_sentiment = 0;
+    double spike = 0;
+  };
+  std::vector<Row> Rows() const;
+  // The five most active authors: handle, comments.
+  std::vector<std::pair<std::string, int64_t>> MostActive() const;
+  static int64_t Count(const Day& day, const char* action);
   std::string RenderAmbassadors() const;
   static std::string DayOf(absl::Time at);
 

@@ -46,8 +46,9 @@ std::vector<Command> RemoteCommands() {
               RemoteFlags({summary}, false), WatchVerb},
       Command{"summary", "RUN_ID",
               "Summarise a run: posts, ad spend against the budget, measurements and every "
-              "adjustment with its rule.",
-              RemoteFlags({}, false), SummaryVerb},
+              "adjustment with its rule, and the daily community digest; --output json|yaml "
+              "for a document.",
+              RemoteFlags({}, true), SummaryVerb},
       Command{"history", "RUN_ID", "Show a run's history events.",
               RemoteFlags({{"from", "SEQ", "start at this sequence number"},
                            {"limit", "N", "show at most N events (default all)"}},

@@ -7,6 +7,7 @@
 
 #include "cli/args.h"
 #include "cli/command.h"
+#include "cli/output.h"
 #include "cli/render.h"
 #include "cli/run_summary.h"
 #include "sdk/client/client.h"
@@ -59,10 +60,11 @@ int WatchToEnd(Client& client, const std::string& run_id, RenderStyle style, Cli
 int SummaryVerb(const Args& args, CliContext& context);
 // A summary of `run_id` with nothing added yet: the campaign version the run is pinned to.
 absl::StatusOr<RunSummary> StartSummary(Client& client, const std::string& run_id);
-// Prints `summary` of `run` with the campaign's spend as it is now; kExitOk or the exit code
-// of a failed call.
+// Prints `summary` of `run` with the campaign's spend as it is now, as a table or (`format`)
+// a JSON or YAML document; kExitOk or the exit code of a failed call.
 int PrintSummary(Client& client, const RunSummary& summary, const v1::Run& run,
-                 const RenderStyle& style, CliContext& context);
+                 const RenderStyle& style, CliContext& context,
+                 OutputFormat format = OutputFormat::kTable);
 
 }  // namespace fanfare::cli
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "base/proto_time.h"
 #include "cli/views.h"
 
@@ -220,6 +221,42 @@ std::string RunSummary::Render(const v1::Run& run, const v1::SpendStatus& spend,
                                   RenderAdjustments(style), RenderNotes(style)}) {
     if (!part.empty()) absl::StrAppend(&out, "\n", part);
   }
+  return out;
+}
+
+nlohmann::json RunSummary::ToJson(const v1::Run& run, const v1::SpendStatus& spend) const {
+  auto when = [](absl::Time t) {
+    return t == absl::InfinitePast() ? "" : absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
+  };
+  nlohmann::json out = {
+      {"run_id", run.run_id()}, {"campaign", run.campaign()}, {"version", run.campaign_version()},
+      {"status", RunStatusName(run.status())},
+      {"created_at", run.has_created_at() ? when(FromProtoTime(run.created_at())) : ""},
+      {"ended_at", run.has_ended_at() ? when(FromProtoTime(run.ended_at())) : ""}};
+  nlohmann::json& posts = out["posts"] = nlohmann::json::array();
+  for (const Post& p : posts_) posts.push_back({{"network", p.network}, {"post_id", p.post_id}, {"url", p.url}});
+  nlohmann::json& ads = out["ads"] = nlohmann::json::array();
+  for (const Ad& a : ads_) {
+    ads.push_back({{"network", a.network}, {"ad_id", a.ad_id}, {"daily_budget", a.daily_budget}});
+  }
+  nlohmann::json& measurements = out["measurements"] = nlohmann::json::array();
+  for (const Measurement& m : measurements_) {
+    measurements.push_back({{"at", when(m.at)}, {"iteration", m.iteration}, {"network", m.network},
+                            {"impressions", m.impressions}, {"clicks", m.clicks}, {"cpc", m.cpc},
+                            {"spend_micros", m.spend_micros}, {"status", m.status},
+                            {"daily_budget", m.daily_budget}});
+  }
+  nlohmann::json& adjustments = out["adjustments"] = nlohmann::json::array();
+  for (const Adjustment& a : adjustments_) {
+    adjustments.push_back({{"at", when(a.at)}, {"iteration", a.iteration}, {"network", a.network},
+                           {"step", a.step}, {"rule", a.rule}, {"effect", a.effect}});
+  }
+  out["community"] = community_.ToJson();
+  nlohmann::json& notes = out["notes"] = nlohmann::json::array();
+  for (const Note& n : notes_) notes.push_back({{"at", when(n.at)}, {"text", n.text}});
+  out["spend"] = {{"spent_micros", spend.spent_micros()},
+                  {"committed_daily_micros", spend.committed_daily_micros()},
+                  {"currency", currency_}};
   return out;
 }
 

@@ -45,6 +45,11 @@ class RunSummary {
   std::string Render(const v1::Run& run, const v1::SpendStatus& spend,
                      const RenderStyle& style) const;
 
+  // The same facts as one JSON document: {run_id, campaign, version, status, created_at,
+  // ended_at, posts, ads, measurements, adjustments, community (CommunityDigest::ToJson),
+  // notes, spend: {spent_micros, committed_daily_micros, currency}}; times in RFC 3339.
+  nlohmann::json ToJson(const v1::Run& run, const v1::SpendStatus& spend) const;
+
   // Spend per day as a bar chart in one line of block characters ("▁▂▅█"), scaled to the
   // largest value; exposed for tests.
   static std::string Sparkline(const std::vector<double>& values);

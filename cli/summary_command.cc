@@ -1,6 +1,7 @@
 // fanfare summary: a run's summary replayed from its stored history (run_summary.h).
 #include <utility>
 
+#include "cli/output.h"
 #include "cli/remote.h"
 #include "cli/remote_verbs.h"
 #include "cli/run_summary.h"
@@ -16,11 +17,16 @@ absl::StatusOr<RunSummary> StartSummary(Client& client, const std::string& run_i
 }
 
 int PrintSummary(Client& client, const RunSummary& summary, const v1::Run& run,
-                 const RenderStyle& style, CliContext& context) {
+                 const RenderStyle& style, CliContext& context, OutputFormat format) {
   // The latest version carries the campaign's spend as the coordinator counts it now.
   absl::StatusOr<v1::Campaign> now = client.GetCampaign(run.campaign());
   if (!now.ok()) return ReportRemoteError(now.status(), client, context);
-  context.out << "\n" << summary.Render(run, now->spend(), style) << std::flush;
+  if (format == OutputFormat::kTable) {
+    context.out << "\n" << summary.Render(run, now->spend(), style) << std::flush;
+  } else {
+    const std::string json = summary.ToJson(run, now->spend()).dump(2) + "\n";
+    context.out << (format == OutputFormat::kJson ? json : JsonToYaml(json)) << std::flush;
+  }
   return kExitOk;
 }
 
@@ -41,7 +47,7 @@ int SummaryVerb(const Args& args, CliContext& context) {
   } while (!request.page_token().empty());
   absl::StatusOr<v1::Run> run = client.GetRun(run_id);
   if (!run.ok()) return ReportRemoteError(run.status(), client, context);
-  return PrintSummary(client, *summary, *run, remote->style, context);
+  return PrintSummary(client, *summary, *run, remote->style, context, remote->format);
 }
 
 }  // namespace fanfare::cli

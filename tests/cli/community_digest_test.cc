@@ -58,6 +58,23 @@ TEST(CommunityDigestTest, DaysCountsSpikesAndAmbassadors) {
   EXPECT_THAT(out, Not(HasSubstr("2026-12-04  4     +0.46      0%        0       0        0      0         spike")));
   EXPECT_THAT(out, HasSubstr("Most active: @ana (17), @troll (9)"));
   EXPECT_THAT(out, HasSubstr("@ana                  score  31.50  praised 4 distinct posts"));
+
+  const nlohmann::json json = digest.ToJson();
+  ASSERT_EQ(json["days"].size(), 5u);
+  const nlohmann::json& spike = json["days"][4];
+  EXPECT_EQ(spike["date"], "2026-12-05");
+  EXPECT_EQ(spike["read"], 10);
+  EXPECT_EQ(spike["negative"], 9);
+  EXPECT_EQ(spike["hidden"], 2);
+  EXPECT_EQ(spike["replied"], 1);
+  EXPECT_EQ(spike["reshared"], 1);
+  EXPECT_EQ(spike["spike"], true);
+  EXPECT_EQ(spike["spike_ratio"], 2.5);
+  EXPECT_EQ(spike["new_ambassadors"], nlohmann::json::array({"ana"}));
+  EXPECT_EQ(json["days"][0]["spike"], false);
+  EXPECT_EQ(json["most_active"][0], nlohmann::json({{"handle", "ana"}, {"comments", 17}}));
+  EXPECT_EQ(json["ambassadors"][0]["handle"], "ana");
+  EXPECT_TRUE(CommunityDigest().ToJson().is_null());
 }
 
 TEST(CommunityDigestTest, NoSpikeBeforeThreeDaysAndOddShapesAreIgnored) {
