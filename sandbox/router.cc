@@ -20,6 +20,12 @@ int HexValue(char c) {
 
 }  // namespace
 
+std::string StringField(const Json& json, absl::string_view key) {
+  if (!json.is_object()) return "";
+  auto it = json.find(std::string(key));
+  return it != json.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 std::string UrlDecode(absl::string_view text) {
   std::string out;
   out.reserve(text.size());

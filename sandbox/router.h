@@ -73,6 +73,10 @@ class Router {
   std::vector<Route> routes_;
 };
 
+// The string `key` of `json`; "" when `json` is not an object or the member is missing or
+// not a string. Never throws, whatever a client sent.
+std::string StringField(const Json& json, absl::string_view key);
+
 std::string UrlDecode(absl::string_view text);
 // Parses "a=1&b=2" into `out`.
 void ParseQuery(absl::string_view text, std::multimap<std::string, std::string>& out);

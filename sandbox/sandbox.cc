@@ -160,7 +160,17 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
     TransientError(network, response);
     return;
   }
-  if (!router_.Dispatch(request, response)) {
+  bool routed = false;
+  try {
+    routed = router_.Dispatch(request, response);
+  } catch (const std::exception& e) {
+    // A handler read a field of the wrong type that a client sent (nlohmann::json throws):
+    // a real network answers such a request 400.
+    response = SandboxResponse();
+    response.SetJson(400, {{"error", absl::StrCat("sandbox: malformed request: ", e.what())}});
+    return;
+  }
+  if (!routed) {
     response.SetJson(404, {{"error", absl::StrCat("sandbox: no route for ", request.method, " ",
                                                   request.path)}});
     return;

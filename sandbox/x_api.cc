@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "sandbox/x_api.h"
 
@@ -32,6 +33,36 @@ bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
 
 std::string UserId(const std::string& account) {
   return absl::StrCat(1'500'000'000'000'000'000ULL + StableHash(0, account) % 1'000'000'000ULL);
+}
+
+void SetTweetText(Json& tweet, const std::string& text) {
+  std::string shown;
+  Json urls = Json::array();
+  auto escape = [&shown](absl::string_view part) {
+    for (char c : part) {
+      if (c == '&') shown += "&amp;";
+      else if (c == '<') shown += "&lt;";
+      else if (c == '>') shown += "&gt;";
+      else shown += c;
+    }
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const size_t at = std::min(text.find("http://", i), text.find("https://", i));
+    if (at == std::string::npos) break;
+    escape(absl::string_view(text).substr(i, at - i));
+    size_t end = at;
+    while (end < text.size() && text[end] != ' ' && text[end] != '\n') ++end;
+    const std::string url = text.substr(at, end - at);
+    const std::string tco = absl::StrCat("https://t.co/", absl::StrFormat("%010x", StableHash(7, url) & 0xffffffffffULL));
+    urls.push_back({{"start", shown.size()}, {"end", shown.size() + tco.size()}, {"url", tco},
+                    {"expanded_url", url}, {"display_url", url.substr(url.find("//") + 2, 25)}});
+    shown += tco;
+    i = end;
+  }
+  escape(absl::string_view(text).substr(std::min(i, text.size())));
+  tweet["text"] = shown;
+  if (!urls.empty()) tweet["entities"] = {{"urls", urls}};
 }
 
 bool TakeWindow(SandboxState& state, const std::string& account, const std::string& endpoint,
@@ -79,7 +110,7 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
   if (!Admit(state, req, res, &account)) return;
   if (!x::TakeWindow(state, account, "tweets", state.options().x_posts_per_window, res)) return;
   const Json body = req.BodyJson();
-  const std::string text = body.is_object() ? body.value("text", std::string()) : "";
+  const std::string text = StringField(body, "text");
   if (text.empty()) {
     res.SetJson(400, {{"errors", Json::array({{{"message", "$.text: is missing but required"}}})},
                       {"title", "Invalid Request"},
@@ -94,7 +125,7 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
   }
   if (body.contains("reply")) return x::PostReply(state, account, text, body["reply"], res);
   const std::string id = absl::StrCat("17", state.NextId(), "000000");
-  const Json media = body.value("media", Json::object());
+  const Json media = body.is_object() ? body.value("media", Json::object()) : Json::object();
   state.AddPost(PostRecord{.network = "x", .account = account, .id = id, .text = text,
                            .url = absl::StrCat("https://x.com/i/web/status/", id),
                            .created_at = state.Now(),
@@ -105,14 +136,16 @@ void PostTweet(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
 
 Json TweetJson(SandboxState& state, const PostRecord& p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   const AdMetrics m = OrganicMetrics(state.options().seed, p.id, p.created_at, state.Now());
-  return {{"id", p.id}, {"text", p.text}, {"created_at", Rfc3339(p.created_at)},
-          {"edit_history_tweet_ids", Json::array({p.id})},
-          {"public_metrics", {{"retweet_count", m.clicks / 4}, {"reply_count", m.clicks / 8},
-                              {"like_count", m.clicks / 2}, {"quote_count", 0},
-                              {"bookmark_count", 0}, {"impression_count", m.impressions}}},
-          {"non_public_metrics", {{"impression_count", m.impressions},
-                                  {"url_link_clicks", m.clicks},
-                                  {"user_profile_clicks", m.clicks / 10}}}};
+  Json tweet = {{"id", p.id}, {"created_at", Rfc3339(p.created_at)},
+               {"edit_history_tweet_ids", Json::array({p.id})},
+               {"public_metrics", {{"retweet_count", m.clicks / 4}, {"reply_count", m.clicks / 8},
+                                   {"like_count", m.clicks / 2}, {"quote_count", 0},
+                                   {"bookmark_count", 0}, {"impression_count", m.impressions}}},
+               {"non_public_metrics", {{"impression_count", m.impressions},
+                                       {"url_link_clicks", m.clicks},
+                                       {"user_profile_clicks", m.clicks / 10}}}};
+  x::SetTweetText(tweet, p.text);
+  return tweet;
 }
 
 Json AdsEntityJson(const AdEntity& e) {

@@ -15,6 +15,9 @@ void Problem(SandboxResponse& res, int status, const std::string& title,
 // Checks the bearer token and counts the request; answers 401 otherwise.
 bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
            std::string* account) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
+// A tweet's `text` as X v2 shows it — every link replaced by a t.co link, and &, < and >
+// HTML-escaped — and `entities.urls` mapping each t.co link back to what was written.
+void SetTweetText(Json& tweet, const std::string& text);
 // The numeric user id of a sandbox account.
 std::string UserId(const std::string& account);
 // One request against the per-user window `endpoint` (`limit` per 15 minutes), with the

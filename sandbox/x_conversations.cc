@@ -34,10 +34,11 @@ void InvalidRequest(SandboxResponse& res, const std::string& message) {
 }
 
 Json TweetOf(const CommentRecord& c) {
-  Json t = {{"id", c.id}, {"text", c.text}, {"author_id", c.author_id},
+  Json t = {{"id", c.id}, {"author_id", c.author_id},
             {"created_at", Rfc3339(c.created_at)},
             {"conversation_id", c.post_id.empty() ? c.id : c.post_id},
             {"edit_history_tweet_ids", Json::array({c.id})}};
+  SetTweetText(t, c.text);
   const std::string parent = !c.parent_id.empty() ? c.parent_id : c.post_id;
   if (!parent.empty()) {
     t["referenced_tweets"] = Json::array({{{"type", "replied_to"}, {"id", parent}}});
@@ -95,16 +96,30 @@ bool Visible(const SandboxState& state, const CommentRecord& c) {
   return c.network == "x" && !c.deleted && c.created_at <= state.Now();
 }
 
+// The (since_id, until_id) range of a timeline request, both exclusive; until 0 means none.
+struct IdRange {
+  uint64_t since = 0;
+  uint64_t until = 0;
+  bool Holds(const std::string& id) const {
+    const uint64_t n = Numeric(id);
+    return n > since && (until == 0 || n < until);
+  }
+};
+
+IdRange RangeOf(const SandboxRequest& req) {
+  return {Numeric(req.Param("since_id")), Numeric(req.Param("until_id"))};
+}
+
 void Mentions(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, &account)) return;
   if (!TakeWindow(state, account, "mentions", state.options().x_reads_per_window, res)) return;
-  const uint64_t since = Numeric(req.Param("since_id"));
+  const IdRange range = RangeOf(req);
   std::vector<const CommentRecord*> matches;
   for (const CommentRecord& c : state.Comments()) {
     if (Visible(state, c) && !c.by_account && UserId(c.account) == req.PathParam("id") &&
-        Numeric(c.id) > since) {
+        range.Holds(c.id)) {
       matches.push_back(&c);
     }
   }
@@ -137,10 +152,25 @@ void SearchRecent(SandboxState& state, const SandboxRequest& req, SandboxRespons
   if (query.empty() || query.size() > 512) {
     return InvalidRequest(res, "The `query` query parameter is required, at most 512 characters");
   }
-  const uint64_t since = Numeric(req.Param("since_id"));
+  // Recent search reaches back 7 days and refuses ids and times from before.
+  const absl::Time oldest = state.Now() - kSearchWindow;
+  const IdRange range = RangeOf(req);
+  for (const char* param : {"since_id", "until_id"}) {
+    if (!req.Param(param).empty() && Numeric(req.Param(param)) < Numeric(XSnowflake(oldest, 0))) {
+      return InvalidRequest(res, absl::StrCat("Invalid '", param, "':'", req.Param(param), "'. '",
+                                              param, "' must be a tweet id created after ",
+                                              Rfc3339(oldest)));
+    }
+  }
+  const absl::Time start = ParseTimeParam(req.Param("start_time"), oldest);
+  if (start < oldest) {
+    return InvalidRequest(res, absl::StrCat("Invalid 'start_time':'", req.Param("start_time"),
+                                            "'. 'start_time' must be on or after ",
+                                            Rfc3339(oldest)));
+  }
   std::vector<const CommentRecord*> matches;
   for (const CommentRecord& c : state.Comments()) {
-    if (Visible(state, c) && c.created_at > state.Now() - kSearchWindow && Numeric(c.id) > since &&
+    if (Visible(state, c) && c.created_at >= start && range.Holds(c.id) &&
         MatchesQuery(c, query)) {
       matches.push_back(&c);
     }
@@ -184,10 +214,9 @@ void LikeOrRepost(SandboxState& state, const SandboxRequest& req, SandboxRespons
                   state.options().x_moderation_per_window, res)) {
     return;
   }
-  const Json body = req.BodyJson();
-  CommentRecord* c = body.is_object() && body.value("tweet_id", Json()).is_string()
-                         ? state.FindComment("x", body["tweet_id"].get<std::string>())
-                         : nullptr;
+  const std::string tweet_id = StringField(req.BodyJson(), "tweet_id");
+  if (tweet_id.empty()) return InvalidRequest(res, "$.tweet_id: is missing but required");
+  CommentRecord* c = state.FindComment("x", tweet_id);
   if (c == nullptr || !Visible(state, *c)) {
     return Problem(res, 404, "Not Found Error", "Could not find the tweet.");
   }
@@ -233,8 +262,7 @@ bool PostedBefore(SandboxState& state, const std::string& account, const std::st
 
 void PostReply(SandboxState& state, const std::string& account, const std::string& text,
                const Json& reply, SandboxResponse& res) {
-  const std::string parent_id =
-      reply.is_object() ? reply.value("in_reply_to_tweet_id", std::string()) : "";
+  const std::string parent_id = StringField(reply, "in_reply_to_tweet_id");
   const CommentRecord* parent = state.FindComment("x", parent_id);
   const PostRecord* post = parent == nullptr ? state.FindPost("x", parent_id) : nullptr;
   if ((parent == nullptr || !Visible(state, *parent)) && post == nullptr) {

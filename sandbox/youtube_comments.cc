@@ -5,6 +5,8 @@
 // comments.delete of one's own comment (50 units). Others' comments can be rejected by the
 // video's owner, never deleted.
 #include <algorithm>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -56,30 +58,36 @@ bool Paging(const SandboxRequest& req, SandboxResponse& res, int fallback, int* 
   return true;
 }
 
-// One page of `items` (already in order) as a list response of `kind`.
-void AnswerList(const std::string& kind, const std::vector<Json>& items, int max_results,
-                size_t offset, SandboxResponse& res) {
-  Json page = Json::array();
-  for (size_t i = offset; i < items.size() && page.size() < static_cast<size_t>(max_results); ++i) {
-    page.push_back(items[i]);
-  }
-  Json answer = {{"kind", kind}, {"items", page},
-                 {"pageInfo", {{"totalResults", items.size()}, {"resultsPerPage", max_results}}}};
-  if (offset + page.size() < items.size()) answer["nextPageToken"] = absl::StrCat("t", offset + page.size());
+// One page of `total` items (`page`, from `offset`) as a list response of `kind`.
+void AnswerList(const std::string& kind, Json page, size_t total, int max_results, size_t offset,
+                SandboxResponse& res) {
+  const size_t shown = page.size();
+  Json answer = {{"kind", kind}, {"items", std::move(page)},
+                 {"pageInfo", {{"totalResults", total}, {"resultsPerPage", max_results}}}};
+  if (offset + shown < total) answer["nextPageToken"] = absl::StrCat("t", offset + shown);
   res.SetJson(200, answer);
 }
 
-std::vector<const CommentRecord*> RepliesTo(SandboxState& state, const std::string& parent)
+// The indices [offset, offset + max) of a list of `total`, clamped.
+std::pair<size_t, size_t> PageOf(size_t total, size_t offset, int max_results) {
+  const size_t begin = std::min(offset, total);
+  return {begin, std::min(total, begin + static_cast<size_t>(max_results))};
+}
+
+// The published replies of every thread, oldest first: one pass over the comments.
+std::map<std::string, std::vector<const CommentRecord*>> RepliesByThread(SandboxState& state)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
-  std::vector<const CommentRecord*> replies;
+  std::map<std::string, std::vector<const CommentRecord*>> replies;
   for (const CommentRecord& c : state.Comments()) {
-    if (Listed(state, c) && c.parent_id == parent && c.moderation_status == "published") {
-      replies.push_back(&c);
+    if (Listed(state, c) && !c.parent_id.empty() && c.moderation_status == "published") {
+      replies[c.parent_id].push_back(&c);
     }
   }
-  std::sort(replies.begin(), replies.end(), [](const CommentRecord* a, const CommentRecord* b) {
-    return a->created_at < b->created_at;
-  });
+  for (auto& [parent, list] : replies) {
+    std::stable_sort(list.begin(), list.end(), [](const CommentRecord* a, const CommentRecord* b) {
+      return a->created_at < b->created_at;
+    });
+  }
   return replies;
 }
 
@@ -120,9 +128,15 @@ void ListThreads(SandboxState& state, const SandboxRequest& req, SandboxResponse
     return a->created_at > b->created_at;
   });
   const bool with_replies = absl::StrContains(req.Param("part"), "replies");
-  std::vector<Json> items;
-  for (const CommentRecord* c : threads) {
-    const std::vector<const CommentRecord*> replies = RepliesTo(state, c->id);
+  const auto replies_by_thread = RepliesByThread(state);
+  const std::vector<const CommentRecord*> none;
+  Json items = Json::array();
+  const auto [begin, end] = PageOf(threads.size(), offset, max_results);
+  for (size_t i = begin; i < end; ++i) {
+    const CommentRecord* c = threads[i];
+    auto found = replies_by_thread.find(c->id);
+    const std::vector<const CommentRecord*>& replies =
+        found == replies_by_thread.end() ? none : found->second;
     Json item = {{"kind", "youtube#commentThread"}, {"etag", absl::StrCat("sbxt", c->id)},
                  {"id", c->id},
                  {"snippet", {{"channelId", absl::StrCat("UC", c->account)},
@@ -137,7 +151,8 @@ void ListThreads(SandboxState& state, const SandboxRequest& req, SandboxResponse
     }
     items.push_back(std::move(item));
   }
-  AnswerList("youtube#commentThreadListResponse", items, max_results, offset, res);
+  AnswerList("youtube#commentThreadListResponse", std::move(items), threads.size(), max_results,
+             offset, res);
 }
 
 void ListReplies(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
@@ -151,11 +166,16 @@ void ListReplies(SandboxState& state, const SandboxRequest& req, SandboxResponse
   int max_results = 20;
   size_t offset = 0;
   if (!Paging(req, res, 20, &max_results, &offset)) return;
-  std::vector<Json> items;
-  for (const CommentRecord* r : RepliesTo(state, parent)) {
+  const auto replies_by_thread = RepliesByThread(state);
+  auto found = replies_by_thread.find(parent);
+  const size_t total = found == replies_by_thread.end() ? 0 : found->second.size();
+  Json items = Json::array();
+  const auto [begin, end] = PageOf(total, offset, max_results);
+  for (size_t i = begin; i < end; ++i) {
+    const CommentRecord* r = found->second[i];
     items.push_back(CommentJson(*r, r->account == account));
   }
-  AnswerList("youtube#commentListResponse", items, max_results, offset, res);
+  AnswerList("youtube#commentListResponse", std::move(items), total, max_results, offset, res);
 }
 
 void InsertReply(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
@@ -164,8 +184,8 @@ void InsertReply(SandboxState& state, const SandboxRequest& req, SandboxResponse
   if (!Admit(state, req, res, kWriteUnits, &account)) return;
   const Json body = req.BodyJson();
   const Json snippet = body.is_object() ? body.value("snippet", Json::object()) : Json::object();
-  const std::string parent_id = snippet.value("parentId", std::string());
-  const std::string text = snippet.value("textOriginal", std::string());
+  const std::string parent_id = StringField(snippet, "parentId");
+  const std::string text = StringField(snippet, "textOriginal");
   if (text.empty() || text.size() > 10'000) {
     return GoogleError(res, 400, "commentTextRequired",
                        "snippet.textOriginal is required, at most 10,000 characters");

@@ -1,5 +1,6 @@
 #include "engine/community/text_signals.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -45,12 +46,18 @@ constexpr absl::string_view kNegators[] = {
 
 bool IsWordChar(char c) { return absl::ascii_isalnum(c) || c == '\''; }
 
-// The weight of `word` (lower case, apostrophes removed); 0 when unknown.
-int WeightOf(absl::string_view word) {
+int LexiconWeight(absl::string_view word) {
   for (const WordWeight& entry : kLexicon) {
     if (entry.word == word) return entry.weight;
   }
-  if (word.size() > 3 && absl::EndsWith(word, "s")) return WeightOf(word.substr(0, word.size() - 1));
+  return 0;
+}
+
+// The weight of `word` (lower case, apostrophes removed), or of it without one final "s";
+// 0 when unknown.
+int WeightOf(absl::string_view word) {
+  if (const int weight = LexiconWeight(word); weight != 0) return weight;
+  if (word.size() > 3 && absl::EndsWith(word, "s")) return LexiconWeight(word.substr(0, word.size() - 1));
   return 0;
 }
 
@@ -162,6 +169,9 @@ bool IsAllCaps(absl::string_view text) {
 }
 
 bool ContainsAny(absl::string_view text, const std::vector<std::string>& keywords) {
+  if (std::all_of(keywords.begin(), keywords.end(), [](const std::string& k) { return k.empty(); })) {
+    return false;
+  }
   const std::string lower = absl::AsciiStrToLower(text);
   for (const std::string& keyword : keywords) {
     if (keyword.empty()) continue;

@@ -1,6 +1,7 @@
 #include "workers/common/community.h"
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -82,12 +83,17 @@ CommentMark MarkAt(const std::vector<ListedComment>& items, int64_t key,
 absl::StatusOr<CommentCursor> DecodeCursor(const TaskInput& input) {
   const std::string text = input.OptionalString("cursor");
   CommentCursor cursor;
+  cursor.source = input.action();
   if (text.empty()) return cursor;
-  const Json json = Json::parse(text, nullptr, false);
+  const Json json = text.size() > 64 * 1024 ? Json() : Json::parse(text, nullptr, false);
   std::optional<CommentMark> after, top;
-  if (!json.is_object() || text.size() > 64 * 1024 ||
-      !(after = MarkOf(json.value("after", Json()))) || !(top = MarkOf(json.value("top", Json())))) {
+  if (!json.is_object() || !(after = MarkOf(json.value("after", Json()))) ||
+      !(top = MarkOf(json.value("top", Json())))) {
     return input.Reject("cursor", "is not a cursor an earlier run of this action returned");
+  }
+  if (JsonString(json, "source") != input.action()) {
+    return input.Reject("cursor", absl::StrCat("was written by ", JsonString(json, "source", "?"),
+                                               ", not ", input.action()));
   }
   cursor.after = *std::move(after);
   cursor.top = *std::move(top);
@@ -99,7 +105,8 @@ absl::StatusOr<CommentCursor> DecodeCursor(const TaskInput& input) {
 }
 
 std::string EncodeCursor(const CommentCursor& cursor) {
-  Json json = {{"after", MarkJson(cursor.after)}, {"top", MarkJson(cursor.top)}};
+  Json json = {{"source", cursor.source}, {"after", MarkJson(cursor.after)},
+               {"top", MarkJson(cursor.top)}};
   if (cursor.before) json["before"] = MarkJson(*cursor.before);
   return json.dump();
 }
@@ -107,6 +114,7 @@ std::string EncodeCursor(const CommentCursor& cursor) {
 absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCursor& cursor,
                                    int max, int max_pages) {
   std::vector<ListedComment> taken;
+  std::set<std::string> taken_ids;  // a listing that shifts between pages repeats items
   bool reached_after = false;
   bool more = false;           // stopped with comments left in the gap
   bool newer_waiting = false;  // comments newer than the cursor's top were seen
@@ -126,10 +134,12 @@ absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCurso
         newer_waiting |= IsAfter(item, cursor.top);
         continue;
       }
+      if (taken_ids.count(item.comment.id)) continue;
       if (static_cast<int>(taken.size()) == max) {
         more = true;
         break;
       }
+      taken_ids.insert(item.comment.id);
       taken.push_back(item);
     }
     token = listed->next;
@@ -150,7 +160,10 @@ absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCurso
       if (item.key == next.top.key) next.top.ids.push_back(item.comment.id);
     }
   }
-  if (more) {
+  // A backlog the pages allowed cannot even reach (a listing that cannot be narrowed, with
+  // more new comments above it than the pages hold) is given up rather than read forever.
+  const bool abandon = more && taken.empty() && cursor.before.has_value();
+  if (more && !abandon) {
     std::vector<std::string> ids;
     if (cursor.before && !taken.empty() && cursor.before->key == taken.back().key) {
       ids = cursor.before->ids;
@@ -161,14 +174,17 @@ absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCurso
     next.before.reset();
   }
   std::vector<Comment> comments;
-  for (ListedComment& item : taken) comments.push_back(std::move(item.comment));
+  // Oldest first: the listing is newest first, so reversed, then ordered by time.
+  for (auto it = taken.rbegin(); it != taken.rend(); ++it) comments.push_back(std::move(it->comment));
   std::stable_sort(comments.begin(), comments.end(), [](const Comment& a, const Comment& b) {
     return a.created_at < b.created_at;
   });
   Json out = Json::array();
   for (const Comment& c : comments) out.push_back(CommentJson(c));
-  return Json{{"comments", out}, {"count", comments.size()}, {"cursor", EncodeCursor(next)},
-              {"complete", !more && !newer_waiting}};
+  Json result = {{"comments", out}, {"count", comments.size()}, {"cursor", EncodeCursor(next)},
+                 {"complete", !more && !newer_waiting}};
+  if (abandon) result["backlog_abandoned"] = true;
+  return result;
 }
 
 absl::StatusOr<int> ReadMaxComments(const TaskInput& input) {

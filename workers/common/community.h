@@ -59,11 +59,13 @@ struct CommentMark {
   std::vector<std::string> ids;
 };
 struct CommentCursor {
+  std::string source;  // the action that wrote it ("x.comments"): another's is refused
   CommentMark after;
   std::optional<CommentMark> before;
   CommentMark top;
 };
-// "" is the start of the listing; otherwise the compact JSON EncodeCursor writes.
+// "" is the start of the listing; otherwise the compact JSON EncodeCursor writes, for the
+// same action (input.action()).
 absl::StatusOr<CommentCursor> DecodeCursor(const TaskInput& input);
 std::string EncodeCursor(const CommentCursor& cursor);
 
@@ -82,6 +84,10 @@ using CommentPageFn = std::function<absl::StatusOr<CommentPage>(const std::strin
 // collected or the listing reaches `after`; returns the output of `comments`:
 // {comments (oldest first), count, cursor, complete}. `complete` is true when this run saw
 // no comment it left for a later one: the backlog is drained and nothing newer was listed.
+// A comment listed twice in one run (a listing that shifted between pages) is taken once.
+// A backlog that `max_pages` pages no longer reach (the run skipped through them all and
+// took nothing) is given up: the cursor moves to its top, and the output says
+// `backlog_abandoned: true`.
 absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCursor& cursor,
                                    int max, int max_pages);
 

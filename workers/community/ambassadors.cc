@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,13 @@ absl::Time TimeOf(const Json& json, absl::string_view field) {
 
 std::string Stamp(absl::Time t) { return t == absl::InfinitePast() ? "" : Rfc3339(t); }
 
+// A number of the ledger or a comment: finite and within ±1e12, else 0 (a hostile or broken
+// input must not reach the arithmetic and the sort as NaN or infinity).
+double Finite(const Json& json, absl::string_view field) {
+  const double v = JsonNumber(json, field);
+  return std::isfinite(v) && std::abs(v) <= 1e12 ? v : 0;
+}
+
 // An integer field of `input` within [lo, hi], `fallback` when absent.
 absl::StatusOr<int> Bounded(const Json& input, absl::string_view field, int fallback, int lo,
                             int hi) {
@@ -50,20 +60,50 @@ absl::StatusOr<int> Bounded(const Json& input, absl::string_view field, int fall
   return value.get<int>();
 }
 
+// Keeps the `keep` entries of `map` (an object of objects) with the latest time `field`:
+// one sort, whatever the size.
+void KeepNewest(Json& map, absl::string_view field, size_t keep) {
+  if (map.size() <= keep) return;
+  std::vector<std::pair<absl::Time, std::string>> by_time;
+  for (auto it = map.begin(); it != map.end(); ++it) by_time.emplace_back(TimeOf(it.value(), field), it.key());
+  std::sort(by_time.begin(), by_time.end(), std::greater<>());
+  for (size_t i = keep; i < by_time.size(); ++i) map.erase(by_time[i].second);
+}
+
+// Whether `ledger` has the shape this action writes: {authors: {id: {…, posts: {id: {…}}}},
+// seen: [ids]}, within the bounds it keeps (a little more, for one run's growth).
+bool WellFormed(const Json& ledger) {
+  const Json& authors = JsonMember(ledger, "authors");
+  const Json& seen = JsonMember(ledger, "seen");
+  if (!(authors.is_null() || (authors.is_object() && authors.size() <= 2 * kMaxAuthors)) ||
+      !(seen.is_null() || (seen.is_array() && seen.size() <= 2 * kMaxSeen))) {
+    return false;
+  }
+  for (auto it = authors.begin(); authors.is_object() && it != authors.end(); ++it) {
+    if (!it.value().is_object()) return false;
+    const Json& posts = JsonMember(it.value(), "posts");
+    if (!(posts.is_null() || (posts.is_object() && posts.size() <= 2 * kMaxPostsPerAuthor))) return false;
+    for (auto p = posts.begin(); posts.is_object() && p != posts.end(); ++p) {
+      if (!p.value().is_object()) return false;
+    }
+  }
+  return true;
+}
+
 // Counts one comment into its author's record.
 void Count(Json& author, const Json& comment, double sentiment) {
   const absl::Time at = TimeOf(comment, "created_at");
   const Json& who = JsonMember(comment, "author");
   author["handle"] = JsonString(who, "handle", JsonString(author, "handle"));
-  author["followers"] = static_cast<int64_t>(JsonNumber(who, "followers"));
+  author["followers"] = static_cast<int64_t>(Finite(who, "followers"));
   if (TimeOf(author, "first_seen") == absl::InfinitePast() || at < TimeOf(author, "first_seen")) {
     author["first_seen"] = Stamp(at);
   }
   if (at > TimeOf(author, "last_seen")) author["last_seen"] = Stamp(at);
-  author["comments"] = JsonNumber(author, "comments") + 1;
-  if (sentiment > kPositive) author["positive"] = JsonNumber(author, "positive") + 1;
+  author["comments"] = Finite(author, "comments") + 1;
+  if (sentiment > kPositive) author["positive"] = Finite(author, "positive") + 1;
   if (sentiment < kNegative) {
-    author["negative"] = JsonNumber(author, "negative") + 1;
+    author["negative"] = Finite(author, "negative") + 1;
     if (at > TimeOf(author, "last_negative")) author["last_negative"] = Stamp(at);
   }
   const std::string post = JsonString(comment, "post_id");
@@ -71,19 +111,13 @@ void Count(Json& author, const Json& comment, double sentiment) {
   Json& posts = author["posts"];
   if (!posts.is_object()) posts = Json::object();
   Json& p = posts[post];
-  p["sum"] = JsonNumber(p, "sum") + sentiment;
-  p["n"] = JsonNumber(p, "n") + 1;
+  p["sum"] = Finite(p, "sum") + sentiment;
+  p["n"] = Finite(p, "n") + 1;
   if (at >= TimeOf(p, "last")) {
     p["last"] = Stamp(at);
     if (sentiment > kPositive) p["comment_id"] = JsonString(comment, "id");
   }
-  while (posts.size() > kMaxPostsPerAuthor) {  // forget the post commented on longest ago
-    auto oldest = posts.begin();
-    for (auto it = posts.begin(); it != posts.end(); ++it) {
-      if (TimeOf(it.value(), "last") < TimeOf(oldest.value(), "last")) oldest = it;
-    }
-    posts.erase(oldest);
-  }
+  KeepNewest(posts, "last", kMaxPostsPerAuthor);
 }
 
 struct Candidate {
@@ -101,8 +135,8 @@ std::optional<Candidate> Assess(const std::string& id, const Json& author, absl:
   absl::Time latest = absl::InfinitePast();
   const Json& posts = JsonMember(author, "posts");
   for (auto it = posts.begin(); posts.is_object() && it != posts.end(); ++it) {
-    const double n = std::max(1.0, JsonNumber(it.value(), "n"));
-    const double mean = JsonNumber(it.value(), "sum") / n;
+    const double n = std::max(1.0, Finite(it.value(), "n"));
+    const double mean = std::clamp(Finite(it.value(), "sum") / n, -1.0, 1.0);
     const absl::Time last = TimeOf(it.value(), "last");
     const double age = std::max(0.0, absl::ToDoubleHours(now - last) / absl::ToDoubleHours(kHalfLife));
     score += 10 * std::pow(0.5, age) * (1 + mean) / 2;
@@ -115,7 +149,7 @@ std::optional<Candidate> Assess(const std::string& id, const Json& author, absl:
       }
     }
   }
-  const int64_t followers = static_cast<int64_t>(JsonNumber(author, "followers"));
+  const int64_t followers = static_cast<int64_t>(Finite(author, "followers"));
   score += std::log10(1.0 + static_cast<double>(std::max<int64_t>(followers, 0)));
   const absl::Time negative = TimeOf(author, "last_negative");
   if (praised < min_posts || (negative != absl::InfinitePast() && now - negative < kNegativeCooldown)) {
@@ -140,13 +174,7 @@ void Retain(Json& authors, absl::Time now) {
   for (auto it = authors.begin(); it != authors.end();) {
     it = now - TimeOf(it.value(), "last_seen") > kRetention ? authors.erase(it) : std::next(it);
   }
-  while (authors.size() > kMaxAuthors) {
-    auto oldest = authors.begin();
-    for (auto it = authors.begin(); it != authors.end(); ++it) {
-      if (TimeOf(it.value(), "last_seen") < TimeOf(oldest.value(), "last_seen")) oldest = it;
-    }
-    authors.erase(oldest);
-  }
+  KeepNewest(authors, "last_seen", kMaxAuthors);
 }
 
 }  // namespace
@@ -154,7 +182,9 @@ void Retain(Json& authors, absl::Time now) {
 absl::StatusOr<Json> ScoreAmbassadors(const Json& input, absl::Time now) {
   Json ledger = JsonMember(input, "ledger");
   if (ledger.is_null()) ledger = Json::object();
-  if (!ledger.is_object()) return Reject("ledger", "must be a map: the output.ledger of an earlier run");
+  if (!ledger.is_object() || !WellFormed(ledger)) {
+    return Reject("ledger", "must be the output.ledger of an earlier run of this action");
+  }
   if (!JsonMember(ledger, "authors").is_object()) ledger["authors"] = Json::object();
   if (!JsonMember(ledger, "seen").is_array()) ledger["seen"] = Json::array();
   const Json& comments = JsonMember(input, "comments");

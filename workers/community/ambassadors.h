@@ -24,8 +24,9 @@
 // "exchange of visibility" over `new_ambassadors` happens at most once per author per period.
 //
 // Retention: authors not seen for `retention` (90 days) are dropped, and at most 500 authors
-// are kept (the least recently seen go first). Deterministic for a given input and clock, so
-// the action is idempotent.
+// are kept (the least recently seen go first); a dropped author's recognition goes with them.
+// A ledger that is not of this shape, or holds over twice these bounds, is refused.
+// Deterministic for a given input and clock, so the action is idempotent.
 #ifndef FANFARE_WORKERS_COMMUNITY_AMBASSADORS_H_
 #define FANFARE_WORKERS_COMMUNITY_AMBASSADORS_H_
 

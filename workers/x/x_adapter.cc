@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
@@ -29,6 +30,30 @@ std::string Detail(const std::optional<Json>& body) {
 }
 
 }  // namespace
+
+absl::Time SnowflakeTime(int64_t id) {
+  constexpr int64_t kTwitterEpochMillis = 1'288'834'974'657;
+  return absl::FromUnixMillis((id >> 22) + kTwitterEpochMillis);
+}
+
+std::string XSentText(const Json& tweet) {
+  std::string text = JsonString(tweet, "text");
+  // X shows links as t.co links and lists what they stand for in entities.urls.
+  const Json& urls = JsonMember(JsonMember(tweet, "entities"), "urls");
+  for (const Json& u : urls.is_array() ? urls : Json::array()) {
+    const std::string shown = JsonString(u, "url");
+    const std::string written = JsonString(u, "expanded_url");
+    if (shown.empty() || written.empty()) continue;
+    for (size_t at = text.find(shown); at != std::string::npos; at = text.find(shown, at + written.size())) {
+      text.replace(at, shown.size(), written);
+    }
+  }
+  for (const auto& [escaped, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
+                                       std::pair{"&amp;", "&"}}) {
+    text = absl::StrReplaceAll(text, {{escaped, plain}});
+  }
+  return text;
+}
 
 absl::Status ClassifyXError(const HttpResponse& response, absl::string_view what,
                             absl::Time now) {
@@ -126,14 +151,15 @@ class XAdapter final : public AdapterBase {
                      session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
                                                                     "/2/users/", user,
                                                                     "/tweets?max_results=50&"
-                                                                    "tweet.fields=created_at")),
+                                                                    "tweet.fields=created_at,"
+                                                                    "entities")),
                                       "x.publish (reconcile): GET /2/users/{id}/tweets"));
     const absl::Time oldest = call.now() - call.options.reconcile_lookback;
     const Json& data = JsonMember(tweets, "data");
     for (const Json& t : data.is_array() ? data : Json::array()) {
       absl::Time created;
       std::string err;
-      if (JsonString(t, "text") != text ||
+      if (XSentText(t) != text ||
           !absl::ParseTime(absl::RFC3339_full, JsonString(t, "created_at"), &created, &err) ||
           created < oldest) {
         continue;
@@ -158,13 +184,22 @@ class XAdapter final : public AdapterBase {
 
   // --- Community ---------------------------------------------------------------------
 
+  // Tweet ids are decimal numbers (they go into request paths).
+  static absl::Status CheckTweetId(const ActionCall& call, const std::string& id) {
+    if (id.empty() || id.size() > 20 ||
+        !std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return call.input.Reject("comment_id", "must be a tweet id (digits)");
+    }
+    return absl::OkStatus();
+  }
+
   // The mention timeline (replies to the account's posts are mentions too).
   absl::StatusOr<Json> Comments(ActionCall& call) {
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
-    return ReadTimeline(call, session, absl::StrCat("/2/users/", me, "/mentions"), {},
-                        "x.comments: GET /2/users/{id}/mentions");
+    return ReadTimeline(call, session, me, absl::StrCat("/2/users/", me, "/mentions"), {},
+                        absl::InfiniteDuration(), "x.comments: GET /2/users/{id}/mentions");
   }
 
   // Recent search (the last 7 days of every public conversation) for topic listening.
@@ -173,35 +208,60 @@ class XAdapter final : public AdapterBase {
     if (query.size() > 512) return call.input.Reject("query", "is longer than 512 characters");
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
-    return ReadTimeline(call, session, "/2/tweets/search/recent", {{"query", query}},
+    ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
+    return ReadTimeline(call, session, me, "/2/tweets/search/recent",
+                        {{"query", query}, {"sort_order", "recency"}}, absl::Hours(24 * 7),
                         "x.search: GET /2/tweets/search/recent");
   }
 
   // A timeline of tweets, newest first, read from the input's cursor: narrowed to the
-  // cursor's gap by since_id and until_id, five pages of 100 at most.
-  absl::StatusOr<Json> ReadTimeline(ActionCall& call, ApiSession& session, const std::string& path,
-                                    const Query& query, const std::string& what) {
+  // cursor's gap by since_id and until_id, five pages of 100 at most. A timeline that reaches
+  // back only `reach` (recent search: 7 days, and it refuses an older since_id or until_id)
+  // is read from its oldest tweet instead of an older cursor, and a backlog older than that
+  // is given up: those tweets are out of the API's reach.
+  absl::StatusOr<Json> ReadTimeline(ActionCall& call, ApiSession& session, const std::string& me,
+                                    const std::string& path, const Query& query,
+                                    absl::Duration reach, const std::string& what) {
     ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
     ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    std::optional<absl::Time> start_time;
+    if (reach != absl::InfiniteDuration()) {
+      const absl::Time oldest = call.now() - reach + absl::Minutes(5);
+      if (cursor.before && SnowflakeTime(cursor.before->key) < oldest) {
+        cursor.after = cursor.top;
+        cursor.before.reset();
+      }
+      if (SnowflakeTime(cursor.after.key) < oldest) start_time = oldest;
+    }
     auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
       Query q = query;
-      q.insert(q.end(), {{"max_results", "100"},
-                         {"tweet.fields", "created_at,author_id,conversation_id,referenced_tweets"},
-                         {"expansions", "author_id"}, {"user.fields", "username,public_metrics"}});
-      if (cursor.after.key > 0) q.emplace_back("since_id", absl::StrCat(cursor.after.key));
+      q.insert(q.end(),
+               {{"max_results", "100"},
+                {"tweet.fields", "created_at,author_id,conversation_id,referenced_tweets,"
+                                 "in_reply_to_user_id,entities"},
+                {"expansions", "author_id"}, {"user.fields", "username,public_metrics"}});
+      if (start_time) {
+        q.emplace_back("start_time", Rfc3339(*start_time));
+      } else if (cursor.after.key > 0) {
+        q.emplace_back("since_id", absl::StrCat(cursor.after.key));
+      }
       if (cursor.before) q.emplace_back("until_id", absl::StrCat(cursor.before->key));
       if (!token.empty()) q.emplace_back("pagination_token", token);
       ASSIGN_OR_RETURN(Json answer,
                        session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api, path, "?",
                                                                       FormEncode(q))),
                                         what));
-      return TimelinePage(answer, what);
+      return TimelinePage(answer, me, what);
     };
     return DrainComments(page, cursor, max, /*max_pages=*/5);
   }
 
   // One page of a timeline, normalised. X leaves `data` out of an empty page.
-  static absl::StatusOr<CommentPage> TimelinePage(const Json& answer, const std::string& what) {
+  // A comment's `post_id` is the conversation's first tweet only when it answers that tweet
+  // directly and the tweet is `me`'s: X does not say who started a conversation, so deeper
+  // replies and other people's conversations have none.
+  static absl::StatusOr<CommentPage> TimelinePage(const Json& answer, const std::string& me,
+                                                  const std::string& what) {
     const Json& data = JsonMember(answer, "data");
     if (!data.is_array() && JsonNumber(JsonMember(answer, "meta"), "result_count", -1) != 0) {
       return Retryable(absl::StrCat(what, ": answered neither tweets nor an empty page"),
@@ -224,15 +284,17 @@ class XAdapter final : public AdapterBase {
       Comment& c = item.comment;
       c.id = JsonString(t, "id");
       if (!absl::SimpleAtoi(c.id, &item.key)) continue;
-      c.text = JsonString(t, "text");
+      c.text = XSentText(t);
       c.author_id = JsonString(t, "author_id");
       const std::string conversation = JsonString(t, "conversation_id");
-      if (conversation != c.id) c.post_id = conversation;
       const Json& refs = JsonMember(t, "referenced_tweets");
       for (const Json& r : refs.is_array() ? refs : Json::array()) {
-        if (JsonString(r, "type") == "replied_to" && JsonString(r, "id") != conversation) {
-          c.parent_id = JsonString(r, "id");
-        }
+        if (JsonString(r, "type") == "replied_to") c.parent_id = JsonString(r, "id");
+      }
+      if (!c.parent_id.empty() && c.parent_id == conversation &&
+          JsonString(t, "in_reply_to_user_id") == me) {
+        c.post_id = conversation;
+        c.parent_id.clear();
       }
       if (auto u = users.find(c.author_id); u != users.end()) {
         c.author_handle = u->second.handle;
@@ -250,6 +312,7 @@ class XAdapter final : public AdapterBase {
 
   absl::StatusOr<Json> Moderate(ActionCall& call) {
     ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    RETURN_IF_ERROR(CheckTweetId(call, m.comment_id));
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     const std::string api = call.endpoints.api;
@@ -308,13 +371,14 @@ class XAdapter final : public AdapterBase {
   // same text, in its timeline (replies included) over the look-back window.
   absl::StatusOr<Json> ReconcileModeration(ActionCall& call) {
     ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    RETURN_IF_ERROR(CheckTweetId(call, m.comment_id));
     if (m.action != Moderation::kReply) return Moderate(call);
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     ASSIGN_OR_RETURN(std::string me, MyUserId(call, session));
     const absl::Time oldest = call.now() - call.options.reconcile_lookback;
     auto page = [&](const std::string& token) -> absl::StatusOr<ListingPage> {
-      Query q = {{"max_results", "100"}, {"tweet.fields", "created_at,referenced_tweets"},
+      Query q = {{"max_results", "100"}, {"tweet.fields", "created_at,referenced_tweets,entities"},
                  {"start_time", Rfc3339(oldest)}};
       if (!token.empty()) q.emplace_back("pagination_token", token);
       ASSIGN_OR_RETURN(Json answer,
@@ -333,7 +397,7 @@ class XAdapter final : public AdapterBase {
       for (const Json& r : refs.is_array() ? refs : Json::array()) {
         answers |= JsonString(r, "type") == "replied_to" && JsonString(r, "id") == m.comment_id;
       }
-      return answers && SameReplyText(JsonString(t, "text"), m.text);
+      return answers && SameReplyText(XSentText(t), m.text);
     };
     ASSIGN_OR_RETURN(std::optional<Json> found,
                      FindInListing(page, is_the_reply, "x.moderate (reconcile)"));

@@ -26,6 +26,13 @@ namespace fanfare::workers {
 
 std::unique_ptr<NetworkAdapter> MakeXAdapter(const AdapterOptions& options);
 
+// A tweet's text as its author wrote it: X v2 answers text with every link replaced by a
+// t.co link (entities.urls says what each stands for) and &, < and > HTML-escaped; undone.
+std::string XSentText(const Json& tweet);
+
+// When X made the tweet (or snowflake id) `id`.
+absl::Time SnowflakeTime(int64_t id);
+
 // The X classifier, exposed for tests. `now` turns x-rate-limit-reset into a retry_after.
 absl::Status ClassifyXError(const HttpResponse& response, absl::string_view what,
                             absl::Time now);

@@ -139,7 +139,11 @@ class YouTubeAdapter final : public AdapterBase {
     auto moderation_status = [&](absl::string_view status) -> absl::StatusOr<Json> {
       std::string url = absl::StrCat(comments, "/setModerationStatus?id=", UrlEncode(m.comment_id),
                                      "&moderationStatus=", status);
-      if (status == "rejected" && call.input.OptionalString("ban_author") == "true") {
+      const Json& ban = JsonMember(call.input.json(), "ban_author");
+      if (!ban.is_null() && !ban.is_boolean()) {
+        return call.input.Reject("ban_author", "must be true or false");
+      }
+      if (status == "rejected" && ban.is_boolean() && ban.get<bool>()) {
         absl::StrAppend(&url, "&banAuthor=true");
       }
       RETURN_IF_ERROR(session.Send(FormRequest(call, "POST", url, {}, true),
@@ -151,14 +155,17 @@ class YouTubeAdapter final : public AdapterBase {
       case Moderation::kHide: return moderation_status("heldForReview");
       case Moderation::kUnhide: return moderation_status("published");
       case Moderation::kReject: return moderation_status("rejected");
-      case Moderation::kDelete:
+      case Moderation::kDelete: {
         // Only one's own comments; the owner rejects anyone else's (YouTube answers 403).
-        RETURN_IF_ERROR(session.Send(FormRequest(call, "DELETE",
-                                                 comments + "?id=" + UrlEncode(m.comment_id), {},
-                                                 true),
-                                     "youtube.moderate: DELETE comments")
-                            .status());
+        absl::Status deleted = session.Send(FormRequest(call, "DELETE",
+                                                        comments + "?id=" + UrlEncode(m.comment_id),
+                                                        {}, true),
+                                            "youtube.moderate: DELETE comments")
+                                   .status();
+        // Gone already (an earlier attempt's answer was lost): deleting is done.
+        if (!deleted.ok() && ToTaskFailure(deleted).code() != "commentNotFound") return deleted;
         return ModerationOutput(m);
+      }
       case Moderation::kReply: {
         ASSIGN_OR_RETURN(Json created,
                          session.SendJson(JsonRequest(call, "POST", comments + "?part=snippet",
@@ -201,9 +208,10 @@ class YouTubeAdapter final : public AdapterBase {
       listed.next = JsonString(answer, "nextPageToken");
       return listed;
     };
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
     auto is_the_reply = [&](const Json& resource) {
       const Comment c = CommentOf(resource, "");
-      return c.author_id == channel && SameReplyText(c.text, m.text);
+      return c.author_id == channel && SameReplyText(c.text, m.text) && c.created_at >= oldest;
     };
     ASSIGN_OR_RETURN(std::optional<Json> found,
                      FindInListing(page, is_the_reply, "youtube.moderate (reconcile)"));

@@ -54,10 +54,13 @@ Value TextSignal(Function function, absl::Span<const Value> args, EvalContext& c
     default: {
       std::vector<std::string> keywords;
       if (Value problem = Keywords(args[1], keywords); problem.is_error()) return problem;
-      // A search costs at most the text's length times the keyword's (std::string::find).
+      // Lowering the text, then per keyword a search costing at most the text's length times
+      // the keyword's (std::string::find).
       size_t keyword_bytes = 0;
       for (const std::string& k : keywords) keyword_bytes += k.size() + 1;
-      if (!context.Charge((text.size() + 1) * keyword_bytes)) return context.ExhaustedError();
+      if (!context.Charge(text.size() + (text.size() + 1) * keyword_bytes)) {
+        return context.ExhaustedError();
+      }
       return Value::Bool(community::ContainsAny(text, keywords));
     }
   }

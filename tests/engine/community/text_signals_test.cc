@@ -26,6 +26,8 @@ TEST(SentimentTest, NegatorsFlipTheNextWordsAndPluralsCount) {
   EXPECT_GT(Sentiment("happy"), 0) << "a negator more than three words back no longer counts";
   EXPECT_GT(Sentiment("no, the shipping was fast and the box was great"), 0);
   EXPECT_GT(Sentiment("he loves it"), 0) << "plural/third person";
+  EXPECT_EQ(Sentiment("lovesss"), 0.0) << "one final s, no more";
+  EXPECT_EQ(Sentiment(std::string(1'000'000, 's')), 0.0) << "no recursion per letter";
   EXPECT_EQ(Sentiment("I want the front event"), 0.0) << "words ending in -nt are not negators";
   EXPECT_EQ(Sentiment(""), 0.0);
   EXPECT_EQ(Sentiment("Get 10k followers FREE at https://cheap-likes.example/now"), 0.0)

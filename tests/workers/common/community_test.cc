@@ -158,6 +158,70 @@ TEST(CommunityDrainTest, ABadCursorIsRejectedNamingTheField) {
   EXPECT_TRUE(DecodeCursor(Input(Json::object())).ok());
 }
 
+TEST(CommunityDrainTest, ACursorBelongsToTheActionThatWroteIt) {
+  Listing listing;
+  listing.Add(1, "a");
+  absl::StatusOr<Json> out = DrainComments(listing.Pages(), *DecodeCursor(Input({})), 5, 5);
+  ASSERT_TRUE(out.ok());
+  const std::string cursor = (*out)["cursor"];
+  EXPECT_TRUE(DecodeCursor(Input({{"cursor", cursor}})).ok());
+  absl::StatusOr<CommentCursor> other = DecodeCursor(
+      TaskInput("youtube.comments", ToValue({{"cursor", cursor}}).struct_value()));
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("written by x.comments, not youtube.comments"),
+            std::string::npos)
+      << other.status();
+}
+
+// A listing that shifts between pages (a comment appears at the top) lists one item twice.
+TEST(CommunityDrainTest, AnItemListedTwiceInOneRunIsTakenOnce) {
+  int calls = 0;
+  CommentPageFn shifting = [&calls](const std::string& token) -> absl::StatusOr<CommentPage> {
+    CommentPage page;
+    auto add = [&page](int64_t key, const std::string& id) {
+      ListedComment item;
+      item.key = key;
+      item.comment.id = id;
+      page.items.push_back(item);
+    };
+    if (token.empty()) {
+      add(3, "c3");
+      add(2, "c2");
+      page.next = "2";
+    } else {
+      add(2, "c2");  // shifted down by one
+      add(1, "c1");
+    }
+    ++calls;
+    return page;
+  };
+  absl::StatusOr<Json> out = DrainComments(shifting, *DecodeCursor(Input({})), 10, 5);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ((*out)["count"], 3);
+  EXPECT_EQ(calls, 2);
+}
+
+// Ten pages of new comments above a backlog: the run cannot reach the backlog, so it gives
+// it up instead of returning nothing forever.
+TEST(CommunityDrainTest, ABacklogBeyondThePagesIsGivenUpNotReadForever) {
+  Listing listing;
+  for (int i = 0; i < 10; ++i) listing.Add(i, "old" + std::to_string(i));
+  absl::StatusOr<Json> out = DrainComments(listing.Pages(), *DecodeCursor(Input({})), 2, 50);
+  ASSERT_TRUE(out.ok());
+  ASSERT_FALSE((*out)["complete"].get<bool>());
+  for (int i = 0; i < 12; ++i) listing.Add(100 + i, "new" + std::to_string(i));  // 3 pages
+  out = DrainComments(listing.Pages(), *DecodeCursor(Input({{"cursor", (*out)["cursor"]}})), 2,
+                      /*max_pages=*/3);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ((*out)["count"], 0);
+  EXPECT_EQ((*out)["backlog_abandoned"], true);
+  // The next run reads what came after the abandoned backlog's top: the new comments.
+  std::string cursor = (*out)["cursor"];
+  std::vector<std::string> ids;
+  Drain(listing, cursor, 5, ids);
+  EXPECT_EQ(ids.size(), 12u);
+}
+
 TEST(CommunityModerationTest, InputIsChecked) {
   EXPECT_TRUE(ReadModeration(Input({{"comment_id", "1"}, {"action", "hide"}})).ok());
   auto message = [](const Json& input) {

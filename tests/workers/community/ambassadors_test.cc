@@ -113,6 +113,30 @@ TEST(AmbassadorsTest, BadInputIsRefusedNamingTheField) {
             std::string::npos);
   EXPECT_NE(message({{"comments", Json::array()}, {"top", 500}}).find("'top'"),
             std::string::npos);
+  for (const Json& bad : {Json{{"authors", {{"u1", 5}}}},
+                          Json{{"authors", {{"u1", {{"posts", {{"p", "x"}}}}}}}},
+                          Json{{"seen", "x"}}}) {
+    EXPECT_NE(message({{"comments", Json::array()}, {"ledger", bad}}).find("'ledger'"),
+              std::string::npos)
+        << bad;
+  }
+}
+
+// A ledger near its bounds, and numbers that are not finite, cost bounded work and change
+// nothing they should not.
+TEST(AmbassadorsTest, BigAndOddLedgersAreBounded) {
+  Json authors = Json::object();
+  for (int i = 0; i < 1000; ++i) {
+    authors["a" + std::to_string(i)] = {{"handle", "h"}, {"last_seen", Rfc3339(kStart)},
+                                        {"followers", "nan"}, {"comments", 1e300}};
+  }
+  const absl::Time start = absl::Now();
+  Json out = Score({{"authors", authors}}, Json::array(), kStart);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_EQ(out["authors"], 500) << "the cap";
+  Json many = Json::object();
+  for (int i = 0; i < 1001; ++i) many["a" + std::to_string(i)] = Json::object();
+  EXPECT_FALSE(ScoreAmbassadors({{"comments", Json::array()}, {"ledger", {{"authors", many}}}}, kStart).ok());
 }
 
 }  // namespace

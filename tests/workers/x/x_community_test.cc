@@ -151,7 +151,8 @@ TEST(XCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   }
   ASSERT_FALSE(question.empty());
   const Json input = {{"comment_id", question}, {"action", "reply"},
-                      {"text", "Thanks for asking! Shipping to Canada is free this month."}};
+                      {"text", "Thanks for asking! Shipping to Canada is free this month: "
+                               "https://acme.example/ship?to=ca&free=1"}};
   const std::string key = "default/run-7/answer[0]";
 
   // Nothing sent yet: reconcile says so, and the coordinator may run the reply.
@@ -199,6 +200,39 @@ TEST(XCommunityTest, RecentSearchListensToATopic) {
   EXPECT_EQ((*out)["count"], 0);
   out = h.Run("x", "search", Json::object());
   EXPECT_NE(out.status().message().find("'query' is required"), std::string::npos);
+
+  // Recent search refuses a since_id older than 7 days: after a quiet week and more, the
+  // cursor still works (from the oldest tweet the search reaches).
+  const std::string cursor = (*h.Run("x", "search", {{"query", "zzz-nothing"}}))["cursor"];
+  h.clock().Advance(absl::Hours(24 * 8));
+  out = h.Run("x", "search", {{"query", "My"}, {"cursor", cursor}});
+  ASSERT_TRUE(out.ok()) << out.status();
+}
+
+TEST(XCommunityTest, MalformedRequestsAreAnswered400NotACrash) {
+  Harness h;
+  auto send = [&h](const std::string& method, const std::string& path, const std::string& body,
+                   const std::string& token = "sbx_x_acme_x") {
+    sandbox::SandboxRequest request;
+    request.method = method;
+    request.path = path;
+    request.headers["authorization"] = "Bearer " + token;
+    request.body = body;
+    return h.sandbox().Handle(request).status;
+  };
+  EXPECT_EQ(send("POST", "/x/2/tweets", R"({"text": 5})"), 400);
+  EXPECT_EQ(send("POST", "/x/2/tweets", R"({"text": "hi", "reply": {"in_reply_to_tweet_id": 5}})"),
+            403);
+  EXPECT_EQ(send("POST", "/x/2/users/1/likes", R"({"tweet_id": [1]})"), 403) << "not this user";
+  EXPECT_EQ(send("POST", "/_sandbox/faults", R"({"clear": "yes"})"), 400);
+  EXPECT_EQ(send("POST", "/youtube/youtube/v3/comments", R"({"snippet": 3})",
+                 "sbx_youtube_acme_youtube"),
+            400);
+  EXPECT_EQ(send("POST", "/youtube/youtube/v3/comments",
+                 R"({"snippet": {"parentId": 1, "textOriginal": ["x"]}})", "sbx_youtube_acme_youtube"),
+            400);
+  absl::StatusOr<Json> out = h.Run("x", "moderate", {{"comment_id", "12/../34"}, {"action", "hide"}});
+  EXPECT_NE(out.status().message().find("must be a tweet id"), std::string::npos);
 }
 
 TEST(XCommunityTest, ModerationHasItsOwnFifteenMinuteWindow) {

@@ -99,7 +99,11 @@ TEST(YouTubeCommunityTest, HideRejectAndTheRuleOnDeleting) {
   absl::StatusOr<Json> out = h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "delete"}});
   EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_REJECTED_INPUT);
   EXPECT_NE(out.status().message().find("setModerationStatus"), std::string::npos) << out.status();
-  ASSERT_TRUE(h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "reject"}}).ok());
+  out = h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "reject"}, {"ban_author", "yes"}});
+  EXPECT_NE(out.status().message().find("'ban_author' must be true or false"), std::string::npos);
+  ASSERT_TRUE(h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "reject"},
+                                            {"ban_author", true}})
+                  .ok());
   EXPECT_EQ(Find(h, b)["moderation_status"], "rejected");
   out = h.Run("youtube", "moderate", {{"comment_id", b}, {"action", "like"}});
   EXPECT_NE(out.status().message().find("cannot rate comments"), std::string::npos);
@@ -122,6 +126,13 @@ TEST(YouTubeCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ((*out)["reply_id"], replies[0]["id"]);
   EXPECT_EQ(replies[0]["parent_id"], parent);
+
+  // Deleting one's own reply twice (the first answer lost) is deleting it once.
+  for (int n = 0; n < 2; ++n) {
+    absl::StatusOr<Json> deleted = h.Run("youtube", "moderate", {{"comment_id", replies[0]["id"]},
+                                                                 {"action", "delete"}});
+    EXPECT_TRUE(deleted.ok()) << deleted.status();
+  }
 
   // Another text under the same comment is another reply: reconcile does not claim it.
   out = h.Run("youtube", "moderate", {{"comment_id", parent}, {"action", "reply"},
