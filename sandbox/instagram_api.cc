@@ -108,16 +108,10 @@ void ListMedia(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
 }  // namespace
 
 void RegisterInstagram(Router& router, SandboxState& state) {
-  auto locked = [&state](void (*fn)(SandboxState&, const SandboxRequest&, SandboxResponse&)) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
-  router.Add("POST", "/instagram/{v}/{ig}/media", locked(&CreateContainer));
-  router.Add("POST", "/instagram/{v}/{ig}/media_publish", locked(&Publish));
-  router.Add("GET", "/instagram/{v}/{ig}/content_publishing_limit", locked(&PublishingLimit));
-  router.Add("GET", "/instagram/{v}/{ig}/media", locked(&ListMedia));
+  router.Add("POST", "/instagram/{v}/{ig}/media", Locked(state, &CreateContainer));
+  router.Add("POST", "/instagram/{v}/{ig}/media_publish", Locked(state, &Publish));
+  router.Add("GET", "/instagram/{v}/{ig}/content_publishing_limit", Locked(state, &PublishingLimit));
+  router.Add("GET", "/instagram/{v}/{ig}/media", Locked(state, &ListMedia));
   graph::RegisterMarketing(router, state, "instagram");
 }
 

@@ -360,39 +360,33 @@ void FindAdsObjects(SandboxState& state, const std::string& kind, const SandboxR
 }  // namespace
 
 void RegisterLinkedIn(Router& router, SandboxState& state) {
-  auto locked = [&state](auto fn) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
   router.Add("POST", "/linkedin/oauth/v2/accessToken",
              [&state](const SandboxRequest& req, SandboxResponse& res) {
                HandleTokenEndpoint(state, "linkedin", req, res);
              });
-  router.Add("POST", "/linkedin/rest/posts", locked(&CreatePost));
-  router.Add("GET", "/linkedin/rest/posts", locked(&FindPosts));
+  router.Add("POST", "/linkedin/rest/posts", Locked(state, &CreatePost));
+  router.Add("GET", "/linkedin/rest/posts", Locked(state, &FindPosts));
   router.Add("GET", "/linkedin/rest/organizationalEntityShareStatistics",
-             locked(&ShareStatistics));
-  router.Add("GET", "/linkedin/rest/adAnalytics", locked(&Analytics));
+             Locked(state, &ShareStatistics));
+  router.Add("GET", "/linkedin/rest/adAnalytics", Locked(state, &Analytics));
   for (const auto& [path, kind] : {std::pair{"adCampaignGroups", "campaign"},
                                    std::pair{"adCampaigns", "adset"},
                                    std::pair{"creatives", "ad"}}) {
     const std::string k = kind;
     router.Add("POST", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path),
-               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+               Locked(state, [k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                  CreateAdsObject(state, k, req, res);
                }));
     router.Add("GET", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path, "/{id}"),
-               locked(&GetAdsObject));
+               Locked(state, &GetAdsObject));
     router.Add("GET", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path),
-               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+               Locked(state, [k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                  FindAdsObjects(state, k, req, res);
                }));
     router.Add("POST", absl::StrCat("/linkedin/rest/adAccounts/{acct}/", path, "/{id}"),
-               locked(&PatchAdsObject));
+               Locked(state, &PatchAdsObject));
   }
 }
 

@@ -4,6 +4,7 @@
 #define FANFARE_SANDBOX_NETWORK_API_H_
 
 #include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "sandbox/router.h"
@@ -22,6 +23,16 @@ void RegisterTikTok(Router& router, SandboxState& state);
 void RegisterSnapchat(Router& router, SandboxState& state);
 // /_sandbox/…: posts, stats, faults, clock, reset, tokens, quality, media.
 void RegisterControl(Router& router, SandboxState& state);
+
+// A handler that runs `fn(state, request, response)` holding state.mu, as every network
+// emulation's handlers do.
+template <typename Fn>
+Handler Locked(SandboxState& state, Fn fn) {
+  return [&state, fn = std::move(fn)](const SandboxRequest& req, SandboxResponse& res) {
+    absl::MutexLock lock(&state.mu);
+    fn(state, req, res);
+  };
+}
 
 // The body and status of an injected transient failure, in `network`'s error envelope.
 void TransientError(const std::string& network, SandboxResponse& response);

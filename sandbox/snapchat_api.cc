@@ -218,18 +218,12 @@ void List(SandboxState& state, const std::string& kind, const SandboxRequest& re
 }  // namespace
 
 void RegisterSnapchat(Router& router, SandboxState& state) {
-  auto locked = [&state](auto fn) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
   router.Add("POST", "/snapchat/login/oauth2/access_token",
              [&state](const SandboxRequest& req, SandboxResponse& res) {
                HandleTokenEndpoint(state, "snapchat", req, res);
              });
   router.Add("POST", "/snapchat/v1/adaccounts/{acct}/media",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                std::string account;
                if (!Admit(state, req, res, &account)) return;
                Json item = First(req.BodyJson(), "media");
@@ -239,7 +233,7 @@ void RegisterSnapchat(Router& router, SandboxState& state) {
                Success(res, "media", "media", Json::array({item}));
              }));
   router.Add("POST", "/snapchat/v1/media/{id}/upload",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                std::string account;
                if (!Admit(state, req, res, &account)) return;
                if (req.body.empty()) return Error(res, 400, "E1001", "file is required");
@@ -248,30 +242,30 @@ void RegisterSnapchat(Router& router, SandboxState& state) {
                                              {"media_status", "READY"},
                                              {"file_size_in_bytes", req.body.size()}}}});
              }));
-  router.Add("POST", "/snapchat/v1/adaccounts/{acct}/creatives", locked(&CreateCreative));
-  router.Add("GET", "/snapchat/v1/adaccounts/{acct}/creatives", locked(&ListCreatives));
+  router.Add("POST", "/snapchat/v1/adaccounts/{acct}/creatives", Locked(state, &CreateCreative));
+  router.Add("GET", "/snapchat/v1/adaccounts/{acct}/creatives", Locked(state, &ListCreatives));
   router.Add("POST", "/snapchat/v1/adaccounts/{parent}/campaigns",
-             locked([](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+             Locked(state, [](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { Create(s, "campaign", q, r); }));
   router.Add("POST", "/snapchat/v1/campaigns/{parent}/adsquads",
-             locked([](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+             Locked(state, [](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { Create(s, "adset", q, r); }));
   router.Add("POST", "/snapchat/v1/adsquads/{parent}/ads",
-             locked([](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+             Locked(state, [](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { Create(s, "ad", q, r); }));
   router.Add("PUT", "/snapchat/v1/campaigns/{parent}/adsquads",
-             locked([](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+             Locked(state, [](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
                           Update(s, "adsquads", "adsquad", q, r);
                         }));
   router.Add("PUT", "/snapchat/v1/adsquads/{parent}/ads",
-             locked([](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+             Locked(state, [](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { Update(s, "ads", "ad", q, r); }));
   for (const auto& [plural, singular] : {std::pair{"adsquads", "adsquad"},
                                          std::pair{"ads", "ad"}}) {
     const std::string p = plural, s1 = singular;
     router.Add("GET", absl::StrCat("/snapchat/v1/", plural, "/{id}"),
-               locked([p, s1](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+               Locked(state, [p, s1](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
                  std::string account;
                  if (!Admit(s, q, r, &account)) return;
@@ -283,14 +277,14 @@ void RegisterSnapchat(Router& router, SandboxState& state) {
                  Success(r, p, s1, Json::array({j}));
                }));
   }
-  router.Add("GET", "/snapchat/v1/ads/{id}/stats", locked(&AdStats));
+  router.Add("GET", "/snapchat/v1/ads/{id}/stats", Locked(state, &AdStats));
   for (const auto& [path, kind] : {std::pair{"/snapchat/v1/adaccounts/{parent}/campaigns",
                                              "campaign"},
                                    std::pair{"/snapchat/v1/campaigns/{parent}/adsquads", "adset"},
                                    std::pair{"/snapchat/v1/adsquads/{parent}/ads", "ad"}}) {
     const std::string k = kind;
     router.Add("GET", path,
-               locked([k](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
+               Locked(state, [k](SandboxState& s, const SandboxRequest& q, SandboxResponse& r)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) { List(s, k, q, r); }));
   }
 }

@@ -366,18 +366,12 @@ void Report(SandboxState& state, const SandboxRequest& req, SandboxResponse& res
 }  // namespace
 
 void RegisterTikTok(Router& router, SandboxState& state) {
-  auto locked = [&state](auto fn) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
   router.Add("POST", "/tiktok/v2/oauth/token", [&state](const SandboxRequest& req,
                                                         SandboxResponse& res) {
     HandleTokenEndpoint(state, "tiktok", req, res);
   });
   router.Add("POST", "/tiktok/v2/post/publish/creator_info/query",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                std::string account;
                if (!Admit(state, req, res, &account)) return;
                Envelope(res, 200,
@@ -389,29 +383,29 @@ void RegisterTikTok(Router& router, SandboxState& state) {
                          {"comment_disabled", false}, {"duet_disabled", false},
                          {"stitch_disabled", false}, {"max_video_post_duration_sec", 600}});
              }));
-  router.Add("POST", "/tiktok/v2/post/publish/video/init", locked(&Init));
-  router.Add("PUT", "/tiktok/upload", locked(&Upload));
-  router.Add("POST", "/tiktok/v2/post/publish/status/fetch", locked(&FetchStatus));
-  router.Add("POST", "/tiktok/v2/video/list", locked(&ListVideos));
-  router.Add("POST", "/tiktok/v2/video/query", locked(&ListVideos));
+  router.Add("POST", "/tiktok/v2/post/publish/video/init", Locked(state, &Init));
+  router.Add("PUT", "/tiktok/upload", Locked(state, &Upload));
+  router.Add("POST", "/tiktok/v2/post/publish/status/fetch", Locked(state, &FetchStatus));
+  router.Add("POST", "/tiktok/v2/video/list", Locked(state, &ListVideos));
+  router.Add("POST", "/tiktok/v2/video/query", Locked(state, &ListVideos));
   const std::string biz = "/tiktok/open_api/v1.3/";
   for (const auto& [path, kind] : {std::pair{"campaign/create", "campaign"},
                                    std::pair{"adgroup/create", "adset"},
                                    std::pair{"ad/create", "ad"}}) {
     const std::string k = kind;
-    router.Add("POST", biz + path, locked([k](SandboxState& state, const SandboxRequest& req,
+    router.Add("POST", biz + path, Locked(state, [k](SandboxState& state, const SandboxRequest& req,
                                                SandboxResponse& res)
                                               ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
       BizCreate(state, k, req, res);
     }));
   }
   router.Add("POST", biz + "adgroup/budget/update",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                BizUpdate(state, "budget", req, res);
              }));
   router.Add("POST", biz + "ad/status/update",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                         ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                BizUpdate(state, "status", req, res);
              }));
@@ -419,16 +413,16 @@ void RegisterTikTok(Router& router, SandboxState& state) {
                                    std::pair{"adgroup/get", "adset"},
                                    std::pair{"ad/get", "ad"}}) {
     const std::string k = kind;
-    router.Add("GET", biz + path, locked([k](SandboxState& state, const SandboxRequest& req,
+    router.Add("GET", biz + path, Locked(state, [k](SandboxState& state, const SandboxRequest& req,
                                               SandboxResponse& res)
                                              ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
       BizGet(state, k, req, res);
     }));
   }
-  router.Add("GET", biz + "report/integrated/get", locked(&Report));
+  router.Add("GET", biz + "report/integrated/get", Locked(state, &Report));
   // The sandbox's advertisers bill in USD and report in UTC.
   router.Add("GET", biz + "advertiser/info",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                std::string account;
                if (!BizAdmit(state, req, res, &account)) return;
                Json list = Json::array();

@@ -295,24 +295,18 @@ void ListAdsEntities(SandboxState& state, const std::string& kind, const Sandbox
 }  // namespace
 
 void RegisterX(Router& router, SandboxState& state) {
-  auto locked = [&state](auto fn) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
   router.Add("POST", "/x/2/oauth2/token", [&state](const SandboxRequest& req, SandboxResponse& res) {
     HandleTokenEndpoint(state, "x", req, res);
   });
-  router.Add("POST", "/x/2/tweets", locked(&PostTweet));
-  router.Add("GET", "/x/2/users/me", locked([](SandboxState& state, const SandboxRequest& req,
+  router.Add("POST", "/x/2/tweets", Locked(state, &PostTweet));
+  router.Add("GET", "/x/2/users/me", Locked(state, [](SandboxState& state, const SandboxRequest& req,
                                                SandboxResponse& res) {
     std::string account;
     if (!Admit(state, req, res, &account)) return;
     res.SetJson(200, {{"data", {{"id", UserId(account)}, {"name", account},
                                 {"username", account}}}});
   }));
-  router.Add("GET", "/x/2/tweets/{id}", locked([](SandboxState& state, const SandboxRequest& req,
+  router.Add("GET", "/x/2/tweets/{id}", Locked(state, [](SandboxState& state, const SandboxRequest& req,
                                                   SandboxResponse& res) {
     std::string account;
     if (!Admit(state, req, res, &account)) return;
@@ -326,7 +320,7 @@ void RegisterX(Router& router, SandboxState& state) {
     }
     res.SetJson(200, {{"data", TweetJson(state, *p)}});
   }));
-  router.Add("GET", "/x/2/users/{id}/tweets", locked([](SandboxState& state,
+  router.Add("GET", "/x/2/users/{id}/tweets", Locked(state, [](SandboxState& state,
                                                         const SandboxRequest& req,
                                                         SandboxResponse& res) {
     std::string account;
@@ -351,19 +345,19 @@ void RegisterX(Router& router, SandboxState& state) {
                                    std::pair{"promoted_tweets", "ad"}}) {
     const std::string k = kind;
     router.Add("POST", absl::StrCat("/x/12/accounts/{acct}/", path),
-               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+               Locked(state, [k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                  CreateAdsEntity(state, k, req, res);
                }));
     router.Add("PUT", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
-               locked(&UpdateAdsEntity));
+               Locked(state, &UpdateAdsEntity));
     router.Add("GET", absl::StrCat("/x/12/accounts/{acct}/", path),
-               locked([k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+               Locked(state, [k](SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
                           ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
                  ListAdsEntities(state, k, req, res);
                }));
     router.Add("GET", absl::StrCat("/x/12/accounts/{acct}/", path, "/{id}"),
-               locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+               Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                  std::string account;
                  if (!Admit(state, req, res, &account)) return;
                  AdEntity* e = state.FindAd(req.PathParam("id"));
@@ -371,7 +365,7 @@ void RegisterX(Router& router, SandboxState& state) {
                  res.SetJson(200, {{"data", AdsEntityJson(*e)}});
                }));
   }
-  router.Add("GET", "/x/12/stats/accounts/{acct}", locked(&Stats));
+  router.Add("GET", "/x/12/stats/accounts/{acct}", Locked(state, &Stats));
   x::RegisterConversations(router, state);
 }
 

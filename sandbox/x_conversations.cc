@@ -292,26 +292,20 @@ Json ReplyTweets(SandboxState& state, const std::string& account) {
 }
 
 void RegisterConversations(Router& router, SandboxState& state) {
-  auto locked = [&state](void (*fn)(SandboxState&, const SandboxRequest&, SandboxResponse&)) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
-  router.Add("GET", "/x/2/users/{id}/mentions", locked(&Mentions));
-  router.Add("GET", "/x/2/tweets/search/recent", locked(&SearchRecent));
-  router.Add("PUT", "/x/2/tweets/{id}/hidden", locked(&Hide));
+  router.Add("GET", "/x/2/users/{id}/mentions", Locked(state, &Mentions));
+  router.Add("GET", "/x/2/tweets/search/recent", Locked(state, &SearchRecent));
+  router.Add("PUT", "/x/2/tweets/{id}/hidden", Locked(state, &Hide));
   router.Add("POST", "/x/2/users/{id}/likes",
-             [&state](const SandboxRequest& req, SandboxResponse& res) {
-               absl::MutexLock lock(&state.mu);
-               LikeOrRepost(state, req, res, /*repost=*/false);
-             });
+             Locked(state, [](SandboxState& s, const SandboxRequest& req, SandboxResponse& res)
+                               ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+                                 LikeOrRepost(s, req, res, /*repost=*/false);
+                               }));
   router.Add("POST", "/x/2/users/{id}/retweets",
-             [&state](const SandboxRequest& req, SandboxResponse& res) {
-               absl::MutexLock lock(&state.mu);
-               LikeOrRepost(state, req, res, /*repost=*/true);
-             });
-  router.Add("DELETE", "/x/2/tweets/{id}", locked(&Delete));
+             Locked(state, [](SandboxState& s, const SandboxRequest& req, SandboxResponse& res)
+                               ABSL_EXCLUSIVE_LOCKS_REQUIRED(s.mu) {
+                                 LikeOrRepost(s, req, res, /*repost=*/true);
+                               }));
+  router.Add("DELETE", "/x/2/tweets/{id}", Locked(state, &Delete));
 }
 
 }  // namespace fanfare::sandbox::x

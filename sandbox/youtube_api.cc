@@ -199,21 +199,15 @@ void PlaylistItems(SandboxState& state, const SandboxRequest& req, SandboxRespon
 }  // namespace
 
 void RegisterYouTube(Router& router, SandboxState& state) {
-  auto locked = [&state](auto fn) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
   router.Add("POST", "/youtube/token", [&state](const SandboxRequest& req, SandboxResponse& res) {
     HandleTokenEndpoint(state, "youtube", req, res);
   });
-  router.Add("POST", "/youtube/upload/youtube/v3/videos", locked(&StartSession));
-  router.Add("PUT", "/youtube/upload/youtube/v3/videos", locked(&PutChunk));
-  router.Add("GET", "/youtube/youtube/v3/videos", locked(&ListVideos));
-  router.Add("GET", "/youtube/youtube/v3/playlistItems", locked(&PlaylistItems));
+  router.Add("POST", "/youtube/upload/youtube/v3/videos", Locked(state, &StartSession));
+  router.Add("PUT", "/youtube/upload/youtube/v3/videos", Locked(state, &PutChunk));
+  router.Add("GET", "/youtube/youtube/v3/videos", Locked(state, &ListVideos));
+  router.Add("GET", "/youtube/youtube/v3/playlistItems", Locked(state, &PlaylistItems));
   router.Add("GET", "/youtube/youtube/v3/channels",
-             locked([](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
+             Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {
                std::string account;
                if (!Admit(state, req, res, 1, &account)) return;
                res.SetJson(200, {{"items", Json::array({{{"id", absl::StrCat("UC", account)},

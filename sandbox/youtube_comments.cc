@@ -252,18 +252,12 @@ void DeleteComment(SandboxState& state, const SandboxRequest& req, SandboxRespon
 }  // namespace
 
 void RegisterComments(Router& router, SandboxState& state) {
-  auto locked = [&state](void (*fn)(SandboxState&, const SandboxRequest&, SandboxResponse&)) {
-    return [&state, fn](const SandboxRequest& req, SandboxResponse& res) {
-      absl::MutexLock lock(&state.mu);
-      fn(state, req, res);
-    };
-  };
-  router.Add("GET", "/youtube/youtube/v3/commentThreads", locked(&ListThreads));
-  router.Add("GET", "/youtube/youtube/v3/comments", locked(&ListReplies));
-  router.Add("POST", "/youtube/youtube/v3/comments", locked(&InsertReply));
+  router.Add("GET", "/youtube/youtube/v3/commentThreads", Locked(state, &ListThreads));
+  router.Add("GET", "/youtube/youtube/v3/comments", Locked(state, &ListReplies));
+  router.Add("POST", "/youtube/youtube/v3/comments", Locked(state, &InsertReply));
   router.Add("POST", "/youtube/youtube/v3/comments/setModerationStatus",
-             locked(&SetModerationStatus));
-  router.Add("DELETE", "/youtube/youtube/v3/comments", locked(&DeleteComment));
+             Locked(state, &SetModerationStatus));
+  router.Add("DELETE", "/youtube/youtube/v3/comments", Locked(state, &DeleteComment));
 }
 
 }  // namespace fanfare::sandbox::youtube

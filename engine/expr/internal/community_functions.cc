@@ -38,29 +38,21 @@ Value TextSignal(Function function, absl::Span<const Value> args, EvalContext& c
   const absl::string_view name = FunctionName(function);
   if (!args[0].is_string()) return ArgumentError(name, "a string", args[0]);
   const std::string& text = args[0].string_value();
+  // Each reads the text once (containsAny: to lower it).
+  if (!context.Charge(text.size())) return context.ExhaustedError();
   switch (function) {
-    case Function::kSentiment:
-      if (!context.Charge(text.size())) return context.ExhaustedError();
-      return Value::Double(community::Sentiment(text));
-    case Function::kHasLink:
-      if (!context.Charge(text.size())) return context.ExhaustedError();
-      return Value::Bool(community::HasLink(text));
-    case Function::kIsLinkOnly:
-      if (!context.Charge(text.size())) return context.ExhaustedError();
-      return Value::Bool(community::IsLinkOnly(text));
-    case Function::kIsAllCaps:
-      if (!context.Charge(text.size())) return context.ExhaustedError();
-      return Value::Bool(community::IsAllCaps(text));
+    case Function::kSentiment: return Value::Double(community::Sentiment(text));
+    case Function::kHasLink: return Value::Bool(community::HasLink(text));
+    case Function::kIsLinkOnly: return Value::Bool(community::IsLinkOnly(text));
+    case Function::kIsAllCaps: return Value::Bool(community::IsAllCaps(text));
     default: {
       std::vector<std::string> keywords;
       if (Value problem = Keywords(args[1], keywords); problem.is_error()) return problem;
-      // Lowering the text, then per keyword a search costing at most the text's length times
-      // the keyword's (std::string::find).
+      // Then per keyword a search costing at most the text's length times the keyword's
+      // (std::string::find).
       size_t keyword_bytes = 0;
       for (const std::string& k : keywords) keyword_bytes += k.size() + 1;
-      if (!context.Charge(text.size() + (text.size() + 1) * keyword_bytes)) {
-        return context.ExhaustedError();
-      }
+      if (!context.Charge((text.size() + 1) * keyword_bytes)) return context.ExhaustedError();
       return Value::Bool(community::ContainsAny(text, keywords));
     }
   }
