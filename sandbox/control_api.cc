@@ -119,10 +119,11 @@ void GrowAudienceRequest(SandboxState& state, const Json& body, SandboxResponse&
   }
   AudiencePlan plan{.network = body["network"], .account = body["account"]};
   const std::string& network = plan.network;
-  if (network != "x" && network != "youtube") {
+  if (network != "x" && network != "youtube" && network != "facebook" && network != "instagram") {
     return res.SetJson(400, {{"error", network == "snapchat"
                                           ? "snapchat has no public comments API"
-                                          : "the audience comments on x and youtube"}});
+                                          : "the audience comments on x, youtube, facebook "
+                                            "and instagram"}});
   }
   const Json days = body.value("days", Json(plan.days));
   const Json per_day = body.value("per_day", Json(plan.per_day));

@@ -1,5 +1,6 @@
 // Facebook Pages: POST/GET /{page-id}/feed, with Graph API duplicate detection (code 506).
-// Node reads, insights and the Marketing API come from graph_marketing.cc.
+// Node reads, insights and the Marketing API come from graph_marketing.cc; comments from
+// graph_comments.cc.
 #include "absl/strings/str_cat.h"
 #include "sandbox/graph_api.h"
 
@@ -70,6 +71,7 @@ void RegisterFacebook(Router& router, SandboxState& state) {
                absl::MutexLock lock(&state.mu);
                ReadFeed(state, req, res);
              });
+  graph::RegisterComments(router, state, "facebook");
   graph::RegisterMarketing(router, state, "facebook");
 }
 

@@ -28,6 +28,14 @@ Json JsonField(const SandboxRequest& req, const std::string& name);
 // updates, /insights) under /<network>/{version}.
 void RegisterMarketing(Router& router, SandboxState& state, const std::string& network);
 
+// Comments on the account's posts: listing, replies, likes, deletion (graph_comments.cc).
+void RegisterComments(Router& router, SandboxState& state, const std::string& network);
+// A comment as GET /{comment-id} shows it, in `comment.network`'s fields.
+Json CommentNode(const CommentRecord& comment);
+// POST /{comment-id} (hide or unhide). False, `res` untouched, if `id` names no comment.
+bool UpdateComment(SandboxState& state, const std::string& network, const SandboxRequest& req,
+                   SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
+
 // The currency of an ad account: JPY if its id contains "jpy", EUR if "eur", else USD.
 std::string AccountCurrency(const std::string& account_id);
 // An amount in the currency's minor units (cents), as the Graph API writes budgets.

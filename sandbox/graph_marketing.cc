@@ -358,6 +358,9 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
       res.SetJson(200, EntityJson(state, *e));
     } else if (PostRecord* p = state.FindPost(network, id)) {
       res.SetJson(200, PostJson(*p));
+    } else if (const CommentRecord* c = state.FindComment(network, id);
+               c != nullptr && !c->deleted && c->created_at <= state.Now()) {
+      res.SetJson(200, CommentNode(*c));
     } else if (auto job = state.jobs.find(id); job != state.jobs.end()) {
       AsyncJob& j = job->second;
       if (j.state == "IN_PROGRESS" && state.PollJob(j)) j.state = "FINISHED";
@@ -371,6 +374,7 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
   router.Add("POST", prefix + "/{id}", [&state, network](const SandboxRequest& req,
                                                          SandboxResponse& res) {
     absl::MutexLock lock(&state.mu);
+    if (UpdateComment(state, network, req, res)) return;
     std::string account;
     if (!Admit(state, network, req, res, true, &account)) return;
     AdEntity* e = state.FindAd(req.PathParam("id"));

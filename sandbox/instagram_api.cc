@@ -1,7 +1,8 @@
 // Instagram Graph API content publishing: media containers that process asynchronously
 // (IN_PROGRESS → FINISHED, or ERROR for a media URL containing "sandbox-error"),
 // media_publish under the rolling 24-hour publishing limit, content_publishing_limit, and
-// the account's media list. The Marketing API (for boosts) comes from graph_marketing.cc.
+// the account's media list. The Marketing API (for boosts) comes from graph_marketing.cc,
+// comments from graph_comments.cc.
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -112,6 +113,7 @@ void RegisterInstagram(Router& router, SandboxState& state) {
   router.Add("POST", "/instagram/{v}/{ig}/media_publish", Locked(state, &Publish));
   router.Add("GET", "/instagram/{v}/{ig}/content_publishing_limit", Locked(state, &PublishingLimit));
   router.Add("GET", "/instagram/{v}/{ig}/media", Locked(state, &ListMedia));
+  graph::RegisterComments(router, state, "instagram");
   graph::RegisterMarketing(router, state, "instagram");
 }
 

@@ -12,7 +12,7 @@
 
 namespace fanfare::sandbox {
 
-// Facebook Pages + Marketing API (and the Marketing API under /instagram for IG boosts).
+// Facebook Pages, their comments, and the Marketing API (also under /instagram for IG boosts).
 void RegisterFacebook(Router& router, SandboxState& state);
 // Instagram Graph API content publishing, plus the Meta Marketing API under /instagram.
 void RegisterInstagram(Router& router, SandboxState& state);

@@ -18,6 +18,9 @@ constexpr CatalogAction kPublishAdsAndCommunity[] = {
     {"publish", false}, {"insights", true}, {"boost", false},     {"set_budget", true},
     {"pause", true},    {"resume", true},   {"comments", true},  {"moderate", false},
     {"search", true}};
+constexpr CatalogAction kPublishAdsAndComments[] = {
+    {"publish", false}, {"insights", true}, {"boost", false},     {"set_budget", true},
+    {"pause", true},    {"resume", true},   {"comments", true},  {"moderate", false}};
 constexpr CatalogAction kPublishAndCommunity[] = {
     {"publish", false}, {"insights", true}, {"comments", true}, {"moderate", false}};
 constexpr CatalogAction kContent[] = {{"generate", true}, {"ambassadors", true}};
@@ -31,14 +34,14 @@ struct Gap {
 constexpr absl::string_view kNoCommentsApi =
     "Snapchat has no public API for comments: community actions cannot run there";
 constexpr absl::string_view kNotYet =
-    "community actions run on x and youtube for now (docs/community.md)";
+    "community actions run on x, youtube, facebook and instagram for now (docs/community.md)";
 constexpr Gap kGaps[] = {
     {"snapchat", "comments", kNoCommentsApi}, {"snapchat", "moderate", kNoCommentsApi},
-    {"snapchat", "search", kNoCommentsApi},   {"facebook", "comments", kNotYet},
-    {"facebook", "moderate", kNotYet},        {"instagram", "comments", kNotYet},
-    {"instagram", "moderate", kNotYet},       {"linkedin", "comments", kNotYet},
-    {"linkedin", "moderate", kNotYet},        {"tiktok", "comments", kNotYet},
-    {"tiktok", "moderate", kNotYet}};
+    {"snapchat", "search", kNoCommentsApi},
+    {"facebook", "search", "Facebook has no public API to search posts: listen with x.search"},
+    {"instagram", "search", "Instagram hashtag search is not supported yet (docs/community.md)"},
+    {"linkedin", "comments", kNotYet},        {"linkedin", "moderate", kNotYet},
+    {"tiktok", "comments", kNotYet},          {"tiktok", "moderate", kNotYet}};
 
 struct QueueEntry {
   absl::string_view queue;
@@ -46,7 +49,7 @@ struct QueueEntry {
 };
 
 constexpr QueueEntry kQueues[] = {
-    {"facebook", kPublishAndAds}, {"instagram", kPublishAndAds},
+    {"facebook", kPublishAdsAndComments}, {"instagram", kPublishAdsAndComments},
     {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAndAds},
     {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAndAds},
     {"snapchat", kPublishAndAds}, {"content", kContent},

@@ -149,10 +149,14 @@ int64_t LimitSpec::CostOf(absl::string_view klass) const {
 QuotaConfig QuotaConfig::Defaults() {
   QuotaConfig config;
   const auto all = std::map<std::string, int64_t>{{"publish", 1}, {"read", 1}, {"ads", 1}};
-  config.networks["facebook"] = {Limit("calls", Kind::kWindow, 200, absl::Hours(1), all)};
+  // A Graph `comments` task reads the post list and at most 5 pages of each of 10 posts.
+  auto graph_calls = all;
+  graph_calls.insert({{"comments", 51}, {"moderate", 1}});
+  config.networks["facebook"] = {Limit("calls", Kind::kWindow, 200, absl::Hours(1), graph_calls)};
+  graph_calls.erase("publish");
   config.networks["instagram"] = {
       Limit("posts", Kind::kRolling, 100, absl::Hours(24), {{"publish", 1}}),
-      Limit("calls", Kind::kWindow, 200, absl::Hours(1), {{"read", 1}, {"ads", 1}})};
+      Limit("calls", Kind::kWindow, 200, absl::Hours(1), graph_calls)};
   // A `comments` task reads at most 5 pages of mentions (YouTube: 10 of threads), and is
   // charged for all of them; a reply is a post, so every `moderate` counts against posts too.
   config.networks["x"] = {

@@ -280,7 +280,7 @@ TEST(HostileInputTest, HellosNamingQueuesOrActionsNoCampaignProducesAreRefused) 
         "facebook, instagram, x, linkedin, youtube, tiktok, snapchat, content"}},
       {Hello({"facebook"}, {"facebook.publsh"}),
        {"actions: facebook has no action 'publsh' (did you mean 'publish'?); its actions are "
-        "publish, insights, boost, set_budget, pause, resume"}},
+        "publish, insights, boost, set_budget, pause, resume, comments, moderate"}},
       {Hello({"youtube"}, {"youtube.boost"}), {"youtube has no action 'boost'"}},
       {Hello({"facebook"}, {"x.publish"}),
        {"actions: 'x.publish' is not on a queue the worker serves (facebook)"}},

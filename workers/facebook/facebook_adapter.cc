@@ -5,6 +5,7 @@
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/outputs.h"
+#include "workers/meta/graph_comments.h"
 #include "workers/meta/graph_errors.h"
 #include "workers/meta/meta_ads.h"
 
@@ -55,6 +56,9 @@ class FacebookAdapter final : public AdapterBase {
       ApiSession session(c, protocol_);
       return graph::SetStatus(c, session, "ACTIVE");
     });
+    const graph::CommunityActions community(protocol_, graph::FacebookComments());
+    Register("comments", true, community.comments);
+    Register("moderate", false, community.moderate, community.reconcile_moderate);
   }
 
  private:

@@ -4,6 +4,7 @@
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/outputs.h"
+#include "workers/meta/graph_comments.h"
 #include "workers/meta/graph_errors.h"
 #include "workers/meta/meta_ads.h"
 
@@ -53,6 +54,9 @@ class InstagramAdapter final : public AdapterBase {
       ApiSession session(c, protocol_);
       return graph::SetStatus(c, session, "ACTIVE");
     });
+    const graph::CommunityActions community(protocol_, graph::InstagramComments());
+    Register("comments", true, community.comments);
+    Register("moderate", false, community.moderate, community.reconcile_moderate);
   }
 
  private:

@@ -54,6 +54,10 @@ TEST(ActionCatalogTest, QueuesAndNetworks) {
   EXPECT_TRUE(catalog.IsIdempotent("youtube", "comments"));
   EXPECT_NE(catalog.Gap("snapchat", "comments").find("no public API"), absl::string_view::npos);
   EXPECT_EQ(catalog.Gap("x", "publish"), "");
+  EXPECT_FALSE(catalog.IsIdempotent("instagram", "moderate"));
+  EXPECT_TRUE(catalog.IsIdempotent("facebook", "comments"));
+  EXPECT_NE(catalog.Gap("facebook", "search").find("no public API"), absl::string_view::npos);
+  EXPECT_NE(catalog.Gap("linkedin", "comments").find("for now"), absl::string_view::npos);
   EXPECT_THAT(catalog.Verbs("content"), ElementsAre("generate", "ambassadors"));
   EXPECT_THAT(catalog.Verbs("crm"), ElementsAre());
 }

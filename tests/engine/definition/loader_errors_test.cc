@@ -247,7 +247,7 @@ TEST(LoaderErrorsTest, UnknownVerbOnAKnownNetwork) {
                        "    action: facebook.publsh\n"),
               ElementsAre("c.yaml:4:13: step 'a': facebook has no action 'publsh' (did you mean "
                           "'publish'?); its actions are publish, insights, boost, set_budget, "
-                          "pause, resume"));
+                          "pause, resume, comments, moderate"));
   EXPECT_THAT(ErrorsOf("name: c\n"
                        "steps:\n"
                        "  - {id: a, action: youtube.boost}\n"),

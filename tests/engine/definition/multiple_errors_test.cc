@@ -46,7 +46,8 @@ TEST(MultipleErrorsTest, EveryMistakeIsReportedInSourceOrder) {
           "namespace, description, labels, params, accounts, budget, schedule, steps",
           "c.yaml:8:21: step 'copy': jitter is a fraction of each delay: between 0 and 1",
           "c.yaml:10:13: step 'publish': facebook has no action 'publsh' (did you mean "
-          "'publish'?); its actions are publish, insights, boost, set_budget, pause, resume",
+          "'publish'?); its actions are publish, insights, boost, set_budget, pause, resume, "
+          "comments, moderate",
           "c.yaml:11:5: step 'publish': unknown field 'need' (did you mean 'needs'?); allowed "
           "here: id, description, action, with, needs, when, for_each, retry, timeouts, "
           "continue_on_failure, idempotent, wait, approval, signal, repeat",

@@ -1,0 +1,213 @@
+// facebook.comments / instagram.comments and .moderate against the sandbox's Graph API and
+// audience: every comment on the account's recent posts read once across runs (replies
+// too), each network's moderation rules, and a lost reply settled by reconcile — never sent
+// twice.
+#include <set>
+
+#include "gtest/gtest.h"
+#include "tests/workers/support/harness.h"
+
+namespace fanfare::workers::testing {
+namespace {
+
+class GraphCommunityTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  const std::string& network() const { return GetParam(); }
+  std::string account() const { return "acme_" + network(); }
+
+  std::vector<Json> Comments(bool by_account = false) {
+    std::vector<Json> out;
+    const Json listed = h_.Control("GET", "/_sandbox/comments?network=" + network());
+    for (const Json& c : listed["comments"]) {
+      if (c["by_account"].get<bool>() == by_account && !c["deleted"].get<bool>()) {
+        out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  Json Find(const std::string& id) {
+    const Json listed = h_.Control("GET", "/_sandbox/comments?network=" + network());
+    for (const Json& c : listed["comments"]) {
+      if (c["id"] == id) return c;
+    }
+    return nullptr;
+  }
+
+  // Two posts, then an audience commenting on them for `days`.
+  void Audience(int days, int per_day = 12) {
+    for (const char* text : {"The launch", "The follow-up"}) {
+      Json post = {{"text", text}};
+      if (network() == "instagram") {
+        post["media"] = Json::array({{{"url", "https://cdn.acme.example/a.jpg"}, {"type", "image"}}});
+      }
+      absl::StatusOr<Json> published = h_.Run(network(), "publish", post);
+      ASSERT_TRUE(published.ok()) << published.status();
+      h_.clock().Advance(absl::Minutes(1));
+    }
+    ASSERT_GT(h_.Control("POST", "/_sandbox/audience",
+                         {{"network", network()}, {"account", account()}, {"days", days},
+                          {"per_day", per_day}})["added"],
+              0);
+  }
+
+  // Drains `comments` until complete (at most 50 runs), appending the ids read.
+  void Drain(std::string& cursor, std::vector<std::string>& ids, int max) {
+    for (int n = 0; n < 50; ++n) {
+      absl::StatusOr<Json> out = h_.Run(network(), "comments", {{"cursor", cursor}, {"max", max}});
+      ASSERT_TRUE(out.ok()) << out.status();
+      for (const Json& c : (*out)["comments"]) ids.push_back(c["id"]);
+      cursor = (*out)["cursor"];
+      if ((*out)["complete"].get<bool>()) return;
+    }
+    FAIL() << "never complete";
+  }
+
+  absl::StatusOr<Json> Moderate(const std::string& id, const std::string& action,
+                                const std::string& text = "") {
+    Json input = {{"comment_id", id}, {"action", action}};
+    if (!text.empty()) input["text"] = text;
+    return h_.Run(network(), "moderate", input);
+  }
+
+  Harness h_;
+};
+
+TEST_P(GraphCommunityTest, EveryCommentAndReplyIsReadOnceAcrossRuns) {
+  Audience(4, 15);
+  h_.clock().Advance(absl::Hours(30));
+  std::string cursor;
+  std::vector<std::string> ids;
+  Drain(cursor, ids, 6);
+  // A reply by the account under an early comment, then more days of comments.
+  const std::string early = ids.front();
+  ASSERT_TRUE(Moderate(early, "reply", "Thanks for writing!").ok());
+  for (int round = 0; round < 2; ++round) {
+    h_.clock().Advance(absl::Hours(20));
+    Drain(cursor, ids, 6);
+  }
+  h_.clock().Advance(absl::Hours(40));
+  Drain(cursor, ids, 500);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "a repeat";
+  std::set<std::string> expected;
+  for (bool by_account : {false, true}) {
+    for (const Json& c : Comments(by_account)) expected.insert(c["id"]);
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), expected);
+  EXPECT_GT(expected.size(), 4u * 15u / 2) << "the audience commented";
+}
+
+TEST_P(GraphCommunityTest, CommentsAreNormalised) {
+  Audience(1);
+  h_.clock().Advance(absl::Hours(24));
+  absl::StatusOr<Json> out = h_.Run(network(), "comments", {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ((*out)["count"].get<size_t>(), Comments().size());
+  const Json& c = (*out)["comments"][0];
+  const Json truth = Find(c["id"]);
+  EXPECT_EQ(c["post_id"], truth["post_id"]);
+  EXPECT_EQ(c["author"]["id"], truth["author_id"]);
+  EXPECT_EQ(c["author"]["handle"], truth["author_handle"]);
+  EXPECT_EQ(c["text"], truth["text"]);
+  EXPECT_EQ(c["hidden"], false);
+  const std::string url = c["url"];
+  EXPECT_NE(url.find(network() == "facebook" ? "facebook.com" : "instagram.com/p/"),
+            std::string::npos) << url;
+  EXPECT_NE(url.find(c["id"].get<std::string>()), std::string::npos) << url;
+}
+
+TEST_P(GraphCommunityTest, HideUnhideDeleteAndTheNetworksRules) {
+  Audience(1);
+  h_.clock().Advance(absl::Hours(24));
+  const std::vector<Json> comments = Comments();
+  ASSERT_GE(comments.size(), 2u);
+  const std::string a = comments[0]["id"], b = comments[1]["id"];
+  ASSERT_TRUE(Moderate(a, "hide").ok());
+  EXPECT_EQ(Find(a)["hidden"], true);
+  absl::StatusOr<Json> listed = h_.Run(network(), "comments", {{"max", 500}});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  for (const Json& c : (*listed)["comments"]) {
+    if (c["id"] == a) {
+      EXPECT_EQ(c["hidden"], true) << "the owner still sees it, hidden";
+    }
+  }
+  if (network() == "instagram") {
+    absl::StatusOr<Json> reply = Moderate(a, "reply", "Hello?");
+    EXPECT_EQ(TypeOf(reply.status()), v1::ERROR_TYPE_REJECTED_INPUT) << reply.status();
+    EXPECT_NE(reply.status().message().find("Cannot reply to a hidden comment"),
+              std::string::npos) << reply.status();
+    EXPECT_TRUE(Comments(/*by_account=*/true).empty());
+  }
+  ASSERT_TRUE(Moderate(a, "unhide").ok());
+  EXPECT_EQ(Find(a)["hidden"], false);
+
+  absl::StatusOr<Json> liked = Moderate(b, "like");
+  if (network() == "facebook") {
+    ASSERT_TRUE(liked.ok()) << liked.status();
+    EXPECT_EQ(Find(b)["liked"], true);
+  } else {
+    EXPECT_EQ(TypeOf(liked.status()), v1::ERROR_TYPE_REJECTED_INPUT);
+    EXPECT_NE(liked.status().message().find("cannot like comments"), std::string::npos);
+  }
+  for (const char* action : {"pin", "reject", "reshare"}) {
+    absl::StatusOr<Json> refused = Moderate(b, action);
+    EXPECT_EQ(TypeOf(refused.status()), v1::ERROR_TYPE_REJECTED_INPUT) << action;
+    EXPECT_EQ(ToTaskFailure(refused.status()).code(), "unsupported_moderation") << action;
+  }
+  // Deleting a comment on the account's post; a second time (the first answer lost) is done.
+  for (int n = 0; n < 2; ++n) {
+    absl::StatusOr<Json> deleted = Moderate(b, "delete");
+    EXPECT_TRUE(deleted.ok()) << deleted.status();
+  }
+  EXPECT_EQ(Find(b)["deleted"], true);
+
+  absl::StatusOr<Json> bad = Moderate("../act_1/ads", "hide");
+  EXPECT_EQ(TypeOf(bad.status()), v1::ERROR_TYPE_REJECTED_INPUT);
+  EXPECT_NE(bad.status().message().find("'comment_id'"), std::string::npos) << bad.status();
+}
+
+TEST_P(GraphCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
+  Audience(1);
+  h_.clock().Advance(absl::Hours(24));
+  const std::string parent = Comments()[0]["id"];
+  const Json input = {{"comment_id", parent}, {"action", "reply"},
+                      {"text", "Thank you,   we are glad you like it!"}};
+  const std::string edge = network() == "facebook" ? "/comments$" : "/replies$";
+  h_.Control("POST", "/_sandbox/faults", {{"network", network()}, {"drop_next", 1},
+                                          {"drop_path", edge}, {"drop_method", "POST"}});
+  absl::StatusOr<Json> out = h_.Run(network(), "moderate", input, "", false, "default/r/reply");
+  EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_OUTCOME_UNKNOWN) << out.status();
+  out = h_.Run(network(), "moderate", input, "", /*reconcile=*/true, "default/r/reply");
+  ASSERT_TRUE(out.ok()) << out.status();
+  std::vector<Json> replies = Comments(/*by_account=*/true);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ((*out)["reply_id"], replies[0]["id"]);
+  EXPECT_EQ(replies[0]["parent_id"], parent);
+
+  // Another text under the same comment is another reply: reconcile does not claim it.
+  out = h_.Run(network(), "moderate", {{"comment_id", parent}, {"action", "reply"},
+                                       {"text", "Something else"}},
+               "", true, "default/r/other");
+  EXPECT_EQ(ToTaskFailure(out.status()).code(), "not_found") << out.status();
+
+  if (network() == "facebook") {
+    // A reply to a reply joins the thread; its reconcile looks there.
+    const std::string reply_id = replies[0]["id"];
+    const Json nested = {{"comment_id", reply_id}, {"action", "reply"}, {"text", "And more."}};
+    h_.Control("POST", "/_sandbox/faults", {{"network", network()}, {"drop_next", 1},
+                                            {"drop_path", edge}, {"drop_method", "POST"}});
+    out = h_.Run(network(), "moderate", nested, "", false, "default/r/nested");
+    EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_OUTCOME_UNKNOWN) << out.status();
+    out = h_.Run(network(), "moderate", nested, "", true, "default/r/nested");
+    ASSERT_TRUE(out.ok()) << out.status();
+    replies = Comments(/*by_account=*/true);
+    ASSERT_EQ(replies.size(), 2u);
+    EXPECT_EQ(replies[1]["parent_id"], parent);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Meta, GraphCommunityTest, ::testing::Values("facebook", "instagram"),
+                         [](const auto& info) { return info.param; });
+
+}  // namespace
+}  // namespace fanfare::workers::testing

@@ -1,0 +1,323 @@
+#include "workers/meta/graph_comments.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "sdk/worker/task_errors.h"
+#include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
+#include "workers/meta/meta_ads.h"
+
+namespace fanfare::workers::graph {
+namespace {
+
+constexpr int kPosts = 10;
+constexpr absl::Duration kPostAge = absl::Hours(24 * 30);
+constexpr int kPagesPerPost = 5;
+
+constexpr absl::string_view kFacebookFields =
+    "id,message,created_time,from,parent,is_hidden,permalink_url";
+constexpr absl::string_view kInstagramFields = "id,text,timestamp,username,from,hidden,parent_id";
+
+bool IsFacebook(const CommentDialect& d) { return d.network == "facebook"; }
+
+absl::Time ParseGraphTime(const std::string& text) {
+  absl::Time t;
+  std::string err;
+  return absl::ParseTime("%Y-%m-%dT%H:%M:%S%z", text, &t, &err) ? t : absl::InfinitePast();
+}
+
+struct Post {
+  std::string id;
+  std::string url;
+};
+
+Comment CommentOf(const Json& j, const CommentDialect& d, const Post& post) {
+  const Json& from = JsonMember(j, "from");
+  Comment c;
+  c.id = JsonString(j, "id");
+  c.post_id = post.id;
+  c.author_id = JsonString(from, "id");
+  if (IsFacebook(d)) {
+    c.parent_id = JsonString(JsonMember(j, "parent"), "id");
+    c.author_handle = JsonString(from, "name");
+    c.text = JsonString(j, "message");
+    c.created_at = ParseGraphTime(JsonString(j, "created_time"));
+    c.hidden = JsonMember(j, "is_hidden") == Json(true);
+    c.url = JsonString(j, "permalink_url");
+  } else {
+    c.parent_id = JsonString(j, "parent_id");
+    c.author_handle = JsonString(j, "username", JsonString(from, "username"));
+    c.text = JsonString(j, "text");
+    c.created_at = ParseGraphTime(JsonString(j, "timestamp"));
+    c.hidden = JsonMember(j, "hidden") == Json(true);
+    // Instagram comment links are the post's permalink, then c/<id>/.
+    if (absl::EndsWith(post.url, "/")) c.url = absl::StrCat(post.url, "c/", c.id, "/");
+  }
+  return c;
+}
+
+// The account's newest posts (at most kPosts, none older than kPostAge).
+absl::StatusOr<std::vector<Post>> RecentPosts(ActionCall& call, ApiSession& session,
+                                              const CommentDialect& d) {
+  ASSIGN_OR_RETURN(std::string owner, call.account.Require(d.owner_field));
+  const std::string what = absl::StrCat(d.network, ".comments: GET /{id}/", d.posts_edge);
+  ASSIGN_OR_RETURN(Json answer,
+                   session.SendJson(GetRequest(call, absl::StrCat(
+                                                         GraphUrl(call, call.endpoints.api,
+                                                                  owner + "/" + d.posts_edge),
+                                                         IsFacebook(d)
+                                                             ? "?fields=id,created_time,permalink_url"
+                                                             : "?fields=id,timestamp,permalink",
+                                                         "&limit=", kPosts)),
+                                    what));
+  ASSIGN_OR_RETURN(Json items, ListedItems(answer, "data", what));
+  std::vector<Post> posts;
+  const absl::Time oldest = call.now() - kPostAge;
+  for (const Json& item : items) {
+    const absl::Time created = ParseGraphTime(
+        JsonString(item, IsFacebook(d) ? "created_time" : "timestamp"));
+    if (JsonString(item, "id").empty() || created < oldest) continue;
+    posts.push_back({JsonString(item, "id"),
+                     JsonString(item, IsFacebook(d) ? "permalink_url" : "permalink")});
+    if (static_cast<int>(posts.size()) == kPosts) break;
+  }
+  return posts;
+}
+
+// One post's comments no older than `since` (a key), as far as kPagesPerPost pages reach.
+struct PostComments {
+  std::vector<ListedComment> items;
+  bool truncated = false;  // pages were left unread
+  int64_t oldest_read = 0; // truncated: the oldest key of a listed (top-level) comment read
+};
+
+absl::StatusOr<PostComments> ReadPost(ActionCall& call, ApiSession& session,
+                                      const CommentDialect& d, const Post& post, int64_t since) {
+  const std::string what = absl::StrCat(d.network, ".comments: GET /{post-id}/comments");
+  PostComments read;
+  read.oldest_read = INT64_MAX;
+  auto add = [&](const Json& json) {
+    ListedComment item{.comment = CommentOf(json, d, post)};
+    item.key = absl::ToUnixSeconds(item.comment.created_at);
+    if (item.comment.id.empty() || item.key < since) return;
+    read.items.push_back(std::move(item));
+  };
+  std::string after;
+  for (int n = 0; n < kPagesPerPost; ++n) {
+    std::string url = absl::StrCat(GraphUrl(call, call.endpoints.api, post.id + "/comments"),
+                                   IsFacebook(d)
+                                       ? absl::StrCat("?filter=stream&order=reverse_chronological"
+                                                      "&limit=100&fields=", kFacebookFields)
+                                       : absl::StrCat("?limit=50&fields=", kInstagramFields,
+                                                      ",replies{", kInstagramFields, "}"));
+    if (!after.empty()) absl::StrAppend(&url, "&after=", UrlEncode(after));
+    ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url), what));
+    ASSIGN_OR_RETURN(Json items, ListedItems(answer, "data", what));
+    bool reached_since = false;
+    for (const Json& json : items) {
+      const absl::Time created = ParseGraphTime(
+          JsonString(json, IsFacebook(d) ? "created_time" : "timestamp"));
+      if (created == absl::InfinitePast()) {
+        return Retryable(absl::StrCat(what, ": a comment without a readable time"),
+                         "unreadable_listing");
+      }
+      read.oldest_read = std::min(read.oldest_read, absl::ToUnixSeconds(created));
+      add(json);
+      // Facebook lists newest first, replies included: older than the cursor ends the read.
+      // Instagram's replies sit inside their threads and may be newer than any thread after.
+      if (IsFacebook(d) && absl::ToUnixSeconds(created) < since) reached_since = true;
+      const Json& replies = JsonMember(JsonMember(json, "replies"), "data");
+      for (const Json& reply : replies.is_array() ? replies : Json::array()) add(reply);
+    }
+    const Json& paging = JsonMember(answer, "paging");
+    after = JsonMember(paging, "next").is_string()
+                ? JsonString(JsonMember(paging, "cursors"), "after")
+                : "";
+    if (reached_since || after.empty()) return read;
+  }
+  read.truncated = true;
+  return read;
+}
+
+// A failure that says the object no longer exists (Graph code 100, subcode 33).
+bool IsMissingObject(const absl::Status& status) {
+  const v1::TaskFailure failure = ToTaskFailure(status);
+  return failure.code() == "100" && absl::StrContains(status.message(), "subcode 33");
+}
+
+// Graph object ids are digits, with an underscore in Facebook's "<post>_<comment>".
+absl::Status CheckCommentId(const TaskInput& input, const std::string& id) {
+  const bool ok = std::all_of(id.begin(), id.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+  return ok ? absl::OkStatus() : input.Reject("comment_id", "is not a Graph API comment id");
+}
+
+std::string Capitalized(std::string network) {
+  if (!network.empty()) network[0] = absl::ascii_toupper(static_cast<unsigned char>(network[0]));
+  return network;
+}
+
+}  // namespace
+
+const CommentDialect& FacebookComments() {
+  static const CommentDialect kDialect{.network = "facebook", .owner_field = "page_id",
+                                       .posts_edge = "feed", .replies_edge = "comments",
+                                       .hide_field = "is_hidden", .can_like = true};
+  return kDialect;
+}
+
+const CommentDialect& InstagramComments() {
+  static const CommentDialect kDialect{.network = "instagram", .owner_field = "ig_user_id",
+                                       .posts_edge = "media", .replies_edge = "replies",
+                                       .hide_field = "hide", .can_like = false};
+  return kDialect;
+}
+
+absl::StatusOr<Json> ReadComments(ActionCall& call, ApiSession& session,
+                                  const CommentDialect& dialect) {
+  ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+  ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+  ASSIGN_OR_RETURN(std::vector<Post> posts, RecentPosts(call, session, dialect));
+  CommentPage merged;
+  std::optional<int64_t> trusted_above;  // keys at or below it may be missing
+  for (const Post& post : posts) {
+    ASSIGN_OR_RETURN(PostComments read, ReadPost(call, session, dialect, post, cursor.after.key));
+    if (read.truncated) trusted_above = std::max(trusted_above.value_or(INT64_MIN), read.oldest_read);
+    for (ListedComment& item : read.items) merged.items.push_back(std::move(item));
+  }
+  std::stable_sort(merged.items.begin(), merged.items.end(),
+                   [](const ListedComment& a, const ListedComment& b) { return a.key > b.key; });
+  if (trusted_above) {
+    std::erase_if(merged.items, [&](const ListedComment& item) { return item.key <= *trusted_above; });
+    merged.next = "unread pages";  // tells DrainComments the listing goes on
+  }
+  auto page = [&](const std::string&) -> absl::StatusOr<CommentPage> { return merged; };
+  return DrainComments(page, cursor, max, /*max_pages=*/1);
+}
+
+absl::StatusOr<Json> Moderate(ActionCall& call, ApiSession& session,
+                              const CommentDialect& dialect) {
+  ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+  RETURN_IF_ERROR(CheckCommentId(call.input, m.comment_id));
+  const std::string node = GraphUrl(call, call.endpoints.api, m.comment_id);
+  const std::string what = absl::StrCat(dialect.network, ".moderate: ");
+  const std::string network = Capitalized(dialect.network);
+  switch (m.action) {
+    case Moderation::kHide:
+    case Moderation::kUnhide:
+      RETURN_IF_ERROR(
+          session.SendJson(FormRequest(call, "POST", node,
+                                       {{dialect.hide_field,
+                                         m.action == Moderation::kHide ? "true" : "false"}},
+                                       /*idempotent=*/true),
+                           what + "POST /{comment-id}")
+              .status());
+      return ModerationOutput(m);
+    case Moderation::kDelete: {
+      // Deleting what is already gone is done.
+      absl::Status deleted =
+          session.SendJson(FormRequest(call, "DELETE", node, {}, true), what + "DELETE /{comment-id}")
+              .status();
+      if (!deleted.ok() && !IsMissingObject(deleted)) return deleted;
+      return ModerationOutput(m);
+    }
+    case Moderation::kLike:
+      if (!dialect.can_like) {
+        return UnsupportedModeration(call.input, m, "the Instagram API cannot like comments");
+      }
+      RETURN_IF_ERROR(session.SendJson(FormRequest(call, "POST", node + "/likes", {}, true),
+                                       what + "POST /{comment-id}/likes")
+                          .status());
+      return ModerationOutput(m);
+    case Moderation::kReply: {
+      ASSIGN_OR_RETURN(Json created,
+                       session.SendJson(FormRequest(call, "POST",
+                                                    node + "/" + dialect.replies_edge,
+                                                    {{"message", m.text}}, /*idempotent=*/false),
+                                        what + "POST /{comment-id}/" + dialect.replies_edge));
+      const std::string id = JsonString(created, "id");
+      if (id.empty()) return OutcomeUnknown(what + "the answer has no comment id");
+      return ModerationOutput(m, id, IsFacebook(dialect) ? "https://www.facebook.com/" + id : "");
+    }
+    case Moderation::kPin:
+      return UnsupportedModeration(call.input, m, "the Graph API cannot pin comments");
+    case Moderation::kReject:
+      return UnsupportedModeration(
+          call.input, m, absl::StrCat("reject is YouTube's moderation; on ", network,
+                                      ", hide the comment"));
+    case Moderation::kReshare:
+      return UnsupportedModeration(call.input, m,
+                                   absl::StrCat(network, " has no way to reshare a comment"));
+  }
+  return UnsupportedModeration(call.input, m, "unknown action");
+}
+
+absl::StatusOr<Json> ReconcileModeration(ActionCall& call, ApiSession& session,
+                                         const CommentDialect& dialect) {
+  ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+  if (m.action != Moderation::kReply) return Moderate(call, session, dialect);
+  RETURN_IF_ERROR(CheckCommentId(call.input, m.comment_id));
+  ASSIGN_OR_RETURN(std::string owner, call.account.Require(dialect.owner_field));
+  const std::string what = absl::StrCat(dialect.network, ".moderate (reconcile): ");
+  // Facebook threads are one level deep: a reply to a reply lands in its thread.
+  std::string thread = m.comment_id;
+  if (IsFacebook(dialect)) {
+    ASSIGN_OR_RETURN(Json node,
+                     session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.api,
+                                                                m.comment_id) +
+                                                           "?fields=id,parent"),
+                                      what + "GET /{comment-id}"));
+    const std::string parent = JsonString(JsonMember(node, "parent"), "id");
+    if (!parent.empty()) thread = parent;
+  }
+  auto page = [&](const std::string& after) -> absl::StatusOr<ListingPage> {
+    std::string url = absl::StrCat(
+        GraphUrl(call, call.endpoints.api, thread + "/" + dialect.replies_edge),
+        "?limit=100&fields=", IsFacebook(dialect) ? kFacebookFields : kInstagramFields);
+    if (!after.empty()) absl::StrAppend(&url, "&after=", UrlEncode(after));
+    ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url),
+                                                   what + "GET /{comment-id}/" +
+                                                       dialect.replies_edge));
+    ListingPage listed;
+    ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "data", what));
+    const Json& paging = JsonMember(answer, "paging");
+    if (JsonMember(paging, "next").is_string()) {
+      listed.next = JsonString(JsonMember(paging, "cursors"), "after");
+    }
+    return listed;
+  };
+  const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+  auto is_the_reply = [&](const Json& json) {
+    const Comment c = CommentOf(json, dialect, Post{});
+    return c.author_id == owner && SameReplyText(c.text, m.text) && c.created_at >= oldest;
+  };
+  ASSIGN_OR_RETURN(std::optional<Json> found, FindInListing(page, is_the_reply, what));
+  if (!found) {
+    return ReconcileNotFound(absl::StrCat(dialect.network, ".moderate: not found: the account "
+                                          "has no reply with this text under comment ",
+                                          m.comment_id));
+  }
+  const std::string id = JsonString(*found, "id");
+  return ModerationOutput(m, id, IsFacebook(dialect) ? "https://www.facebook.com/" + id : "");
+}
+
+CommunityActions::CommunityActions(const NetworkProtocol& protocol, const CommentDialect& dialect) {
+  using Action = absl::StatusOr<Json> (*)(ActionCall&, ApiSession&, const CommentDialect&);
+  auto in_session = [&protocol, &dialect](Action action) -> ActionFn {
+    return [&protocol, &dialect, action](ActionCall& call) {
+      ApiSession session(call, protocol);
+      return action(call, session, dialect);
+    };
+  };
+  comments = in_session(&ReadComments);
+  moderate = in_session(&Moderate);
+  reconcile_moderate = in_session(&ReconcileModeration);
+}
+
+}  // namespace fanfare::workers::graph
