@@ -119,11 +119,12 @@ void GrowAudienceRequest(SandboxState& state, const Json& body, SandboxResponse&
   }
   AudiencePlan plan{.network = body["network"], .account = body["account"]};
   const std::string& network = plan.network;
-  if (network != "x" && network != "youtube" && network != "facebook" && network != "instagram") {
+  if (network != "x" && network != "youtube" && network != "facebook" && network != "instagram" &&
+      network != "linkedin") {
     return res.SetJson(400, {{"error", network == "snapchat"
                                           ? "snapchat has no public comments API"
-                                          : "the audience comments on x, youtube, facebook "
-                                            "and instagram"}});
+                                          : "the audience comments on x, youtube, facebook, "
+                                            "instagram and linkedin"}});
   }
   const Json days = body.value("days", Json(plan.days));
   const Json per_day = body.value("per_day", Json(plan.per_day));

@@ -2,7 +2,7 @@
 // hierarchy adCampaignGroups → adCampaigns (dailyBudget {amount, currencyCode}) → creatives,
 // PARTIAL_UPDATE patches and adAnalytics; Linkedin-Version checks (missing → 400, retired →
 // 426), 401 for expired tokens, daily post limits answered with 429 and no retry headers,
-// 422 for duplicate content.
+// 422 for duplicate content. Comments come from linkedin_comments.cc.
 #include <algorithm>
 #include <regex>
 
@@ -11,13 +11,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "sandbox/network_api.h"
+#include "sandbox/linkedin_api.h"
 
 namespace fanfare::sandbox {
-namespace {
+namespace linkedin {
 
 void Error(SandboxResponse& res, int status, const std::string& code, const std::string& message,
-           int service_code = 0) {
+           int service_code) {
   Json body = {{"status", status}, {"message", message}};
   if (!code.empty()) body["code"] = code;
   if (service_code != 0) body["serviceErrorCode"] = service_code;
@@ -55,6 +55,13 @@ bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
   }
   return false;
 }
+
+}  // namespace linkedin
+
+namespace {
+
+using linkedin::Admit;
+using linkedin::Error;
 
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 
@@ -369,6 +376,7 @@ void RegisterLinkedIn(Router& router, SandboxState& state) {
   router.Add("GET", "/linkedin/rest/organizationalEntityShareStatistics",
              Locked(state, &ShareStatistics));
   router.Add("GET", "/linkedin/rest/adAnalytics", Locked(state, &Analytics));
+  linkedin::RegisterComments(router, state);
   for (const auto& [path, kind] : {std::pair{"adCampaignGroups", "campaign"},
                                    std::pair{"adCampaigns", "adset"},
                                    std::pair{"creatives", "ad"}}) {

@@ -34,13 +34,14 @@ struct Gap {
 constexpr absl::string_view kNoCommentsApi =
     "Snapchat has no public API for comments: community actions cannot run there";
 constexpr absl::string_view kNotYet =
-    "community actions run on x, youtube, facebook and instagram for now (docs/community.md)";
+    "community actions run on x, youtube, facebook, instagram and linkedin for now "
+    "(docs/community.md)";
 constexpr Gap kGaps[] = {
     {"snapchat", "comments", kNoCommentsApi}, {"snapchat", "moderate", kNoCommentsApi},
     {"snapchat", "search", kNoCommentsApi},
     {"facebook", "search", "Facebook has no public API to search posts: listen with x.search"},
     {"instagram", "search", "Instagram hashtag search is not supported yet (docs/community.md)"},
-    {"linkedin", "comments", kNotYet},        {"linkedin", "moderate", kNotYet},
+    {"linkedin", "search", "LinkedIn has no public API to search posts: listen with x.search"},
     {"tiktok", "comments", kNotYet},          {"tiktok", "moderate", kNotYet}};
 
 struct QueueEntry {
@@ -50,7 +51,7 @@ struct QueueEntry {
 
 constexpr QueueEntry kQueues[] = {
     {"facebook", kPublishAdsAndComments}, {"instagram", kPublishAdsAndComments},
-    {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAndAds},
+    {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAdsAndComments},
     {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAndAds},
     {"snapchat", kPublishAndAds}, {"content", kContent},
 };

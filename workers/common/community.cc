@@ -187,6 +187,27 @@ absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCurso
   return result;
 }
 
+absl::StatusOr<Json> DrainMerged(std::vector<PostComments> posts, const CommentCursor& cursor,
+                                 int max) {
+  CommentPage merged;
+  std::optional<int64_t> trusted_above;  // keys at or below it may be missing
+  for (PostComments& post : posts) {
+    if (post.truncated) {
+      trusted_above = std::max(trusted_above.value_or(INT64_MIN), post.oldest_read);
+    }
+    for (ListedComment& item : post.items) merged.items.push_back(std::move(item));
+  }
+  std::stable_sort(merged.items.begin(), merged.items.end(),
+                   [](const ListedComment& a, const ListedComment& b) { return a.key > b.key; });
+  if (trusted_above) {
+    std::erase_if(merged.items,
+                  [&](const ListedComment& item) { return item.key <= *trusted_above; });
+    merged.next = "unread pages";  // tells DrainComments the listing goes on
+  }
+  auto page = [&merged](const std::string&) -> absl::StatusOr<CommentPage> { return merged; };
+  return DrainComments(page, cursor, max, /*max_pages=*/1);
+}
+
 absl::StatusOr<int> ReadMaxComments(const TaskInput& input) {
   if (!input.Has("max")) return 100;
   const Json& max = input.json()["max"];

@@ -16,6 +16,7 @@
 #ifndef FANFARE_WORKERS_COMMON_COMMUNITY_H_
 #define FANFARE_WORKERS_COMMON_COMMUNITY_H_
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -90,6 +91,21 @@ using CommentPageFn = std::function<absl::StatusOr<CommentPage>(const std::strin
 // `backlog_abandoned: true`.
 absl::StatusOr<Json> DrainComments(const CommentPageFn& page, const CommentCursor& cursor,
                                    int max, int max_pages);
+
+// One post's comments, read for a listing merged over several posts (DrainMerged): those
+// whose key is at least the cursor's, and whether pages were left unread — then the listing
+// is trusted only above `oldest_read`, the oldest key read from this post.
+struct PostComments {
+  std::vector<ListedComment> items;
+  bool truncated = false;
+  int64_t oldest_read = INT64_MAX;
+};
+
+// DrainComments over the comments of several posts, merged newest first, for networks with
+// no listing of all of an account's comments. When a post was truncated, comments at or below
+// its `oldest_read` are left out and the run is not `complete`.
+absl::StatusOr<Json> DrainMerged(std::vector<PostComments> posts, const CommentCursor& cursor,
+                                 int max);
 
 // `max` (1..500, 100 when absent).
 absl::StatusOr<int> ReadMaxComments(const TaskInput& input);

@@ -6,12 +6,14 @@
 #include <optional>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
 #include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -40,9 +42,10 @@ absl::Status Classify(const HttpResponse& r, absl::string_view what, absl::Durat
   const std::optional<Json> body = ParseJson(r.body);
   const std::string detail = body.has_value() ? JsonString(*body, "message", "no message") : r.body;
   const std::string message = absl::StrCat(what, ": HTTP ", r.status, ": ", detail);
-  const std::string code = body.has_value()
-                               ? JsonString(*body, "code", JsonString(*body, "serviceErrorCode"))
-                               : "";
+  std::string code = body.has_value()
+                         ? JsonString(*body, "code", JsonString(*body, "serviceErrorCode"))
+                         : "";
+  if (code.empty()) code = absl::StrCat(r.status);
   if (r.status == 426) {
     return RejectedInput(absl::StrCat(message, "; Linkedin-Version ", version,
                                       " is retired: set a current version (YYYYMM) with "
@@ -70,6 +73,10 @@ class LinkedInAdapter final : public AdapterBase {
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "PAUSED"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ACTIVE"); });
+    Register("comments", true, [this](ActionCall& c) { return Comments(c); });
+    // Only a reply is not idempotent; its reconcile looks for it (ReconcileModeration).
+    Register("moderate", false, [this](ActionCall& c) { return Moderate(c); },
+             [this](ActionCall& c) { return ReconcileModeration(c); });
   }
 
  private:
@@ -209,6 +216,185 @@ class LinkedInAdapter final : public AdapterBase {
     out["post_id"] = urn;
     out["period"] = "lifetime";
     return out;
+  }
+
+  // --- Community ---------------------------------------------------------------------
+
+  // "urn:li:comment:(urn:li:share:7,42)" → {the post "urn:li:share:7", the id "42"}.
+  struct CommentRef {
+    std::string urn;
+    std::string object;
+    std::string id;
+  };
+  static absl::StatusOr<CommentRef> ParseCommentUrn(const TaskInput& input, const std::string& urn) {
+    constexpr absl::string_view kPrefix = "urn:li:comment:(";
+    const size_t comma = urn.rfind(',');
+    if (!absl::StartsWith(urn, kPrefix) || !absl::EndsWith(urn, ")") ||
+        comma == std::string::npos || comma < kPrefix.size() + 1 || comma + 2 >= urn.size()) {
+      return input.Reject("comment_id", "is not a LinkedIn comment URN "
+                                        "(urn:li:comment:(<post urn>,<id>))");
+    }
+    return CommentRef{urn, urn.substr(kPrefix.size(), comma - kPrefix.size()),
+                      urn.substr(comma + 1, urn.size() - comma - 2)};
+  }
+
+  static Comment CommentOf(const Json& element) {
+    const Json& created = JsonMember(element, "created");
+    Comment c;
+    c.id = JsonString(element, "commentUrn", JsonString(element, "$URN"));
+    const std::string parent = JsonString(element, "parentComment");
+    c.parent_id = parent;
+    c.post_id = JsonString(element, "object");
+    c.author_id = JsonString(element, "actor");
+    // LinkedIn gives no names: the handle is the member's (or organization's) id.
+    c.author_handle = c.author_id.substr(c.author_id.rfind(':') + 1);
+    c.text = JsonString(JsonMember(element, "message"), "text");
+    c.created_at = absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(created, "time")));
+    c.url = absl::StrCat(PostUrl(c.post_id), "?commentUrn=", Enc(c.id));
+    return c;
+  }
+
+  // The organization's 10 newest posts of the last 30 days, then each post's top-level
+  // comments (newest first) down to the cursor, 5 pages of 100 at most.
+  absl::StatusOr<Json> Comments(ActionCall& call) {
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    ASSIGN_OR_RETURN(std::string org, call.account.Require("author_urn"));
+    Li li(call, backoff_);
+    ASSIGN_OR_RETURN(Json posts, li.Get(absl::StrCat("/rest/posts?q=author&author=", Enc(org),
+                                                     "&count=10&sortBy=LAST_MODIFIED"),
+                                        "linkedin.comments: GET /rest/posts?q=author", "FINDER"));
+    ASSIGN_OR_RETURN(Json elements, ListedItems(posts, "elements", "linkedin.comments"));
+    std::vector<PostComments> read;
+    for (const Json& post : elements) {
+      const absl::Time created =
+          absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(post, "createdAt")));
+      if (created < call.now() - absl::Hours(24 * 30) || JsonString(post, "id").empty()) continue;
+      ASSIGN_OR_RETURN(PostComments comments,
+                       ReadPostComments(li, JsonString(post, "id"), cursor.after.key));
+      read.push_back(std::move(comments));
+    }
+    return DrainMerged(std::move(read), cursor, max);
+  }
+
+  static absl::StatusOr<PostComments> ReadPostComments(Li& li, const std::string& post,
+                                                       int64_t since) {
+    constexpr int kPages = 5, kCount = 100;
+    PostComments read;
+    for (int page = 0; page < kPages; ++page) {
+      ASSIGN_OR_RETURN(Json answer,
+                       li.Get(absl::StrCat("/rest/socialActions/", Enc(post), "/comments?start=",
+                                           page * kCount, "&count=", kCount),
+                              "linkedin.comments: GET /rest/socialActions/{urn}/comments"));
+      ASSIGN_OR_RETURN(Json elements, ListedItems(answer, "elements", "linkedin.comments"));
+      for (const Json& element : elements) {
+        ListedComment item{.comment = CommentOf(element)};
+        item.key = absl::ToUnixMillis(item.comment.created_at);
+        read.oldest_read = std::min(read.oldest_read, item.key);
+        // Newest first: older than the cursor ends this post.
+        if (item.key < since) return read;
+        if (!item.comment.id.empty()) read.items.push_back(std::move(item));
+      }
+      const int64_t total = static_cast<int64_t>(JsonNumber(JsonMember(answer, "paging"), "total"));
+      if (elements.size() < static_cast<size_t>(kCount) || (page + 1) * kCount >= total) {
+        return read;
+      }
+    }
+    read.truncated = true;
+    return read;
+  }
+
+  absl::StatusOr<Json> Moderate(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    ASSIGN_OR_RETURN(CommentRef ref, ParseCommentUrn(call.input, m.comment_id));
+    ASSIGN_OR_RETURN(std::string org, call.account.Require("author_urn"));
+    Li li(call, backoff_);
+    switch (m.action) {
+      case Moderation::kReply: {
+        ASSIGN_OR_RETURN(std::string id,
+                         li.Create(absl::StrCat("/rest/socialActions/", Enc(ref.urn), "/comments"),
+                                   {{"actor", org}, {"object", ref.object},
+                                    {"message", {{"text", m.text}}}, {"parentComment", ref.urn}},
+                                   "linkedin.moderate: POST /rest/socialActions/{urn}/comments"));
+        return ModerationOutput(m, id, absl::StrCat(PostUrl(ref.object), "?commentUrn=", Enc(id)));
+      }
+      case Moderation::kDelete: {
+        // Deleting what is already gone is done.
+        HttpRequest request = FormRequest(call, "DELETE",
+                                          absl::StrCat(call.endpoints.api, "/rest/socialActions/",
+                                                       Enc(ref.object), "/comments/", Enc(ref.id),
+                                                       "?actor=", Enc(org)),
+                                          {}, /*idempotent=*/true);
+        absl::Status deleted =
+            li.Send(std::move(request), "linkedin.moderate: DELETE /rest/socialActions/{urn}/comments/{id}")
+                .status();
+        if (!deleted.ok() && ToTaskFailure(deleted).code() != "404") return deleted;
+        return ModerationOutput(m);
+      }
+      case Moderation::kLike: {
+        // Liking what the organization already likes is done (409).
+        absl::Status liked =
+            li.Send(JsonRequest(call, "POST",
+                                absl::StrCat(call.endpoints.api, "/rest/reactions?actor=", Enc(org)),
+                                {{"root", ref.urn}, {"reactionType", "LIKE"}}, /*idempotent=*/true),
+                    "linkedin.moderate: POST /rest/reactions")
+                .status();
+        if (!liked.ok() && ToTaskFailure(liked).code() != "409") return liked;
+        return ModerationOutput(m);
+      }
+      case Moderation::kHide:
+      case Moderation::kUnhide:
+        return UnsupportedModeration(call.input, m,
+                                     "LinkedIn has no API to hide a comment; delete it instead");
+      case Moderation::kPin:
+        return UnsupportedModeration(call.input, m, "LinkedIn has no API to pin a comment");
+      case Moderation::kReject:
+        return UnsupportedModeration(call.input, m,
+                                     "reject is YouTube's moderation; on LinkedIn, delete the "
+                                     "comment");
+      case Moderation::kReshare:
+        return UnsupportedModeration(call.input, m, "LinkedIn has no way to reshare a comment");
+    }
+    return UnsupportedModeration(call.input, m, "unknown action");
+  }
+
+  // A reply whose answer was lost: the organization's reply under the comment with the same
+  // text, within the look-back.
+  absl::StatusOr<Json> ReconcileModeration(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    if (m.action != Moderation::kReply) return Moderate(call);
+    ASSIGN_OR_RETURN(CommentRef ref, ParseCommentUrn(call.input, m.comment_id));
+    ASSIGN_OR_RETURN(std::string org, call.account.Require("author_urn"));
+    Li li(call, backoff_);
+    auto page = [&](const std::string& start) -> absl::StatusOr<ListingPage> {
+      constexpr int kCount = 100;
+      int64_t from = 0;
+      if (!start.empty() && !absl::SimpleAtoi(start, &from)) from = 0;
+      ASSIGN_OR_RETURN(Json answer,
+                       li.Get(absl::StrCat("/rest/socialActions/", Enc(ref.urn),
+                                           "/comments?start=", from, "&count=", kCount),
+                              "linkedin.moderate (reconcile): GET /rest/socialActions/{urn}/comments"));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "elements", "linkedin.moderate (reconcile)"));
+      const int64_t total = static_cast<int64_t>(JsonNumber(JsonMember(answer, "paging"), "total"));
+      if (listed.items.size() == kCount && from + kCount < total) {
+        listed.next = absl::StrCat(from + kCount);
+      }
+      return listed;
+    };
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    auto is_the_reply = [&](const Json& element) {
+      const Comment c = CommentOf(element);
+      return c.author_id == org && SameReplyText(c.text, m.text) && c.created_at >= oldest;
+    };
+    ASSIGN_OR_RETURN(std::optional<Json> found,
+                     FindInListing(page, is_the_reply, "linkedin.moderate (reconcile)"));
+    if (!found) {
+      return ReconcileNotFound(absl::StrCat("linkedin.moderate: not found: the organization has "
+                                            "no reply with this text under ", m.comment_id));
+    }
+    const Comment reply = CommentOf(*found);
+    return ModerationOutput(m, reply.id, reply.url);
   }
 
   static std::string DateRange(const DaySpan& span) {

@@ -90,17 +90,10 @@ absl::StatusOr<std::vector<Post>> RecentPosts(ActionCall& call, ApiSession& sess
 }
 
 // One post's comments no older than `since` (a key), as far as kPagesPerPost pages reach.
-struct PostComments {
-  std::vector<ListedComment> items;
-  bool truncated = false;  // pages were left unread
-  int64_t oldest_read = 0; // truncated: the oldest key of a listed (top-level) comment read
-};
-
 absl::StatusOr<PostComments> ReadPost(ActionCall& call, ApiSession& session,
                                       const CommentDialect& d, const Post& post, int64_t since) {
   const std::string what = absl::StrCat(d.network, ".comments: GET /{post-id}/comments");
   PostComments read;
-  read.oldest_read = INT64_MAX;
   auto add = [&](const Json& json) {
     ListedComment item{.comment = CommentOf(json, d, post)};
     item.key = absl::ToUnixSeconds(item.comment.created_at);
@@ -184,21 +177,13 @@ absl::StatusOr<Json> ReadComments(ActionCall& call, ApiSession& session,
   ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
   ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
   ASSIGN_OR_RETURN(std::vector<Post> posts, RecentPosts(call, session, dialect));
-  CommentPage merged;
-  std::optional<int64_t> trusted_above;  // keys at or below it may be missing
+  std::vector<PostComments> read;
   for (const Post& post : posts) {
-    ASSIGN_OR_RETURN(PostComments read, ReadPost(call, session, dialect, post, cursor.after.key));
-    if (read.truncated) trusted_above = std::max(trusted_above.value_or(INT64_MIN), read.oldest_read);
-    for (ListedComment& item : read.items) merged.items.push_back(std::move(item));
+    ASSIGN_OR_RETURN(PostComments comments,
+                     ReadPost(call, session, dialect, post, cursor.after.key));
+    read.push_back(std::move(comments));
   }
-  std::stable_sort(merged.items.begin(), merged.items.end(),
-                   [](const ListedComment& a, const ListedComment& b) { return a.key > b.key; });
-  if (trusted_above) {
-    std::erase_if(merged.items, [&](const ListedComment& item) { return item.key <= *trusted_above; });
-    merged.next = "unread pages";  // tells DrainComments the listing goes on
-  }
-  auto page = [&](const std::string&) -> absl::StatusOr<CommentPage> { return merged; };
-  return DrainComments(page, cursor, max, /*max_pages=*/1);
+  return DrainMerged(std::move(read), cursor, max);
 }
 
 absl::StatusOr<Json> Moderate(ActionCall& call, ApiSession& session,

@@ -1,7 +1,7 @@
-// facebook.comments / instagram.comments and .moderate against the sandbox's Graph API and
-// audience: every comment on the account's recent posts read once across runs (replies
-// too), each network's moderation rules, and a lost reply settled by reconcile — never sent
-// twice.
+// facebook, instagram and linkedin `comments` and `moderate` against the sandbox and its
+// audience: every comment on the account's recent posts read once across runs (replies too,
+// where the network lists them), each network's moderation rules, and a lost reply settled by
+// reconcile — never sent twice.
 #include <set>
 
 #include "gtest/gtest.h"
@@ -10,10 +10,36 @@
 namespace fanfare::workers::testing {
 namespace {
 
-class GraphCommunityTest : public ::testing::TestWithParam<std::string> {
+// How one network's community actions differ.
+struct NetworkCase {
+  std::string network;
+  std::string reply_path;  // the drop_path that loses a reply's answer
+  bool reads_replies;      // `comments` returns replies, not only top-level comments
+  bool hides;
+  bool likes;
+};
+
+void PrintTo(const NetworkCase& c, std::ostream* os) { *os << c.network; }
+
+class NetworkCommunityTest : public ::testing::TestWithParam<NetworkCase> {
  protected:
-  const std::string& network() const { return GetParam(); }
+  const std::string& network() const { return GetParam().network; }
   std::string account() const { return "acme_" + network(); }
+
+  // The sandbox's id of a comment as `comments` names it: LinkedIn names comments by URN,
+  // "urn:li:comment:(<post>,<id>)".
+  std::string SandboxId(const std::string& id) const {
+    if (network() != "linkedin") return id;
+    const size_t comma = id.rfind(',');
+    return comma == std::string::npos ? id : id.substr(comma + 1, id.size() - comma - 2);
+  }
+
+  // The id `moderate` takes for a sandbox comment.
+  std::string ActionId(const Json& truth) const {
+    if (network() != "linkedin") return truth["id"];
+    return "urn:li:comment:(" + truth["post_id"].get<std::string>() + "," +
+           truth["id"].get<std::string>() + ")";
+  }
 
   std::vector<Json> Comments(bool by_account = false) {
     std::vector<Json> out;
@@ -29,7 +55,7 @@ class GraphCommunityTest : public ::testing::TestWithParam<std::string> {
   Json Find(const std::string& id) {
     const Json listed = h_.Control("GET", "/_sandbox/comments?network=" + network());
     for (const Json& c : listed["comments"]) {
-      if (c["id"] == id) return c;
+      if (c["id"] == SandboxId(id)) return c;
     }
     return nullptr;
   }
@@ -56,7 +82,7 @@ class GraphCommunityTest : public ::testing::TestWithParam<std::string> {
     for (int n = 0; n < 50; ++n) {
       absl::StatusOr<Json> out = h_.Run(network(), "comments", {{"cursor", cursor}, {"max", max}});
       ASSERT_TRUE(out.ok()) << out.status();
-      for (const Json& c : (*out)["comments"]) ids.push_back(c["id"]);
+      for (const Json& c : (*out)["comments"]) ids.push_back(SandboxId(c["id"]));
       cursor = (*out)["cursor"];
       if ((*out)["complete"].get<bool>()) return;
     }
@@ -70,18 +96,42 @@ class GraphCommunityTest : public ::testing::TestWithParam<std::string> {
     return h_.Run(network(), "moderate", input);
   }
 
+  // Hides `id`, which the owner still reads (hidden), then shows it again; on Instagram a
+  // hidden comment takes no reply.
+  void ExpectHideAndUnhide(const std::string& id) {
+    ASSERT_TRUE(Moderate(id, "hide").ok());
+    EXPECT_EQ(Find(id)["hidden"], true);
+    absl::StatusOr<Json> listed = h_.Run(network(), "comments", {{"max", 500}});
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    int seen = 0;
+    for (const Json& c : (*listed)["comments"]) {
+      if (c["id"] != id) continue;
+      ++seen;
+      EXPECT_EQ(c["hidden"], true) << "the owner still sees it, hidden";
+    }
+    EXPECT_EQ(seen, 1);
+    if (network() == "instagram") {
+      absl::StatusOr<Json> reply = Moderate(id, "reply", "Hello?");
+      EXPECT_EQ(TypeOf(reply.status()), v1::ERROR_TYPE_REJECTED_INPUT) << reply.status();
+      EXPECT_NE(reply.status().message().find("Cannot reply to a hidden comment"),
+                std::string::npos) << reply.status();
+      EXPECT_TRUE(Comments(/*by_account=*/true).empty());
+    }
+    ASSERT_TRUE(Moderate(id, "unhide").ok());
+    EXPECT_EQ(Find(id)["hidden"], false);
+  }
+
   Harness h_;
 };
 
-TEST_P(GraphCommunityTest, EveryCommentAndReplyIsReadOnceAcrossRuns) {
+TEST_P(NetworkCommunityTest, EveryCommentIsReadOnceAcrossRuns) {
   Audience(4, 15);
   h_.clock().Advance(absl::Hours(30));
   std::string cursor;
   std::vector<std::string> ids;
   Drain(cursor, ids, 6);
   // A reply by the account under an early comment, then more days of comments.
-  const std::string early = ids.front();
-  ASSERT_TRUE(Moderate(early, "reply", "Thanks for writing!").ok());
+  ASSERT_TRUE(Moderate(ActionId(Find(ids.front())), "reply", "Thanks for writing!").ok());
   for (int round = 0; round < 2; ++round) {
     h_.clock().Advance(absl::Hours(20));
     Drain(cursor, ids, 6);
@@ -91,13 +141,16 @@ TEST_P(GraphCommunityTest, EveryCommentAndReplyIsReadOnceAcrossRuns) {
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "a repeat";
   std::set<std::string> expected;
   for (bool by_account : {false, true}) {
-    for (const Json& c : Comments(by_account)) expected.insert(c["id"]);
+    for (const Json& c : Comments(by_account)) {
+      if (GetParam().reads_replies || c["parent_id"] == "") expected.insert(c["id"]);
+    }
   }
+  EXPECT_EQ(expected.count(Comments(/*by_account=*/true)[0]["id"]), GetParam().reads_replies);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), expected);
   EXPECT_GT(expected.size(), 4u * 15u / 2) << "the audience commented";
 }
 
-TEST_P(GraphCommunityTest, CommentsAreNormalised) {
+TEST_P(NetworkCommunityTest, CommentsAreNormalised) {
   Audience(1);
   h_.clock().Advance(absl::Hours(24));
   absl::StatusOr<Json> out = h_.Run(network(), "comments", {});
@@ -106,45 +159,46 @@ TEST_P(GraphCommunityTest, CommentsAreNormalised) {
   const Json& c = (*out)["comments"][0];
   const Json truth = Find(c["id"]);
   EXPECT_EQ(c["post_id"], truth["post_id"]);
-  EXPECT_EQ(c["author"]["id"], truth["author_id"]);
-  EXPECT_EQ(c["author"]["handle"], truth["author_handle"]);
+  if (network() == "linkedin") {
+    // LinkedIn names members by URN, and gives no names: the handle is the member id.
+    EXPECT_EQ(c["author"]["id"], "urn:li:person:" + truth["author_id"].get<std::string>());
+    EXPECT_EQ(c["author"]["handle"], truth["author_id"]);
+  } else {
+    EXPECT_EQ(c["author"]["id"], truth["author_id"]);
+    EXPECT_EQ(c["author"]["handle"], truth["author_handle"]);
+  }
   EXPECT_EQ(c["text"], truth["text"]);
   EXPECT_EQ(c["hidden"], false);
   const std::string url = c["url"];
-  EXPECT_NE(url.find(network() == "facebook" ? "facebook.com" : "instagram.com/p/"),
-            std::string::npos) << url;
-  EXPECT_NE(url.find(c["id"].get<std::string>()), std::string::npos) << url;
+  const std::string site = network() == "facebook"    ? "facebook.com"
+                           : network() == "instagram" ? "instagram.com/p/"
+                                                      : "linkedin.com/feed/update/";
+  EXPECT_NE(url.find(site), std::string::npos) << url;
+  EXPECT_NE(url.find(truth["id"].get<std::string>()), std::string::npos) << url;
 }
 
-TEST_P(GraphCommunityTest, HideUnhideDeleteAndTheNetworksRules) {
+TEST_P(NetworkCommunityTest, HideUnhideDeleteAndTheNetworksRules) {
   Audience(1);
   h_.clock().Advance(absl::Hours(24));
   const std::vector<Json> comments = Comments();
   ASSERT_GE(comments.size(), 2u);
-  const std::string a = comments[0]["id"], b = comments[1]["id"];
-  ASSERT_TRUE(Moderate(a, "hide").ok());
-  EXPECT_EQ(Find(a)["hidden"], true);
-  absl::StatusOr<Json> listed = h_.Run(network(), "comments", {{"max", 500}});
-  ASSERT_TRUE(listed.ok()) << listed.status();
-  for (const Json& c : (*listed)["comments"]) {
-    if (c["id"] == a) {
-      EXPECT_EQ(c["hidden"], true) << "the owner still sees it, hidden";
-    }
+  const std::string a = ActionId(comments[0]), b = ActionId(comments[1]);
+  if (GetParam().hides) {
+    ExpectHideAndUnhide(a);
+  } else {
+    absl::StatusOr<Json> refused = Moderate(a, "hide");
+    EXPECT_EQ(TypeOf(refused.status()), v1::ERROR_TYPE_REJECTED_INPUT);
+    EXPECT_NE(refused.status().message().find("no API to hide a comment"), std::string::npos)
+        << refused.status();
+    EXPECT_EQ(Find(a)["hidden"], false);
   }
-  if (network() == "instagram") {
-    absl::StatusOr<Json> reply = Moderate(a, "reply", "Hello?");
-    EXPECT_EQ(TypeOf(reply.status()), v1::ERROR_TYPE_REJECTED_INPUT) << reply.status();
-    EXPECT_NE(reply.status().message().find("Cannot reply to a hidden comment"),
-              std::string::npos) << reply.status();
-    EXPECT_TRUE(Comments(/*by_account=*/true).empty());
-  }
-  ASSERT_TRUE(Moderate(a, "unhide").ok());
-  EXPECT_EQ(Find(a)["hidden"], false);
 
   absl::StatusOr<Json> liked = Moderate(b, "like");
-  if (network() == "facebook") {
+  if (GetParam().likes) {
     ASSERT_TRUE(liked.ok()) << liked.status();
     EXPECT_EQ(Find(b)["liked"], true);
+    liked = Moderate(b, "like");
+    EXPECT_TRUE(liked.ok()) << "liking again is done: " << liked.status();
   } else {
     EXPECT_EQ(TypeOf(liked.status()), v1::ERROR_TYPE_REJECTED_INPUT);
     EXPECT_NE(liked.status().message().find("cannot like comments"), std::string::npos);
@@ -166,13 +220,14 @@ TEST_P(GraphCommunityTest, HideUnhideDeleteAndTheNetworksRules) {
   EXPECT_NE(bad.status().message().find("'comment_id'"), std::string::npos) << bad.status();
 }
 
-TEST_P(GraphCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
+TEST_P(NetworkCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   Audience(1);
   h_.clock().Advance(absl::Hours(24));
-  const std::string parent = Comments()[0]["id"];
-  const Json input = {{"comment_id", parent}, {"action", "reply"},
+  const Json truth = Comments()[0];
+  const std::string parent = truth["id"];
+  const Json input = {{"comment_id", ActionId(truth)}, {"action", "reply"},
                       {"text", "Thank you,   we are glad you like it!"}};
-  const std::string edge = network() == "facebook" ? "/comments$" : "/replies$";
+  const std::string edge = GetParam().reply_path;
   h_.Control("POST", "/_sandbox/faults", {{"network", network()}, {"drop_next", 1},
                                           {"drop_path", edge}, {"drop_method", "POST"}});
   absl::StatusOr<Json> out = h_.Run(network(), "moderate", input, "", false, "default/r/reply");
@@ -181,11 +236,11 @@ TEST_P(GraphCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   ASSERT_TRUE(out.ok()) << out.status();
   std::vector<Json> replies = Comments(/*by_account=*/true);
   ASSERT_EQ(replies.size(), 1u);
-  EXPECT_EQ((*out)["reply_id"], replies[0]["id"]);
+  EXPECT_EQ(SandboxId((*out)["reply_id"]), replies[0]["id"]);
   EXPECT_EQ(replies[0]["parent_id"], parent);
 
   // Another text under the same comment is another reply: reconcile does not claim it.
-  out = h_.Run(network(), "moderate", {{"comment_id", parent}, {"action", "reply"},
+  out = h_.Run(network(), "moderate", {{"comment_id", ActionId(truth)}, {"action", "reply"},
                                        {"text", "Something else"}},
                "", true, "default/r/other");
   EXPECT_EQ(ToTaskFailure(out.status()).code(), "not_found") << out.status();
@@ -206,8 +261,12 @@ TEST_P(GraphCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Meta, GraphCommunityTest, ::testing::Values("facebook", "instagram"),
-                         [](const auto& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(
+    Networks, NetworkCommunityTest,
+    ::testing::Values(NetworkCase{"facebook", "/comments$", true, true, true},
+                      NetworkCase{"instagram", "/replies$", true, true, false},
+                      NetworkCase{"linkedin", "/comments$", false, false, true}),
+    [](const auto& info) { return info.param.network; });
 
 }  // namespace
 }  // namespace fanfare::workers::testing
