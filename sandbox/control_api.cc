@@ -119,12 +119,11 @@ void GrowAudienceRequest(SandboxState& state, const Json& body, SandboxResponse&
   }
   AudiencePlan plan{.network = body["network"], .account = body["account"]};
   const std::string& network = plan.network;
-  if (network != "x" && network != "youtube" && network != "facebook" && network != "instagram" &&
-      network != "linkedin") {
+  if (!IsNetwork(network) || network == "snapchat") {
     return res.SetJson(400, {{"error", network == "snapchat"
                                           ? "snapchat has no public comments API"
-                                          : "the audience comments on x, youtube, facebook, "
-                                            "instagram and linkedin"}});
+                                          : "network is one of facebook, instagram, x, "
+                                            "linkedin, youtube, tiktok"}});
   }
   const Json days = body.value("days", Json(plan.days));
   const Json per_day = body.value("per_day", Json(plan.per_day));

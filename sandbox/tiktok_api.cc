@@ -3,7 +3,8 @@
 // API video/list and video/query, OAuth v2 token refresh; envelope {"data", "error":
 // {"code", "message", "log_id"}}; 6 inits per minute per token (429 rate_limit_exceeded).
 // Marketing API v1.3 (campaign/adgroup/ad create, budget and status updates, integrated
-// report), answering HTTP 200 with {"code", "message", "request_id", "data"}.
+// report), answering HTTP 200 with {"code", "message", "request_id", "data"}. Video
+// comments (Business API) come from tiktok_comments.cc.
 #include <algorithm>
 
 #include "absl/strings/match.h"
@@ -11,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "sandbox/network_api.h"
+#include "sandbox/tiktok_api.h"
 
 namespace fanfare::sandbox {
 namespace {
@@ -172,7 +173,11 @@ void ListVideos(SandboxState& state, const SandboxRequest& req, SandboxResponse&
   Envelope(res, 200, {{"videos", videos}, {"cursor", 0}, {"has_more", false}});
 }
 
+}  // namespace
+
 // --- Marketing API ---------------------------------------------------------------------
+
+namespace tiktok {
 
 void Biz(SandboxResponse& res, int code, const std::string& message, const Json& data) {
   res.SetJson(200, {{"code", code}, {"message", message}, {"request_id", "sbxreq"},
@@ -203,6 +208,15 @@ std::string Str(const SandboxRequest& req, const std::string& name) {
   const Json v = Get(req, name);
   return v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
 }
+
+}  // namespace tiktok
+
+namespace {
+
+using tiktok::Biz;
+using tiktok::BizAdmit;
+using tiktok::Get;
+using tiktok::Str;
 
 void BizCreate(SandboxState& state, const std::string& kind, const SandboxRequest& req,
                SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
@@ -420,6 +434,7 @@ void RegisterTikTok(Router& router, SandboxState& state) {
     }));
   }
   router.Add("GET", biz + "report/integrated/get", Locked(state, &Report));
+  tiktok::RegisterComments(router, state);
   // The sandbox's advertisers bill in USD and report in UTC.
   router.Add("GET", biz + "advertiser/info",
              Locked(state, [](SandboxState& state, const SandboxRequest& req, SandboxResponse& res) {

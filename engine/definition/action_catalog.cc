@@ -33,16 +33,13 @@ struct Gap {
 };
 constexpr absl::string_view kNoCommentsApi =
     "Snapchat has no public API for comments: community actions cannot run there";
-constexpr absl::string_view kNotYet =
-    "community actions run on x, youtube, facebook, instagram and linkedin for now "
-    "(docs/community.md)";
 constexpr Gap kGaps[] = {
     {"snapchat", "comments", kNoCommentsApi}, {"snapchat", "moderate", kNoCommentsApi},
     {"snapchat", "search", kNoCommentsApi},
     {"facebook", "search", "Facebook has no public API to search posts: listen with x.search"},
-    {"instagram", "search", "Instagram hashtag search is not supported yet (docs/community.md)"},
     {"linkedin", "search", "LinkedIn has no public API to search posts: listen with x.search"},
-    {"tiktok", "comments", kNotYet},          {"tiktok", "moderate", kNotYet}};
+    {"tiktok", "search", "TikTok opens no search API to brands: listen with x.search"},
+    {"instagram", "search", "Instagram hashtag search is not supported yet (docs/community.md)"}};
 
 struct QueueEntry {
   absl::string_view queue;
@@ -52,7 +49,7 @@ struct QueueEntry {
 constexpr QueueEntry kQueues[] = {
     {"facebook", kPublishAdsAndComments}, {"instagram", kPublishAdsAndComments},
     {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAdsAndComments},
-    {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAndAds},
+    {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAdsAndComments},
     {"snapchat", kPublishAndAds}, {"content", kContent},
 };
 

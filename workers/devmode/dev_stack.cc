@@ -38,7 +38,8 @@ std::vector<workers::AccountCredentials> SandboxAccounts() {
       Account("acme_li", "linkedin",
               {{"author_urn", "urn:li:organization:2414183"}, {"ad_account_id", "507404993"}}),
       Account("acme_yt", "youtube", {}),
-      Account("acme_tt", "tiktok", {{"advertiser_id", "7000000001"}}),
+      Account("acme_tt", "tiktok",
+              {{"advertiser_id", "7000000001"}, {"business_id", "-000acmetiktok"}}),
       Account("acme_snap", "snapchat", {{"ad_account_id", "8adc3db7"}}),
   };
 }

@@ -12,6 +12,7 @@
 #include "sdk/worker/task_errors.h"
 #include "workers/common/api_session.h"
 #include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
 #include "workers/common/outputs.h"
 
 namespace fanfare::workers {
@@ -62,6 +63,10 @@ class TikTokAdapter final : public AdapterBase {
     Register("set_budget", true, [this](ActionCall& c) { return SetBudget(c); });
     Register("pause", true, [this](ActionCall& c) { return SetStatus(c, "DISABLE"); });
     Register("resume", true, [this](ActionCall& c) { return SetStatus(c, "ENABLE"); });
+    Register("comments", true, [this](ActionCall& c) { return Comments(c); });
+    // Only a reply is not idempotent; its reconcile looks for it (ReconcileModeration).
+    Register("moderate", false, [this](ActionCall& c) { return Moderate(c); },
+             [this](ActionCall& c) { return ReconcileModeration(c); });
   }
 
  private:
@@ -214,6 +219,194 @@ class TikTokAdapter final : public AdapterBase {
     return out;
   }
 
+  // --- Community: the account's video comments (TikTok API for Business) -------------
+
+  static AuthScheme AccountAuth() {
+    return AuthScheme{.header = "Access-Token", .prefix = "", .token_field = "access_token"};
+  }
+
+  // A call on behalf of the TikTok account (`business_id`), with the account's own token.
+  static absl::StatusOr<Json> ForAccount(ActionCall& call, absl::string_view method,
+                                         absl::string_view path, Json body, bool idempotent) {
+    ASSIGN_OR_RETURN(std::string business, call.account.Require("business_id"));
+    body["business_id"] = business;
+    return SendBusiness(call, method, path, body, AccountAuth(), idempotent);
+  }
+
+  static Comment CommentOf(const Json& item, const std::string& video_url) {
+    Comment c;
+    c.id = JsonString(item, "comment_id");
+    c.parent_id = JsonString(item, "parent_comment_id");
+    c.post_id = JsonString(item, "video_id");
+    c.author_id = JsonString(item, "user_id");
+    c.author_handle = JsonString(item, "username");
+    c.text = JsonString(item, "text");
+    c.created_at = absl::FromUnixSeconds(static_cast<int64_t>(JsonNumber(item, "create_time")));
+    c.hidden = JsonString(item, "status") == "HIDDEN";
+    c.url = video_url;  // TikTok has no address for a comment
+    return c;
+  }
+
+  // The account's 10 newest videos of the last 30 days, then each video's comments and
+  // replies (newest first) down to the cursor, 10 pages of 30 at most.
+  absl::StatusOr<Json> Comments(ActionCall& call) {
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    ASSIGN_OR_RETURN(Json listed,
+                     ForAccount(call, "GET", "business/video/list/",
+                                {{"max_count", 10},
+                                 {"fields", R"(["item_id","create_time","share_url"])"}},
+                                true));
+    ASSIGN_OR_RETURN(Json videos, ListedItems(listed, "videos", "tiktok.comments"));
+    std::vector<PostComments> read;
+    for (const Json& video : videos) {
+      const absl::Time created =
+          absl::FromUnixSeconds(static_cast<int64_t>(JsonNumber(video, "create_time")));
+      if (created < call.now() - absl::Hours(24 * 30) || JsonString(video, "item_id").empty()) {
+        continue;
+      }
+      ASSIGN_OR_RETURN(PostComments comments,
+                       ReadVideoComments(call, JsonString(video, "item_id"),
+                                         JsonString(video, "share_url"), cursor.after.key));
+      read.push_back(std::move(comments));
+    }
+    return DrainMerged(std::move(read), cursor, max);
+  }
+
+  static absl::StatusOr<PostComments> ReadVideoComments(ActionCall& call, const std::string& video,
+                                                        const std::string& url, int64_t since) {
+    constexpr int kPages = 10;
+    PostComments read;
+    int64_t next = 0;
+    for (int page = 0; page < kPages; ++page) {
+      ASSIGN_OR_RETURN(Json answer,
+                       ForAccount(call, "GET", "business/comment/list/",
+                                  {{"video_id", video}, {"include_replies", "true"},
+                                   {"sort_field", "create_time"}, {"sort_order", "desc"},
+                                   {"cursor", next}, {"max_count", 30}},
+                                  true));
+      ASSIGN_OR_RETURN(Json items, ListedItems(answer, "comments", "tiktok.comments"));
+      for (const Json& item : items) {
+        ListedComment listed{.comment = CommentOf(item, url)};
+        listed.key = absl::ToUnixSeconds(listed.comment.created_at);
+        read.oldest_read = std::min(read.oldest_read, listed.key);
+        if (listed.key < since) return read;  // newest first: the rest is older
+        if (!listed.comment.id.empty()) read.items.push_back(std::move(listed));
+      }
+      if (JsonMember(answer, "has_more") != Json(true)) return read;
+      next = static_cast<int64_t>(JsonNumber(answer, "cursor"));
+    }
+    read.truncated = true;
+    return read;
+  }
+
+  // TikTok's comment ids are digits.
+  static absl::Status CheckCommentId(const TaskInput& input, const std::string& id) {
+    if (!id.empty() && std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return absl::OkStatus();
+    }
+    return input.Reject("comment_id", "is not a TikTok comment id (digits)");
+  }
+
+  // The video a comment is on: TikTok's moderation calls name it.
+  static absl::StatusOr<std::string> VideoOf(const TaskInput& input) {
+    const std::string video = input.OptionalString("post_id");
+    if (video.empty()) {
+      return input.Reject("post_id", "is required on TikTok: the video the comment is on "
+                                     "(the comment's post_id)");
+    }
+    return video;
+  }
+
+  absl::StatusOr<Json> Moderate(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    RETURN_IF_ERROR(CheckCommentId(call.input, m.comment_id));
+    const std::string what = absl::StrCat("tiktok.moderate: ", m.action_name);
+    auto set = [&](absl::string_view path, Json body) -> absl::StatusOr<Json> {
+      body["comment_id"] = m.comment_id;
+      RETURN_IF_ERROR(ForAccount(call, "POST", path, std::move(body), true).status());
+      return ModerationOutput(m);
+    };
+    switch (m.action) {
+      case Moderation::kHide:
+      case Moderation::kUnhide: {
+        ASSIGN_OR_RETURN(std::string video, VideoOf(call.input));
+        return set("business/comment/hide/",
+                   {{"video_id", video},
+                    {"action", m.action == Moderation::kHide ? "HIDE" : "UNHIDE"}});
+      }
+      case Moderation::kPin: {
+        ASSIGN_OR_RETURN(std::string video, VideoOf(call.input));
+        return set("business/comment/pin/", {{"video_id", video}, {"action", "PIN"}});
+      }
+      case Moderation::kLike:
+        return set("business/comment/like/", {{"action", "LIKE"}});
+      case Moderation::kDelete: {
+        // Deleting what is already gone is done.
+        absl::StatusOr<Json> deleted = set("business/comment/delete/", Json::object());
+        if (!deleted.ok() && !(ToTaskFailure(deleted.status()).code() == "40002" &&
+                               absl::StrContains(deleted.status().message(), "does not exist"))) {
+          return deleted.status();
+        }
+        return ModerationOutput(m);
+      }
+      case Moderation::kReply: {
+        ASSIGN_OR_RETURN(std::string video, VideoOf(call.input));
+        ASSIGN_OR_RETURN(Json created,
+                         ForAccount(call, "POST", "business/comment/reply/create/",
+                                    {{"video_id", video}, {"comment_id", m.comment_id},
+                                     {"text", m.text}},
+                                    /*idempotent=*/false));
+        const std::string id = JsonString(created, "comment_id");
+        if (id.empty()) return OutcomeUnknown(what + ": the answer has no comment_id");
+        return ModerationOutput(m, id, "");
+      }
+      case Moderation::kReject:
+        return UnsupportedModeration(call.input, m,
+                                     "reject is YouTube's moderation; on TikTok, hide the comment");
+      case Moderation::kReshare:
+        return UnsupportedModeration(call.input, m, "TikTok has no way to reshare a comment");
+    }
+    return UnsupportedModeration(call.input, m, "unknown action");
+  }
+
+  // A reply whose answer was lost: the account's own reply under the comment with the same
+  // text (business/comment/reply/list/), within the look-back.
+  absl::StatusOr<Json> ReconcileModeration(ActionCall& call) {
+    ASSIGN_OR_RETURN(ModerationRequest m, ReadModeration(call.input));
+    if (m.action != Moderation::kReply) return Moderate(call);
+    RETURN_IF_ERROR(CheckCommentId(call.input, m.comment_id));
+    ASSIGN_OR_RETURN(std::string video, VideoOf(call.input));
+    const std::string what = "tiktok.moderate (reconcile): GET business/comment/reply/list/";
+    auto page = [&](const std::string& next) -> absl::StatusOr<ListingPage> {
+      int64_t from = 0;
+      if (!next.empty() && !absl::SimpleAtoi(next, &from)) from = 0;
+      ASSIGN_OR_RETURN(Json answer,
+                       ForAccount(call, "GET", "business/comment/reply/list/",
+                                  {{"video_id", video}, {"comment_id", m.comment_id},
+                                   {"cursor", from}, {"max_count", 30}},
+                                  true));
+      ListingPage listed;
+      ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "comments", what));
+      if (JsonMember(answer, "has_more") == Json(true)) {
+        listed.next = absl::StrCat(static_cast<int64_t>(JsonNumber(answer, "cursor")));
+      }
+      return listed;
+    };
+    const absl::Time oldest = call.now() - call.options.reconcile_lookback;
+    auto is_the_reply = [&](const Json& item) {
+      const Comment c = CommentOf(item, "");
+      return JsonMember(item, "owner") == Json(true) && SameReplyText(c.text, m.text) &&
+             c.created_at >= oldest;
+    };
+    ASSIGN_OR_RETURN(std::optional<Json> found, FindInListing(page, is_the_reply, what));
+    if (!found) {
+      return ReconcileNotFound(absl::StrCat("tiktok.moderate: not found: the account has no "
+                                            "reply with this text under comment ", m.comment_id));
+    }
+    return ModerationOutput(m, JsonString(*found, "comment_id"), "");
+  }
+
   // --- Marketing API -------------------------------------------------------------------
 
   static AuthScheme BusinessAuth() {
@@ -224,22 +417,31 @@ class TikTokAdapter final : public AdapterBase {
   static absl::StatusOr<Json> Business(ActionCall& call, absl::string_view method,
                                        absl::string_view path, const Json& body) {
     ASSIGN_OR_RETURN(std::string advertiser, call.account.Require("advertiser_id"));
+    Json payload = body;
+    payload["advertiser_id"] = advertiser;
+    // Creating objects is not idempotent; updates (budget, status) are.
+    return SendBusiness(call, method, path, payload, BusinessAuth(),
+                        !absl::EndsWith(path, "create/"));
+  }
+
+  // A call to the API for Business: GET parameters in the query, anything else as JSON;
+  // answers `data` when `code` is 0.
+  static absl::StatusOr<Json> SendBusiness(ActionCall& call, absl::string_view method,
+                                           absl::string_view path, const Json& payload,
+                                           const AuthScheme& auth, bool idempotent) {
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     std::string url = absl::StrCat(call.endpoints.ads, "/open_api/v1.3/", path);
-    Json payload = body;
-    payload["advertiser_id"] = advertiser;
     HttpRequest request;
     if (method == "GET") {
       std::vector<std::pair<std::string, std::string>> q;
       for (const auto& [k, v] : payload.items()) q.emplace_back(k, v.is_string() ? v.get<std::string>() : v.dump());
       request = GetRequest(call, absl::StrCat(url, "?", FormEncode(q)));
     } else {
-      // Creating objects is not idempotent; updates (budget, status) are.
-      request = JsonRequest(call, "POST", url, payload, !absl::EndsWith(path, "create/"));
+      request = JsonRequest(call, "POST", url, payload, idempotent);
     }
     const std::string what = absl::StrCat(call.input.action(), ": ", method, " ", path);
-    ASSIGN_OR_RETURN(Json answer, session.SendJson(std::move(request), what, BusinessAuth()));
+    ASSIGN_OR_RETURN(Json answer, session.SendJson(std::move(request), what, auth));
     const int64_t code = static_cast<int64_t>(JsonNumber(answer, "code", -1));
     if (code != 0) return ClassifyTikTokBusinessCode(code, JsonString(answer, "message"), what);
     return JsonMember(answer, "data");

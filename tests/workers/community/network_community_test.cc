@@ -17,6 +17,7 @@ struct NetworkCase {
   bool reads_replies;      // `comments` returns replies, not only top-level comments
   bool hides;
   bool likes;
+  bool pins = false;
 };
 
 void PrintTo(const NetworkCase& c, std::ostream* os) { *os << c.network; }
@@ -63,11 +64,7 @@ class NetworkCommunityTest : public ::testing::TestWithParam<NetworkCase> {
   // Two posts, then an audience commenting on them for `days`.
   void Audience(int days, int per_day = 12) {
     for (const char* text : {"The launch", "The follow-up"}) {
-      Json post = {{"text", text}};
-      if (network() == "instagram") {
-        post["media"] = Json::array({{{"url", "https://cdn.acme.example/a.jpg"}, {"type", "image"}}});
-      }
-      absl::StatusOr<Json> published = h_.Run(network(), "publish", post);
+      absl::StatusOr<Json> published = h_.PublishPromotable(network(), text);
       ASSERT_TRUE(published.ok()) << published.status();
       h_.clock().Advance(absl::Minutes(1));
     }
@@ -91,7 +88,9 @@ class NetworkCommunityTest : public ::testing::TestWithParam<NetworkCase> {
 
   absl::StatusOr<Json> Moderate(const std::string& id, const std::string& action,
                                 const std::string& text = "") {
+    // TikTok's calls name the video too; the other networks take no post_id.
     Json input = {{"comment_id", id}, {"action", action}};
+    if (network() == "tiktok") input["post_id"] = Find(id)["post_id"];
     if (!text.empty()) input["text"] = text;
     return h_.Run(network(), "moderate", input);
   }
@@ -170,6 +169,15 @@ TEST_P(NetworkCommunityTest, CommentsAreNormalised) {
   EXPECT_EQ(c["text"], truth["text"]);
   EXPECT_EQ(c["hidden"], false);
   const std::string url = c["url"];
+  if (network() == "tiktok") {
+    // TikTok has no address for a comment: the video's.
+    std::string video_url = "(no such video)";
+    for (const Json& p : h_.Posts("tiktok")) {
+      if (p["id"] == truth["post_id"]) video_url = p["url"];
+    }
+    EXPECT_EQ(url, video_url);
+    return;
+  }
   const std::string site = network() == "facebook"    ? "facebook.com"
                            : network() == "instagram" ? "instagram.com/p/"
                                                       : "linkedin.com/feed/update/";
@@ -203,7 +211,12 @@ TEST_P(NetworkCommunityTest, HideUnhideDeleteAndTheNetworksRules) {
     EXPECT_EQ(TypeOf(liked.status()), v1::ERROR_TYPE_REJECTED_INPUT);
     EXPECT_NE(liked.status().message().find("cannot like comments"), std::string::npos);
   }
+  if (GetParam().pins) {
+    ASSERT_TRUE(Moderate(b, "pin").ok());
+    EXPECT_EQ(Find(b)["pinned"], true);
+  }
   for (const char* action : {"pin", "reject", "reshare"}) {
+    if (GetParam().pins && std::string(action) == "pin") continue;
     absl::StatusOr<Json> refused = Moderate(b, action);
     EXPECT_EQ(TypeOf(refused.status()), v1::ERROR_TYPE_REJECTED_INPUT) << action;
     EXPECT_EQ(ToTaskFailure(refused.status()).code(), "unsupported_moderation") << action;
@@ -225,8 +238,9 @@ TEST_P(NetworkCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   h_.clock().Advance(absl::Hours(24));
   const Json truth = Comments()[0];
   const std::string parent = truth["id"];
-  const Json input = {{"comment_id", ActionId(truth)}, {"action", "reply"},
-                      {"text", "Thank you,   we are glad you like it!"}};
+  Json input = {{"comment_id", ActionId(truth)}, {"action", "reply"},
+                {"text", "Thank you,   we are glad you like it!"}, {"post_id", truth["post_id"]}};
+  if (network() != "tiktok") input.erase("post_id");
   const std::string edge = GetParam().reply_path;
   h_.Control("POST", "/_sandbox/faults", {{"network", network()}, {"drop_next", 1},
                                           {"drop_path", edge}, {"drop_method", "POST"}});
@@ -240,9 +254,8 @@ TEST_P(NetworkCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
   EXPECT_EQ(replies[0]["parent_id"], parent);
 
   // Another text under the same comment is another reply: reconcile does not claim it.
-  out = h_.Run(network(), "moderate", {{"comment_id", ActionId(truth)}, {"action", "reply"},
-                                       {"text", "Something else"}},
-               "", true, "default/r/other");
+  input["text"] = "Something else";
+  out = h_.Run(network(), "moderate", input, "", true, "default/r/other");
   EXPECT_EQ(ToTaskFailure(out.status()).code(), "not_found") << out.status();
 
   if (network() == "facebook") {
@@ -265,7 +278,8 @@ INSTANTIATE_TEST_SUITE_P(
     Networks, NetworkCommunityTest,
     ::testing::Values(NetworkCase{"facebook", "/comments$", true, true, true},
                       NetworkCase{"instagram", "/replies$", true, true, false},
-                      NetworkCase{"linkedin", "/comments$", false, false, true}),
+                      NetworkCase{"linkedin", "/comments$", false, false, true},
+                      NetworkCase{"tiktok", "/reply/create$", true, true, true, true}),
     [](const auto& info) { return info.param.network; });
 
 }  // namespace

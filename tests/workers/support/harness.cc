@@ -22,7 +22,8 @@ std::vector<AccountCredentials> DefaultAccounts() {
                 {"ads_account_id", "18ce54d4x5t"},
                 {"funding_instrument_id", "lygyi"},
                 {"author_urn", "urn:li:organization:2414183"},
-                {"advertiser_id", "7000000001"}};
+                {"advertiser_id", "7000000001"},
+                {"business_id", "-000tiktokbusiness01"}};
     accounts.push_back(std::move(a));
   }
   return accounts;
