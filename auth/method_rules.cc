@@ -23,6 +23,7 @@ constexpr MethodRule kRules[] = {
     {"/fanfare.v1.CampaignService/RejectStep", P::kApprove, NF::kRequest, true},
     {"/fanfare.v1.CampaignService/SignalRun", P::kOperate, NF::kRequest, true},
     {"/fanfare.v1.CampaignService/GetDispatchState", P::kRead, NF::kRequest},
+    {"/fanfare.v1.CampaignService/ListCommunityAuthors", P::kRead, NF::kRequest},
     {"/fanfare.v1.CampaignService/ReleaseHold", P::kOperate, NF::kRequest, true},
     {"/fanfare.v1.WorkerService/Connect", P::kWork, NF::kWorkerHello},
     {"/fanfare.v1.WorkerService/PollTasks", P::kWork, NF::kRequest},

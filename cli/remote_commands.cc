@@ -83,6 +83,17 @@ std::vector<Command> RemoteCommands() {
                             "release: only the hold on this network (default: every network)"}},
                           true),
               WorkersVerb},
+      Command{"community", "authors|ambassadors",
+              "What the coordinator learnt of the people who comment on an account, from "
+              "every comments and search step: `authors` lists them, `ambassadors` scores "
+              "them as content.ambassadors does and lists the ambassadors with the reasons.",
+              RemoteFlags({{"network", "NETWORK", "the account's network, e.g. x"},
+                           {"account", "ACCOUNT", "the account's alias, e.g. acme_x"},
+                           {"top", "N", "ambassadors: how many to list, 1..50 (default 5)"},
+                           {"min-posts", "N",
+                            "ambassadors: distinct posts praised in 30 days (default 3)"}},
+                          true),
+              CommunityVerb},
       Command{"admin",
               "tokens create|list|revoke [ID] | backup --to DIR | status | "
               "webhooks add URL|list|remove ID",

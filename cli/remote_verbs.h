@@ -36,6 +36,9 @@ int RetryVerb(const Args& args, CliContext& context);
 // `fanfare workers release ACCOUNT [--network N]`; WorkersVerb hands it over.
 int ReleaseHoldVerb(const Args& args, CliContext& context);
 
+// community_command.cc: `fanfare community authors|ambassadors`.
+int CommunityVerb(const Args& args, CliContext& context);
+
 // admin_commands.cc: `fanfare admin tokens create|list|revoke`.
 int AdminVerb(const Args& args, CliContext& context);
 // webhook_commands.cc: `fanfare admin webhooks add|list|remove`; AdminVerb hands it over.

@@ -13,8 +13,10 @@
 # Then examples/community-watch.yaml on the same fanfared, once its sandbox has grown an
 # audience for acme_x (POST /_sandbox/audience): fourteen days of reading what people say, hiding spam and
 # abuse, answering questions (after the answer template is approved), liking praise, finding
-# the ambassadors and thanking each new one (after approval), and the daily digest. Everything it starts is stopped and its state removed on exit. Exits 0
-# only if every campaign run succeeded.
+# the ambassadors and thanking each new one (after approval), and the daily digest; then
+# `fanfare community ambassadors`, the same list from fanfared's own ledger. Everything it
+# starts is stopped and its state removed on exit. Exits 0 only if every campaign run
+# succeeded.
 #
 # usage: examples/demo.sh BUILD_DIR [all|launch|community]
 set -euo pipefail
@@ -128,7 +130,9 @@ community() {
   run_approving "$COMMUNITY_RUN_ID" 'watch/review_answers#1|watch/recognize#[0-9]+' \
     "reads well" \
     examples/community-watch.yaml || status=$?
-  report "the community watch" "$status"
+  report "the community watch" "$status" || return
+  say "what fanfared itself learnt of acme_x's commenters, across runs:"
+  "$BIN/fanfare" community ambassadors --network x --account acme_x
 }
 
 # report WHAT STATUS: says how the run ended; returns STATUS.

@@ -33,6 +33,7 @@ Engine::Engine(store::Store* store, const Clock* clock, EngineOptions options)
                 .dispatcher = &dispatcher_,
                 .limiter = &limiter_,
                 .spend = &spend_,
+                .community = &community_,
                 .active = &active_,
                 .metrics = &metrics_},
                {.heartbeat_interval = options_.heartbeat_interval,
@@ -235,6 +236,8 @@ void Engine::Flush() {
   for (scheduler::RunState* run : changed) FlushRun(*run);
   for (auto& [key, record] : limiter_.TakeDirty()) state_.PutLimiter(key, record);
   for (auto& [key, record] : spend_.ledger().TakeDirty()) state_.PutSpend(record);
+  for (const auto& record : community_.TakeDirtyStreams()) state_.PutCommunityStream(record);
+  for (const auto& record : community_.TakeDirtyAuthors()) state_.PutCommunityAuthors(record);
   FlushTokenLastUses();
   FlushDenialCount();
   workers_.FlushSessions();

@@ -44,6 +44,7 @@
 #include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/engine_metrics.h"
 #include "engine/coordinator/run_watcher.h"
+#include "engine/coordinator/community_ledger.h"
 #include "engine/coordinator/spend_guard.h"
 #include "engine/coordinator/state_writer.h"
 #include "engine/coordinator/token_renewer.h"
@@ -129,6 +130,11 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // Lifts the account's holds (RateLimiter::Release) and makes its tasks waiting on them
   // ready; NotFound if none is in force (engine_workers.cc).
   void ReleaseHold(const v1::ReleaseHoldRequest& request, Reply<v1::ReleaseHoldResponse> reply);
+
+  // --- Community (engine_community.cc).
+  // The authors the community ledger knows on one account, most recently seen first.
+  void ListCommunityAuthors(const v1::ListCommunityAuthorsRequest& request,
+                            Reply<v1::ListCommunityAuthorsResponse> reply);
 
   // --- Access (engine_access.cc).
   // The tokens in force, for authenticating calls on any thread (TokenRegistry is
@@ -277,6 +283,7 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void RebuildQueuesAndHeaps();
   absl::Status LoadLimiters();
   absl::Status LoadSpend();
+  absl::Status LoadCommunity();
   absl::Status LoadTokens();
   absl::Status LoadAccounts();
   // Re-wraps `record`'s data key with the master key if the previous one sealed it, and
@@ -407,6 +414,7 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   dispatch::Dispatcher dispatcher_;
   dispatch::RateLimiter limiter_;
   SpendGuard spend_;
+  CommunityLedger community_;
 
   // Active runs, and what each task id names.
   ActiveRuns active_;

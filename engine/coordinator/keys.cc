@@ -82,4 +82,17 @@ std::string Webhook(absl::string_view ns, absl::string_view id) {
 
 std::string Outbox(uint64_t seq) { return KeyWriter().U64(seq).Take(); }
 
+std::string CommunityStream(absl::string_view ns, absl::string_view network,
+                            absl::string_view account, absl::string_view action,
+                            absl::string_view source) {
+  return std::string(1, kCommunityStreamTag) +
+         KeyWriter().String(ns).String(network).String(account).String(action).String(source).Take();
+}
+
+std::string CommunityAuthors(absl::string_view ns, absl::string_view network,
+                             absl::string_view account) {
+  return std::string(1, kCommunityAuthorsTag) +
+         KeyWriter().String(ns).String(network).String(account).Take();
+}
+
 }  // namespace fanfare::coordinator::keys

@@ -15,6 +15,8 @@
 //   accounts     ns, alias                        → internal.AccountRecord
 //   webhooks     ns, id                           → internal.WebhookRecord
 //   outbox       seq                              → internal.OutboxRecord
+//   community    "s", ns, network, account, action, source → internal.CommunityStream
+//                "a", ns, network, account        → internal.CommunityAuthors
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -64,6 +66,14 @@ std::string Audit(absl::string_view ns, int64_t at_us, uint64_t seq);
 std::string AuditPrefix(absl::string_view ns);
 std::string Webhook(absl::string_view ns, absl::string_view id);
 std::string Outbox(uint64_t seq);
+std::string CommunityStream(absl::string_view ns, absl::string_view network,
+                            absl::string_view account, absl::string_view action,
+                            absl::string_view source);
+std::string CommunityAuthors(absl::string_view ns, absl::string_view network,
+                             absl::string_view account);
+// The first byte of each kind of community key, to tell them apart when scanning.
+inline constexpr char kCommunityStreamTag = 's';
+inline constexpr char kCommunityAuthorsTag = 'a';
 
 }  // namespace fanfare::coordinator::keys
 

@@ -66,6 +66,7 @@ absl::Status Engine::Recover() {
   if (absl::Status status = LoadSchedules(); !status.ok()) return status;
   if (absl::Status status = LoadLimiters(); !status.ok()) return status;
   if (absl::Status status = LoadSpend(); !status.ok()) return status;
+  if (absl::Status status = LoadCommunity(); !status.ok()) return status;
   if (absl::Status status = LoadTokens(); !status.ok()) return status;
   if (absl::Status status = LoadAccounts(); !status.ok()) return status;
   return store_->Commit(*state_.Seal());
@@ -121,6 +122,24 @@ absl::Status Engine::LoadLimiters() {
   return ScanRecords<internal::LimiterRecord>(
       *store_, store::Cf::kQuotas, "", [&](absl::string_view key, const internal::LimiterRecord& record) {
         limiter_.Restore(std::string(key), record, clock_->Now());
+        return true;
+      });
+}
+
+absl::Status Engine::LoadCommunity() {
+  if (absl::Status status = ScanRecords<internal::CommunityStream>(
+          *store_, store::Cf::kCommunity, std::string(1, keys::kCommunityStreamTag),
+          [&](absl::string_view, internal::CommunityStream record) {
+            community_.Restore(std::move(record));
+            return true;
+          });
+      !status.ok()) {
+    return status;
+  }
+  return ScanRecords<internal::CommunityAuthors>(
+      *store_, store::Cf::kCommunity, std::string(1, keys::kCommunityAuthorsTag),
+      [&](absl::string_view, internal::CommunityAuthors record) {
+        community_.Restore(std::move(record));
         return true;
       });
 }

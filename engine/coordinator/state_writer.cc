@@ -101,6 +101,19 @@ void StateWriter::PutSpend(const internal::SpendRecord& record) {
               Serialize(record));
 }
 
+void StateWriter::PutCommunityStream(const internal::CommunityStream& record) {
+  batch_->Put(store::Cf::kCommunity,
+              keys::CommunityStream(record.namespace_(), record.network(), record.account(),
+                                    record.action(), record.source()),
+              Serialize(record));
+}
+
+void StateWriter::PutCommunityAuthors(const internal::CommunityAuthors& record) {
+  batch_->Put(store::Cf::kCommunity,
+              keys::CommunityAuthors(record.namespace_(), record.network(), record.account()),
+              Serialize(record));
+}
+
 void StateWriter::PutMeta(absl::string_view name, absl::string_view value) {
   batch_->Put(store::Cf::kMeta, keys::Meta(name), value);
 }

@@ -60,6 +60,8 @@ class StateWriter {
   // --- Counters and metadata.
   void PutLimiter(absl::string_view key, const internal::LimiterRecord& record);
   void PutSpend(const internal::SpendRecord& record);
+  void PutCommunityStream(const internal::CommunityStream& record);
+  void PutCommunityAuthors(const internal::CommunityAuthors& record);
   void PutMeta(absl::string_view name, absl::string_view value);
 
   // --- Access.

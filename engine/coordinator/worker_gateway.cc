@@ -229,6 +229,9 @@ bool WorkerGateway::Assign(uint64_t task_id, dispatch::WorkerSession& session) {
   v1::Task& task = *session.outbox().add_tasks();
   parts_.metrics->AttemptStarted(instance, parts_.clock->Now() - instance.ready_at);
   parts_.scheduler->Lease(run, instance, session.worker_id(), task);
+  if (ReadsComments(instance)) {
+    parts_.community->PrepareTask(StreamOf(run, instance), *task.mutable_input());
+  }
   instance.lease_holder = session.holder();
   if (const v1::AccountGrant* grant = host_->AccountGrantFor(run.ns(), instance.account)) {
     *task.mutable_account_grant() = *grant;
@@ -293,10 +296,33 @@ v1::OutcomeAck WorkerGateway::ApplyOutcome(const v1::TaskOutcome& outcome,
                           instance.attempt));
 }
 
+bool WorkerGateway::ReadsComments(const scheduler::StepInstance& instance) {
+  return instance.purpose == v1::TASK_PURPOSE_EXECUTE && instance.def != nullptr &&
+         CommunityLedger::ReadsComments(instance.def->verb);
+}
+
+StreamRef WorkerGateway::StreamOf(const scheduler::RunState& run,
+                                  const scheduler::StepInstance& instance) {
+  return CommunityLedger::StreamOf(run.ns(), instance.queue, instance.account, instance.action,
+                                   run.campaign().name(), instance.input);
+}
+
 void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& instance,
                           const v1::TaskOutcome& outcome) {
   if (outcome.has_success()) {
-    const google::protobuf::Value& output = outcome.success().output();
+    // A read's output is what the community ledger makes of it (duplicates dropped); the
+    // ledger counts it only if the step can record it (Succeed refuses oversized outputs).
+    google::protobuf::Value annotated;
+    const google::protobuf::Value* read = &outcome.success().output();
+    if (ReadsComments(instance)) {
+      const StreamRef stream = StreamOf(run, instance);
+      annotated = parts_.community->Annotate(stream, *read, parts_.clock->Now());
+      if (annotated.ByteSizeLong() <= parts_.scheduler->options().max_output_bytes) {
+        parts_.community->Commit(stream, annotated, parts_.clock->Now());
+      }
+      read = &annotated;
+    }
+    const google::protobuf::Value& output = *read;
     if (auto ads = parts_.spend->RecordSuccess(run, instance, output); ads.has_value()) {
       host_->SpendCapped(run, instance, *std::move(ads));
     }

@@ -29,6 +29,7 @@
 #include "base/clock.h"
 #include "engine/coordinator/active_runs.h"
 #include "engine/coordinator/engine_metrics.h"
+#include "engine/coordinator/community_ledger.h"
 #include "engine/coordinator/spend_guard.h"
 #include "engine/dispatch/dispatcher.h"
 #include "engine/dispatch/rate_limiter.h"
@@ -76,6 +77,7 @@ class WorkerGateway {
     dispatch::Dispatcher* dispatcher = nullptr;
     dispatch::RateLimiter* limiter = nullptr;
     SpendGuard* spend = nullptr;
+    CommunityLedger* community = nullptr;
     ActiveRuns* active = nullptr;
     EngineMetrics* metrics = nullptr;
   };
@@ -142,6 +144,10 @@ class WorkerGateway {
   // False (and the instance waits) if its account needs reconnecting.
   bool AccountUsable(scheduler::RunState& run, scheduler::StepInstance& instance);
   bool Assign(uint64_t task_id, dispatch::WorkerSession& session);
+  // Whether `instance` is a read of comments the community ledger sees, and its stream.
+  static bool ReadsComments(const scheduler::StepInstance& instance);
+  static StreamRef StreamOf(const scheduler::RunState& run,
+                            const scheduler::StepInstance& instance);
   void Apply(scheduler::RunState& run, scheduler::StepInstance& instance,
              const v1::TaskOutcome& outcome);
   // Extends the lease of the attempt `ref` names; returns how long it now runs, or nullopt

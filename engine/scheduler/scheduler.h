@@ -95,6 +95,8 @@ class Scheduler {
   Scheduler(const Clock& clock, absl::BitGenRef random, SchedulerHost& host,
             SchedulerOptions options = {});
 
+  const SchedulerOptions& options() const { return options_; }
+
   // Starts a run whose record is SCHEDULED or RUNNING: its root steps become eligible.
   void Start(RunState& run);
 

@@ -166,6 +166,18 @@ grpc::ServerUnaryReactor* CampaignServiceImpl::GetDispatchState(
       });
 }
 
+grpc::ServerUnaryReactor* CampaignServiceImpl::ListCommunityAuthors(
+    grpc::CallbackServerContext* context, const v1::ListCommunityAuthorsRequest* request,
+    v1::ListCommunityAuthorsResponse* response) {
+  return RunOnEngine(coordinator_,
+                     {gate_, context, "/fanfare.v1.CampaignService/ListCommunityAuthors"},
+                     request, response,
+                     [](Engine& engine, const v1::ListCommunityAuthorsRequest& r,
+                        Reply<v1::ListCommunityAuthorsResponse> reply) {
+                       engine.ListCommunityAuthors(r, std::move(reply));
+                     });
+}
+
 grpc::ServerUnaryReactor* CampaignServiceImpl::ReleaseHold(grpc::CallbackServerContext* context,
                                                            const v1::ReleaseHoldRequest* request,
                                                            v1::ReleaseHoldResponse* response) {

@@ -65,6 +65,9 @@ class CampaignServiceImpl final : public v1::CampaignService::CallbackService {
   grpc::ServerUnaryReactor* ReleaseHold(grpc::CallbackServerContext* context,
                                         const v1::ReleaseHoldRequest* request,
                                         v1::ReleaseHoldResponse* response) override;
+  grpc::ServerUnaryReactor* ListCommunityAuthors(
+      grpc::CallbackServerContext* context, const v1::ListCommunityAuthorsRequest* request,
+      v1::ListCommunityAuthorsResponse* response) override;
 
  private:
   coordinator::Coordinator& coordinator_;

@@ -359,6 +359,18 @@ absl::Status Check(const v1::GetDispatchStateRequest& request) {
   return CheckNamespace(request.namespace_());
 }
 
+absl::Status Check(const v1::ListCommunityAuthorsRequest& request) {
+  if (!definition::IsLowerIdentifier(request.network())) {
+    return Invalid("network", "a network such as x or youtube");
+  }
+  if (request.account().empty() || request.account().size() > kMaxIdLength ||
+      !IsPrintable(request.account())) {
+    return Invalid("account", absl::StrCat("an account alias of 1 to ", kMaxIdLength,
+                                           " printable characters"));
+  }
+  return CheckNamespace(request.namespace_());
+}
+
 absl::Status Check(const v1::ReleaseHoldRequest& request) {
   if (!request.network().empty() && !definition::IsLowerIdentifier(request.network())) {
     return Invalid("network", "a network or pool name such as facebook, or empty for all");

@@ -8,7 +8,7 @@ namespace {
 constexpr absl::string_view kCfNames[] = {
     "default", "specs",       "runs",  "run_index", "active_runs", "steps",
     "history", "idempotency", "spend", "quotas",    "access", "audit",
-    "accounts", "webhooks", "outbox"};
+    "accounts", "webhooks", "outbox", "community"};
 static_assert(std::size(kCfNames) == kCfCount);
 
 }  // namespace

@@ -54,6 +54,7 @@ enum class Cf : int {
   kAccounts,      // network accounts, their secrets sealed
   kWebhooks,      // namespaces' webhooks
   kOutbox,        // webhook deliveries not yet taken
+  kCommunity,     // comment streams read and the authors met (community_ledger.h)
   kCount,
 };
 

@@ -209,6 +209,16 @@ absl::StatusOr<v1::DispatchState> Client::GetDispatchState() {
   return Call<v1::DispatchState>([&](auto* c, auto* r) { return stub_->GetDispatchState(c, request, r); });
 }
 
+absl::StatusOr<v1::ListCommunityAuthorsResponse> Client::ListCommunityAuthors(
+    const std::string& network, const std::string& account) {
+  v1::ListCommunityAuthorsRequest request;
+  request.set_namespace_(options_.ns);
+  request.set_network(network);
+  request.set_account(account);
+  return Call<v1::ListCommunityAuthorsResponse>(
+      [&](auto* c, auto* r) { return stub_->ListCommunityAuthors(c, request, r); });
+}
+
 absl::StatusOr<v1::ReleaseHoldResponse> Client::ReleaseHold(const std::string& account,
                                                             const std::string& network) {
   v1::ReleaseHoldRequest request;

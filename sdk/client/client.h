@@ -103,6 +103,9 @@ class Client {
   // none is in force.
   absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(const std::string& account,
                                                       const std::string& network = "");
+  // The authors the coordinator knows on `account` of `network` (docs/community.md).
+  absl::StatusOr<v1::ListCommunityAuthorsResponse> ListCommunityAuthors(
+      const std::string& network, const std::string& account);
 
   // API tokens (AdminService; docs/security.md). A CreateToken retried after a lost reply
   // may leave a second token whose secret nobody saw: `tokens list` shows it, to revoke.

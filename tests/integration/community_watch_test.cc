@@ -13,6 +13,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cli/community_authors.h"
 #include "engine/definition/loader.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -160,6 +161,28 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   std::set<std::string> expected = regulars;
   expected.erase(*sour.begin());
   EXPECT_EQ(ambassadors, expected);
+
+  // The coordinator's own ledger, fed by every read of the run (`fanfare community
+  // ambassadors`), knows every author once and names the same ambassadors.
+  absl::StatusOr<v1::ListCommunityAuthorsResponse> authors =
+      fanfared.client->ListCommunityAuthors("x", "acme_x");
+  ASSERT_TRUE(authors.ok()) << authors.status();
+  std::set<std::string> audience_authors;
+  int64_t comments_read = 0;
+  for (const auto& [id, c] : audience) audience_authors.insert(c["author_id"].get<std::string>());
+  for (const v1::CommunityAuthor& a : authors->authors()) {
+    EXPECT_TRUE(audience_authors.count(a.id())) << a.handle();
+    comments_read += a.comments();
+  }
+  // Never counted twice; and all but what arrived after the last read (its last minutes).
+  const int64_t written = static_cast<int64_t>(audience.size());
+  EXPECT_LE(comments_read, written) << "each comment counted once";
+  EXPECT_GE(comments_read, written * 9 / 10) << comments_read << " of " << written;
+  absl::StatusOr<Json> scored = cli::Ambassadors(*authors, 5, 3);
+  ASSERT_TRUE(scored.ok()) << scored.status();
+  std::set<std::string> from_ledger;
+  for (const Json& a : (*scored)["ambassadors"]) from_ledger.insert(a["handle"].get<std::string>());
+  EXPECT_EQ(from_ledger, expected);
 }
 
 }  // namespace

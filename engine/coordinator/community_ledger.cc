@@ -1,0 +1,318 @@
+#include "engine/coordinator/community_ledger.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/community/text_signals.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+constexpr size_t kMaxSourceBytes = 512;
+constexpr int kMaxPostsPerAuthor = 30;
+// A comment reads positive above this sentiment and negative below its opposite.
+constexpr double kSentimentMark = 0.2;
+
+const google::protobuf::Value* Field(const google::protobuf::Struct& s, const std::string& name) {
+  auto it = s.fields().find(name);
+  return it == s.fields().end() ? nullptr : &it->second;
+}
+
+std::string StringOf(const google::protobuf::Struct& s, const std::string& name) {
+  const google::protobuf::Value* v = Field(s, name);
+  return v != nullptr && v->has_string_value() ? v->string_value() : "";
+}
+
+// When a comment was written: its created_at, else (absent, malformed or ahead of the clock)
+// `now`.
+absl::Time WrittenAt(const google::protobuf::Struct& comment, absl::Time now) {
+  absl::Time at;
+  std::string err;
+  if (!absl::ParseTime(absl::RFC3339_full, StringOf(comment, "created_at"), &at, &err)) return now;
+  return std::min(at, now);
+}
+
+// Counts a comment with `sentiment` written `at` on `post` into the author's posts, keeping
+// the most recent kMaxPostsPerAuthor.
+void CountPost(internal::CommunityAuthor& author, const std::string& post,
+               const std::string& comment_id, double sentiment, int64_t at) {
+  if (post.empty()) return;
+  auto& posts = *author.mutable_posts();
+  auto found = std::find_if(posts.begin(), posts.end(),
+                            [&](const internal::AuthorPost& p) { return p.post_id() == post; });
+  internal::AuthorPost* p = found != posts.end() ? &*found : posts.Add();
+  p->set_post_id(post);
+  p->set_comments(p->comments() + 1);
+  p->set_sentiment_sum(p->sentiment_sum() + sentiment);
+  if (at >= p->last_unix()) {
+    p->set_last_unix(at);
+    if (sentiment > kSentimentMark) p->set_comment_id(comment_id);
+  }
+  if (posts.size() > kMaxPostsPerAuthor) {
+    auto oldest = std::min_element(posts.begin(), posts.end(), [](const auto& a, const auto& b) {
+      return a.last_unix() < b.last_unix();
+    });
+    posts.erase(oldest);
+  }
+}
+
+}  // namespace
+
+bool CommunityLedger::ReadsComments(absl::string_view verb) {
+  return verb == "comments" || verb == "search";
+}
+
+StreamRef CommunityLedger::StreamOf(absl::string_view ns, absl::string_view network,
+                                    absl::string_view account, absl::string_view action,
+                                    absl::string_view campaign,
+                                    const google::protobuf::Struct& input) {
+  std::string source = StringOf(input, "source");
+  if (source.empty()) source = std::string(campaign);
+  if (absl::EndsWith(action, ".search")) absl::StrAppend(&source, " ", StringOf(input, "query"));
+  if (source.size() > kMaxSourceBytes) source.resize(kMaxSourceBytes);
+  return StreamRef{ns, network, account, action, std::move(source)};
+}
+
+CommunityLedger::StreamKey CommunityLedger::KeyOf(const StreamRef& stream) {
+  return {std::string(stream.ns), std::string(stream.network), std::string(stream.account),
+          std::string(stream.action), stream.source};
+}
+
+void CommunityLedger::PrepareTask(const StreamRef& stream,
+                                  google::protobuf::Struct& input) const {
+  // An explicit cursor, even "" (from the start), is the step's to choose.
+  if (Field(input, "cursor") != nullptr) return;
+  auto it = streams_.find(KeyOf(stream));
+  if (it == streams_.end() || it->second.record.cursor().empty()) return;
+  (*input.mutable_fields())["cursor"].set_string_value(it->second.record.cursor());
+}
+
+CommunityLedger::Stream& CommunityLedger::OwnStream(const StreamRef& stream) {
+  const StreamKey key = KeyOf(stream);
+  dirty_streams_.insert(key);
+  auto [it, created] = streams_.try_emplace(key);
+  if (created) {
+    internal::CommunityStream& r = it->second.record;
+    r.set_namespace_(std::string(stream.ns));
+    r.set_network(std::string(stream.network));
+    r.set_account(std::string(stream.account));
+    r.set_action(std::string(stream.action));
+    r.set_source(stream.source);
+  }
+  return it->second;
+}
+
+CommunityLedger::Account& CommunityLedger::OwnAccount(const StreamRef& stream) {
+  const AccountKey key{std::string(stream.ns), std::string(stream.network),
+                       std::string(stream.account)};
+  dirty_accounts_.insert(key);
+  auto [it, created] = accounts_.try_emplace(key);
+  if (created) {
+    internal::CommunityAuthors& r = it->second.record;
+    r.set_namespace_(std::string(stream.ns));
+    r.set_network(std::string(stream.network));
+    r.set_account(std::string(stream.account));
+  }
+  return it->second;
+}
+
+bool CommunityLedger::Seen(const Stream* stream, const std::string& id, absl::Time now) const {
+  if (stream == nullptr) return false;
+  auto it = stream->seen.find(id);
+  // An id past its retention counts as forgotten even before Prune drops it.
+  return it != stream->seen.end() &&
+         it->second >= absl::ToUnixSeconds(now - limits_.seen_retention);
+}
+
+google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
+                                                  const google::protobuf::Value& output,
+                                                  absl::Time now) const {
+  if (!output.has_struct_value()) return output;
+  const google::protobuf::Value* listed = Field(output.struct_value(), "comments");
+  if (listed == nullptr || !listed->has_list_value()) return output;
+  auto found_stream = streams_.find(KeyOf(stream));
+  const Stream* known = found_stream == streams_.end() ? nullptr : &found_stream->second;
+  auto found_account = accounts_.find(
+      AccountKey{std::string(stream.ns), std::string(stream.network), std::string(stream.account)});
+  const Account* account = found_account == accounts_.end() ? nullptr : &found_account->second;
+  google::protobuf::Value result = output;
+  google::protobuf::Struct& fields = *result.mutable_struct_value();
+  google::protobuf::ListValue kept;
+  std::set<std::string> taken;                 // ids kept by this read
+  std::map<std::string, int64_t> earlier;      // author id → comments seen before this one
+  int64_t dropped = 0;
+  for (const google::protobuf::Value& item : listed->list_value().values()) {
+    const std::string id = item.has_struct_value() ? StringOf(item.struct_value(), "id") : "";
+    if (!id.empty() && (Seen(known, id, now) || !taken.insert(id).second)) {
+      ++dropped;
+      continue;
+    }
+    google::protobuf::Value& comment = *kept.add_values();
+    comment = item;
+    if (id.empty() || !comment.has_struct_value()) continue;
+    google::protobuf::Value& author_value = (*comment.mutable_struct_value()->mutable_fields())["author"];
+    if (!author_value.has_struct_value()) continue;
+    google::protobuf::Struct& author = *author_value.mutable_struct_value();
+    const std::string author_id = StringOf(author, "id");
+    if (author_id.empty()) continue;
+    auto [count, first_in_read] = earlier.try_emplace(author_id, 0);
+    if (first_in_read && account != nullptr) {
+      if (auto it = account->index.find(author_id); it != account->index.end()) {
+        count->second = account->record.authors(it->second).comments();
+      }
+    }
+    (*author.mutable_fields())["first_time"].set_bool_value(count->second == 0);
+    (*author.mutable_fields())["earlier_comments"].set_number_value(
+        static_cast<double>(count->second));
+    ++count->second;
+  }
+  (*fields.mutable_fields())["count"].set_number_value(static_cast<double>(kept.values_size()));
+  *(*fields.mutable_fields())["comments"].mutable_list_value() = std::move(kept);
+  if (dropped > 0) {
+    (*fields.mutable_fields())["duplicates_dropped"].set_number_value(static_cast<double>(dropped));
+  }
+  return result;
+}
+
+void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Value& annotated,
+                             absl::Time now) {
+  if (!annotated.has_struct_value()) return;
+  const google::protobuf::Value* listed = Field(annotated.struct_value(), "comments");
+  if (listed == nullptr || !listed->has_list_value()) return;
+  Stream& s = OwnStream(stream);
+  Account& account = OwnAccount(stream);
+  Prune(s, now);  // ids past their retention are forgotten before this read is counted
+  for (const google::protobuf::Value& item : listed->list_value().values()) {
+    const std::string id = item.has_struct_value() ? StringOf(item.struct_value(), "id") : "";
+    if (id.empty() || !s.seen.try_emplace(id, absl::ToUnixSeconds(now)).second) continue;
+    internal::SeenComment& seen = *s.record.add_seen();
+    seen.set_id(id);
+    seen.set_at_unix(absl::ToUnixSeconds(now));
+    MeetAuthor(account, item.struct_value(), now);
+  }
+  const std::string cursor = StringOf(annotated.struct_value(), "cursor");
+  if (!cursor.empty()) s.record.set_cursor(cursor);
+  s.record.set_updated_at_unix(absl::ToUnixSeconds(now));
+  Prune(s, now);  // the cap on ids
+  Prune(account, now);
+}
+
+google::protobuf::Value CommunityLedger::Record(const StreamRef& stream,
+                                                const google::protobuf::Value& output,
+                                                absl::Time now) {
+  google::protobuf::Value annotated = Annotate(stream, output, now);
+  Commit(stream, annotated, now);
+  return annotated;
+}
+
+void CommunityLedger::MeetAuthor(Account& account, const google::protobuf::Struct& comment,
+                                 absl::Time now) {
+  const google::protobuf::Value* author_value = Field(comment, "author");
+  if (author_value == nullptr || !author_value->has_struct_value()) return;
+  const google::protobuf::Struct& author = author_value->struct_value();
+  const std::string id = StringOf(author, "id");
+  if (id.empty()) return;
+  const int64_t at = absl::ToUnixSeconds(WrittenAt(comment, now));
+  auto [it, first_time] = account.index.try_emplace(id, account.record.authors_size());
+  if (first_time) {
+    internal::CommunityAuthor& created = *account.record.add_authors();
+    created.set_id(id);
+    created.set_first_seen_unix(at);
+  }
+  internal::CommunityAuthor& known = *account.record.mutable_authors(it->second);
+  known.set_comments(known.comments() + 1);
+  known.set_first_seen_unix(std::min(known.first_seen_unix(), at));
+  known.set_last_seen_unix(std::max(known.last_seen_unix(), at));
+  if (const std::string handle = StringOf(author, "handle"); !handle.empty()) {
+    known.set_handle(handle);
+  }
+  if (const google::protobuf::Value* followers = Field(author, "followers");
+      followers != nullptr && followers->has_number_value() && followers->number_value() > 0) {
+    known.set_followers(static_cast<int64_t>(std::min(followers->number_value(), 1e12)));
+  }
+  const double sentiment = community::Sentiment(StringOf(comment, "text"));
+  if (sentiment > kSentimentMark) known.set_positive(known.positive() + 1);
+  if (sentiment < -kSentimentMark) {
+    known.set_negative(known.negative() + 1);
+    known.set_last_negative_unix(std::max(known.last_negative_unix(), at));
+  }
+  CountPost(known, StringOf(comment, "post_id"), StringOf(comment, "id"), sentiment, at);
+}
+
+void CommunityLedger::Prune(Stream& stream, absl::Time now) const {
+  // Ids are appended as they are read: the oldest come first.
+  auto& seen = *stream.record.mutable_seen();
+  const int64_t oldest = absl::ToUnixSeconds(now - limits_.seen_retention);
+  int drop = 0;
+  while (drop < seen.size() &&
+         (seen[drop].at_unix() < oldest || seen.size() - drop > limits_.max_seen)) {
+    stream.seen.erase(seen[drop].id());
+    ++drop;
+  }
+  if (drop > 0) seen.DeleteSubrange(0, drop);
+}
+
+void CommunityLedger::Prune(Account& account, absl::Time now) const {
+  auto& authors = *account.record.mutable_authors();
+  const int64_t oldest = absl::ToUnixSeconds(now - limits_.author_retention);
+  const bool expired = std::any_of(authors.begin(), authors.end(), [&](const auto& a) {
+    return a.last_seen_unix() < oldest;
+  });
+  if (!expired && authors.size() <= limits_.max_authors) return;
+  std::vector<internal::CommunityAuthor> kept;
+  for (internal::CommunityAuthor& a : authors) {
+    if (a.last_seen_unix() >= oldest) kept.push_back(std::move(a));
+  }
+  if (static_cast<int>(kept.size()) > limits_.max_authors) {
+    std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+      return a.last_seen_unix() > b.last_seen_unix();
+    });
+    kept.resize(limits_.max_authors);
+  }
+  authors.Clear();
+  account.index.clear();
+  for (internal::CommunityAuthor& a : kept) {
+    account.index[a.id()] = authors.size();
+    *authors.Add() = std::move(a);
+  }
+}
+
+void CommunityLedger::Restore(internal::CommunityStream record) {
+  const StreamRef ref{record.namespace_(), record.network(), record.account(), record.action(),
+                      record.source()};
+  Stream& stream = streams_[KeyOf(ref)];
+  for (const internal::SeenComment& seen : record.seen()) stream.seen[seen.id()] = seen.at_unix();
+  stream.record = std::move(record);
+}
+
+void CommunityLedger::Restore(internal::CommunityAuthors record) {
+  Account& account =
+      accounts_[AccountKey{record.namespace_(), record.network(), record.account()}];
+  for (int i = 0; i < record.authors_size(); ++i) account.index[record.authors(i).id()] = i;
+  account.record = std::move(record);
+}
+
+std::vector<internal::CommunityStream> CommunityLedger::TakeDirtyStreams() {
+  std::vector<internal::CommunityStream> out;
+  for (const StreamKey& key : dirty_streams_) out.push_back(streams_.at(key).record);
+  dirty_streams_.clear();
+  return out;
+}
+
+std::vector<internal::CommunityAuthors> CommunityLedger::TakeDirtyAuthors() {
+  std::vector<internal::CommunityAuthors> out;
+  for (const AccountKey& key : dirty_accounts_) out.push_back(accounts_.at(key).record);
+  dirty_accounts_.clear();
+  return out;
+}
+
+const internal::CommunityAuthors* CommunityLedger::Authors(absl::string_view ns,
+                                                           absl::string_view network,
+                                                           absl::string_view account) const {
+  auto it = accounts_.find(AccountKey{std::string(ns), std::string(network), std::string(account)});
+  return it == accounts_.end() ? nullptr : &it->second.record;
+}
+
+}  // namespace fanfare::coordinator

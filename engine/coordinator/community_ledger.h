@@ -1,0 +1,129 @@
+// CommunityLedger: the community state the coordinator keeps across runs, learnt from the
+// outputs of the steps that read comments (`<network>.comments`, `<network>.search`).
+//
+// Streams. A read belongs to a stream: (namespace, network, account, action, source), where
+// `source` is the step's `source` input, else the campaign's name (a search's: plus its
+// query). For each stream the ledger keeps
+//   - the cursor its last read returned: a read whose input has no `cursor` is given it
+//     (PrepareTask), so that scheduled runs of a campaign each read what arrived since the
+//     last, with no cursor passed between them;
+//   - the ids of the comments it handed out (retention: 30 days, at most 20,000): a comment
+//     read again — overlapping runs, a shifted listing, a duplicate delivery — is dropped
+//     from the output, which then says `duplicates_dropped`.
+// Authors. For each (namespace, network, account), what the ledger saw of each commenter:
+// first and last seen (the comments' created_at), comments, how many read positive and
+// negative, the last negative, followers, and per post (the 30 latest) their comments, summed
+// sentiment and latest praise — what the ambassador score reads (retention: 90 days since
+// last seen, at most 5,000 authors, the least recently seen dropped first).
+// Each comment a read hands out carries it in `author`: `first_time` (never seen on this
+// account before this read) and `earlier_comments`, usable in `when:` rules.
+//
+// Changes are durable with the step's outcome: the engine writes dirty records in the same
+// batch as the outcome that caused them (TakeDirty*), and recovery restores them. An output
+// the step cannot record (too large) is not committed, so nothing is lost to it.
+//
+// Not thread-safe: owned by the engine thread.
+#ifndef FANFARE_ENGINE_COORDINATOR_COMMUNITY_LEDGER_H_
+#define FANFARE_ENGINE_COORDINATOR_COMMUNITY_LEDGER_H_
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "fanfare/internal/records.pb.h"
+#include "google/protobuf/struct.pb.h"
+
+namespace fanfare::coordinator {
+
+struct CommunityLimits {
+  absl::Duration seen_retention = absl::Hours(24 * 30);
+  int max_seen = 20'000;
+  absl::Duration author_retention = absl::Hours(24 * 90);
+  int max_authors = 5'000;
+};
+
+// Names one stream. The strings must outlive the call they are passed to.
+struct StreamRef {
+  absl::string_view ns;
+  absl::string_view network;
+  absl::string_view account;
+  absl::string_view action;
+  std::string source;
+};
+
+class CommunityLedger {
+ public:
+  explicit CommunityLedger(CommunityLimits limits = {}) : limits_(limits) {}
+
+  // Whether `verb` reads comments: its tasks and outputs go through the ledger.
+  static bool ReadsComments(absl::string_view verb);
+  // The stream of a read: `source` from its input, else `campaign` (plus a search's query).
+  static StreamRef StreamOf(absl::string_view ns, absl::string_view network,
+                            absl::string_view account, absl::string_view action,
+                            absl::string_view campaign, const google::protobuf::Struct& input);
+
+  // Gives `input` the stream's cursor when it has none and the stream has one.
+  void PrepareTask(const StreamRef& stream, google::protobuf::Struct& input) const;
+
+  // What a successful read's output becomes, the ledger unchanged: without the comments the
+  // stream already handed out (`duplicates_dropped` says how many), each remaining comment's
+  // `author` marked with what the ledger knew. An output that is not a read's (no `comments`
+  // list) is returned unchanged.
+  google::protobuf::Value Annotate(const StreamRef& stream, const google::protobuf::Value& output,
+                                   absl::Time now) const;
+  // Counts an annotated output into the ledger: its comments as handed out, their authors,
+  // and the stream's cursor moved to the output's. Call it only for the output the step
+  // records.
+  void Commit(const StreamRef& stream, const google::protobuf::Value& annotated, absl::Time now);
+  // Annotate, then Commit; returns the annotated output.
+  google::protobuf::Value Record(const StreamRef& stream, const google::protobuf::Value& output,
+                                 absl::Time now);
+
+  void Restore(internal::CommunityStream record);
+  void Restore(internal::CommunityAuthors record);
+
+  // Records changed since the last call, to be written with the cycle's batch.
+  std::vector<internal::CommunityStream> TakeDirtyStreams();
+  std::vector<internal::CommunityAuthors> TakeDirtyAuthors();
+
+  // The authors of an account, or nullptr.
+  const internal::CommunityAuthors* Authors(absl::string_view ns, absl::string_view network,
+                                            absl::string_view account) const;
+
+ private:
+  using StreamKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
+  using AccountKey = std::tuple<std::string, std::string, std::string>;
+  struct Stream {
+    internal::CommunityStream record;
+    std::map<std::string, int64_t> seen;  // record.seen: id → when it was handed out
+  };
+  struct Account {
+    internal::CommunityAuthors record;
+    std::map<std::string, int> index;  // author id → position in record.authors
+  };
+
+  static StreamKey KeyOf(const StreamRef& stream);
+  Stream& OwnStream(const StreamRef& stream);
+  Account& OwnAccount(const StreamRef& stream);
+  // Whether the stream still holds `id` as handed out at `now` (retention counted).
+  bool Seen(const Stream* stream, const std::string& id, absl::Time now) const;
+  // Counts `comment` into its author's record.
+  void MeetAuthor(Account& account, const google::protobuf::Struct& comment, absl::Time now);
+  void Prune(Stream& stream, absl::Time now) const;
+  void Prune(Account& account, absl::Time now) const;
+
+  CommunityLimits limits_;
+  std::map<StreamKey, Stream> streams_;
+  std::map<AccountKey, Account> accounts_;
+  std::set<StreamKey> dirty_streams_;
+  std::set<AccountKey> dirty_accounts_;
+};
+
+}  // namespace fanfare::coordinator
+
+#endif  // FANFARE_ENGINE_COORDINATOR_COMMUNITY_LEDGER_H_

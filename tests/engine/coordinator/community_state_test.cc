@@ -1,0 +1,228 @@
+// The community state the coordinator keeps across runs (community_ledger.h), over a real
+// store and restarts: a read with no cursor is given its stream's, comments read again are
+// dropped from the output, authors carry first_time and earlier_comments, streams are
+// separate per source, and everything survives a restart and a power loss after the ack.
+#include "absl/strings/str_cat.h"
+#include "engine/coordinator/community_ledger.h"
+#include "gtest/gtest.h"
+#include "tests/engine/coordinator/engine_harness.h"
+
+namespace fanfare::coordinator {
+namespace {
+
+constexpr char kWatch[] = R"yaml(
+name: watch
+accounts: {x: acme_x}
+steps:
+  - id: fetch
+    action: x.comments
+    with: {max: 50}
+)yaml";
+
+struct Said {
+  std::string id;
+  std::string author;
+  std::string text;
+};
+
+google::protobuf::Value Read(const std::vector<Said>& comments, const std::string& cursor) {
+  google::protobuf::Value out;
+  auto& fields = *out.mutable_struct_value()->mutable_fields();
+  auto& list = *fields["comments"].mutable_list_value();
+  for (const Said& said : comments) {
+    auto& c = *list.add_values()->mutable_struct_value()->mutable_fields();
+    c["id"].set_string_value(said.id);
+    c["text"].set_string_value(said.text);
+    auto& author = *c["author"].mutable_struct_value()->mutable_fields();
+    author["id"].set_string_value(said.author);
+    author["handle"].set_string_value("h_" + said.author);
+    author["followers"].set_number_value(1200);
+  }
+  fields["count"].set_number_value(comments.size());
+  fields["cursor"].set_string_value(cursor);
+  fields["complete"].set_bool_value(true);
+  return out;
+}
+
+// Starts `run_id` of `campaign`, takes its one task, completes it with `output`; returns the
+// task as delivered. With `connect`, a worker connects first (else the one connected serves).
+v1::Task RunOnce(EngineHarness& h, const std::string& campaign, const std::string& run_id,
+                 const google::protobuf::Value& output, bool connect = true) {
+  EXPECT_TRUE(h.Start(campaign, run_id).ok());
+  if (connect) h.ConnectWorker("x", 1);
+  std::vector<v1::Task> tasks = h.TakeTasks();
+  EXPECT_EQ(tasks.size(), 1u);
+  if (tasks.empty()) return v1::Task();
+  h.Complete(tasks[0], output);
+  EXPECT_EQ(h.Run(run_id).status(), v1::RUN_STATUS_SUCCEEDED);
+  return tasks[0];
+}
+
+google::protobuf::Struct Output(EngineHarness& h, const std::string& run_id) {
+  const v1::Run run = h.Run(run_id);
+  return run.steps_size() > 0 ? run.steps(0).output().struct_value() : google::protobuf::Struct();
+}
+
+std::vector<std::string> Ids(const google::protobuf::Struct& output) {
+  std::vector<std::string> ids;
+  for (const auto& c : output.fields().at("comments").list_value().values()) {
+    ids.push_back(c.struct_value().fields().at("id").string_value());
+  }
+  return ids;
+}
+
+const google::protobuf::Struct& AuthorOf(const google::protobuf::Struct& output, int i) {
+  return output.fields().at("comments").list_value().values(i).struct_value().fields().at(
+      "author").struct_value();
+}
+
+TEST(CommunityStateTest, TheStreamKeepsItsCursorAndDropsWhatItHandedOutAcrossRestarts) {
+  EngineHarness h;
+  h.Apply(kWatch);
+  const v1::Task first = RunOnce(h, "watch", "r1",
+                                 Read({{"1", "ana", "I love this, thanks!"}, {"2", "bo", "ok"}},
+                                      "CUR1"));
+  EXPECT_FALSE(first.input().fields().contains("cursor")) << "nothing read yet";
+  EXPECT_EQ(Ids(Output(h, "r1")), (std::vector<std::string>{"1", "2"}));
+  EXPECT_TRUE(AuthorOf(Output(h, "r1"), 0).fields().at("first_time").bool_value());
+
+  h.Restart();
+  // The listing shifted: comment 2 comes again with a new one by ana.
+  const v1::Task second = RunOnce(h, "watch", "r2",
+                                  Read({{"2", "bo", "ok"}, {"3", "ana", "Still great"}}, "CUR2"));
+  EXPECT_EQ(second.input().fields().at("cursor").string_value(), "CUR1");
+  const google::protobuf::Struct out = Output(h, "r2");
+  EXPECT_EQ(Ids(out), (std::vector<std::string>{"3"}));
+  EXPECT_EQ(out.fields().at("duplicates_dropped").number_value(), 1);
+  EXPECT_EQ(out.fields().at("count").number_value(), 1);
+  EXPECT_FALSE(AuthorOf(out, 0).fields().at("first_time").bool_value());
+  EXPECT_EQ(AuthorOf(out, 0).fields().at("earlier_comments").number_value(), 1);
+
+  // Acknowledged means durable: a power loss loses nothing of it.
+  h.PowerLossAndRestart();
+  const v1::Task third = RunOnce(h, "watch", "r3", Read({}, "CUR3"));
+  EXPECT_EQ(third.input().fields().at("cursor").string_value(), "CUR2");
+}
+
+TEST(CommunityStateTest, AnExplicitCursorAndOtherSourcesAreLeftAlone) {
+  EngineHarness h;
+  h.Apply(kWatch);
+  h.Apply(R"yaml(
+name: replay
+accounts: {x: acme_x}
+steps:
+  - id: fetch
+    action: x.comments
+    with: {cursor: "", max: 50}
+  - id: other
+    action: x.comments
+    needs: [fetch]
+    with: {source: digest}
+)yaml");
+  RunOnce(h, "watch", "w1", Read({{"1", "ana", "hi"}}, "CUR1"));
+  ASSERT_TRUE(h.Start("replay", "p1").ok());  // the worker's credit came back with w1's outcome
+  std::vector<v1::Task> tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_EQ(tasks[0].input().fields().at("cursor").string_value(), "") << "as the step says";
+  h.Complete(tasks[0], Read({{"1", "ana", "hi"}}, "CUR9"));
+  h.Grant(1);
+  tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  EXPECT_FALSE(tasks[0].input().fields().contains("cursor")) << "a new stream, 'digest'";
+  h.Complete(tasks[0], Read({{"1", "ana", "hi"}}, "CUR10"));
+  // Each stream hands comment 1 out once: the replay's own stream had not seen it either.
+  const v1::Run run = h.Run("p1");
+  ASSERT_EQ(run.steps_size(), 2);
+  for (const v1::StepInstance& step : run.steps()) {
+    EXPECT_EQ(step.output().struct_value().fields().at("comments").list_value().values_size(), 1)
+        << step.key();
+  }
+}
+
+TEST(CommunityStateTest, AnOutputTooLargeToRecordLeavesTheStreamAsItWas) {
+  EngineHarness h;
+  h.Apply(kWatch);
+  std::vector<Said> many;
+  for (int i = 0; i < 400; ++i) {
+    many.push_back({absl::StrCat("c", i), absl::StrCat("a", i), std::string(1000, 'x')});
+  }
+  ASSERT_TRUE(h.Start("watch", "big").ok());
+  h.ConnectWorker("x", 1);
+  std::vector<v1::Task> tasks = h.TakeTasks();
+  ASSERT_EQ(tasks.size(), 1u);
+  h.Complete(tasks[0], Read(many, "CUR-BIG"));
+  EXPECT_EQ(h.Run("big").status(), v1::RUN_STATUS_FAILED) << "over the output limit";
+  // Nothing of it was counted: the next read starts where the stream was and gets them all.
+  const v1::Task next =
+      RunOnce(h, "watch", "after", Read({{"c1", "a1", "hi"}}, "CUR1"), /*connect=*/false);
+  EXPECT_FALSE(next.input().fields().contains("cursor"));
+  EXPECT_EQ(Ids(Output(h, "after")), (std::vector<std::string>{"c1"}));
+}
+
+TEST(CommunityLedgerTest, AnnotateChangesNothingUntilCommit) {
+  CommunityLedger ledger;
+  const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  const google::protobuf::Value read =
+      Read({{"1", "a", "hi"}, {"1", "a", "hi"}, {"2", "a", "again"}}, "c1");
+  const google::protobuf::Value once = ledger.Annotate(stream, read, t0);
+  const google::protobuf::Value twice = ledger.Annotate(stream, read, t0);
+  EXPECT_EQ(once.DebugString(), twice.DebugString());
+  EXPECT_EQ(Ids(once.struct_value()), (std::vector<std::string>{"1", "2"}))
+      << "a repeat within one read is dropped too";
+  EXPECT_EQ(once.struct_value().fields().at("duplicates_dropped").number_value(), 1);
+  EXPECT_TRUE(AuthorOf(once.struct_value(), 0).fields().at("first_time").bool_value());
+  EXPECT_FALSE(AuthorOf(once.struct_value(), 1).fields().at("first_time").bool_value());
+  EXPECT_EQ(ledger.Authors("ns", "x", "acme"), nullptr);
+  ledger.Commit(stream, once, t0);
+  ASSERT_NE(ledger.Authors("ns", "x", "acme"), nullptr);
+  EXPECT_EQ(ledger.Authors("ns", "x", "acme")->authors(0).comments(), 2);
+  EXPECT_TRUE(Ids(ledger.Annotate(stream, read, t0).struct_value()).empty());
+}
+
+TEST(CommunityLedgerTest, RetentionAndCapsBoundWhatIsKept) {
+  CommunityLedger ledger({.seen_retention = absl::Hours(24), .max_seen = 3,
+                          .author_retention = absl::Hours(48), .max_authors = 2});
+  const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  ledger.Record(stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c1"), t0);
+  ledger.Record(stream, Read({{"3", "c", "x"}, {"4", "a", "x"}}, "c2"), t0 + absl::Hours(1));
+  // At most 3 ids: "1" is forgotten, so it would be handed out again; "2" is not.
+  google::protobuf::Value out =
+      ledger.Record(stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c3"), t0 + absl::Hours(2));
+  EXPECT_EQ(Ids(out.struct_value()), (std::vector<std::string>{"1"}));
+  // A day later every id has expired.
+  out = ledger.Record(stream, Read({{"3", "c", "x"}}, "c4"), t0 + absl::Hours(27));
+  EXPECT_EQ(Ids(out.struct_value()), (std::vector<std::string>{"3"}));
+  const internal::CommunityAuthors* authors = ledger.Authors("ns", "x", "acme");
+  ASSERT_NE(authors, nullptr);
+  EXPECT_LE(authors->authors_size(), 2);
+  for (const auto& a : authors->authors()) EXPECT_NE(a.id(), "b") << "least recently seen";
+  // Outputs that are not reads pass unchanged.
+  google::protobuf::Value other;
+  other.set_string_value("not a read");
+  EXPECT_EQ(ledger.Record(stream, other, t0).string_value(), "not a read");
+}
+
+TEST(CommunityLedgerTest, AuthorsCountSentiment) {
+  CommunityLedger ledger;
+  const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  ledger.Record(stream,
+                Read({{"1", "a", "Love it, best purchase ever!"},
+                      {"2", "a", "Terrible, a scam, I want a refund"},
+                      {"3", "a", "ok"}},
+                     "c1"),
+                t0);
+  const internal::CommunityAuthors* authors = ledger.Authors("ns", "x", "acme");
+  ASSERT_NE(authors, nullptr);
+  ASSERT_EQ(authors->authors_size(), 1);
+  EXPECT_EQ(authors->authors(0).comments(), 3);
+  EXPECT_EQ(authors->authors(0).positive(), 1);
+  EXPECT_EQ(authors->authors(0).negative(), 1);
+  EXPECT_EQ(authors->authors(0).followers(), 1200);
+  EXPECT_EQ(authors->authors(0).handle(), "h_a");
+}
+
+}  // namespace
+}  // namespace fanfare::coordinator
