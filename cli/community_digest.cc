@@ -45,6 +45,11 @@ void CommunityDigest::AddRead(absl::Time at, const Value& output) {
     ++day.read;
     day.sentiment_sum += sentiment;
     day.negative += sentiment < kNegative;
+    if (const std::string post = Text(comment, "post_id"); !post.empty()) {
+      PostTally& tally = posts_[post];
+      ++tally.comments;
+      tally.sentiment_sum += sentiment;
+    }
     if (const Value* author = Field(comment, "author")) {
       const std::string handle = Text(*author, "handle");
       if (!handle.empty()) ++authors_[handle];
@@ -107,6 +112,15 @@ std::vector<std::pair<std::string, int64_t>> CommunityDigest::MostActive() const
   return top;
 }
 
+std::vector<std::pair<std::string, CommunityDigest::PostTally>> CommunityDigest::TopPosts() const {
+  std::vector<std::pair<std::string, PostTally>> top(posts_.begin(), posts_.end());
+  std::stable_sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return a.second.comments > b.second.comments;
+  });
+  if (top.size() > 3) top.resize(3);
+  return top;
+}
+
 int64_t CommunityDigest::Count(const Day& day, const char* action) {
   auto it = day.actions.find(action);
   return it == day.actions.end() ? 0 : it->second;
@@ -136,11 +150,17 @@ std::string CommunityDigest::Render() const {
                   absl::StrCat(Count(day, "hide")), absl::StrCat(Count(day, "reply")),
                   absl::StrCat(Count(day, "like")), absl::StrCat(Count(day, "reshare")), note});
   }
-  std::vector<std::string> names;
+  std::vector<std::string> names, posts;
   for (const auto& [handle, n] : MostActive()) names.push_back(absl::StrCat("@", handle, " (", n, ")"));
+  for (const auto& [post, tally] : TopPosts()) {
+    posts.push_back(absl::StrCat(
+        post, " (", tally.comments, tally.comments == 1 ? " comment, " : " comments, ",
+        absl::StrFormat("%+.2f", tally.sentiment_sum / static_cast<double>(tally.comments)), ")"));
+  }
   return absl::StrCat("Community (", total, " comments read over ", days_.size(), " days)\n",
                       "  volume     ", RunSummary::Sparkline(volume), "\n",
                       "  sentiment  ", RunSummary::Sparkline(mood), "\n", table.ToString(),
+                      posts.empty() ? "" : absl::StrCat("Top posts: ", absl::StrJoin(posts, ", "), "\n"),
                       names.empty() ? "" : absl::StrCat("Most active: ", absl::StrJoin(names, ", "), "\n"),
                       RenderAmbassadors());
 }
@@ -161,7 +181,13 @@ nlohmann::json CommunityDigest::ToJson() const {
   }
   nlohmann::json active = nlohmann::json::array();
   for (const auto& [handle, n] : MostActive()) active.push_back({{"handle", handle}, {"comments", n}});
-  return {{"days", days}, {"most_active", active},
+  nlohmann::json top_posts = nlohmann::json::array();
+  for (const auto& [post, tally] : TopPosts()) {
+    const double mean = tally.sentiment_sum / static_cast<double>(tally.comments);
+    top_posts.push_back({{"post_id", post}, {"comments", tally.comments},
+                         {"mean_sentiment", std::round(mean * 100) / 100}});
+  }
+  return {{"days", days}, {"top_posts", top_posts}, {"most_active", active},
           {"ambassadors", ambassadors_.has_list_value() ? workers::FromValue(ambassadors_)
                                                         : nlohmann::json::array()}};
 }

@@ -4,8 +4,9 @@
 // steps (what was done), it tells per day (UTC): how many comments were read, their mean
 // sentiment (engine/community/text_signals.h) and share of negative ones, what was hidden,
 // answered and liked, and whether the volume spiked — more than twice the mean of the up to
-// seven days before it, once three days are known. Then the most active authors, and the
-// ambassadors as the last content.ambassadors step listed them, with the reasons.
+// seven days before it, once three days are known. Then the posts that drew the most comments
+// (with their mean sentiment), the most active authors, and the ambassadors as the last
+// content.ambassadors step listed them, with the reasons.
 //
 // Not thread-safe.
 #ifndef FANFARE_CLI_COMMUNITY_DIGEST_H_
@@ -35,7 +36,8 @@ class CommunityDigest {
   std::string Render() const;
   // The same as a JSON value (null when nothing was read or moderated):
   //   {days: [{date, read, mean_sentiment, negative, hidden, replied, liked, reshared,
-  //            spike, spike_ratio?, new_ambassadors}], most_active: [{handle, comments}],
+  //            spike, spike_ratio?, new_ambassadors}], top_posts: [{post_id, comments,
+  //            mean_sentiment}], most_active: [{handle, comments}],
   //    ambassadors: [as content.ambassadors listed them last]}
   nlohmann::json ToJson() const;
 
@@ -58,12 +60,19 @@ class CommunityDigest {
   std::vector<Row> Rows() const;
   // The five most active authors: handle, comments.
   std::vector<std::pair<std::string, int64_t>> MostActive() const;
+  struct PostTally {
+    int64_t comments = 0;
+    double sentiment_sum = 0;
+  };
+  // The three posts with the most comments read.
+  std::vector<std::pair<std::string, PostTally>> TopPosts() const;
   static int64_t Count(const Day& day, const char* action);
   std::string RenderAmbassadors() const;
   static std::string DayOf(absl::Time at);
 
   std::map<std::string, Day> days_;  // by "2026-12-08"
   std::map<std::string, int64_t> authors_;
+  std::map<std::string, PostTally> posts_;  // by post id
   google::protobuf::Value ambassadors_;  // the latest list
 };
 

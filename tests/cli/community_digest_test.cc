@@ -77,6 +77,22 @@ TEST(CommunityDigestTest, DaysCountsSpikesAndAmbassadors) {
   EXPECT_TRUE(CommunityDigest().ToJson().is_null());
 }
 
+TEST(CommunityDigestTest, TopPostsByCommentsWithTheirMood) {
+  CommunityDigest digest;
+  digest.AddRead(kDay0, Json(R"({"comments":[
+      {"id":"1","post_id":"p1","text":"Love this","author":{"handle":"a"}},
+      {"id":"2","post_id":"p1","text":"Love this","author":{"handle":"b"}},
+      {"id":"3","post_id":"p2","text":"Terrible","author":{"handle":"c"}},
+      {"id":"4","post_id":"","text":"a mention","author":{"handle":"d"}}]})"));
+  digest.AddRead(kDay0 + absl::Hours(24), Json(R"({"comments":[
+      {"id":"5","post_id":"p1","text":"ok","author":{"handle":"e"}}]})"));
+  EXPECT_THAT(digest.Render(), HasSubstr("Top posts: p1 (3 comments, +0.31), p2 (1 comment, -0.46)"));
+  const nlohmann::json json = digest.ToJson();
+  ASSERT_EQ(json["top_posts"].size(), 2u) << "a mention is on no post";
+  EXPECT_EQ(json["top_posts"][0],
+            nlohmann::json({{"post_id", "p1"}, {"comments", 3}, {"mean_sentiment", 0.31}}));
+}
+
 TEST(CommunityDigestTest, NoSpikeBeforeThreeDaysAndOddShapesAreIgnored) {
   CommunityDigest digest;
   digest.AddRead(kDay0, Read(1, "a", "ok"));
