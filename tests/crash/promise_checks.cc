@@ -91,6 +91,44 @@ std::string Unfinished(const v1::Run& run) {
 
 }  // namespace
 
+void CheckReplies(const Json& comments, const std::vector<RunReport>& runs, Findings& findings) {
+  std::vector<std::string>& problems = findings.reply_problems;
+  std::map<std::string, std::vector<std::string>> held;  // by run
+  for (const Json& c : comments.value("comments", Json::array())) {
+    if (!c.value("by_account", false)) continue;
+    const std::string run = RunOfText(c.value("text", ""));
+    if (run.empty()) continue;
+    findings.replies++;
+    held[run].push_back(c.value("id", ""));
+  }
+  for (const RunReport& report : runs) {
+    if (!report.run.has_value()) continue;
+    for (const v1::StepInstance& step : report.run->steps()) {
+      if (step.step_id() != "reply") continue;
+      const std::vector<std::string>& ids = held[report.run_id];
+      const std::string where = absl::StrCat("run ", report.run_id, " ", step.key(), " (",
+                                             v1::StepState_Name(step.state()), ")");
+      if (ids.size() > 1) {
+        findings.extra_replies += static_cast<int>(ids.size()) - 1;
+        problems.push_back(absl::StrCat(where, ": ", ids.size(), " replies: ",
+                                        absl::StrJoin(ids, ", ")));
+      }
+      if (step.state() == v1::STEP_STATE_SUCCEEDED) {
+        findings.expected_replies++;
+        const std::string reported = OutputString(step, "reply_id");
+        if (!Contains(ids, reported)) {
+          problems.push_back(absl::StrCat(where, ": reports reply ", reported, " but x holds ",
+                                          ids.empty() ? "none" : absl::StrJoin(ids, ", ")));
+        }
+      } else if ((step.state() == v1::STEP_STATE_FAILED ||
+                  step.state() == v1::STEP_STATE_SKIPPED) && !ids.empty()) {
+        problems.push_back(absl::StrCat(where, ": did not succeed, yet x holds ",
+                                        absl::StrJoin(ids, ", ")));
+      }
+    }
+  }
+}
+
 void CheckPosts(const Json& posts, const std::vector<RunReport>& runs, Findings& findings) {
   std::vector<std::string>& problems = findings.post_problems;
   std::set<std::string> suite_runs;

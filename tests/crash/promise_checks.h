@@ -45,6 +45,7 @@ struct CampaignCap {
 // What the checks found: counts for the summary line, and the breaches by promise.
 struct Findings {
   std::vector<std::string> post_problems;
+  std::vector<std::string> reply_problems;
   std::vector<std::string> ad_problems;
   std::vector<std::string> budget_problems;
   std::vector<std::string> run_problems;
@@ -52,6 +53,9 @@ struct Findings {
   int posts = 0;             // posts the sandbox holds for the suite's runs
   int expected_posts = 0;    // (run, network) pairs whose publish succeeded
   int extra_posts = 0;       // posts beyond the first per (run, network)
+  int replies = 0;           // the account's replies the sandbox holds for the suite's runs
+  int expected_replies = 0;  // reply steps that succeeded
+  int extra_replies = 0;     // replies beyond the first per run
   int ad_campaigns = 0;      // ad campaigns the sandbox holds
   int boosts = 0;            // boost step instances that succeeded
   int extra_campaigns = 0;   // ad campaigns beyond the first per client reference
@@ -72,6 +76,11 @@ struct Findings {
 // run reports; never a second one, whatever the step's state. Posts are attributed by their
 // text, which holds "run <run_id> ".
 void CheckPosts(const Json& posts, const std::vector<RunReport>& runs, Findings& findings);
+
+// Exactly one reply by the account per run whose `reply` step succeeded, the one it reports
+// (output.reply_id), under the run's own X post; never a second one, and none for a reply
+// step that failed. Replies are attributed by their text, which holds "run <run_id> ".
+void CheckReplies(const Json& comments, const std::vector<RunReport>& runs, Findings& findings);
 
 // At most one ad campaign, one ad set and one ad per boost step instance, found by the client
 // reference their names carry (ClientReference(idempotency key)); exactly one campaign, the

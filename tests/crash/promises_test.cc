@@ -8,13 +8,16 @@
 // and x through the sandbox, SIGKILLed and restarted now and then. Runs are started all
 // along. Each campaign has its own accounts (Facebook and Instagram on one Meta ad account)
 // and a daily_max of 60 USD per run it holds; each run publishes on facebook, instagram and
-// x, boosts on facebook and instagram at 20 USD a day each, then raises both ad sets to 35 in
+// x, replies once under its own X post (a reply takes no idempotency key), boosts on facebook
+// and instagram at 20 USD a day each, then raises both ad sets to 35 in
 // two parallel steps: 70 a day if both went through unclipped, past the cap of 60.
 //
 // Checked from the sandbox's own records (GET /_sandbox/posts, /_sandbox/ads,
 // /_sandbox/budgets), once nothing talks to the sandbox any more:
 //   - exactly one post per (run, network), the one the run reports, and none for a publish
 //     that did not succeed (promise_checks.h);
+//   - exactly one reply per run under its X post, the one the run reports, and none for a
+//     reply step that did not succeed (GET /_sandbox/comments);
 //   - at most one ad campaign, ad set and ad per boost step instance (client reference),
 //     exactly one campaign when the boost succeeded;
 //   - no Meta ad account's committed daily budget ever above its campaign's daily_max, at any
@@ -135,6 +138,14 @@ std::string CampaignYaml(int k, const Scale& scale) {
       text: "Promise suite run {{ run.id }} on {{ item }}"
       media: [{url: "https://cdn.acme.example/promise.jpg", type: image}]
     retry: &retry {max_attempts: %d, initial_backoff: 100ms, max_backoff: 1s}
+  - id: reply
+    needs: [publish]
+    action: x.moderate
+    with:
+      comment_id: "{{ steps.publish.outputs['x'].post_id }}"
+      action: reply
+      text: "More about it below, run {{ run.id }} "
+    retry: *retry
   - id: boost
     needs: [publish]
     for_each: [facebook, instagram]
@@ -505,8 +516,10 @@ Findings PromisesSuite::Check(const std::vector<RunReport>& runs) {
   absl::StatusOr<Json> posts = sandbox_.Get("/_sandbox/posts");
   absl::StatusOr<Json> ads = sandbox_.Get("/_sandbox/ads");
   absl::StatusOr<Json> budgets = sandbox_.Get("/_sandbox/budgets");
-  EXPECT_TRUE(posts.ok() && ads.ok() && budgets.ok()) << "the sandbox's records are unreadable";
-  if (!posts.ok() || !ads.ok() || !budgets.ok()) return findings;
+  absl::StatusOr<Json> comments = sandbox_.Get("/_sandbox/comments?network=x");
+  EXPECT_TRUE(posts.ok() && ads.ok() && budgets.ok() && comments.ok())
+      << "the sandbox's records are unreadable";
+  if (!posts.ok() || !ads.ok() || !budgets.ok() || !comments.ok()) return findings;
   std::vector<CampaignCap> caps;
   for (int k = 0; k < scale_.campaigns; ++k) {
     absl::StatusOr<v1::Campaign> campaign = client_->GetCampaign(CampaignName(k));
@@ -518,6 +531,7 @@ Findings PromisesSuite::Check(const std::vector<RunReport>& runs) {
                         campaign.ok() ? campaign->spend().committed_daily_micros() : -1});
   }
   CheckPosts(*posts, runs, findings);
+  CheckReplies(*comments, runs, findings);
   CheckAds(*ads, runs, findings);
   CheckBudgets(*budgets, caps, findings);
   CheckRunsFinished(runs, kMaxAttempts, findings);
@@ -534,9 +548,10 @@ void PromisesSuite::PrintSummary(const std::vector<RunReport>& runs, const Findi
   std::printf(
       "promises suite (%s, seed %llu): %zu runs, %d acknowledged: %d succeeded, %d failed on "
       "used-up retries, %d failed otherwise, %d unfinished | %d coordinator kills, %d worker "
-      "kills: %d publish/boost attempts lost (UNKNOWN), %d set_budget attempts lost | sandbox: "
+      "kills: %d publish/reply/boost attempts lost (UNKNOWN), %d set_budget attempts lost | sandbox: "
       "%lld requests, %lld errors injected, %lld responses dropped, %d failed attempts | "
-      "posts: %d for %d successful publishes, %d extra | ad campaigns: %d for %d successful "
+      "posts: %d for %d successful publishes, %d extra | replies: %d for %d successful "
+      "replies, %d extra | ad campaigns: %d for %d successful "
       "boosts, %d extra (and %d extra ads) | max committed %.2f USD a day vs cap %.2f (%d of %d accounts over; "
       "%d guardrail events) | %.0f s\n",
       scale_.name, static_cast<unsigned long long>(scale_.seed), runs.size(), acknowledged,
@@ -545,7 +560,8 @@ void PromisesSuite::PrintSummary(const std::vector<RunReport>& runs, const Findi
       static_cast<long long>(totals.value("requests", int64_t{0})),
       static_cast<long long>(totals.value("errors_injected", int64_t{0})),
       static_cast<long long>(totals.value("responses_dropped", int64_t{0})), d.failed, f.posts,
-      f.expected_posts, f.extra_posts, f.ad_campaigns, f.boosts, f.extra_campaigns, f.extra_ads,
+      f.expected_posts, f.extra_posts, f.replies, f.expected_replies, f.extra_replies,
+      f.ad_campaigns, f.boosts, f.extra_campaigns, f.extra_ads,
       f.max_committed_micros / 1e6, f.cap_micros / 1e6, f.accounts_over_cap, scale_.campaigns,
       d.guardrails, absl::ToDoubleSeconds(took));
   std::fflush(stdout);
@@ -581,6 +597,8 @@ TEST(PromisesCrashTest, NoSecondPostNoSecondAdNoOverspendUnderKillsAndFaults) {
   suite.PrintSummary(runs, findings, absl::Now() - began);
   Report("never post twice (one post per run and network, from the sandbox's posts)",
          findings.post_problems);
+  Report("never reply twice (one reply per run under its X post, from the sandbox's comments)",
+         findings.reply_problems);
   Report("never a second ad (one ad campaign, ad set and ad per boost, by client reference)",
          findings.ad_problems);
   Report("never overspend (each Meta ad account's committed daily budget, at every change)",
