@@ -1,17 +1,25 @@
 // Instagram Graph API content publishing: media containers that process asynchronously
 // (IN_PROGRESS → FINISHED, or ERROR for a media URL containing "sandbox-error"),
 // media_publish under the rolling 24-hour publishing limit, content_publishing_limit, and
-// the account's media list. The Marketing API (for boosts) comes from graph_marketing.cc,
+// the account's media list, hashtag search (ig_hashtag_search, 30 distinct hashtags per
+// account in 7 days; recent_media of the last 24 hours). The Marketing API (for boosts) comes from graph_marketing.cc,
 // comments from graph_comments.cc.
+#include <algorithm>
+#include <vector>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "sandbox/ad_metrics.h"
 #include "sandbox/graph_api.h"
 
 namespace fanfare::sandbox {
 namespace {
 
 constexpr absl::Duration kDay = absl::Hours(24);
+constexpr absl::Duration kWeek = absl::Hours(24 * 7);
 
 void CreateContainer(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
@@ -106,9 +114,77 @@ void ListMedia(SandboxState& state, const SandboxRequest& req, SandboxResponse& 
   res.SetJson(200, {{"data", data}, {"paging", Json::object()}});
 }
 
+// GET /ig_hashtag_search?user_id=&q=: the hashtag's id. Each account may look up at most 30
+// distinct hashtags in a rolling 7 days (code 24 past that); looking one up again is free.
+void HashtagSearch(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!graph::Admit(state, "instagram", req, res, false, &account)) return;
+  std::string tag = absl::AsciiStrToLower(req.Param("q"));
+  if (!tag.empty() && tag[0] == '#') tag.erase(0, 1);
+  if (req.Param("user_id").empty() || tag.empty() || tag.size() > 100 ||
+      !std::all_of(tag.begin(), tag.end(), [](char c) { return absl::ascii_isalnum(c) || c == '_'; })) {
+    return graph::Error(res, 400, 100, "(#100) user_id and q (a hashtag: letters, digits, _) are required");
+  }
+  const std::string seen_key = absl::StrCat("instagram/hashtag/", account, "/", tag);
+  if (state.UsedQuota(seen_key, kWeek) == 0) {
+    if (!state.TakeQuota(absl::StrCat("instagram/hashtags/", account),
+                         state.options().instagram_hashtags_per_week, kWeek, nullptr, nullptr)) {
+      state.Stats("instagram", account).throttled++;
+      return graph::Error(res, 400, 24,
+                          "(#24) The account has searched the maximum of 30 unique hashtags in "
+                          "the past 7 days", 2207034, "IGApiException");
+    }
+    (void)state.TakeQuota(seen_key, 1'000'000, kWeek, nullptr, nullptr);
+  }
+  res.SetJson(200, {{"data", Json::array({{{"id", absl::StrCat("17843", StableHash(0, tag) % 100'000'000'000ULL)},
+                                           {"name", tag}}})}});
+}
+
+// GET /{hashtag-id}/recent_media?user_id=&fields=&limit=&after=: public media captioned with
+// the hashtag in the last 24 hours, newest first (no author: Instagram does not say).
+void RecentMedia(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!graph::Admit(state, "instagram", req, res, false, &account)) return;
+  const std::string hashtag_id = req.PathParam("hashtag");
+  int limit = 25;
+  size_t offset = 0;
+  if ((!req.Param("limit").empty() &&
+       (!absl::SimpleAtoi(req.Param("limit"), &limit) || limit < 1 || limit > 50)) ||
+      (!req.Param("after").empty() && !absl::SimpleAtoi(req.Param("after"), &offset))) {
+    return graph::Error(res, 400, 100, "(#100) limit is 1..50 and after a cursor");
+  }
+  std::vector<const PostRecord*> media;
+  for (auto it = state.posts.rbegin(); it != state.posts.rend(); ++it) {
+    if (it->network != "instagram" || it->created_at < state.Now() - absl::Hours(24)) continue;
+    for (absl::string_view word : absl::StrSplit(it->text, absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
+      if (absl::StartsWith(word, "#") &&
+          absl::StrCat("17843", StableHash(0, absl::AsciiStrToLower(word.substr(1))) % 100'000'000'000ULL) ==
+              hashtag_id) {
+        media.push_back(&*it);
+        break;
+      }
+    }
+  }
+  Json data = Json::array();
+  const size_t end = std::min(media.size(), offset + static_cast<size_t>(limit));
+  for (size_t i = std::min(offset, media.size()); i < end; ++i) {
+    const PostRecord& p = *media[i];
+    data.push_back({{"id", p.id}, {"caption", p.text}, {"permalink", p.url},
+                    {"timestamp", GraphTime(p.created_at)},
+                    {"media_type", p.extra.value("media_type", "IMAGE")}});
+  }
+  Json paging = {{"cursors", {{"after", absl::StrCat(end)}}}};
+  if (end < media.size()) paging["next"] = absl::StrCat(req.path, "?after=", end);
+  res.SetJson(200, {{"data", std::move(data)}, {"paging", std::move(paging)}});
+}
+
 }  // namespace
 
 void RegisterInstagram(Router& router, SandboxState& state) {
+  router.Add("GET", "/instagram/{v}/ig_hashtag_search", Locked(state, &HashtagSearch));
+  router.Add("GET", "/instagram/{v}/{hashtag}/recent_media", Locked(state, &RecentMedia));
   router.Add("POST", "/instagram/{v}/{ig}/media", Locked(state, &CreateContainer));
   router.Add("POST", "/instagram/{v}/{ig}/media_publish", Locked(state, &Publish));
   router.Add("GET", "/instagram/{v}/{ig}/content_publishing_limit", Locked(state, &PublishingLimit));

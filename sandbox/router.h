@@ -46,7 +46,8 @@ struct SandboxResponse {
 
   void SetJson(int code, const Json& json) {
     status = code;
-    body = json.dump();
+    // Text a client sent that is not UTF-8 is answered with U+FFFD, never an exception.
+    body = json.dump(-1, ' ', false, Json::error_handler_t::replace);
     content_type = "application/json";
   }
   void AddHeader(std::string name, std::string value) {

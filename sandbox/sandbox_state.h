@@ -53,6 +53,7 @@ struct SandboxOptions {
 
   // Quotas (per account unless noted), each as the real network documents it.
   int facebook_calls_per_hour = 200;         // Graph API platform rate limit, per user
+  int instagram_hashtags_per_week = 30;      // distinct hashtags an account may look up
   int instagram_posts_per_day = 100;         // content_publishing_limit, rolling 24h
   int x_posts_per_window = 200;              // POST /2/tweets per user per 15 minutes
   absl::Duration x_window = absl::Minutes(15);

@@ -11,7 +11,9 @@ namespace fanfare::coordinator {
 namespace {
 
 constexpr size_t kMaxSourceBytes = 512;
-constexpr int kMaxPostsPerAuthor = 30;
+constexpr int kMaxPostsPerAuthor = 12;
+// Ids, handles and post ids longer than this are not kept (a worker's garbage costs nothing).
+constexpr size_t kMaxIdBytes = 256;
 // A comment reads positive above this sentiment and negative below its opposite.
 constexpr double kSentimentMark = 0.2;
 
@@ -23,6 +25,20 @@ const google::protobuf::Value* Field(const google::protobuf::Struct& s, const st
 std::string StringOf(const google::protobuf::Struct& s, const std::string& name) {
   const google::protobuf::Value* v = Field(s, name);
   return v != nullptr && v->has_string_value() ? v->string_value() : "";
+}
+
+// `source` if it fits kMaxSourceBytes; else its first bytes, cut on a UTF-8 character
+// boundary (a stored string must stay valid UTF-8), then a digest of the whole, so that two
+// long names differing only at their end stay two streams.
+std::string BoundedSource(std::string source) {
+  if (source.size() <= kMaxSourceBytes) return source;
+  uint64_t fnv = 14695981039346656037ULL;  // FNV-1a: stable across builds, as stored keys must be
+  for (unsigned char c : source) fnv = (fnv ^ c) * 1099511628211ULL;
+  const std::string digest = absl::StrCat(" #", absl::Hex(fnv, absl::kZeroPad16));
+  size_t cut = kMaxSourceBytes - digest.size();
+  while (cut > 0 && (static_cast<unsigned char>(source[cut]) & 0xC0) == 0x80) --cut;
+  source.resize(cut);
+  return source + digest;
 }
 
 // When a comment was written: its created_at, else (absent, malformed or ahead of the clock)
@@ -38,7 +54,7 @@ absl::Time WrittenAt(const google::protobuf::Struct& comment, absl::Time now) {
 // the most recent kMaxPostsPerAuthor.
 void CountPost(internal::CommunityAuthor& author, const std::string& post,
                const std::string& comment_id, double sentiment, int64_t at) {
-  if (post.empty()) return;
+  if (post.empty() || post.size() > kMaxIdBytes) return;
   auto& posts = *author.mutable_posts();
   auto found = std::find_if(posts.begin(), posts.end(),
                             [&](const internal::AuthorPost& p) { return p.post_id() == post; });
@@ -71,8 +87,7 @@ StreamRef CommunityLedger::StreamOf(absl::string_view ns, absl::string_view netw
   std::string source = StringOf(input, "source");
   if (source.empty()) source = std::string(campaign);
   if (absl::EndsWith(action, ".search")) absl::StrAppend(&source, " ", StringOf(input, "query"));
-  if (source.size() > kMaxSourceBytes) source.resize(kMaxSourceBytes);
-  return StreamRef{ns, network, account, action, std::move(source)};
+  return StreamRef{ns, network, account, action, BoundedSource(std::move(source))};
 }
 
 CommunityLedger::StreamKey CommunityLedger::KeyOf(const StreamRef& stream) {
@@ -186,7 +201,10 @@ void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Va
   Prune(s, now);  // ids past their retention are forgotten before this read is counted
   for (const google::protobuf::Value& item : listed->list_value().values()) {
     const std::string id = item.has_struct_value() ? StringOf(item.struct_value(), "id") : "";
-    if (id.empty() || !s.seen.try_emplace(id, absl::ToUnixSeconds(now)).second) continue;
+    if (id.empty() || id.size() > kMaxIdBytes ||
+        !s.seen.try_emplace(id, absl::ToUnixSeconds(now)).second) {
+      continue;
+    }
     internal::SeenComment& seen = *s.record.add_seen();
     seen.set_id(id);
     seen.set_at_unix(absl::ToUnixSeconds(now));
@@ -213,7 +231,7 @@ void CommunityLedger::MeetAuthor(Account& account, const google::protobuf::Struc
   if (author_value == nullptr || !author_value->has_struct_value()) return;
   const google::protobuf::Struct& author = author_value->struct_value();
   const std::string id = StringOf(author, "id");
-  if (id.empty()) return;
+  if (id.empty() || id.size() > kMaxIdBytes) return;
   const int64_t at = absl::ToUnixSeconds(WrittenAt(comment, now));
   auto [it, first_time] = account.index.try_emplace(id, account.record.authors_size());
   if (first_time) {
@@ -225,7 +243,8 @@ void CommunityLedger::MeetAuthor(Account& account, const google::protobuf::Struc
   known.set_comments(known.comments() + 1);
   known.set_first_seen_unix(std::min(known.first_seen_unix(), at));
   known.set_last_seen_unix(std::max(known.last_seen_unix(), at));
-  if (const std::string handle = StringOf(author, "handle"); !handle.empty()) {
+  if (const std::string handle = StringOf(author, "handle");
+      !handle.empty() && handle.size() <= kMaxIdBytes) {
     known.set_handle(handle);
   }
   if (const google::protobuf::Value* followers = Field(author, "followers");

@@ -12,9 +12,15 @@
 //     from the output, which then says `duplicates_dropped`.
 // Authors. For each (namespace, network, account), what the ledger saw of each commenter:
 // first and last seen (the comments' created_at), comments, how many read positive and
-// negative, the last negative, followers, and per post (the 30 latest) their comments, summed
+// negative, the last negative, followers, and per post (the 12 latest) their comments, summed
 // sentiment and latest praise — what the ambassador score reads (retention: 90 days since
-// last seen, at most 5,000 authors, the least recently seen dropped first).
+// last seen, at most 2,000 authors, the least recently seen dropped first). An account's
+// authors are one record, rewritten after each read that met them (about 1 MB at most).
+//
+// Known limits: a comment read by two streams of one account (two campaigns, or comments and
+// search) counts twice in its author's record; streams are never dropped, so a source that
+// changes from run to run (templated) adds one each time; ids longer than 256 bytes are not
+// kept.
 // Each comment a read hands out carries it in `author`: `first_time` (never seen on this
 // account before this read) and `earlier_comments`, usable in `when:` rules.
 //
@@ -44,7 +50,7 @@ struct CommunityLimits {
   absl::Duration seen_retention = absl::Hours(24 * 30);
   int max_seen = 20'000;
   absl::Duration author_retention = absl::Hours(24 * 90);
-  int max_authors = 5'000;
+  int max_authors = 2'000;
 };
 
 // Names one stream. The strings must outlive the call they are passed to.

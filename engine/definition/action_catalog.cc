@@ -38,8 +38,7 @@ constexpr Gap kGaps[] = {
     {"snapchat", "search", kNoCommentsApi},
     {"facebook", "search", "Facebook has no public API to search posts: listen with x.search"},
     {"linkedin", "search", "LinkedIn has no public API to search posts: listen with x.search"},
-    {"tiktok", "search", "TikTok opens no search API to brands: listen with x.search"},
-    {"instagram", "search", "Instagram hashtag search is not supported yet (docs/community.md)"}};
+    {"tiktok", "search", "TikTok opens no search API to brands: listen with x.search"}};
 
 struct QueueEntry {
   absl::string_view queue;
@@ -47,7 +46,7 @@ struct QueueEntry {
 };
 
 constexpr QueueEntry kQueues[] = {
-    {"facebook", kPublishAdsAndComments}, {"instagram", kPublishAdsAndComments},
+    {"facebook", kPublishAdsAndComments}, {"instagram", kPublishAdsAndCommunity},
     {"x", kPublishAdsAndCommunity},   {"linkedin", kPublishAdsAndComments},
     {"youtube", kPublishAndCommunity}, {"tiktok", kPublishAdsAndComments},
     {"snapchat", kPublishAndAds}, {"content", kContent},

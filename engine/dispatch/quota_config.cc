@@ -154,6 +154,7 @@ QuotaConfig QuotaConfig::Defaults() {
   graph_calls.insert({{"comments", 51}, {"moderate", 1}});
   config.networks["facebook"] = {Limit("calls", Kind::kWindow, 200, absl::Hours(1), graph_calls)};
   graph_calls.erase("publish");
+  graph_calls.insert({"search", 6});  // the hashtag's id, then 5 pages of recent media
   config.networks["instagram"] = {
       Limit("posts", Kind::kRolling, 100, absl::Hours(24), {{"publish", 1}}),
       Limit("calls", Kind::kWindow, 200, absl::Hours(1), graph_calls)};

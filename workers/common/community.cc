@@ -192,7 +192,8 @@ absl::StatusOr<Json> DrainMerged(std::vector<PostComments> posts, const CommentC
   CommentPage merged;
   std::optional<int64_t> trusted_above;  // keys at or below it may be missing
   for (PostComments& post : posts) {
-    if (post.truncated) {
+    // Unread pages older than the cursor hold nothing this run may return.
+    if (post.truncated && post.oldest_read >= cursor.after.key) {
       trusted_above = std::max(trusted_above.value_or(INT64_MIN), post.oldest_read);
     }
     for (ListedComment& item : post.items) merged.items.push_back(std::move(item));

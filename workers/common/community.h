@@ -102,8 +102,9 @@ struct PostComments {
 };
 
 // DrainComments over the comments of several posts, merged newest first, for networks with
-// no listing of all of an account's comments. When a post was truncated, comments at or below
-// its `oldest_read` are left out and the run is not `complete`.
+// no listing of all of an account's comments. When a post was truncated above the cursor
+// (its `oldest_read` not older than the cursor's key), comments at or below its `oldest_read`
+// are left out and the run is not `complete`.
 absl::StatusOr<Json> DrainMerged(std::vector<PostComments> posts, const CommentCursor& cursor,
                                  int max);
 

@@ -1,8 +1,13 @@
 #include "workers/instagram/instagram_adapter.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "sdk/worker/task_errors.h"
+#include "workers/common/boost_chain.h"
+#include "workers/common/community.h"
 #include "workers/common/outputs.h"
 #include "workers/meta/graph_comments.h"
 #include "workers/meta/graph_errors.h"
@@ -56,6 +61,7 @@ class InstagramAdapter final : public AdapterBase {
     });
     const graph::CommunityActions community(protocol_, graph::InstagramComments());
     Register("comments", true, community.comments);
+    Register("search", true, [this](ActionCall& c) { return Search(c); });
     Register("moderate", false, community.moderate, community.reconcile_moderate);
   }
 
@@ -176,6 +182,59 @@ class InstagramAdapter final : public AdapterBase {
     ASSIGN_OR_RETURN(std::string media, call.input.RequiredOneOf({"post_id", "ad_id"}));
     return graph::PostInsights(call, session, media, {"impressions", "reach", "total_interactions"},
                                "instagram.insights: GET /{ig-media-id}/insights");
+  }
+
+  // Topic listening: the hashtag's id (ig_hashtag_search: at most 30 distinct hashtags per
+  // account in 7 days), then its recent_media — public posts of the last 24 hours, newest
+  // first, read through the shared cursor like comments (five pages of 50 at most).
+  absl::StatusOr<Json> Search(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string ig_user, call.account.Require("ig_user_id"));
+    ASSIGN_OR_RETURN(std::string hashtag, call.input.RequiredString("query"));
+    if (!hashtag.empty() && hashtag[0] == '#') hashtag.erase(0, 1);
+    if (hashtag.empty() || hashtag.size() > 100 ||
+        !std::all_of(hashtag.begin(), hashtag.end(), [](char c) {
+          return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_';
+        })) {
+      return call.input.Reject("query", "is one hashtag on Instagram: letters, digits and _");
+    }
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    ApiSession session(call, protocol_);
+    ASSIGN_OR_RETURN(Json found,
+                     session.SendJson(GetRequest(call, GraphUrl(call, call.endpoints.api,
+                                                                "ig_hashtag_search") +
+                                                           "?user_id=" + UrlEncode(ig_user) +
+                                                           "&q=" + UrlEncode(hashtag)),
+                                      "instagram.search: GET /ig_hashtag_search"));
+    const Json& data = JsonMember(found, "data");
+    const std::string id = data.is_array() && !data.empty() ? JsonString(data[0], "id") : "";
+    if (id.empty()) return Retryable("instagram.search: ig_hashtag_search answered no id");
+    auto page = [&](const std::string& after) -> absl::StatusOr<CommentPage> {
+      std::string url = absl::StrCat(GraphUrl(call, call.endpoints.api, id + "/recent_media"),
+                                     "?user_id=", UrlEncode(ig_user),
+                                     "&fields=id,caption,permalink,timestamp,media_type&limit=50");
+      if (!after.empty()) absl::StrAppend(&url, "&after=", UrlEncode(after));
+      ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url),
+                                                     "instagram.search: GET /{hashtag-id}/recent_media"));
+      ASSIGN_OR_RETURN(Json items, ListedItems(answer, "data", "instagram.search"));
+      CommentPage listed;
+      for (const Json& media : items) {
+        ListedComment item;
+        item.comment.id = JsonString(media, "id");
+        item.comment.text = JsonString(media, "caption");
+        item.comment.created_at = ParseGraphTime(JsonString(media, "timestamp"), absl::InfinitePast());
+        item.comment.url = JsonString(media, "permalink");
+        if (item.comment.id.empty() || item.comment.created_at == absl::InfinitePast()) continue;
+        item.key = absl::ToUnixSeconds(item.comment.created_at);
+        listed.items.push_back(std::move(item));
+      }
+      const Json& paging = JsonMember(answer, "paging");
+      if (JsonMember(paging, "next").is_string()) {
+        listed.next = JsonString(JsonMember(paging, "cursors"), "after");
+      }
+      return listed;
+    };
+    return DrainComments(page, cursor, max, /*max_pages=*/5);
   }
 
   NetworkProtocol protocol_;

@@ -1,6 +1,7 @@
 #include "workers/linkedin/linkedin_adapter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <optional>
@@ -249,7 +250,10 @@ class LinkedInAdapter final : public AdapterBase {
     // LinkedIn gives no names: the handle is the member's (or organization's) id.
     c.author_handle = c.author_id.substr(c.author_id.rfind(':') + 1);
     c.text = JsonString(JsonMember(element, "message"), "text");
-    c.created_at = absl::FromUnixMillis(static_cast<int64_t>(JsonNumber(created, "time")));
+    const double ms = JsonNumber(created, "time");
+    c.created_at = std::isfinite(ms) && ms > 0 && ms < 1e15
+                       ? absl::FromUnixMillis(static_cast<int64_t>(ms))
+                       : absl::InfinitePast();  // unreadable: the read is retried
     c.url = absl::StrCat(PostUrl(c.post_id), "?commentUrn=", Enc(c.id));
     return c;
   }
@@ -289,16 +293,18 @@ class LinkedInAdapter final : public AdapterBase {
       ASSIGN_OR_RETURN(Json elements, ListedItems(answer, "elements", "linkedin.comments"));
       for (const Json& element : elements) {
         ListedComment item{.comment = CommentOf(element)};
+        if (item.comment.created_at == absl::InfinitePast()) {
+          return Retryable("linkedin.comments: a comment without a readable created.time",
+                           "unreadable_listing");
+        }
         item.key = absl::ToUnixMillis(item.comment.created_at);
         read.oldest_read = std::min(read.oldest_read, item.key);
         // Newest first: older than the cursor ends this post.
         if (item.key < since) return read;
         if (!item.comment.id.empty()) read.items.push_back(std::move(item));
       }
-      const int64_t total = static_cast<int64_t>(JsonNumber(JsonMember(answer, "paging"), "total"));
-      if (elements.size() < static_cast<size_t>(kCount) || (page + 1) * kCount >= total) {
-        return read;
-      }
+      // LinkedIn often leaves paging.total out: a short page is the last.
+      if (elements.size() < static_cast<size_t>(kCount)) return read;
     }
     read.truncated = true;
     return read;
@@ -376,10 +382,7 @@ class LinkedInAdapter final : public AdapterBase {
                               "linkedin.moderate (reconcile): GET /rest/socialActions/{urn}/comments"));
       ListingPage listed;
       ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "elements", "linkedin.moderate (reconcile)"));
-      const int64_t total = static_cast<int64_t>(JsonNumber(JsonMember(answer, "paging"), "total"));
-      if (listed.items.size() == kCount && from + kCount < total) {
-        listed.next = absl::StrCat(from + kCount);
-      }
+      if (listed.items.size() == kCount) listed.next = absl::StrCat(from + kCount);
       return listed;
     };
     const absl::Time oldest = call.now() - call.options.reconcile_lookback;

@@ -1,6 +1,7 @@
 #include "workers/tiktok/tiktok_adapter.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <utility>
@@ -241,7 +242,10 @@ class TikTokAdapter final : public AdapterBase {
     c.author_id = JsonString(item, "user_id");
     c.author_handle = JsonString(item, "username");
     c.text = JsonString(item, "text");
-    c.created_at = absl::FromUnixSeconds(static_cast<int64_t>(JsonNumber(item, "create_time")));
+    const double seconds = JsonNumber(item, "create_time");
+    c.created_at = std::isfinite(seconds) && seconds > 0 && seconds < 1e12
+                       ? absl::FromUnixSeconds(static_cast<int64_t>(seconds))
+                       : absl::InfinitePast();  // unreadable: the read is retried
     c.hidden = JsonString(item, "status") == "HIDDEN";
     c.url = video_url;  // TikTok has no address for a comment
     return c;
@@ -288,6 +292,10 @@ class TikTokAdapter final : public AdapterBase {
       ASSIGN_OR_RETURN(Json items, ListedItems(answer, "comments", "tiktok.comments"));
       for (const Json& item : items) {
         ListedComment listed{.comment = CommentOf(item, url)};
+        if (listed.comment.created_at == absl::InfinitePast()) {
+          return Retryable("tiktok.comments: a comment without a readable create_time",
+                           "unreadable_listing");
+        }
         listed.key = absl::ToUnixSeconds(listed.comment.created_at);
         read.oldest_read = std::min(read.oldest_read, listed.key);
         if (listed.key < since) return read;  // newest first: the rest is older

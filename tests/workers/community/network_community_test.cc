@@ -4,6 +4,8 @@
 // reconcile — never sent twice.
 #include <set>
 
+#include "absl/strings/str_cat.h"
+
 #include "gtest/gtest.h"
 #include "tests/workers/support/harness.h"
 
@@ -272,6 +274,42 @@ TEST_P(NetworkCommunityTest, ALostReplyIsFoundByReconcileAndNeverSentTwice) {
     ASSERT_EQ(replies.size(), 2u);
     EXPECT_EQ(replies[1]["parent_id"], parent);
   }
+}
+
+// instagram.search: hashtag listening over the last 24 hours, read once through the cursor,
+// and Instagram's 30 distinct hashtags a week.
+TEST(InstagramSearchTest, HashtagPostsAreReadOnceAndThirtyHashtagsAWeekHold) {
+  Harness h;
+  for (const char* text : {"Lift-off day", "Still flying"}) {
+    absl::StatusOr<Json> published = h.Run(
+        "instagram", "publish",
+        {{"text", text}, {"hashtags", Json::array({"RocketLaunch"})},
+         {"media", Json::array({{{"url", "https://cdn.acme.example/a.jpg"}, {"type", "image"}}})}});
+    ASSERT_TRUE(published.ok()) << published.status();
+    h.clock().Advance(absl::Minutes(10));
+  }
+  absl::StatusOr<Json> found = h.Run("instagram", "search", {{"query", "#rocketlaunch"}});
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ((*found)["count"], 2);
+  EXPECT_EQ((*found)["comments"][0]["text"], "Lift-off day #RocketLaunch") << "oldest first";
+  EXPECT_NE((*found)["comments"][0]["url"].get<std::string>().find("instagram.com/p/"),
+            std::string::npos);
+  absl::StatusOr<Json> again =
+      h.Run("instagram", "search", {{"query", "rocketlaunch"}, {"cursor", (*found)["cursor"]}});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ((*again)["count"], 0) << "nothing new since the cursor";
+
+  for (int i = 1; i < 30; ++i) {
+    ASSERT_TRUE(h.Run("instagram", "search", {{"query", absl::StrCat("tag", i)}}).ok()) << i;
+  }
+  absl::StatusOr<Json> refused = h.Run("instagram", "search", {{"query", "onetoomany"}});
+  EXPECT_EQ(TypeOf(refused.status()), v1::ERROR_TYPE_REJECTED_INPUT) << refused.status();
+  EXPECT_NE(refused.status().message().find("30 unique hashtags"), std::string::npos);
+  EXPECT_TRUE(h.Run("instagram", "search", {{"query", "tag7"}}).ok()) << "a known one is free";
+  h.clock().Advance(absl::Hours(24 * 7 + 1));
+  EXPECT_TRUE(h.Run("instagram", "search", {{"query", "onetoomany"}}).ok()) << "a week later";
+  absl::StatusOr<Json> bad = h.Run("instagram", "search", {{"query", "two words"}});
+  EXPECT_NE(bad.status().message().find("'query'"), std::string::npos) << bad.status();
 }
 
 INSTANTIATE_TEST_SUITE_P(
