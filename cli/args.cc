@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/suggest.h"
@@ -62,6 +63,18 @@ std::optional<std::string> Args::Get(absl::string_view name) const {
 std::string Args::GetOr(absl::string_view name, absl::string_view fallback) const {
   std::optional<std::string> value = Get(name);
   return value ? *value : std::string(fallback);
+}
+
+absl::StatusOr<int64_t> Args::GetInt(absl::string_view name, int64_t fallback, int64_t lo,
+                                     int64_t hi) const {
+  const std::optional<std::string> text = Get(name);
+  if (!text.has_value()) return fallback;
+  int64_t value = 0;
+  if (absl::SimpleAtoi(*text, &value) && value >= lo && value <= hi) return value;
+  const std::string expected = lo == 1 && hi == INT64_MAX
+                                   ? std::string("a positive whole number")
+                                   : absl::StrCat("a whole number from ", lo, " to ", hi);
+  return absl::InvalidArgumentError(absl::StrCat("--", name, " ", *text, ": expected ", expected));
 }
 
 std::vector<std::string> Args::GetAll(absl::string_view name) const {

@@ -3,6 +3,7 @@
 #ifndef FANFARE_CLI_ARGS_H_
 #define FANFARE_CLI_ARGS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ class Args {
   // The last value given for `name`, if any.
   std::optional<std::string> Get(absl::string_view name) const;
   std::string GetOr(absl::string_view name, absl::string_view fallback) const;
+  // A whole number within [lo, hi] from --`name`, `fallback` when absent; InvalidArgument
+  // naming the flag, its value and the range otherwise.
+  absl::StatusOr<int64_t> GetInt(absl::string_view name, int64_t fallback, int64_t lo,
+                                 int64_t hi) const;
   // Every value given for a repeated flag, in order.
   std::vector<std::string> GetAll(absl::string_view name) const;
 

@@ -1,29 +1,11 @@
 // `fanfare community authors|ambassadors --network N --account A`: what the coordinator knows
 // of the people who comment on one account (cli/community_authors.h).
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/community_authors.h"
 #include "cli/remote.h"
 #include "cli/remote_verbs.h"
 
 namespace fanfare::cli {
-namespace {
-
-// An integer flag within [lo, hi], `fallback` when absent.
-absl::StatusOr<int> IntFlag(const Args& args, absl::string_view name, int fallback, int lo,
-                            int hi) {
-  const std::optional<std::string> text = args.Get(name);
-  if (!text.has_value()) return fallback;
-  int value = 0;
-  if (!absl::SimpleAtoi(*text, &value) || value < lo || value > hi) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " must be a whole number from ", lo, " to ", hi));
-  }
-  return value;
-}
-
-}  // namespace
-
 int CommunityVerb(const Args& args, CliContext& context) {
   absl::StatusOr<Remote> remote =
       PrepareRemote(args, context, "community", "authors|ambassadors", 1, 1);
@@ -40,9 +22,9 @@ int CommunityVerb(const Args& args, CliContext& context) {
                           "--account acme_x"),
                       context);
   }
-  absl::StatusOr<int> top = IntFlag(args, "top", 5, 1, 50);
+  absl::StatusOr<int64_t> top = args.GetInt("top", 5, 1, 50);
   if (!top.ok()) return UsageError(top.status(), context);
-  absl::StatusOr<int> min_posts = IntFlag(args, "min-posts", 3, 1, 100);
+  absl::StatusOr<int64_t> min_posts = args.GetInt("min-posts", 3, 1, 100);
   if (!min_posts.ok()) return UsageError(min_posts.status(), context);
   Client& client = *remote->client;
   absl::StatusOr<v1::ListCommunityAuthorsResponse> authors =
@@ -51,7 +33,8 @@ int CommunityVerb(const Args& args, CliContext& context) {
   if (what == "authors") {
     return PrintResult(*remote, *authors, RenderAuthors(*authors), context);
   }
-  absl::StatusOr<nlohmann::json> ambassadors = Ambassadors(*authors, *top, *min_posts);
+  absl::StatusOr<nlohmann::json> ambassadors =
+      Ambassadors(*authors, static_cast<int>(*top), static_cast<int>(*min_posts));
   if (!ambassadors.ok()) return ReportError(ambassadors.status(), context);
   if (remote->format == OutputFormat::kTable) {
     context.out << RenderAmbassadors(*ambassadors) << std::flush;

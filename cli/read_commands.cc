@@ -1,11 +1,11 @@
 // fanfare get, list, campaigns, history and workers: verbs that only read.
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <ostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/suggest.h"
@@ -19,18 +19,6 @@ namespace {
 
 // Coordinator pages hold at most this many items.
 constexpr int kMaxPage = 1000;
-
-// A positive number from --`flag`, `fallback` when absent; InvalidArgument otherwise.
-absl::StatusOr<int64_t> PositiveFlag(const Args& args, absl::string_view flag, int64_t fallback) {
-  std::optional<std::string> text = args.Get(flag);
-  if (!text) return fallback;
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(*text, &value) || value <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, " ", *text, ": expected a positive whole number"));
-  }
-  return value;
-}
 
 // "running", "RUNNING" or "RUN_STATUS_RUNNING".
 absl::StatusOr<v1::RunStatus> ParseRunStatus(const std::string& text) {
@@ -108,7 +96,7 @@ int ListVerb(const Args& args, CliContext& context) {
   if (!remote.ok()) return UsageError(remote.status(), context);
   v1::ListRunsRequest request;
   absl::Status filled = FillListRequest(args, request);
-  absl::StatusOr<int64_t> limit = PositiveFlag(args, "limit", 50);
+  absl::StatusOr<int64_t> limit = args.GetInt("limit", 50, 1, INT64_MAX);
   if (!filled.ok() || !limit.ok())
     return UsageError(filled.ok() ? limit.status() : filled, context);
   absl::StatusOr<v1::ListRunsResponse> all = CollectPages<v1::ListRunsResponse>(
@@ -126,7 +114,7 @@ int ListVerb(const Args& args, CliContext& context) {
 int CampaignsVerb(const Args& args, CliContext& context) {
   absl::StatusOr<Remote> remote = PrepareRemote(args, context, "campaigns", "", 0, 0);
   if (!remote.ok()) return UsageError(remote.status(), context);
-  absl::StatusOr<int64_t> limit = PositiveFlag(args, "limit", 50);
+  absl::StatusOr<int64_t> limit = args.GetInt("limit", 50, 1, INT64_MAX);
   if (!limit.ok()) return UsageError(limit.status(), context);
   v1::ListCampaignsRequest request;
   request.set_page_token(args.GetOr("page-token", ""));
@@ -145,8 +133,8 @@ int CampaignsVerb(const Args& args, CliContext& context) {
 int HistoryVerb(const Args& args, CliContext& context) {
   absl::StatusOr<Remote> remote = PrepareRemote(args, context, "history", "RUN_ID", 1, 1);
   if (!remote.ok()) return UsageError(remote.status(), context);
-  absl::StatusOr<int64_t> from = PositiveFlag(args, "from", 1);
-  absl::StatusOr<int64_t> limit = PositiveFlag(args, "limit", INT64_MAX);
+  absl::StatusOr<int64_t> from = args.GetInt("from", 1, 1, INT64_MAX);
+  absl::StatusOr<int64_t> limit = args.GetInt("limit", INT64_MAX, 1, INT64_MAX);
   if (!from.ok() || !limit.ok())
     return UsageError(from.ok() ? limit.status() : from.status(), context);
   v1::GetHistoryRequest request;

@@ -3,7 +3,6 @@
 #include <optional>
 #include <ostream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "engine/definition/loader.h"
 #include "cli/campaign_files.h"
@@ -38,14 +37,9 @@ absl::Status FillRequest(const Args& args, const v1::CampaignSpec* spec,
     if (!kv.ok()) return kv.status();
     (*request.mutable_labels())[kv->first] = kv->second;
   }
-  if (std::optional<std::string> priority = args.Get("priority")) {
-    int value = 0;
-    if (!absl::SimpleAtoi(*priority, &value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--priority ", *priority, ": expected a whole number from -100 to 100"));
-    }
-    request.set_priority(value);
-  }
+  absl::StatusOr<int64_t> priority = args.GetInt("priority", 0, -100, 100);
+  if (!priority.ok()) return priority.status();
+  request.set_priority(static_cast<int32_t>(*priority));
   std::string file_content;
   const std::string file_name = args.GetOr("params-file", "");
   if (!file_name.empty()) {

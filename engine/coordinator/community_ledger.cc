@@ -217,14 +217,6 @@ void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Va
   Prune(account, now);
 }
 
-google::protobuf::Value CommunityLedger::Record(const StreamRef& stream,
-                                                const google::protobuf::Value& output,
-                                                absl::Time now) {
-  google::protobuf::Value annotated = Annotate(stream, output, now);
-  Commit(stream, annotated, now);
-  return annotated;
-}
-
 void CommunityLedger::MeetAuthor(Account& account, const google::protobuf::Struct& comment,
                                  absl::Time now) {
   const google::protobuf::Value* author_value = Field(comment, "author");

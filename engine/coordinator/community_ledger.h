@@ -86,9 +86,6 @@ class CommunityLedger {
   // and the stream's cursor moved to the output's. Call it only for the output the step
   // records.
   void Commit(const StreamRef& stream, const google::protobuf::Value& annotated, absl::Time now);
-  // Annotate, then Commit; returns the annotated output.
-  google::protobuf::Value Record(const StreamRef& stream, const google::protobuf::Value& output,
-                                 absl::Time now);
 
   void Restore(internal::CommunityStream record);
   void Restore(internal::CommunityAuthors record);

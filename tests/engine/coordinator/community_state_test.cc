@@ -19,6 +19,14 @@ steps:
     with: {max: 50}
 )yaml";
 
+// What the gateway does with a read's output it records: annotate it, then count it in.
+google::protobuf::Value Record(CommunityLedger& ledger, const StreamRef& stream,
+                               const google::protobuf::Value& output, absl::Time now) {
+  google::protobuf::Value annotated = ledger.Annotate(stream, output, now);
+  ledger.Commit(stream, annotated, now);
+  return annotated;
+}
+
 struct Said {
   std::string id;
   std::string author;
@@ -185,14 +193,14 @@ TEST(CommunityLedgerTest, RetentionAndCapsBoundWhatIsKept) {
                           .author_retention = absl::Hours(48), .max_authors = 2});
   const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
-  ledger.Record(stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c1"), t0);
-  ledger.Record(stream, Read({{"3", "c", "x"}, {"4", "a", "x"}}, "c2"), t0 + absl::Hours(1));
+  Record(ledger, stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c1"), t0);
+  Record(ledger, stream, Read({{"3", "c", "x"}, {"4", "a", "x"}}, "c2"), t0 + absl::Hours(1));
   // At most 3 ids: "1" is forgotten, so it would be handed out again; "2" is not.
   google::protobuf::Value out =
-      ledger.Record(stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c3"), t0 + absl::Hours(2));
+      Record(ledger, stream, Read({{"1", "a", "x"}, {"2", "b", "x"}}, "c3"), t0 + absl::Hours(2));
   EXPECT_EQ(Ids(out.struct_value()), (std::vector<std::string>{"1"}));
   // A day later every id has expired.
-  out = ledger.Record(stream, Read({{"3", "c", "x"}}, "c4"), t0 + absl::Hours(27));
+  out = Record(ledger, stream, Read({{"3", "c", "x"}}, "c4"), t0 + absl::Hours(27));
   EXPECT_EQ(Ids(out.struct_value()), (std::vector<std::string>{"3"}));
   const internal::CommunityAuthors* authors = ledger.Authors("ns", "x", "acme");
   ASSERT_NE(authors, nullptr);
@@ -201,14 +209,14 @@ TEST(CommunityLedgerTest, RetentionAndCapsBoundWhatIsKept) {
   // Outputs that are not reads pass unchanged.
   google::protobuf::Value other;
   other.set_string_value("not a read");
-  EXPECT_EQ(ledger.Record(stream, other, t0).string_value(), "not a read");
+  EXPECT_EQ(Record(ledger, stream, other, t0).string_value(), "not a read");
 }
 
 TEST(CommunityLedgerTest, AuthorsCountSentiment) {
   CommunityLedger ledger;
   const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
-  ledger.Record(stream,
+  Record(ledger, stream,
                 Read({{"1", "a", "Love it, best purchase ever!"},
                       {"2", "a", "Terrible, a scam, I want a refund"},
                       {"3", "a", "ok"}},
