@@ -43,6 +43,12 @@ constexpr std::array kAbuse = {
     "WORST COMPANY EVER, TOTAL GARBAGE",
     "you people are pathetic losers",
 };
+// What a regular writes on a post of their own that tags the brand.
+constexpr std::array kTags = {
+    "Unboxing day, and it is even better than I hoped, thanks",
+    "Weekend adventures with my favourite gear from",
+    "Best gift I have ever given, love it, thank you",
+};
 constexpr std::array kNames = {"ana", "ben", "chloe", "dev", "eli", "farah", "gus", "hana",
                                "ivan", "jo", "kim", "leo", "mia", "noor", "omar", "pia",
                                "quinn", "rosa", "sam", "tara"};
@@ -87,6 +93,7 @@ class Generator {
 
   int Run() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
     for (int day = 0; day < plan_.days; ++day) Day(day);
+    if (plan_.network == "facebook" || plan_.network == "instagram") Mentions();
     return added_;
   }
 
@@ -129,6 +136,31 @@ class Generator {
     }
     Add(MakePerson(seed_, "troll", static_cast<int>(rng_() % 3), 0, 500), "abuse",
         Pick(rng_, kAbuse), t);
+  }
+
+  // Each regular tags the account in a post of their own once a week (on their own day of
+  // it), from a generator of its own so that the comments above stay as they were.
+  void Mentions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
+    std::mt19937_64 rng(StableHash(seed_, "mentions"));
+    for (int week = 0; week * 7 < plan_.days; ++week) {
+      for (int r = 0; r < 3; ++r) {
+        const int day = week * 7 + 1 + 2 * r;
+        if (day >= plan_.days) continue;
+        const absl::Time t = start_ + absl::Hours(24) * day + absl::Seconds(rng() % 86'400);
+        const Person person = MakePerson(seed_, "regular", r, 8'000, 40'000);
+        CommentRecord c{.network = plan_.network, .account = plan_.account};
+        c.id = NewCommentId(state_, plan_.network, t);
+        c.author_id = person.id;
+        c.author_handle = person.handle;
+        c.author_followers = person.followers;
+        c.text = absl::StrCat(Pick(rng, kTags), " @", plan_.account);
+        c.created_at = t;
+        c.intent = "praise";
+        c.mention = true;
+        state_.AddComment(std::move(c));
+        ++added_;
+      }
+    }
   }
 
   void Add(const Person& person, std::string intent, std::string text, absl::Time t,

@@ -7,7 +7,9 @@
 // Who they are (the same for a given sandbox seed, network and account):
 //   regulars    three fans who praise the brand every other day or so, each time on a post
 //               they have not praised yet, with 8,000–40,000 followers: the ambassadors.
-//               The third turns sour: on the last day of the plan they complain.
+//               The third turns sour: on the last day of the plan they complain. On
+//               Facebook and Instagram each also tags the account in a post of their own
+//               once a week (a mention: /tagged, /tags).
 //   fans        praise, now and then, on few posts (never enough to be ambassadors);
 //   askers      questions ("… ?") a brand should answer;
 //   critics     complaints, polite but negative;

@@ -1,6 +1,9 @@
 // Helpers shared by the network emulations: time formats, token refresh, transient errors.
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "sandbox/network_api.h"
 
 namespace fanfare::sandbox {
@@ -22,6 +25,22 @@ absl::Time ParseTimeParam(const std::string& text, absl::Time fallback) {
   int64_t seconds = 0;
   if (absl::SimpleAtoi(text, &seconds)) return absl::FromUnixSeconds(seconds);
   return fallback;
+}
+
+bool MatchesSearchQuery(absl::string_view text, absl::string_view author_handle,
+                        absl::string_view query) {
+  const std::string haystack = absl::AsciiStrToLower(text);
+  for (absl::string_view term : absl::StrSplit(query, ' ', absl::SkipEmpty())) {
+    const std::string t = absl::AsciiStrToLower(term);
+    if (absl::StartsWith(t, "from:")) {
+      if (absl::AsciiStrToLower(author_handle) != t.substr(5)) return false;
+    } else if (absl::StartsWith(t, "-") && t.size() > 1) {
+      if (absl::StrContains(haystack, t.substr(1))) return false;
+    } else if (!absl::StrContains(haystack, t)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 namespace {

@@ -107,7 +107,7 @@ Json CommentJson(const CommentRecord& c) {
           {"text", c.text}, {"created_at", Rfc3339(c.created_at)},
           {"by_account", c.by_account}, {"intent", c.intent}, {"hidden", c.hidden},
           {"deleted", c.deleted}, {"liked", !c.liked_by.empty()}, {"reshared", !c.reshared_by.empty()}, {"pinned", c.pinned},
-          {"moderation_status", c.moderation_status}};
+          {"moderation_status", c.moderation_status}, {"mention", c.mention}};
 }
 
 // POST /_sandbox/audience {network, account, days?, per_day?}: GrowAudience from now.

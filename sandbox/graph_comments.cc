@@ -15,12 +15,17 @@
 //   POST   /{comment-id}            hide: Facebook `is_hidden`, Instagram `hide` (true|false);
 //                                   only on the account's own posts (UpdateComment).
 //   DELETE /{comment-id}            a comment on the account's posts, or the account's own.
+//   GET    /{page-id}/tagged        Facebook: others' posts that tag the Page, newest first.
+//   GET    /{ig-user-id}/tags       Instagram: media others tagged the account in, newest
+//                                   first. Neither kind of mention is the account's to
+//                                   moderate (code 200).
 //
 // Fields follow each network: Facebook {id, message, created_time, from{id, name},
 // parent{id}, is_hidden, permalink_url, like_count}; Instagram {id, text, timestamp,
 // username, from{id, username}, hidden, like_count, parent_id, media{id}}. Neither reports
 // the commenter's followers.
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -68,11 +73,10 @@ std::vector<const CommentRecord*> RepliesTo(SandboxState& state, const CommentRe
   return replies;
 }
 
-// Answers one page of `items` with Graph's cursor paging: `after` is "o<offset>". With
-// `expand_replies` (Instagram's fields=…,replies{…}), each comment carries its replies.
-void AnswerPage(SandboxState& state, const SandboxRequest& req,
-                const std::vector<const CommentRecord*>& items, bool expand_replies,
-                SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+// Answers one page of `items`, each as `render` writes it, with Graph's cursor paging:
+// `after` is "o<offset>".
+void AnswerPage(const SandboxRequest& req, const std::vector<const CommentRecord*>& items,
+                const std::function<Json(const CommentRecord&)>& render, SandboxResponse& res) {
   int limit = 25;
   if (!req.Param("limit").empty() &&
       (!absl::SimpleAtoi(req.Param("limit"), &limit) || limit < 1 || limit > 100)) {
@@ -86,15 +90,7 @@ void AnswerPage(SandboxState& state, const SandboxRequest& req,
   const size_t begin = std::min(offset, items.size());
   const size_t end = std::min(items.size(), begin + static_cast<size_t>(limit));
   Json data = Json::array();
-  for (size_t i = begin; i < end; ++i) {
-    Json comment = CommentJson(*items[i]);
-    if (expand_replies) {
-      Json replies = Json::array();
-      for (const CommentRecord* r : RepliesTo(state, *items[i])) replies.push_back(CommentJson(*r));
-      comment["replies"] = {{"data", std::move(replies)}};
-    }
-    data.push_back(std::move(comment));
-  }
+  for (size_t i = begin; i < end; ++i) data.push_back(render(*items[i]));
   Json paging = {{"cursors", {{"before", absl::StrCat("o", begin)}, {"after", absl::StrCat("o", end)}}}};
   if (end < items.size()) {
     paging["next"] = absl::StrCat(req.path, "?limit=", limit, "&after=o", end);
@@ -143,9 +139,46 @@ void ListComments(SandboxState& state, const std::string& network, const Sandbox
   const bool newest_first = (network == "instagram" && of_post) ||
                             (network == "facebook" && order == "reverse_chronological");
   SortByTime(items, newest_first);
+  // Instagram's fields=…,replies{…}: each comment carries its replies.
   const bool expand = network == "instagram" && of_post &&
                       absl::StrContains(req.Param("fields"), "replies");
-  AnswerPage(state, req, items, expand, res);
+  AnswerPage(req, items, [&](const CommentRecord& c) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    Json comment = CommentJson(c);
+    if (!expand) return comment;
+    Json replies = Json::array();
+    for (const CommentRecord* r : RepliesTo(state, c)) replies.push_back(CommentJson(*r));
+    comment["replies"] = {{"data", std::move(replies)}};
+    return comment;
+  }, res);
+}
+
+// A mention as the tagging post or media: Facebook {id, message, created_time, from,
+// permalink_url}, Instagram {id, caption, timestamp, username, permalink, media_type}.
+Json MentionJson(const CommentRecord& c) {
+  if (c.network == "instagram") {
+    return {{"id", c.id}, {"caption", c.text}, {"timestamp", GraphTime(c.created_at)},
+            {"username", c.author_handle},
+            {"permalink", absl::StrCat("https://www.instagram.com/p/", c.id, "/")},
+            {"media_type", "IMAGE"}};
+  }
+  return {{"id", c.id}, {"message", c.text}, {"created_time", GraphTime(c.created_at)},
+          {"from", {{"id", c.author_id}, {"name", c.author_handle}}},
+          {"permalink_url", absl::StrCat("https://www.facebook.com/", c.author_id, "/posts/",
+                                         c.id)}};
+}
+
+// GET /{page-id}/tagged (Facebook) and /{ig-user-id}/tags (Instagram): others' posts that
+// tag the account, newest first.
+void ListMentions(SandboxState& state, const std::string& network, const SandboxRequest& req,
+                  SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
+  std::string account;
+  if (!Admit(state, network, req, res, false, &account)) return;
+  std::vector<const CommentRecord*> items;
+  for (const CommentRecord& c : state.Comments()) {
+    if (c.mention && c.account == account && Listed(state, c, network)) items.push_back(&c);
+  }
+  SortByTime(items, /*newest_first=*/true);
+  AnswerPage(req, items, &MentionJson, res);
 }
 
 // A comment on one of the account's posts that the account may act on; nullptr (response
@@ -159,7 +192,7 @@ CommentRecord* OwnedComment(SandboxState& state, const std::string& network,
                                       "' does not exist"), 33, "GraphMethodException");
     return nullptr;
   }
-  if (c->account != account) {
+  if (c->account != account || c->mention) {
     Error(res, 403, 200, "(#200) The user does not have permission to moderate this comment: "
                          "it is not on the account's own posts", 0, "OAuthException");
     return nullptr;
@@ -260,6 +293,8 @@ void RegisterComments(Router& router, SandboxState& state, const std::string& ne
   router.Add("POST", prefix + replies, with_network(&Reply));
   if (network == "facebook") router.Add("POST", prefix + "/likes", Locked(state, &Like));
   router.Add("DELETE", prefix, with_network(&Delete));
+  router.Add("GET", prefix + (network == "facebook" ? "/tagged" : "/tags"),
+             with_network(&ListMentions));
 }
 
 }  // namespace fanfare::sandbox::graph

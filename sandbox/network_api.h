@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "sandbox/router.h"
 #include "sandbox/sandbox_state.h"
@@ -43,6 +44,10 @@ std::string Rfc3339(absl::Time t);
 std::string GraphTime(absl::Time t);
 // Parses RFC 3339, "YYYY-MM-DD" (start of day UTC) or unix seconds; `fallback` otherwise.
 absl::Time ParseTimeParam(const std::string& text, absl::Time fallback);
+// A search query as the emulations read it: every term must occur in `text`
+// (case-insensitively), "-term" must not, and "from:handle" names the author.
+bool MatchesSearchQuery(absl::string_view text, absl::string_view author_handle,
+                        absl::string_view query);
 // A network's OAuth 2 token endpoint: the refresh-token grant (form or JSON fields) and the
 // authorization-code grant with PKCE (oauth_api.cc).
 void HandleTokenEndpoint(SandboxState& state, const std::string& network,

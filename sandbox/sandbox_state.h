@@ -110,6 +110,10 @@ struct CommentRecord {
   // the account; on other networks it never appears.
   bool awaiting_post = false;
   bool seeks_new_post = false;
+  // A post of the author's own that tags the account (Facebook /{page}/tagged, Instagram
+  // /{ig-user}/tags): never under one of the account's posts, and not the account's to
+  // moderate.
+  bool mention = false;
 };
 
 // Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.

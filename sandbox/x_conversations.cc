@@ -126,23 +126,7 @@ void Mentions(SandboxState& state, const SandboxRequest& req, SandboxResponse& r
   AnswerPage(std::move(matches), req, 5, res);
 }
 
-// Recent search: every term must occur (case-insensitively), "-term" must not, and
-// "from:handle" names the author; over the last 7 days of every account's conversations.
-bool MatchesQuery(const CommentRecord& c, const std::string& query) {
-  const std::string text = absl::AsciiStrToLower(c.text);
-  for (absl::string_view term : absl::StrSplit(query, ' ', absl::SkipEmpty())) {
-    const std::string t = absl::AsciiStrToLower(term);
-    if (absl::StartsWith(t, "from:")) {
-      if (absl::AsciiStrToLower(c.author_handle) != t.substr(5)) return false;
-    } else if (absl::StartsWith(t, "-") && t.size() > 1) {
-      if (absl::StrContains(text, t.substr(1))) return false;
-    } else if (!absl::StrContains(text, t)) {
-      return false;
-    }
-  }
-  return true;
-}
-
+// Recent search (MatchesSearchQuery) over the last 7 days of every account's conversations.
 void SearchRecent(SandboxState& state, const SandboxRequest& req, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
@@ -171,7 +155,7 @@ void SearchRecent(SandboxState& state, const SandboxRequest& req, SandboxRespons
   std::vector<const CommentRecord*> matches;
   for (const CommentRecord& c : state.Comments()) {
     if (Visible(state, c) && c.created_at >= start && range.Holds(c.id) &&
-        MatchesQuery(c, query)) {
+        MatchesSearchQuery(c.text, c.author_handle, query)) {
       matches.push_back(&c);
     }
   }

@@ -58,6 +58,24 @@ bool Admit(SandboxState& state, const SandboxRequest& req, SandboxResponse& res,
   return true;
 }
 
+bool Paging(const SandboxRequest& req, SandboxResponse& res, int fallback, int limit,
+            int* max_results, size_t* offset) {
+  *max_results = fallback;
+  if (!req.Param("maxResults").empty() &&
+      (!absl::SimpleAtoi(req.Param("maxResults"), max_results) || *max_results < 1 ||
+       *max_results > limit)) {
+    GoogleError(res, 400, "invalidValue", absl::StrCat("maxResults must be between 1 and ", limit));
+    return false;
+  }
+  *offset = 0;
+  const std::string token = req.Param("pageToken");
+  if (!token.empty() && (!absl::StartsWith(token, "t") || !absl::SimpleAtoi(token.substr(1), offset))) {
+    GoogleError(res, 400, "invalidPageToken", "The request specifies an invalid page token.");
+    return false;
+  }
+  return true;
+}
+
 }  // namespace youtube
 
 namespace {
@@ -217,6 +235,7 @@ void RegisterYouTube(Router& router, SandboxState& state) {
                                                               absl::StrCat("UU", account)}}}}}}})}});
              }));
   youtube::RegisterComments(router, state);
+  youtube::RegisterSearch(router, state);
 }
 
 }  // namespace fanfare::sandbox

@@ -39,24 +39,6 @@ Json CommentJson(const CommentRecord& c, bool owner) {
           {"snippet", snippet}};
 }
 
-// Reads maxResults (1..100, `fallback` when absent) and pageToken ("t<offset>").
-bool Paging(const SandboxRequest& req, SandboxResponse& res, int fallback, int* max_results,
-            size_t* offset) {
-  *max_results = fallback;
-  if (!req.Param("maxResults").empty() &&
-      (!absl::SimpleAtoi(req.Param("maxResults"), max_results) || *max_results < 1 ||
-       *max_results > 100)) {
-    GoogleError(res, 400, "invalidValue", "maxResults must be between 1 and 100");
-    return false;
-  }
-  *offset = 0;
-  const std::string token = req.Param("pageToken");
-  if (!token.empty() && (!absl::StartsWith(token, "t") || !absl::SimpleAtoi(token.substr(1), offset))) {
-    GoogleError(res, 400, "invalidPageToken", "The request specifies an invalid page token.");
-    return false;
-  }
-  return true;
-}
 
 // One page of `total` items (`page`, from `offset`) as a list response of `kind`.
 void AnswerList(const std::string& kind, Json page, size_t total, int max_results, size_t offset,
@@ -114,7 +96,7 @@ void ListThreads(SandboxState& state, const SandboxRequest& req, SandboxResponse
   }
   int max_results = 20;
   size_t offset = 0;
-  if (!Paging(req, res, 20, &max_results, &offset)) return;
+  if (!Paging(req, res, 20, 100, &max_results, &offset)) return;
   std::vector<const CommentRecord*> threads;
   for (const CommentRecord& c : state.Comments()) {
     if (!Listed(state, c) || !c.parent_id.empty() || c.moderation_status != status ||
@@ -165,7 +147,7 @@ void ListReplies(SandboxState& state, const SandboxRequest& req, SandboxResponse
   }
   int max_results = 20;
   size_t offset = 0;
-  if (!Paging(req, res, 20, &max_results, &offset)) return;
+  if (!Paging(req, res, 20, 100, &max_results, &offset)) return;
   const auto replies_by_thread = RepliesByThread(state);
   auto found = replies_by_thread.find(parent);
   const size_t total = found == replies_by_thread.end() ? 0 : found->second.size();

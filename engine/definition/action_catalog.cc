@@ -22,7 +22,8 @@ constexpr CatalogAction kPublishAdsAndComments[] = {
     {"publish", false}, {"insights", true}, {"boost", false},     {"set_budget", true},
     {"pause", true},    {"resume", true},   {"comments", true},  {"moderate", false}};
 constexpr CatalogAction kPublishAndCommunity[] = {
-    {"publish", false}, {"insights", true}, {"comments", true}, {"moderate", false}};
+    {"publish", false}, {"insights", true}, {"comments", true}, {"moderate", false},
+    {"search", true}};
 constexpr CatalogAction kContent[] = {{"generate", true}, {"ambassadors", true}};
 
 // Why a network lacks an action a user may expect of it.

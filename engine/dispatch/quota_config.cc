@@ -149,9 +149,10 @@ int64_t LimitSpec::CostOf(absl::string_view klass) const {
 QuotaConfig QuotaConfig::Defaults() {
   QuotaConfig config;
   const auto all = std::map<std::string, int64_t>{{"publish", 1}, {"read", 1}, {"ads", 1}};
-  // A Graph `comments` task reads the post list and at most 5 pages of each of 10 posts.
+  // A Graph `comments` task reads the post list, at most 5 pages of each of 10 posts and 5
+  // pages of mentions.
   auto graph_calls = all;
-  graph_calls.insert({{"comments", 51}, {"moderate", 1}});
+  graph_calls.insert({{"comments", 56}, {"moderate", 1}});
   config.networks["facebook"] = {Limit("calls", Kind::kWindow, 200, absl::Hours(1), graph_calls)};
   graph_calls.erase("publish");
   graph_calls.insert({"search", 6});  // the hashtag's id, then 5 pages of recent media
@@ -169,7 +170,8 @@ QuotaConfig QuotaConfig::Defaults() {
   config.networks["linkedin"] = {Daily("posts", 150, "UTC", {{"publish", 1}})};
   config.networks["youtube"] = {
       Daily("units", 10'000, "America/Los_Angeles",
-            {{"publish", 1600}, {"read", 1}, {"comments", 10}, {"moderate", 50}})};
+            {{"publish", 1600}, {"read", 1}, {"comments", 10}, {"moderate", 50},
+             {"search", 200}})};  // search.list: 100 units a page, two pages a run
   config.networks["tiktok"] = {Limit("inits", Kind::kBucket, 6, absl::Minutes(1), {{"publish", 1}})};
   config.networks["snapchat"] = {Limit("requests", Kind::kWindow, 600, absl::Minutes(1), all)};
   return config;

@@ -1,6 +1,7 @@
 #include "workers/meta/graph_comments.h"
 
 #include <algorithm>
+#include <functional>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -89,51 +90,117 @@ absl::StatusOr<std::vector<Post>> RecentPosts(ActionCall& call, ApiSession& sess
   return posts;
 }
 
-// One post's comments no older than `since` (a key), as far as kPagesPerPost pages reach.
-absl::StatusOr<PostComments> ReadPost(ActionCall& call, ApiSession& session,
-                                      const CommentDialect& d, const Post& post, int64_t since) {
-  const std::string what = absl::StrCat(d.network, ".comments: GET /{post-id}/comments");
-  PostComments read;
-  auto add = [&](const Json& json) {
-    ListedComment item{.comment = CommentOf(json, d, post)};
-    item.key = absl::ToUnixSeconds(item.comment.created_at);
-    if (item.comment.id.empty() || item.key < since) return;
-    read.items.push_back(std::move(item));
-  };
+// Reads a Graph listing page by page, as far as kPagesPerPost pages reach, into `read`:
+// `url` is its first page, and `add` takes each item and returns its created time as a key
+// (Retryable when the item has none). A listing that is `newest_first` ends at the first
+// item older than `since`; a listing that is not (Instagram's threads, whose replies may be
+// newer than later threads) is read to its end.
+absl::Status ReadListing(ActionCall& call, ApiSession& session, const std::string& what,
+                         const std::string& url, bool newest_first, int64_t since,
+                         const std::function<absl::StatusOr<int64_t>(const Json&)>& add,
+                         PostComments& read) {
   std::string after;
   for (int n = 0; n < kPagesPerPost; ++n) {
-    std::string url = absl::StrCat(GraphUrl(call, call.endpoints.api, post.id + "/comments"),
-                                   IsFacebook(d)
-                                       ? absl::StrCat("?filter=stream&order=reverse_chronological"
-                                                      "&limit=100&fields=", kFacebookFields)
-                                       : absl::StrCat("?limit=50&fields=", kInstagramFields,
-                                                      ",replies{", kInstagramFields, "}"));
-    if (!after.empty()) absl::StrAppend(&url, "&after=", UrlEncode(after));
-    ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, url), what));
+    const std::string page = after.empty() ? url : absl::StrCat(url, "&after=", UrlEncode(after));
+    ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, page), what));
     ASSIGN_OR_RETURN(Json items, ListedItems(answer, "data", what));
     bool reached_since = false;
     for (const Json& json : items) {
-      const absl::Time created = ParseGraphTime(
-          JsonString(json, IsFacebook(d) ? "created_time" : "timestamp"));
-      if (created == absl::InfinitePast()) {
-        return Retryable(absl::StrCat(what, ": a comment without a readable time"),
-                         "unreadable_listing");
-      }
-      read.oldest_read = std::min(read.oldest_read, absl::ToUnixSeconds(created));
-      add(json);
-      // Facebook lists newest first, replies included: older than the cursor ends the read.
-      // Instagram's replies sit inside their threads and may be newer than any thread after.
-      if (IsFacebook(d) && absl::ToUnixSeconds(created) < since) reached_since = true;
-      const Json& replies = JsonMember(JsonMember(json, "replies"), "data");
-      for (const Json& reply : replies.is_array() ? replies : Json::array()) add(reply);
+      ASSIGN_OR_RETURN(const int64_t key, add(json));
+      read.oldest_read = std::min(read.oldest_read, key);
+      if (newest_first && key < since) reached_since = true;
     }
     const Json& paging = JsonMember(answer, "paging");
     after = JsonMember(paging, "next").is_string()
                 ? JsonString(JsonMember(paging, "cursors"), "after")
                 : "";
-    if (reached_since || after.empty()) return read;
+    if (reached_since || after.empty()) return absl::OkStatus();
   }
   read.truncated = true;
+  return absl::OkStatus();
+}
+
+// The key of an item listed at `created`, or Retryable naming the listing.
+absl::StatusOr<int64_t> KeyOf(absl::Time created, const std::string& what) {
+  if (created == absl::InfinitePast()) {
+    return Retryable(absl::StrCat(what, ": an item without a readable time"), "unreadable_listing");
+  }
+  return absl::ToUnixSeconds(created);
+}
+
+// One post's comments no older than `since` (a key), as far as kPagesPerPost pages reach:
+// Facebook's newest first, replies included; Instagram's threads, newest first, each with
+// its replies.
+absl::StatusOr<PostComments> ReadPost(ActionCall& call, ApiSession& session,
+                                      const CommentDialect& d, const Post& post, int64_t since) {
+  const std::string what = absl::StrCat(d.network, ".comments: GET /{post-id}/comments");
+  PostComments read;
+  auto keep = [&](const Json& json) {
+    ListedComment item{.comment = CommentOf(json, d, post)};
+    item.key = absl::ToUnixSeconds(item.comment.created_at);
+    if (!item.comment.id.empty() && item.key >= since) read.items.push_back(std::move(item));
+  };
+  auto add = [&](const Json& json) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(const int64_t key,
+                     KeyOf(ParseGraphTime(JsonString(json, IsFacebook(d) ? "created_time"
+                                                                         : "timestamp")),
+                           what));
+    keep(json);
+    const Json& replies = JsonMember(JsonMember(json, "replies"), "data");
+    for (const Json& reply : replies.is_array() ? replies : Json::array()) keep(reply);
+    return key;
+  };
+  const std::string url = absl::StrCat(
+      GraphUrl(call, call.endpoints.api, post.id + "/comments"),
+      IsFacebook(d) ? absl::StrCat("?filter=stream&order=reverse_chronological&limit=100&fields=",
+                                   kFacebookFields)
+                    : absl::StrCat("?limit=50&fields=", kInstagramFields, ",replies{",
+                                   kInstagramFields, "}"));
+  RETURN_IF_ERROR(ReadListing(call, session, what, url, /*newest_first=*/IsFacebook(d), since,
+                              add, read));
+  return read;
+}
+
+// A mention: another account's post (Facebook) or media (Instagram) that tags the account.
+// It sits under none of the account's posts (`post_id` ""). Instagram names the tagging
+// account by username only: its `author.id` is "".
+Comment MentionOf(const Json& j, const CommentDialect& d) {
+  Comment c;
+  c.id = JsonString(j, "id");
+  if (IsFacebook(d)) {
+    c.author_id = JsonString(JsonMember(j, "from"), "id");
+    c.author_handle = JsonString(JsonMember(j, "from"), "name");
+    c.text = JsonString(j, "message");
+    c.created_at = ParseGraphTime(JsonString(j, "created_time"));
+    c.url = JsonString(j, "permalink_url");
+  } else {
+    c.author_handle = JsonString(j, "username");
+    c.text = JsonString(j, "caption");
+    c.created_at = ParseGraphTime(JsonString(j, "timestamp"));
+    c.url = JsonString(j, "permalink");
+  }
+  return c;
+}
+
+// The mentions of the account no older than `since`, newest first: Facebook
+// GET /{page-id}/tagged, Instagram GET /{ig-user-id}/tags.
+absl::StatusOr<PostComments> ReadMentions(ActionCall& call, ApiSession& session,
+                                          const CommentDialect& d, int64_t since) {
+  ASSIGN_OR_RETURN(std::string owner, call.account.Require(d.owner_field));
+  const std::string what = absl::StrCat(d.network, ".comments: GET /{id}/", d.mentions_edge);
+  PostComments read;
+  auto add = [&](const Json& json) -> absl::StatusOr<int64_t> {
+    ListedComment item{.comment = MentionOf(json, d)};
+    ASSIGN_OR_RETURN(const int64_t key, KeyOf(item.comment.created_at, what));
+    item.key = key;
+    if (!item.comment.id.empty() && key >= since) read.items.push_back(std::move(item));
+    return key;
+  };
+  const std::string url = absl::StrCat(
+      GraphUrl(call, call.endpoints.api, owner + "/" + d.mentions_edge),
+      IsFacebook(d) ? "?limit=100&fields=id,message,created_time,from,permalink_url"
+                    : "?limit=50&fields=id,caption,timestamp,username,permalink,media_type");
+  RETURN_IF_ERROR(ReadListing(call, session, what, url, /*newest_first=*/true, since, add, read));
   return read;
 }
 
@@ -161,6 +228,7 @@ std::string Capitalized(std::string network) {
 const CommentDialect& FacebookComments() {
   static const CommentDialect kDialect{.network = "facebook", .owner_field = "page_id",
                                        .posts_edge = "feed", .replies_edge = "comments",
+                                       .mentions_edge = "tagged",
                                        .hide_field = "is_hidden", .can_like = true};
   return kDialect;
 }
@@ -168,6 +236,7 @@ const CommentDialect& FacebookComments() {
 const CommentDialect& InstagramComments() {
   static const CommentDialect kDialect{.network = "instagram", .owner_field = "ig_user_id",
                                        .posts_edge = "media", .replies_edge = "replies",
+                                       .mentions_edge = "tags",
                                        .hide_field = "hide", .can_like = false};
   return kDialect;
 }
@@ -183,6 +252,8 @@ absl::StatusOr<Json> ReadComments(ActionCall& call, ApiSession& session,
                      ReadPost(call, session, dialect, post, cursor.after.key));
     read.push_back(std::move(comments));
   }
+  ASSIGN_OR_RETURN(PostComments mentions, ReadMentions(call, session, dialect, cursor.after.key));
+  read.push_back(std::move(mentions));
   return DrainMerged(std::move(read), cursor, max);
 }
 

@@ -5,14 +5,18 @@
 //              then each post's comments: Facebook `filter=stream&order=reverse_chronological`
 //              (replies included, newest first, read down to the cursor); Instagram top-level
 //              comments with their `replies` expanded (read whole: a reply can be newer than
-//              the comments after its thread). At most 5 pages a post.
+//              the comments after its thread). At most 5 pages a post. Then the account's
+//              mentions — others' posts that tag it: Facebook GET /{page-id}/tagged,
+//              Instagram GET /{ig-user-id}/tags — newest first, down to the cursor, 5 pages
+//              at most, each as a comment with no `post_id`.
 //   moderate   hide/unhide (Facebook is_hidden, Instagram hide), delete, reply (Facebook
 //              POST /{comment}/comments, Instagram POST /{comment}/replies), like (Facebook).
 //
-// The comments of all posts are merged into one listing, newest first, keyed by their
-// created time in seconds, and drained with the shared cursor (workers/common/community.h).
-// When a post has more comments than 5 pages hold, the listing is trusted only down to the
-// oldest comment read from that post; the run says so (`complete: false`).
+// The comments of all posts and the mentions are merged into one listing, newest first,
+// keyed by their created time in seconds, and drained with the shared cursor
+// (workers/common/community.h). When a post (or the mentions) has more than 5 pages hold,
+// the listing is trusted only down to the oldest item read from it; the run says so
+// (`complete: false`).
 #ifndef FANFARE_WORKERS_META_GRAPH_COMMENTS_H_
 #define FANFARE_WORKERS_META_GRAPH_COMMENTS_H_
 
@@ -30,6 +34,7 @@ struct CommentDialect {
   std::string owner_field;  // the credential naming the account: "page_id", "ig_user_id"
   std::string posts_edge;   // "feed", "media"
   std::string replies_edge; // "comments", "replies"
+  std::string mentions_edge;  // "tagged", "tags"
   std::string hide_field;   // "is_hidden", "hide"
   bool can_like = false;    // Facebook pages like comments; the Instagram API cannot
 };

@@ -39,6 +39,10 @@ absl::Status ClassifyYouTubeError(const HttpResponse& r, absl::string_view what,
 
 namespace {
 
+// search.list costs 100 units a call: one run reads this many pages of 50 at most (the
+// coordinator's default `units` limit charges a `search` task for all of them).
+constexpr int kSearchPagesPerRun = 2;
+
 class YouTubeAdapter final : public AdapterBase {
  public:
   explicit YouTubeAdapter(const AdapterOptions& options) : AdapterBase("youtube", options) {
@@ -49,6 +53,7 @@ class YouTubeAdapter final : public AdapterBase {
     // Only a reply is not idempotent; its reconcile looks for it (ReconcileModeration).
     Register("moderate", false, [this](ActionCall& c) { return Moderate(c); },
              [this](ActionCall& c) { return ReconcileModeration(c); });
+    Register("search", true, [this](ActionCall& c) { return Search(c); });
   }
 
  private:
@@ -129,6 +134,69 @@ class YouTubeAdapter final : public AdapterBase {
     };
     // The listing cannot be narrowed by time: a backlog is skipped through, 10 pages at most.
     return DrainComments(page, cursor, max, /*max_pages=*/10);
+  }
+
+  // Topic listening: search.list of videos, newest first, read through the shared cursor
+  // (publishedAt seconds, ties told apart by id) and narrowed to the cursor's gap by
+  // publishedAfter / publishedBefore. Every call costs 100 units, so a run reads two pages
+  // of 50 at most; a larger backlog drains over the next runs.
+  absl::StatusOr<Json> Search(ActionCall& call) {
+    ASSIGN_OR_RETURN(std::string query, call.input.RequiredString("query"));
+    if (query.size() > 500) return call.input.Reject("query", "is longer than 500 characters");
+    ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
+    ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    const NetworkProtocol protocol = Protocol(call);
+    ApiSession session(call, protocol);
+    auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
+      std::vector<std::pair<std::string, std::string>> q = {{"part", "snippet"}, {"type", "video"}, {"order", "date"},
+                 {"maxResults", "50"}, {"q", query}};
+      if (cursor.after.key > 0) {
+        q.emplace_back("publishedAfter", Rfc3339(absl::FromUnixSeconds(cursor.after.key)));
+      }
+      if (cursor.before) {
+        // Inclusive, and publishedAt has whole seconds: the bound's own second is listed.
+        q.emplace_back("publishedBefore", Rfc3339(absl::FromUnixSeconds(cursor.before->key + 1)));
+      }
+      if (!token.empty()) q.emplace_back("pageToken", token);
+      ASSIGN_OR_RETURN(Json answer,
+                       session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
+                                                                      "/youtube/v3/search?",
+                                                                      FormEncode(q))),
+                                        "youtube.search: GET search"));
+      ASSIGN_OR_RETURN(Json items, ListedItems(answer, "items", "youtube.search"));
+      CommentPage listed;
+      for (const Json& result : items) {
+        ListedComment item{.comment = SearchResultOf(result)};
+        if (item.comment.id.empty() || item.comment.created_at == absl::InfinitePast()) {
+          return Retryable("youtube.search: a result without a video id or publishedAt",
+                           "unreadable_listing");
+        }
+        item.key = absl::ToUnixSeconds(item.comment.created_at);
+        listed.items.push_back(std::move(item));
+      }
+      listed.next = JsonString(answer, "nextPageToken");
+      return listed;
+    };
+    return DrainComments(page, cursor, max, /*max_pages=*/kSearchPagesPerRun);
+  }
+
+  // A search result as a listened-to item: the video, its channel as the author, and its
+  // title and description as the text. `post_id` stays "": it is not the account's post.
+  static Comment SearchResultOf(const Json& result) {
+    const Json& snippet = JsonMember(result, "snippet");
+    Comment c;
+    c.id = JsonString(JsonMember(result, "id"), "videoId");
+    c.author_id = JsonString(snippet, "channelId");
+    c.author_handle = JsonString(snippet, "channelTitle");
+    const std::string description = JsonString(snippet, "description");
+    c.text = description.empty() ? JsonString(snippet, "title")
+                                 : absl::StrCat(JsonString(snippet, "title"), "\n", description);
+    c.created_at = absl::InfinitePast();
+    std::string err;
+    (void)absl::ParseTime(absl::RFC3339_full, JsonString(snippet, "publishedAt"), &c.created_at,
+                          &err);
+    c.url = absl::StrCat("https://www.youtube.com/watch?v=", c.id);
+    return c;
   }
 
   absl::StatusOr<Json> Moderate(ActionCall& call) {

@@ -49,9 +49,11 @@ TEST(ActionCatalogTest, QueuesAndNetworks) {
   EXPECT_TRUE(catalog.IsBuiltinQueue("content"));
   EXPECT_FALSE(catalog.IsBuiltinQueue("crm"));
   EXPECT_THAT(catalog.Verbs("youtube"),
-              ElementsAre("publish", "insights", "comments", "moderate"));
+              ElementsAre("publish", "insights", "comments", "moderate", "search"));
   EXPECT_FALSE(catalog.IsIdempotent("x", "moderate")) << "a reply is not idempotent";
   EXPECT_TRUE(catalog.IsIdempotent("youtube", "comments"));
+  EXPECT_TRUE(catalog.IsIdempotent("youtube", "search"));
+  EXPECT_EQ(catalog.Gap("youtube", "search"), "");
   EXPECT_NE(catalog.Gap("snapchat", "comments").find("no public API"), absl::string_view::npos);
   EXPECT_EQ(catalog.Gap("x", "publish"), "");
   EXPECT_FALSE(catalog.IsIdempotent("instagram", "moderate"));

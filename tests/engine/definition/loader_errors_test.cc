@@ -252,7 +252,7 @@ TEST(LoaderErrorsTest, UnknownVerbOnAKnownNetwork) {
                        "steps:\n"
                        "  - {id: a, action: youtube.boost}\n"),
               ElementsAre("c.yaml:3:21: step 'a': youtube has no action 'boost'; its actions "
-                          "are publish, insights, comments, moderate"));
+                          "are publish, insights, comments, moderate, search"));
   EXPECT_THAT(ErrorsOf("name: c\n"
                        "steps:\n"
                        "  - {id: a, action: snapchat.comments}\n"),

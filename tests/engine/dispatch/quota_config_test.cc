@@ -73,6 +73,7 @@ TEST(QuotaConfigTest, CommunityActionsAreCountedByDefault) {
   const LimitSpec& units = config.networks.at("youtube").at(0);
   EXPECT_EQ(units.CostOf("moderate"), 50);
   EXPECT_EQ(units.CostOf("comments"), 10) << "up to ten pages of threads";
+  EXPECT_EQ(units.CostOf("search"), 200) << "two pages of search.list at 100 units";
 }
 
 TEST(QuotaConfigTest, AFileSetsEveryKindOfLimitCapAndWeight) {

@@ -1,7 +1,9 @@
-// facebook, instagram and linkedin `comments` and `moderate` against the sandbox and its
-// audience: every comment on the account's recent posts read once across runs (replies too,
-// where the network lists them), each network's moderation rules, and a lost reply settled by
-// reconcile — never sent twice.
+// facebook, instagram, linkedin and tiktok `comments` and `moderate` against the sandbox and
+// its audience: every comment on the account's recent posts read once across runs (replies
+// too, where the network lists them; and on Facebook and Instagram the posts that tag the
+// account), each network's moderation rules, and a lost reply settled by reconcile — never
+// sent twice.
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +22,7 @@ struct NetworkCase {
   bool hides;
   bool likes;
   bool pins = false;
+  bool mentions = false;  // `comments` reads posts that tag the account (/tagged, /tags)
 };
 
 void PrintTo(const NetworkCase& c, std::ostream* os) { *os << c.network; }
@@ -131,8 +134,11 @@ TEST_P(NetworkCommunityTest, EveryCommentIsReadOnceAcrossRuns) {
   std::string cursor;
   std::vector<std::string> ids;
   Drain(cursor, ids, 6);
-  // A reply by the account under an early comment, then more days of comments.
-  ASSERT_TRUE(Moderate(ActionId(Find(ids.front())), "reply", "Thanks for writing!").ok());
+  // A reply by the account under an early comment (not a mention), then more days of comments.
+  auto early = std::find_if(ids.begin(), ids.end(),
+                            [&](const std::string& id) { return !Find(id)["mention"].get<bool>(); });
+  ASSERT_NE(early, ids.end());
+  ASSERT_TRUE(Moderate(ActionId(Find(*early)), "reply", "Thanks for writing!").ok());
   for (int round = 0; round < 2; ++round) {
     h_.clock().Advance(absl::Hours(20));
     Drain(cursor, ids, 6);
@@ -149,6 +155,58 @@ TEST_P(NetworkCommunityTest, EveryCommentIsReadOnceAcrossRuns) {
   EXPECT_EQ(expected.count(Comments(/*by_account=*/true)[0]["id"]), GetParam().reads_replies);
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), expected);
   EXPECT_GT(expected.size(), 4u * 15u / 2) << "the audience commented";
+  const auto mentions = std::count_if(ids.begin(), ids.end(), [&](const std::string& id) {
+    return Find(id)["mention"].get<bool>();
+  });
+  EXPECT_EQ(mentions > 0, GetParam().mentions) << mentions << " mentions read";
+}
+
+// Facebook's /tagged and Instagram's /tags: posts of others that tag the account, read in
+// the same listing, once, as comments under no post — and not the account's to moderate.
+TEST_P(NetworkCommunityTest, MentionsAreReadOnceAndAreNotTheAccountsToModerate) {
+  if (!GetParam().mentions) GTEST_SKIP() << network() << " lists no mentions";
+  Audience(14, 4);
+  std::string cursor;
+  std::vector<std::string> ids;
+  for (int day = 0; day < 15; ++day) {
+    h_.clock().Advance(absl::Hours(24));
+    Drain(cursor, ids, 500);
+  }
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size()) << "a repeat";
+  std::vector<Json> mentions;
+  for (const Json& c : Comments()) {
+    if (c["mention"].get<bool>()) mentions.push_back(c);
+  }
+  ASSERT_EQ(mentions.size(), 2u * 3u) << "each regular, once a week";
+  for (const Json& m : mentions) {
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), m["id"].get<std::string>()), 1) << m["id"];
+  }
+  absl::StatusOr<Json> read = h_.Run(network(), "comments", {{"max", 500}});
+  ASSERT_TRUE(read.ok()) << read.status();
+  bool seen = false;
+  for (const Json& c : (*read)["comments"]) {
+    if (c["id"] != mentions[0]["id"]) continue;
+    seen = true;
+    EXPECT_EQ(c["post_id"], "");
+    EXPECT_EQ(c["parent_id"], "");
+    EXPECT_EQ(c["text"], mentions[0]["text"]);
+    EXPECT_EQ(c["author"]["handle"], mentions[0]["author_handle"]);
+    // Instagram names the tagging account by username only.
+    EXPECT_EQ(c["author"]["id"], network() == "facebook" ? mentions[0]["author_id"] : Json(""));
+    EXPECT_NE(c["url"].get<std::string>().find(mentions[0]["id"].get<std::string>()),
+              std::string::npos);
+  }
+  EXPECT_TRUE(seen) << "a read from the start lists the mentions of the last 30 days";
+  for (const char* action : {"hide", "delete"}) {
+    absl::StatusOr<Json> refused = Moderate(mentions[0]["id"], action);
+    EXPECT_EQ(TypeOf(refused.status()), v1::ERROR_TYPE_REJECTED_INPUT) << refused.status();
+    EXPECT_NE(refused.status().message().find("not on the account's own posts"),
+              std::string::npos) << refused.status();
+  }
+  absl::StatusOr<Json> reply = Moderate(mentions[0]["id"], "reply", "Thank you!");
+  EXPECT_EQ(TypeOf(reply.status()), v1::ERROR_TYPE_REJECTED_INPUT) << reply.status();
+  EXPECT_TRUE(Comments(/*by_account=*/true).empty()) << "no reply was made";
+  EXPECT_FALSE(Find(mentions[0]["id"])["deleted"].get<bool>());
 }
 
 TEST_P(NetworkCommunityTest, CommentsAreNormalised) {
@@ -314,8 +372,8 @@ TEST(InstagramSearchTest, HashtagPostsAreReadOnceAndThirtyHashtagsAWeekHold) {
 
 INSTANTIATE_TEST_SUITE_P(
     Networks, NetworkCommunityTest,
-    ::testing::Values(NetworkCase{"facebook", "/comments$", true, true, true},
-                      NetworkCase{"instagram", "/replies$", true, true, false},
+    ::testing::Values(NetworkCase{"facebook", "/comments$", true, true, true, false, true},
+                      NetworkCase{"instagram", "/replies$", true, true, false, false, true},
                       NetworkCase{"linkedin", "/comments$", false, false, true},
                       NetworkCase{"tiktok", "/reply/create$", true, true, true, true}),
     [](const auto& info) { return info.param.network; });

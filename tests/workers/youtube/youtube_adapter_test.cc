@@ -59,7 +59,8 @@ TEST(YouTubeAdapterTest, HasNoAdsActions) {
   Harness h;
   std::vector<std::string> verbs;
   for (const ActionSpec& a : h.Adapter("youtube").actions()) verbs.push_back(a.verb);
-  EXPECT_EQ(verbs, (std::vector<std::string>{"publish", "insights", "comments", "moderate"}));
+  EXPECT_EQ(verbs, (std::vector<std::string>{"publish", "insights", "comments", "moderate",
+                                               "search"}));
 }
 
 }  // namespace

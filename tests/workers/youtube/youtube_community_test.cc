@@ -1,7 +1,7 @@
 // youtube.comments and youtube.moderate against the sandbox's audience: comment threads read
 // once across runs (publishedAt cursor, ties told apart by id), hide = heldForReview,
 // reject, delete only one's own, a lost reply settled by reconcile, and the units each
-// call costs.
+// call costs; youtube.search over search.list.
 #include <set>
 
 #include "gtest/gtest.h"
@@ -158,6 +158,82 @@ TEST(YouTubeCommunityTest, AReplyCostsFiftyUnitsAndTheQuotaHolds) {
   EXPECT_EQ(failure.type(), v1::ERROR_TYPE_THROTTLED) << out.status();
   EXPECT_EQ(failure.code(), "quotaExceeded");
   EXPECT_TRUE(Comments(h, /*by_account=*/true).empty());
+}
+
+// youtube.search: search.list of videos, newest first; two pages of 50 a run at most (100
+// units each), every matching video read once across runs, even a backlog of 110.
+TEST(YouTubeSearchTest, VideosAreReadOnceAndEachRunReadsTwoPagesAtMost) {
+  sandbox::SandboxOptions options;
+  options.youtube_units_per_day = 1'000'000'000;
+  Harness h(options);
+  std::set<std::string> launch_films;
+  for (int i = 0; i < 120; ++i) {
+    const bool launch = i % 12 != 0;
+    absl::StatusOr<Json> video =
+        h.Run("youtube", "publish",
+              {{"video_url", h.MediaUrl(1024)},
+               {"title", launch ? absl::StrCat("Rocket Launch film ", i) : "Unboxing"},
+               {"description", i % 24 == 1 ? "about the launch refund" : "a film"}});
+    ASSERT_TRUE(video.ok()) << video.status();
+    if (launch && i % 24 != 1) launch_films.insert((*video)["post_id"].get<std::string>());
+    h.clock().Advance(absl::Seconds(i % 3 == 0 ? 0 : 40));  // some share a second
+  }
+  std::vector<std::string> read;
+  std::string cursor;
+  int runs = 0;
+  for (; runs < 5; ++runs) {
+    const int64_t before = Requests(h);
+    absl::StatusOr<Json> out =
+        h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
+    ASSERT_TRUE(out.ok()) << out.status();
+    EXPECT_LE(Requests(h) - before, 2) << "two pages of search.list at most";
+    for (const Json& v : (*out)["comments"]) {
+      read.push_back(v["id"]);
+      EXPECT_EQ(v["post_id"], "") << "a listened-to video is not the account's post";
+      EXPECT_EQ(v["author"]["handle"], "acme_youtube");
+      EXPECT_EQ(v["url"], "https://www.youtube.com/watch?v=" + v["id"].get<std::string>());
+    }
+    cursor = (*out)["cursor"];
+    if ((*out)["complete"].get<bool>()) break;
+  }
+  EXPECT_EQ(runs, 1) << "a backlog of " << launch_films.size() << " takes two runs";
+  EXPECT_EQ(std::set<std::string>(read.begin(), read.end()), launch_films);
+  EXPECT_EQ(read.size(), launch_films.size()) << "a video read twice";
+
+  // A later video is the only one the next run reads.
+  h.clock().Advance(absl::Minutes(5));
+  absl::StatusOr<Json> later = h.Run("youtube", "publish", {{"video_url", h.MediaUrl(1024)},
+                                                            {"title", "Rocket launch, day 2"}});
+  ASSERT_TRUE(later.ok()) << later.status();
+  absl::StatusOr<Json> out =
+      h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ((*out)["count"], 1);
+  EXPECT_EQ((*out)["comments"][0]["id"], (*later)["post_id"]);
+
+  out = h.Run("youtube", "search", Json::object());
+  EXPECT_NE(out.status().message().find("'query' is required"), std::string::npos);
+  out = h.Run("youtube", "search", {{"query", "launch"}, {"cursor", "not a cursor"}});
+  EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_REJECTED_INPUT) << out.status();
+}
+
+// Every search.list call costs 100 units: with 150 left, one search runs and the next is
+// throttled until Pacific midnight.
+TEST(YouTubeSearchTest, ASearchCostsOneHundredUnits) {
+  sandbox::SandboxOptions options;
+  options.youtube_units_per_day = 1600 + 150;
+  Harness h(options);
+  ASSERT_TRUE(h.Run("youtube", "publish", {{"video_url", h.MediaUrl(1024)},
+                                           {"title", "Rocket launch"}})
+                  .ok());
+  h.clock().Advance(absl::Minutes(1));
+  absl::StatusOr<Json> out = h.Run("youtube", "search", {{"query", "rocket"}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)["count"], 1);
+  out = h.Run("youtube", "search", {{"query", "rocket"}});
+  const v1::TaskFailure failure = ToTaskFailure(out.status());
+  EXPECT_EQ(failure.type(), v1::ERROR_TYPE_THROTTLED) << out.status();
+  EXPECT_EQ(failure.code(), "quotaExceeded");
 }
 
 }  // namespace
