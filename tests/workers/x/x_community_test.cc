@@ -5,6 +5,7 @@
 #include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/workers/support/harness.h"
 
@@ -231,6 +232,30 @@ TEST(XCommunityTest, MalformedRequestsAreAnswered400NotACrash) {
   EXPECT_EQ(send("POST", "/youtube/youtube/v3/comments",
                  R"({"snippet": {"parentId": 1, "textOriginal": ["x"]}})", "sbx_youtube_acme_youtube"),
             400);
+  // GET `path` with `params` (name, value, name, value…) as `network`'s default account.
+  auto get = [&h](const std::string& network, const std::string& path,
+                  std::vector<std::string> params) {
+    sandbox::SandboxRequest request;
+    request.method = "GET";
+    request.path = path;
+    request.headers["authorization"] = "Bearer sbx_" + network + "_acme_" + network;
+    for (size_t i = 0; i + 1 < params.size(); i += 2) request.params.emplace(params[i], params[i + 1]);
+    return h.sandbox().Handle(request).status;
+  };
+  const std::vector<std::vector<std::string>> bad_searches = {
+      {"maxResults", "abc"}, {"maxResults", "51"}, {"publishedAfter", "yesterday"},
+      {"publishedBefore", "2026-13-45T00:00:00Z"}, {"pageToken", "zzz"}, {"pageToken", "t-1"},
+      {"order", "viewCount"}, {"type", "channel"}, {"part", "statistics"}};
+  for (const std::vector<std::string>& bad : bad_searches) {
+    std::vector<std::string> params = {"q", "launch"};
+    if (bad[0] != "part") params.insert(params.end(), {"part", "snippet"});
+    params.insert(params.end(), bad.begin(), bad.end());
+    EXPECT_EQ(get("youtube", "/youtube/youtube/v3/search", params), 400) << bad[0] << "=" << bad[1];
+  }
+  EXPECT_EQ(get("youtube", "/youtube/youtube/v3/search", {"part", "snippet", "q", "launch"}), 200);
+  EXPECT_EQ(get("facebook", "/facebook/v21.0/1001/tagged", {"limit", "0"}), 400);
+  EXPECT_EQ(get("instagram", "/instagram/v21.0/1/tags", {"after", "x"}), 400);
+  EXPECT_EQ(get("instagram", "/instagram/v21.0/1/tags", {}), 200);
   absl::StatusOr<Json> out = h.Run("x", "moderate", {{"comment_id", "12/../34"}, {"action", "hide"}});
   EXPECT_NE(out.status().message().find("must be a tweet id"), std::string::npos);
 }
