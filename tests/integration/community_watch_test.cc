@@ -5,6 +5,7 @@
 // question answered exactly once, each ambassador thanked once and nothing else answered,
 // the praise of people with an audience liked, and X's limits never exceeded; and the
 // ambassadors are the audience model's regulars, less the one who complained on the last day.
+// And youtube.search through the same coordinator reads each video once across runs.
 #include <httplib.h>
 
 #include <map>
@@ -183,6 +184,56 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   std::set<std::string> from_ledger;
   for (const Json& a : (*scored)["ambassadors"]) from_ledger.insert(a["handle"].get<std::string>());
   EXPECT_EQ(from_ledger, expected);
+}
+
+// youtube.search through a real coordinator: each run publishes a film and listens for
+// "rocket launch"; the second run is given the stream's cursor by the coordinator (its input
+// names none) and reads only the film published since.
+TEST(CommunityWatchTest, YouTubeListeningReadsEachVideoOnceAcrossRuns) {
+  testing::TempDir dir;
+  testing::DevFanfared fanfared =
+      testing::StartDevFanfared({"--rehearse", "--data-dir=" + dir.path() + "/data"});
+  ASSERT_NE(fanfared.client, nullptr);
+  const std::string yaml = absl::StrCat(R"yaml(
+name: listen
+accounts: {youtube: acme_yt}
+steps:
+  - id: film
+    action: youtube.publish
+    with:
+      title: "Rocket launch film"
+      video_url: ")yaml", fanfared.sandbox_url, R"yaml(/_sandbox/media/film.mp4?bytes=4096"
+  - id: listen
+    action: youtube.search
+    needs: [film]
+    with: {query: "rocket launch"}
+)yaml");
+  definition::LoadResult loaded =
+      definition::ParseCampaign(yaml, definition::SourceFormat::kYaml, "listen.yaml");
+  ASSERT_TRUE(loaded.status.ok()) << loaded.status;
+  ASSERT_TRUE(fanfared.client->ApplyCampaign(loaded.spec, "listen.yaml").ok());
+  std::vector<std::string> films;
+  std::vector<std::vector<std::string>> heard;
+  for (const char* id : {"listen-1", "listen-2"}) {
+    v1::StartRunRequest request = StartRunRequest("listen");
+    request.set_run_id(id);
+    ASSERT_TRUE(fanfared.client->StartRun(request).ok());
+    const v1::Run run = RunApproving(*fanfared.client, id);
+    ASSERT_EQ(run.status(), v1::RUN_STATUS_SUCCEEDED) << run.error().message();
+    for (const v1::StepInstance& step : run.steps()) {
+      const auto& out = step.output().struct_value().fields();
+      if (step.key() == "film") films.push_back(out.at("post_id").string_value());
+      if (step.key() != "listen") continue;
+      heard.emplace_back();
+      for (const auto& v : out.at("comments").list_value().values()) {
+        heard.back().push_back(v.struct_value().fields().at("id").string_value());
+      }
+    }
+  }
+  ASSERT_EQ(films.size(), 2u);
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0], std::vector<std::string>{films[0]});
+  EXPECT_EQ(heard[1], std::vector<std::string>{films[1]}) << "the first film is not heard again";
 }
 
 }  // namespace
