@@ -66,11 +66,14 @@ void RegisterFacebook(Router& router, SandboxState& state) {
                absl::MutexLock lock(&state.mu);
                PublishToFeed(state, req, res);
              });
-  router.Add("GET", "/facebook/{v}/{page}/feed",
-             [&state](const SandboxRequest& req, SandboxResponse& res) {
-               absl::MutexLock lock(&state.mu);
-               ReadFeed(state, req, res);
-             });
+  // Only the Page writes here, so its feed and its own posts (/posts) are the same list.
+  for (const char* edge : {"/feed", "/posts"}) {
+    router.Add("GET", absl::StrCat("/facebook/{v}/{page}", edge),
+               [&state](const SandboxRequest& req, SandboxResponse& res) {
+                 absl::MutexLock lock(&state.mu);
+                 ReadFeed(state, req, res);
+               });
+  }
   graph::RegisterComments(router, state, "facebook");
   graph::RegisterMarketing(router, state, "facebook");
 }

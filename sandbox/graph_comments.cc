@@ -152,8 +152,9 @@ void ListComments(SandboxState& state, const std::string& network, const Sandbox
   }, res);
 }
 
-// A mention as the tagging post or media: Facebook {id, message, created_time, from,
-// permalink_url}, Instagram {id, caption, timestamp, username, permalink, media_type}.
+// A mention as the tagging post or media: Facebook {id, message, created_time, tagged_time,
+// permalink_url} (the audience are people: their posts have no `from`), Instagram {id,
+// caption, timestamp, username, permalink, media_type}.
 Json MentionJson(const CommentRecord& c) {
   if (c.network == "instagram") {
     return {{"id", c.id}, {"caption", c.text}, {"timestamp", GraphTime(c.created_at)},
@@ -161,8 +162,9 @@ Json MentionJson(const CommentRecord& c) {
             {"permalink", absl::StrCat("https://www.instagram.com/p/", c.id, "/")},
             {"media_type", "IMAGE"}};
   }
+  // A person's post: Facebook gives `from` only to its author.
   return {{"id", c.id}, {"message", c.text}, {"created_time", GraphTime(c.created_at)},
-          {"from", {{"id", c.author_id}, {"name", c.author_handle}}},
+          {"tagged_time", GraphTime(c.created_at)},
           {"permalink_url", absl::StrCat("https://www.facebook.com/", c.author_id, "/posts/",
                                          c.id)}};
 }

@@ -69,7 +69,8 @@ bool Paging(const SandboxRequest& req, SandboxResponse& res, int fallback, int l
   }
   *offset = 0;
   const std::string token = req.Param("pageToken");
-  if (!token.empty() && (!absl::StartsWith(token, "t") || !absl::SimpleAtoi(token.substr(1), offset))) {
+  if (!token.empty() && (!absl::StartsWith(token, "t") || !absl::SimpleAtoi(token.substr(1), offset) ||
+                         *offset > 1'000'000)) {
     GoogleError(res, 400, "invalidPageToken", "The request specifies an invalid page token.");
     return false;
   }
@@ -142,7 +143,9 @@ void Complete(SandboxState& state, AsyncJob& job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(
                   .text = snippet.value("title", std::string()),
                   .url = absl::StrCat("https://www.youtube.com/watch?v=", job.post_id),
                   .created_at = state.Now()};
-  post.extra = {{"description", snippet.value("description", std::string())}};
+  post.extra = {{"description", snippet.value("description", std::string())},
+                {"privacy", job.fields.value("status", Json::object())
+                                .value("privacyStatus", std::string("private"))}};
   post.visual = true;
   state.AddPost(std::move(post));
 }

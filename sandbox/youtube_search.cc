@@ -1,12 +1,15 @@
 // YouTube Data API v3 search.list of videos: 100 units a call, whatever it finds. `q` as
-// MatchesSearchQuery reads it, over the title and description of every channel's videos;
-// `order=date` (newest first; the default, relevance, is answered in the same order here),
-// `publishedAfter` and `publishedBefore` (inclusive), maxResults 0..50 (5 by default),
-// pageToken paging, and at most 500 results for a query, as YouTube answers.
+// MatchesSearchQuery reads it, over the title and description of every channel's public
+// videos; `order=date` (newest first; the default, relevance, is answered in the same order
+// here), `publishedAfter` and `publishedBefore` (inclusive), maxResults 1..50 (5 by
+// default), pageToken paging, and 500 results at most (YouTube documents that cap for
+// searches within a channel; the sandbox applies it to every search). Titles and
+// descriptions come HTML-escaped, as search.list answers them.
 #include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "sandbox/youtube_api.h"
 
 namespace fanfare::sandbox::youtube {
@@ -15,6 +18,21 @@ namespace {
 constexpr int64_t kSearchUnits = 100;
 constexpr size_t kMaxResultsPerQuery = 500;
 
+std::string HtmlEscape(absl::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
 Json SearchResult(const PostRecord& video) {
   const std::string published = Rfc3339(video.created_at);
   return {{"kind", "youtube#searchResult"},
@@ -22,8 +40,8 @@ Json SearchResult(const PostRecord& video) {
           {"id", {{"kind", "youtube#video"}, {"videoId", video.id}}},
           {"snippet", {{"publishedAt", published},
                        {"channelId", absl::StrCat("UC", video.account)},
-                       {"title", video.text},
-                       {"description", video.extra.value("description", "")},
+                       {"title", HtmlEscape(video.text)},
+                       {"description", HtmlEscape(video.extra.value("description", ""))},
                        {"thumbnails", Json::object()},
                        {"channelTitle", video.account},
                        {"liveBroadcastContent", "none"},
@@ -49,7 +67,9 @@ void Search(SandboxState& state, const SandboxRequest& req, SandboxResponse& res
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   std::string account;
   if (!Admit(state, req, res, kSearchUnits, &account)) return;
-  if (req.Param("part") != "snippet" && req.Param("part") != "id") {
+  const std::vector<std::string> parts = absl::StrSplit(req.Param("part"), ',');
+  if (!std::all_of(parts.begin(), parts.end(),
+                   [](const std::string& p) { return p == "snippet" || p == "id"; })) {
     return GoogleError(res, 400, "invalidPart", "The part parameter must be snippet or id.");
   }
   if (!req.Param("type").empty() && req.Param("type") != "video") {
@@ -70,7 +90,8 @@ void Search(SandboxState& state, const SandboxRequest& req, SandboxResponse& res
   std::vector<const PostRecord*> found;
   for (auto it = state.posts.rbegin(); it != state.posts.rend(); ++it) {
     const PostRecord& video = *it;
-    if (video.network != "youtube" || video.created_at > state.Now() ||
+    if (video.network != "youtube" || video.extra.value("privacy", "private") != "public" ||
+        video.created_at > state.Now() ||
         video.created_at < after || video.created_at > before) {
       continue;
     }

@@ -141,6 +141,20 @@ bool CommunityLedger::Seen(const Stream* stream, const std::string& id, absl::Ti
          it->second >= absl::ToUnixSeconds(now - limits_.seen_retention);
 }
 
+bool CommunityLedger::SeenByAnotherStream(const StreamRef& stream, const std::string& id,
+                                           absl::Time now) const {
+  const StreamKey self = KeyOf(stream);
+  // Keys sort by (namespace, network, account, …): the account's streams are one range.
+  for (auto it = streams_.lower_bound({std::get<0>(self), std::get<1>(self), std::get<2>(self),
+                                       std::string(), std::string()});
+       it != streams_.end() && std::get<0>(it->first) == std::get<0>(self) &&
+       std::get<1>(it->first) == std::get<1>(self) && std::get<2>(it->first) == std::get<2>(self);
+       ++it) {
+    if (it->first != self && Seen(&it->second, id, now)) return true;
+  }
+  return false;
+}
+
 google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
                                                   const google::protobuf::Value& output,
                                                   absl::Time now) const {
@@ -208,7 +222,8 @@ void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Va
     internal::SeenComment& seen = *s.record.add_seen();
     seen.set_id(id);
     seen.set_at_unix(absl::ToUnixSeconds(now));
-    MeetAuthor(account, item.struct_value(), now);
+    // Another stream of the account that read it first has counted it already.
+    if (!SeenByAnotherStream(stream, id, now)) MeetAuthor(account, item.struct_value(), now);
   }
   const std::string cursor = StringOf(annotated.struct_value(), "cursor");
   if (!cursor.empty()) s.record.set_cursor(cursor);

@@ -17,10 +17,10 @@
 // last seen, at most 2,000 authors, the least recently seen dropped first). An account's
 // authors are one record, rewritten after each read that met them (about 1 MB at most).
 //
-// Known limits: a comment read by two streams of one account (two campaigns, or comments and
-// search) counts twice in its author's record; streams are never dropped, so a source that
-// changes from run to run (templated) adds one each time; ids longer than 256 bytes are not
-// kept.
+// A comment read by two streams of one account (two campaigns, or comments and search) counts
+// once in its author's record, as long as the stream that read it first still holds its id.
+// Known limits: streams are never dropped, so a source that changes from run to run
+// (templated) adds one each time; ids longer than 256 bytes are not kept.
 // Each comment a read hands out carries it in `author`: `first_time` (never seen on this
 // account before this read) and `earlier_comments`, usable in `when:` rules.
 //
@@ -115,6 +115,8 @@ class CommunityLedger {
   Account& OwnAccount(const StreamRef& stream);
   // Whether the stream still holds `id` as handed out at `now` (retention counted).
   bool Seen(const Stream* stream, const std::string& id, absl::Time now) const;
+  // Whether a stream of `stream`'s account other than `stream` itself holds `id`.
+  bool SeenByAnotherStream(const StreamRef& stream, const std::string& id, absl::Time now) const;
   // Counts `comment` into its author's record.
   void MeetAuthor(Account& account, const google::protobuf::Struct& comment, absl::Time now);
   void Prune(Stream& stream, absl::Time now) const;

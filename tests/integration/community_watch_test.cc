@@ -186,8 +186,8 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   EXPECT_EQ(from_ledger, expected);
 }
 
-// youtube.search through a real coordinator: each run publishes a film and listens for
-// "rocket launch"; the second run is given the stream's cursor by the coordinator (its input
+// youtube.search through a real coordinator: each (rehearsed) run publishes a public film
+// and, once it is indexed, listens for "rocket launch"; the second run is given the stream's cursor by the coordinator (its input
 // names none) and reads only the film published since.
 TEST(CommunityWatchTest, YouTubeListeningReadsEachVideoOnceAcrossRuns) {
   testing::TempDir dir;
@@ -202,10 +202,14 @@ steps:
     action: youtube.publish
     with:
       title: "Rocket launch film"
+      privacy: public
       video_url: ")yaml", fanfared.sandbox_url, R"yaml(/_sandbox/media/film.mp4?bytes=4096"
+  - id: indexed          # youtube.search leaves YouTube 15 minutes to index a video
+    needs: [film]
+    wait: 20m
   - id: listen
     action: youtube.search
-    needs: [film]
+    needs: [indexed]
     with: {query: "rocket launch"}
 )yaml");
   definition::LoadResult loaded =

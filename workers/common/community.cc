@@ -58,6 +58,7 @@ std::optional<CommentMark> MarkOf(const Json& json) {
   }
   CommentMark mark;
   mark.key = json[0].get<int64_t>();
+  if (mark.key < 0) return std::nullopt;  // keys are times and ids: never negative
   for (const Json& id : json[1]) {
     if (!id.is_string()) return std::nullopt;
     mark.ids.push_back(id.get<std::string>());

@@ -92,9 +92,9 @@ absl::StatusOr<std::vector<Post>> RecentPosts(ActionCall& call, ApiSession& sess
 
 // Reads a Graph listing page by page, as far as kPagesPerPost pages reach, into `read`:
 // `url` is its first page, and `add` takes each item and returns its created time as a key
-// (Retryable when the item has none). A listing that is `newest_first` ends at the first
-// item older than `since`; a listing that is not (Instagram's threads, whose replies may be
-// newer than later threads) is read to its end.
+// (Retryable when the item has none). A listing that is `newest_first` ends with the page
+// whose last item is older than `since`; a listing that is not (Instagram's threads, whose
+// replies may be newer than later threads) is read to its end.
 absl::Status ReadListing(ActionCall& call, ApiSession& session, const std::string& what,
                          const std::string& url, bool newest_first, int64_t since,
                          const std::function<absl::StatusOr<int64_t>(const Json&)>& add,
@@ -104,12 +104,12 @@ absl::Status ReadListing(ActionCall& call, ApiSession& session, const std::strin
     const std::string page = after.empty() ? url : absl::StrCat(url, "&after=", UrlEncode(after));
     ASSIGN_OR_RETURN(Json answer, session.SendJson(GetRequest(call, page), what));
     ASSIGN_OR_RETURN(Json items, ListedItems(answer, "data", what));
-    bool reached_since = false;
+    int64_t last_key = INT64_MAX;
     for (const Json& json : items) {
-      ASSIGN_OR_RETURN(const int64_t key, add(json));
-      read.oldest_read = std::min(read.oldest_read, key);
-      if (newest_first && key < since) reached_since = true;
+      ASSIGN_OR_RETURN(last_key, add(json));
+      read.oldest_read = std::min(read.oldest_read, last_key);
     }
+    const bool reached_since = newest_first && last_key < since;
     const Json& paging = JsonMember(answer, "paging");
     after = JsonMember(paging, "next").is_string()
                 ? JsonString(JsonMember(paging, "cursors"), "after")
@@ -162,8 +162,10 @@ absl::StatusOr<PostComments> ReadPost(ActionCall& call, ApiSession& session,
 }
 
 // A mention: another account's post (Facebook) or media (Instagram) that tags the account.
-// It sits under none of the account's posts (`post_id` ""). Instagram names the tagging
-// account by username only: its `author.id` is "".
+// It sits under none of the account's posts (`post_id` ""). Facebook gives a person's post
+// no `from` (only a Page's), and Instagram names the tagging account by username only: the
+// author is often unknown. A Facebook mention is dated when it tagged the Page
+// (`tagged_time`: an older post may be tagged later).
 Comment MentionOf(const Json& j, const CommentDialect& d) {
   Comment c;
   c.id = JsonString(j, "id");
@@ -171,7 +173,7 @@ Comment MentionOf(const Json& j, const CommentDialect& d) {
     c.author_id = JsonString(JsonMember(j, "from"), "id");
     c.author_handle = JsonString(JsonMember(j, "from"), "name");
     c.text = JsonString(j, "message");
-    c.created_at = ParseGraphTime(JsonString(j, "created_time"));
+    c.created_at = ParseGraphTime(JsonString(j, "tagged_time", JsonString(j, "created_time")));
     c.url = JsonString(j, "permalink_url");
   } else {
     c.author_handle = JsonString(j, "username");
@@ -182,10 +184,11 @@ Comment MentionOf(const Json& j, const CommentDialect& d) {
   return c;
 }
 
-// The mentions of the account no older than `since`, newest first: Facebook
+// The mentions of the account no older than `since` nor kPostAge, newest first: Facebook
 // GET /{page-id}/tagged, Instagram GET /{ig-user-id}/tags.
 absl::StatusOr<PostComments> ReadMentions(ActionCall& call, ApiSession& session,
                                           const CommentDialect& d, int64_t since) {
+  since = std::max(since, absl::ToUnixSeconds(call.now() - kPostAge));
   ASSIGN_OR_RETURN(std::string owner, call.account.Require(d.owner_field));
   const std::string what = absl::StrCat(d.network, ".comments: GET /{id}/", d.mentions_edge);
   PostComments read;
@@ -198,7 +201,7 @@ absl::StatusOr<PostComments> ReadMentions(ActionCall& call, ApiSession& session,
   };
   const std::string url = absl::StrCat(
       GraphUrl(call, call.endpoints.api, owner + "/" + d.mentions_edge),
-      IsFacebook(d) ? "?limit=100&fields=id,message,created_time,from,permalink_url"
+      IsFacebook(d) ? "?limit=100&fields=id,message,created_time,tagged_time,from,permalink_url"
                     : "?limit=50&fields=id,caption,timestamp,username,permalink,media_type");
   RETURN_IF_ERROR(ReadListing(call, session, what, url, /*newest_first=*/true, since, add, read));
   return read;
@@ -227,7 +230,7 @@ std::string Capitalized(std::string network) {
 
 const CommentDialect& FacebookComments() {
   static const CommentDialect kDialect{.network = "facebook", .owner_field = "page_id",
-                                       .posts_edge = "feed", .replies_edge = "comments",
+                                       .posts_edge = "posts", .replies_edge = "comments",
                                        .mentions_edge = "tagged",
                                        .hide_field = "is_hidden", .can_like = true};
   return kDialect;

@@ -1,7 +1,8 @@
 // Community actions over the Graph API, shared by the Facebook and Instagram adapters
 // (docs/community.md): the comments on the account's recent posts, and moderation of one.
 //
-//   comments   GET /{owner}/{posts edge}?limit=10 (the 10 newest posts, at most 30 days old),
+//   comments   GET /{owner}/{posts edge}?limit=10 (the 10 newest posts, at most 30 days old;
+//              Facebook's /posts: the Page's own, where /feed also lists others' posts),
 //              then each post's comments: Facebook `filter=stream&order=reverse_chronological`
 //              (replies included, newest first, read down to the cursor); Instagram top-level
 //              comments with their `replies` expanded (read whole: a reply can be newer than
@@ -32,7 +33,7 @@ namespace fanfare::workers::graph {
 struct CommentDialect {
   std::string network;      // "facebook" or "instagram"
   std::string owner_field;  // the credential naming the account: "page_id", "ig_user_id"
-  std::string posts_edge;   // "feed", "media"
+  std::string posts_edge;   // "posts" (the Page's own; /feed has others' too), "media"
   std::string replies_edge; // "comments", "replies"
   std::string mentions_edge;  // "tagged", "tags"
   std::string hide_field;   // "is_hidden", "hide"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
@@ -42,6 +43,42 @@ namespace {
 // search.list costs 100 units a call: one run reads this many pages of 50 at most (the
 // coordinator's default `units` limit charges a `search` task for all of them).
 constexpr int kSearchPagesPerRun = 2;
+// How far back youtube.search listens, and how long it leaves YouTube to index a video.
+constexpr absl::Duration kSearchReach = absl::Hours(24 * 7);
+constexpr absl::Duration kSearchSettle = absl::Minutes(15);
+
+// "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" and other decimal references as the
+// characters they stand for (ASCII only; anything else is left as written).
+std::string HtmlUnescape(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  while (!text.empty()) {
+    const size_t amp = text.find('&');
+    absl::StrAppend(&out, text.substr(0, amp));
+    if (amp == absl::string_view::npos) break;
+    text.remove_prefix(amp);
+    const size_t semi = text.find(';');
+    const absl::string_view entity = text.substr(0, semi == absl::string_view::npos ? 0 : semi + 1);
+    char c = 0;
+    int code = 0;
+    if (entity == "&amp;") c = '&';
+    else if (entity == "&lt;") c = '<';
+    else if (entity == "&gt;") c = '>';
+    else if (entity == "&quot;") c = '"';
+    else if (absl::StartsWith(entity, "&#") && entity.size() <= 6 &&
+             absl::SimpleAtoi(entity.substr(2, entity.size() - 3), &code) && code > 0 && code < 128) {
+      c = static_cast<char>(code);
+    }
+    if (c == 0) {
+      out.push_back('&');
+      text.remove_prefix(1);
+      continue;
+    }
+    out.push_back(c);
+    text.remove_prefix(entity.size());
+  }
+  return out;
+}
 
 class YouTubeAdapter final : public AdapterBase {
  public:
@@ -139,24 +176,32 @@ class YouTubeAdapter final : public AdapterBase {
   // Topic listening: search.list of videos, newest first, read through the shared cursor
   // (publishedAt seconds, ties told apart by id) and narrowed to the cursor's gap by
   // publishedAfter / publishedBefore. Every call costs 100 units, so a run reads two pages
-  // of 50 at most; a larger backlog drains over the next runs.
+  // of 50 at most; a larger backlog drains over the next runs. The search reaches back
+  // kSearchReach (a cursor older than that starts there, and a backlog older than that is
+  // given up), and reads nothing newer than kSearchSettle: YouTube indexes a video for
+  // search a while after its publishedAt, and the cursor must not pass what is not indexed
+  // yet.
   absl::StatusOr<Json> Search(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string query, call.input.RequiredString("query"));
     if (query.size() > 500) return call.input.Reject("query", "is longer than 500 characters");
     ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
     ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    const absl::Time oldest = call.now() - kSearchReach;
+    if (cursor.before && absl::FromUnixSeconds(cursor.before->key) < oldest) {
+      cursor.after = cursor.top;
+      cursor.before.reset();
+    }
+    const absl::Time after = std::max(absl::FromUnixSeconds(cursor.after.key), oldest);
+    // Inclusive, and publishedAt has whole seconds: the bound's own second is listed.
+    const absl::Time before = cursor.before
+                                  ? absl::FromUnixSeconds(cursor.before->key) + absl::Seconds(1)
+                                  : call.now() - kSearchSettle;
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
-      std::vector<std::pair<std::string, std::string>> q = {{"part", "snippet"}, {"type", "video"}, {"order", "date"},
-                 {"maxResults", "50"}, {"q", query}};
-      if (cursor.after.key > 0) {
-        q.emplace_back("publishedAfter", Rfc3339(absl::FromUnixSeconds(cursor.after.key)));
-      }
-      if (cursor.before) {
-        // Inclusive, and publishedAt has whole seconds: the bound's own second is listed.
-        q.emplace_back("publishedBefore", Rfc3339(absl::FromUnixSeconds(cursor.before->key + 1)));
-      }
+      std::vector<std::pair<std::string, std::string>> q = {
+          {"part", "snippet"}, {"type", "video"}, {"order", "date"}, {"maxResults", "50"},
+          {"q", query}, {"publishedAfter", Rfc3339(after)}, {"publishedBefore", Rfc3339(before)}};
       if (!token.empty()) q.emplace_back("pageToken", token);
       ASSIGN_OR_RETURN(Json answer,
                        session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
@@ -167,7 +212,8 @@ class YouTubeAdapter final : public AdapterBase {
       CommentPage listed;
       for (const Json& result : items) {
         ListedComment item{.comment = SearchResultOf(result)};
-        if (item.comment.id.empty() || item.comment.created_at == absl::InfinitePast()) {
+        if (item.comment.id.empty() || item.comment.created_at == absl::InfinitePast() ||
+            item.comment.created_at == absl::InfiniteFuture()) {
           return Retryable("youtube.search: a result without a video id or publishedAt",
                            "unreadable_listing");
         }
@@ -188,9 +234,10 @@ class YouTubeAdapter final : public AdapterBase {
     c.id = JsonString(JsonMember(result, "id"), "videoId");
     c.author_id = JsonString(snippet, "channelId");
     c.author_handle = JsonString(snippet, "channelTitle");
-    const std::string description = JsonString(snippet, "description");
-    c.text = description.empty() ? JsonString(snippet, "title")
-                                 : absl::StrCat(JsonString(snippet, "title"), "\n", description);
+    // search.list answers its snippets HTML-escaped (videos.list does not).
+    const std::string title = HtmlUnescape(JsonString(snippet, "title"));
+    const std::string description = HtmlUnescape(JsonString(snippet, "description"));
+    c.text = description.empty() ? title : absl::StrCat(title, "\n", description);
     c.created_at = absl::InfinitePast();
     std::string err;
     (void)absl::ParseTime(absl::RFC3339_full, JsonString(snippet, "publishedAt"), &c.created_at,

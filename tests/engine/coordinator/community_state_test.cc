@@ -217,11 +217,11 @@ TEST(CommunityLedgerTest, AuthorsCountSentiment) {
   const StreamRef stream{"ns", "x", "acme", "x.comments", "watch"};
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   Record(ledger, stream,
-                Read({{"1", "a", "Love it, best purchase ever!"},
-                      {"2", "a", "Terrible, a scam, I want a refund"},
-                      {"3", "a", "ok"}},
-                     "c1"),
-                t0);
+         Read({{"1", "a", "Love it, best purchase ever!"},
+               {"2", "a", "Terrible, a scam, I want a refund"},
+               {"3", "a", "ok"}},
+              "c1"),
+         t0);
   const internal::CommunityAuthors* authors = ledger.Authors("ns", "x", "acme");
   ASSERT_NE(authors, nullptr);
   ASSERT_EQ(authors->authors_size(), 1);
@@ -230,6 +230,30 @@ TEST(CommunityLedgerTest, AuthorsCountSentiment) {
   EXPECT_EQ(authors->authors(0).negative(), 1);
   EXPECT_EQ(authors->authors(0).followers(), 1200);
   EXPECT_EQ(authors->authors(0).handle(), "h_a");
+}
+
+// Two streams of one account (two campaigns, or comments and a search) may read the same
+// comment: each hands it out once, and its author counts it once.
+TEST(CommunityLedgerTest, ACommentReadByTwoStreamsOfAnAccountCountsOnce) {
+  CommunityLedger ledger;
+  const StreamRef watch{"ns", "x", "acme", "x.comments", "watch"};
+  const StreamRef listen{"ns", "x", "acme", "x.search", "listen acme"};
+  const StreamRef elsewhere{"ns", "x", "other", "x.comments", "watch"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  Record(ledger, watch, Read({{"1", "a", "Love it"}, {"2", "a", "Great"}}, "c1"), t0);
+  const google::protobuf::Value heard =
+      Record(ledger, listen, Read({{"2", "a", "Great"}, {"3", "a", "Nice"}}, "s1"), t0);
+  EXPECT_EQ(Ids(heard.struct_value()), (std::vector<std::string>{"2", "3"}))
+      << "each stream hands a comment out once";
+  const google::protobuf::Struct& repeat = heard.struct_value().fields().at("comments")
+                                               .list_value().values(0).struct_value();
+  EXPECT_FALSE(repeat.fields().at("author").struct_value().fields().at("first_time").bool_value());
+  ASSERT_NE(ledger.Authors("ns", "x", "acme"), nullptr);
+  EXPECT_EQ(ledger.Authors("ns", "x", "acme")->authors(0).comments(), 3) << "1, 2 and 3 once";
+  // Another account's stream is another ledger.
+  Record(ledger, elsewhere, Read({{"2", "a", "Great"}}, "c1"), t0);
+  ASSERT_NE(ledger.Authors("ns", "x", "other"), nullptr);
+  EXPECT_EQ(ledger.Authors("ns", "x", "other")->authors(0).comments(), 1);
 }
 
 }  // namespace

@@ -156,6 +156,18 @@ TEST(CommunityDrainTest, ABadCursorIsRejectedNamingTheField) {
     EXPECT_NE(cursor.status().message().find("'cursor'"), std::string::npos) << bad;
   }
   EXPECT_TRUE(DecodeCursor(Input(Json::object())).ok());
+  // A key is a time or an id: a negative one is a hand-made cursor.
+  CommentCursor made;
+  made.source = "x.comments";
+  made.after.key = 5;
+  made.top.key = 5;
+  const std::string good = EncodeCursor(made);
+  ASSERT_TRUE(DecodeCursor(Input({{"cursor", good}})).ok()) << good;
+  std::string negative = good;
+  for (size_t at = negative.find("[5,"); at != std::string::npos; at = negative.find("[5,")) {
+    negative.replace(at, 3, "[-5,");
+  }
+  EXPECT_FALSE(DecodeCursor(Input({{"cursor", negative}})).ok()) << negative;
 }
 
 TEST(CommunityDrainTest, ACursorBelongsToTheActionThatWroteIt) {

@@ -190,9 +190,10 @@ TEST_P(NetworkCommunityTest, MentionsAreReadOnceAndAreNotTheAccountsToModerate) 
     EXPECT_EQ(c["post_id"], "");
     EXPECT_EQ(c["parent_id"], "");
     EXPECT_EQ(c["text"], mentions[0]["text"]);
-    EXPECT_EQ(c["author"]["handle"], mentions[0]["author_handle"]);
-    // Instagram names the tagging account by username only.
-    EXPECT_EQ(c["author"]["id"], network() == "facebook" ? mentions[0]["author_id"] : Json(""));
+    // Facebook names no person who tags a Page; Instagram names them by username only.
+    EXPECT_EQ(c["author"]["handle"],
+              network() == "facebook" ? Json("") : mentions[0]["author_handle"]);
+    EXPECT_EQ(c["author"]["id"], "");
     EXPECT_NE(c["url"].get<std::string>().find(mentions[0]["id"].get<std::string>()),
               std::string::npos);
   }

@@ -160,8 +160,18 @@ TEST(YouTubeCommunityTest, AReplyCostsFiftyUnitsAndTheQuotaHolds) {
   EXPECT_TRUE(Comments(h, /*by_account=*/true).empty());
 }
 
-// youtube.search: search.list of videos, newest first; two pages of 50 a run at most (100
-// units each), every matching video read once across runs, even a backlog of 110.
+// Publishes a video titled `title` as acme_youtube; its id.
+std::string PublishVideo(Harness& h, const std::string& title, const std::string& description,
+                         const std::string& privacy = "public") {
+  absl::StatusOr<Json> video = h.Run("youtube", "publish",
+                                     {{"video_url", h.MediaUrl(1024)}, {"title", title},
+                                      {"description", description}, {"privacy", privacy}});
+  EXPECT_TRUE(video.ok()) << video.status();
+  return video.ok() ? (*video)["post_id"].get<std::string>() : "";
+}
+
+// youtube.search: search.list of public videos, newest first; two pages of 50 a run at
+// most (100 units each), every matching video read once across runs, even a backlog of 110.
 TEST(YouTubeSearchTest, VideosAreReadOnceAndEachRunReadsTwoPagesAtMost) {
   sandbox::SandboxOptions options;
   options.youtube_units_per_day = 1'000'000'000;
@@ -169,22 +179,31 @@ TEST(YouTubeSearchTest, VideosAreReadOnceAndEachRunReadsTwoPagesAtMost) {
   std::set<std::string> launch_films;
   for (int i = 0; i < 120; ++i) {
     const bool launch = i % 12 != 0;
-    absl::StatusOr<Json> video =
-        h.Run("youtube", "publish",
-              {{"video_url", h.MediaUrl(1024)},
-               {"title", launch ? absl::StrCat("Rocket Launch film ", i) : "Unboxing"},
-               {"description", i % 24 == 1 ? "about the launch refund" : "a film"}});
-    ASSERT_TRUE(video.ok()) << video.status();
-    if (launch && i % 24 != 1) launch_films.insert((*video)["post_id"].get<std::string>());
+    const bool refund = i % 24 == 1;
+    const std::string id = PublishVideo(h, launch ? absl::StrCat("Rocket Launch film ", i) : "Unboxing",
+                                        refund ? "about the launch refund" : "a film",
+                                        i == 5 ? "private" : "public");
+    if (launch && !refund && i != 5) launch_films.insert(id);
     h.clock().Advance(absl::Seconds(i % 3 == 0 ? 0 : 40));  // some share a second
   }
   std::vector<std::string> read;
   std::string cursor;
+  // Nothing newer than 15 minutes: YouTube indexes a video for search after a while.
+  absl::StatusOr<Json> out = h.Run("youtube", "search", {{"query", "rocket launch -refund"}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_GT((*out)["count"], 0);
+  for (const Json& v : (*out)["comments"]) {
+    absl::Time published;
+    std::string err;
+    ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, v["created_at"].get<std::string>(),
+                                &published, &err));
+    EXPECT_LE(published, h.clock().Now() - absl::Minutes(15)) << v["id"];
+  }
+  h.clock().Advance(absl::Minutes(16));
   int runs = 0;
   for (; runs < 5; ++runs) {
     const int64_t before = Requests(h);
-    absl::StatusOr<Json> out =
-        h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
+    out = h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
     ASSERT_TRUE(out.ok()) << out.status();
     EXPECT_LE(Requests(h) - before, 2) << "two pages of search.list at most";
     for (const Json& v : (*out)["comments"]) {
@@ -197,19 +216,30 @@ TEST(YouTubeSearchTest, VideosAreReadOnceAndEachRunReadsTwoPagesAtMost) {
     if ((*out)["complete"].get<bool>()) break;
   }
   EXPECT_EQ(runs, 1) << "a backlog of " << launch_films.size() << " takes two runs";
-  EXPECT_EQ(std::set<std::string>(read.begin(), read.end()), launch_films);
+  EXPECT_EQ(std::set<std::string>(read.begin(), read.end()), launch_films)
+      << "every public film but the refund ones, once";
   EXPECT_EQ(read.size(), launch_films.size()) << "a video read twice";
 
-  // A later video is the only one the next run reads.
+  // A later video is the only one the next run reads, its title as written (search.list
+  // answers it HTML-escaped).
   h.clock().Advance(absl::Minutes(5));
-  absl::StatusOr<Json> later = h.Run("youtube", "publish", {{"video_url", h.MediaUrl(1024)},
-                                                            {"title", "Rocket launch, day 2"}});
-  ASSERT_TRUE(later.ok()) << later.status();
-  absl::StatusOr<Json> out =
-      h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
+  const std::string later = PublishVideo(h, "Rocket launch: \"day 2\" & more", "Tom's film");
+  h.clock().Advance(absl::Minutes(16));
+  out = h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
   ASSERT_TRUE(out.ok()) << out.status();
   ASSERT_EQ((*out)["count"], 1);
-  EXPECT_EQ((*out)["comments"][0]["id"], (*later)["post_id"]);
+  EXPECT_EQ((*out)["comments"][0]["id"], later);
+  EXPECT_EQ((*out)["comments"][0]["text"], "Rocket launch: \"day 2\" & more\nTom's film");
+  cursor = (*out)["cursor"];
+
+  // After a quiet fortnight the cursor lies beyond the search's week: it starts a week back.
+  h.clock().Advance(absl::Hours(24 * 14));
+  const std::string recent = PublishVideo(h, "Rocket launch anniversary", "");
+  h.clock().Advance(absl::Minutes(16));
+  out = h.Run("youtube", "search", {{"query", "rocket launch -refund"}, {"cursor", cursor}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ((*out)["count"], 1);
+  EXPECT_EQ((*out)["comments"][0]["id"], recent);
 
   out = h.Run("youtube", "search", Json::object());
   EXPECT_NE(out.status().message().find("'query' is required"), std::string::npos);
@@ -223,10 +253,8 @@ TEST(YouTubeSearchTest, ASearchCostsOneHundredUnits) {
   sandbox::SandboxOptions options;
   options.youtube_units_per_day = 1600 + 150;
   Harness h(options);
-  ASSERT_TRUE(h.Run("youtube", "publish", {{"video_url", h.MediaUrl(1024)},
-                                           {"title", "Rocket launch"}})
-                  .ok());
-  h.clock().Advance(absl::Minutes(1));
+  PublishVideo(h, "Rocket launch", "");
+  h.clock().Advance(absl::Minutes(20));
   absl::StatusOr<Json> out = h.Run("youtube", "search", {{"query", "rocket"}});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ((*out)["count"], 1);
