@@ -28,7 +28,8 @@ Json StatsJson(const AccountStats& s) {
           {"refreshes", s.refreshes}, {"refresh_reuses", s.refresh_reuses},
           {"refresh_replays", s.refresh_replays}, {"authorizations", s.authorizations},
           {"grants_revoked", s.grants_revoked},
-          {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped}};
+          {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped},
+          {"duplicates_delivered", s.duplicates_delivered}};
 }
 
 void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
@@ -53,12 +54,13 @@ void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
   f.answer_latency = absl::Milliseconds(
       body.value("answer_latency_ms", absl::ToInt64Milliseconds(f.answer_latency)));
   f.slow_path = body.value("slow_path", f.slow_path);
+  f.duplicate_rate = body.value("duplicate_rate", f.duplicate_rate);
   res.SetJson(200, {{"network", network}, {"error_rate", f.error_rate},
                     {"latency_ms", absl::ToInt64Milliseconds(f.latency)},
                     {"drop_next", f.drop_next}, {"drop_rate", f.drop_rate},
                     {"drop_path", f.drop_path}, {"drop_method", f.drop_method},
                     {"answer_latency_ms", absl::ToInt64Milliseconds(f.answer_latency)},
-                    {"slow_path", f.slow_path}});
+                    {"slow_path", f.slow_path}, {"duplicate_rate", f.duplicate_rate}});
 }
 
 void MoveClock(SandboxState& state, const Json& body, SandboxResponse& res) {

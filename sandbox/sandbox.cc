@@ -2,6 +2,8 @@
 
 #include <httplib.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -132,6 +134,36 @@ bool DropPathMatches(absl::string_view path, absl::string_view pattern) {
   return absl::StrContains(path, pattern);
 }
 
+// The list a listing answers: `data`, `items` or `elements`, or TikTok's `data.comments`;
+// nullptr when the body holds none.
+Json* ListedItems(Json& body) {
+  if (!body.is_object()) return nullptr;
+  for (const char* key : {"data", "items", "elements"}) {
+    auto it = body.find(key);
+    if (it != body.end() && it->is_array()) return &*it;
+  }
+  auto data = body.find("data");
+  if (data != body.end() && data->is_object()) {
+    auto comments = data->find("comments");
+    if (comments != data->end() && comments->is_array()) return &*comments;
+  }
+  return nullptr;
+}
+
+// A listing that hands one item out twice, as a listing that shifts between pages or a
+// duplicate delivery does: the item at `pick` (0..1) of the list is repeated right after
+// itself. Whether the response held a list to do it to.
+bool RepeatOneListedItem(SandboxResponse& response, double pick) {
+  Json body = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+  Json* items = ListedItems(body);
+  if (items == nullptr || items->empty()) return false;
+  const size_t at = std::min(items->size() - 1, static_cast<size_t>(pick * items->size()));
+  const Json repeated = (*items)[at];
+  items->insert(items->begin() + static_cast<std::ptrdiff_t>(at) + 1, repeated);
+  response.SetJson(response.status, body);
+  return true;
+}
+
 }  // namespace
 
 SandboxResponse Sandbox::Handle(SandboxRequest request) {
@@ -175,7 +207,16 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
                                                   request.path)}});
     return;
   }
-  if (control || request.method == "GET") return;
+  if (control) return;
+  if (request.method == "GET") {
+    if (response.status != 200 || faults.duplicate_rate <= 0) return;
+    absl::MutexLock lock(&state_->mu);
+    if (state_->Random() < faults.duplicate_rate &&
+        RepeatOneListedItem(response, state_->Random())) {
+      state_->Stats(network, "*").duplicates_delivered++;
+    }
+    return;
+  }
   if (faults.answer_latency > absl::ZeroDuration() &&
       absl::StrContains(request.path, faults.slow_path)) {
     absl::SleepFor(faults.answer_latency);

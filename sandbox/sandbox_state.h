@@ -169,6 +169,7 @@ struct AccountStats {
   int64_t grants_revoked = 0;   // grants revoked for a reuse (X)
   int64_t errors_injected = 0;
   int64_t responses_dropped = 0;
+  int64_t duplicates_delivered = 0;  // listings that handed an item out twice
 };
 
 struct Faults {
@@ -184,6 +185,9 @@ struct Faults {
   // and answered this much later: a client that dies meanwhile never learns what was done.
   absl::Duration answer_latency = absl::ZeroDuration();
   std::string slow_path;
+  // This fraction of successful reads that list items (comments, mentions, search results…)
+  // hand one of them out twice, right after itself.
+  double duplicate_rate = 0;
 };
 
 // What one advertising account commits to spend per day: the sum of the daily budgets that

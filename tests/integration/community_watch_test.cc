@@ -1,6 +1,7 @@
 // examples/community-watch.yaml as written, rehearsed by a real `fanfared --dev --rehearse
 // --dev_audience x/acme_x` (a process): fourteen days of the sandbox's audience, with 20% of
-// X's requests failing and 20% of its writes answered never (accepted, then the answer lost).
+// X's requests failing, 20% of its writes answered never (accepted, then the answer lost)
+// and half of its listings of comments handing one out twice.
 // Afterwards the sandbox holds: every spam and abuse comment under the posts hidden, every
 // question answered exactly once, each ambassador thanked once and nothing else answered,
 // the praise of people with an audience liked, and X's limits never exceeded; and the
@@ -85,7 +86,8 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   ASSERT_FALSE(fanfared.sandbox_url.empty()) << "fanfared --dev says where its sandbox is";
   SandboxControl sandbox(fanfared.sandbox_url);
   ASSERT_GT(sandbox.Get("/_sandbox/comments?network=x&future=true")["comments"].size(), 100u);
-  sandbox.Post("/_sandbox/faults", {{"network", "x"}, {"error_rate", 0.2}, {"drop_rate", 0.2}});
+  sandbox.Post("/_sandbox/faults", {{"network", "x"}, {"error_rate", 0.2}, {"drop_rate", 0.2},
+                                    {"duplicate_rate", 0.5}});
 
   absl::StatusOr<v1::CampaignSpec> spec =
       definition::LoadCampaignFile(testing::SourceTree() + "/examples/community-watch.yaml");
@@ -102,6 +104,7 @@ TEST(CommunityWatchTest, FourteenRehearsedDaysUnderFaultsHideAnswerOnceAndStayIn
   // Injected faults are counted under "x/*", what the account did under "x/acme_x".
   EXPECT_GT(stats["x/*"]["errors_injected"], 10) << "the faults happened";
   EXPECT_GT(stats["x/*"]["responses_dropped"], 10);
+  EXPECT_GT(stats["x/*"]["duplicates_delivered"], 0) << "listings handed comments out twice";
   EXPECT_EQ(stats["x/acme_x"]["throttled"], 0) << "X's windows were never exceeded";
   EXPECT_EQ(stats["x/acme_x"]["duplicates"], 0)
       << "no reply was even attempted twice with the same text";

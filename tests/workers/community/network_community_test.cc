@@ -130,6 +130,8 @@ class NetworkCommunityTest : public ::testing::TestWithParam<NetworkCase> {
 
 TEST_P(NetworkCommunityTest, EveryCommentIsReadOnceAcrossRuns) {
   Audience(4, 15);
+  // Half the listings hand one comment out twice, as shifting listings do.
+  h_.Control("POST", "/_sandbox/faults", {{"network", network()}, {"duplicate_rate", 0.5}});
   h_.clock().Advance(absl::Hours(30));
   std::string cursor;
   std::vector<std::string> ids;
@@ -159,6 +161,8 @@ TEST_P(NetworkCommunityTest, EveryCommentIsReadOnceAcrossRuns) {
     return Find(id)["mention"].get<bool>();
   });
   EXPECT_EQ(mentions > 0, GetParam().mentions) << mentions << " mentions read";
+  const std::string faults = network() + "/*";
+  EXPECT_GT(h_.Control("GET", "/_sandbox/stats")["accounts"][faults]["duplicates_delivered"], 0);
 }
 
 // Facebook's /tagged and Instagram's /tags: posts of others that tag the account, read in
