@@ -32,6 +32,20 @@ Json StatsJson(const AccountStats& s) {
           {"duplicates_delivered", s.duplicates_delivered}};
 }
 
+// Reads body[`name`], a number within [lo, hi], into `value` when present; false (the
+// response a 400 naming it) otherwise.
+bool ReadBound(const Json& body, const char* name, double lo, double hi, double& value,
+               SandboxResponse& res) {
+  auto it = body.find(name);
+  if (it == body.end()) return true;
+  if (!it->is_number() || !(it->get<double>() >= lo && it->get<double>() <= hi)) {
+    res.SetJson(400, {{"error", absl::StrCat(name, " must be a number from ", lo, " to ", hi)}});
+    return false;
+  }
+  value = it->get<double>();
+  return true;
+}
+
 void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu) {
   if (!body.is_object()) {
@@ -44,17 +58,30 @@ void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
     return;
   }
   const std::string network = body.value("network", std::string("*"));
-  Faults& f = state.faults[network];
-  f.error_rate = body.value("error_rate", f.error_rate);
-  f.latency = absl::Milliseconds(body.value("latency_ms", absl::ToInt64Milliseconds(f.latency)));
-  f.drop_next = body.value("drop_next", f.drop_next);
-  f.drop_rate = body.value("drop_rate", f.drop_rate);
+  if (network != "*" && !IsNetwork(network)) {
+    res.SetJson(400, {{"error", absl::StrCat("unknown network '", network, "'")}});
+    return;
+  }
+  Faults f = state.faults.count(network) ? state.faults[network] : Faults();
+  double latency_ms = absl::ToDoubleMilliseconds(f.latency);
+  double answer_latency_ms = absl::ToDoubleMilliseconds(f.answer_latency);
+  double drop_next = f.drop_next;
+  // Latencies are bounded so that an injected one never holds the sandbox for long.
+  if (!ReadBound(body, "error_rate", 0, 1, f.error_rate, res) ||
+      !ReadBound(body, "drop_rate", 0, 1, f.drop_rate, res) ||
+      !ReadBound(body, "duplicate_rate", 0, 1, f.duplicate_rate, res) ||
+      !ReadBound(body, "latency_ms", 0, 60'000, latency_ms, res) ||
+      !ReadBound(body, "answer_latency_ms", 0, 600'000, answer_latency_ms, res) ||
+      !ReadBound(body, "drop_next", 0, 1'000'000, drop_next, res)) {
+    return;
+  }
+  f.latency = absl::Milliseconds(latency_ms);
+  f.answer_latency = absl::Milliseconds(answer_latency_ms);
+  f.drop_next = static_cast<int>(drop_next);
   f.drop_path = body.value("drop_path", f.drop_path);
   f.drop_method = body.value("drop_method", f.drop_method);
-  f.answer_latency = absl::Milliseconds(
-      body.value("answer_latency_ms", absl::ToInt64Milliseconds(f.answer_latency)));
   f.slow_path = body.value("slow_path", f.slow_path);
-  f.duplicate_rate = body.value("duplicate_rate", f.duplicate_rate);
+  state.faults[network] = f;
   res.SetJson(200, {{"network", network}, {"error_rate", f.error_rate},
                     {"latency_ms", absl::ToInt64Milliseconds(f.latency)},
                     {"drop_next", f.drop_next}, {"drop_rate", f.drop_rate},

@@ -185,7 +185,13 @@ google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
     if (!author_value.has_struct_value()) continue;
     google::protobuf::Struct& author = *author_value.mutable_struct_value();
     const std::string author_id = StringOf(author, "id");
-    if (author_id.empty()) continue;
+    if (author_id.empty()) {
+      // The network does not say who wrote it (a mention, on Facebook or Instagram): nothing
+      // is known of them, and nothing is counted.
+      (*author.mutable_fields())["first_time"].set_bool_value(false);
+      (*author.mutable_fields())["earlier_comments"].set_number_value(0);
+      continue;
+    }
     auto [count, first_in_read] = earlier.try_emplace(author_id, 0);
     if (first_in_read && account != nullptr) {
       if (auto it = account->index.find(author_id); it != account->index.end()) {

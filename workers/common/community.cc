@@ -82,6 +82,10 @@ CommentMark MarkAt(const std::vector<ListedComment>& items, int64_t key,
 }  // namespace
 
 absl::StatusOr<CommentCursor> DecodeCursor(const TaskInput& input) {
+  const Json& given = JsonMember(input.json(), "cursor");
+  if (!given.is_null() && !given.is_string()) {
+    return input.Reject("cursor", "must be a string: the cursor an earlier run returned");
+  }
   const std::string text = input.OptionalString("cursor");
   CommentCursor cursor;
   cursor.source = input.action();

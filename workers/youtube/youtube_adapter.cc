@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -184,8 +185,17 @@ class YouTubeAdapter final : public AdapterBase {
   absl::StatusOr<Json> Search(ActionCall& call) {
     ASSIGN_OR_RETURN(std::string query, call.input.RequiredString("query"));
     if (query.size() > 500) return call.input.Reject("query", "is longer than 500 characters");
+    if (absl::StripAsciiWhitespace(query).empty()) {
+      return call.input.Reject("query", "must name something to search for");
+    }
     ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
     ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
+    // A run never moves the cursor past its own clock: a later one was not written here.
+    const int64_t now_key = absl::ToUnixSeconds(call.now());
+    if (cursor.after.key > now_key || cursor.top.key > now_key ||
+        (cursor.before && cursor.before->key > now_key)) {
+      return call.input.Reject("cursor", "lies in the future: no run of youtube.search wrote it");
+    }
     const absl::Time oldest = call.now() - kSearchReach;
     if (cursor.before && absl::FromUnixSeconds(cursor.before->key) < oldest) {
       cursor.after = cursor.top;

@@ -250,6 +250,14 @@ TEST(CommunityLedgerTest, ACommentReadByTwoStreamsOfAnAccountCountsOnce) {
   EXPECT_FALSE(repeat.fields().at("author").struct_value().fields().at("first_time").bool_value());
   ASSERT_NE(ledger.Authors("ns", "x", "acme"), nullptr);
   EXPECT_EQ(ledger.Authors("ns", "x", "acme")->authors(0).comments(), 3) << "1, 2 and 3 once";
+  // A mention whose author the network does not name: known as nothing, counted nowhere.
+  const google::protobuf::Value anonymous =
+      Record(ledger, watch, Read({{"4", "", "Tagged you"}}, "c2"), t0);
+  const auto& unnamed = anonymous.struct_value().fields().at("comments").list_value().values(0)
+                            .struct_value().fields().at("author").struct_value().fields();
+  EXPECT_FALSE(unnamed.at("first_time").bool_value()) << "usable in when: rules";
+  EXPECT_EQ(unnamed.at("earlier_comments").number_value(), 0);
+  EXPECT_EQ(ledger.Authors("ns", "x", "acme")->authors_size(), 1);
   // Another account's stream is another ledger.
   Record(ledger, elsewhere, Read({{"2", "a", "Great"}}, "c1"), t0);
   ASSERT_NE(ledger.Authors("ns", "x", "other"), nullptr);

@@ -168,6 +168,11 @@ TEST(CommunityDrainTest, ABadCursorIsRejectedNamingTheField) {
     negative.replace(at, 3, "[-5,");
   }
   EXPECT_FALSE(DecodeCursor(Input({{"cursor", negative}})).ok()) << negative;
+  // A cursor is the string a run returned, never a structure written by hand.
+  const absl::StatusOr<CommentCursor> map = DecodeCursor(Input({{"cursor", Json::parse(good)}}));
+  ASSERT_FALSE(map.ok());
+  EXPECT_NE(map.status().message().find("'cursor' must be a string"), std::string::npos)
+      << map.status();
 }
 
 TEST(CommunityDrainTest, ACursorBelongsToTheActionThatWroteIt) {

@@ -226,6 +226,14 @@ TEST(XCommunityTest, MalformedRequestsAreAnswered400NotACrash) {
             403);
   EXPECT_EQ(send("POST", "/x/2/users/1/likes", R"({"tweet_id": [1]})"), 403) << "not this user";
   EXPECT_EQ(send("POST", "/_sandbox/faults", R"({"clear": "yes"})"), 400);
+  for (const char* bad : {R"({"duplicate_rate": 2})", R"({"error_rate": -0.1})",
+                          R"({"latency_ms": 1e12})", R"({"latency_ms": -100})",
+                          R"({"drop_next": 1e30})", R"({"answer_latency_ms": 1e20})",
+                          R"({"drop_rate": "half"})", R"({"network": "myspace"})"}) {
+    EXPECT_EQ(send("POST", "/_sandbox/faults", bad), 400) << bad;
+  }
+  EXPECT_EQ(send("POST", "/_sandbox/faults", R"({"network": "x", "duplicate_rate": 1})"), 200);
+  EXPECT_EQ(send("POST", "/_sandbox/faults", R"({"clear": true})"), 200);
   EXPECT_EQ(send("POST", "/youtube/youtube/v3/comments", R"({"snippet": 3})",
                  "sbx_youtube_acme_youtube"),
             400);

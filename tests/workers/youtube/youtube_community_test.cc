@@ -245,6 +245,15 @@ TEST(YouTubeSearchTest, VideosAreReadOnceAndEachRunReadsTwoPagesAtMost) {
   EXPECT_NE(out.status().message().find("'query' is required"), std::string::npos);
   out = h.Run("youtube", "search", {{"query", "launch"}, {"cursor", "not a cursor"}});
   EXPECT_EQ(TypeOf(out.status()), v1::ERROR_TYPE_REJECTED_INPUT) << out.status();
+  out = h.Run("youtube", "search", {{"query", "   "}});
+  EXPECT_NE(out.status().message().find("'query' must name something"), std::string::npos)
+      << out.status();
+  // A cursor from the future (2100) would blind the stream: no run wrote it.
+  out = h.Run("youtube", "search",
+              {{"query", "launch"},
+               {"cursor", R"({"after":[4102444800,[]],"source":"youtube.search","top":[4102444800,[]]})"}});
+  EXPECT_NE(out.status().message().find("'cursor' lies in the future"), std::string::npos)
+      << out.status();
 }
 
 // Every search.list call costs 100 units: with 150 left, one search runs and the next is
