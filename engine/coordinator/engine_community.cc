@@ -1,6 +1,13 @@
 // Community: what the community ledger (community_ledger.h) knows of an account's authors.
 #include <algorithm>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 
 #include "base/proto_time.h"
 #include "engine/coordinator/engine.h"
@@ -8,6 +15,8 @@
 
 namespace fanfare::coordinator {
 namespace {
+
+constexpr size_t kAuthorsPageSize = 100;
 
 v1::CommunityAuthor AuthorOf(const internal::CommunityAuthor& known) {
   v1::CommunityAuthor author;
@@ -34,19 +43,62 @@ v1::CommunityAuthor AuthorOf(const internal::CommunityAuthor& known) {
   return author;
 }
 
+// A place in the listing's order — most recently seen first, then by id — as a page token.
+struct Place {
+  int64_t last_seen_unix = 0;
+  std::string id;
+};
+
+Place PlaceOf(const internal::CommunityAuthor& author) {
+  return Place{author.last_seen_unix(), author.id()};
+}
+
+// Whether `a` comes before `b` in the listing's order.
+bool Precedes(const Place& a, const Place& b) {
+  if (a.last_seen_unix != b.last_seen_unix) return a.last_seen_unix > b.last_seen_unix;
+  return a.id < b.id;
+}
+
+std::string TokenOf(const internal::CommunityAuthor& author) {
+  return absl::WebSafeBase64Escape(absl::StrCat(author.last_seen_unix(), ":", author.id()));
+}
+
+absl::StatusOr<std::optional<Place>> PlaceOfToken(const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  std::string decoded;
+  Place place;
+  const size_t colon = absl::WebSafeBase64Unescape(token, &decoded) ? decoded.find(':')
+                                                                     : std::string::npos;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(decoded).substr(0, colon), &place.last_seen_unix)) {
+    return absl::InvalidArgumentError("page_token: not a token from ListCommunityAuthors");
+  }
+  place.id = decoded.substr(colon + 1);
+  return place;
+}
+
 }  // namespace
 
 void Engine::ListCommunityAuthors(const v1::ListCommunityAuthorsRequest& request,
                                   Reply<v1::ListCommunityAuthorsResponse> reply) {
+  absl::StatusOr<std::optional<Place>> after = PlaceOfToken(request.page_token());
+  if (!after.ok()) {
+    std::move(reply)(after.status());
+    return;
+  }
   v1::ListCommunityAuthorsResponse response;
   if (const internal::CommunityAuthors* authors = community_.Authors(
           NamespaceOr(request.namespace_()), request.network(), request.account())) {
-    std::vector<const internal::CommunityAuthor*> recent;
-    for (const internal::CommunityAuthor& known : authors->authors()) recent.push_back(&known);
-    std::stable_sort(recent.begin(), recent.end(), [](const auto* a, const auto* b) {
-      return a->last_seen_unix() > b->last_seen_unix();
+    std::vector<const internal::CommunityAuthor*> page;
+    for (const internal::CommunityAuthor& known : authors->authors()) {
+      if (!after->has_value() || Precedes(**after, PlaceOf(known))) page.push_back(&known);
+    }
+    std::sort(page.begin(), page.end(), [](const auto* a, const auto* b) {
+      return Precedes(PlaceOf(*a), PlaceOf(*b));
     });
-    for (const internal::CommunityAuthor* known : recent) *response.add_authors() = AuthorOf(*known);
+    const size_t size = request.page_size() > 0 ? request.page_size() : kAuthorsPageSize;
+    for (size_t i = 0; i < page.size() && i < size; ++i) *response.add_authors() = AuthorOf(*page[i]);
+    if (page.size() > size) response.set_next_page_token(TokenOf(*page[size - 1]));
   }
   *response.mutable_as_of() = ToProtoTime(clock_->Now());
   ReplyAfterCommit<v1::ListCommunityAuthorsResponse>(std::move(reply), std::move(response));

@@ -368,6 +368,10 @@ absl::Status Check(const v1::ListCommunityAuthorsRequest& request) {
     return Invalid("account", absl::StrCat("an account alias of 1 to ", kMaxIdLength,
                                            " printable characters"));
   }
+  RETURN_IF_ERROR(CheckPageSize(request.page_size()));
+  if (request.page_token().size() > kMaxIdLength * 2) {
+    return Invalid("page_token", "a token from ListCommunityAuthors");
+  }
   return CheckNamespace(request.namespace_());
 }
 

@@ -215,8 +215,21 @@ absl::StatusOr<v1::ListCommunityAuthorsResponse> Client::ListCommunityAuthors(
   request.set_namespace_(options_.ns);
   request.set_network(network);
   request.set_account(account);
-  return Call<v1::ListCommunityAuthorsResponse>(
-      [&](auto* c, auto* r) { return stub_->ListCommunityAuthors(c, request, r); });
+  request.set_page_size(1000);
+  v1::ListCommunityAuthorsResponse all;
+  // The coordinator keeps at most 2,000 authors an account: a few pages, not a loop.
+  for (int page = 0; page < 100; ++page) {
+    absl::StatusOr<v1::ListCommunityAuthorsResponse> got = Call<v1::ListCommunityAuthorsResponse>(
+        [&](auto* c, auto* r) { return stub_->ListCommunityAuthors(c, request, r); });
+    if (!got.ok()) return got.status();
+    if (page == 0) *all.mutable_as_of() = got->as_of();
+    for (v1::CommunityAuthor& author : *got->mutable_authors()) {
+      *all.add_authors() = std::move(author);
+    }
+    if (got->next_page_token().empty()) break;
+    request.set_page_token(got->next_page_token());
+  }
+  return all;
 }
 
 absl::StatusOr<v1::ReleaseHoldResponse> Client::ReleaseHold(const std::string& account,

@@ -103,7 +103,9 @@ class Client {
   // none is in force.
   absl::StatusOr<v1::ReleaseHoldResponse> ReleaseHold(const std::string& account,
                                                       const std::string& network = "");
-  // The authors the coordinator knows on `account` of `network` (docs/community.md).
+  // The authors the coordinator knows on `account` of `network` (docs/community.md): every
+  // page, read in turn, as one response (most recently seen first; `as_of` the first
+  // page's).
   absl::StatusOr<v1::ListCommunityAuthorsResponse> ListCommunityAuthors(
       const std::string& network, const std::string& account);
 

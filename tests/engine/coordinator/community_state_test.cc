@@ -112,6 +112,40 @@ TEST(CommunityStateTest, TheStreamKeepsItsCursorAndDropsWhatItHandedOutAcrossRes
   EXPECT_EQ(third.input().fields().at("cursor").string_value(), "CUR2");
 }
 
+// ListCommunityAuthors pages through the ledger, most recently seen first, each author once.
+TEST(CommunityStateTest, AuthorsArePagedMostRecentlySeenFirst) {
+  EngineHarness h;
+  h.Apply(kWatch);
+  RunOnce(h, "watch", "r1", Read({{"1", "ana", "hi"}, {"2", "bo", "hi"}, {"3", "cy", "hi"}}, "C1"));
+  h.clock().Advance(absl::Hours(1));
+  RunOnce(h, "watch", "r2", Read({{"4", "dee", "hi"}, {"5", "bo", "again"}}, "C2"), false);
+  auto list = [&h](const std::string& token) {
+    v1::ListCommunityAuthorsRequest request;
+    request.set_network("x");
+    request.set_account("acme_x");
+    request.set_page_size(2);
+    request.set_page_token(token);
+    return h.Call<v1::ListCommunityAuthorsResponse>([&](Engine& e, auto reply) {
+      e.ListCommunityAuthors(request, std::move(reply));
+    });
+  };
+  std::vector<std::string> order;
+  std::string token;
+  for (int page = 0; page < 5; ++page) {
+    absl::StatusOr<v1::ListCommunityAuthorsResponse> got = list(token);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_LE(got->authors_size(), 2);
+    for (const v1::CommunityAuthor& a : got->authors()) order.push_back(a.id());
+    token = got->next_page_token();
+    if (token.empty()) break;
+  }
+  // bo and dee were seen an hour later; then by id.
+  EXPECT_EQ(order, (std::vector<std::string>{"bo", "dee", "ana", "cy"}));
+  absl::StatusOr<v1::ListCommunityAuthorsResponse> bad = list("not-a-token");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
+  EXPECT_NE(bad.status().message().find("page_token"), std::string::npos);
+}
+
 TEST(CommunityStateTest, AnExplicitCursorAndOtherSourcesAreLeftAlone) {
   EngineHarness h;
   h.Apply(kWatch);
