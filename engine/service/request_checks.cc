@@ -369,7 +369,8 @@ absl::Status Check(const v1::ListCommunityAuthorsRequest& request) {
                                            " printable characters"));
   }
   RETURN_IF_ERROR(CheckPageSize(request.page_size()));
-  if (request.page_token().size() > kMaxIdLength * 2) {
+  // A token holds an author id (up to 256 bytes), base64.
+  if (request.page_token().size() > 1024) {
     return Invalid("page_token", "a token from ListCommunityAuthors");
   }
   return CheckNamespace(request.namespace_());

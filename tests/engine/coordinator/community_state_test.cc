@@ -2,8 +2,10 @@
 // store and restarts: a read with no cursor is given its stream's, comments read again are
 // dropped from the output, authors carry first_time and earlier_comments, streams are
 // separate per source, and everything survives a restart and a power loss after the ack.
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "engine/coordinator/community_ledger.h"
+#include "engine/service/request_checks.h"
 #include "gtest/gtest.h"
 #include "tests/engine/coordinator/engine_harness.h"
 
@@ -144,6 +146,22 @@ TEST(CommunityStateTest, AuthorsArePagedMostRecentlySeenFirst) {
   absl::StatusOr<v1::ListCommunityAuthorsResponse> bad = list("not-a-token");
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument) << bad.status();
   EXPECT_NE(bad.status().message().find("page_token"), std::string::npos);
+}
+
+// The RPC's request check lets through a token for the longest author id the ledger keeps,
+// and a page size up to 1000.
+TEST(CommunityStateTest, TheRequestCheckTakesEveryTokenThePagesGive) {
+  v1::ListCommunityAuthorsRequest request;
+  request.set_network("x");
+  request.set_account("acme_x");
+  request.set_page_size(1000);
+  request.set_page_token(absl::WebSafeBase64Escape("1800000000:" + std::string(256, 'a')));
+  EXPECT_TRUE(service::Check(request).ok()) << service::Check(request);
+  request.set_page_size(1001);
+  EXPECT_EQ(service::Check(request).code(), absl::StatusCode::kInvalidArgument);
+  request.set_page_size(0);
+  request.set_page_token(std::string(2000, 'a'));
+  EXPECT_EQ(service::Check(request).code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(CommunityStateTest, AnExplicitCursorAndOtherSourcesAreLeftAlone) {
