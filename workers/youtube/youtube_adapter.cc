@@ -190,28 +190,14 @@ class YouTubeAdapter final : public AdapterBase {
     }
     ASSIGN_OR_RETURN(int max, ReadMaxComments(call.input));
     ASSIGN_OR_RETURN(CommentCursor cursor, DecodeCursor(call.input));
-    // A run never moves the cursor past its own clock: a later one was not written here.
-    const int64_t now_key = absl::ToUnixSeconds(call.now());
-    if (cursor.after.key > now_key || cursor.top.key > now_key ||
-        (cursor.before && cursor.before->key > now_key)) {
-      return call.input.Reject("cursor", "lies in the future: no run of youtube.search wrote it");
-    }
-    const absl::Time oldest = call.now() - kSearchReach;
-    if (cursor.before && absl::FromUnixSeconds(cursor.before->key) < oldest) {
-      cursor.after = cursor.top;
-      cursor.before.reset();
-    }
-    const absl::Time after = std::max(absl::FromUnixSeconds(cursor.after.key), oldest);
-    // Inclusive, and publishedAt has whole seconds: the bound's own second is listed.
-    const absl::Time before = cursor.before
-                                  ? absl::FromUnixSeconds(cursor.before->key) + absl::Seconds(1)
-                                  : call.now() - kSearchSettle;
+    ASSIGN_OR_RETURN(const SearchWindow window, WindowOf(call, cursor));
     const NetworkProtocol protocol = Protocol(call);
     ApiSession session(call, protocol);
     auto page = [&](const std::string& token) -> absl::StatusOr<CommentPage> {
       std::vector<std::pair<std::string, std::string>> q = {
           {"part", "snippet"}, {"type", "video"}, {"order", "date"}, {"maxResults", "50"},
-          {"q", query}, {"publishedAfter", Rfc3339(after)}, {"publishedBefore", Rfc3339(before)}};
+          {"q", query}, {"publishedAfter", Rfc3339(window.after)},
+          {"publishedBefore", Rfc3339(window.before)}};
       if (!token.empty()) q.emplace_back("pageToken", token);
       ASSIGN_OR_RETURN(Json answer,
                        session.SendJson(GetRequest(call, absl::StrCat(call.endpoints.api,
@@ -234,6 +220,33 @@ class YouTubeAdapter final : public AdapterBase {
       return listed;
     };
     return DrainComments(page, cursor, max, /*max_pages=*/kSearchPagesPerRun);
+  }
+
+  // The publishedAfter / publishedBefore a search run reads between (both inclusive).
+  struct SearchWindow {
+    absl::Time after;
+    absl::Time before;
+  };
+
+  // The cursor's gap, within kSearchReach and kSearchSettle of now. A backlog older than
+  // the reach is given up (`cursor` moves to its top); a cursor from the future is refused:
+  // a run never moves it past its own clock.
+  static absl::StatusOr<SearchWindow> WindowOf(const ActionCall& call, CommentCursor& cursor) {
+    const int64_t now_key = absl::ToUnixSeconds(call.now());
+    if (cursor.after.key > now_key || cursor.top.key > now_key ||
+        (cursor.before && cursor.before->key > now_key)) {
+      return call.input.Reject("cursor", "lies in the future: no run of youtube.search wrote it");
+    }
+    const absl::Time oldest = call.now() - kSearchReach;
+    if (cursor.before && absl::FromUnixSeconds(cursor.before->key) < oldest) {
+      cursor.after = cursor.top;
+      cursor.before.reset();
+    }
+    // publishedAt has whole seconds: the before bound's own second is listed.
+    return SearchWindow{
+        .after = std::max(absl::FromUnixSeconds(cursor.after.key), oldest),
+        .before = cursor.before ? absl::FromUnixSeconds(cursor.before->key) + absl::Seconds(1)
+                                : call.now() - kSearchSettle};
   }
 
   // A search result as a listened-to item: the video, its channel as the author, and its
