@@ -1,6 +1,7 @@
 // /_sandbox/…: what the sandbox accepted, and the knobs tests and rehearsals turn.
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/durations.h"
 #include "sandbox/audience.h"
 #include "sandbox/network_api.h"
@@ -39,7 +40,8 @@ bool ReadBound(const Json& body, const char* name, double lo, double hi, double&
   auto it = body.find(name);
   if (it == body.end()) return true;
   if (!it->is_number() || !(it->get<double>() >= lo && it->get<double>() <= hi)) {
-    res.SetJson(400, {{"error", absl::StrCat(name, " must be a number from ", lo, " to ", hi)}});
+    res.SetJson(400, {{"error", absl::StrFormat("%s must be a number from %.15g to %.15g", name,
+                                                lo, hi)}});
     return false;
   }
   value = it->get<double>();
@@ -73,6 +75,10 @@ void SetFaults(SandboxState& state, const Json& body, SandboxResponse& res)
       !ReadBound(body, "latency_ms", 0, 60'000, latency_ms, res) ||
       !ReadBound(body, "answer_latency_ms", 0, 600'000, answer_latency_ms, res) ||
       !ReadBound(body, "drop_next", 0, 1'000'000, drop_next, res)) {
+    return;
+  }
+  if (body.contains("drop_next") && !body["drop_next"].is_number_integer()) {
+    res.SetJson(400, {{"error", "drop_next must be a whole number of writes"}});
     return;
   }
   f.latency = absl::Milliseconds(latency_ms);
@@ -214,6 +220,7 @@ void RegisterControl(Router& router, SandboxState& state) {
       total.grants_revoked += s.grants_revoked;
       total.errors_injected += s.errors_injected;
       total.responses_dropped += s.responses_dropped;
+      total.duplicates_delivered += s.duplicates_delivered;
     }
     res.SetJson(200, {{"accounts", accounts}, {"totals", StatsJson(total)},
                       {"now", Rfc3339(state.Now())}});

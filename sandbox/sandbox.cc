@@ -210,9 +210,14 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
   if (control) return;
   if (request.method == "GET") {
     if (response.status != 200 || faults.duplicate_rate <= 0) return;
-    absl::MutexLock lock(&state_->mu);
-    if (state_->Random() < faults.duplicate_rate &&
-        RepeatOneListedItem(response, state_->Random())) {
+    double repeat = 0, pick = 0;
+    {
+      absl::MutexLock lock(&state_->mu);
+      repeat = state_->Random();
+      pick = state_->Random();
+    }
+    if (repeat < faults.duplicate_rate && RepeatOneListedItem(response, pick)) {
+      absl::MutexLock lock(&state_->mu);
       state_->Stats(network, "*").duplicates_delivered++;
     }
     return;

@@ -49,14 +49,10 @@ struct Place {
   std::string id;
 };
 
-Place PlaceOf(const internal::CommunityAuthor& author) {
-  return Place{author.last_seen_unix(), author.id()};
-}
-
-// Whether `a` comes before `b` in the listing's order.
-bool Precedes(const Place& a, const Place& b) {
-  if (a.last_seen_unix != b.last_seen_unix) return a.last_seen_unix > b.last_seen_unix;
-  return a.id < b.id;
+// Whether (a_seen, a_id) comes before (b_seen, b_id) in the listing's order.
+bool Precedes(int64_t a_seen, absl::string_view a_id, int64_t b_seen, absl::string_view b_id) {
+  if (a_seen != b_seen) return a_seen > b_seen;
+  return a_id < b_id;
 }
 
 std::string TokenOf(const internal::CommunityAuthor& author) {
@@ -91,12 +87,18 @@ void Engine::ListCommunityAuthors(const v1::ListCommunityAuthorsRequest& request
           NamespaceOr(request.namespace_()), request.network(), request.account())) {
     std::vector<const internal::CommunityAuthor*> page;
     for (const internal::CommunityAuthor& known : authors->authors()) {
-      if (!after->has_value() || Precedes(**after, PlaceOf(known))) page.push_back(&known);
+      if (!after->has_value() || Precedes((*after)->last_seen_unix, (*after)->id,
+                                          known.last_seen_unix(), known.id())) {
+        page.push_back(&known);
+      }
     }
-    std::sort(page.begin(), page.end(), [](const auto* a, const auto* b) {
-      return Precedes(PlaceOf(*a), PlaceOf(*b));
-    });
     const size_t size = request.page_size() > 0 ? request.page_size() : kAuthorsPageSize;
+    // Only this page and whether another follows are needed in order.
+    const size_t sorted = std::min(page.size(), size + 1);
+    std::partial_sort(page.begin(), page.begin() + sorted, page.end(),
+                      [](const auto* a, const auto* b) {
+                        return Precedes(a->last_seen_unix(), a->id(), b->last_seen_unix(), b->id());
+                      });
     for (size_t i = 0; i < page.size() && i < size; ++i) *response.add_authors() = AuthorOf(*page[i]);
     if (page.size() > size) response.set_next_page_token(TokenOf(*page[size - 1]));
   }

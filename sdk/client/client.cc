@@ -226,10 +226,10 @@ absl::StatusOr<v1::ListCommunityAuthorsResponse> Client::ListCommunityAuthors(
     for (v1::CommunityAuthor& author : *got->mutable_authors()) {
       *all.add_authors() = std::move(author);
     }
-    if (got->next_page_token().empty()) break;
+    if (got->next_page_token().empty()) return all;
     request.set_page_token(got->next_page_token());
   }
-  return all;
+  return absl::InternalError("ListCommunityAuthors: 100 pages and the listing did not end");
 }
 
 absl::StatusOr<v1::ReleaseHoldResponse> Client::ReleaseHold(const std::string& account,

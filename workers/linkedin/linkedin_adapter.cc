@@ -382,7 +382,8 @@ class LinkedInAdapter final : public AdapterBase {
                               "linkedin.moderate (reconcile): GET /rest/socialActions/{urn}/comments"));
       ListingPage listed;
       ASSIGN_OR_RETURN(listed.items, ListedItems(answer, "elements", "linkedin.moderate (reconcile)"));
-      if (listed.items.size() == kCount) listed.next = absl::StrCat(from + kCount);
+      // A full page (or more: a listing may repeat an item) says there may be another.
+      if (listed.items.size() >= kCount) listed.next = absl::StrCat(from + kCount);
       return listed;
     };
     const absl::Time oldest = call.now() - call.options.reconcile_lookback;

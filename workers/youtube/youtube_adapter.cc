@@ -47,6 +47,8 @@ constexpr int kSearchPagesPerRun = 2;
 // How far back youtube.search listens, and how long it leaves YouTube to index a video.
 constexpr absl::Duration kSearchReach = absl::Hours(24 * 7);
 constexpr absl::Duration kSearchSettle = absl::Minutes(15);
+// How far ahead of this worker's clock another's may run before its cursor is refused.
+constexpr absl::Duration kClockMargin = absl::Hours(1);
 
 // "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" and other decimal references as the
 // characters they stand for (ASCII only; anything else is left as written).
@@ -230,9 +232,10 @@ class YouTubeAdapter final : public AdapterBase {
 
   // The cursor's gap, within kSearchReach and kSearchSettle of now. A backlog older than
   // the reach is given up (`cursor` moves to its top); a cursor from the future is refused:
-  // a run never moves it past its own clock.
+  // a run never moves it past its own clock (the margin allows for another worker's clock
+  // running ahead; a cursor within it reads nothing until this clock catches up).
   static absl::StatusOr<SearchWindow> WindowOf(const ActionCall& call, CommentCursor& cursor) {
-    const int64_t now_key = absl::ToUnixSeconds(call.now());
+    const int64_t now_key = absl::ToUnixSeconds(call.now() + kClockMargin);
     if (cursor.after.key > now_key || cursor.top.key > now_key ||
         (cursor.before && cursor.before->key > now_key)) {
       return call.input.Reject("cursor", "lies in the future: no run of youtube.search wrote it");

@@ -125,7 +125,7 @@ TEST(CommunityStateTest, AuthorsArePagedMostRecentlySeenFirst) {
     v1::ListCommunityAuthorsRequest request;
     request.set_network("x");
     request.set_account("acme_x");
-    request.set_page_size(2);
+    request.set_page_size(1);  // ana and cy, seen at once, fall on two pages
     request.set_page_token(token);
     return h.Call<v1::ListCommunityAuthorsResponse>([&](Engine& e, auto reply) {
       e.ListCommunityAuthors(request, std::move(reply));
@@ -136,7 +136,7 @@ TEST(CommunityStateTest, AuthorsArePagedMostRecentlySeenFirst) {
   for (int page = 0; page < 5; ++page) {
     absl::StatusOr<v1::ListCommunityAuthorsResponse> got = list(token);
     ASSERT_TRUE(got.ok()) << got.status();
-    EXPECT_LE(got->authors_size(), 2);
+    EXPECT_LE(got->authors_size(), 1);
     for (const v1::CommunityAuthor& a : got->authors()) order.push_back(a.id());
     token = got->next_page_token();
     if (token.empty()) break;

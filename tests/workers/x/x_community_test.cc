@@ -229,7 +229,8 @@ TEST(XCommunityTest, MalformedRequestsAreAnswered400NotACrash) {
   for (const char* bad : {R"({"duplicate_rate": 2})", R"({"error_rate": -0.1})",
                           R"({"latency_ms": 1e12})", R"({"latency_ms": -100})",
                           R"({"drop_next": 1e30})", R"({"answer_latency_ms": 1e20})",
-                          R"({"drop_rate": "half"})", R"({"network": "myspace"})"}) {
+                          R"({"drop_rate": "half"})", R"({"network": "myspace"})",
+                          R"({"drop_next": 0.5})"}) {
     EXPECT_EQ(send("POST", "/_sandbox/faults", bad), 400) << bad;
   }
   EXPECT_EQ(send("POST", "/_sandbox/faults", R"({"network": "x", "duplicate_rate": 1})"), 200);
