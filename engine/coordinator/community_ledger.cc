@@ -104,6 +104,10 @@ void CommunityLedger::PrepareTask(const StreamRef& stream,
   (*input.mutable_fields())["cursor"].set_string_value(it->second.record.cursor());
 }
 
+CommunityLedger::AccountKey CommunityLedger::AccountKeyOf(const StreamRef& stream) {
+  return {std::string(stream.ns), std::string(stream.network), std::string(stream.account)};
+}
+
 CommunityLedger::Stream& CommunityLedger::OwnStream(const StreamRef& stream) {
   const StreamKey key = KeyOf(stream);
   dirty_streams_.insert(key);
@@ -120,8 +124,7 @@ CommunityLedger::Stream& CommunityLedger::OwnStream(const StreamRef& stream) {
 }
 
 CommunityLedger::Account& CommunityLedger::OwnAccount(const StreamRef& stream) {
-  const AccountKey key{std::string(stream.ns), std::string(stream.network),
-                       std::string(stream.account)};
+  const AccountKey key = AccountKeyOf(stream);
   dirty_accounts_.insert(key);
   auto [it, created] = accounts_.try_emplace(key);
   if (created) {
@@ -144,11 +147,11 @@ bool CommunityLedger::Seen(const Stream* stream, const std::string& id, absl::Ti
 bool CommunityLedger::SeenByAnotherStream(const StreamRef& stream, const std::string& id,
                                            absl::Time now) const {
   const StreamKey self = KeyOf(stream);
+  const auto& [ns, network, account] = AccountKeyOf(stream);
   // Keys sort by (namespace, network, account, …): the account's streams are one range.
-  for (auto it = streams_.lower_bound({std::get<0>(self), std::get<1>(self), std::get<2>(self),
-                                       std::string(), std::string()});
-       it != streams_.end() && std::get<0>(it->first) == std::get<0>(self) &&
-       std::get<1>(it->first) == std::get<1>(self) && std::get<2>(it->first) == std::get<2>(self);
+  for (auto it = streams_.lower_bound({ns, network, account, "", ""});
+       it != streams_.end() && std::get<0>(it->first) == ns && std::get<1>(it->first) == network &&
+       std::get<2>(it->first) == account;
        ++it) {
     if (it->first != self && Seen(&it->second, id, now)) return true;
   }
@@ -163,8 +166,7 @@ google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
   if (listed == nullptr || !listed->has_list_value()) return output;
   auto found_stream = streams_.find(KeyOf(stream));
   const Stream* known = found_stream == streams_.end() ? nullptr : &found_stream->second;
-  auto found_account = accounts_.find(
-      AccountKey{std::string(stream.ns), std::string(stream.network), std::string(stream.account)});
+  auto found_account = accounts_.find(AccountKeyOf(stream));
   const Account* account = found_account == accounts_.end() ? nullptr : &found_account->second;
   google::protobuf::Value result = output;
   google::protobuf::Struct& fields = *result.mutable_struct_value();

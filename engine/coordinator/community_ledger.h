@@ -111,6 +111,7 @@ class CommunityLedger {
   };
 
   static StreamKey KeyOf(const StreamRef& stream);
+  static AccountKey AccountKeyOf(const StreamRef& stream);
   Stream& OwnStream(const StreamRef& stream);
   Account& OwnAccount(const StreamRef& stream);
   // Whether the stream still holds `id` as handed out at `now` (retention counted).
