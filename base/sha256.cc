@@ -28,15 +28,29 @@ std::string MessageSha256Hex(const google::protobuf::Message& message) {
   return Sha256Hex(bytes);
 }
 
-std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
+namespace {
+
+// The raw HMAC-SHA256, or "" (no signature at all rather than a wrong one).
+std::string HmacSha256(absl::string_view key, absl::string_view data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac,
            &size) == nullptr) {
-    return "";  // no signature at all rather than a wrong one
+    return "";
   }
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(mac), size));
+  return std::string(reinterpret_cast<const char*>(mac), size);
+}
+
+}  // namespace
+
+std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
+  return absl::BytesToHexString(HmacSha256(key, data));
+}
+
+std::string HmacSha256Base64(absl::string_view key, absl::string_view data) {
+  const std::string mac = HmacSha256(key, data);
+  return mac.empty() ? "" : absl::Base64Escape(mac);
 }
 
 }  // namespace fanfare

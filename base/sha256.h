@@ -20,6 +20,8 @@ std::string MessageSha256Hex(const google::protobuf::Message& message);
 
 // Lowercase hex HMAC-SHA256 (RFC 2104) of `data` under `key`.
 std::string HmacSha256Hex(absl::string_view key, absl::string_view data);
+// The same, base64 (as X signs its webhooks).
+std::string HmacSha256Base64(absl::string_view key, absl::string_view data);
 
 }  // namespace fanfare
 

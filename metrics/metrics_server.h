@@ -12,17 +12,12 @@
 #ifndef FANFARE_METRICS_METRICS_SERVER_H_
 #define FANFARE_METRICS_METRICS_SERVER_H_
 
-#include <atomic>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
+#include "base/http_listener.h"
 #include "metrics/registry.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace fanfare::metrics {
 
@@ -30,20 +25,16 @@ class MetricsServer {
  public:
   static absl::StatusOr<std::unique_ptr<MetricsServer>> Start(const std::string& listen,
                                                               const Registry* registry);
-  ~MetricsServer();
 
-  int port() const { return port_; }
+  int port() const { return listener_->port(); }
   // host:port as bound, e.g. "127.0.0.1:9464".
-  std::string address() const;
+  std::string address() const { return listener_->address(); }
 
  private:
-  MetricsServer() = default;
+  explicit MetricsServer(std::unique_ptr<HttpListener> listener)
+      : listener_(std::move(listener)) {}
 
-  std::unique_ptr<httplib::Server> server_;
-  std::string host_;
-  int port_ = 0;
-  std::atomic<bool> exited_{false};  // the accept loop has returned
-  std::thread thread_;
+  std::unique_ptr<HttpListener> listener_;
 };
 
 }  // namespace fanfare::metrics
