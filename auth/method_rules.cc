@@ -30,6 +30,7 @@ constexpr MethodRule kRules[] = {
     {"/fanfare.v1.WorkerService/CompleteTask", P::kWork, NF::kLeasedTask},
     {"/fanfare.v1.WorkerService/FailTask", P::kWork, NF::kLeasedTask},
     {"/fanfare.v1.WorkerService/Heartbeat", P::kWork, NF::kLeasedTask},
+    {"/fanfare.v1.WorkerService/DeliverComments", P::kWork, NF::kRequest},
     {"/fanfare.v1.AdminService/CreateToken", P::kManageAccess, NF::kRequest, true},
     {"/fanfare.v1.AdminService/ListTokens", P::kManageAccess, NF::kRequest},
     {"/fanfare.v1.AdminService/RevokeToken", P::kManageAccess, NF::kRequest, true},

@@ -174,12 +174,24 @@ google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
   std::set<std::string> taken;                 // ids kept by this read
   std::map<std::string, int64_t> earlier;      // author id → comments seen before this one
   int64_t dropped = 0;
-  for (const google::protobuf::Value& item : listed->list_value().values()) {
+  // What the read listed, then what the account's inbox holds for the stream.
+  std::vector<google::protobuf::Value> pushed;
+  for (const internal::InboxComment* entry : SliceFor(stream, known, now).comments) {
+    *pushed.emplace_back().mutable_struct_value() = entry->comment();
+  }
+  std::vector<const google::protobuf::Value*> items;
+  for (const google::protobuf::Value& item : listed->list_value().values()) items.push_back(&item);
+  for (const google::protobuf::Value& item : pushed) items.push_back(&item);
+  const size_t first_pushed = listed->list_value().values_size();
+  int64_t delivered = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const google::protobuf::Value& item = *items[i];
     const std::string id = item.has_struct_value() ? StringOf(item.struct_value(), "id") : "";
     if (!id.empty() && (Seen(known, id, now) || !taken.insert(id).second)) {
       ++dropped;
       continue;
     }
+    if (i >= first_pushed) ++delivered;
     google::protobuf::Value& comment = *kept.add_values();
     comment = item;
     if (id.empty() || !comment.has_struct_value()) continue;
@@ -204,6 +216,15 @@ google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
     (*author.mutable_fields())["earlier_comments"].set_number_value(
         static_cast<double>(count->second));
     ++count->second;
+  }
+  if (delivered > 0) {
+    // Oldest first, as a read lists them (RFC 3339 UTC times sort as strings).
+    std::stable_sort(kept.mutable_values()->begin(), kept.mutable_values()->end(),
+                     [](const google::protobuf::Value& a, const google::protobuf::Value& b) {
+                       return StringOf(a.struct_value(), "created_at") <
+                              StringOf(b.struct_value(), "created_at");
+                     });
+    (*fields.mutable_fields())["delivered"].set_number_value(static_cast<double>(delivered));
   }
   (*fields.mutable_fields())["count"].set_number_value(static_cast<double>(kept.values_size()));
   *(*fields.mutable_fields())["comments"].mutable_list_value() = std::move(kept);
@@ -235,9 +256,68 @@ void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Va
   }
   const std::string cursor = StringOf(annotated.struct_value(), "cursor");
   if (!cursor.empty()) s.record.set_cursor(cursor);
+  // Annotate handed out this slice of the inbox; nothing changed it since (engine thread).
+  s.record.set_inbox_read(SliceFor(stream, &s, now).through);
   s.record.set_updated_at_unix(absl::ToUnixSeconds(now));
   Prune(s, now);  // the cap on ids
   Prune(account, now);
+}
+
+CommunityLedger::InboxSlice CommunityLedger::SliceFor(const StreamRef& stream, const Stream* known,
+                                                      absl::Time now) const {
+  InboxSlice slice;
+  slice.through = known != nullptr ? known->record.inbox_read() : 0;
+  if (!absl::EndsWith(stream.action, ".comments")) return slice;
+  auto it = inboxes_.find(AccountKeyOf(stream));
+  if (it == inboxes_.end()) return slice;
+  const int64_t oldest = absl::ToUnixSeconds(now - limits_.inbox_retention);
+  for (const internal::InboxComment& entry : it->second.comments) {
+    if (static_cast<int>(slice.comments.size()) >= limits_.inbox_per_read) break;
+    if (entry.seq() <= slice.through) continue;
+    slice.through = entry.seq();
+    // Past its retention counts as gone even before Prune drops it.
+    if (entry.received_at_unix() >= oldest) slice.comments.push_back(&entry);
+  }
+  return slice;
+}
+
+absl::StatusOr<InboxDelivery> CommunityLedger::Deliver(
+    absl::string_view ns, absl::string_view network, absl::string_view account,
+    const google::protobuf::RepeatedPtrField<google::protobuf::Struct>& comments, absl::Time now) {
+  const AccountKey key{std::string(ns), std::string(network), std::string(account)};
+  if (!inboxes_.contains(key) && inboxes_.size() >= static_cast<size_t>(limits_.max_inboxes)) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "community inboxes: ", limits_.max_inboxes, " accounts have one already"));
+  }
+  auto [it, created] = inboxes_.try_emplace(key);
+  Inbox& inbox = it->second;
+  if (created) {
+    inbox.record.set_namespace_(std::string(ns));
+    inbox.record.set_network(std::string(network));
+    inbox.record.set_account(std::string(account));
+    inbox.record.set_next_seq(1);
+  }
+  InboxDelivery delivery;
+  for (const google::protobuf::Struct& comment : comments) {
+    if (!inbox.ids.insert(StringOf(comment, "id")).second) {
+      ++delivery.duplicates;
+      continue;
+    }
+    internal::InboxComment& entry = inbox.comments.emplace_back();
+    entry.set_namespace_(inbox.record.namespace_());
+    entry.set_network(inbox.record.network());
+    entry.set_account(inbox.record.account());
+    entry.set_seq(inbox.record.next_seq());
+    entry.set_received_at_unix(absl::ToUnixSeconds(now));
+    *entry.mutable_comment() = comment;
+    inbox.bytes += entry.ByteSizeLong();
+    inbox.record.set_next_seq(inbox.record.next_seq() + 1);
+    inbox_changes_.added.push_back(entry);
+    ++delivery.accepted;
+  }
+  if (delivery.accepted > 0) inbox_changes_.inboxes.push_back(inbox.record);
+  Prune(inbox, now);
+  return delivery;
 }
 
 void CommunityLedger::MeetAuthor(Account& account, const google::protobuf::Struct& comment,
@@ -313,6 +393,22 @@ void CommunityLedger::Prune(Account& account, absl::Time now) const {
   }
 }
 
+void CommunityLedger::Prune(Inbox& inbox, absl::Time now) {
+  // Comments are appended as they arrive: the oldest come first.
+  const int64_t oldest = absl::ToUnixSeconds(now - limits_.inbox_retention);
+  while (!inbox.comments.empty() &&
+         (inbox.comments.front().received_at_unix() < oldest ||
+          inbox.comments.size() > static_cast<size_t>(limits_.max_inbox) ||
+          inbox.bytes > limits_.max_inbox_bytes)) {
+    internal::InboxComment& gone = inbox.comments.front();
+    inbox.ids.erase(StringOf(gone.comment(), "id"));
+    inbox.bytes -= std::min(inbox.bytes, gone.ByteSizeLong());
+    gone.clear_comment();  // only the key is needed to delete it
+    inbox_changes_.removed.push_back(std::move(gone));
+    inbox.comments.pop_front();
+  }
+}
+
 void CommunityLedger::Restore(internal::CommunityStream record) {
   const StreamRef ref{record.namespace_(), record.network(), record.account(), record.action(),
                       record.source()};
@@ -328,6 +424,19 @@ void CommunityLedger::Restore(internal::CommunityAuthors record) {
   account.record = std::move(record);
 }
 
+void CommunityLedger::Restore(internal::CommunityInbox record) {
+  inboxes_[AccountKey{record.namespace_(), record.network(), record.account()}].record =
+      std::move(record);
+}
+
+void CommunityLedger::Restore(internal::InboxComment record) {
+  auto it = inboxes_.find(AccountKey{record.namespace_(), record.network(), record.account()});
+  if (it == inboxes_.end()) return;  // written only with its inbox: cannot happen
+  it->second.ids.insert(StringOf(record.comment(), "id"));
+  it->second.bytes += record.ByteSizeLong();
+  it->second.comments.push_back(std::move(record));
+}
+
 std::vector<internal::CommunityStream> CommunityLedger::TakeDirtyStreams() {
   std::vector<internal::CommunityStream> out;
   for (const StreamKey& key : dirty_streams_) out.push_back(streams_.at(key).record);
@@ -341,6 +450,8 @@ std::vector<internal::CommunityAuthors> CommunityLedger::TakeDirtyAuthors() {
   dirty_accounts_.clear();
   return out;
 }
+
+InboxChanges CommunityLedger::TakeInboxChanges() { return std::exchange(inbox_changes_, {}); }
 
 const internal::CommunityAuthors* CommunityLedger::Authors(absl::string_view ns,
                                                            absl::string_view network,

@@ -23,6 +23,13 @@
 // (templated) adds one each time; ids longer than 256 bytes are not kept.
 // Each comment a read hands out carries it in `author`: `first_time` (never seen on this
 // account before this read) and `earlier_comments`, usable in `when:` rules.
+// Inbox. The comments a network pushed to an account (webhooks, through a worker's
+// DeliverComments) wait in the account's inbox, each once however often it was delivered
+// (retention: 7 days, at most 5,000 or 4 MiB, the oldest dropped first; at most 2,000
+// accounts have an inbox). Every `<network>.comments` stream of the account hands them out
+// with its next read — at most 500 a read, merged with what the read listed, and dropped
+// like any comment the stream already handed out — so a comment both pushed and polled is
+// read once. The output says `delivered: N`.
 //
 // Changes are durable with the step's outcome: the engine writes dirty records in the same
 // batch as the outcome that caused them (TakeDirty*), and recovery restores them. An output
@@ -33,12 +40,14 @@
 #define FANFARE_ENGINE_COORDINATOR_COMMUNITY_LEDGER_H_
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "fanfare/internal/records.pb.h"
@@ -51,6 +60,24 @@ struct CommunityLimits {
   int max_seen = 20'000;
   absl::Duration author_retention = absl::Hours(24 * 90);
   int max_authors = 2'000;
+  absl::Duration inbox_retention = absl::Hours(24 * 7);
+  int max_inbox = 5'000;
+  size_t max_inbox_bytes = 4 << 20;
+  int max_inboxes = 2'000;
+  int inbox_per_read = 500;
+};
+
+// What DeliverComments made of a delivery.
+struct InboxDelivery {
+  int accepted = 0;
+  int duplicates = 0;
+};
+
+// The inbox records to write since the last TakeInboxChanges, in the cycle's batch.
+struct InboxChanges {
+  std::vector<internal::CommunityInbox> inboxes;  // to put
+  std::vector<internal::InboxComment> added;      // to put
+  std::vector<internal::InboxComment> removed;    // to delete (only their keys are read)
 };
 
 // Names one stream. The strings must outlive the call they are passed to.
@@ -87,12 +114,24 @@ class CommunityLedger {
   // records.
   void Commit(const StreamRef& stream, const google::protobuf::Value& annotated, absl::Time now);
 
+  // Keeps `comments` (checked by the caller: each a Struct with a string `id`) in the
+  // account's inbox, except those it holds already. ResourceExhausted, nothing kept, when the
+  // account has no inbox and max_inboxes accounts have one.
+  absl::StatusOr<InboxDelivery> Deliver(absl::string_view ns, absl::string_view network,
+                        absl::string_view account,
+                        const google::protobuf::RepeatedPtrField<google::protobuf::Struct>& comments,
+                        absl::Time now);
+
   void Restore(internal::CommunityStream record);
   void Restore(internal::CommunityAuthors record);
+  void Restore(internal::CommunityInbox record);
+  // Comments must be restored in their keys' order (by seq), after their inbox.
+  void Restore(internal::InboxComment record);
 
   // Records changed since the last call, to be written with the cycle's batch.
   std::vector<internal::CommunityStream> TakeDirtyStreams();
   std::vector<internal::CommunityAuthors> TakeDirtyAuthors();
+  InboxChanges TakeInboxChanges();
 
   // The authors of an account, or nullptr.
   const internal::CommunityAuthors* Authors(absl::string_view ns, absl::string_view network,
@@ -109,6 +148,18 @@ class CommunityLedger {
     internal::CommunityAuthors record;
     std::map<std::string, int> index;  // author id → position in record.authors
   };
+  struct Inbox {
+    internal::CommunityInbox record;
+    std::deque<internal::InboxComment> comments;  // by seq
+    std::set<std::string> ids;                    // of comments
+    size_t bytes = 0;                             // of comments
+  };
+  // The inbox comments a read of `stream` hands out (oldest delivered first), and the seq of
+  // the last of them (the stream's inbox_read when there are none).
+  struct InboxSlice {
+    std::vector<const internal::InboxComment*> comments;
+    int64_t through = 0;
+  };
 
   static StreamKey KeyOf(const StreamRef& stream);
   static AccountKey AccountKeyOf(const StreamRef& stream);
@@ -122,12 +173,16 @@ class CommunityLedger {
   void MeetAuthor(Account& account, const google::protobuf::Struct& comment, absl::Time now);
   void Prune(Stream& stream, absl::Time now) const;
   void Prune(Account& account, absl::Time now) const;
+  void Prune(Inbox& inbox, absl::Time now);
+  InboxSlice SliceFor(const StreamRef& stream, const Stream* known, absl::Time now) const;
 
   CommunityLimits limits_;
   std::map<StreamKey, Stream> streams_;
   std::map<AccountKey, Account> accounts_;
   std::set<StreamKey> dirty_streams_;
   std::set<AccountKey> dirty_accounts_;
+  std::map<AccountKey, Inbox> inboxes_;
+  InboxChanges inbox_changes_;
 };
 
 }  // namespace fanfare::coordinator

@@ -238,6 +238,7 @@ void Engine::Flush() {
   for (auto& [key, record] : spend_.ledger().TakeDirty()) state_.PutSpend(record);
   for (const auto& record : community_.TakeDirtyStreams()) state_.PutCommunityStream(record);
   for (const auto& record : community_.TakeDirtyAuthors()) state_.PutCommunityAuthors(record);
+  FlushInbox();
   FlushTokenLastUses();
   FlushDenialCount();
   workers_.FlushSessions();

@@ -135,6 +135,10 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   // The authors the community ledger knows on one account, most recently seen first.
   void ListCommunityAuthors(const v1::ListCommunityAuthorsRequest& request,
                             Reply<v1::ListCommunityAuthorsResponse> reply);
+  // Keeps pushed comments in the account's inbox (CommunityLedger::Deliver); answered once
+  // durable. The request must have passed service::Check.
+  void DeliverComments(const v1::DeliverCommentsRequest& request,
+                       Reply<v1::DeliverCommentsResponse> reply);
 
   // --- Access (engine_access.cc).
   // The tokens in force, for authenticating calls on any thread (TokenRegistry is
@@ -297,6 +301,8 @@ class Engine : private scheduler::SchedulerHost, private WorkerGateway::Host {
   void FlushTokenLastUses();
   // Once a second has passed, writes how many denials it did not audit one by one.
   void FlushDenialCount();
+  // Writes the community inboxes' changes (engine_community.cc).
+  void FlushInbox();
   uint64_t NextAuditSeq();
 
   // Cycle pieces (engine.cc).

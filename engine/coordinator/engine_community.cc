@@ -106,4 +106,30 @@ void Engine::ListCommunityAuthors(const v1::ListCommunityAuthorsRequest& request
   ReplyAfterCommit<v1::ListCommunityAuthorsResponse>(std::move(reply), std::move(response));
 }
 
+void Engine::DeliverComments(const v1::DeliverCommentsRequest& request,
+                             Reply<v1::DeliverCommentsResponse> reply) {
+  const absl::StatusOr<InboxDelivery> delivery =
+      community_.Deliver(NamespaceOr(request.namespace_()), request.network(), request.account(),
+                         request.comments(), clock_->Now());
+  if (!delivery.ok()) {
+    std::move(reply)(delivery.status());
+    return;
+  }
+  v1::DeliverCommentsResponse response;
+  response.set_accepted(delivery->accepted);
+  response.set_duplicates(delivery->duplicates);
+  // A delivery of duplicates only changes nothing, but is still answered after the cycle's
+  // commit: the first delivery of the same comments may be in it.
+  ReplyAfterCommit<v1::DeliverCommentsResponse>(std::move(reply), std::move(response));
+}
+
+void Engine::FlushInbox() {
+  InboxChanges changes = community_.TakeInboxChanges();
+  for (const internal::CommunityInbox& inbox : changes.inboxes) state_.PutCommunityInbox(inbox);
+  for (const internal::InboxComment& comment : changes.added) state_.PutInboxComment(comment);
+  for (const internal::InboxComment& comment : changes.removed) {
+    state_.DeleteInboxComment(comment);
+  }
+}
+
 }  // namespace fanfare::coordinator

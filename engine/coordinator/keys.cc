@@ -95,4 +95,16 @@ std::string CommunityAuthors(absl::string_view ns, absl::string_view network,
          KeyWriter().String(ns).String(network).String(account).Take();
 }
 
+std::string CommunityInbox(absl::string_view ns, absl::string_view network,
+                           absl::string_view account) {
+  return std::string(1, kCommunityInboxTag) +
+         KeyWriter().String(ns).String(network).String(account).Take();
+}
+
+std::string InboxComment(absl::string_view ns, absl::string_view network,
+                         absl::string_view account, int64_t seq) {
+  return std::string(1, kInboxCommentTag) +
+         KeyWriter().String(ns).String(network).String(account).I64(seq).Take();
+}
+
 }  // namespace fanfare::coordinator::keys

@@ -17,6 +17,8 @@
 //   outbox       seq                              → internal.OutboxRecord
 //   community    "s", ns, network, account, action, source → internal.CommunityStream
 //                "a", ns, network, account        → internal.CommunityAuthors
+//                "b", ns, network, account        → internal.CommunityInbox
+//                "i", ns, network, account, seq   → internal.InboxComment
 //
 // Strings are length-prefixed and integers big-endian (engine/store/key_codec.h), so the
 // prefix functions select exactly the keys of one namespace, campaign or run.
@@ -71,9 +73,15 @@ std::string CommunityStream(absl::string_view ns, absl::string_view network,
                             absl::string_view source);
 std::string CommunityAuthors(absl::string_view ns, absl::string_view network,
                              absl::string_view account);
+std::string CommunityInbox(absl::string_view ns, absl::string_view network,
+                           absl::string_view account);
+std::string InboxComment(absl::string_view ns, absl::string_view network,
+                         absl::string_view account, int64_t seq);
 // The first byte of each kind of community key, to tell them apart when scanning.
 inline constexpr char kCommunityStreamTag = 's';
 inline constexpr char kCommunityAuthorsTag = 'a';
+inline constexpr char kCommunityInboxTag = 'b';
+inline constexpr char kInboxCommentTag = 'i';
 
 }  // namespace fanfare::coordinator::keys
 

@@ -8,6 +8,7 @@
 #include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
 #include "engine/coordinator/engine.h"
 #include "engine/coordinator/keys.h"
 #include "engine/coordinator/run_codec.h"
@@ -126,22 +127,29 @@ absl::Status Engine::LoadLimiters() {
       });
 }
 
+namespace {
+
+// Restores every community record of one kind (its keys start with `tag`), in key order.
+template <typename Record>
+absl::Status RestoreCommunity(const store::Store& store, char tag, CommunityLedger& ledger) {
+  return ScanRecords<Record>(store, store::Cf::kCommunity, std::string(1, tag),
+                             [&](absl::string_view, Record record) {
+                               ledger.Restore(std::move(record));
+                               return true;
+                             });
+}
+
+}  // namespace
+
 absl::Status Engine::LoadCommunity() {
-  if (absl::Status status = ScanRecords<internal::CommunityStream>(
-          *store_, store::Cf::kCommunity, std::string(1, keys::kCommunityStreamTag),
-          [&](absl::string_view, internal::CommunityStream record) {
-            community_.Restore(std::move(record));
-            return true;
-          });
-      !status.ok()) {
-    return status;
-  }
-  return ScanRecords<internal::CommunityAuthors>(
-      *store_, store::Cf::kCommunity, std::string(1, keys::kCommunityAuthorsTag),
-      [&](absl::string_view, internal::CommunityAuthors record) {
-        community_.Restore(std::move(record));
-        return true;
-      });
+  RETURN_IF_ERROR(RestoreCommunity<internal::CommunityStream>(
+      *store_, keys::kCommunityStreamTag, community_));
+  RETURN_IF_ERROR(RestoreCommunity<internal::CommunityAuthors>(
+      *store_, keys::kCommunityAuthorsTag, community_));
+  // Inboxes before their comments, which come in seq order (the keys' order).
+  RETURN_IF_ERROR(RestoreCommunity<internal::CommunityInbox>(
+      *store_, keys::kCommunityInboxTag, community_));
+  return RestoreCommunity<internal::InboxComment>(*store_, keys::kInboxCommentTag, community_);
 }
 
 absl::Status Engine::LoadSpend() {

@@ -114,6 +114,24 @@ void StateWriter::PutCommunityAuthors(const internal::CommunityAuthors& record) 
               Serialize(record));
 }
 
+void StateWriter::PutCommunityInbox(const internal::CommunityInbox& record) {
+  batch_->Put(store::Cf::kCommunity,
+              keys::CommunityInbox(record.namespace_(), record.network(), record.account()),
+              Serialize(record));
+}
+
+void StateWriter::PutInboxComment(const internal::InboxComment& record) {
+  batch_->Put(store::Cf::kCommunity,
+              keys::InboxComment(record.namespace_(), record.network(), record.account(),
+                                 record.seq()),
+              Serialize(record));
+}
+
+void StateWriter::DeleteInboxComment(const internal::InboxComment& record) {
+  batch_->Delete(store::Cf::kCommunity, keys::InboxComment(record.namespace_(), record.network(),
+                                                           record.account(), record.seq()));
+}
+
 void StateWriter::PutMeta(absl::string_view name, absl::string_view value) {
   batch_->Put(store::Cf::kMeta, keys::Meta(name), value);
 }

@@ -62,6 +62,9 @@ class StateWriter {
   void PutSpend(const internal::SpendRecord& record);
   void PutCommunityStream(const internal::CommunityStream& record);
   void PutCommunityAuthors(const internal::CommunityAuthors& record);
+  void PutCommunityInbox(const internal::CommunityInbox& record);
+  void PutInboxComment(const internal::InboxComment& record);
+  void DeleteInboxComment(const internal::InboxComment& record);
   void PutMeta(absl::string_view name, absl::string_view value);
 
   // --- Access.

@@ -376,6 +376,98 @@ absl::Status Check(const v1::ListCommunityAuthorsRequest& request) {
   return CheckNamespace(request.namespace_());
 }
 
+namespace {
+
+constexpr int kMaxDeliveredComments = 500;
+constexpr size_t kMaxCommentIdBytes = 256;
+constexpr size_t kMaxCommentTextBytes = 4096;
+constexpr size_t kMaxCommentUrlBytes = 2048;
+
+absl::Status CheckCommentString(const google::protobuf::Struct& s, const std::string& path,
+                                const std::string& name, size_t max_bytes, bool required) {
+  auto it = s.fields().find(name);
+  const std::string field = absl::StrCat(path, ".", name);
+  if (it == s.fields().end()) return required ? Invalid(field, "is required") : absl::OkStatus();
+  if (!it->second.has_string_value()) return Invalid(field, "must be a string");
+  const std::string& value = it->second.string_value();
+  if (required && value.empty()) return Invalid(field, "must not be empty");
+  if (value.size() > max_bytes) return Invalid(field, absl::StrCat("at most ", max_bytes, " bytes"));
+  return absl::OkStatus();
+}
+
+absl::Status CheckCommentAuthor(const google::protobuf::Value& value, const std::string& path) {
+  if (!value.has_struct_value()) return Invalid(path, "must be an object");
+  const google::protobuf::Struct& author = value.struct_value();
+  for (const auto& [name, field] : author.fields()) {
+    if (name == "id" || name == "handle") {
+      RETURN_IF_ERROR(CheckCommentString(author, path, name, kMaxCommentIdBytes, false));
+    } else if (name == "followers") {
+      if (!field.has_number_value() || !(field.number_value() >= 0) ||
+          field.number_value() > 1e12) {
+        return Invalid(absl::StrCat(path, ".followers"), "a number from 0 to 1e12");
+      }
+    } else {
+      return Invalid(absl::StrCat(path, ".", Quoted(name)), "unknown (id, handle, followers)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+// One comment as `<network>.comments` returns it, as a worker delivers it.
+absl::Status CheckDeliveredComment(const google::protobuf::Struct& comment, const std::string& path) {
+  RETURN_IF_ERROR(CheckCommentString(comment, path, "id", kMaxCommentIdBytes, true));
+  for (const auto& [name, field] : comment.fields()) {
+    if (name == "id") continue;
+    if (name == "parent_id" || name == "post_id") {
+      RETURN_IF_ERROR(CheckCommentString(comment, path, name, kMaxCommentIdBytes, false));
+    } else if (name == "text") {
+      RETURN_IF_ERROR(CheckCommentString(comment, path, name, kMaxCommentTextBytes, false));
+    } else if (name == "url") {
+      RETURN_IF_ERROR(CheckCommentString(comment, path, name, kMaxCommentUrlBytes, false));
+    } else if (name == "created_at") {
+      absl::Time at;
+      std::string err;
+      if (!field.has_string_value() ||
+          !absl::ParseTime(absl::RFC3339_full, field.string_value(), &at, &err)) {
+        return Invalid(absl::StrCat(path, ".created_at"), "an RFC 3339 time");
+      }
+    } else if (name == "hidden") {
+      if (!field.has_bool_value()) return Invalid(absl::StrCat(path, ".hidden"), "a boolean");
+    } else if (name == "author") {
+      RETURN_IF_ERROR(CheckCommentAuthor(field, absl::StrCat(path, ".author")));
+    } else {
+      return Invalid(absl::StrCat(path, ".", Quoted(name)),
+                     "unknown (id, parent_id, post_id, author, text, created_at, hidden, url)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status Check(const v1::DeliverCommentsRequest& request) {
+  RETURN_IF_ERROR(CheckNamespace(request.namespace_()));
+  const definition::ActionCatalog& catalog = definition::ActionCatalog::Default();
+  if (!absl::c_linear_search(catalog.networks(), request.network()) ||
+      catalog.Find(request.network(), "comments") == nullptr) {
+    return Invalid("network", "a network with comments: facebook, instagram, x, youtube, "
+                              "linkedin or tiktok");
+  }
+  if (request.account().empty() || request.account().size() > kMaxIdLength ||
+      !IsPrintable(request.account())) {
+    return Invalid("account", absl::StrCat("an account alias of 1 to ", kMaxIdLength,
+                                           " printable characters"));
+  }
+  if (request.comments().empty() || request.comments_size() > kMaxDeliveredComments) {
+    return Invalid("comments", absl::StrCat("1 to ", kMaxDeliveredComments, " comments"));
+  }
+  for (int i = 0; i < request.comments_size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckDeliveredComment(request.comments(i), absl::StrCat("comments[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Check(const v1::ReleaseHoldRequest& request) {
   if (!request.network().empty() && !definition::IsLowerIdentifier(request.network())) {
     return Invalid("network", "a network or pool name such as facebook, or empty for all");

@@ -48,6 +48,7 @@ absl::Status Check(const v1::DecideStepRequest& request);
 absl::Status Check(const v1::SignalRunRequest& request);
 absl::Status Check(const v1::GetDispatchStateRequest& request);
 absl::Status Check(const v1::ListCommunityAuthorsRequest& request);
+absl::Status Check(const v1::DeliverCommentsRequest& request);
 absl::Status Check(const v1::ReleaseHoldRequest& request);
 
 absl::Status Check(const v1::WorkerHello& hello);

@@ -278,4 +278,15 @@ grpc::ServerUnaryReactor* WorkerServiceImpl::Heartbeat(grpc::CallbackServerConte
                      });
 }
 
+grpc::ServerUnaryReactor* WorkerServiceImpl::DeliverComments(
+    grpc::CallbackServerContext* context, const v1::DeliverCommentsRequest* request,
+    v1::DeliverCommentsResponse* response) {
+  return RunOnEngine(coordinator_, {gate_, context, "/fanfare.v1.WorkerService/DeliverComments"},
+                     request, response,
+                     [](Engine& engine, const v1::DeliverCommentsRequest& r,
+                        coordinator::Reply<v1::DeliverCommentsResponse> reply) {
+                       engine.DeliverComments(r, std::move(reply));
+                     });
+}
+
 }  // namespace fanfare::service

@@ -20,7 +20,9 @@ using WorkerServiceBase = v1::WorkerService::WithRawCallbackMethod_Connect<
     v1::WorkerService::WithCallbackMethod_PollTasks<
         v1::WorkerService::WithCallbackMethod_CompleteTask<
             v1::WorkerService::WithCallbackMethod_FailTask<
-                v1::WorkerService::WithCallbackMethod_Heartbeat<v1::WorkerService::Service>>>>>;
+                v1::WorkerService::WithCallbackMethod_Heartbeat<
+                    v1::WorkerService::WithCallbackMethod_DeliverComments<
+                        v1::WorkerService::Service>>>>>>;
 
 // Thread-safe; the coordinator must outlive the service.
 class WorkerServiceImpl final : public WorkerServiceBase {
@@ -43,6 +45,9 @@ class WorkerServiceImpl final : public WorkerServiceBase {
   grpc::ServerUnaryReactor* Heartbeat(grpc::CallbackServerContext* context,
                                       const v1::HeartbeatRequest* request,
                                       v1::HeartbeatResponse* response) override;
+  grpc::ServerUnaryReactor* DeliverComments(grpc::CallbackServerContext* context,
+                                            const v1::DeliverCommentsRequest* request,
+                                            v1::DeliverCommentsResponse* response) override;
 
   // A session id no other session in this process has had.
   std::string NewSessionId();

@@ -54,7 +54,7 @@ enum class Cf : int {
   kAccounts,      // network accounts, their secrets sealed
   kWebhooks,      // namespaces' webhooks
   kOutbox,        // webhook deliveries not yet taken
-  kCommunity,     // comment streams read and the authors met (community_ledger.h)
+  kCommunity,     // comment streams read, the authors met, pushed comments (community_ledger.h)
   kCount,
 };
 

@@ -2,8 +2,11 @@
 // store and restarts: a read with no cursor is given its stream's, comments read again are
 // dropped from the output, authors carry first_time and earlier_comments, streams are
 // separate per source, and everything survives a restart and a power loss after the ack.
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "engine/coordinator/community_ledger.h"
 #include "engine/service/request_checks.h"
 #include "gtest/gtest.h"
@@ -314,6 +317,175 @@ TEST(CommunityLedgerTest, ACommentReadByTwoStreamsOfAnAccountCountsOnce) {
   Record(ledger, elsewhere, Read({{"2", "a", "Great"}}, "c1"), t0);
   ASSERT_NE(ledger.Authors("ns", "x", "other"), nullptr);
   EXPECT_EQ(ledger.Authors("ns", "x", "other")->authors(0).comments(), 1);
+}
+
+// A comment as a worker's webhook receiver delivers it.
+google::protobuf::Struct Pushed(const std::string& id, const std::string& author,
+                                const std::string& created_at) {
+  google::protobuf::Value value = Read({{id, author, "pushed: love it"}}, "")
+                                      .struct_value().fields().at("comments").list_value()
+                                      .values(0);
+  (*value.mutable_struct_value()->mutable_fields())["created_at"].set_string_value(created_at);
+  return value.struct_value();
+}
+
+v1::DeliverCommentsRequest Delivery(const std::vector<google::protobuf::Struct>& comments) {
+  v1::DeliverCommentsRequest request;
+  request.set_network("x");
+  request.set_account("acme_x");
+  for (const auto& c : comments) *request.add_comments() = c;
+  return request;
+}
+
+absl::StatusOr<v1::DeliverCommentsResponse> Deliver(EngineHarness& h,
+                                                    const v1::DeliverCommentsRequest& request) {
+  return h.Call<v1::DeliverCommentsResponse>(
+      [&](Engine& e, auto reply) { e.DeliverComments(request, std::move(reply)); });
+}
+
+
+// Pushed comments wait in the account's inbox, durable once acknowledged; each stream of the
+// account hands each out once, merged with what it polled, oldest first; a comment both
+// pushed and polled is read once; its author counts it once.
+TEST(CommunityStateTest, PushedCommentsReachEveryStreamOnceAndSurviveAPowerLoss) {
+  EngineHarness h;
+  h.Apply(kWatch);
+  h.Apply(absl::StrReplaceAll(kWatch, {{"name: watch", "name: second-watch"}}));
+  absl::StatusOr<v1::DeliverCommentsResponse> first =
+      Deliver(h, Delivery({Pushed("p2", "ana", "2026-12-01T10:00:02Z"),
+                           Pushed("p1", "ana", "2026-12-01T10:00:01Z")}));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->accepted(), 2);
+  // The network delivers again (no 200 reached it) with one more.
+  absl::StatusOr<v1::DeliverCommentsResponse> again =
+      Deliver(h, Delivery({Pushed("p2", "ana", "2026-12-01T10:00:02Z"),
+                           Pushed("3", "bo", "2026-12-01T10:00:03Z")}));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->accepted(), 1);
+  EXPECT_EQ(again->duplicates(), 1);
+  h.PowerLossAndRestart();  // acknowledged means durable
+
+  // The poll lists "3" too: it is read once.
+  RunOnce(h, "watch", "r1", Read({{"3", "bo", "polled"}, {"4", "cy", "polled"}}, "C1"));
+  google::protobuf::Struct out = Output(h, "r1");
+  std::vector<std::string> ids = Ids(out);
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"3", "4", "p1", "p2"}));
+  EXPECT_EQ(out.fields().at("delivered").number_value(), 2);
+  EXPECT_EQ(out.fields().at("duplicates_dropped").number_value(), 1);
+  EXPECT_TRUE(AuthorOf(out, 0).fields().contains("first_time"));
+
+  // Another campaign's stream of the account gets the inbox too; ana was met already.
+  RunOnce(h, "second-watch", "s1", Read({}, "S1"), /*connect=*/false);
+  out = Output(h, "s1");
+  EXPECT_EQ(Ids(out), (std::vector<std::string>{"p1", "p2", "3"})) << "oldest first";
+  EXPECT_FALSE(AuthorOf(out, 0).fields().at("first_time").bool_value());
+
+  // Read once per stream, across a restart.
+  h.Restart();
+  RunOnce(h, "watch", "r2", Read({}, "C2"));
+  EXPECT_TRUE(Ids(Output(h, "r2")).empty());
+  EXPECT_FALSE(Output(h, "r2").fields().contains("delivered"));
+  // A later delivery reaches the next read.
+  ASSERT_TRUE(Deliver(h, Delivery({Pushed("p5", "dee", "2026-12-01T11:00:00Z")})).ok());
+  RunOnce(h, "watch", "r3", Read({}, "C3"), /*connect=*/false);
+  EXPECT_EQ(Ids(Output(h, "r3")), (std::vector<std::string>{"p5"}));
+  v1::ListCommunityAuthorsRequest list;
+  list.set_network("x");
+  list.set_account("acme_x");
+  absl::StatusOr<v1::ListCommunityAuthorsResponse> authors =
+      h.Call<v1::ListCommunityAuthorsResponse>(
+          [&](Engine& e, auto reply) { e.ListCommunityAuthors(list, std::move(reply)); });
+  ASSERT_TRUE(authors.ok()) << authors.status();
+  for (const v1::CommunityAuthor& a : authors->authors()) {
+    if (a.id() == "ana") EXPECT_EQ(a.comments(), 2) << "p1 and p2, once each";
+  }
+}
+
+TEST(CommunityLedgerTest, TheInboxIsReadInSlicesAndForgetsOldDeliveries) {
+  CommunityLedger ledger({.inbox_retention = absl::Hours(24), .max_inbox = 4,
+                          .max_inboxes = 1, .inbox_per_read = 2});
+  const StreamRef watch{"ns", "x", "acme", "x.comments", "watch"};
+  const StreamRef listen{"ns", "x", "acme", "x.search", "listen acme"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> five;
+  for (int i = 1; i <= 5; ++i) {
+    *five.Add() = Pushed(absl::StrCat("p", i), "a", absl::StrCat("2027-01-15T08:00:0", i, "Z"));
+  }
+  const absl::StatusOr<InboxDelivery> delivered = ledger.Deliver("ns", "x", "acme", five, t0);
+  ASSERT_TRUE(delivered.ok()) << delivered.status();
+  EXPECT_EQ(delivered->accepted, 5);
+  const InboxChanges changes = ledger.TakeInboxChanges();
+  EXPECT_EQ(changes.added.size(), 5u);
+  ASSERT_EQ(changes.removed.size(), 1u) << "at most 4 kept";
+  EXPECT_EQ(changes.removed[0].seq(), 1);
+  // Two a read; a search stream gets none.
+  EXPECT_EQ(Ids(Record(ledger, watch, Read({}, "c1"), t0).struct_value()),
+            (std::vector<std::string>{"p2", "p3"}));
+  EXPECT_EQ(Ids(Record(ledger, listen, Read({}, "s1"), t0).struct_value()),
+            std::vector<std::string>{});
+  EXPECT_EQ(Ids(Record(ledger, watch, Read({}, "c2"), t0).struct_value()),
+            (std::vector<std::string>{"p4", "p5"}));
+  EXPECT_TRUE(Ids(Record(ledger, watch, Read({}, "c3"), t0).struct_value()).empty());
+  // Past the retention a delivery is gone, even before anything prunes it.
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> late;
+  *late.Add() = Pushed("p6", "a", "2027-01-15T09:00:00Z");
+  ASSERT_TRUE(ledger.Deliver("ns", "x", "acme", late, t0).ok());
+  const StreamRef fresh{"ns", "x", "acme", "x.comments", "fresh"};
+  EXPECT_TRUE(
+      Ids(Record(ledger, fresh, Read({}, "f1"), t0 + absl::Hours(25)).struct_value()).empty());
+  // One account with an inbox is all these limits allow.
+  EXPECT_EQ(ledger.Deliver("ns", "x", "other", late, t0).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  // Bytes bound an inbox as well as counts: a few large comments push the oldest out.
+  CommunityLedger small({.max_inbox_bytes = 10'000});
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> large;
+  for (int i = 0; i < 5; ++i) {
+    google::protobuf::Struct c = Pushed(absl::StrCat("big", i), "a", "2027-01-15T08:00:00Z");
+    (*c.mutable_fields())["text"].set_string_value(std::string(4000, 'x'));
+    *large.Add() = c;
+  }
+  ASSERT_TRUE(small.Deliver("ns", "x", "acme", large, t0).ok());
+  EXPECT_EQ(small.TakeInboxChanges().removed.size(), 3u) << "two of 4 KB fit in 10 KB";
+}
+
+// DeliverComments' request check names the field at fault.
+TEST(CommunityStateTest, TheDeliveryCheckNamesWhatIsWrong) {
+  const google::protobuf::Struct good = Pushed("1", "a", "2026-12-01T10:00:00Z");
+  EXPECT_TRUE(service::Check(Delivery({good})).ok()) << service::Check(Delivery({good}));
+  auto refused = [](v1::DeliverCommentsRequest request, const std::string& field) {
+    const absl::Status status = service::Check(request);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << field;
+    EXPECT_NE(status.message().find(field), std::string::npos) << status;
+  };
+  refused(Delivery({}), "comments");
+  v1::DeliverCommentsRequest snapchat = Delivery({good});
+  snapchat.set_network("snapchat");
+  refused(snapchat, "network");
+  v1::DeliverCommentsRequest no_account = Delivery({good});
+  no_account.set_account("");
+  refused(no_account, "account");
+  google::protobuf::Struct c = good;
+  (*c.mutable_fields())["id"].set_string_value(std::string(257, 'x'));
+  refused(Delivery({good, c}), "comments[1].id");
+  c = good;
+  (*c.mutable_fields())["created_at"].set_string_value("yesterday");
+  refused(Delivery({c}), "comments[0].created_at");
+  c = good;
+  (*c.mutable_fields())["text"].set_string_value(std::string(4097, 'x'));
+  refused(Delivery({c}), "comments[0].text");
+  c = good;
+  (*c.mutable_fields())["mood"].set_string_value("happy");
+  refused(Delivery({c}), "comments[0].'mood'");
+  c = good;
+  (*(*c.mutable_fields())["author"].mutable_struct_value()->mutable_fields())["followers"]
+      .set_number_value(-1);
+  refused(Delivery({c}), "comments[0].author.followers");
+  c = good;
+  c.mutable_fields()->erase("id");
+  refused(Delivery({c}), "comments[0].id");
+  std::vector<google::protobuf::Struct> many(501, good);
+  refused(Delivery(many), "comments");
 }
 
 }  // namespace
