@@ -36,17 +36,26 @@ ABSL_FLAG(std::string, tls_ca, "",
 ABSL_FLAG(std::string, tls_cert, "",
           "client certificate for a fanfared that requires one (default $FANFARE_TLS_CERT)");
 ABSL_FLAG(std::string, tls_key, "", "the client certificate's key (default $FANFARE_TLS_KEY)");
+ABSL_FLAG(std::string, webhooks_listen, "",
+          "receive what networks push (Meta webhooks, X Account Activity) on HOST:PORT or PORT "
+          "(loopback), at /webhooks/meta and /webhooks/x; secrets from $FANFARE_META_APP_SECRET, "
+          "$FANFARE_META_VERIFY_TOKEN and $FANFARE_X_CONSUMER_SECRET (docs/community.md)");
 ABSL_FLAG(std::string, token, "",
           "API token with the worker role in --namespace (default $FANFARE_TOKEN; "
           "docs/security.md)");
 
 namespace {
 
+// The environment variable's value, or "".
+std::string Env(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value != nullptr ? value : "";
+}
+
 // The flag's value, else the environment variable's, else "".
 std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* variable) {
   std::string value = absl::GetFlag(flag);
-  if (const char* env = std::getenv(variable); value.empty() && env != nullptr) value = env;
-  return value;
+  return value.empty() ? Env(variable) : value;
 }
 
 }  // namespace
@@ -85,6 +94,10 @@ int main(int argc, char** argv) {
   options.credentials_file = absl::GetFlag(FLAGS_credentials);
   options.api_bases = absl::GetFlag(FLAGS_api_base);
   options.linkedin_version = absl::GetFlag(FLAGS_linkedin_version);
+  options.webhooks.listen = absl::GetFlag(FLAGS_webhooks_listen);
+  options.webhooks.meta_app_secret = Env("FANFARE_META_APP_SECRET");
+  options.webhooks.meta_verify_token = Env("FANFARE_META_VERIFY_TOKEN");
+  options.webhooks.x_consumer_secret = Env("FANFARE_X_CONSUMER_SECRET");
   // Said once per distinct reason: a refusal repeats at every reconnection attempt.
   options.worker.on_session_refused = [last = std::string()](const grpc::Status& status) mutable {
     if (status.error_message() == last) return;
@@ -117,6 +130,10 @@ int main(int argc, char** argv) {
   }
   std::printf("fanfare-worker serving %zu actions for %s\n", (*worker)->actions().size(),
               options.worker.address.c_str());
+  if (fanfare::workers::webhooks::WebhookReceiver* webhooks = (*worker)->webhooks()) {
+    std::printf("fanfare-worker: webhooks on http://%s/webhooks/{meta,x}\n",
+                webhooks->address().c_str());
+  }
   std::fflush(stdout);
   fanfare::Worker::RunUntilSignal((*worker)->worker());
   return 0;

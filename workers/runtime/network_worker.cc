@@ -7,6 +7,7 @@
 #include "base/enum_label.h"
 #include "base/log.h"
 #include "base/status_macros.h"
+#include "sdk/client/channel.h"
 #include "sdk/worker/task_errors.h"
 #include "workers/community/ambassadors.h"
 #include "workers/content/content_generator.h"
@@ -86,6 +87,31 @@ absl::StatusOr<std::unique_ptr<NetworkWorker>> NetworkWorker::Create(NetworkWork
   worker->worker_ = std::make_unique<Worker>(worker->options_.worker);
   RETURN_IF_ERROR(worker->RegisterHandlers());
   return worker;
+}
+
+absl::Status NetworkWorker::Start() {
+  RETURN_IF_ERROR(worker_->Start());
+  if (options_.webhooks.listen.empty() || webhooks_ != nullptr) return absl::OkStatus();
+  webhooks::WebhookReceiverOptions receiver = options_.webhooks;
+  const WorkerOptions& w = options_.worker;
+  receiver.ns = w.ns;
+  receiver.clock = w.clock;
+  receiver.credentials = credentials_.get();
+  receiver.deliver = webhooks::DeliverThroughCoordinator(
+      NewCoordinatorChannel({.address = w.address,
+                             .tls = w.tls,
+                             .tls_root_certs = w.tls_root_certs,
+                             .tls_cert_chain = w.tls_cert_chain,
+                             .tls_private_key = w.tls_private_key}),
+      w.token);
+  auto endpoints = adapter_options_.endpoints.find("instagram");
+  receiver.lookup_mention = webhooks::InstagramMentionLookup(
+      http_.get(),
+      endpoints != adapter_options_.endpoints.end() ? endpoints->second.api
+                                                    : DefaultEndpoints("instagram").api,
+      adapter_options_.graph_version);
+  ASSIGN_OR_RETURN(webhooks_, webhooks::WebhookReceiver::Start(std::move(receiver)));
+  return absl::OkStatus();
 }
 
 absl::Status NetworkWorker::LoadCredentials() {

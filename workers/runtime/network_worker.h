@@ -24,6 +24,7 @@
 #include "workers/common/credentials.h"
 #include "workers/common/http_client.h"
 #include "workers/runtime/worker_metrics.h"
+#include "workers/webhooks/webhook_receiver.h"
 
 namespace fanfare::workers {
 
@@ -47,18 +48,28 @@ struct NetworkWorkerOptions {
   // Counts tasks and network calls (worker_metrics.h); null: not counted. Must outlive the
   // worker.
   WorkerMetrics* metrics = nullptr;
+  // Where to receive what networks push (webhooks/webhook_receiver.h): "" receives nothing.
+  // Its `credentials`, `deliver`, `lookup_mention`, `ns` and `clock` are the worker's own.
+  webhooks::WebhookReceiverOptions webhooks = [] {
+    webhooks::WebhookReceiverOptions off;
+    off.listen = "";
+    return off;
+  }();
 };
 
 class NetworkWorker {
  public:
   static absl::StatusOr<std::unique_ptr<NetworkWorker>> Create(NetworkWorkerOptions options);
 
-  absl::Status Start() { return worker_->Start(); }
+  // Starts serving tasks, and the webhook receiver when options.webhooks.listen is set.
+  absl::Status Start();
   void Drain() { worker_->Drain(); }
   void Stop() { worker_->Stop(); }
   Worker& worker() { return *worker_; }
   // The actions served, e.g. "facebook.publish".
   const std::vector<std::string>& actions() const { return actions_; }
+  // The webhook receiver once started, else null.
+  webhooks::WebhookReceiver* webhooks() { return webhooks_.get(); }
 
  private:
   NetworkWorker() = default;
@@ -77,6 +88,7 @@ class NetworkWorker {
   AdapterOptions adapter_options_;
   std::vector<std::unique_ptr<NetworkAdapter>> adapters_;
   std::unique_ptr<Worker> worker_;
+  std::unique_ptr<webhooks::WebhookReceiver> webhooks_;
   std::vector<std::string> actions_;
 };
 
