@@ -93,7 +93,12 @@ class Generator {
 
   int Run() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
     for (int day = 0; day < plan_.days; ++day) Day(day);
-    if (plan_.network == "facebook" || plan_.network == "instagram") Mentions();
+    if (plan_.network == "facebook" || plan_.network == "instagram") {
+      WeeklyMentions("mentions", /*first_day=*/1, /*in_caption=*/false);
+    }
+    if (plan_.network == "instagram") {
+      WeeklyMentions("caption-mentions", /*first_day=*/3, /*in_caption=*/true);
+    }
     return added_;
   }
 
@@ -138,25 +143,33 @@ class Generator {
         Pick(rng_, kAbuse), t);
   }
 
-  // Each regular tags the account in a post of their own once a week (on their own day of
-  // it), from a generator of its own so that the comments above stay as they were.
-  void Mentions() ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
-    std::mt19937_64 rng(StableHash(seed_, "mentions"));
+  // Each regular mentions the account once a week, on their own day of it (`first_day` + 2r
+  // into the week), from a generator of its own (`stream`) so that the comments above stay
+  // as they were: a photo tag (listed by /tagged, /tags), or an @mention in a caption of
+  // their own (Instagram; only the mentions webhook tells of it, and names them by username).
+  void WeeklyMentions(absl::string_view stream, int first_day, bool in_caption)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(state_.mu) {
+    std::mt19937_64 rng(StableHash(seed_, stream));
     for (int week = 0; week * 7 < plan_.days; ++week) {
       for (int r = 0; r < 3; ++r) {
-        const int day = week * 7 + 1 + 2 * r;
+        const int day = week * 7 + first_day + 2 * r;
         if (day >= plan_.days) continue;
         const absl::Time t = start_ + absl::Hours(24) * day + absl::Seconds(rng() % 86'400);
         const Person person = MakePerson(seed_, "regular", r, 8'000, 40'000);
         CommentRecord c{.network = plan_.network, .account = plan_.account};
         c.id = NewCommentId(state_, plan_.network, t);
-        c.author_id = person.id;
         c.author_handle = person.handle;
-        c.author_followers = person.followers;
-        c.text = absl::StrCat(Pick(rng, kTags), " @", plan_.account);
+        if (in_caption) {
+          c.text = absl::StrCat("Shout out to @", plan_.account, ": ", Pick(rng, kTags));
+        } else {
+          c.author_id = person.id;
+          c.author_followers = person.followers;
+          c.text = absl::StrCat(Pick(rng, kTags), " @", plan_.account);
+        }
         c.created_at = t;
         c.intent = "praise";
         c.mention = true;
+        c.in_caption = in_caption;
         state_.AddComment(std::move(c));
         ++added_;
       }

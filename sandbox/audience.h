@@ -9,7 +9,9 @@
 //               they have not praised yet, with 8,000–40,000 followers: the ambassadors.
 //               The third turns sour: on the last day of the plan they complain. On
 //               Facebook and Instagram each also tags the account in a post of their own
-//               once a week (a mention: /tagged, /tags).
+//               once a week (/tagged, /tags); on Instagram each also @mentions it in a
+//               caption once a week, which only the mentions webhook tells of
+//               (webhook_push.h).
 //   fans        praise, now and then, on few posts (never enough to be ambassadors);
 //   askers      questions ("… ?") a brand should answer;
 //   critics     complaints, polite but negative;

@@ -30,7 +30,9 @@ Json StatsJson(const AccountStats& s) {
           {"refresh_replays", s.refresh_replays}, {"authorizations", s.authorizations},
           {"grants_revoked", s.grants_revoked},
           {"errors_injected", s.errors_injected}, {"responses_dropped", s.responses_dropped},
-          {"duplicates_delivered", s.duplicates_delivered}};
+          {"duplicates_delivered", s.duplicates_delivered},
+          {"webhooks_pushed", s.webhooks_pushed}, {"webhooks_failed", s.webhooks_failed},
+          {"webhook_duplicates", s.webhook_duplicates}};
 }
 
 // Reads body[`name`], a number within [lo, hi], into `value` when present; false (the
@@ -142,7 +144,8 @@ Json CommentJson(const CommentRecord& c) {
           {"text", c.text}, {"created_at", Rfc3339(c.created_at)},
           {"by_account", c.by_account}, {"intent", c.intent}, {"hidden", c.hidden},
           {"deleted", c.deleted}, {"liked", !c.liked_by.empty()}, {"reshared", !c.reshared_by.empty()}, {"pinned", c.pinned},
-          {"moderation_status", c.moderation_status}, {"mention", c.mention}};
+          {"moderation_status", c.moderation_status}, {"mention", c.mention},
+          {"in_caption", c.in_caption}, {"pushed", c.pushed}};
 }
 
 // POST /_sandbox/audience {network, account, days?, per_day?}: GrowAudience from now.
@@ -221,6 +224,9 @@ void RegisterControl(Router& router, SandboxState& state) {
       total.errors_injected += s.errors_injected;
       total.responses_dropped += s.responses_dropped;
       total.duplicates_delivered += s.duplicates_delivered;
+      total.webhooks_pushed += s.webhooks_pushed;
+      total.webhooks_failed += s.webhooks_failed;
+      total.webhook_duplicates += s.webhook_duplicates;
     }
     res.SetJson(200, {{"accounts", accounts}, {"totals", StatsJson(total)},
                       {"now", Rfc3339(state.Now())}});

@@ -30,6 +30,11 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
 
 // Comments on the account's posts: listing, replies, likes, deletion (graph_comments.cc).
 void RegisterComments(Router& router, SandboxState& state, const std::string& network);
+// GET /{ig-user-id}?fields=mentioned_media.media_id(…){…} or
+// mentioned_comment.comment_id(…){…}: a mention of `account` read back (the sandbox's
+// audience mentions in captions only). False, `res` untouched, for any other `fields`.
+bool ReadMentioned(SandboxState& state, const std::string& account, const SandboxRequest& req,
+                   SandboxResponse& res) ABSL_EXCLUSIVE_LOCKS_REQUIRED(state.mu);
 // A comment as GET /{comment-id} shows it, in `comment.network`'s fields.
 Json CommentNode(const CommentRecord& comment);
 // POST /{comment-id} (hide or unhide). False, `res` untouched, if `id` names no comment.

@@ -31,6 +31,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "sandbox/graph_api.h"
 
 namespace fanfare::sandbox::graph {
@@ -177,11 +178,45 @@ void ListMentions(SandboxState& state, const std::string& network, const Sandbox
   if (!Admit(state, network, req, res, false, &account)) return;
   std::vector<const CommentRecord*> items;
   for (const CommentRecord& c : state.Comments()) {
-    if (c.mention && c.account == account && Listed(state, c, network)) items.push_back(&c);
+    if (c.mention && !c.in_caption && c.account == account && Listed(state, c, network)) {
+      items.push_back(&c);
+    }
   }
   SortByTime(items, /*newest_first=*/true);
   AnswerPage(req, items, &MentionJson, res);
 }
+
+// The argument of `prefix` where `fields` starts with it: "mentioned_media.media_id(7){…}"
+// with prefix "mentioned_media.media_id(" gives "7".
+bool ArgumentOf(absl::string_view fields, absl::string_view prefix, std::string* argument) {
+  if (!absl::ConsumePrefix(&fields, prefix)) return false;
+  const size_t close = fields.find(')');
+  if (close == absl::string_view::npos || close == 0) return false;
+  *argument = std::string(fields.substr(0, close));
+  return true;
+}
+
+}  // namespace
+
+bool ReadMentioned(SandboxState& state, const std::string& account, const SandboxRequest& req,
+                   SandboxResponse& res) {
+  const std::string fields = req.Param("fields");
+  std::string id;
+  const bool in_caption = ArgumentOf(fields, "mentioned_media.media_id(", &id);
+  if (!in_caption && !ArgumentOf(fields, "mentioned_comment.comment_id(", &id)) return false;
+  const CommentRecord* c = state.FindComment("instagram", id);
+  // The sandbox's audience mentions accounts in captions only.
+  if (c == nullptr || !in_caption || !c->in_caption || c->account != account ||
+      !Listed(state, *c, "instagram")) {
+    Error(res, 400, 100, absl::StrCat("Unsupported get request. Object with ID '", id,
+                                      "' does not exist"), 33, "GraphMethodException");
+    return true;
+  }
+  res.SetJson(200, {{"id", req.PathParam("id")}, {"mentioned_media", MentionJson(*c)}});
+  return true;
+}
+
+namespace {
 
 // A comment on one of the account's posts that the account may act on; nullptr (response
 // filled) otherwise.

@@ -350,6 +350,7 @@ void RegisterMarketing(Router& router, SandboxState& state, const std::string& n
     std::string account;
     const bool ads = state.FindAd(id) != nullptr || absl::StartsWith(id, "act_");
     if (!Admit(state, network, req, res, ads, &account)) return;
+    if (network == "instagram" && ReadMentioned(state, account, req, res)) return;
     if (absl::StartsWith(id, "act_")) {
       res.SetJson(200, {{"id", id}, {"account_id", id.substr(4)},
                         {"currency", AccountCurrency(id)}, {"timezone_name", "Etc/UTC"},

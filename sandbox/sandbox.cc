@@ -55,7 +55,8 @@ void Drop(httplib::Response& res) {
 }  // namespace
 
 Sandbox::Sandbox(SandboxOptions options)
-    : state_(std::make_unique<SandboxState>(std::move(options))) {
+    : state_(std::make_unique<SandboxState>(std::move(options))),
+      pusher_(std::make_unique<WebhookPusher>(state_.get())) {
   RegisterFacebook(router_, *state_);
   RegisterInstagram(router_, *state_);
   RegisterX(router_, *state_);
@@ -65,6 +66,7 @@ Sandbox::Sandbox(SandboxOptions options)
   RegisterSnapchat(router_, *state_);
   RegisterOAuth(router_, *state_);
   RegisterControl(router_, *state_);
+  RegisterWebhooks(router_, *state_, *pusher_);
 }
 
 Sandbox::~Sandbox() { Stop(); }
@@ -106,11 +108,13 @@ absl::StatusOr<int> Sandbox::Start(const std::string& host, int port) {
   // httplib's stop() is a no-op until the accept loop runs: wait for it, so that a Stop()
   // right after Start() cannot leave the loop running forever.
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) absl::SleepFor(absl::Milliseconds(1));
+  pusher_->Start(kPushEvery);
   return port_;
 }
 
 void Sandbox::Stop() {
   if (server_ == nullptr) return;
+  pusher_->Stop();
   server_->stop();
   if (thread_.joinable()) thread_.join();
   server_.reset();
@@ -179,11 +183,7 @@ void Sandbox::Serve(SandboxRequest& request, SandboxResponse& response) {
   bool inject_error = false;
   if (!control) {
     absl::MutexLock lock(&state_->mu);
-    if (auto it = state_->faults.find(network); it != state_->faults.end()) {
-      faults = it->second;
-    } else if (auto all = state_->faults.find("*"); all != state_->faults.end()) {
-      faults = all->second;
-    }
+    if (const Faults* in_force = state_->FaultsFor(network)) faults = *in_force;
     inject_error = faults.error_rate > 0 && state_->Random() < faults.error_rate;
     if (inject_error) state_->Stats(network, "*").errors_injected++;
   }

@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "sandbox/router.h"
 #include "sandbox/sandbox_state.h"
+#include "sandbox/webhook_push.h"
 
 namespace httplib {
 class Server;
@@ -61,7 +62,11 @@ class Sandbox {
   // lost after the change was committed.
   void Serve(SandboxRequest& request, SandboxResponse& response);
 
+  // How often webhooks are pushed while the sandbox serves (webhook_push.h).
+  static constexpr absl::Duration kPushEvery = absl::Milliseconds(200);
+
   std::unique_ptr<SandboxState> state_;
+  std::unique_ptr<WebhookPusher> pusher_;
   Router router_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;

@@ -497,6 +497,14 @@ void SandboxState::Reset() {
   grants_.clear();
   access_ttls_.clear();
   windows_.clear();
+  webhooks.clear();
+  webhook_accounts.clear();
+}
+
+const Faults* SandboxState::FaultsFor(const std::string& network) const {
+  if (auto it = faults.find(network); it != faults.end()) return &it->second;
+  if (auto all = faults.find("*"); all != faults.end()) return &all->second;
+  return nullptr;
 }
 
 }  // namespace fanfare::sandbox

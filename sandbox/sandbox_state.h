@@ -64,6 +64,11 @@ struct SandboxOptions {
   int tiktok_inits_per_minute = 6;           // video/init per user token
   int snapchat_requests_per_minute = 600;    // per token
   std::string linkedin_min_version = "202401";  // older Linkedin-Version → 426
+
+  // The secrets webhooks are signed with (webhook_push.h): Meta's app secret (its app token
+  // is "<app-id>|<secret>") and X's consumer secret.
+  std::string meta_app_secret = "sandbox-meta-app-secret";
+  std::string x_consumer_secret = "sandbox-x-consumer-secret";
 };
 
 struct PostRecord {
@@ -114,6 +119,19 @@ struct CommentRecord {
   // /{ig-user}/tags): never under one of the account's posts, and not the account's to
   // moderate.
   bool mention = false;
+  // With `mention`, on Instagram: an @mention in the caption of the author's own media rather
+  // than a photo tag. /tags does not list it; only the `mentions` webhook tells of it, and
+  // GET /{ig-user-id}?fields=mentioned_media.media_id(…) reads it.
+  bool in_caption = false;
+  // Pushed to the network's webhook subscriber, which answered 2xx.
+  bool pushed = false;
+};
+
+// Where a network pushes its webhooks (webhook_push.h): one subscription per object, as an
+// app has one callback per object ("page", "instagram"; "x" for Account Activity).
+struct WebhookSubscription {
+  std::string callback_url;
+  std::set<std::string> fields;  // Meta: feed, comments, mentions; X: every event
 };
 
 // Any advertising object: campaign, ad set / line item / ad group / ad squad, creative, ad.
@@ -170,6 +188,9 @@ struct AccountStats {
   int64_t errors_injected = 0;
   int64_t responses_dropped = 0;
   int64_t duplicates_delivered = 0;  // listings that handed an item out twice
+  int64_t webhooks_pushed = 0;        // deliveries answered 2xx (duplicates included)
+  int64_t webhooks_failed = 0;        // deliveries refused or unanswered, to be sent again
+  int64_t webhook_duplicates = 0;     // deliveries sent a second time on purpose
 };
 
 struct Faults {
@@ -330,6 +351,13 @@ class SandboxState {
   std::map<std::string, AccountStats> stats ABSL_GUARDED_BY(mu);  // "network/account"
 
   std::map<std::string, Faults> faults ABSL_GUARDED_BY(mu);  // by network; "*" for all
+  // The fault knobs in force for `network` (its own, else "*"), or null.
+  const Faults* FaultsFor(const std::string& network) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+
+  // Webhooks: by object ("page", "instagram", "x"), and the accounts each network pushes for
+  // ("network/account" → the id deliveries name it by: page id, IG user id, X user id).
+  std::map<std::string, WebhookSubscription> webhooks ABSL_GUARDED_BY(mu);
+  std::map<std::string, std::string> webhook_accounts ABSL_GUARDED_BY(mu);
   std::mt19937_64 rng ABSL_GUARDED_BY(mu);
   double Random() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
 
