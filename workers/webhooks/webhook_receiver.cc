@@ -19,6 +19,9 @@ namespace {
 
 constexpr size_t kMaxBodyBytes = 1 << 20;
 constexpr int kCommentsPerCall = 500;  // DeliverComments' limit
+// Mentions of one delivery looked up at most (one Graph call each, while the network waits
+// for the answer); the others are handed on without their text.
+constexpr int kMaxLookups = 50;
 // What DeliverComments takes (engine/service/request_checks.cc).
 constexpr size_t kMaxIdBytes = 256;
 constexpr size_t kMaxTextBytes = 4096;
@@ -165,21 +168,38 @@ WebhookAnswer WebhookReceiver::Receive(absl::string_view network, absl::string_v
   return {200, "EVENT_RECEIVED"};
 }
 
-std::string WebhookReceiver::AliasOf(absl::string_view network, absl::string_view owner) const {
-  const absl::string_view field = OwnerField(network);
-  if (field.empty() || owner.empty()) return "";
+WebhookReceiver::AccountIndex WebhookReceiver::IndexAccounts() const {
+  AccountIndex index;
   for (const std::string& alias : options_.credentials->Aliases()) {
     absl::StatusOr<AccountCredentials> account = options_.credentials->Get(alias);
-    if (account.ok() && account->network == network && account->Get(field) == owner) return alias;
+    if (!account.ok()) continue;
+    const absl::string_view field = OwnerField(account->network);
+    if (std::string owner = field.empty() ? "" : account->Get(field); !owner.empty()) {
+      index.emplace(std::make_pair(account->network, std::move(owner)), alias);
+    }
   }
-  return "";
+  return index;
 }
 
 absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
+  const AccountIndex accounts = IndexAccounts();
+  auto alias_of = [&accounts](const std::string& network, const std::string& owner) {
+    auto it = accounts.find({network, owner});
+    return it == accounts.end() ? std::string() : it->second;
+  };
+  int lookups = 0;
   for (const MentionRef& mention : delivery.mentions) {
-    const std::string alias = AliasOf("instagram", mention.owner_id);
+    const std::string alias = alias_of("instagram", mention.owner_id);
     if (alias.empty() || !options_.lookup_mention) {
       ++ignored_;
+      continue;
+    }
+    if (++lookups > kMaxLookups) {
+      Comment pointer;
+      pointer.id = mention.comment_id.empty() ? mention.media_id : mention.comment_id;
+      pointer.created_at = options_.clock->Now();
+      delivery.comments.push_back(PushedComment{
+          .network = "instagram", .owner_id = mention.owner_id, .comment = std::move(pointer)});
       continue;
     }
     ASSIGN_OR_RETURN(AccountCredentials account, options_.credentials->Get(alias));
@@ -194,7 +214,7 @@ absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
   }
   std::map<std::pair<std::string, std::string>, std::vector<google::protobuf::Struct>> by_account;
   for (PushedComment& pushed : delivery.comments) {
-    const std::string alias = AliasOf(pushed.network, pushed.owner_id);
+    const std::string alias = alias_of(pushed.network, pushed.owner_id);
     std::optional<google::protobuf::Struct> comment = DeliverableOf(std::move(pushed.comment));
     if (alias.empty() || !comment.has_value()) {
       ++ignored_;

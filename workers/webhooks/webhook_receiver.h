@@ -8,7 +8,8 @@
 //   POST /webhooks/x      a delivery signed with x-twitter-webhooks-signature
 //
 // Credentials stay here, with the worker: the secrets check the signatures, and the
-// account's token looks an Instagram mention's text up (the delivery only points at it). A
+// account's token looks an Instagram mention's text up (the delivery only points at it; past
+// 50 mentions in one delivery, the rest are handed on by id alone, without text). A
 // delivery whose signature does not match is refused (401) and nothing of it is kept. The
 // comments of one that does are sent to the coordinator (DeliverComments), by account
 // alias — the account whose page_id, ig_user_id or user_id (X) credential the delivery
@@ -105,8 +106,9 @@ class WebhookReceiver {
 
   // Looks the delivery's mentions up and sends its comments, account by account.
   absl::Status Forward(PushedDelivery delivery);
-  // The alias of the account whose `network` id is `owner`, or "".
-  std::string AliasOf(absl::string_view network, absl::string_view owner) const;
+  // (network, the network's id of an account) → the account's alias, from the credentials.
+  using AccountIndex = std::map<std::pair<std::string, std::string>, std::string>;
+  AccountIndex IndexAccounts() const;
 
   WebhookReceiverOptions options_;
   std::unique_ptr<HttpListener> listener_;

@@ -6,6 +6,7 @@
 
 #include <httplib.h>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "base/sha256.h"
 #include "gtest/gtest.h"
@@ -205,6 +206,22 @@ TEST_F(WebhookReceiverTest, WhatTheCoordinatorWouldRefuseIsCutOrLeftOut) {
   httplib::Result huge = PostMeta(std::string(2 << 20, ' '));
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 413);
+}
+
+TEST_F(WebhookReceiverTest, PastFiftyMentionsADeliveryHandsTheRestOnWithoutLookingThemUp) {
+  json changes = json::array();
+  for (int i = 0; i < 60; ++i) {
+    changes.push_back({{"field", "mentions"}, {"value", {{"media_id", absl::StrCat("m", i)}}}});
+  }
+  const json body = {{"object", "instagram"},
+                     {"entry", {{{"id", "178414"}, {"time", 1'800'000'000}, {"changes", changes}}}}};
+  ASSERT_EQ(PostMeta(body.dump())->status, 200);
+  const std::vector<v1::DeliverCommentsRequest> kept = coordinator_.kept();
+  ASSERT_EQ(kept.size(), 1u);
+  ASSERT_EQ(kept[0].comments_size(), 60) << "every mention is kept";
+  EXPECT_EQ(kept[0].comments(49).fields().at("text").string_value(), "Shout out to @acme_ig");
+  EXPECT_EQ(kept[0].comments(50).fields().at("id").string_value(), "m50");
+  EXPECT_EQ(kept[0].comments(50).fields().at("text").string_value(), "") << "not looked up";
 }
 
 TEST(WebhookReceiverStartTest, ItNeedsASecretAndMetasVerifyToken) {
