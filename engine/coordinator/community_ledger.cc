@@ -50,6 +50,17 @@ absl::Time WrittenAt(const google::protobuf::Struct& comment, absl::Time now) {
   return std::min(at, now);
 }
 
+// Where a comment goes in a read, oldest first: its created_at (InfinitePast if unreadable).
+absl::Time OrderOf(const google::protobuf::Value& comment, absl::Time now) {
+  if (!comment.has_struct_value()) return absl::InfinitePast();
+  absl::Time at;
+  std::string err;
+  return absl::ParseTime(absl::RFC3339_full, StringOf(comment.struct_value(), "created_at"), &at,
+                         &err)
+             ? at
+             : absl::InfinitePast();
+}
+
 // Counts a comment with `sentiment` written `at` on `post` into the author's posts, keeping
 // the most recent kMaxPostsPerAuthor.
 void CountPost(internal::CommunityAuthor& author, const std::string& post,
@@ -158,44 +169,76 @@ bool CommunityLedger::SeenByAnotherStream(const StreamRef& stream, const std::st
   return false;
 }
 
-google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
-                                                  const google::protobuf::Value& output,
-                                                  absl::Time now) const {
-  if (!output.has_struct_value()) return output;
-  const google::protobuf::Value* listed = Field(output.struct_value(), "comments");
-  if (listed == nullptr || !listed->has_list_value()) return output;
-  auto found_stream = streams_.find(KeyOf(stream));
-  const Stream* known = found_stream == streams_.end() ? nullptr : &found_stream->second;
-  auto found_account = accounts_.find(AccountKeyOf(stream));
-  const Account* account = found_account == accounts_.end() ? nullptr : &found_account->second;
-  google::protobuf::Value result = output;
-  google::protobuf::Struct& fields = *result.mutable_struct_value();
-  google::protobuf::ListValue kept;
-  std::set<std::string> taken;                 // ids kept by this read
-  std::map<std::string, int64_t> earlier;      // author id → comments seen before this one
-  int64_t dropped = 0;
-  // What the read listed, then what the account's inbox holds for the stream.
-  std::vector<google::protobuf::Value> pushed;
-  for (const internal::InboxComment* entry : SliceFor(stream, known, now).comments) {
-    *pushed.emplace_back().mutable_struct_value() = entry->comment();
-  }
-  std::vector<const google::protobuf::Value*> items;
-  for (const google::protobuf::Value& item : listed->list_value().values()) items.push_back(&item);
-  for (const google::protobuf::Value& item : pushed) items.push_back(&item);
-  const size_t first_pushed = listed->list_value().values_size();
-  int64_t delivered = 0;
-  for (size_t i = 0; i < items.size(); ++i) {
-    const google::protobuf::Value& item = *items[i];
+int CommunityLedger::MaxOf(const google::protobuf::Struct& input) {
+  const google::protobuf::Value* max = Field(input, "max");
+  return max != nullptr && max->has_number_value() && max->number_value() >= 1
+             ? static_cast<int>(std::min(max->number_value(), 1e6))
+             : kDefaultMax;
+}
+
+const CommunityLedger::Inbox* CommunityLedger::InboxOf(const StreamRef& stream) const {
+  if (!absl::EndsWith(stream.action, ".comments")) return nullptr;  // searches take none
+  auto it = inboxes_.find(AccountKeyOf(stream));
+  return it == inboxes_.end() ? nullptr : &it->second;
+}
+
+CommunityLedger::Selection CommunityLedger::Select(const StreamRef& stream, const Stream* known,
+                                                   const google::protobuf::ListValue& listed,
+                                                   size_t output_bytes, ReadLimits limits,
+                                                   absl::Time now) const {
+  Selection s;
+  s.inbox_through = known != nullptr ? known->record.inbox_read() : 0;
+  std::set<std::string> taken;  // ids kept by this read
+  auto fresh = [&](const google::protobuf::Value& item) {
     const std::string id = item.has_struct_value() ? StringOf(item.struct_value(), "id") : "";
     if (!id.empty() && (Seen(known, id, now) || !taken.insert(id).second)) {
-      ++dropped;
-      continue;
+      ++s.dropped;
+      return false;
     }
-    if (i >= first_pushed) ++delivered;
-    google::protobuf::Value& comment = *kept.add_values();
-    comment = item;
-    if (id.empty() || !comment.has_struct_value()) continue;
-    google::protobuf::Value& author_value = (*comment.mutable_struct_value()->mutable_fields())["author"];
+    return true;
+  };
+  for (const google::protobuf::Value& item : listed.values()) {
+    if (fresh(item)) s.kept.push_back(item);
+  }
+  const Inbox* inbox = InboxOf(stream);
+  if (inbox == nullptr) return s;
+  // What the polled listing leaves of the step's `max` and of the output's size limit.
+  size_t budget = limits.max_bytes > output_bytes + kOutputSlackBytes
+                      ? limits.max_bytes - output_bytes - kOutputSlackBytes
+                      : 0;
+  const int64_t oldest = absl::ToUnixSeconds(now - limits_.inbox_retention);
+  for (const internal::InboxComment& entry : inbox->comments) {
+    if (entry.seq() <= s.inbox_through) continue;
+    // Past its retention a comment counts as gone even before Prune drops it.
+    if (entry.received_at_unix() >= oldest) {
+      const size_t cost = entry.comment().ByteSizeLong() + kAnnotationBytes;
+      if (s.kept.size() >= static_cast<size_t>(limits.max_comments) || cost > budget ||
+          s.delivered >= limits_.inbox_per_read) {
+        s.inbox_left = true;
+        break;
+      }
+      google::protobuf::Value item;
+      *item.mutable_struct_value() = entry.comment();
+      if (fresh(item)) {
+        budget -= cost;
+        ++s.delivered;
+        s.kept.push_back(std::move(item));
+      }
+    }
+    s.inbox_through = entry.seq();
+  }
+  return s;
+}
+
+void CommunityLedger::MarkAuthors(const StreamRef& stream,
+                                  std::vector<google::protobuf::Value>& comments) const {
+  auto found_account = accounts_.find(AccountKeyOf(stream));
+  const Account* account = found_account == accounts_.end() ? nullptr : &found_account->second;
+  std::map<std::string, int64_t> earlier;  // author id → comments seen before this one
+  for (google::protobuf::Value& comment : comments) {
+    if (!comment.has_struct_value() || StringOf(comment.struct_value(), "id").empty()) continue;
+    google::protobuf::Value& author_value =
+        (*comment.mutable_struct_value()->mutable_fields())["author"];
     if (!author_value.has_struct_value()) continue;
     google::protobuf::Struct& author = *author_value.mutable_struct_value();
     const std::string author_id = StringOf(author, "id");
@@ -217,25 +260,45 @@ google::protobuf::Value CommunityLedger::Annotate(const StreamRef& stream,
         static_cast<double>(count->second));
     ++count->second;
   }
-  if (delivered > 0) {
-    // Oldest first, as a read lists them (RFC 3339 UTC times sort as strings).
-    std::stable_sort(kept.mutable_values()->begin(), kept.mutable_values()->end(),
-                     [](const google::protobuf::Value& a, const google::protobuf::Value& b) {
-                       return StringOf(a.struct_value(), "created_at") <
-                              StringOf(b.struct_value(), "created_at");
-                     });
-    (*fields.mutable_fields())["delivered"].set_number_value(static_cast<double>(delivered));
-  }
-  (*fields.mutable_fields())["count"].set_number_value(static_cast<double>(kept.values_size()));
-  *(*fields.mutable_fields())["comments"].mutable_list_value() = std::move(kept);
-  if (dropped > 0) {
-    (*fields.mutable_fields())["duplicates_dropped"].set_number_value(static_cast<double>(dropped));
-  }
-  return result;
 }
 
-void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Value& annotated,
-                             absl::Time now) {
+AnnotatedRead CommunityLedger::Annotate(const StreamRef& stream,
+                                        const google::protobuf::Value& output, absl::Time now,
+                                        ReadLimits limits) const {
+  AnnotatedRead read{.output = output};
+  if (!output.has_struct_value()) return read;
+  const google::protobuf::Value* listed = Field(output.struct_value(), "comments");
+  if (listed == nullptr || !listed->has_list_value()) return read;
+  auto found_stream = streams_.find(KeyOf(stream));
+  const Stream* known = found_stream == streams_.end() ? nullptr : &found_stream->second;
+  Selection selected =
+      Select(stream, known, listed->list_value(), output.ByteSizeLong(), limits, now);
+  read.inbox_through = selected.inbox_through;
+  if (selected.delivered > 0) {
+    // Oldest first, as a read lists them; authors are then marked in that order.
+    std::stable_sort(selected.kept.begin(), selected.kept.end(),
+                     [now](const google::protobuf::Value& a, const google::protobuf::Value& b) {
+                       return OrderOf(a, now) < OrderOf(b, now);
+                     });
+  }
+  MarkAuthors(stream, selected.kept);
+  auto& fields = *read.output.mutable_struct_value()->mutable_fields();
+  fields["count"].set_number_value(static_cast<double>(selected.kept.size()));
+  google::protobuf::ListValue& comments = *fields["comments"].mutable_list_value();
+  comments.Clear();
+  for (google::protobuf::Value& c : selected.kept) *comments.add_values() = std::move(c);
+  if (selected.dropped > 0) {
+    fields["duplicates_dropped"].set_number_value(static_cast<double>(selected.dropped));
+  }
+  if (selected.delivered > 0) {
+    fields["delivered"].set_number_value(static_cast<double>(selected.delivered));
+  }
+  if (selected.inbox_left) fields["complete"].set_bool_value(false);
+  return read;
+}
+
+void CommunityLedger::Commit(const StreamRef& stream, const AnnotatedRead& read, absl::Time now) {
+  const google::protobuf::Value& annotated = read.output;
   if (!annotated.has_struct_value()) return;
   const google::protobuf::Value* listed = Field(annotated.struct_value(), "comments");
   if (listed == nullptr || !listed->has_list_value()) return;
@@ -256,38 +319,27 @@ void CommunityLedger::Commit(const StreamRef& stream, const google::protobuf::Va
   }
   const std::string cursor = StringOf(annotated.struct_value(), "cursor");
   if (!cursor.empty()) s.record.set_cursor(cursor);
-  // Annotate handed out this slice of the inbox; nothing changed it since (engine thread).
-  s.record.set_inbox_read(SliceFor(stream, &s, now).through);
+  s.record.set_inbox_read(read.inbox_through);
   s.record.set_updated_at_unix(absl::ToUnixSeconds(now));
   Prune(s, now);  // the cap on ids
   Prune(account, now);
-}
-
-CommunityLedger::InboxSlice CommunityLedger::SliceFor(const StreamRef& stream, const Stream* known,
-                                                      absl::Time now) const {
-  InboxSlice slice;
-  slice.through = known != nullptr ? known->record.inbox_read() : 0;
-  if (!absl::EndsWith(stream.action, ".comments")) return slice;
-  auto it = inboxes_.find(AccountKeyOf(stream));
-  if (it == inboxes_.end()) return slice;
-  const int64_t oldest = absl::ToUnixSeconds(now - limits_.inbox_retention);
-  for (const internal::InboxComment& entry : it->second.comments) {
-    if (static_cast<int>(slice.comments.size()) >= limits_.inbox_per_read) break;
-    if (entry.seq() <= slice.through) continue;
-    slice.through = entry.seq();
-    // Past its retention counts as gone even before Prune drops it.
-    if (entry.received_at_unix() >= oldest) slice.comments.push_back(&entry);
-  }
-  return slice;
 }
 
 absl::StatusOr<InboxDelivery> CommunityLedger::Deliver(
     absl::string_view ns, absl::string_view network, absl::string_view account,
     const google::protobuf::RepeatedPtrField<google::protobuf::Struct>& comments, absl::Time now) {
   const AccountKey key{std::string(ns), std::string(network), std::string(account)};
-  if (!inboxes_.contains(key) && inboxes_.size() >= static_cast<size_t>(limits_.max_inboxes)) {
+  if (!inboxes_.contains(key) && !RoomForInbox(std::get<0>(key))) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "community inboxes: ", limits_.max_inboxes, " accounts have one already"));
+        "community inboxes: ", limits_.max_inboxes, " accounts (", limits_.max_inboxes_per_namespace,
+        " of a namespace) have one already"));
+  }
+  size_t incoming = 0;
+  for (const google::protobuf::Struct& comment : comments) incoming += comment.ByteSizeLong();
+  if (inbox_bytes_ + incoming > limits_.max_inbox_bytes_total) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "community inboxes: full (", limits_.max_inbox_bytes_total >> 20,
+        " MiB); comments wait there at most ", absl::FormatDuration(limits_.inbox_retention)));
   }
   auto [it, created] = inboxes_.try_emplace(key);
   Inbox& inbox = it->second;
@@ -295,7 +347,7 @@ absl::StatusOr<InboxDelivery> CommunityLedger::Deliver(
     inbox.record.set_namespace_(std::string(ns));
     inbox.record.set_network(std::string(network));
     inbox.record.set_account(std::string(account));
-    inbox.record.set_next_seq(1);
+    inbox.record.set_next_seq(FirstSeq(key));
   }
   InboxDelivery delivery;
   for (const google::protobuf::Struct& comment : comments) {
@@ -311,6 +363,7 @@ absl::StatusOr<InboxDelivery> CommunityLedger::Deliver(
     entry.set_received_at_unix(absl::ToUnixSeconds(now));
     *entry.mutable_comment() = comment;
     inbox.bytes += entry.ByteSizeLong();
+    inbox_bytes_ += entry.ByteSizeLong();
     inbox.record.set_next_seq(inbox.record.next_seq() + 1);
     inbox_changes_.added.push_back(entry);
     ++delivery.accepted;
@@ -402,7 +455,9 @@ void CommunityLedger::Prune(Inbox& inbox, absl::Time now) {
           inbox.bytes > limits_.max_inbox_bytes)) {
     internal::InboxComment& gone = inbox.comments.front();
     inbox.ids.erase(StringOf(gone.comment(), "id"));
-    inbox.bytes -= std::min(inbox.bytes, gone.ByteSizeLong());
+    const size_t size = std::min(inbox.bytes, gone.ByteSizeLong());
+    inbox.bytes -= size;
+    inbox_bytes_ -= std::min(inbox_bytes_, size);
     gone.clear_comment();  // only the key is needed to delete it
     inbox_changes_.removed.push_back(std::move(gone));
     inbox.comments.pop_front();
@@ -434,6 +489,7 @@ void CommunityLedger::Restore(internal::InboxComment record) {
   if (it == inboxes_.end()) return;  // written only with its inbox: cannot happen
   it->second.ids.insert(StringOf(record.comment(), "id"));
   it->second.bytes += record.ByteSizeLong();
+  inbox_bytes_ += record.ByteSizeLong();
   it->second.comments.push_back(std::move(record));
 }
 
@@ -452,6 +508,43 @@ std::vector<internal::CommunityAuthors> CommunityLedger::TakeDirtyAuthors() {
 }
 
 InboxChanges CommunityLedger::TakeInboxChanges() { return std::exchange(inbox_changes_, {}); }
+
+void CommunityLedger::SweepInboxes(absl::Time now) {
+  if (now - last_sweep_ < absl::Minutes(1)) return;
+  last_sweep_ = now;
+  for (auto it = inboxes_.begin(); it != inboxes_.end();) {
+    Prune(it->second, now);
+    if (!it->second.comments.empty()) {
+      ++it;
+      continue;
+    }
+    inbox_changes_.emptied.push_back(it->second.record);
+    it = inboxes_.erase(it);
+  }
+}
+
+int64_t CommunityLedger::FirstSeq(const AccountKey& key) const {
+  const auto& [ns, network, account] = key;
+  int64_t read = 0;
+  for (auto it = streams_.lower_bound({ns, network, account, "", ""});
+       it != streams_.end() && std::get<0>(it->first) == ns && std::get<1>(it->first) == network &&
+       std::get<2>(it->first) == account;
+       ++it) {
+    read = std::max(read, it->second.record.inbox_read());
+  }
+  return read + 1;
+}
+
+bool CommunityLedger::RoomForInbox(const std::string& ns) const {
+  if (inboxes_.size() >= static_cast<size_t>(limits_.max_inboxes)) return false;
+  int in_namespace = 0;
+  // Keys sort by namespace first: the namespace's inboxes are one range.
+  for (auto it = inboxes_.lower_bound({ns, "", ""});
+       it != inboxes_.end() && std::get<0>(it->first) == ns; ++it) {
+    ++in_namespace;
+  }
+  return in_namespace < limits_.max_inboxes_per_namespace;
+}
 
 const internal::CommunityAuthors* CommunityLedger::Authors(absl::string_view ns,
                                                            absl::string_view network,

@@ -124,7 +124,11 @@ void Engine::DeliverComments(const v1::DeliverCommentsRequest& request,
 }
 
 void Engine::FlushInbox() {
+  community_.SweepInboxes(clock_->Now());
   InboxChanges changes = community_.TakeInboxChanges();
+  for (const internal::CommunityInbox& inbox : changes.emptied) {
+    state_.DeleteCommunityInbox(inbox);
+  }
   for (const internal::CommunityInbox& inbox : changes.inboxes) state_.PutCommunityInbox(inbox);
   for (const internal::InboxComment& comment : changes.added) state_.PutInboxComment(comment);
   for (const internal::InboxComment& comment : changes.removed) {

@@ -120,6 +120,11 @@ void StateWriter::PutCommunityInbox(const internal::CommunityInbox& record) {
               Serialize(record));
 }
 
+void StateWriter::DeleteCommunityInbox(const internal::CommunityInbox& record) {
+  batch_->Delete(store::Cf::kCommunity,
+                 keys::CommunityInbox(record.namespace_(), record.network(), record.account()));
+}
+
 void StateWriter::PutInboxComment(const internal::InboxComment& record) {
   batch_->Put(store::Cf::kCommunity,
               keys::InboxComment(record.namespace_(), record.network(), record.account(),

@@ -63,6 +63,7 @@ class StateWriter {
   void PutCommunityStream(const internal::CommunityStream& record);
   void PutCommunityAuthors(const internal::CommunityAuthors& record);
   void PutCommunityInbox(const internal::CommunityInbox& record);
+  void DeleteCommunityInbox(const internal::CommunityInbox& record);
   void PutInboxComment(const internal::InboxComment& record);
   void DeleteInboxComment(const internal::InboxComment& record);
   void PutMeta(absl::string_view name, absl::string_view value);

@@ -312,15 +312,19 @@ void WorkerGateway::Apply(scheduler::RunState& run, scheduler::StepInstance& ins
   if (outcome.has_success()) {
     // A read's output is what the community ledger makes of it (duplicates dropped); the
     // ledger counts it only if the step can record it (Succeed refuses oversized outputs).
-    google::protobuf::Value annotated;
+    AnnotatedRead annotated;
     const google::protobuf::Value* read = &outcome.success().output();
     if (ReadsComments(instance)) {
       const StreamRef stream = StreamOf(run, instance);
-      annotated = parts_.community->Annotate(stream, *read, parts_.clock->Now());
-      if (annotated.ByteSizeLong() <= parts_.scheduler->options().max_output_bytes) {
-        parts_.community->Commit(stream, annotated, parts_.clock->Now());
+      const absl::Time now = parts_.clock->Now();
+      const size_t max_bytes = parts_.scheduler->options().max_output_bytes;
+      annotated = parts_.community->Annotate(
+          stream, *read, now,
+          {.max_comments = CommunityLedger::MaxOf(instance.input), .max_bytes = max_bytes});
+      if (annotated.output.ByteSizeLong() <= max_bytes) {
+        parts_.community->Commit(stream, annotated, now);
       }
-      read = &annotated;
+      read = &annotated.output;
     }
     const google::protobuf::Value& output = *read;
     if (auto ads = parts_.spend->RecordSuccess(run, instance, output); ads.has_value()) {

@@ -382,6 +382,7 @@ constexpr int kMaxDeliveredComments = 500;
 constexpr size_t kMaxCommentIdBytes = 256;
 constexpr size_t kMaxCommentTextBytes = 4096;
 constexpr size_t kMaxCommentUrlBytes = 2048;
+constexpr absl::Time kYear10000 = absl::FromUnixSeconds(253'402'300'800);
 
 absl::Status CheckCommentString(const google::protobuf::Struct& s, const std::string& path,
                                 const std::string& name, size_t max_bytes, bool required) {
@@ -427,9 +428,10 @@ absl::Status CheckDeliveredComment(const google::protobuf::Struct& comment, cons
     } else if (name == "created_at") {
       absl::Time at;
       std::string err;
-      if (!field.has_string_value() ||
-          !absl::ParseTime(absl::RFC3339_full, field.string_value(), &at, &err)) {
-        return Invalid(absl::StrCat(path, ".created_at"), "an RFC 3339 time");
+      if (!field.has_string_value() || field.string_value().size() > 64 ||
+          !absl::ParseTime(absl::RFC3339_full, field.string_value(), &at, &err) ||
+          at < absl::UnixEpoch() || at >= kYear10000) {
+        return Invalid(absl::StrCat(path, ".created_at"), "an RFC 3339 time from 1970 to 9999");
       }
     } else if (name == "hidden") {
       if (!field.has_bool_value()) return Invalid(absl::StrCat(path, ".hidden"), "a boolean");

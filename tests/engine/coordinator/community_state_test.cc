@@ -27,9 +27,9 @@ steps:
 // What the gateway does with a read's output it records: annotate it, then count it in.
 google::protobuf::Value Record(CommunityLedger& ledger, const StreamRef& stream,
                                const google::protobuf::Value& output, absl::Time now) {
-  google::protobuf::Value annotated = ledger.Annotate(stream, output, now);
+  AnnotatedRead annotated = ledger.Annotate(stream, output, now, {});
   ledger.Commit(stream, annotated, now);
-  return annotated;
+  return annotated.output;
 }
 
 struct Said {
@@ -228,8 +228,9 @@ TEST(CommunityLedgerTest, AnnotateChangesNothingUntilCommit) {
   const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
   const google::protobuf::Value read =
       Read({{"1", "a", "hi"}, {"1", "a", "hi"}, {"2", "a", "again"}}, "c1");
-  const google::protobuf::Value once = ledger.Annotate(stream, read, t0);
-  const google::protobuf::Value twice = ledger.Annotate(stream, read, t0);
+  const AnnotatedRead annotated = ledger.Annotate(stream, read, t0, {});
+  const google::protobuf::Value& once = annotated.output;
+  const google::protobuf::Value twice = ledger.Annotate(stream, read, t0, {}).output;
   EXPECT_EQ(once.DebugString(), twice.DebugString());
   EXPECT_EQ(Ids(once.struct_value()), (std::vector<std::string>{"1", "2"}))
       << "a repeat within one read is dropped too";
@@ -237,10 +238,10 @@ TEST(CommunityLedgerTest, AnnotateChangesNothingUntilCommit) {
   EXPECT_TRUE(AuthorOf(once.struct_value(), 0).fields().at("first_time").bool_value());
   EXPECT_FALSE(AuthorOf(once.struct_value(), 1).fields().at("first_time").bool_value());
   EXPECT_EQ(ledger.Authors("ns", "x", "acme"), nullptr);
-  ledger.Commit(stream, once, t0);
+  ledger.Commit(stream, annotated, t0);
   ASSERT_NE(ledger.Authors("ns", "x", "acme"), nullptr);
   EXPECT_EQ(ledger.Authors("ns", "x", "acme")->authors(0).comments(), 2);
-  EXPECT_TRUE(Ids(ledger.Annotate(stream, read, t0).struct_value()).empty());
+  EXPECT_TRUE(Ids(ledger.Annotate(stream, read, t0, {}).output.struct_value()).empty());
 }
 
 TEST(CommunityLedgerTest, RetentionAndCapsBoundWhatIsKept) {
@@ -449,6 +450,98 @@ TEST(CommunityLedgerTest, TheInboxIsReadInSlicesAndForgetsOldDeliveries) {
   EXPECT_EQ(small.TakeInboxChanges().removed.size(), 3u) << "two of 4 KB fit in 10 KB";
 }
 
+// `complete` as the read's output says it, after the ledger.
+bool Complete(const google::protobuf::Value& output) {
+  return output.struct_value().fields().at("complete").bool_value();
+}
+
+TEST(CommunityLedgerTest, AReadTakesFromTheInboxWhatItsMaxAndSizeLeaveRoomFor) {
+  CommunityLedger ledger;
+  const StreamRef watch{"ns", "x", "acme", "x.comments", "watch"};
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> pushed;
+  *pushed.Add() = Pushed("p3", "ana", "2027-01-15T08:00:03Z");
+  *pushed.Add() = Pushed("p1", "ana", "2027-01-15T09:00:01+01:00");  // 08:00:01 UTC
+  *pushed.Add() = Pushed("p2", "bo", "2027-01-15T08:00:02Z");
+  *pushed.Add() = Pushed("p4", "cy", "2027-01-15T08:00:04Z");
+  ASSERT_TRUE(ledger.Deliver("ns", "x", "acme", pushed, t0).ok());
+  google::protobuf::Value polled = Read({{"5", "ana", "polled"}}, "c1");
+  (*(*polled.mutable_struct_value()->mutable_fields())["comments"].mutable_list_value()
+        ->mutable_values(0)->mutable_struct_value()->mutable_fields())["created_at"]
+      .set_string_value("2027-01-15T08:00:05Z");
+
+  // max 3: the polled comment and the first two delivered; the rest waits.
+  const AnnotatedRead first = ledger.Annotate(watch, polled, t0, {.max_comments = 3});
+  const google::protobuf::Struct& out = first.output.struct_value();
+  EXPECT_EQ(Ids(out), (std::vector<std::string>{"p1", "p3", "5"})) << "oldest first";
+  EXPECT_TRUE(AuthorOf(out, 0).fields().at("first_time").bool_value())
+      << "ana's first comment is the oldest one";
+  EXPECT_EQ(AuthorOf(out, 2).fields().at("earlier_comments").number_value(), 2);
+  EXPECT_EQ(out.fields().at("delivered").number_value(), 2);
+  EXPECT_FALSE(Complete(first.output)) << "the inbox holds more";
+  ledger.Commit(watch, first, t0);
+  const google::protobuf::Value second =
+      Record(ledger, watch, Read({}, "c2"), t0);  // default limits
+  EXPECT_EQ(Ids(second.struct_value()), (std::vector<std::string>{"p2", "p4"}));
+  EXPECT_TRUE(Complete(second));
+
+  // A comment that would take the output past what a step may record waits.
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> big;
+  *big.Add() = Pushed("big", "dee", "2027-01-15T08:00:06Z");
+  (*big.Mutable(0)->mutable_fields())["text"].set_string_value(std::string(4000, 'x'));
+  ASSERT_TRUE(ledger.Deliver("ns", "x", "acme", big, t0).ok());
+  const google::protobuf::Value empty = Read({}, "c3");
+  const AnnotatedRead tight =
+      ledger.Annotate(watch, empty, t0, {.max_bytes = empty.ByteSizeLong() + 3000});
+  EXPECT_TRUE(Ids(tight.output.struct_value()).empty());
+  EXPECT_FALSE(Complete(tight.output));
+  ledger.Commit(watch, tight, t0);
+  EXPECT_EQ(Ids(Record(ledger, watch, Read({}, "c4"), t0).struct_value()),
+            (std::vector<std::string>{"big"}))
+      << "a later read with room takes it";
+}
+
+TEST(CommunityLedgerTest, InboxesAreCappedPerNamespaceInAllAndSweptWhenOld) {
+  const absl::Time t0 = absl::FromUnixSeconds(1'800'000'000);
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> one;
+  *one.Add() = Pushed("p1", "ana", "2027-01-15T08:00:00Z");
+  CommunityLedger ledger({.inbox_retention = absl::Hours(1), .max_inboxes_per_namespace = 1});
+  ASSERT_TRUE(ledger.Deliver("a", "x", "acme", one, t0).ok());
+  ASSERT_TRUE(ledger.Deliver("a", "x", "acme", one, t0).ok()) << "its own inbox again";
+  EXPECT_EQ(ledger.Deliver("a", "x", "other", one, t0).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(ledger.Deliver("b", "x", "acme", one, t0).ok()) << "another namespace";
+  (void)ledger.TakeInboxChanges();
+  // A stream reads acme's inbox before it is swept.
+  const StreamRef watch{"a", "x", "acme", "x.comments", "watch"};
+  EXPECT_EQ(Ids(Record(ledger, watch, Read({}, "c1"), t0).struct_value()),
+            (std::vector<std::string>{"p1"}));
+  // Swept once their retention ends, whether or not anything is delivered again; an inbox
+  // left empty frees its place.
+  ledger.SweepInboxes(t0 + absl::Hours(2));
+  const InboxChanges swept = ledger.TakeInboxChanges();
+  EXPECT_EQ(swept.removed.size(), 2u);
+  EXPECT_EQ(swept.emptied.size(), 2u);
+  EXPECT_TRUE(ledger.Deliver("a", "x", "other", one, t0 + absl::Hours(2)).ok());
+  // A new inbox for acme numbers its comments past what acme's stream has read.
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> later;
+  *later.Add() = Pushed("p9", "ana", "2027-01-15T10:00:00Z");
+  ASSERT_FALSE(ledger.Deliver("a", "x", "acme", later, t0 + absl::Hours(2)).ok())
+      << "namespace a is full again";
+  ledger.SweepInboxes(t0 + absl::Hours(4));  // "other" swept empty too
+  ASSERT_TRUE(ledger.Deliver("a", "x", "acme", later, t0 + absl::Hours(4)).ok());
+  EXPECT_EQ(Ids(Record(ledger, watch, Read({}, "c2"), t0 + absl::Hours(4)).struct_value()),
+            (std::vector<std::string>{"p9"}));
+
+  CommunityLedger small({.max_inbox_bytes_total = 1000});
+  google::protobuf::RepeatedPtrField<google::protobuf::Struct> large;
+  *large.Add() = Pushed("big", "a", "2027-01-15T08:00:00Z");
+  (*large.Mutable(0)->mutable_fields())["text"].set_string_value(std::string(2000, 'x'));
+  EXPECT_EQ(small.Deliver("a", "x", "acme", large, t0).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(small.Deliver("a", "x", "acme", one, t0).ok());
+}
+
 // DeliverComments' request check names the field at fault.
 TEST(CommunityStateTest, TheDeliveryCheckNamesWhatIsWrong) {
   const google::protobuf::Struct good = Pushed("1", "a", "2026-12-01T10:00:00Z");
@@ -470,6 +563,10 @@ TEST(CommunityStateTest, TheDeliveryCheckNamesWhatIsWrong) {
   refused(Delivery({good, c}), "comments[1].id");
   c = good;
   (*c.mutable_fields())["created_at"].set_string_value("yesterday");
+  refused(Delivery({c}), "comments[0].created_at");
+  c = good;
+  (*c.mutable_fields())["created_at"].set_string_value("2026-12-01T10:00:00." +
+                                                        std::string(100, '0') + "Z");
   refused(Delivery({c}), "comments[0].created_at");
   c = good;
   (*c.mutable_fields())["text"].set_string_value(std::string(4097, 'x'));
