@@ -131,8 +131,13 @@ int main(int argc, char** argv) {
   std::printf("fanfare-worker serving %zu actions for %s\n", (*worker)->actions().size(),
               options.worker.address.c_str());
   if (fanfare::workers::webhooks::WebhookReceiver* webhooks = (*worker)->webhooks()) {
-    std::printf("fanfare-worker: webhooks on http://%s/webhooks/{meta,x}\n",
-                webhooks->address().c_str());
+    for (const auto& [network, secret] : {std::pair{"meta", options.webhooks.meta_app_secret},
+                                          std::pair{"x", options.webhooks.x_consumer_secret}}) {
+      if (!secret.empty()) {
+        std::printf("fanfare-worker: webhooks on http://%s/webhooks/%s\n",
+                    webhooks->address().c_str(), network);
+      }
+    }
   }
   std::fflush(stdout);
   fanfare::Worker::RunUntilSignal((*worker)->worker());

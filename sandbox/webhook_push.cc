@@ -226,6 +226,11 @@ void WebhookPusher::Stop() {
   if (thread.joinable()) thread.join();
 }
 
+bool WebhookPusher::Stopping() {
+  absl::MutexLock lock(&thread_mu_);
+  return stopping_;
+}
+
 PushCounts WebhookPusher::PushDue() {
   absl::MutexLock serial(&push_mu_);
   PushCounts counts;
@@ -234,8 +239,15 @@ PushCounts WebhookPusher::PushDue() {
     absl::MutexLock lock(&state_.mu);
     due = DueDeliveries(state_);
   }
+  std::set<std::string> failing;  // subscribers that failed a delivery of this push
   for (const Delivery& d : due) {
+    if (Stopping()) break;
+    if (failing.contains(d.url)) {
+      ++counts.failed;
+      continue;
+    }
     const bool sent = Post(d);
+    if (!sent) failing.insert(d.url);
     bool twice = false;
     {
       absl::MutexLock lock(&state_.mu);

@@ -41,20 +41,27 @@ struct PushCounts {
   int duplicates = 0;  // sent twice on purpose
 };
 
-// Thread-safe. The state must outlive the pusher.
+// Thread-safe. The state must outlive the pusher. Locks: push_mu_ before state.mu, and no
+// HTTP call is made holding state.mu.
 class WebhookPusher {
  public:
   explicit WebhookPusher(SandboxState* state) : state_(*state) {}
   ~WebhookPusher() { Stop(); }
 
-  // Pushes every `every` on a thread of its own until Stop(). Once.
+  // Pushes every `every` on a thread of its own until Stop(); again after a Stop. A no-op
+  // while running.
   void Start(absl::Duration every);
+  // Ends the background pushes, after the delivery in flight (at most ~15 s against a
+  // subscriber that does not answer).
   void Stop();
-  // Pushes what is due now; one push at a time.
+  // Pushes what is due now; one push at a time. A subscriber that fails a delivery gets no
+  // more of this push.
   PushCounts PushDue();
 
  private:
   SandboxState& state_;
+  bool Stopping();
+
   absl::Mutex push_mu_;  // one push at a time
   absl::Mutex thread_mu_;
   std::thread thread_ ABSL_GUARDED_BY(thread_mu_);

@@ -1,7 +1,7 @@
 // Webhooks end to end, offline: the sandbox pushes what its audience writes on Facebook,
 // Instagram and X — signed, half of it delivered twice — to a worker's receiver over HTTP,
 // which hands it to a real coordinator (gRPC, RocksDB); daily campaign runs read their
-// accounts' comments, polling 5 at most each. Across two weeks and a coordinator restart every
+// accounts' comments, 5 at most a read. Across two weeks and a coordinator restart every
 // comment is read exactly once, whether it was pushed, polled or both; the Instagram
 // @mentions in captions, which no listing shows, arrive by webhook only; and a forged delivery
 // changes nothing.
@@ -166,6 +166,7 @@ TEST(CommunityWebhooksTest, PushedAndPolledCommentsAreReadOnceAcrossAWeekAndARes
                                   : step == std::string("ig") ? "instagram"
                                                               : "x";
       if (!out.fields().contains("comments")) return true;  // failed above
+      EXPECT_LE(out.fields().at("count").number_value(), 5) << "a read keeps to its max";
       for (const auto& c : out.fields().at("comments").list_value().values()) {
         ++read[network + "/" + c.struct_value().fields().at("id").string_value()];
       }
@@ -205,8 +206,9 @@ TEST(CommunityWebhooksTest, PushedAndPolledCommentsAreReadOnceAcrossAWeekAndARes
       if (c["in_caption"].get<bool>()) ++caption_mentions;
     }
     EXPECT_GT(expected, 5) << network;
-    EXPECT_GT(delivered[network], 0)
-        << network << ": what a read of 5 did not list came from the inbox";
+    if (network == std::string("instagram")) {
+      EXPECT_GT(delivered[network], 0) << "the caption mentions came from the inbox";
+    }
   }
   EXPECT_GE(caption_mentions, 3) << "Instagram's caption mentions, heard by webhook only";
   EXPECT_EQ(read.count("instagram/forged-1"), 0u);

@@ -90,7 +90,18 @@ absl::StatusOr<std::unique_ptr<NetworkWorker>> NetworkWorker::Create(NetworkWork
 }
 
 absl::Status NetworkWorker::Start() {
-  RETURN_IF_ERROR(worker_->Start());
+  // The receiver first: a worker that cannot receive what it was asked to must not have
+  // taken tasks when it stops.
+  RETURN_IF_ERROR(StartWebhooks());
+  return worker_->Start();
+}
+
+void NetworkWorker::Stop() {
+  webhooks_.reset();
+  worker_->Stop();
+}
+
+absl::Status NetworkWorker::StartWebhooks() {
   if (options_.webhooks.listen.empty() || webhooks_ != nullptr) return absl::OkStatus();
   webhooks::WebhookReceiverOptions receiver = options_.webhooks;
   const WorkerOptions& w = options_.worker;

@@ -61,10 +61,11 @@ class NetworkWorker {
  public:
   static absl::StatusOr<std::unique_ptr<NetworkWorker>> Create(NetworkWorkerOptions options);
 
-  // Starts serving tasks, and the webhook receiver when options.webhooks.listen is set.
+  // Starts the webhook receiver when options.webhooks.listen is set, then serves tasks.
   absl::Status Start();
   void Drain() { worker_->Drain(); }
-  void Stop() { worker_->Stop(); }
+  // Stops receiving webhooks and serving tasks.
+  void Stop();
   Worker& worker() { return *worker_; }
   // The actions served, e.g. "facebook.publish".
   const std::vector<std::string>& actions() const { return actions_; }
@@ -75,6 +76,7 @@ class NetworkWorker {
   NetworkWorker() = default;
   absl::Status LoadCredentials();
   absl::Status RegisterHandlers();
+  absl::Status StartWebhooks();
   // One adapter per network of `networks` (all when empty), each sending through its own
   // metered client when metrics are on.
   absl::Status MakeNetworkAdapters(const std::vector<std::string>& networks);

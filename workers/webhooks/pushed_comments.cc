@@ -2,6 +2,8 @@
 
 #include <openssl/crypto.h>
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -17,15 +19,48 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+// Deeper than this, a part of a delivery is left out as it is parsed: no delivery nests so
+// deep, and a deeper one would cost recursion later.
+constexpr int kMaxDepth = 32;
+// Times outside [2000, one day after receipt) are replaced by the time of receipt.
+constexpr absl::Time kEarliest = absl::FromUnixSeconds(946'684'800);
+
 absl::Status Malformed(absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("not a webhook delivery: ", what));
 }
 
-absl::Time UnixTimeOf(const Json& j, absl::string_view key, absl::Time fallback) {
-  int64_t seconds = 0;
-  const std::string text = JsonString(j, key);
-  return absl::SimpleAtoi(text, &seconds) && seconds > 0 ? absl::FromUnixSeconds(seconds)
-                                                         : fallback;
+// A JSON object, its parts nested deeper than kMaxDepth left out; nullopt if `body` is not
+// JSON or not an object.
+std::optional<Json> ParseDelivery(absl::string_view body) {
+  Json parsed = Json::parse(
+      body.begin(), body.end(),
+      [](int depth, Json::parse_event_t, Json&) { return depth <= kMaxDepth; },
+      /*allow_exceptions=*/false);
+  if (parsed.is_discarded() || !parsed.is_object()) return std::nullopt;
+  return parsed;
+}
+
+// `t`, if it is a plausible time for something just written; else `received`.
+absl::Time Plausible(absl::Time t, absl::Time received) {
+  return t >= kEarliest && t < received + absl::Hours(24) ? t : received;
+}
+
+absl::Time UnixTimeOf(const Json& j, absl::string_view key, absl::Time received) {
+  const double seconds = JsonNumber(j, key, 0);
+  if (!(seconds > 0 && seconds < 1e11)) return received;
+  return Plausible(absl::FromUnixSeconds(static_cast<int64_t>(seconds)), received);
+}
+
+// A follower count as DeliverComments takes it: 0 to 1e12, 0 when unreadable.
+int64_t Followers(double count) {
+  return count >= 0 ? static_cast<int64_t>(std::min(count, 1e12)) : 0;
+}
+
+// The list at `key`, or an empty one: never a copy.
+const Json& ListAt(const Json& j, absl::string_view key) {
+  static const Json* const kEmpty = new Json(Json::array());
+  const Json& list = JsonMember(j, key);
+  return list.is_array() ? list : *kEmpty;
 }
 
 // Page `feed`: a new comment on one of the Page's posts (or a reply to one).
@@ -92,10 +127,11 @@ void ReadMetaChange(const std::string& object, const Json& change, const std::st
   ++out.ignored;
 }
 
-absl::Time XTime(const std::string& text, absl::Time fallback) {
+absl::Time XTime(const std::string& text, absl::Time received) {
   absl::Time t;
   std::string err;
-  return absl::ParseTime("%a %b %d %H:%M:%S %z %Y", text, &t, &err) ? t : fallback;
+  return absl::ParseTime("%a %b %d %H:%M:%S %z %Y", text, &t, &err) ? Plausible(t, received)
+                                                                      : received;
 }
 
 }  // namespace
@@ -108,8 +144,8 @@ bool MetaSignatureMatches(absl::string_view app_secret, absl::string_view body,
 }
 
 absl::StatusOr<PushedDelivery> ReadMetaDelivery(absl::string_view body, absl::Time received) {
-  std::optional<Json> parsed = ParseJson(body);
-  if (!parsed.has_value() || !parsed->is_object()) return Malformed("the body is not JSON");
+  std::optional<Json> parsed = ParseDelivery(body);
+  if (!parsed.has_value()) return Malformed("the body is not a JSON object");
   const std::string object = JsonString(*parsed, "object");
   const Json& entries = JsonMember(*parsed, "entry");
   if (object.empty() || !entries.is_array()) return Malformed("no `object` and `entry` list");
@@ -141,19 +177,19 @@ bool XSignatureMatches(absl::string_view consumer_secret, absl::string_view body
 }
 
 absl::StatusOr<PushedDelivery> ReadXDelivery(absl::string_view body, absl::Time received) {
-  std::optional<Json> parsed = ParseJson(body);
-  if (!parsed.has_value() || !parsed->is_object()) return Malformed("the body is not JSON");
+  std::optional<Json> parsed = ParseDelivery(body);
+  if (!parsed.has_value()) return Malformed("the body is not a JSON object");
   const std::string me = JsonString(*parsed, "for_user_id");
   if (me.empty()) return Malformed("no `for_user_id`");
   PushedDelivery out;
-  const Json& tweets = JsonMember(*parsed, "tweet_create_events");
+
   // Likes, follows, messages: events of other kinds.
   for (const auto& [key, value] : parsed->items()) {
     if (key != "for_user_id" && key != "tweet_create_events" && key != "user_has_blocked") {
       out.ignored += value.is_array() ? static_cast<int>(value.size()) : 0;
     }
   }
-  for (const Json& t : tweets.is_array() ? tweets : Json::array()) {
+  for (const Json& t : ListAt(*parsed, "tweet_create_events")) {
     const Json& user = JsonMember(t, "user");
     PushedComment pushed{.network = "x", .owner_id = me};
     Comment& c = pushed.comment;
@@ -165,7 +201,7 @@ absl::StatusOr<PushedDelivery> ReadXDelivery(absl::string_view body, absl::Time 
       continue;
     }
     c.author_handle = JsonString(user, "screen_name");
-    c.author_followers = static_cast<int64_t>(JsonNumber(user, "followers_count"));
+    c.author_followers = Followers(JsonNumber(user, "followers_count"));
     const Json& extended = JsonMember(t, "extended_tweet");
     c.text = JsonString(extended, "full_text", JsonString(t, "text"));
     c.created_at = XTime(JsonString(t, "created_at"), received);

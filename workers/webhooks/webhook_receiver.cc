@@ -3,12 +3,15 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
+#include "engine/service/grpc_status.h"
 #include "base/status_macros.h"
 #include "fanfare/v1/worker.grpc.pb.h"
 #include "sdk/client/channel.h"
@@ -18,10 +21,15 @@ namespace fanfare::workers::webhooks {
 namespace {
 
 constexpr size_t kMaxBodyBytes = 1 << 20;
+constexpr size_t kThreads = 32;
 constexpr int kCommentsPerCall = 500;  // DeliverComments' limit
-// Mentions of one delivery looked up at most (one Graph call each, while the network waits
-// for the answer); the others are handed on without their text.
+// Mentions of one delivery looked up at most, and for how long in all (one Graph call each,
+// while the network waits for the answer); the others are handed on without their text.
 constexpr int kMaxLookups = 50;
+constexpr absl::Duration kLookupBudget = absl::Seconds(5);
+// A CRC token as X sends one: short, of token characters. Anything else is refused, so that
+// the check cannot be made to sign a delivery (a JSON object starts with '{').
+constexpr size_t kMaxCrcTokenBytes = 128;
 // What DeliverComments takes (engine/service/request_checks.cc).
 constexpr size_t kMaxIdBytes = 256;
 constexpr size_t kMaxTextBytes = 4096;
@@ -65,6 +73,30 @@ std::string Param(const std::map<std::string, std::string>& params, const std::s
   return it == params.end() ? "" : it->second;
 }
 
+bool IsCrcToken(absl::string_view token) {
+  return !token.empty() && token.size() <= kMaxCrcTokenBytes &&
+         std::all_of(token.begin(), token.end(), [](char c) {
+           return absl::ascii_isalnum(c) || c == '+' || c == '/' || c == '=' || c == '_' ||
+                  c == '-';
+         });
+}
+
+// Whether the coordinator may keep comments it refused if they are delivered again: it was
+// unreachable, restarting, or full for now. Any other refusal is the same every time.
+bool WorthDeliveringAgain(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
+         absl::IsResourceExhausted(status) || absl::IsAborted(status) ||
+         absl::IsInternal(status) || absl::IsUnknown(status) || absl::IsCancelled(status);
+}
+
+// A mention handed on by id alone: its text was not looked up.
+Comment PointerTo(const MentionRef& mention, absl::Time now) {
+  Comment pointer;
+  pointer.id = mention.comment_id.empty() ? mention.media_id : mention.comment_id;
+  pointer.created_at = now;
+  return pointer;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WebhookReceiver>> WebhookReceiver::Start(
@@ -87,6 +119,8 @@ absl::StatusOr<std::unique_ptr<WebhookReceiver>> WebhookReceiver::Start(
       receiver->listener_,
       HttpListener::Start(self->options_.listen, "webhooks", [self](httplib::Server& http) {
         http.set_payload_max_length(kMaxBodyBytes);
+        // Slow senders each hold a thread while their request arrives: room for a burst.
+        http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
         http.Get("/webhooks/(meta|x)", [self](const httplib::Request& req,
                                               httplib::Response& res) {
           std::map<std::string, std::string> params;
@@ -127,7 +161,9 @@ WebhookAnswer WebhookReceiver::Verify(absl::string_view network,
   }
   if (network == "x" && !options_.x_consumer_secret.empty()) {
     const std::string token = Param(params, "crc_token");
-    if (token.empty()) return {400, "crc_token is required"};
+    if (!IsCrcToken(token)) {
+      return {400, "crc_token: 1 to 128 letters, digits and + / = _ -"};
+    }
     return {200, XCrcResponse(options_.x_consumer_secret, token), "application/json"};
   }
   return {404, "not served"};
@@ -158,10 +194,19 @@ WebhookAnswer WebhookReceiver::Receive(absl::string_view network, absl::string_v
   }
   ignored_ += delivery->ignored;
   if (absl::Status forwarded = Forward(*std::move(delivery)); !forwarded.ok()) {
+    const std::string reason = options_.credentials->Redact(forwarded.message());
+    if (!WorthDeliveringAgain(forwarded)) {
+      // Delivering it again would be refused again: the network is told it arrived.
+      ++refused_;
+      log::Error("webhooks", "fanfared refused a delivery; it is dropped")
+          .Field("network", network)
+          .Field("reason", reason);
+      return {200, "EVENT_RECEIVED"};
+    }
     ++failed_;
     log::Warning("webhooks", "a delivery was not kept; the network will send it again")
         .Field("network", network)
-        .Field("reason", forwarded.message());
+        .Field("reason", reason);
     return {503, "not kept yet: deliver again"};
   }
   ++deliveries_;
@@ -188,27 +233,26 @@ absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
     return it == accounts.end() ? std::string() : it->second;
   };
   int lookups = 0;
+  const absl::Time lookup_deadline = absl::Now() + kLookupBudget;
   for (const MentionRef& mention : delivery.mentions) {
     const std::string alias = alias_of("instagram", mention.owner_id);
     if (alias.empty() || !options_.lookup_mention) {
       ++ignored_;
       continue;
     }
-    if (++lookups > kMaxLookups) {
-      Comment pointer;
-      pointer.id = mention.comment_id.empty() ? mention.media_id : mention.comment_id;
-      pointer.created_at = options_.clock->Now();
-      delivery.comments.push_back(PushedComment{
-          .network = "instagram", .owner_id = mention.owner_id, .comment = std::move(pointer)});
-      continue;
+    absl::StatusOr<Comment> found = PointerTo(mention, options_.clock->Now());
+    if (++lookups <= kMaxLookups && absl::Now() < lookup_deadline) {
+      ASSIGN_OR_RETURN(AccountCredentials account, options_.credentials->Get(alias));
+      found = options_.lookup_mention(account, mention);
     }
-    ASSIGN_OR_RETURN(AccountCredentials account, options_.credentials->Get(alias));
-    absl::StatusOr<Comment> found = options_.lookup_mention(account, mention);
     if (absl::IsNotFound(found.status())) {  // deleted, or made private, since
       ++ignored_;
       continue;
     }
-    if (!found.ok()) return found.status();
+    // A lookup the network may answer later is tried again with the delivery; one it refuses
+    // (an expired token) would be refused again: the mention goes on by id.
+    if (!found.ok() && WorthDeliveringAgain(found.status())) return found.status();
+    if (!found.ok()) found = PointerTo(mention, options_.clock->Now());
     delivery.comments.push_back(PushedComment{
         .network = "instagram", .owner_id = mention.owner_id, .comment = *std::move(found)});
   }
@@ -231,8 +275,35 @@ absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
       for (size_t i = first; i < comments.size() && i < first + kCommentsPerCall; ++i) {
         *request.add_comments() = std::move(comments[i]);
       }
-      RETURN_IF_ERROR(options_.deliver(request));
-      comments_sent_ += request.comments_size();
+      RETURN_IF_ERROR(DeliverEach(std::move(request)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WebhookReceiver::DeliverEach(v1::DeliverCommentsRequest request) {
+  absl::Status status = options_.deliver(request);
+  if (status.ok()) {
+    comments_sent_ += request.comments_size();
+    return status;
+  }
+  if (!absl::IsInvalidArgument(status) || request.comments_size() == 1) return status;
+  // One comment the coordinator refuses must not cost the others: one by one, the refused
+  // ones are left out.
+  v1::DeliverCommentsRequest one = request;
+  for (google::protobuf::Struct& comment : *request.mutable_comments()) {
+    one.clear_comments();
+    *one.add_comments() = std::move(comment);
+    status = options_.deliver(one);
+    if (status.ok()) {
+      ++comments_sent_;
+    } else if (absl::IsInvalidArgument(status)) {
+      ++refused_;
+      log::Warning("webhooks", "fanfared refused a comment; it is left out")
+          .Field("network", request.network())
+          .Field("reason", status.message());
+    } else {
+      return status;
     }
   }
   return absl::OkStatus();
@@ -245,10 +316,10 @@ DeliverFn DeliverThroughCoordinator(std::shared_ptr<grpc::Channel> channel, std:
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     AttachToken(context, token);
     v1::DeliverCommentsResponse response;
-    const grpc::Status status = stub->DeliverComments(&context, request, &response);
-    if (status.ok()) return absl::OkStatus();
-    return absl::UnavailableError(
-        absl::StrCat("fanfared did not keep the comments: ", status.error_message()));
+    const absl::Status status = FromGrpcStatus(stub->DeliverComments(&context, request, &response));
+    if (status.ok()) return status;
+    return absl::Status(status.code(),
+                        absl::StrCat("fanfared did not keep the comments: ", status.message()));
   };
 }
 
@@ -298,7 +369,7 @@ MentionLookupFn InstagramMentionLookup(HttpClient* http, std::string api_base,
                         .idempotent = true};
     request.headers.emplace_back("Authorization", absl::StrCat("Bearer ", token));
     absl::StatusOr<HttpResponse> response = http->Send(request);
-    if (!response.ok()) {
+    if (!response.ok()) {  // nothing came back: worth trying again
       return absl::UnavailableError(
           absl::StrCat("instagram: looking a mention up: ", response.status().message()));
     }
@@ -309,8 +380,12 @@ MentionLookupFn InstagramMentionLookup(HttpClient* http, std::string api_base,
       return absl::NotFoundError("the mention is gone");
     }
     if (!response->ok() || !answer.has_value()) {
-      return absl::UnavailableError(
-          absl::StrCat("instagram: looking a mention up: HTTP ", response->status));
+      const std::string what = absl::StrCat("instagram: looking a mention up: HTTP ",
+                                            response->status);
+      // A refused token or permission stays refused; the rest may pass later.
+      return response->status == 400 || response->status == 401 || response->status == 403
+                 ? absl::PermissionDeniedError(what)
+                 : absl::UnavailableError(what);
     }
     return MentionOf(*answer, ref);
   };

@@ -14,9 +14,13 @@
 // comments of one that does are sent to the coordinator (DeliverComments), by account
 // alias — the account whose page_id, ig_user_id or user_id (X) credential the delivery
 // names; others are ignored — and the network is answered 200 only once the coordinator has
-// made them durable. Otherwise it is answered 503 and the network delivers again; a comment
-// delivered twice is kept once. A network without its secret configured is not served (404).
-// Bodies over 1 MiB are refused (413).
+// made them durable. When the coordinator could not keep them (unreachable, restarting, full
+// for now) it is answered 503 and the network delivers again; a comment delivered twice is
+// kept once. A refusal that would repeat (a malformed comment) is logged, counted as refused
+// and answered 200, so that the network does not resend it for a day and a half. A network without its secret configured is not served (404).
+// Bodies over 1 MiB are refused (413). Parts of a delivery nested deeper than 32 levels are
+// left out, follower counts are brought within 0..1e12, and a time outside 2000..a day after
+// receipt becomes the time of receipt.
 //
 // Thread-safe: requests are served on the listener's threads; `deliver` and `lookup_mention`
 // are called from them concurrently.
@@ -44,7 +48,8 @@ class Channel;
 
 namespace fanfare::workers::webhooks {
 
-// Sends one account's comments to the coordinator; OK once they are durable there.
+// Sends one account's comments to the coordinator; OK once they are durable there, else the
+// coordinator's status (Unavailable, ResourceExhausted: worth delivering again).
 using DeliverFn = std::function<absl::Status(const v1::DeliverCommentsRequest&)>;
 // Reads an Instagram mention with the account's credentials.
 using MentionLookupFn =
@@ -72,7 +77,7 @@ struct WebhookReceiverOptions {
 // What the receiver has done since it started.
 struct WebhookCounts {
   int64_t deliveries = 0;          // answered 200
-  int64_t refused = 0;             // bad signature, bad verify token, unreadable body
+  int64_t refused = 0;             // bad signature, unreadable body, refused by fanfared
   int64_t failed = 0;              // answered 503: the network will deliver again
   int64_t comments_sent = 0;       // to the coordinator
   int64_t ignored = 0;             // changes that are not new comments; unknown accounts
@@ -106,17 +111,21 @@ class WebhookReceiver {
 
   // Looks the delivery's mentions up and sends its comments, account by account.
   absl::Status Forward(PushedDelivery delivery);
+  // Sends one request; when the coordinator refuses it as malformed, its comments one by
+  // one, leaving out those it refuses.
+  absl::Status DeliverEach(v1::DeliverCommentsRequest request);
   // (network, the network's id of an account) → the account's alias, from the credentials.
   using AccountIndex = std::map<std::pair<std::string, std::string>, std::string>;
   AccountIndex IndexAccounts() const;
 
   WebhookReceiverOptions options_;
-  std::unique_ptr<HttpListener> listener_;
   std::atomic<int64_t> deliveries_{0};
   std::atomic<int64_t> refused_{0};
   std::atomic<int64_t> failed_{0};
   std::atomic<int64_t> comments_sent_{0};
   std::atomic<int64_t> ignored_{0};
+  // Last: destroyed first, so that no handler still runs when the members above go.
+  std::unique_ptr<HttpListener> listener_;
 };
 
 // DeliverComments over `channel`, with `token` (an API token with the worker role; "" for

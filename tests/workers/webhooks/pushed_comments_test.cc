@@ -146,6 +146,40 @@ TEST(PushedCommentsTest, XGivesOthersTweetsAndSkipsTheAccountsOwn) {
   EXPECT_EQ(deeper.created_at, kReceived) << "an unreadable time is when it arrived";
 }
 
+TEST(PushedCommentsTest, WhatANetworkCouldNotMeanIsBoundedNotTrusted) {
+  // Nesting beyond any real delivery is left out as it is parsed, never copied or recursed.
+  const std::string deep = R"({"for_user_id":"1500","tweet_create_events":[{"id_str":"1",)"
+                           R"("text":"t","user":{"id_str":"7","followers_count":-1},"junk":)" +
+                           std::string(100'000, '[') + std::string(100'000, ']') + "}]}";
+  absl::StatusOr<PushedDelivery> d = ReadXDelivery(deep, kReceived);
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->comments.size(), 1u);
+  EXPECT_EQ(d->comments[0].comment.author_followers, 0) << "a negative count";
+  for (const auto& [given, kept] : std::vector<std::pair<std::string, int64_t>>{
+           {"1e13", 1'000'000'000'000}, {"\"nan\"", 0}, {"\"1e400\"", 1'000'000'000'000}}) {
+    const std::string body = R"({"for_user_id":"1500","tweet_create_events":[{"id_str":"1",)"
+                             R"("user":{"id_str":"7","followers_count":)" + given + "}}]}";
+    absl::StatusOr<PushedDelivery> read = ReadXDelivery(body, kReceived);
+    ASSERT_TRUE(read.ok() && read->comments.size() == 1) << body;
+    EXPECT_EQ(read->comments[0].comment.author_followers, kept) << given;
+  }
+  // Times no one could have written a comment at become the time it arrived.
+  const nlohmann::json far = {
+      {"object", "page"},
+      {"entry", {{{"id", "1001"}, {"time", 9'223'372'036'854'775'807LL},
+                  {"changes", {{{"field", "feed"},
+                                {"value", {{"item", "comment"}, {"verb", "add"},
+                                           {"comment_id", "c"}, {"post_id", "p"},
+                                           {"created_time", 253'402'300'800LL}}}}}}}}}};
+  absl::StatusOr<PushedDelivery> meta = ReadMetaDelivery(far.dump(), kReceived);
+  ASSERT_TRUE(meta.ok() && meta->comments.size() == 1);
+  EXPECT_EQ(meta->comments[0].comment.created_at, kReceived);
+  const std::string old_tweet = R"({"for_user_id":"1500","tweet_create_events":[{"id_str":"1",)"
+                                R"("created_at":"Wed Oct 10 20:19:24 +0000 1999",)"
+                                R"("user":{"id_str":"7"}}]})";
+  EXPECT_EQ(ReadXDelivery(old_tweet, kReceived)->comments[0].comment.created_at, kReceived);
+}
+
 TEST(PushedCommentsTest, WhatIsNotADeliveryIsRefused) {
   for (const char* body : {"", "[]", "{", "{\"object\": \"page\"}", "{\"entry\": []}",
                            "{\"object\": \"page\", \"entry\": {}}"}) {

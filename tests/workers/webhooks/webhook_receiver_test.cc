@@ -28,14 +28,20 @@ class Coordinator {
     absl::MutexLock lock(&mu_);
     if (fail_ > 0) {
       --fail_;
-      return absl::UnavailableError("fanfared is restarting");
+      return failure_;
+    }
+    for (const auto& c : request.comments()) {
+      if (c.fields().at("id").string_value() == "bad") {
+        return absl::InvalidArgumentError("comments[0].text: at most 4096 bytes");
+      }
     }
     kept_.push_back(request);
     return absl::OkStatus();
   }
-  void FailNext(int n) {
+  void FailNext(int n, absl::Status failure = absl::UnavailableError("fanfared is restarting")) {
     absl::MutexLock lock(&mu_);
     fail_ = n;
+    failure_ = std::move(failure);
   }
   std::vector<v1::DeliverCommentsRequest> kept() {
     absl::MutexLock lock(&mu_);
@@ -45,6 +51,7 @@ class Coordinator {
  private:
   absl::Mutex mu_;
   int fail_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::DeliverCommentsRequest> kept_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -62,6 +69,7 @@ class WebhookReceiverTest : public ::testing::Test {
     options.meta_verify_token = kVerifyToken;
     options.x_consumer_secret = kXSecret;
     options.ns = "acme";
+    options.clock = &clock_;
     options.credentials = credentials_.get();
     options.deliver = [this](const v1::DeliverCommentsRequest& r) {
       return coordinator_.Deliver(r);
@@ -69,6 +77,8 @@ class WebhookReceiverTest : public ::testing::Test {
     options.lookup_mention = [](const AccountCredentials& account,
                                 const MentionRef& ref) -> absl::StatusOr<Comment> {
       if (ref.media_id == "gone") return absl::NotFoundError("deleted since");
+      if (ref.media_id == "expired") return absl::PermissionDeniedError("token expired");
+      if (ref.media_id == "later") return absl::UnavailableError("graph is down");
       EXPECT_EQ(account.alias, "acme_ig");
       Comment c;
       c.id = ref.media_id;
@@ -90,6 +100,8 @@ class WebhookReceiverTest : public ::testing::Test {
                        "application/json");
   }
 
+  // Deliveries are dated 2027-01-15 08:00; they arrive a little later.
+  ManualClock clock_{absl::FromUnixSeconds(1'800'000'100)};
   std::unique_ptr<CredentialStore> credentials_;
   Coordinator coordinator_;
   std::unique_ptr<WebhookReceiver> receiver_;
@@ -124,6 +136,12 @@ TEST_F(WebhookReceiverTest, MetaVerificationAndXCrcAreAnswered) {
   EXPECT_EQ(json::parse(crc->body)["response_token"],
             "sha256=" + HmacSha256Base64(kXSecret, "abc"));
   EXPECT_EQ(http_->Get("/webhooks/x")->status, 400);
+  // The CRC check signs only what looks like a CRC token, never a body to forge.
+  const std::string forged = R"({"for_user_id":"1500","tweet_create_events":[]})";
+  EXPECT_EQ(http_->Get("/webhooks/x?crc_token=" + httplib::detail::encode_query_param(forged))
+                ->status,
+            400);
+  EXPECT_EQ(http_->Get("/webhooks/x?crc_token=" + std::string(129, 'a'))->status, 400);
   EXPECT_EQ(http_->Get("/webhooks/tiktok")->status, 404);
 }
 
@@ -188,6 +206,40 @@ TEST_F(WebhookReceiverTest, CommentsReachTheCoordinatorByAccountAndOnlyThenAre20
   EXPECT_EQ(counts.failed, 1);
   EXPECT_EQ(counts.comments_sent, 3);
   EXPECT_GE(counts.ignored, 2) << "page 9999 (twice) and the deleted mention";
+}
+
+TEST_F(WebhookReceiverTest, ARefusalThatWouldRepeatIsNotDeliveredAgain) {
+  const json page = {{"object", "page"}, {"entry", {FeedComment("1001", "f1", "Love it")}}};
+  coordinator_.FailNext(1, absl::InvalidArgumentError("comments[0].text: at most 4096 bytes"));
+  EXPECT_EQ(PostMeta(page.dump())->status, 200) << "resending would be refused again";
+  EXPECT_EQ(receiver_->counts().refused, 1);
+  coordinator_.FailNext(1, absl::ResourceExhaustedError("community inboxes: full"));
+  EXPECT_EQ(PostMeta(page.dump())->status, 503) << "room may come";
+  // A mention whose lookup is refused goes on by id; one Graph cannot answer now, later.
+  const json expired = {
+      {"object", "instagram"},
+      {"entry", {{{"id", "178414"}, {"time", 1'800'000'000},
+                  {"changes", {{{"field", "mentions"}, {"value", {{"media_id", "expired"}}}}}}}}}};
+  EXPECT_EQ(PostMeta(expired.dump())->status, 200);
+  ASSERT_EQ(coordinator_.kept().size(), 1u);
+  EXPECT_EQ(coordinator_.kept()[0].comments(0).fields().at("id").string_value(), "expired");
+  json later = expired;
+  later["entry"][0]["changes"][0]["value"]["media_id"] = "later";
+  EXPECT_EQ(PostMeta(later.dump())->status, 503);
+}
+
+TEST_F(WebhookReceiverTest, OneCommentTheCoordinatorRefusesCostsNoOther) {
+  const json page = {{"object", "page"},
+                     {"entry", {FeedComment("1001", "f1", "one"), FeedComment("1001", "bad", "x"),
+                                FeedComment("1001", "f3", "three")}}};
+  EXPECT_EQ(PostMeta(page.dump())->status, 200);
+  std::vector<std::string> kept;
+  for (const auto& request : coordinator_.kept()) {
+    for (const auto& c : request.comments()) kept.push_back(c.fields().at("id").string_value());
+  }
+  EXPECT_EQ(kept, (std::vector<std::string>{"f1", "f3"}));
+  EXPECT_EQ(receiver_->counts().refused, 1);
+  EXPECT_EQ(receiver_->counts().comments_sent, 2);
 }
 
 TEST_F(WebhookReceiverTest, WhatTheCoordinatorWouldRefuseIsCutOrLeftOut) {
