@@ -226,16 +226,19 @@ WebhookReceiver::AccountIndex WebhookReceiver::IndexAccounts() const {
   return index;
 }
 
-absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
-  const AccountIndex accounts = IndexAccounts();
-  auto alias_of = [&accounts](const std::string& network, const std::string& owner) {
-    auto it = accounts.find({network, owner});
-    return it == accounts.end() ? std::string() : it->second;
-  };
+std::string WebhookReceiver::AliasIn(const AccountIndex& accounts, const std::string& network,
+                                     const std::string& owner) {
+  auto it = accounts.find({network, owner});
+  return it == accounts.end() ? std::string() : it->second;
+}
+
+absl::Status WebhookReceiver::ReadMentions(const std::vector<MentionRef>& mentions,
+                                           const AccountIndex& accounts,
+                                           std::vector<PushedComment>& out) {
   int lookups = 0;
   const absl::Time lookup_deadline = absl::Now() + kLookupBudget;
-  for (const MentionRef& mention : delivery.mentions) {
-    const std::string alias = alias_of("instagram", mention.owner_id);
+  for (const MentionRef& mention : mentions) {
+    const std::string alias = AliasIn(accounts, "instagram", mention.owner_id);
     if (alias.empty() || !options_.lookup_mention) {
       ++ignored_;
       continue;
@@ -253,12 +256,18 @@ absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
     // (an expired token) would be refused again: the mention goes on by id.
     if (!found.ok() && WorthDeliveringAgain(found.status())) return found.status();
     if (!found.ok()) found = PointerTo(mention, options_.clock->Now());
-    delivery.comments.push_back(PushedComment{
+    out.push_back(PushedComment{
         .network = "instagram", .owner_id = mention.owner_id, .comment = *std::move(found)});
   }
+  return absl::OkStatus();
+}
+
+absl::Status WebhookReceiver::Forward(PushedDelivery delivery) {
+  const AccountIndex accounts = IndexAccounts();
+  RETURN_IF_ERROR(ReadMentions(delivery.mentions, accounts, delivery.comments));
   std::map<std::pair<std::string, std::string>, std::vector<google::protobuf::Struct>> by_account;
   for (PushedComment& pushed : delivery.comments) {
-    const std::string alias = alias_of(pushed.network, pushed.owner_id);
+    const std::string alias = AliasIn(accounts, pushed.network, pushed.owner_id);
     std::optional<google::protobuf::Struct> comment = DeliverableOf(std::move(pushed.comment));
     if (alias.empty() || !comment.has_value()) {
       ++ignored_;

@@ -33,6 +33,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/clock.h"
@@ -117,6 +119,13 @@ class WebhookReceiver {
   // (network, the network's id of an account) → the account's alias, from the credentials.
   using AccountIndex = std::map<std::pair<std::string, std::string>, std::string>;
   AccountIndex IndexAccounts() const;
+  // The alias of the account `network` names `owner`, or "".
+  static std::string AliasIn(const AccountIndex& accounts, const std::string& network,
+                             const std::string& owner);
+  // Looks the mentions up (within the lookup budget; the rest by id alone) into `out`. An
+  // error when one may be looked up later: the delivery is to come again.
+  absl::Status ReadMentions(const std::vector<MentionRef>& mentions,
+                            const AccountIndex& accounts, std::vector<PushedComment>& out);
 
   WebhookReceiverOptions options_;
   std::atomic<int64_t> deliveries_{0};
