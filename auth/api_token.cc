@@ -1,6 +1,5 @@
 #include "auth/api_token.h"
 
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <cstdint>
@@ -69,9 +68,7 @@ absl::StatusOr<ApiToken> ParseApiToken(absl::string_view text) {
 std::string HashSecret(absl::string_view secret) { return Sha256Hex(secret); }
 
 bool SecretMatches(absl::string_view secret, absl::string_view stored_hash) {
-  const std::string hash = HashSecret(secret);
-  return hash.size() == stored_hash.size() &&
-         CRYPTO_memcmp(hash.data(), stored_hash.data(), hash.size()) == 0;
+  return ConstantTimeEquals(HashSecret(secret), stored_hash);
 }
 
 }  // namespace fanfare::auth

@@ -1,5 +1,6 @@
 #include "base/sha256.h"
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -46,6 +47,10 @@ std::string HmacSha256(absl::string_view key, absl::string_view data) {
 
 std::string HmacSha256Hex(absl::string_view key, absl::string_view data) {
   return absl::BytesToHexString(HmacSha256(key, data));
+}
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string HmacSha256Base64(absl::string_view key, absl::string_view data) {

@@ -23,6 +23,10 @@ std::string HmacSha256Hex(absl::string_view key, absl::string_view data);
 // The same, base64 (as X signs its webhooks).
 std::string HmacSha256Base64(absl::string_view key, absl::string_view data);
 
+// Whether `a` and `b` are equal, in time that depends on their lengths only: for comparing
+// secrets and signatures.
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b);
+
 }  // namespace fanfare
 
 #endif  // FANFARE_BASE_SHA256_H_

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/utf8.h"
 #include "engine/community/text_signals.h"
 
 namespace fanfare::coordinator {
@@ -35,9 +36,7 @@ std::string BoundedSource(std::string source) {
   uint64_t fnv = 14695981039346656037ULL;  // FNV-1a: stable across builds, as stored keys must be
   for (unsigned char c : source) fnv = (fnv ^ c) * 1099511628211ULL;
   const std::string digest = absl::StrCat(" #", absl::Hex(fnv, absl::kZeroPad16));
-  size_t cut = kMaxSourceBytes - digest.size();
-  while (cut > 0 && (static_cast<unsigned char>(source[cut]) & 0xC0) == 0x80) --cut;
-  source.resize(cut);
+  source.resize(Utf8PrefixLength(source, kMaxSourceBytes - digest.size()));
   return source + digest;
 }
 

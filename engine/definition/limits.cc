@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/durations.h"
+#include "base/utf8.h"
+#include "base/utf8.h"
 
 namespace fanfare::definition {
 namespace {
@@ -141,10 +143,7 @@ size_t InvalidUtf8Offset(absl::string_view text) {
 
 std::string Echo(absl::string_view text, size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
-  size_t cut = max_bytes;
-  // Back up to the start of a UTF-8 character (not onto a continuation byte).
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  return absl::StrCat(text.substr(0, cut), "…");
+  return absl::StrCat(text.substr(0, Utf8PrefixLength(text, max_bytes)), "…");
 }
 
 }  // namespace fanfare::definition

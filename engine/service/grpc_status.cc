@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/utf8.h"
 
 namespace fanfare {
 
@@ -16,9 +17,7 @@ std::string Bounded(absl::string_view message) {
     kept = kept.substr(0, line_end);
   } else {
     // One long line: cut at a UTF-8 character boundary.
-    size_t cut = kept.size();
-    while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
-    kept = kept.substr(0, cut);
+    kept = message.substr(0, Utf8PrefixLength(message, kMaxStatusMessageBytes));
   }
   return absl::StrCat(kept, "\n… (", message.size() - kept.size(), " more bytes of this message "
                       "were cut)");

@@ -1,7 +1,5 @@
 #include "workers/webhooks/pushed_comments.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
@@ -14,10 +12,6 @@
 
 namespace fanfare::workers::webhooks {
 namespace {
-
-bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // Deeper than this, a part of a delivery is left out as it is parsed: no delivery nests so
 // deep, and a deeper one would cost recursion later.

@@ -1,7 +1,6 @@
 #include "workers/webhooks/webhook_receiver.h"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <utility>
@@ -11,8 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
-#include "engine/service/grpc_status.h"
+#include "base/sha256.h"
 #include "base/status_macros.h"
+#include "base/utf8.h"
+#include "engine/service/grpc_status.h"
 #include "fanfare/v1/worker.grpc.pb.h"
 #include "sdk/client/channel.h"
 #include "workers/common/task_input.h"
@@ -37,10 +38,7 @@ constexpr size_t kMaxUrlBytes = 2048;
 
 // `text` cut to at most `max` bytes on a UTF-8 character boundary.
 std::string Cut(std::string text, size_t max) {
-  if (text.size() <= max) return text;
-  size_t cut = max;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
+  text.resize(Utf8PrefixLength(text, max));
   return text;
 }
 
@@ -54,10 +52,6 @@ std::optional<google::protobuf::Struct> DeliverableOf(Comment c) {
   if (c.url.size() > kMaxUrlBytes) c.url.clear();
   const google::protobuf::Value value = ToValue(CommentJson(c));
   return value.struct_value();
-}
-
-bool SecretEquals(absl::string_view a, absl::string_view b) {
-  return !a.empty() && a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 // The credential naming an account on `network` as the network's webhooks do.
@@ -154,7 +148,7 @@ WebhookAnswer WebhookReceiver::Verify(absl::string_view network,
                                       const std::map<std::string, std::string>& params) const {
   if (network == "meta" && !options_.meta_app_secret.empty()) {
     if (Param(params, "hub.mode") != "subscribe" ||
-        !SecretEquals(options_.meta_verify_token, Param(params, "hub.verify_token"))) {
+        !ConstantTimeEquals(options_.meta_verify_token, Param(params, "hub.verify_token"))) {
       return {403, "verify token mismatch"};
     }
     return {200, Param(params, "hub.challenge")};
